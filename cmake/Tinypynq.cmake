@@ -1,0 +1,76 @@
+# Helper functions for tinypynq targets. Included by the top-level CMakeLists.txt.
+#
+#   tinypynq_add_library(tinypynq_io SOURCES a.cpp b.cpp DEPS ZLIB::ZLIB)
+#   tinypynq_add_test(test_io SOURCES t.cpp LIBS tinypynq_io LABELS "io;fast")
+#   tinypynq_no_fp_contract(my_model_target)
+#
+# Global settings (C++20, warnings, sanitizers, include root = repo root) are applied in the
+# top-level CMakeLists.txt, so targets created with plain add_library() get them too; these
+# helpers only remove boilerplate and keep argument checking strict.
+#
+# Still to come, with the TLM and RTL issues (no stubs on purpose, so nobody calls a fake):
+#   tinypynq_add_model(name SOURCES ...)  SystemC TLM-2.0 model library: links PkgConfig::SYSTEMC,
+#                                         applies tinypynq_no_fp_contract (bit-exactness invariant).
+#   tinypynq_verilate(target SOURCES unit.sv ...)  Verilator --cc build of an RTL unit, warnings
+#                                         of generated code silenced.
+
+include_guard(GLOBAL)
+
+# Rejects stray or misspelled keywords instead of silently dropping them.
+function(_tinypynq_check_args fn)
+  if(ARGN)
+    message(FATAL_ERROR "${fn}: unexpected arguments: ${ARGN}")
+  endif()
+endfunction()
+
+# tinypynq_add_library(<name> SOURCES <src>... [DEPS <target>...])
+# Static library (INTERFACE when no SOURCES are given); DEPS are linked PUBLIC.
+function(tinypynq_add_library name)
+  cmake_parse_arguments(PARSE_ARGV 1 ARG "" "" "SOURCES;DEPS")
+  _tinypynq_check_args(tinypynq_add_library ${ARG_UNPARSED_ARGUMENTS})
+  if(ARG_SOURCES)
+    add_library(${name} STATIC ${ARG_SOURCES})
+    target_link_libraries(${name} PUBLIC ${ARG_DEPS})
+    target_compile_features(${name} PUBLIC cxx_std_20)
+  else()
+    add_library(${name} INTERFACE)
+    target_link_libraries(${name} INTERFACE ${ARG_DEPS})
+    target_compile_features(${name} INTERFACE cxx_std_20)
+  endif()
+endfunction()
+
+# tinypynq_add_test(<name> SOURCES <src>... [LIBS <target>...] [LABELS <label>...])
+# One GoogleTest executable; each TEST() becomes its own ctest test carrying LABELS, so
+# `ctest -L io` selects by layer. Discovery runs at test time (PRE_TEST) rather than as a
+# post-build step, which keeps incremental builds fast.
+function(tinypynq_add_test name)
+  cmake_parse_arguments(PARSE_ARGV 1 ARG "" "" "SOURCES;LIBS;LABELS")
+  _tinypynq_check_args(tinypynq_add_test ${ARG_UNPARSED_ARGUMENTS})
+  if(NOT ARG_SOURCES)
+    message(FATAL_ERROR "tinypynq_add_test(${name}): SOURCES is required")
+  endif()
+  add_executable(${name} ${ARG_SOURCES})
+  target_link_libraries(${name} PRIVATE ${ARG_LIBS} GTest::gtest_main GTest::gmock)
+  gtest_discover_tests(${name}
+    DISCOVERY_MODE PRE_TEST
+    DISCOVERY_TIMEOUT 30
+    WORKING_DIRECTORY "${CMAKE_CURRENT_BINARY_DIR}"
+    TEST_LIST ${name}_TESTS)
+  # Labels are applied by a ctest include file that runs after discovery, because
+  # gtest_discover_tests(PROPERTIES LABELS "a;b") splits a multi-label list into bogus
+  # property names (CMake 3.25).
+  if(ARG_LABELS)
+    set(label_file "${CMAKE_CURRENT_BINARY_DIR}/${name}_labels.cmake")
+    file(WRITE "${label_file}"
+      "if(${name}_TESTS)\n"
+      "  set_tests_properties(\${${name}_TESTS} PROPERTIES LABELS \"${ARG_LABELS}\")\n"
+      "endif()\n")
+    set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES "${label_file}")
+  endif()
+endfunction()
+
+# Model code (the C++ twins of PL datapaths) must round exactly like the RTL: no fused
+# multiply-add created behind our back.
+function(tinypynq_no_fp_contract target)
+  target_compile_options(${target} PRIVATE $<$<CXX_COMPILER_ID:GNU,Clang,AppleClang>:-ffp-contract=off>)
+endfunction()
