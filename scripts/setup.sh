@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Installs every Debian package tinypynq needs (Debian 12). Idempotent: when everything is
+# already installed it only runs dpkg-query and exits, without touching apt.
+#   bash scripts/setup.sh           # build, test and run dependencies
+#   bash scripts/setup.sh --bench   # also PyTorch + NumPy, used only by the benchmarks
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build ccache pkg-config git  # toolchain
+  verilator libsystemc-dev libboost-dev yosys              # RTL and TLM targets
+  libcli11-dev                                             # sim/ command line
+  googletest libgtest-dev libgmock-dev                     # tests
+  libopenblas-dev zlib1g-dev                               # cpu device BLAS, .gz datasets
+  dataset-fashion-mnist                                    # the main job's data set
+  python3
+)
+for arg in "$@"; do
+  case "$arg" in
+    --bench) packages+=(python3-torch python3-numpy) ;;
+    *) echo "usage: $0 [--bench]" >&2; exit 2 ;;
+  esac
+done
+
+missing=()
+for p in "${packages[@]}"; do
+  if [[ "$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)" != installed ]]; then
+    missing+=("$p")
+  fi
+done
+if [[ ${#missing[@]} -eq 0 ]]; then
+  echo "setup: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+sudo=()
+if [[ "$(id -u)" -ne 0 ]]; then sudo=(sudo); fi
+export DEBIAN_FRONTEND=noninteractive
+echo "setup: installing ${missing[*]}"
+# The lock timeout lets this wait for another apt run (e.g. unattended upgrades) instead of failing.
+apt_opts=(-o DPkg::Lock::Timeout=600 -y -q)
+"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get "${apt_opts[@]}" update
+"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get "${apt_opts[@]}" install --no-install-recommends "${missing[@]}"
