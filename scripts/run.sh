@@ -4,4 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/build.sh >&2
+if [[ ! -x build/sim/tinypynq ]]; then
+  echo "run: build/sim/tinypynq was not built (is sim/ there yet?)" >&2
+  exit 1
+fi
 exec build/sim/tinypynq "$@"

@@ -21,6 +21,14 @@ for arg in "$@"; do
   esac
 done
 
+# Debian builds libsystemc-dev for amd64 only; elsewhere (e.g. armhf on the board) the tlm
+# target is simply not built (TINYPYNQ_WITH_SYSTEMC=AUTO).
+if [[ "$(dpkg --print-architecture)" != amd64 ]]; then
+  kept=()
+  for p in "${packages[@]}"; do [[ "$p" == libsystemc-dev ]] || kept+=("$p"); done
+  packages=("${kept[@]}")
+fi
+
 missing=()
 for p in "${packages[@]}"; do
   if [[ "$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)" != installed ]]; then
