@@ -1,0 +1,46 @@
+// Shapes and small helpers shared by every layer.
+//   Shape s{2, 3}; int64_t n = prod(s); std::string t = shape_str(s);  // "(2, 3)"
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "tensor/core/check.h"
+
+namespace tinypynq {
+
+using Shape = std::vector<int64_t>;
+
+inline int64_t prod(const Shape& s) {
+  int64_t n = 1;
+  for (auto d : s) n *= d;
+  return n;
+}
+
+inline std::string shape_str(const Shape& s) {
+  std::string r = "(";
+  for (size_t i = 0; i < s.size(); ++i) r += (i ? ", " : "") + std::to_string(s[i]);
+  if (s.size() == 1) r += ",";
+  return r + ")";
+}
+
+// Row-major strides; size-1 dimensions get stride 0 so equal views compare equal.
+inline Shape contiguous_strides(const Shape& s) {
+  Shape st(s.size(), 0);
+  int64_t acc = 1;
+  for (size_t i = s.size(); i-- > 0;) {
+    st[i] = s[i] == 1 ? 0 : acc;
+    acc *= s[i];
+  }
+  return st;
+}
+
+// Normalises a possibly negative axis against ndim, with a clear error when out of range.
+inline int norm_axis(int64_t axis, size_t ndim) {
+  int64_t n = static_cast<int64_t>(ndim);
+  TP_CHECK((axis >= -n && axis < n) || (n == 0 && (axis == 0 || axis == -1)), "axis ", axis,
+           " is out of range for a tensor with ", n, " dimension(s) (expected ", -n, "..", n - 1, ")");
+  return static_cast<int>(axis < 0 ? axis + n : axis);
+}
+
+}  // namespace tinypynq

@@ -1,0 +1,122 @@
+#include "tensor/cpu/cpu_device.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <limits>
+
+#include "tensor/cpu/cpu_eval.h"
+
+namespace tinypynq {
+
+namespace {
+
+using cpu::EvalProgram;
+using cpu::kBlock;
+
+void run_elementwise(const Kernel& k) {
+  EvalProgram p(k.nodes, k.bufs, k.full_shape);
+  auto* out = static_cast<uint8_t*>(k.bufs[0]->data);
+  const int64_t total = prod(k.full_shape), isz = itemsize(k.out_dtype);
+  for (int64_t s = 0; s < total; s += kBlock) {
+    int64_t n = std::min(kBlock, total - s);
+    cpu::store_values(p.eval_block(s, n), p.root_dtype(), out + s * isz, k.out_dtype, n);
+  }
+}
+
+template <typename Acc, typename V, typename F>
+void accumulate(const V* v, int64_t start, int64_t n, int64_t red, Acc* acc, F f) {
+  int64_t i = 0;
+  while (i < n) {
+    int64_t flat = start + i, o = flat / red, end = std::min(n, (o + 1) * red - start);
+    Acc a = acc[o];
+    for (; i < end; ++i) a = f(a, v[i]);
+    acc[o] = a;
+  }
+}
+
+void run_reduce(const Kernel& k) {
+  // Move the reduce axes innermost: each output is then a run of `red` consecutive indices.
+  const size_t nd = k.full_shape.size();
+  std::vector<int> order;
+  std::vector<bool> is_red(nd, false);
+  for (int a : k.reduce_axes) is_red[a] = true;
+  for (size_t d = 0; d < nd; ++d) if (!is_red[d]) order.push_back(static_cast<int>(d));
+  for (int a : k.reduce_axes) order.push_back(a);
+  Shape shape;
+  for (int d : order) shape.push_back(k.full_shape[d]);
+  std::vector<KNode> nodes = k.nodes;
+  for (auto& n : nodes)
+    if (n.op == Op::LOAD || n.op == Op::CONST) n.st = n.st.permute(order);
+  int64_t red = 1;
+  for (int a : k.reduce_axes) red *= k.full_shape[a];
+  const int64_t outn = prod(k.out_shape), total = prod(shape);
+  EvalProgram p(nodes, k.bufs, shape);
+  const bool f = p.root_dtype() == DType::f32;
+  const bool sum = k.reduce_op == Op::SUM;
+  if (f && sum) {
+    std::vector<double> acc(outn, 0.0);  // the reference sums in double, then rounds once
+    for (int64_t s = 0; s < total; s += kBlock) {
+      int64_t n = std::min(kBlock, total - s);
+      accumulate(static_cast<const float*>(p.eval_block(s, n)), s, n, red, acc.data(),
+                 [](double a, float v) { return a + v; });
+    }
+    auto* o = static_cast<float*>(k.bufs[0]->data);
+    for (int64_t i = 0; i < outn; ++i) o[i] = static_cast<float>(acc[i]);
+  } else if (f) {
+    std::vector<float> acc(outn, -std::numeric_limits<float>::infinity());
+    for (int64_t s = 0; s < total; s += kBlock) {
+      int64_t n = std::min(kBlock, total - s);
+      accumulate(static_cast<const float*>(p.eval_block(s, n)), s, n, red, acc.data(), [](float a, float v) {
+        return (a != a || v != v) ? std::numeric_limits<float>::quiet_NaN() : (v > a ? v : a);
+      });
+    }
+    std::memcpy(k.bufs[0]->data, acc.data(), outn * 4);
+  } else {
+    std::vector<int64_t> acc(outn, sum ? 0 : std::numeric_limits<int32_t>::min());
+    for (int64_t s = 0; s < total; s += kBlock) {
+      int64_t n = std::min(kBlock, total - s);
+      auto* v = static_cast<const int32_t*>(p.eval_block(s, n));
+      if (sum) accumulate(v, s, n, red, acc.data(), [](int64_t a, int32_t x) { return a + x; });
+      else accumulate(v, s, n, red, acc.data(), [](int64_t a, int32_t x) { return std::max<int64_t>(a, x); });
+    }
+    std::vector<int32_t> o(outn);
+    for (int64_t i = 0; i < outn; ++i) o[i] = static_cast<int32_t>(static_cast<uint32_t>(acc[i]));
+    cpu::store_values(o.data(), DType::i32, k.bufs[0]->data, k.out_dtype, outn);
+  }
+}
+
+class CpuDevice final : public Device {
+ public:
+  const std::string& name() const override { return name_; }
+  BufferPtr alloc(DType dtype, int64_t numel) override {
+    auto b = std::make_shared<Buffer>();
+    b->device = this, b->dtype = dtype, b->numel = numel;
+    size_t bytes = (b->nbytes() + 63) / 64 * 64;
+    void* p = std::aligned_alloc(64, bytes ? bytes : 64);
+    TP_CHECK(p, "cpu: out of memory allocating ", bytes, " bytes");
+    b->owner = std::shared_ptr<void>(p, std::free);
+    b->data = p;
+    return b;
+  }
+  void copyin(Buffer& dst, const void* src, size_t n) override { std::memcpy(dst.data, src, n); }
+  void copyout(const Buffer& src, void* dst, size_t n) override { std::memcpy(dst, src.data, n); }
+  bool supports(const Kernel&) const override { return true; }
+  void run(const Kernel& k) override {
+    if (k.is_reduce()) {
+      if (!cpu::try_gemm(k)) run_reduce(k);
+    } else {
+      run_elementwise(k);
+    }
+  }
+
+ private:
+  std::string name_ = "cpu";
+};
+
+}  // namespace
+
+std::unique_ptr<Device> make_cpu_device() { return std::make_unique<CpuDevice>(); }
+
+}  // namespace tinypynq

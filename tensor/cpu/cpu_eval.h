@@ -1,0 +1,58 @@
+// The cpu device's kernel interpreter (internal). It evaluates a kernel's node DAG over blocks
+// of kBlock consecutive row-major indices of an iteration shape: each node is one tight loop
+// over the block, so the interpreter costs little more than compiled code per element.
+//
+//   EvalProgram p(k.nodes, k.bufs, k.full_shape);
+//   const float* v = static_cast<const float*>(p.eval_block(0, 512));
+#pragma once
+#include <vector>
+
+#include "tensor/kernel.h"
+
+namespace tinypynq::cpu {
+
+constexpr int64_t kBlock = 512;
+
+// Offsets of one strided view walked in row-major order; adjacent dims are merged when the
+// strides allow it, so most loads become one or two nested runs.
+struct StridedWalk {
+  std::vector<int64_t> size, stride;
+  int64_t offset = 0;
+  explicit StridedWalk(const View& v);
+  StridedWalk(const Shape& shape, const Shape& strides, int64_t offset);
+  bool unit() const { return size.size() == 1 && stride[0] == 1; }  // offset + flat
+  void offsets(int64_t start, int64_t n, int64_t* out) const;
+};
+
+class EvalProgram {
+ public:
+  EvalProgram(const std::vector<KNode>& nodes, const std::vector<BufferPtr>& bufs, const Shape& shape, int root = -1);
+  // Values of the root node at flat indices [start, start + n), n <= kBlock; float* for f32
+  // roots, int32_t* otherwise. Valid until the next call.
+  const void* eval_block(int64_t start, int64_t n);
+  DType root_dtype() const { return nodes_[root_].dtype; }
+
+ private:
+  enum class Mode { kUnit, kStrided, kGeneral, kConst, kConstMasked, kAlu, kSkip };
+  struct Step {
+    Mode mode;
+    const KNode* node;
+    const uint8_t* base = nullptr;
+    std::vector<StridedWalk> walk;  // 0 or 1
+  };
+  const std::vector<KNode>& nodes_;
+  std::vector<Step> steps_;
+  int root_;
+  std::vector<int32_t> scratch_;  // kBlock words per node (float or int32)
+  std::vector<int64_t> offs_;
+  void load(const Step& s, int64_t start, int64_t n, void* out);
+};
+
+// Converts n computed values (float or int32 per `from`) into storage of dtype `to`.
+void store_values(const void* vals, DType from, void* dst, DType to, int64_t n);
+
+// Matmul-shaped reduce kernels (SUM over K of A*B, A independent of N dims, B of M dims) go
+// to BLAS. Returns false when the kernel is not of that shape or too small to be worth it.
+bool try_gemm(const Kernel& k);
+
+}  // namespace tinypynq::cpu

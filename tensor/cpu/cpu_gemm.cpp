@@ -1,0 +1,173 @@
+// BLAS path of the cpu device for matmul-shaped kernels. A reduce kernel SUM_K(A * B) where
+// the A subtree does not depend on some output dims (N) and the B subtree not on others (M)
+// is C[b][m][n] = sum_k A[b][m][k] B[b][k][n]. Operands that are plain strided loads are
+// passed to sgemm in place (with a transpose flag); anything else is packed first by
+// evaluating its subtree over (batch, M, K) or (batch, K, N).
+#include <cblas.h>
+
+#include <algorithm>
+
+#include "tensor/cpu/cpu_eval.h"
+
+namespace tinypynq::cpu {
+
+namespace {
+
+enum Cls { kB, kM, kN, kK, kOne };
+
+struct Group {
+  int64_t size = 1, stride = 0;
+  bool ok = true;  // mergeable into one strided dim with positive stride
+};
+
+Group group_of(const View& v, const std::vector<int>& dims) {
+  Group g;
+  int64_t prev_stride = 0, prev_size = 0;
+  bool first = true;
+  for (int d : dims) {
+    if (v.shape[d] == 1) continue;
+    if (v.strides[d] <= 0) g.ok = false;
+    if (!first && prev_stride != v.strides[d] * v.shape[d]) g.ok = false;
+    prev_stride = v.strides[d], prev_size = v.shape[d], first = false;
+    g.size *= v.shape[d];
+    g.stride = v.strides[d];
+  }
+  (void)prev_size;
+  return g;
+}
+
+struct Operand {
+  const float* base = nullptr;  // direct: buffer start (+ view offset)
+  std::vector<float> packed;
+  bool trans = false;
+  int64_t ld = 0;
+  std::vector<int64_t> batch_off;  // per batch index, element offset from base
+};
+
+}  // namespace
+
+bool try_gemm(const Kernel& k) {
+  if (!k.is_reduce() || k.reduce_op != Op::SUM || k.out_dtype != DType::f32) return false;
+  const KNode& root = k.nodes.back();
+  if (root.op != Op::MUL || root.dtype != DType::f32) return false;
+  const size_t nd = k.full_shape.size();
+  if (nd > 60) return false;
+
+  std::vector<uint64_t> dep(k.nodes.size(), 0);
+  for (size_t i = 0; i < k.nodes.size(); ++i) {
+    const KNode& n = k.nodes[i];
+    if (n.op == Op::LOAD || n.op == Op::CONST) {
+      for (size_t d = 0; d < nd; ++d)
+        if (k.full_shape[d] > 1 && n.st.depends_on(d)) dep[i] |= 1ull << d;
+    } else {
+      for (int s : n.src) dep[i] |= dep[s];
+    }
+  }
+  const uint64_t da = dep[root.src[0]], db = dep[root.src[1]];
+  std::vector<Cls> cls(nd);
+  std::vector<int> dims[5];
+  int64_t sz[5] = {1, 1, 1, 1, 1};
+  for (size_t d = 0; d < nd; ++d) {
+    uint64_t bit = 1ull << d;
+    bool red = std::find(k.reduce_axes.begin(), k.reduce_axes.end(), (int)d) != k.reduce_axes.end();
+    Cls c = k.full_shape[d] == 1 ? kOne : red ? kK : (da & db & bit) ? kB : (db & bit) ? kN : kM;
+    cls[d] = c;
+    dims[c].push_back(static_cast<int>(d));
+    sz[c] *= k.full_shape[d];
+  }
+  const int64_t Bt = sz[kB], M = sz[kM], N = sz[kN], K = sz[kK];
+  if (M * N * K < 8192 || K < 4 || (M < 4 && N < 4)) return false;
+
+  // Prepares operand `which` (0 = A as [M][K], 1 = B as [K][N]).
+  auto prepare = [&](int which, Operand& op) {
+    const int srcn = root.src[which];
+    const KNode& n = k.nodes[srcn];
+    const std::vector<int>& rows = which == 0 ? dims[kM] : dims[kK];
+    const std::vector<int>& cols = which == 0 ? dims[kK] : dims[kN];
+    const int64_t R = which == 0 ? M : K, C = which == 0 ? K : N;
+    if (n.op == Op::LOAD && n.st.single_strided()) {
+      const View& v = n.st.top();
+      Group gr = group_of(v, rows), gc = group_of(v, cols);
+      if (gr.ok && gc.ok) {
+        if (gr.size == 1) gr.stride = std::max<int64_t>(C, 1);
+        if (gc.size == 1) gc.stride = 1;
+        bool direct = false;
+        if (gc.stride == 1 && gr.stride >= C) op.trans = false, op.ld = gr.stride, direct = true;
+        else if (gr.stride == 1 && gc.stride >= R) op.trans = true, op.ld = gc.stride, direct = true;
+        else if (C == 1) op.trans = false, op.ld = std::max<int64_t>(gr.stride, 1), direct = gr.stride >= 1;
+        if (direct) {
+          op.base = static_cast<const float*>(k.bufs[n.buf]->data);
+          Shape bs, bst;
+          for (int d : dims[kB]) bs.push_back(v.shape[d]), bst.push_back(v.strides[d]);
+          StridedWalk w(bs, bst, v.offset);
+          op.batch_off.resize(Bt);
+          w.offsets(0, Bt, op.batch_off.data());
+          return;
+        }
+      }
+    }
+    // Pack: evaluate the subtree over (batch, rows, cols); dims the subtree ignores are pinned to 0.
+    std::vector<int> order;
+    for (int d : dims[kB]) order.push_back(d);
+    for (int d : rows) order.push_back(d);
+    for (int d : cols) order.push_back(d);
+    std::vector<std::pair<int64_t, int64_t>> pin(nd);
+    Shape shape;
+    for (size_t d = 0; d < nd; ++d) {
+      bool used = std::find(order.begin(), order.end(), (int)d) != order.end();
+      pin[d] = {0, used ? k.full_shape[d] : 1};
+      if (!used) order.push_back(static_cast<int>(d));
+    }
+    std::vector<KNode> nodes = k.nodes;
+    for (auto& x : nodes)
+      if (x.op == Op::LOAD || x.op == Op::CONST) x.st = x.st.shrink(pin).permute(order);
+    for (int d : order) shape.push_back(pin[d].second);
+    EvalProgram p(nodes, k.bufs, shape, srcn);
+    const int64_t total = Bt * R * C;
+    op.packed.resize(total);
+    for (int64_t s = 0; s < total; s += kBlock) {
+      int64_t len = std::min(kBlock, total - s);
+      std::copy_n(static_cast<const float*>(p.eval_block(s, len)), len, op.packed.data() + s);
+    }
+    op.base = op.packed.data();
+    op.trans = false;
+    op.ld = C;
+    op.batch_off.resize(Bt);
+    for (int64_t b = 0; b < Bt; ++b) op.batch_off[b] = b * R * C;
+  };
+
+  Operand A, B;
+  prepare(0, A);
+  prepare(1, B);
+
+  // Output: direct when the out layout is already [batch][M][N].
+  bool in_order = true;
+  int last = -1;
+  for (Cls c : {kB, kM, kN})
+    for (int d : dims[c]) in_order &= d > last, last = d;
+  float* out = static_cast<float*>(k.bufs[0]->data);
+  std::vector<float> tmp;
+  float* C = out;
+  if (!in_order) tmp.resize(Bt * M * N), C = tmp.data();
+  for (int64_t b = 0; b < Bt; ++b)
+    cblas_sgemm(CblasRowMajor, A.trans ? CblasTrans : CblasNoTrans, B.trans ? CblasTrans : CblasNoTrans, (int)M,
+                (int)N, (int)K, 1.f, A.base + A.batch_off[b], (int)A.ld, B.base + B.batch_off[b], (int)B.ld, 0.f,
+                C + b * M * N, (int)N);
+  if (!in_order) {
+    // Scatter C (batch, M, N dims) into the output's own dim order.
+    Shape ostr = contiguous_strides(k.out_shape), cs, cst;
+    for (Cls c : {kB, kM, kN})
+      for (int d : dims[c]) cs.push_back(k.full_shape[d]), cst.push_back(ostr[d]);
+    StridedWalk w(cs, cst, 0);
+    std::vector<int64_t> offs(kBlock);
+    const int64_t total = Bt * M * N;
+    for (int64_t s = 0; s < total; s += kBlock) {
+      int64_t len = std::min(kBlock, total - s);
+      w.offsets(s, len, offs.data());
+      for (int64_t i = 0; i < len; ++i) out[offs[i]] = tmp[s + i];
+    }
+  }
+  return true;
+}
+
+}  // namespace tinypynq::cpu
