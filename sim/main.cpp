@@ -1,0 +1,84 @@
+// tinypynq: train models on the cpu reference or (later issues) the emulated PYNQ-Z2.
+//   tinypynq                          # the main job: a short training run of the default model
+//   tinypynq train --model cnn --epochs 3 --json
+//   tinypynq bench mlp-step
+//   tinypynq info
+#include <CLI/CLI.hpp>
+#include <cstdio>
+
+#include "sim/bench.h"
+#include "sim/models.h"
+#include "sim/train.h"
+#include "tensor/device.h"
+
+using namespace tinypynq;
+
+static std::string targets_list() {
+  std::string r;
+  for (auto& n : device_names()) r += (r.empty() ? "" : ", ") + n;
+  return r;
+}
+
+static void add_train_options(CLI::App* c, sim::TrainOptions& o, bool& json) {
+  c->add_option("--model", o.model, std::string("model to train: ") + sim::model_names())->capture_default_str();
+  c->add_option("--target", o.target, "where ops run: " + targets_list())->capture_default_str();
+  c->add_option("--epochs", o.epochs, "passes over the training set")->capture_default_str();
+  c->add_option("--steps", o.steps, "stop after N steps (overrides --epochs)");
+  c->add_option("--batch", o.batch, "batch size")->capture_default_str();
+  c->add_option("--lr", o.lr, "Adam learning rate")->capture_default_str();
+  c->add_option("--seed", o.seed, "seed for init, shuffling and dropout")->capture_default_str();
+  c->add_option("--data", o.data_dir, "Fashion-MNIST directory (default $TINYPYNQ_DATA or the Debian package)");
+  c->add_option("--save", o.save, "write the trained weights to this safetensors file");
+  c->add_flag("--json", json, "print one JSON object with the results");
+}
+
+static int run_train(const sim::TrainOptions& o, bool json) {
+  sim::TrainOptions opt = o;
+  opt.progress = !json;
+  sim::TrainResult r = sim::train(opt);
+  if (json) {
+    std::printf("%s\n", sim::to_json(opt, r).c_str());
+  } else {
+    std::printf("model %s on %s: %lld steps (%.2f epochs), final loss %.4f\n", opt.model.c_str(), opt.target.c_str(),
+                (long long)r.steps, r.epochs, r.final_loss);
+    std::printf("test accuracy %.4f  wall %.2f s  median step %.3f ms\n", r.test_accuracy, r.wall_seconds,
+                r.step_seconds_median * 1e3);
+    if (!opt.save.empty()) std::printf("weights saved to %s\n", opt.save.c_str());
+  }
+  return 0;
+}
+
+int main(int argc, char** argv) {
+  CLI::App app{"tinypynq: a tinygrad-style tensor framework for the PYNQ-Z2 and its emulation"};
+  app.require_subcommand(0, 1);
+  sim::TrainOptions train_opts;
+  bool json = false;
+  auto* train = app.add_subcommand("train", "train a model on Fashion-MNIST and evaluate on the test set");
+  add_train_options(train, train_opts, json);
+  auto* info = app.add_subcommand("info", "list targets and models");
+  sim::BenchOptions bench_opts;
+  auto* bench = app.add_subcommand("bench", "benchmarks that print figures");
+  sim::add_bench_options(bench, bench_opts);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  try {
+    if (*train) return run_train(train_opts, json);
+    if (*info) {
+      std::printf("targets: %s\nmodels: %s\n", targets_list().c_str(), sim::model_names());
+      return 0;
+    }
+    if (*bench) return sim::run_bench(bench_opts);
+    // The main job: a short run of the default model.
+    sim::TrainOptions o;
+    o.epochs = 1;
+    std::printf("tinypynq: training %s on %s for %lld epoch (run `tinypynq --help` for options)\n", o.model.c_str(),
+                o.target.c_str(), (long long)o.epochs);
+    return run_train(o, false);
+  } catch (const Error& e) {
+    std::fprintf(stderr, "error: %s\n", e.what());
+    return 1;
+  }
+}

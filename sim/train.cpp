@@ -1,0 +1,129 @@
+#include "sim/train.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <sstream>
+
+#include "sim/models.h"
+#include "tensor/data/mnist.h"
+
+namespace tinypynq::sim {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+// Gathers a batch of images (scaled to [0, 1], as torchvision's ToTensor) and labels.
+void gather(const data::IdxImages& im, const data::IdxLabels& lb, const std::vector<size_t>& idx,
+            std::vector<float>& x, std::vector<int32_t>& y) {
+  const size_t px = static_cast<size_t>(im.rows) * im.cols;
+  x.resize(idx.size() * px);
+  y.resize(idx.size());
+  for (size_t i = 0; i < idx.size(); ++i) {
+    const uint8_t* src = im.pixels.data() + idx[i] * px;
+    for (size_t j = 0; j < px; ++j) x[i * px + j] = src[j] * (1.f / 255.f);
+    y[i] = lb.labels[idx[i]];
+  }
+}
+
+double evaluate(Model& m, const data::IdxImages& im, const data::IdxLabels& lb, const std::string& dev) {
+  NoGrad ng;
+  m.eval();
+  const size_t n = lb.labels.size(), bs = 1000;
+  int64_t correct = 0;
+  std::vector<float> x;
+  std::vector<int32_t> y;
+  for (size_t s = 0; s < n; s += bs) {
+    std::vector<size_t> idx(std::min(bs, n - s));
+    for (size_t i = 0; i < idx.size(); ++i) idx[i] = s + i;
+    gather(im, lb, idx, x, y);
+    int64_t b = static_cast<int64_t>(idx.size());
+    Tensor pred = m.forward(Tensor::from_data(x, m.input_shape(b), dev)).argmax(1);
+    Tensor ok = pred.eq(Tensor::from_data(y, {b}, dev)).sum();
+    correct += ok.to_vector<int32_t>()[0];
+  }
+  m.train();
+  return n ? static_cast<double>(correct) / static_cast<double>(n) : 0.0;
+}
+
+}  // namespace
+
+TrainResult train(const TrainOptions& o) {
+  TP_CHECK(o.epochs > 0 || o.steps > 0, "--epochs or --steps must be positive");
+  TP_CHECK(o.batch > 0, "--batch must be positive, got ", o.batch);
+  TP_CHECK(o.lr > 0, "--lr must be positive, got ", o.lr);
+  device(o.target);  // validates the name before the slow data load
+  auto ds = o.data_dir.empty() ? data::load_fashion_mnist() : data::load_fashion_mnist(o.data_dir);
+  Tensor::manual_seed(o.seed);
+  auto model = make_model(o.model);
+  nn::Adam opt(model->parameters(), o.lr);
+  const size_t n = ds.train_labels.labels.size();
+  data::BatchIterator it(n, static_cast<size_t>(o.batch), o.seed, true, true);
+  const int64_t per_epoch = static_cast<int64_t>(it.batches_per_epoch());
+  TP_CHECK(per_epoch > 0, "batch size ", o.batch, " is larger than the training set (", n, ")");
+  const int64_t total = o.steps > 0 ? o.steps : o.epochs * per_epoch;
+  const bool tty = o.progress && isatty(STDERR_FILENO);
+
+  TrainResult r;
+  std::vector<double> step_times;
+  std::vector<size_t> idx;
+  std::vector<float> x;
+  std::vector<int32_t> y;
+  auto t0 = Clock::now();
+  for (int64_t step = 0; step < total; ++step) {
+    it.next(idx);
+    if (idx.empty()) it.next(idx);  // epoch boundary
+    gather(ds.train_images, ds.train_labels, idx, x, y);
+    auto ts = Clock::now();
+    const int64_t b = static_cast<int64_t>(idx.size());
+    Tensor xb = Tensor::from_data(x, model->input_shape(b), o.target);
+    Tensor yb = Tensor::from_data(y, {b}, o.target);
+    Tensor loss = model->forward(xb).sparse_categorical_crossentropy(yb);
+    opt.zero_grad();
+    loss.realize();
+    loss.backward();
+    opt.step();
+    float lv = loss.item();
+    step_times.push_back(since(ts));
+    r.losses.push_back(lv);
+    if (o.progress && (tty || (step + 1) % per_epoch == 0 || step + 1 == total)) {
+      double el = since(t0);
+      int w = 30, fill = static_cast<int>(w * (step + 1) / total);
+      std::fprintf(stderr, "%s[%.*s%*s] step %lld/%lld  loss %.4f  %.0f samples/s%s", tty ? "\r" : "", fill,
+                   "==============================", w - fill, "", (long long)(step + 1), (long long)total, lv,
+                   (step + 1) * o.batch / std::max(el, 1e-9), tty ? "" : "\n");
+    }
+  }
+  if (tty) std::fprintf(stderr, "\n");
+  r.steps = total;
+  r.epochs = static_cast<double>(total) / static_cast<double>(per_epoch);
+  r.final_loss = r.losses.empty() ? 0 : r.losses.back();
+  std::vector<double> st = step_times;
+  std::nth_element(st.begin(), st.begin() + st.size() / 2, st.end());
+  r.step_seconds_median = st.empty() ? 0 : st[st.size() / 2];
+  r.test_accuracy = evaluate(*model, ds.test_images, ds.test_labels, o.target);
+  r.wall_seconds = since(t0);
+  if (!o.save.empty()) {
+    char acc[32];
+    std::snprintf(acc, sizeof acc, "%.4f", r.test_accuracy);
+    nn::save_state(o.save, model->state_dict(),
+                   {{"model", o.model}, {"steps", std::to_string(total)}, {"test_accuracy", acc}});
+  }
+  return r;
+}
+
+std::string to_json(const TrainOptions& o, const TrainResult& r) {
+  std::ostringstream s;
+  s.precision(6);
+  s << "{\"model\": \"" << o.model << "\", \"target\": \"" << o.target << "\", \"epochs\": " << r.epochs
+    << ", \"steps\": " << r.steps << ", \"batch\": " << o.batch << ", \"lr\": " << o.lr << ", \"seed\": " << o.seed
+    << ", \"test_accuracy\": " << r.test_accuracy << ", \"final_loss\": " << r.final_loss
+    << ", \"wall_seconds\": " << r.wall_seconds << ", \"step_seconds_median\": " << r.step_seconds_median << "}";
+  return s.str();
+}
+
+}  // namespace tinypynq::sim

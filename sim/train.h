@@ -1,0 +1,37 @@
+// Training and evaluation on Fashion-MNIST, shared by `tinypynq train` and the benchmarks.
+//   TrainOptions o; o.model = "mlp"; o.epochs = 1;
+//   TrainResult r = train(o);  // r.test_accuracy
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace tinypynq::sim {
+
+struct TrainOptions {
+  std::string model = "mlp";
+  std::string target = "cpu";
+  int64_t epochs = 1;
+  int64_t steps = 0;  // > 0: stop after this many steps (overrides epochs)
+  int64_t batch = 128;
+  float lr = 1e-3f;
+  uint64_t seed = 0;
+  std::string data_dir;  // empty: $TINYPYNQ_DATA or the Debian package
+  std::string save;      // safetensors path, or empty
+  bool progress = true;  // progress bar on stderr
+};
+
+struct TrainResult {
+  int64_t steps = 0;
+  double epochs = 0;
+  double test_accuracy = 0;
+  double final_loss = 0;
+  double wall_seconds = 0;
+  double step_seconds_median = 0;
+  std::vector<float> losses;
+};
+
+TrainResult train(const TrainOptions& o);
+std::string to_json(const TrainOptions& o, const TrainResult& r);
+
+}  // namespace tinypynq::sim

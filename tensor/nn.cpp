@@ -1,0 +1,241 @@
+#include "tensor/nn.h"
+
+#include <cmath>
+#include <cstring>
+
+#include "tensor/io/safetensors.h"
+
+namespace tinypynq::nn {
+
+std::vector<Tensor> Module::parameters() const {
+  std::vector<Tensor> r;
+  for (auto& [n, t] : named_parameters()) r.push_back(t);
+  return r;
+}
+
+NamedTensors Module::state_dict() const {
+  NamedTensors r = named_parameters();
+  for (auto& b : named_buffers()) r.push_back(b);
+  return r;
+}
+
+NamedTensors prefixed(const std::string& prefix, const NamedTensors& t) {
+  NamedTensors r;
+  for (auto& [n, x] : t) r.push_back({prefix + n, x});
+  return r;
+}
+
+// PyTorch's default init: kaiming_uniform(a=sqrt(5)) = U(-1/sqrt(fan_in), 1/sqrt(fan_in)).
+static Tensor init_uniform(const Shape& s, int64_t fan_in) {
+  float b = 1.f / std::sqrt(static_cast<float>(std::max<int64_t>(fan_in, 1)));
+  return Tensor::uniform(s, -b, b).requires_grad_();
+}
+
+Linear::Linear(int64_t in, int64_t out, bool use_bias) {
+  TP_CHECK(in > 0 && out > 0, "Linear(", in, ", ", out, "): sizes must be positive");
+  weight = init_uniform({out, in}, in);
+  if (use_bias) bias = init_uniform({out}, in);
+}
+NamedTensors Linear::named_parameters() const {
+  NamedTensors r{{"weight", weight}};
+  if (bias.defined()) r.push_back({"bias", bias});
+  return r;
+}
+
+Conv2d::Conv2d(int64_t cin, int64_t cout, int64_t k, int64_t s, int64_t p, int64_t d, bool use_bias)
+    : stride(s), padding(p), dilation(d) {
+  TP_CHECK(cin > 0 && cout > 0 && k > 0, "Conv2d(", cin, ", ", cout, ", ", k, "): sizes must be positive");
+  weight = init_uniform({cout, cin, k, k}, cin * k * k);
+  if (use_bias) bias = init_uniform({cout}, cin * k * k);
+}
+NamedTensors Conv2d::named_parameters() const {
+  NamedTensors r{{"weight", weight}};
+  if (bias.defined()) r.push_back({"bias", bias});
+  return r;
+}
+
+BatchNorm2d::BatchNorm2d(int64_t c, float e, float m) : eps(e), momentum(m) {
+  weight = Tensor::ones({c}).contiguous().realize().detach().requires_grad_();
+  bias = Tensor::zeros({c}).contiguous().realize().detach().requires_grad_();
+  running_mean = Tensor::zeros({c}).contiguous().realize();
+  running_var = Tensor::ones({c}).contiguous().realize();
+  num_batches_tracked = Tensor::zeros({}, DType::i32).contiguous().realize();
+}
+Tensor BatchNorm2d::operator()(const Tensor& x) {
+  TP_CHECK(x.ndim() == 4 && x.shape()[1] == weight.shape()[0], "BatchNorm2d(", weight.shape()[0],
+           ") expects (N, ", weight.shape()[0], ", H, W) input, got ", shape_str(x.shape()));
+  const Shape cs{1, weight.shape()[0], 1, 1};
+  Tensor mean, var;
+  if (training) {
+    mean = x.mean({0, 2, 3}, true);
+    var = (x - mean).square().mean({0, 2, 3}, true);  // biased, for normalisation
+    int64_t n = x.numel() / weight.shape()[0];
+    NoGrad ng;
+    Tensor unbiased = var.detach().reshape({-1}) * (static_cast<float>(n) / static_cast<float>(std::max<int64_t>(n - 1, 1)));
+    running_mean.assign(((1 - momentum) * running_mean + momentum * mean.detach().reshape({-1})).realize());
+    running_var.assign(((1 - momentum) * running_var + momentum * unbiased).realize());
+    num_batches_tracked.assign((num_batches_tracked + num_batches_tracked.scalar_like(1)).realize());
+  } else {
+    mean = running_mean.reshape(cs);
+    var = running_var.reshape(cs);
+  }
+  return (x - mean) * (var + eps).rsqrt() * weight.reshape(cs) + bias.reshape(cs);
+}
+NamedTensors BatchNorm2d::named_parameters() const { return {{"weight", weight}, {"bias", bias}}; }
+NamedTensors BatchNorm2d::named_buffers() const {
+  return {{"running_mean", running_mean}, {"running_var", running_var}, {"num_batches_tracked", num_batches_tracked}};
+}
+
+LayerNorm::LayerNorm(Shape s, float e) : normalized_shape(std::move(s)), eps(e) {
+  weight = Tensor::ones(normalized_shape).contiguous().realize().detach().requires_grad_();
+  bias = Tensor::zeros(normalized_shape).contiguous().realize().detach().requires_grad_();
+}
+Tensor LayerNorm::operator()(const Tensor& x) const {
+  const size_t k = normalized_shape.size();
+  TP_CHECK(x.ndim() >= k && Shape(x.shape().end() - k, x.shape().end()) == normalized_shape, "LayerNorm",
+           shape_str(normalized_shape), " does not match the trailing dims of input ", shape_str(x.shape()));
+  std::vector<int64_t> axes;
+  for (size_t i = 0; i < k; ++i) axes.push_back(-static_cast<int64_t>(i) - 1);
+  return x.layernorm(axes, eps) * weight + bias;
+}
+NamedTensors LayerNorm::named_parameters() const { return {{"weight", weight}, {"bias", bias}}; }
+
+Dropout::Dropout(float prob) : p(prob) { TP_CHECK(p >= 0 && p < 1, "Dropout probability must be in [0, 1), got ", p); }
+
+// ---- optimizers
+Optimizer::Optimizer(std::vector<Tensor> params, float l) : lr(l), params_(std::move(params)) {
+  TP_CHECK(!params_.empty(), "optimizer got no parameters");
+  TP_CHECK(lr >= 0 && std::isfinite(lr), "learning rate must be a finite number >= 0, got ", lr);
+  for (auto& p : params_) TP_CHECK(p.requires_grad(), "optimizer parameter ", p.str(), " does not require grad");
+}
+void Optimizer::zero_grad() {
+  for (auto& p : params_) p.zero_grad();
+}
+void Optimizer::apply(std::vector<std::pair<Tensor, Tensor>> updates) {
+  std::vector<Tensor> news;
+  for (auto& [t, v] : updates) news.push_back(v);
+  Tensor::realize_all(news);
+  for (auto& [t, v] : updates) t.assign(v);
+}
+
+SGD::SGD(std::vector<Tensor> params, float l, float mom, float wd, bool nesterov)
+    : Optimizer(std::move(params), l), momentum_(mom), wd_(wd), nesterov_(nesterov) {
+  TP_CHECK(mom >= 0 && wd >= 0, "SGD: momentum and weight_decay must be >= 0");
+  TP_CHECK(!nesterov || mom > 0, "SGD: nesterov needs momentum > 0");
+}
+void SGD::step() {
+  NoGrad ng;
+  if (buf_.empty() && momentum_ > 0)
+    for (auto& p : params_) buf_.push_back(p.zeros_like().contiguous().realize());
+  std::vector<std::pair<Tensor, Tensor>> up;
+  for (size_t i = 0; i < params_.size(); ++i) {
+    Tensor p = params_[i], g = p.grad();
+    if (!g.defined()) continue;
+    if (wd_ > 0) g = g + p.detach() * wd_;
+    if (momentum_ > 0) {
+      Tensor b = buf_[i] * momentum_ + g;
+      up.push_back({buf_[i], b});
+      g = nesterov_ ? g + b * momentum_ : b;
+    }
+    up.push_back({p, p.detach() - g * lr});
+  }
+  apply(std::move(up));
+}
+NamedTensors SGD::state() const {
+  NamedTensors r;
+  for (size_t i = 0; i < buf_.size(); ++i) r.push_back({std::to_string(i) + ".momentum_buffer", buf_[i]});
+  return r;
+}
+
+Adam::Adam(std::vector<Tensor> params, float l, float b1, float b2, float eps, float wd)
+    : Optimizer(std::move(params), l), b1_(b1), b2_(b2), eps_(eps), wd_(wd) {
+  TP_CHECK(b1 >= 0 && b1 < 1 && b2 >= 0 && b2 < 1, "Adam: betas must be in [0, 1), got (", b1, ", ", b2, ")");
+  TP_CHECK(eps >= 0 && wd >= 0, "Adam: eps and weight_decay must be >= 0");
+  for (auto& p : params_) {
+    m_.push_back(p.zeros_like().contiguous().realize());
+    v_.push_back(p.zeros_like().contiguous().realize());
+  }
+}
+void Adam::step() {
+  NoGrad ng;
+  ++t_;
+  // Bias corrections folded into two scalars, as torch.optim.Adam does.
+  const float c1 = 1.f - static_cast<float>(std::pow(b1_, t_)), c2 = 1.f - static_cast<float>(std::pow(b2_, t_));
+  const float step_size = lr / c1, c2s = std::sqrt(c2);
+  std::vector<std::pair<Tensor, Tensor>> up;
+  for (size_t i = 0; i < params_.size(); ++i) {
+    Tensor p = params_[i].detach(), g = params_[i].grad();
+    if (!g.defined()) continue;
+    if (wd_ > 0 && !decoupled_) g = g + p * wd_;
+    if (wd_ > 0 && decoupled_) p = p * (1.f - lr * wd_);
+    Tensor m = m_[i] * b1_ + g * (1.f - b1_);
+    Tensor v = v_[i] * b2_ + g * g * (1.f - b2_);
+    up.push_back({m_[i], m});
+    up.push_back({v_[i], v});
+    up.push_back({params_[i], p - m * step_size / (v.sqrt() / c2s + eps_)});
+  }
+  apply(std::move(up));
+}
+NamedTensors Adam::state() const {
+  NamedTensors r;
+  for (size_t i = 0; i < m_.size(); ++i) {
+    r.push_back({std::to_string(i) + ".exp_avg", m_[i]});
+    r.push_back({std::to_string(i) + ".exp_avg_sq", v_[i]});
+  }
+  return r;
+}
+
+AdamW::AdamW(std::vector<Tensor> params, float l, float b1, float b2, float eps, float wd)
+    : Adam(std::move(params), l, b1, b2, eps, wd) {
+  decoupled_ = true;
+}
+
+// ---- state
+static io::StDtype to_st(DType d) {
+  switch (d) {
+    case DType::f32: return io::StDtype::F32;
+    case DType::i32: return io::StDtype::I32;
+    case DType::u8: return io::StDtype::U8;
+    case DType::boolean: return io::StDtype::BOOL;
+  }
+  return io::StDtype::F32;
+}
+
+void save_state(const std::string& path, const NamedTensors& tensors, const std::map<std::string, std::string>& meta) {
+  std::map<std::string, io::StTensor> out;
+  for (auto& [name, t] : tensors) {
+    TP_CHECK(!out.count(name), "save_state: duplicate tensor name '", name, "'");
+    io::StTensor st;
+    st.dtype = to_st(t.dtype());
+    st.shape = t.shape();
+    st.data.resize(t.numel() * itemsize(t.dtype()));
+    BufferPtr b = realized_contiguous(t.lazy());
+    if (!st.data.empty()) t.device().copyout(*b, st.data.data(), st.data.size());
+    out.emplace(name, std::move(st));
+  }
+  io::save_safetensors(path, out, meta);
+}
+
+void load_state(const std::string& path, const NamedTensors& into, bool strict) {
+  auto file = io::load_safetensors(path);
+  for (auto& [name, t] : into) {
+    auto it = file.find(name);
+    TP_CHECK(it != file.end() || !strict, path, ": tensor '", name, "' is missing from the file");
+    if (it == file.end()) continue;
+    const io::StTensor& st = it->second;
+    TP_CHECK(Shape(st.shape) == t.shape(), path, ": tensor '", name, "' has shape ", shape_str(st.shape),
+             ", the model expects ", shape_str(t.shape()));
+    TP_CHECK(st.dtype == to_st(t.dtype()), path, ": tensor '", name, "' is ", io::st_dtype_name(st.dtype),
+             ", the model expects ", io::st_dtype_name(to_st(t.dtype())));
+    Tensor v = Tensor::from_bytes(st.data.data(), t.dtype(), t.shape(), t.device().name());
+    Tensor(t).assign(v);
+  }
+  if (strict)
+    for (auto& [name, st] : file) {
+      bool known = false;
+      for (auto& [n, t] : into) known |= n == name;
+      TP_CHECK(known, path, ": unexpected tensor '", name, "' (the model has no such parameter)");
+    }
+}
+
+}  // namespace tinypynq::nn
