@@ -136,6 +136,7 @@ static void run_kernel(Kernel& k, LazyBuffer* root) {
   if (debug_level() >= 2)
     std::fprintf(stderr, "  kernel %-40s %-22s %-5s %9.1f us\n", k.name().c_str(), shape_str(k.full_shape).c_str(),
                  dev.name().c_str(), dt * 1e6);
+  if (debug_level() >= 3) std::fprintf(stderr, "%s", k.str().c_str());
   for (auto& o : observers()) o(k, dt);
 }
 

@@ -1,6 +1,7 @@
 #include "tensor/core/shape_tracker.h"
 
 #include <algorithm>
+#include <cstdlib>
 
 namespace tinypynq {
 
@@ -28,6 +29,41 @@ View View::make(Shape shape, Shape strides, int64_t offset, std::vector<std::pai
 }
 
 bool View::contiguous() const { return offset == 0 && mask.empty() && strides == contiguous_strides(shape); }
+
+// Merges `top` (indexing the row-major layout of bottom's shape) into `bottom` when the
+// composition is one strided view: every top stride must move along a single bottom dim,
+// and no index reachable through the top view may carry into the next bottom dim.
+static bool merge_views(const View& bottom, const View& top, View& out) {
+  if (!bottom.mask.empty()) return false;
+  const size_t nb = bottom.shape.size();
+  Shape rowmajor(nb, 1);
+  for (size_t d = nb; d-- > 1;) rowmajor[d - 1] = rowmajor[d] * bottom.shape[d];
+  // Bottom multi-index of the top view's first element.
+  int64_t rem = top.offset;
+  if (rem < 0) return false;
+  Shape start(nb, 0);
+  for (size_t d = 0; d < nb; ++d) start[d] = rem / rowmajor[d], rem %= rowmajor[d];
+  if (nb && start[0] >= bottom.shape[0]) return false;
+  Shape lo = start, hi = start, nstr(top.shape.size(), 0);
+  for (size_t j = 0; j < top.shape.size(); ++j) {
+    int64_t s = top.strides[j], n = top.shape[j];
+    if (s == 0 || n == 1) continue;
+    size_t d = 0;
+    for (; d < nb; ++d)
+      if (bottom.shape[d] > 1 && std::abs(s) % rowmajor[d] == 0 && std::abs(s) / rowmajor[d] < bottom.shape[d]) break;
+    if (d == nb) return false;
+    int64_t c = s / rowmajor[d];
+    (c > 0 ? hi[d] : lo[d]) += c * (n - 1);
+    nstr[j] = c * bottom.strides[d];
+  }
+  int64_t off = bottom.offset;
+  for (size_t d = 0; d < nb; ++d) {
+    if (lo[d] < 0 || hi[d] >= bottom.shape[d]) return false;
+    off += start[d] * bottom.strides[d];
+  }
+  out = View::make(top.shape, nstr, off, top.mask);
+  return true;
+}
 
 ShapeTracker ShapeTracker::contiguous(const Shape& shape) {
   ShapeTracker st;
@@ -118,7 +154,9 @@ ShapeTracker ShapeTracker::reshape(const Shape& s) const {
       }
     }
   }
-  r.views_.push_back(View::make(s, contiguous_strides(s), 0, {}));
+  View top = View::make(s, contiguous_strides(s), 0, {}), m;
+  if (merge_views(r.views_.back(), top, m)) r.views_.back() = std::move(m);
+  else r.views_.push_back(std::move(top));
   return r;
 }
 
@@ -216,11 +254,14 @@ ShapeTracker ShapeTracker::flip(const std::vector<bool>& axes) const {
 }
 
 ShapeTracker ShapeTracker::on_top_of(const ShapeTracker& below) const {
-  TP_ASSERT(prod(views_.front().shape) <= below.numel() || numel() == 0);
   if (below.contiguous()) return *this;
   ShapeTracker r = below;
   if (contiguous() && shape() == below.shape()) return r;
-  for (auto& v : views_) r.views_.push_back(v);
+  for (auto& v : views_) {
+    View m;
+    if (merge_views(r.views_.back(), v, m)) r.views_.back() = std::move(m);
+    else r.views_.push_back(v);
+  }
   return r;
 }
 

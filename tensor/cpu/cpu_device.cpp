@@ -5,6 +5,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <limits>
+#include <map>
+#include <mutex>
 
 #include "tensor/cpu/cpu_eval.h"
 
@@ -87,16 +89,50 @@ void run_reduce(const Kernel& k) {
   }
 }
 
+// Freed buffers are kept for reuse by size (as tinygrad's LRU allocator): training allocates
+// the same sizes every step, and fresh pages would cost a page fault per 4 KiB.
+class Pool {
+ public:
+  void* get(size_t bytes) {
+    std::lock_guard<std::mutex> g(mu_);
+    auto it = free_.find(bytes);
+    if (it != free_.end() && !it->second.empty()) {
+      void* p = it->second.back();
+      it->second.pop_back();
+      cached_ -= bytes;
+      return p;
+    }
+    return nullptr;
+  }
+  void put(void* p, size_t bytes) {
+    std::lock_guard<std::mutex> g(mu_);
+    if (cached_ + bytes > kMaxCached) return std::free(p);
+    free_[bytes].push_back(p);
+    cached_ += bytes;
+  }
+  ~Pool() {
+    for (auto& [b, v] : free_)
+      for (void* p : v) std::free(p);
+  }
+
+ private:
+  static constexpr size_t kMaxCached = size_t{256} << 20;
+  std::mutex mu_;
+  std::map<size_t, std::vector<void*>> free_;
+  size_t cached_ = 0;
+};
+
 class CpuDevice final : public Device {
  public:
   const std::string& name() const override { return name_; }
   BufferPtr alloc(DType dtype, int64_t numel) override {
     auto b = std::make_shared<Buffer>();
     b->device = this, b->dtype = dtype, b->numel = numel;
-    size_t bytes = (b->nbytes() + 63) / 64 * 64;
-    void* p = std::aligned_alloc(64, bytes ? bytes : 64);
+    size_t bytes = std::max<size_t>(64, (b->nbytes() + 63) / 64 * 64);
+    void* p = pool_->get(bytes);
+    if (!p) p = std::aligned_alloc(64, bytes);
     TP_CHECK(p, "cpu: out of memory allocating ", bytes, " bytes");
-    b->owner = std::shared_ptr<void>(p, std::free);
+    b->owner = std::shared_ptr<void>(p, [pool = pool_, bytes](void* q) { pool->put(q, bytes); });
     b->data = p;
     return b;
   }
@@ -113,6 +149,7 @@ class CpuDevice final : public Device {
 
  private:
   std::string name_ = "cpu";
+  std::shared_ptr<Pool> pool_ = std::make_shared<Pool>();  // outlives buffers that outlive the device
 };
 
 }  // namespace

@@ -83,6 +83,14 @@ EvalProgram::EvalProgram(const std::vector<KNode>& nodes, const std::vector<Buff
   }
   scratch_.resize(nodes.size() * kBlock);
   offs_.resize(kBlock);
+  vals_.resize(nodes.size());
+  for (size_t i = 0; i < nodes.size(); ++i) {
+    vals_[i] = scratch_.data() + i * kBlock;
+    if (steps_[i].mode != Mode::kConst) continue;  // constants are filled once, not per block
+    const KNode& n = nodes[i];
+    if (n.dtype == DType::f32) std::fill_n(reinterpret_cast<float*>(scratch_.data() + i * kBlock), kBlock, static_cast<float>(n.value));
+    else std::fill_n(scratch_.data() + i * kBlock, kBlock, static_cast<int32_t>(n.value));
+  }
 }
 
 template <typename T>
@@ -207,12 +215,14 @@ const void* EvalProgram::eval_block(int64_t start, int64_t n) {
     const bool f = node.dtype == DType::f32;
     switch (s.mode) {
       case Mode::kUnit:
+        if (itemsize(node.dtype) == 4) {  // read in place: no copy
+          vals_[i] = s.base + (s.walk[0].offset + start) * 4;
+          break;
+        }
+        [[fallthrough]];
       case Mode::kStrided:
       case Mode::kGeneral: load(s, start, n, out); break;
-      case Mode::kConst:
-        if (f) std::fill_n(static_cast<float*>(out), n, static_cast<float>(node.value));
-        else std::fill_n(static_cast<int32_t*>(out), n, static_cast<int32_t>(node.value));
-        break;
+      case Mode::kConst: break;
       case Mode::kConstMasked:
         for (int64_t j = 0; j < n; ++j) {
           bool valid = node.st.index(start + j).second;
@@ -221,7 +231,7 @@ const void* EvalProgram::eval_block(int64_t start, int64_t n) {
         }
         break;
       case Mode::kAlu: {
-        auto src = [&](int k) -> void* { return scratch_.data() + node.src[k] * kBlock; };
+        auto src = [&](int k) -> const void* { return vals_[node.src[k]]; };
         DType in = nodes_[node.src[0]].dtype;
         if (node.op == Op::CAST) {
           cast_block(src(0), in, out, node.dtype, n);
@@ -243,7 +253,7 @@ const void* EvalProgram::eval_block(int64_t start, int64_t n) {
       case Mode::kSkip: break;
     }
   }
-  return scratch_.data() + root_ * kBlock;
+  return vals_[root_];
 }
 
 void store_values(const void* vals, DType from, void* dst, DType to, int64_t n) {

@@ -44,6 +44,7 @@ class EvalProgram {
   std::vector<Step> steps_;
   int root_;
   std::vector<int32_t> scratch_;  // kBlock words per node (float or int32)
+  std::vector<const void*> vals_;  // per node: its values for the current block (scratch or in place)
   std::vector<int64_t> offs_;
   void load(const Step& s, int64_t start, int64_t n, void* out);
 };
