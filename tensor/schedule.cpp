@@ -35,6 +35,8 @@ struct Info {
   int consumers = 0;
   LazyBuffer* last_consumer = nullptr;
   bool masked_read = false;
+  bool expanded_read = false;  // read through a view with more elements than it has
+  int loads = 0;               // leaf loads in its fused subtree
   bool root = false;
 };
 
@@ -53,15 +55,24 @@ class Scheduler {
       visit(sb);
       Info& si = info[sb];
       if (si.last_consumer != b) si.consumers++, si.last_consumer = b;
-      si.masked_read |= s->st.has_mask();
+      // Fusing through a mask is wrong (pad of f(x) is not f(pad of x)); fusing through a view
+      // stack is slow (every fused load would walk the whole stack): both get their own kernel.
+      si.masked_read |= s->st.has_mask() || s->st.views().size() > 1;
+      si.expanded_read |= s->numel() > sb->st.numel();
     }
     topo.push_back(b);
   }
 
   void mark_roots() {
-    for (auto* b : topo) {
+    for (auto* b : topo) {  // sources come before their consumers
       Info& i = info[b];
-      i.root |= is_reduce(b->op) || b->op == Op::CONTIGUOUS || i.consumers > 1 || i.masked_read;
+      for (auto& s : b->srcs) {
+        auto it = info.find(s->base());
+        i.loads += (it == info.end() || it->second.root) ? 1 : it->second.loads;
+      }
+      // A big fused subtree read through an expand would be recomputed for every copy.
+      i.root |= is_reduce(b->op) || b->op == Op::CONTIGUOUS || i.consumers > 1 || i.masked_read ||
+                (i.expanded_read && i.loads > 4);
     }
   }
 

@@ -1,7 +1,7 @@
 // The scheduler turns the lazy graph under some targets into kernels (one per realized base):
 // chains of elementwise ops fuse, and fuse into a following reduce; at most one reduce per
 // kernel. A base becomes its own kernel when it is a target, a reduce, a contiguous copy, read
-// by more than one other base, or read through a padded (masked) view.
+// by more than one other base, or read through a padded (masked) view or a stack of views.
 //
 //   std::vector<Kernel> ks = schedule({loss});   // inspect without running
 //   stats().kernels_run                            // kernels executed so far

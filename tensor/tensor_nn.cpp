@@ -33,7 +33,70 @@ Tensor Tensor::linear(const Tensor& w, const Tensor& b) const {
   return b.defined() ? y + b : y;
 }
 
+namespace {
+Tensor pool_movement(const Tensor& self, const std::vector<int64_t>& k, const std::vector<int64_t>& s,
+                     const std::vector<int64_t>& d);
+
+// Stride-1 windows with a direct backward: the input gradient is the sum, over window
+// positions, of the output gradient's slice for that position padded into place. The
+// movement-op derivation would sum over the repeat axes of the pool trick instead, which reads
+// a masked three-view stack for every element; this reads prod(k) single masked views.
+struct Pool1 final : Function {
+  std::vector<int64_t> k, d;
+  Shape in;
+  Pool1(std::vector<int64_t> kk, std::vector<int64_t> dd) : k(std::move(kk)), d(std::move(dd)) {}
+  const char* name() const override { return "Pool"; }
+  LB forward(const std::vector<LB>& x) override {
+    in = x[0]->shape();
+    NoGrad ng;
+    return pool_movement(Tensor(x[0]), k, std::vector<int64_t>(k.size(), 1), d).lazy();
+  }
+  std::vector<LB> backward(const LB& g) override {
+    const size_t nk = k.size(), nn = in.size() - nk;
+    const Shape& gs = g->shape();  // (..., o_1..o_n, k_1..k_n)
+    std::vector<int64_t> w(nk, 0);
+    LB acc;
+    for (bool more = true; more;) {
+      std::vector<std::pair<int64_t, int64_t>> b;
+      for (size_t i = 0; i < gs.size(); ++i) b.push_back({0, gs[i]});
+      for (size_t j = 0; j < nk; ++j) b[nn + nk + j] = {w[j], w[j] + 1};
+      LB t = lb_reshape(lb_shrink(g, b), Shape(gs.begin(), gs.begin() + nn + nk));
+      std::vector<std::pair<int64_t, int64_t>> p(nn, {0, 0});
+      for (size_t j = 0; j < nk; ++j) {
+        int64_t o = gs[nn + j], before = w[j] * d[j];
+        p.push_back({before, in[nn + j] - o - before});
+      }
+      t = lb_pad(t, p);
+      acc = acc ? lb_alu(Op::ADD, {acc, t}) : t;
+      more = false;
+      for (size_t j = nk; j-- > 0;) {
+        if (++w[j] < k[j]) { more = true; break; }
+        w[j] = 0;
+      }
+    }
+    return {acc};
+  }
+};
+}  // namespace
+
 Tensor Tensor::pool(const std::vector<int64_t>& k, const std::vector<int64_t>& s, const std::vector<int64_t>& d) const {
+  TP_CHECK(k.size() == s.size() && k.size() == d.size(), "pool: kernel, stride and dilation need one entry per window dim");
+  bool unit_stride = true, overlap = false;
+  for (size_t j = 0; j < k.size(); ++j) unit_stride &= s[j] == 1, overlap |= k[j] > 1 || d[j] != 1;
+  if (unit_stride && overlap && requires_grad()) {
+    pool_movement(*this, k, s, d);  // validates the arguments with the same messages
+    return apply_fn(std::make_shared<Pool1>(k, d), {*this});
+  }
+  return pool_movement(*this, k, s, d);
+}
+
+namespace {
+Tensor pool_movement(const Tensor& self, const std::vector<int64_t>& k, const std::vector<int64_t>& s,
+                     const std::vector<int64_t>& d) {
+  const Tensor& t = self;
+  auto shape = [&]() -> const Shape& { return t.shape(); };
+  auto ndim = [&]() { return t.ndim(); };
+  auto reshape = [&](const Shape& x) { return t.reshape(x); };
   const size_t nk = k.size();
   TP_CHECK(ndim() >= nk, "pool: ", nk, " window dims on a tensor of shape ", shape_str(shape()));
   const Shape noop(shape().begin(), shape().end() - nk);
@@ -64,7 +127,7 @@ Tensor Tensor::pool(const std::vector<int64_t>& k, const std::vector<int64_t>& s
   for (size_t j = 0; j < nk; ++j) overlap |= k[j] > s[j] || d[j] != 1;
   if (!overlap) {
     // Non-overlapping windows: crop or pad to o*s, split into (o, s), keep the first k of each.
-    Tensor x = *this;
+    Tensor x = t;
     std::vector<std::pair<int64_t, int64_t>> p(ndim(), {0, 0}), cr;
     for (size_t j = 0; j < nk; ++j) {
       p[nn + j] = {0, std::max<int64_t>(0, o[j] * s[j] - in[j])};
@@ -107,13 +170,17 @@ Tensor Tensor::pool(const std::vector<int64_t>& k, const std::vector<int64_t>& s
   return x.permute(perm);
 }
 
+}  // namespace
+
 Tensor Tensor::conv2d(const Tensor& w, const Tensor& b, int64_t stride, int64_t padding, int64_t dilation) const {
   TP_CHECK(ndim() == 4, "conv2d: input must be (N, C, H, W), got ", shape_str(shape()));
   TP_CHECK(w.ndim() == 4, "conv2d: weight must be (Cout, Cin, KH, KW), got ", shape_str(w.shape()));
   TP_CHECK(w.shape()[1] == shape()[1], "conv2d: input has ", shape()[1], " channels, weight expects ", w.shape()[1]);
   TP_CHECK(stride > 0 && padding >= 0 && dilation > 0, "conv2d: stride and dilation must be > 0 and padding >= 0");
   const int64_t bs = shape()[0], cin = shape()[1], cout = w.shape()[0], kh = w.shape()[2], kw = w.shape()[3];
-  Tensor x = padding ? pad({{0, 0}, {0, 0}, {padding, padding}, {padding, padding}}) : *this;
+  // Padding is materialised: windows over a plain buffer merge into one strided view,
+  // which the devices read far faster than a view stack with a mask.
+  Tensor x = padding ? pad({{0, 0}, {0, 0}, {padding, padding}, {padding, padding}}).contiguous() : *this;
   x = x.pool({kh, kw}, {stride, stride}, {dilation, dilation});  // (bs, cin, oy, ox, kh, kw)
   const int64_t oy = x.shape()[2], ox = x.shape()[3];
   x = x.reshape({bs, 1, cin, oy, ox, kh, kw}).expand({bs, cout, cin, oy, ox, kh, kw}).permute({0, 1, 3, 4, 2, 5, 6});

@@ -30,39 +30,53 @@ View View::make(Shape shape, Shape strides, int64_t offset, std::vector<std::pai
 
 bool View::contiguous() const { return offset == 0 && mask.empty() && strides == contiguous_strides(shape); }
 
-// Merges `top` (indexing the row-major layout of bottom's shape) into `bottom` when the
-// composition is one strided view: every top stride must move along a single bottom dim,
-// and no index reachable through the top view may carry into the next bottom dim.
+// Merges `top` (which indexes the row-major layout of bottom's shape) into `bottom` when the
+// composition is a single strided view. Each top stride is written as mixed-radix digits of
+// bottom's shape; if no reachable index can carry from one digit into the next, offsets are
+// linear in the top index and the merged stride is the digits dotted with bottom's strides.
+// (This is what turns tinygrad's overlapping-window pool trick back into one view.)
 static bool merge_views(const View& bottom, const View& top, View& out) {
-  if (!bottom.mask.empty()) return false;
-  const size_t nb = bottom.shape.size();
+  if (!bottom.mask.empty() || top.offset < 0 || prod(bottom.shape) == 0) return false;
+  const size_t nb = bottom.shape.size(), nt = top.shape.size();
   Shape rowmajor(nb, 1);
   for (size_t d = nb; d-- > 1;) rowmajor[d - 1] = rowmajor[d] * bottom.shape[d];
-  // Bottom multi-index of the top view's first element.
-  int64_t rem = top.offset;
-  if (rem < 0) return false;
-  Shape start(nb, 0);
-  for (size_t d = 0; d < nb; ++d) start[d] = rem / rowmajor[d], rem %= rowmajor[d];
-  if (nb && start[0] >= bottom.shape[0]) return false;
-  Shape lo = start, hi = start, nstr(top.shape.size(), 0);
-  for (size_t j = 0; j < top.shape.size(); ++j) {
-    int64_t s = top.strides[j], n = top.shape[j];
-    if (s == 0 || n == 1) continue;
-    size_t d = 0;
-    for (; d < nb; ++d)
-      if (bottom.shape[d] > 1 && std::abs(s) % rowmajor[d] == 0 && std::abs(s) / rowmajor[d] < bottom.shape[d]) break;
-    if (d == nb) return false;
-    int64_t c = s / rowmajor[d];
-    (c > 0 ? hi[d] : lo[d]) += c * (n - 1);
-    nstr[j] = c * bottom.strides[d];
+  auto digits = [&](int64_t v, Shape& dg) {
+    dg.assign(nb, 0);
+    for (size_t d = 0; d < nb; ++d) dg[d] = v / rowmajor[d], v %= rowmajor[d];
+    return nb == 0 || dg[0] < bottom.shape[0] || bottom.shape[0] == 0;
+  };
+  Shape lo, hi, dg;
+  if (!digits(top.offset, lo)) return false;
+  hi = lo;
+  Shape nstr(nt, 0);
+  for (size_t j = 0; j < nt; ++j) {
+    const int64_t s = top.strides[j], n = top.shape[j];
+    if (s == 0 || n <= 1) continue;
+    digits(std::abs(s), dg);
+    for (size_t d = 0; d < nb; ++d) {
+      if (!dg[d]) continue;
+      const int64_t c = s > 0 ? dg[d] : -dg[d];
+      (c > 0 ? hi[d] : lo[d]) += c * (n - 1);
+      nstr[j] += c * bottom.strides[d];
+    }
   }
-  int64_t off = bottom.offset;
-  for (size_t d = 0; d < nb; ++d) {
+  for (size_t d = 0; d < nb; ++d)
     if (lo[d] < 0 || hi[d] >= bottom.shape[d]) return false;
-    off += start[d] * bottom.strides[d];
-  }
+  int64_t off = bottom.offset;
+  Shape base;
+  digits(top.offset, base);
+  for (size_t d = 0; d < nb; ++d) off += base[d] * bottom.strides[d];
+  // A masked-out top view reads nothing; keep its mask so validity is unchanged.
   out = View::make(top.shape, nstr, off, top.mask);
   return true;
+}
+
+void ShapeTracker::simplify() {
+  View m;
+  while (views_.size() >= 2 && merge_views(views_[views_.size() - 2], views_.back(), m)) {
+    views_.pop_back();
+    views_.back() = std::move(m);
+  }
 }
 
 ShapeTracker ShapeTracker::contiguous(const Shape& shape) {
@@ -123,6 +137,7 @@ ShapeTracker ShapeTracker::reshape(const Shape& s) const {
     Shape nstr;
     if (reshape_strides(v.shape, v.strides, s, nstr)) {
       v = View::make(s, nstr, v.offset, {});
+      r.simplify();
       return r;
     }
   } else {
@@ -154,9 +169,8 @@ ShapeTracker ShapeTracker::reshape(const Shape& s) const {
       }
     }
   }
-  View top = View::make(s, contiguous_strides(s), 0, {}), m;
-  if (merge_views(r.views_.back(), top, m)) r.views_.back() = std::move(m);
-  else r.views_.push_back(std::move(top));
+  r.views_.push_back(View::make(s, contiguous_strides(s), 0, {}));
+  r.simplify();
   return r;
 }
 
@@ -177,6 +191,7 @@ ShapeTracker ShapeTracker::permute(const std::vector<int>& order) const {
   }
   ShapeTracker r = *this;
   r.views_.back() = View::make(s, st, v.offset, m);
+  r.simplify();
   return r;
 }
 
@@ -194,6 +209,7 @@ ShapeTracker ShapeTracker::expand(const Shape& s) const {
   }
   ShapeTracker r = *this;
   r.views_.back() = View::make(s, st, v.offset, m);
+  r.simplify();
   return r;
 }
 
@@ -216,6 +232,7 @@ ShapeTracker ShapeTracker::pad(const std::vector<std::pair<int64_t, int64_t>>& p
   if (!any) return *this;
   ShapeTracker r = *this;
   r.views_.back() = View::make(s, v.strides, off, m);
+  r.simplify();
   return r;
 }
 
@@ -234,6 +251,7 @@ ShapeTracker ShapeTracker::shrink(const std::vector<std::pair<int64_t, int64_t>>
   }
   ShapeTracker r = *this;
   r.views_.back() = View::make(s, v.strides, off, m);
+  r.simplify();
   return r;
 }
 
@@ -258,9 +276,8 @@ ShapeTracker ShapeTracker::on_top_of(const ShapeTracker& below) const {
   ShapeTracker r = below;
   if (contiguous() && shape() == below.shape()) return r;
   for (auto& v : views_) {
-    View m;
-    if (merge_views(r.views_.back(), v, m)) r.views_.back() = std::move(m);
-    else r.views_.push_back(v);
+    r.views_.push_back(v);
+    r.simplify();
   }
   return r;
 }

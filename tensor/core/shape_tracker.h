@@ -56,6 +56,7 @@ class ShapeTracker {
   bool operator==(const ShapeTracker& o) const { return views_ == o.views_; }
 
  private:
+  void simplify();  // merges the top view into the one below while that stays exact
   std::vector<View> views_;
 };
 

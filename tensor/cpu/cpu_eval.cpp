@@ -53,6 +53,79 @@ void StridedWalk::offsets(int64_t start, int64_t n, int64_t* out) const {
   }
 }
 
+GeneralWalk::GeneralWalk(const ShapeTracker& st) {
+  auto dims_of = [](const View& v) {
+    std::vector<Dim> d;
+    for (size_t i = 0; i < v.shape.size(); ++i) {
+      auto m = v.mask.empty() ? std::pair<int64_t, int64_t>{0, v.shape[i]} : v.mask[i];
+      d.push_back({v.shape[i], v.strides[i], m.first, m.second});
+    }
+    if (d.empty()) d.push_back({1, 0, 0, 1});
+    return d;
+  };
+  const auto& vs = st.views();
+  top_ = dims_of(vs.back());
+  top_offset_ = vs.back().offset;
+  top_masked_ = !vs.back().mask.empty();
+  for (size_t i = vs.size() - 1; i-- > 0;) {
+    const View& v = vs[i];
+    lower_.push_back({dims_of(v), v.offset, !v.mask.empty(), prod(v.shape) < (int64_t{1} << 31)});
+  }
+}
+
+void GeneralWalk::offsets(int64_t start, int64_t n, int64_t* out, uint8_t* valid) const {
+  const size_t nd = top_.size();
+  int64_t idx[24];
+  TP_ASSERT(nd <= 24);
+  int64_t cur = top_offset_, rem = start;
+  for (size_t d = nd; d-- > 0;) {
+    idx[d] = rem % top_[d].size;
+    rem /= top_[d].size;
+    cur += idx[d] * top_[d].stride;
+  }
+  for (int64_t k = 0; k < n; ++k) {
+    bool ok = true;
+    if (top_masked_)
+      for (size_t d = 0; d < nd; ++d) ok &= idx[d] >= top_[d].lo && idx[d] < top_[d].hi;
+    int64_t flat = cur;
+    for (const Lower& l : lower_) {
+      if (!ok) break;
+      int64_t off = l.offset;
+      if (l.small) {
+        uint32_t r = static_cast<uint32_t>(flat);
+        for (size_t d = l.dims.size(); d-- > 0;) {
+          const Dim& dm = l.dims[d];
+          uint32_t sz = static_cast<uint32_t>(dm.size), i = r % sz;
+          r /= sz;
+          ok &= !l.masked || (i >= dm.lo && i < dm.hi);
+          off += static_cast<int64_t>(i) * dm.stride;
+        }
+      } else {
+        int64_t r = flat;
+        for (size_t d = l.dims.size(); d-- > 0;) {
+          const Dim& dm = l.dims[d];
+          int64_t i = r % dm.size;
+          r /= dm.size;
+          ok &= !l.masked || (i >= dm.lo && i < dm.hi);
+          off += i * dm.stride;
+        }
+      }
+      flat = off;
+    }
+    out[k] = ok ? flat : 0;
+    valid[k] = ok;
+    // advance the top odometer
+    size_t d = nd - 1;
+    cur += top_[d].stride;
+    while (++idx[d] == top_[d].size && d > 0) {
+      cur -= top_[d].size * top_[d].stride;
+      idx[d] = 0;
+      --d;
+      cur += top_[d].stride;
+    }
+  }
+}
+
 EvalProgram::EvalProgram(const std::vector<KNode>& nodes, const std::vector<BufferPtr>& bufs, const Shape& shape,
                          int root)
     : nodes_(nodes), root_(root < 0 ? static_cast<int>(nodes.size()) - 1 : root) {
@@ -73,9 +146,11 @@ EvalProgram::EvalProgram(const std::vector<KNode>& nodes, const std::vector<Buff
         s.mode = s.walk[0].unit() ? Mode::kUnit : Mode::kStrided;
       } else {
         s.mode = Mode::kGeneral;
+        s.gwalk.emplace_back(n.st);
       }
     } else if (n.op == Op::CONST) {
       s.mode = n.st.has_mask() ? Mode::kConstMasked : Mode::kConst;
+      if (s.mode == Mode::kConstMasked) s.gwalk.emplace_back(n.st);
     } else {
       s.mode = Mode::kAlu;
     }
@@ -83,6 +158,7 @@ EvalProgram::EvalProgram(const std::vector<KNode>& nodes, const std::vector<Buff
   }
   scratch_.resize(nodes.size() * kBlock);
   offs_.resize(kBlock);
+  valid_.resize(kBlock);
   vals_.resize(nodes.size());
   for (size_t i = 0; i < nodes.size(); ++i) {
     vals_[i] = scratch_.data() + i * kBlock;
@@ -121,8 +197,10 @@ void EvalProgram::load(const Step& s, int64_t start, int64_t n, void* out) {
     return;
   }
   // General: a stack of views and/or a mask; invalid elements read 0.
+  s.gwalk[0].offsets(start, n, offs_.data(), valid_.data());
   for (int64_t i = 0; i < n; ++i) {
-    auto [o, valid] = node.st.index(start + i);
+    const int64_t o = offs_[i];
+    const bool valid = valid_[i];
     if (f) static_cast<float*>(out)[i] = valid ? reinterpret_cast<const float*>(s.base)[o] : 0.f;
     else if (!valid) static_cast<int32_t*>(out)[i] = 0;
     else if (node.dtype == DType::i32) static_cast<int32_t*>(out)[i] = reinterpret_cast<const int32_t*>(s.base)[o];
@@ -224,8 +302,9 @@ const void* EvalProgram::eval_block(int64_t start, int64_t n) {
       case Mode::kGeneral: load(s, start, n, out); break;
       case Mode::kConst: break;
       case Mode::kConstMasked:
+        s.gwalk[0].offsets(start, n, offs_.data(), valid_.data());
         for (int64_t j = 0; j < n; ++j) {
-          bool valid = node.st.index(start + j).second;
+          bool valid = valid_[j];
           if (f) static_cast<float*>(out)[j] = valid ? static_cast<float>(node.value) : 0.f;
           else static_cast<int32_t*>(out)[j] = valid ? static_cast<int32_t>(node.value) : 0;
         }

@@ -24,6 +24,23 @@ struct StridedWalk {
   void offsets(int64_t start, int64_t n, int64_t* out) const;
 };
 
+// Offsets and validity of any view stack walked in row-major order: the top view advances as
+// an odometer (no division); lower views unravel with 32-bit division when sizes allow.
+class GeneralWalk {
+ public:
+  explicit GeneralWalk(const ShapeTracker& st);
+  // offsets[i] is only meaningful where valid[i] != 0.
+  void offsets(int64_t start, int64_t n, int64_t* off, uint8_t* valid) const;
+
+ private:
+  struct Dim { int64_t size, stride, lo, hi; };
+  std::vector<Dim> top_;
+  int64_t top_offset_;
+  bool top_masked_;
+  struct Lower { std::vector<Dim> dims; int64_t offset; bool masked; bool small; };
+  std::vector<Lower> lower_;  // from the view below the top downwards
+};
+
 class EvalProgram {
  public:
   EvalProgram(const std::vector<KNode>& nodes, const std::vector<BufferPtr>& bufs, const Shape& shape, int root = -1);
@@ -39,6 +56,7 @@ class EvalProgram {
     const KNode* node;
     const uint8_t* base = nullptr;
     std::vector<StridedWalk> walk;  // 0 or 1
+    std::vector<GeneralWalk> gwalk;  // 0 or 1
   };
   const std::vector<KNode>& nodes_;
   std::vector<Step> steps_;
@@ -46,6 +64,7 @@ class EvalProgram {
   std::vector<int32_t> scratch_;  // kBlock words per node (float or int32)
   std::vector<const void*> vals_;  // per node: its values for the current block (scratch or in place)
   std::vector<int64_t> offs_;
+  std::vector<uint8_t> valid_;
   void load(const Step& s, int64_t start, int64_t n, void* out);
 };
 
