@@ -18,5 +18,5 @@ for threads in 1 2; do
   done
   a=$(printf '%s\n' "${tp[@]}" | median); b=$(printf '%s\n' "${pt[@]}" | median)
   printf 'threads %d: tinypynq cpu %.3f ms/step   pytorch %.3f ms/step   speed-up %.2fx\n' \
-    "$threads" "$a" "$b" "$(echo "$b / $a" | bc -l)"
+    "$threads" "$a" "$b" "$(awk -v a="$a" -v b="$b" 'BEGIN {print b / a}')"
 done
