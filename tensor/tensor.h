@@ -8,6 +8,7 @@
 //   std::vector<float> g = w.grad().tolist();
 #pragma once
 #include <cstdint>
+#include <initializer_list>
 #include <limits>
 #include <memory>
 #include <string>
@@ -35,6 +36,13 @@ class Tensor {
   // ---- creation (device "" means the default device)
   static Tensor from_data(const std::vector<float>& v, const Shape& shape, const std::string& dev = "");
   static Tensor from_data(const std::vector<int32_t>& v, const Shape& shape, const std::string& dev = "");
+  // Braced lists: {1.f, 2.f} makes float32, {1, 2} makes int32 (as torch.tensor does).
+  static Tensor from_data(std::initializer_list<float> v, const Shape& shape, const std::string& dev = "") {
+    return from_data(std::vector<float>(v), shape, dev);
+  }
+  static Tensor from_data(std::initializer_list<int32_t> v, const Shape& shape, const std::string& dev = "") {
+    return from_data(std::vector<int32_t>(v), shape, dev);
+  }
   static Tensor from_bytes(const void* data, DType dtype, const Shape& shape, const std::string& dev = "");
   static Tensor scalar(float v, const std::string& dev = "");
   static Tensor full(const Shape& shape, double value, DType dtype = DType::f32, const std::string& dev = "");
