@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: MIT
+#include "models/fp/pl_units.h"
+
+#include <algorithm>
+#include <vector>
+
+#include "models/fp/pl_float.h"
+
+namespace tinypynq::pl {
+
+namespace {
+// Latencies P_op of hw-spec §6.1 (table 6-2). Lane ops: II = 1; SFU ops: II = 2.
+constexpr VecOpInfo kOps[] = {
+    {VecOp::ADD, "ADD", 2, 1, 6},       {VecOp::SUB, "SUB", 2, 1, 6},
+    {VecOp::MUL, "MUL", 2, 1, 5},       {VecOp::DIV, "DIV", 2, 2, 31},
+    {VecOp::MAX, "MAX", 2, 1, 3},       {VecOp::MOD, "MOD", 2, 2, 39},
+    {VecOp::CMPLT, "CMPLT", 2, 1, 3},   {VecOp::CMPEQ, "CMPEQ", 2, 1, 3},
+    {VecOp::CMPNE, "CMPNE", 2, 1, 3},   {VecOp::WHERE, "WHERE", 3, 1, 3},
+    {VecOp::MULACC, "MULACC", 3, 1, 9}, {VecOp::NEG, "NEG", 1, 1, 3},
+    {VecOp::RECIP, "RECIP", 1, 2, 31},  {VecOp::SQRT, "SQRT", 1, 2, 31},
+    {VecOp::EXP2, "EXP2", 1, 2, 52},    {VecOp::LOG2, "LOG2", 1, 2, 51},
+    {VecOp::SIN, "SIN", 1, 2, 50},      {VecOp::COPY, "COPY", 1, 1, 3},
+    {VecOp::CAST_F2I, "CAST_F2I", 1, 1, 3}, {VecOp::CAST_I2F, "CAST_I2F", 1, 1, 3},
+    {VecOp::CAST_F2B, "CAST_F2B", 1, 1, 3}, {VecOp::CAST_I2B, "CAST_I2B", 1, 1, 3},
+    {VecOp::IADD, "IADD", 2, 1, 3},     {VecOp::ISUB, "ISUB", 2, 1, 3},
+    {VecOp::IMUL, "IMUL", 2, 1, 5},     {VecOp::IMAX, "IMAX", 2, 1, 3},
+    {VecOp::ICMPLT, "ICMPLT", 2, 1, 3}, {VecOp::ICMPEQ, "ICMPEQ", 2, 1, 3},
+    {VecOp::ICMPNE, "ICMPNE", 2, 1, 3}, {VecOp::IWHERE, "IWHERE", 3, 1, 3},
+    {VecOp::IAND, "IAND", 2, 1, 3},     {VecOp::IOR, "IOR", 2, 1, 3},
+    {VecOp::IXOR, "IXOR", 2, 1, 3},     {VecOp::ISHL, "ISHL", 2, 1, 3},
+    {VecOp::ISHR, "ISHR", 2, 1, 3},     {VecOp::INEG, "INEG", 1, 1, 3},
+};
+}  // namespace
+
+const VecOpInfo* vec_op_info(uint32_t opcode) noexcept {
+  for (const auto& i : kOps)
+    if (static_cast<uint32_t>(i.op) == opcode) return &i;
+  return nullptr;
+}
+
+uint32_t vec_apply(VecOp op, uint32_t a, uint32_t b, uint32_t c, bool* range) noexcept {
+  switch (op) {
+    case VecOp::ADD: return add(a, b);
+    case VecOp::SUB: return sub(a, b);
+    case VecOp::MUL: return mul(a, b);
+    case VecOp::DIV: return div(a, b);
+    case VecOp::MAX: return max(a, b);
+    case VecOp::MOD: return mod(a, b, range);
+    case VecOp::CMPLT: return cmplt(a, b);
+    case VecOp::CMPEQ: return cmpeq(a, b);
+    case VecOp::CMPNE: return cmpne(a, b);
+    case VecOp::WHERE: return where(a, b, c);  // A = condition, B = true value, C = false value
+    case VecOp::MULACC: return mulacc(a, b, c);
+    case VecOp::NEG: return neg(a);
+    case VecOp::RECIP: return recip(a);
+    case VecOp::SQRT: return sqrt(a);
+    case VecOp::EXP2: return exp2(a);
+    case VecOp::LOG2: return log2(a);
+    case VecOp::SIN: return sin(a, range);
+    case VecOp::COPY: return canon(a);
+    case VecOp::CAST_F2I: return cast_f2i(a);
+    case VecOp::CAST_I2F: return cast_i2f(a);
+    case VecOp::CAST_F2B: return cast_f2b(a);
+    case VecOp::CAST_I2B: return cast_i2b(a);
+    case VecOp::IADD: return iadd(a, b);
+    case VecOp::ISUB: return isub(a, b);
+    case VecOp::IMUL: return imul(a, b);
+    case VecOp::IMAX: return imax(a, b);
+    case VecOp::ICMPLT: return icmplt(a, b);
+    case VecOp::ICMPEQ: return icmpeq(a, b);
+    case VecOp::ICMPNE: return icmpne(a, b);
+    case VecOp::IWHERE: return iwhere(a, b, c);
+    case VecOp::IAND: return iand(a, b);
+    case VecOp::IOR: return ior(a, b);
+    case VecOp::IXOR: return ixor(a, b);
+    case VecOp::ISHL: return ishl(a, b);
+    case VecOp::ISHR: return ishr(a, b);
+    case VecOp::INEG: return ineg(a);
+  }
+  return 0u;
+}
+
+uint64_t vector_cycles_ideal(VecOp op, uint64_t n) noexcept {
+  const VecOpInfo* i = vec_op_info(static_cast<uint32_t>(op));
+  if (!i || n == 0) return 0;
+  const uint64_t nb = (n + 1) / 2;
+  return 1 + uint64_t{i->ii} * (nb - 1) + i->latency;
+}
+
+uint64_t reduce_cycles_ideal(uint64_t rows, uint64_t len) noexcept {
+  if (rows == 0 || len == 0) return 0;
+  return (rows * len + 1) / 2 + kReduceLatency;
+}
+
+// Literal evaluation of the normative schedule recurrence of hw-spec §7.3 with ideal streams
+// (times relative to t0 = 0, the cycle of the START write).
+uint64_t matmul_cycles_ideal(uint64_t m, uint64_t k, uint64_t n, bool load_w,
+                             const MatmulConfig& cfg) noexcept {
+  if (m == 0 || k == 0 || n == 0) return 0;
+  const uint64_t R = cfg.rows;
+  const uint64_t nblk = (m + R - 1) / R;
+  const uint64_t tc = uint64_t{cfg.passes(static_cast<uint32_t>(n))} *
+                      cfg.pass_cycles(static_cast<uint32_t>(k));
+  const uint64_t dmm = cfg.drain();
+  const uint64_t we = load_w ? (k * n + 1) / 2 : 0;  // cycle of the last W beat (t0 + NBW)
+  std::vector<uint64_t> le(nblk), cs(nblk), ce(nblk), se(nblk);
+  for (uint64_t b = 0; b < nblk; ++b) {
+    const uint64_t rows_b = std::min<uint64_t>(R, m - b * R);
+    const uint64_t beats_in = (rows_b * k + 1) / 2;
+    const uint64_t beats_out = (rows_b * n + 1) / 2;
+    uint64_t ls = (b == 0) ? 1 : le[b - 1] + 1;
+    if (b >= 2) ls = std::max(ls, cs[b - 2] + tc);
+    le[b] = ls + beats_in - 1;
+    uint64_t c = le[b] + 1;
+    if (load_w) c = std::max(c, we + 1);
+    if (b >= 1) c = std::max(c, cs[b - 1] + tc);
+    if (b >= 2) c = std::max(c, se[b - 2] + 1);
+    cs[b] = c;
+    ce[b] = cs[b] + tc + dmm - 1;
+    uint64_t ss = ce[b] + 1;
+    if (b >= 1) ss = std::max(ss, se[b - 1] + 1);
+    se[b] = ss + beats_out - 1;
+  }
+  return se[nblk - 1];
+}
+
+}  // namespace tinypynq::pl

@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: MIT
+// tinypynq — unit-level constants of docs/hw-spec.md shared by the TLM models, the RTL testbenches
+// and the runtime: vector opcodes with arity / issue interval / latency, the element function of
+// each opcode, and the ideal-case (no stall) cycle counts of every command (hw-spec §7).
+// Pure C++20, no SystemC.
+#pragma once
+
+#include <cstdint>
+
+namespace tinypynq::pl {
+
+// ---- vector unit opcodes (OP[5:0], hw-spec §6.1) ---------------------------------------------
+enum class VecOp : uint8_t {
+  ADD = 0x01, SUB = 0x02, MUL = 0x03, DIV = 0x04, MAX = 0x05, MOD = 0x06,
+  CMPLT = 0x07, CMPEQ = 0x08, CMPNE = 0x09, WHERE = 0x0A, MULACC = 0x0B,
+  NEG = 0x10, RECIP = 0x11, SQRT = 0x12, EXP2 = 0x13, LOG2 = 0x14, SIN = 0x15, COPY = 0x16,
+  CAST_F2I = 0x18, CAST_I2F = 0x19, CAST_F2B = 0x1A, CAST_I2B = 0x1B,
+  IADD = 0x21, ISUB = 0x22, IMUL = 0x23, IMAX = 0x25, ICMPLT = 0x27, ICMPEQ = 0x28,
+  ICMPNE = 0x29, IWHERE = 0x2A, IAND = 0x2C, IOR = 0x2D, IXOR = 0x2E, ISHL = 0x2F, ISHR = 0x30,
+  INEG = 0x31,
+};
+
+struct VecOpInfo {
+  VecOp op;
+  const char* name;
+  uint8_t arity;    // number of operands (A, B, C)
+  uint8_t ii;       // issue interval in cycles per beat: 1 (lane ops) or 2 (SFU ops)
+  uint8_t latency;  // P_op: cycles from input-beat acceptance to output-beat TVALID
+};
+
+// nullptr for an opcode that is not defined (the unit reports ERR_CODE=BAD_OP).
+const VecOpInfo* vec_op_info(uint32_t opcode) noexcept;
+
+// One element of a vector command. Operands not used by the op are ignored. *range is set
+// (never cleared) for MOD beyond its exact range and SIN beyond kSinMaxArg (STATUS.W_RANGE).
+uint32_t vec_apply(VecOp op, uint32_t a, uint32_t b, uint32_t c, bool* range = nullptr) noexcept;
+
+// ---- reduce unit (hw-spec §6.2) --------------------------------------------------------------
+enum class RedOp : uint8_t { SUM = 0, MAX = 1 };
+inline constexpr uint32_t kReduceLatency = 24;  // P_RED
+
+// ---- matmul unit (hw-spec §6.3) --------------------------------------------------------------
+struct MatmulConfig {
+  uint32_t rows = 4;        // R: PE rows (A rows per block); must be even
+  uint32_t cols = 4;        // C: PE columns
+  uint32_t fadd_lat = 4;    // L_A: FADD latency = strips interleaved per PE
+  uint32_t fmul_lat = 3;    // L_M
+  uint32_t wdepth = 16384;  // words per weight bank (C banks)
+  uint32_t kmax = 2048;
+  uint32_t nmax = 1024;
+  // D_MM: cycles from the end of a block's compute window to its last OBUF write (+1)
+  constexpr uint32_t drain() const noexcept {
+    return rows + cols + fmul_lat + fadd_lat + rows * fadd_lat + 2;
+  }
+  constexpr uint32_t pass_cycles(uint32_t k) const noexcept {
+    return fadd_lat * (k > rows ? k : rows);
+  }
+  constexpr uint32_t passes(uint32_t n) const noexcept {
+    return (n + cols * fadd_lat - 1) / (cols * fadd_lat);
+  }
+};
+
+// ---- ideal-case cycle counts (every input beat valid as soon as the unit can take it, output
+// always ready). CYCLES register = cycle of the last output handshake - cycle of the START write.
+uint64_t vector_cycles_ideal(VecOp op, uint64_t n) noexcept;
+uint64_t reduce_cycles_ideal(uint64_t rows, uint64_t len) noexcept;
+uint64_t matmul_cycles_ideal(uint64_t m, uint64_t k, uint64_t n, bool load_w,
+                             const MatmulConfig& cfg = {}) noexcept;
+
+}  // namespace tinypynq::pl
