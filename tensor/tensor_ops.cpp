@@ -38,9 +38,17 @@ Tensor broadcast_to(const Tensor& x, const Shape& s) {
 Tensor binop(Op op, const Tensor& a, const Tensor& b, const char* what) {
   TP_CHECK(a.dtype() == b.dtype(), what, ": dtype mismatch, ", dtype_name(a.dtype()), " vs ", dtype_name(b.dtype()),
            " (cast one side with .cast())");
-  if (op != Op::CMPEQ && op != Op::CMPLT && op != Op::MAX)
+  if (op != Op::CMPEQ && op != Op::CMPLT && op != Op::MAX) {
     TP_CHECK(a.dtype() != DType::boolean, what, " is not defined on bool tensors (cast to int32 or float32 first)");
+    // Kernels compute uint8 as int32 (docs/tensor.md: arithmetic is f32/i32), so a fused result
+    // would not wrap while a stored one would: arithmetic needs an explicit cast.
+    TP_CHECK(a.dtype() != DType::u8, what, " is not defined on uint8 tensors (cast to int32 or float32 first)");
+  }
   Shape s = broadcast_shape(a.shape(), b.shape(), what);
+  if (op == Op::CMPLT || op == Op::CMPEQ) {  // bool results are not differentiable (as in PyTorch)
+    NoGrad ng;
+    return apply_fn(fn::binary(op), {broadcast_to(a, s), broadcast_to(b, s)});
+  }
   return apply_fn(fn::binary(op), {broadcast_to(a, s), broadcast_to(b, s)});
 }
 
@@ -70,6 +78,7 @@ Tensor reduce(Op op, const Tensor& x, const std::vector<int64_t>& axes_in, bool 
     TP_CHECK(x.shape()[a] > 0 || op == Op::SUM, "max/min over an empty axis ", a, " of shape ", shape_str(x.shape()),
              " has no identity");
   Tensor r = apply_fn(fn::reduce(op, axes), {src});
+  if (op == Op::RMAX && x.dtype() == DType::boolean) r = r.cast(DType::boolean);  // max of bool is bool (any)
   return keepdim ? r : r.reshape(drop_axes(x.shape(), axes));
 }
 }  // namespace
@@ -77,10 +86,17 @@ Tensor reduce(Op op, const Tensor& x, const std::vector<int64_t>& axes_in, bool 
 Tensor Tensor::scalar_like(double v) const { return Tensor::full({}, v, dtype(), device().name()); }
 
 // ---- elementwise
-Tensor Tensor::cast(DType d) const { return d == dtype() ? *this : un(fn::cast(d), *this); }
+Tensor Tensor::cast(DType d) const {
+  if (d == dtype()) return *this;
+  // Integer and bool results are not differentiable (as in PyTorch): no graph edge, so a
+  // gradient is neither passed through nor truncated to an integer on the way back.
+  if (!is_float(d)) return Tensor(lb_cast(lazy(), d));
+  return un(fn::cast(d), *this);
+}
 Tensor Tensor::contiguous() const { return un(fn::contiguous(), *this); }
 Tensor Tensor::neg() const {
   TP_CHECK(dtype() != DType::boolean, "neg is not defined on bool tensors (use logical_not)");
+  TP_CHECK(dtype() != DType::u8, "neg is not defined on uint8 tensors (cast to int32 or float32 first)");
   return un(fn::neg(), *this);
 }
 Tensor Tensor::exp() const { return un(fn::exp(), as_float(*this)); }
@@ -177,7 +193,7 @@ Tensor operator>(const Tensor& a, float b) { return a.gt(a.scalar_like(b)); }
 Tensor Tensor::sum(std::vector<int64_t> axes, bool keepdim) const { return reduce(Op::SUM, *this, axes, keepdim); }
 Tensor Tensor::max(std::vector<int64_t> axes, bool keepdim) const { return reduce(Op::RMAX, *this, axes, keepdim); }
 Tensor Tensor::min(std::vector<int64_t> axes, bool keepdim) const {
-  if (dtype() == DType::boolean) return logical_not().max(axes, keepdim).eq(scalar_like(0).cast(DType::i32));
+  if (dtype() == DType::boolean) return logical_not().max(axes, keepdim).logical_not();
   return -((-*this).max(axes, keepdim));
 }
 Tensor Tensor::mean(std::vector<int64_t> axes, bool keepdim) const {
@@ -205,7 +221,9 @@ Tensor Tensor::argmax(int64_t axis, bool keepdim) const {
   Shape s(ndim(), 1);
   s[ax] = n;
   Tensor idx = Tensor::arange(static_cast<double>(n), 0, -1, DType::i32, device().name()).reshape(s);
-  Tensor m = eq(max({axis}, true)).cast(DType::i32) * idx;
+  Tensor hit = eq(max({axis}, true));
+  if (dtype() == DType::f32) hit = hit.maximum(ne(*this));  // NaN is the maximum (as in PyTorch)
+  Tensor m = hit.cast(DType::i32) * idx;
   return scalar_like(0).cast(DType::i32).full_like(n) - m.max({axis}, keepdim);
 }
 Tensor Tensor::argmin(int64_t axis, bool keepdim) const {
