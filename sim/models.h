@@ -13,7 +13,7 @@ struct Model : nn::Module {
   virtual Shape input_shape(int64_t batch) const = 0;
 };
 
-// "mlp": 784-128-10 with ReLU. "cnn": LeNet-style, conv5(8)-pool-conv5(16)-pool-fc64-fc10.
+// "mlp": 784-128-10 with ReLU. "cnn": conv3(16)-pool-conv3(32)-pool-fc10, ReLU after each conv.
 std::unique_ptr<Model> make_model(const std::string& name);
 const char* model_names();  // for help and errors: "mlp, cnn"
 

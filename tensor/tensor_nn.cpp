@@ -250,7 +250,9 @@ Tensor Tensor::sparse_categorical_crossentropy(const Tensor& labels, float smoot
 
 Tensor Tensor::binary_crossentropy(const Tensor& t) const {
   TP_CHECK(t.shape() == shape(), "binary_crossentropy: target shape ", shape_str(t.shape()), " != ", shape_str(shape()));
-  return (-(t * log() + (1.f - t) * (1.f - *this).log())).mean();
+  // Logs are clamped at -100 as PyTorch does, so a saturated prediction gives a finite loss.
+  Tensor lo = scalar_like(-100);
+  return (-(t * log().maximum(lo) + (1.f - t) * (1.f - *this).log().maximum(lo))).mean();
 }
 
 Tensor Tensor::binary_crossentropy_logits(const Tensor& t) const {

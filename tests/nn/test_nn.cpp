@@ -209,3 +209,9 @@ TEST(Training, ConvergesAndIsDeterministic) {
   EXPECT_EQ(a, b);
   EXPECT_LT(a.back(), a.front() * 0.2f);
 }
+
+TEST(Losses, BinaryCrossEntropyClampsLogLikePyTorch) {
+  // p = 0 for a positive target: log(0) is clamped at -100, so the loss is finite.
+  Tensor p = Tensor::from_data({0.f, 1.f}, {2}), t = Tensor::from_data({1.f, 0.f}, {2});
+  EXPECT_FLOAT_EQ(p.binary_crossentropy(t).item(), 100.f);
+}
