@@ -188,28 +188,23 @@ Tensor Tensor::conv2d(const Tensor& w, const Tensor& b, int64_t stride, int64_t 
   return b.defined() ? r + b.reshape({1, cout, 1, 1}) : r;
 }
 
+// k x k windows over the last two dims after padding them with `value` (stride -1 means k).
+static Tensor pool2d_windows(const Tensor& t, int64_t k, int64_t stride, int64_t padding, float value) {
+  if (stride < 0) stride = k;
+  std::vector<std::pair<int64_t, int64_t>> p(t.ndim(), {0, 0});
+  p[t.ndim() - 2] = p[t.ndim() - 1] = {padding, padding};
+  Tensor x = padding ? t.pad(p, value) : t;
+  return x.pool({k, k}, {stride, stride}, {1, 1});
+}
+
 Tensor Tensor::max_pool2d(int64_t k, int64_t stride, int64_t padding) const {
   TP_CHECK(ndim() >= 2, "max_pool2d needs at least 2 dims, got ", shape_str(shape()));
-  if (stride < 0) stride = k;
-  Tensor x = *this;
-  if (padding) {
-    std::vector<std::pair<int64_t, int64_t>> p(ndim(), {0, 0});
-    p[ndim() - 2] = p[ndim() - 1] = {padding, padding};
-    x = x.pad(p, -INFINITY);
-  }
-  return x.pool({k, k}, {stride, stride}, {1, 1}).max({-2, -1});
+  return pool2d_windows(*this, k, stride, padding, -INFINITY).max({-2, -1});
 }
 
 Tensor Tensor::avg_pool2d(int64_t k, int64_t stride, int64_t padding) const {
   TP_CHECK(ndim() >= 2, "avg_pool2d needs at least 2 dims, got ", shape_str(shape()));
-  if (stride < 0) stride = k;
-  Tensor x = *this;
-  if (padding) {
-    std::vector<std::pair<int64_t, int64_t>> p(ndim(), {0, 0});
-    p[ndim() - 2] = p[ndim() - 1] = {padding, padding};
-    x = x.pad(p);
-  }
-  return x.pool({k, k}, {stride, stride}, {1, 1}).mean({-2, -1});
+  return pool2d_windows(*this, k, stride, padding, 0.f).mean({-2, -1});
 }
 
 Tensor Tensor::dropout(float p, bool training) const {

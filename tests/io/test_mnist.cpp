@@ -14,7 +14,7 @@ namespace {
 
 using ::testing::AllOf;
 using ::testing::HasSubstr;
-using test::error_of;
+
 using test::TempDir;
 
 void put_be32(std::vector<uint8_t>& b, uint32_t v) {

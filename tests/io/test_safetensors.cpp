@@ -16,7 +16,7 @@ namespace {
 
 using ::testing::AllOf;
 using ::testing::HasSubstr;
-using test::error_of;
+
 using test::read_bytes;
 using test::TempDir;
 

@@ -4,6 +4,7 @@
 //   std::string msg = error_of([&] { load_safetensors(dir / "x"); });
 //   EXPECT_THAT(msg, HasSubstr("not found"));
 #pragma once
+#include "tests/support/error_of.h"
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -36,17 +37,6 @@ class TempDir {
   std::filesystem::path path_;
 };
 
-// The message of the tinypynq::Error that f throws; records a failure if it throws none.
-template <typename F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const tinypynq::Error& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "expected a tinypynq::Error";
-  return "";
-}
 
 inline void write_bytes(const std::string& path, const std::vector<uint8_t>& bytes) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);

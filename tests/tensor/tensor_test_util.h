@@ -6,6 +6,7 @@
 //   expect_values(a.exp(), {...}, /*atol=*/1e-6, /*rtol=*/1e-6);   // with tolerance
 //   EXPECT_THAT(error_of([&] { a.reshape({4}); }), HasSubstr("cannot reshape"));
 #pragma once
+#include "tests/support/error_of.h"
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -68,17 +69,6 @@ inline void expect_tensor(const Tensor& t, const Shape& shape, const std::vector
   expect_values(t.tolist(), want, atol, rtol, t.str());
 }
 
-// The message of the tinypynq::Error that f throws; records a failure if it throws none.
-template <typename F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const tinypynq::Error& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "expected a tinypynq::Error";
-  return "";
-}
 
 // Kernels run by f (forces nothing itself; f must realize or read what it wants counted).
 template <typename F>
