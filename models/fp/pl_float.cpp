@@ -3,6 +3,7 @@
 // docs/hw-spec.md §4-§5. Compile with -ffp-contract=off (CMakeLists.txt does).
 #include "models/fp/pl_float.h"
 
+#include <bit>
 #include <cmath>
 #include <cstring>
 #include <utility>
@@ -474,6 +475,34 @@ uint32_t dot(const uint32_t* a, const uint32_t* w, std::size_t k, std::size_t w_
   uint32_t acc = kNegZero;
   for (std::size_t i = 0; i < k; ++i) acc = add(acc, mul(a[i], w[i * w_stride]));
   return acc;
+}
+
+namespace {
+// Branch-free forms of ftz/canon so that the matmul inner loop vectorises (same results).
+inline uint32_t ftz_bf(uint32_t x) noexcept {
+  return (x & 0x7F800000u) != 0 ? x : (x & kSign);
+}
+inline uint32_t canon_bf(uint32_t x) noexcept {
+  x = ftz_bf(x);
+  return (x & kAbs) > 0x7F800000u ? kQNaN : x;
+}
+}  // namespace
+
+void matmul(const uint32_t* a, const uint32_t* w, uint32_t* c, std::size_t m, std::size_t k,
+            std::size_t n) noexcept {
+  for (std::size_t i = 0; i < m; ++i) {
+    uint32_t* ci = c + i * n;
+    for (std::size_t j = 0; j < n; ++j) ci[j] = kNegZero;
+    for (std::size_t kk = 0; kk < k; ++kk) {
+      const float aik = std::bit_cast<float>(ftz(a[i * k + kk]));
+      const uint32_t* wk = w + kk * n;
+      // acc = FADD(acc, FMUL(a, w)); acc is canonical, so only w needs the input flush
+      for (std::size_t j = 0; j < n; ++j) {
+        const uint32_t p = canon_bf(std::bit_cast<uint32_t>(aik * std::bit_cast<float>(ftz_bf(wk[j]))));
+        ci[j] = canon_bf(std::bit_cast<uint32_t>(std::bit_cast<float>(ci[j]) + std::bit_cast<float>(p)));
+      }
+    }
+  }
 }
 
 // =============================================================================================

@@ -107,6 +107,11 @@ uint32_t reduce_max(const uint32_t* x, std::size_t len) noexcept;
 // One output of the matmul unit: acc = -0.0f; for k in 0..K-1: acc = add(acc, mul(a[k], w[k*ws])).
 uint32_t dot(const uint32_t* a, const uint32_t* w, std::size_t k, std::size_t w_stride) noexcept;
 
+// The whole matmul unit function on row-major buffers: c[i*n+j] = dot(a + i*k, w + j, k, n).
+// Same bits as dot(); loops ordered for speed (the per-element order over k is unchanged).
+void matmul(const uint32_t* a, const uint32_t* w, uint32_t* c, std::size_t m, std::size_t k,
+            std::size_t n) noexcept;
+
 // Round a binary32 value to an integral binary32 value, ties to even (bit manipulation).
 uint32_t roundeven(uint32_t a) noexcept;
 

@@ -80,6 +80,12 @@ uint32_t vec_apply(VecOp op, uint32_t a, uint32_t b, uint32_t c, bool* range) no
   return 0u;
 }
 
+void vec_apply_n(VecOp op, const uint32_t* a, const uint32_t* b, const uint32_t* c, uint32_t sa,
+                 uint32_t sb, uint32_t sc, uint32_t* out, uint64_t n, bool* range) noexcept {
+  for (uint64_t i = 0; i < n; ++i)
+    out[i] = vec_apply(op, a ? a[i] : sa, b ? b[i] : sb, c ? c[i] : sc, range);
+}
+
 uint64_t vector_cycles_ideal(VecOp op, uint64_t n) noexcept {
   const VecOpInfo* i = vec_op_info(static_cast<uint32_t>(op));
   if (!i || n == 0) return 0;

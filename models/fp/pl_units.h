@@ -35,6 +35,11 @@ const VecOpInfo* vec_op_info(uint32_t opcode) noexcept;
 // (never cleared) for MOD beyond its exact range and SIN beyond kSinMaxArg (STATUS.W_RANGE).
 uint32_t vec_apply(VecOp op, uint32_t a, uint32_t b, uint32_t c, bool* range = nullptr) noexcept;
 
+// A whole vector command on buffers: out[i] = vec_apply(op, A[i], B[i], C[i]) for i < n, where an
+// operand pointer that is nullptr means "scalar" and the matching scalar value is used instead.
+void vec_apply_n(VecOp op, const uint32_t* a, const uint32_t* b, const uint32_t* c, uint32_t sa,
+                 uint32_t sb, uint32_t sc, uint32_t* out, uint64_t n, bool* range = nullptr) noexcept;
+
 // ---- reduce unit (hw-spec §6.2) --------------------------------------------------------------
 enum class RedOp : uint8_t { SUM = 0, MAX = 1 };
 inline constexpr uint32_t kReduceLatency = 24;  // P_RED
