@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "models/fp/pl_float.h"
+#include "models/fp/pl_timing.h"
 #include "models/fp/pl_units.h"
 #include "models/fp/ulp_util.h"
 
@@ -637,4 +638,91 @@ TEST(PlUnits, MatmulIdealCycles) {
   // stores 2048 beats; block 0 is in OBUF at NBW + T_C + D_MM, then the two stores run back to
   // back: 512 + 1024 + 33 + 2 * 2048.
   EXPECT_EQ(pl::matmul_cycles_ideal(8, 1, 1024, true), 512u + 1024u + 33u + 2u * 2048u);
+}
+
+// ---- the normative pipeline model of hw-spec §8.2 against the formulas of §8.4/§8.5 ----------
+namespace {
+
+std::vector<int64_t> vector_tokens(uint64_t nb) {
+  std::vector<int64_t> t(nb);
+  for (uint64_t i = 0; i < nb; ++i) t[i] = static_cast<int64_t>(i);
+  return t;
+}
+
+}  // namespace
+
+TEST(PlTiming, IdealMatchesFormulas) {
+  using pl::VecOp;
+  for (VecOp op : {VecOp::ADD, VecOp::NEG, VecOp::WHERE, VecOp::EXP2, VecOp::DIV, VecOp::SIN}) {
+    const pl::VecOpInfo* info = pl::vec_op_info(static_cast<uint32_t>(op));
+    for (uint64_t n : {1u, 2u, 3u, 4u, 999u, 1000u}) {
+      const uint64_t nb = (n + 1) / 2;
+      pl::PipelineModel m(info->latency, info->ii, vector_tokens(nb), info->arity);
+      std::vector<std::vector<uint64_t>> arrival(info->arity, std::vector<uint64_t>(nb, 0));
+      EXPECT_EQ(pl::run_pipeline(m, arrival, [](uint64_t) { return true; }),
+                pl::vector_cycles_ideal(op, n))
+          << info->name << " n=" << n;
+    }
+  }
+  // all-scalar fill: no input stream at all
+  pl::PipelineModel fill(3, 1, vector_tokens(5), 0);
+  EXPECT_EQ(pl::run_pipeline(fill, {}, [](uint64_t) { return true; }),
+            pl::vector_cycles_ideal(VecOp::COPY, 10));
+  for (uint64_t rows : {1u, 2u, 3u, 7u, 128u})
+    for (uint64_t len : {1u, 2u, 3u, 8u, 10u, 33u}) {
+      const auto tok = pl::reduce_tokens(rows, len);
+      int64_t carried = 0;
+      for (int64_t t : tok) carried += t >= 0;
+      ASSERT_EQ(static_cast<uint64_t>(carried), (rows + 1) / 2) << rows << "x" << len;
+      pl::PipelineModel m(pl::kReduceLatency, 1, tok, 1);
+      std::vector<std::vector<uint64_t>> arrival(1, std::vector<uint64_t>(tok.size(), 0));
+      EXPECT_EQ(pl::run_pipeline(m, arrival, [](uint64_t) { return true; }),
+                pl::reduce_cycles_ideal(rows, len))
+          << rows << "x" << len;
+    }
+}
+
+TEST(PlTiming, InputStallRecurrence) {
+  // R always ready: a_0 = max(t0+1, v_0), a_i = max(a_(i-1) + II, v_i); t_done = a_last + P.
+  Gen g(11);
+  for (int trial = 0; trial < 300; ++trial) {
+    const unsigned ii = 1 + trial % 2, p = ii == 1 ? 6 : 52, streams = 1 + trial % 3;
+    const uint64_t nb = 1 + g.u64() % 60;
+    std::vector<std::vector<uint64_t>> arrival(streams, std::vector<uint64_t>(nb));
+    for (auto& s : arrival) {
+      uint64_t t = g.u64() % 5;
+      for (auto& a : s) a = (t += g.u64() % 4);  // non-decreasing arrival cycles
+    }
+    uint64_t prev = 0;
+    for (uint64_t i = 0; i < nb; ++i) {
+      uint64_t v = 0;
+      for (const auto& s : arrival) v = std::max(v, s[i]);
+      prev = (i == 0) ? std::max<uint64_t>(1, v) : std::max(prev + ii, v);
+    }
+    pl::PipelineModel m(p, ii, vector_tokens(nb), streams);
+    ASSERT_EQ(pl::run_pipeline(m, arrival, [](uint64_t) { return true; }), prev + p) << trial;
+  }
+}
+
+TEST(PlTiming, OutputStallsAddOneForOne) {
+  // Ideal inputs: every cycle with TVALID=1 and TREADY=0 on R delays completion by one cycle.
+  Gen g(12);
+  for (int trial = 0; trial < 200; ++trial) {
+    const unsigned ii = 1 + trial % 2, p = ii == 1 ? 3 + trial % 7 : 31;
+    const uint64_t nb = 1 + g.u64() % 50;
+    pl::PipelineModel m(p, ii, vector_tokens(nb), 2);
+    uint64_t freezes = 0, cycles = 0;
+    std::vector<bool> ready(100000);
+    for (std::size_t t = 0; t < ready.size(); ++t) ready[t] = g.u64() % 3 != 0;
+    for (uint64_t t = 1; t < ready.size() && !m.done(); ++t) {
+      pl::PipelineModel::Inputs in;
+      in.valid[0] = in.valid[1] = true;
+      in.out_ready = ready[t];
+      const auto o = m.step(in);
+      freezes += o.out_valid && !ready[t];
+      cycles = m.cycles();
+    }
+    ASSERT_TRUE(m.done());
+    ASSERT_EQ(cycles, 1 + ii * (nb - 1) + p + freezes) << trial;
+  }
 }
