@@ -612,6 +612,17 @@ TEST(PlUnits, VectorAndReduceIdealCycles) {
   EXPECT_EQ(pl::reduce_cycles_ideal(128, 784), 128u * 392u + 24u);
 }
 
+TEST(PlUnits, SpecWorkedExamples) {  // the table of hw-spec §8.4
+  using pl::VecOp;
+  EXPECT_EQ(pl::vector_cycles_ideal(VecOp::ADD, 1000000), 500006u);
+  EXPECT_EQ(pl::vector_cycles_ideal(VecOp::EXP2, 1000000), 1000051u);
+  EXPECT_EQ(pl::reduce_cycles_ideal(128, 10), 664u);
+  EXPECT_EQ(pl::matmul_cycles_ideal(4, 8, 16, true), 161u);
+  EXPECT_EQ(pl::matmul_cycles_ideal(32, 784, 64, true), 125601u);
+  EXPECT_EQ(pl::matmul_cycles_ideal(32, 784, 64, false), 102081u);
+  EXPECT_EQ(pl::matmul_cycles_ideal(8, 1, 1024, true), 5665u);
+}
+
 TEST(PlUnits, MatmulIdealCycles) {
   const pl::MatmulConfig cfg;
   EXPECT_EQ(cfg.drain(), 33u);
