@@ -83,10 +83,8 @@ Tensor Tensor::pool(const std::vector<int64_t>& k, const std::vector<int64_t>& s
   TP_CHECK(k.size() == s.size() && k.size() == d.size(), "pool: kernel, stride and dilation need one entry per window dim");
   bool unit_stride = true, overlap = false;
   for (size_t j = 0; j < k.size(); ++j) unit_stride &= s[j] == 1, overlap |= k[j] > 1 || d[j] != 1;
-  if (unit_stride && overlap && requires_grad()) {
-    pool_movement(*this, k, s, d);  // validates the arguments with the same messages
-    return apply_fn(std::make_shared<Pool1>(k, d), {*this});
-  }
+  // Pool1::forward runs pool_movement, which validates the arguments.
+  if (unit_stride && overlap && requires_grad()) return apply_fn(std::make_shared<Pool1>(k, d), {*this});
   return pool_movement(*this, k, s, d);
 }
 
