@@ -8,9 +8,9 @@
 # top-level CMakeLists.txt, so targets created with plain add_library() get them too; these
 # helpers only remove boilerplate and keep argument checking strict.
 #
-# Still to come, with the TLM and RTL issues (no stubs on purpose, so nobody calls a fake):
-#   tinypynq_add_model(name SOURCES ...)  SystemC TLM-2.0 model library: links PkgConfig::SYSTEMC,
-#                                         applies tinypynq_no_fp_contract (bit-exactness invariant).
+#   tinypynq_add_model(tinypynq_tlm_dma SOURCES axi_dma.cpp DEPS tinypynq_boardcfg)
+#
+# Still to come with the RTL issue (no stub on purpose, so nobody calls a fake):
 #   tinypynq_verilate(target SOURCES unit.sv ...)  Verilator --cc build of an RTL unit, warnings
 #                                         of generated code silenced.
 
@@ -73,4 +73,33 @@ endfunction()
 # multiply-add created behind our back.
 function(tinypynq_no_fp_contract target)
   target_compile_options(${target} PRIVATE $<$<CXX_COMPILER_ID:GNU,Clang,AppleClang>:-ffp-contract=off>)
+endfunction()
+
+# tinypynq_add_model(<name> SOURCES <src>... [DEPS <target>...])
+# A SystemC TLM-2.0 model library: links SystemC, compiled without FP contraction (the models
+# must round like the RTL). Sources that do not exist yet are skipped, so a model family can
+# land file by file; a library with no existing source is not created.
+function(tinypynq_add_model name)
+  cmake_parse_arguments(PARSE_ARGV 1 ARG "" "" "SOURCES;DEPS")
+  _tinypynq_check_args(tinypynq_add_model ${ARG_UNPARSED_ARGUMENTS})
+  set(srcs "")
+  foreach(s IN LISTS ARG_SOURCES)
+    if(EXISTS "${CMAKE_CURRENT_SOURCE_DIR}/${s}")
+      list(APPEND srcs "${s}")
+    endif()
+  endforeach()
+  if(NOT srcs)
+    return()
+  endif()
+  add_library(${name} STATIC ${srcs})
+  set(deps "")
+  foreach(d IN LISTS ARG_DEPS)
+    if(TARGET ${d})
+      list(APPEND deps ${d})
+    endif()
+  endforeach()
+  # SystemC headers are not warning-clean under -Wpedantic: include them as system headers.
+  target_link_libraries(${name} PUBLIC PkgConfig::SYSTEMC ${deps})
+  target_compile_features(${name} PUBLIC cxx_std_20)
+  tinypynq_no_fp_contract(${name})
 endfunction()

@@ -11,6 +11,7 @@ packages=(
   libcli11-dev                                             # sim/ command line
   googletest libgtest-dev libgmock-dev                     # tests
   libopenblas-dev zlib1g-dev                               # cpu device BLAS, .gz datasets
+  nlohmann-json3-dev                                       # board config and trace JSON
   dataset-fashion-mnist                                    # the main job's data set
   python3
 )

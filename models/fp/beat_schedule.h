@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: MIT
+// tinypynq — when the beats of an AXI-Stream transfer can move, as a closed-form schedule.
+//
+// The DMA models describe a stream's timing with one of these instead of a SystemC event per
+// beat, so a command of a million beats costs a few arithmetic operations per beat:
+//
+//   pl::BeatSchedule s{.start = 106, .num = 1, .den = 1};  // one beat per cycle from cycle 106
+//   s.at(0) == 106; s.at(15) == 121;
+//   pl::BeatSchedule w{.start = 10, .burst_beats = 16, .burst_gap = 5};  // S2MM: 5 idle cycles per burst
+//   w.at(16) == 10 + 16 + 5;
+//
+// For an input stream (MM2S -> unit), at(i) is the first cycle in which beat i can be valid (its
+// data is in the DMA's FIFO); the DMA presents beat i from max(at(i), handshake of beat i-1 + 1).
+// For the output stream (unit -> S2MM), at(j) is the first cycle in which the S2MM channel can
+// accept beat j: TREADY(t) = (t >= at(number of beats accepted so far)).
+// Cycles are absolute FCLK0 cycles (cycle 0 = reset). Pure C++20, no SystemC.
+#pragma once
+
+#include <cstdint>
+
+namespace tinypynq::pl {
+
+struct BeatSchedule {
+  uint64_t start = 0;        // earliest cycle of beat 0
+  uint32_t num = 1;          // steady-state cycles per beat = num / den (must be >= 1)
+  uint32_t den = 1;
+  uint32_t burst_beats = 0;  // 0: no burst structure; else burst_gap idle cycles after every burst
+  uint32_t burst_gap = 0;
+
+  constexpr uint64_t at(uint64_t i) const noexcept {
+    return start + (i * num) / den + (burst_beats ? (i / burst_beats) * burst_gap : 0);
+  }
+};
+
+}  // namespace tinypynq::pl

@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: MIT
+// tinypynq — AXI-Stream channels between the DMA models and the PL units, at transaction level
+// with beat-exact timing.
+//
+// A stream transfer is handed over whole: the data (in emulated DDR, through DMI) and a
+// pl::BeatSchedule saying when each beat can move. The unit model runs the hw-spec §8 timing
+// recurrence against it, so every beat's handshake cycle is known without one SystemC event
+// per beat. The unit then reports back the cycle of its last handshake; the DMA completes at
+// that cycle (MM2S: Idle/IOC; S2MM: data written, LENGTH, Idle/IOC).
+//
+//   // unit side, after START and once src.armed():
+//   const StreamIn& in = src.peek();
+//   ... compute handshakes from in.valid ...
+//   src.take(beats_used, last_handshake_cycle);
+//   sink.put(out_bytes, nbytes, tlast_cycle);
+#pragma once
+
+#include <systemc>
+
+#include <cstdint>
+
+#include "models/fp/beat_schedule.h"
+
+namespace tinypynq::tlm {
+
+using Cycle = uint64_t;  // FCLK0 cycles since reset
+
+// One MM2S transfer as the stream's consumer sees it.
+struct StreamIn {
+  const uint8_t* data = nullptr;  // first byte of the transfer (DDR via DMI)
+  uint64_t bytes = 0;             // MM2S_LENGTH
+  uint64_t beats = 0;             // ceil(bytes / beat bytes); the last beat carries TLAST
+  pl::BeatSchedule valid;         // first cycle beat i can be valid
+};
+
+// Implemented by an MM2S channel (a stream master): streams A, B, C.
+class AxisSource {
+ public:
+  virtual ~AxisSource() = default;
+  virtual const char* stream_name() const = 0;  // "A", "B", "C" for messages
+  virtual bool armed() const = 0;               // a transfer is running and not yet consumed
+  virtual const StreamIn& peek() const = 0;     // the running transfer (only when armed())
+  virtual const sc_core::sc_event& armed_event() const = 0;  // notified when a transfer starts
+  // The consumer took all beats of the transfer, the last (TLAST) in cycle last_cycle (>= now).
+  virtual void take_all(Cycle last_cycle) = 0;
+};
+
+// Implemented by an S2MM channel (a stream slave): stream R.
+class AxisSink {
+ public:
+  virtual ~AxisSink() = default;
+  virtual bool armed() const = 0;
+  virtual pl::BeatSchedule ready() const = 0;   // first cycle beat j can be accepted
+  virtual const sc_core::sc_event& armed_event() const = 0;
+  // A packet of `bytes` bytes (TLAST on its last beat, handshaken in cycle last_cycle >= now).
+  virtual void put(const uint8_t* data, uint64_t bytes, Cycle last_cycle) = 0;
+};
+
+// Level-sensitive interrupt lines into the PS (IRQ_F2P), implemented by the ps7 model.
+class IrqSink {
+ public:
+  virtual ~IrqSink() = default;
+  virtual void set_irq(unsigned line, bool level) = 0;
+};
+
+}  // namespace tinypynq::tlm
