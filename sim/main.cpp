@@ -1,5 +1,5 @@
-// tinypynq: train models on the cpu reference or (later issues) the emulated PYNQ-Z2.
-//   tinypynq                          # the main job: a short training run of the default model
+// tinypynq: train models on the cpu reference or the emulated PYNQ-Z2 (tlm), predicting board time.
+//   tinypynq                          # the main job: a short training run on tlm + prediction
 //   tinypynq train --model cnn --epochs 3 --json
 //   tinypynq bench mlp-step
 //   tinypynq info
@@ -8,6 +8,7 @@
 
 #include "sim/bench.h"
 #include "sim/models.h"
+#include "sim/targets.h"
 #include "sim/train.h"
 #include "tensor/device.h"
 
@@ -16,6 +17,7 @@ using namespace tinypynq;
 static std::string targets_list() {
   std::string r;
   for (auto& n : device_names()) r += (r.empty() ? "" : ", ") + n;
+  if (sim::have_tlm() && r.find("tlm") == std::string::npos) r += ", tlm";
   return r;
 }
 
@@ -43,6 +45,7 @@ static int run_train(const sim::TrainOptions& o, bool json) {
                 (long long)r.steps, r.epochs, r.final_loss);
     std::printf("test accuracy %.4f  wall %.2f s  median step %.3f ms\n", r.test_accuracy, r.wall_seconds,
                 r.step_seconds_median * 1e3);
+    if (r.prediction.valid) std::printf("%s", r.prediction.table().c_str());
     if (!opt.save.empty()) std::printf("weights saved to %s\n", opt.save.c_str());
   }
   return 0;
@@ -52,10 +55,16 @@ int main(int argc, char** argv) {
   CLI::App app{"tinypynq: a tinygrad-style tensor framework for the PYNQ-Z2 and its emulation"};
   app.require_subcommand(0, 1);
   sim::TrainOptions train_opts;
+  train_opts.target = sim::default_target();
   bool json = false;
+  std::string board_file;
+  app.add_option("--board", board_file, "board config JSON (docs/board-config.md); default: the PYNQ-Z2")
+      ->check(CLI::ExistingFile);
   auto* train = app.add_subcommand("train", "train a model on Fashion-MNIST and evaluate on the test set");
   add_train_options(train, train_opts, json);
-  auto* info = app.add_subcommand("info", "list targets and models");
+  auto* info = app.add_subcommand("info", "list targets and models (and the board config with --board)");
+  bool info_board = false;
+  info->add_flag("--config", info_board, "print the effective board configuration");
   sim::BenchOptions bench_opts;
   auto* bench = app.add_subcommand("bench", "benchmarks that print figures");
   sim::add_bench_options(bench, bench_opts);
@@ -65,17 +74,22 @@ int main(int argc, char** argv) {
     return app.exit(e);
   }
   try {
+    sim::register_targets(board_file);
     if (*train) return run_train(train_opts, json);
     if (*info) {
       std::printf("targets: %s\nmodels: %s\n", targets_list().c_str(), sim::model_names());
+      if (!board_file.empty() || info_board) std::printf("board config:\n%s", sim::board_config().to_json().c_str());
       return 0;
     }
     if (*bench) return sim::run_bench(bench_opts);
     // The main job: a short run of the default model.
+    // On tlm: a few hundred steps (a fifth of an epoch) keep it short; on cpu one epoch.
     sim::TrainOptions o;
+    o.target = sim::default_target();
     o.epochs = 1;
-    std::printf("tinypynq: training %s on %s for %lld epoch (run `tinypynq --help` for options)\n", o.model.c_str(),
-                o.target.c_str(), (long long)o.epochs);
+    if (o.target != "cpu") o.steps = 100;
+    std::printf("tinypynq: training %s on %s for %s (run `tinypynq --help` for options)\n", o.model.c_str(),
+                o.target.c_str(), o.steps ? (std::to_string(o.steps) + " steps").c_str() : "1 epoch");
     return run_train(o, false);
   } catch (const Error& e) {
     std::fprintf(stderr, "error: %s\n", e.what());

@@ -73,6 +73,7 @@ TrainResult train(const TrainOptions& o) {
   std::vector<size_t> idx;
   std::vector<float> x;
   std::vector<int32_t> y;
+  if (auto* ps = pynq::pynq_stats(device(o.target))) ps->reset();  // predict the training steps only
   auto t0 = Clock::now();
   for (int64_t step = 0; step < total; ++step) {
     it.next(idx);
@@ -100,6 +101,7 @@ TrainResult train(const TrainOptions& o) {
   }
   if (tty) std::fprintf(stderr, "\n");
   r.steps = total;
+  r.prediction = Prediction::take(device(o.target), total);
   r.epochs = static_cast<double>(total) / static_cast<double>(per_epoch);
   r.final_loss = r.losses.empty() ? 0 : r.losses.back();
   std::vector<double> st = step_times;
@@ -122,7 +124,9 @@ std::string to_json(const TrainOptions& o, const TrainResult& r) {
   s << "{\"model\": \"" << o.model << "\", \"target\": \"" << o.target << "\", \"epochs\": " << r.epochs
     << ", \"steps\": " << r.steps << ", \"batch\": " << o.batch << ", \"lr\": " << o.lr << ", \"seed\": " << o.seed
     << ", \"test_accuracy\": " << r.test_accuracy << ", \"final_loss\": " << r.final_loss
-    << ", \"wall_seconds\": " << r.wall_seconds << ", \"step_seconds_median\": " << r.step_seconds_median << "}";
+    << ", \"wall_seconds\": " << r.wall_seconds << ", \"step_seconds_median\": " << r.step_seconds_median;
+  if (r.prediction.valid) s << ", " << r.prediction.json_fields();
+  s << "}";
   return s.str();
 }
 

@@ -6,11 +6,13 @@
 #include <string>
 #include <vector>
 
+#include "sim/prediction.h"
+
 namespace tinypynq::sim {
 
 struct TrainOptions {
   std::string model = "mlp";
-  std::string target = "cpu";
+  std::string target = "cpu";  // the CLI defaults to sim::default_target()
   int64_t epochs = 1;
   int64_t steps = 0;  // > 0: stop after this many steps (overrides epochs)
   int64_t batch = 128;
@@ -29,6 +31,7 @@ struct TrainResult {
   double wall_seconds = 0;
   double step_seconds_median = 0;
   std::vector<float> losses;
+  Prediction prediction;  // of the training steps, on pynq targets
 };
 
 TrainResult train(const TrainOptions& o);

@@ -13,8 +13,6 @@ namespace tinypynq::cpu {
 
 namespace {
 
-enum Cls { kB, kM, kN, kK, kOne };
-
 struct Group {
   int64_t size = 1, stride = 0;
   bool ok = true;  // mergeable into one strided dim with positive stride
@@ -36,17 +34,9 @@ Group group_of(const View& v, const std::vector<int>& dims) {
   return g;
 }
 
-struct Operand {
-  const float* base = nullptr;  // direct: buffer start (+ view offset)
-  std::vector<float> packed;
-  bool trans = false;
-  int64_t ld = 0;
-  std::vector<int64_t> batch_off;  // per batch index, element offset from base
-};
-
 }  // namespace
 
-bool try_gemm(const Kernel& k) {
+bool match_gemm(const Kernel& k, GemmShape* g) {
   if (!k.is_reduce() || k.reduce_op != Op::SUM || k.out_dtype != DType::f32) return false;
   const KNode& root = k.nodes.back();
   if (root.op != Op::MUL || root.dtype != DType::f32) return false;
@@ -64,28 +54,37 @@ bool try_gemm(const Kernel& k) {
     }
   }
   const uint64_t da = dep[root.src[0]], db = dep[root.src[1]];
-  std::vector<Cls> cls(nd);
-  std::vector<int> dims[5];
+  auto& dims = g->dims;
+  for (auto& v : dims) v.clear();
   int64_t sz[5] = {1, 1, 1, 1, 1};
   for (size_t d = 0; d < nd; ++d) {
     uint64_t bit = 1ull << d;
     bool red = std::find(k.reduce_axes.begin(), k.reduce_axes.end(), (int)d) != k.reduce_axes.end();
-    Cls c = k.full_shape[d] == 1 ? kOne : red ? kK : (da & db & bit) ? kB : (db & bit) ? kN : kM;
-    cls[d] = c;
+    int c = k.full_shape[d] == 1 ? kGemmOne : red ? kGemmK : (da & db & bit) ? kGemmB : (db & bit) ? kGemmN : kGemmM;
     dims[c].push_back(static_cast<int>(d));
     sz[c] *= k.full_shape[d];
   }
-  const int64_t Bt = sz[kB], M = sz[kM], N = sz[kN], K = sz[kK];
-  if (M * N * K < 8192 || K < 4 || (M < 4 && N < 4)) return false;
+  g->Bt = sz[kGemmB], g->M = sz[kGemmM], g->N = sz[kGemmN], g->K = sz[kGemmK];
+  bool in_order = true;
+  int last = -1;
+  for (int c : {kGemmB, kGemmM, kGemmN})
+    for (int d : dims[c]) in_order &= d > last, last = d;
+  g->out_in_order = in_order;
+  return true;
+}
 
-  // Prepares operand `which` (0 = A as [M][K], 1 = B as [K][N]).
-  auto prepare = [&](int which, Operand& op) {
+void gemm_operand(const Kernel& k, const GemmShape& g, int which, bool allow_direct, GemmOperand& op) {
+  const KNode& root = k.nodes.back();
+  const size_t nd = k.full_shape.size();
+  const auto& dims = g.dims;
+  const int64_t Bt = g.Bt, M = g.M, N = g.N, K = g.K;
+  {
     const int srcn = root.src[which];
     const KNode& n = k.nodes[srcn];
-    const std::vector<int>& rows = which == 0 ? dims[kM] : dims[kK];
-    const std::vector<int>& cols = which == 0 ? dims[kK] : dims[kN];
+    const std::vector<int>& rows = which == 0 ? dims[kGemmM] : dims[kGemmK];
+    const std::vector<int>& cols = which == 0 ? dims[kGemmK] : dims[kGemmN];
     const int64_t R = which == 0 ? M : K, C = which == 0 ? K : N;
-    if (n.op == Op::LOAD && n.st.single_strided()) {
+    if (allow_direct && n.op == Op::LOAD && n.st.single_strided()) {
       const View& v = n.st.top();
       Group gr = group_of(v, rows), gc = group_of(v, cols);
       if (gr.ok && gc.ok) {
@@ -98,7 +97,7 @@ bool try_gemm(const Kernel& k) {
         if (direct) {
           op.base = static_cast<const float*>(k.bufs[n.buf]->data);
           Shape bs, bst;
-          for (int d : dims[kB]) bs.push_back(v.shape[d]), bst.push_back(v.strides[d]);
+          for (int d : dims[kGemmB]) bs.push_back(v.shape[d]), bst.push_back(v.strides[d]);
           StridedWalk w(bs, bst, v.offset);
           op.batch_off.resize(Bt);
           w.offsets(0, Bt, op.batch_off.data());
@@ -108,7 +107,7 @@ bool try_gemm(const Kernel& k) {
     }
     // Pack: evaluate the subtree over (batch, rows, cols); dims the subtree ignores are pinned to 0.
     std::vector<int> order;
-    for (int d : dims[kB]) order.push_back(d);
+    for (int d : dims[kGemmB]) order.push_back(d);
     for (int d : rows) order.push_back(d);
     for (int d : cols) order.push_back(d);
     std::vector<std::pair<int64_t, int64_t>> pin(nd);
@@ -134,30 +133,17 @@ bool try_gemm(const Kernel& k) {
     op.ld = C;
     op.batch_off.resize(Bt);
     for (int64_t b = 0; b < Bt; ++b) op.batch_off[b] = b * R * C;
-  };
+  }
+}
 
-  Operand A, B;
-  prepare(0, A);
-  prepare(1, B);
-
-  // Output: direct when the out layout is already [batch][M][N].
-  bool in_order = true;
-  int last = -1;
-  for (Cls c : {kB, kM, kN})
-    for (int d : dims[c]) in_order &= d > last, last = d;
+void gemm_scatter(const Kernel& k, const GemmShape& g, const float* tmp) {
+  // Scatter C (batch, M, N dims) into the output's own dim order.
   float* out = static_cast<float*>(k.bufs[0]->data);
-  std::vector<float> tmp;
-  float* C = out;
-  if (!in_order) tmp.resize(Bt * M * N), C = tmp.data();
-  for (int64_t b = 0; b < Bt; ++b)
-    cblas_sgemm(CblasRowMajor, A.trans ? CblasTrans : CblasNoTrans, B.trans ? CblasTrans : CblasNoTrans, (int)M,
-                (int)N, (int)K, 1.f, A.base + A.batch_off[b], (int)A.ld, B.base + B.batch_off[b], (int)B.ld, 0.f,
-                C + b * M * N, (int)N);
-  if (!in_order) {
-    // Scatter C (batch, M, N dims) into the output's own dim order.
+  const int64_t Bt = g.Bt, M = g.M, N = g.N;
+  {
     Shape ostr = contiguous_strides(k.out_shape), cs, cst;
-    for (Cls c : {kB, kM, kN})
-      for (int d : dims[c]) cs.push_back(k.full_shape[d]), cst.push_back(ostr[d]);
+    for (int c : {kGemmB, kGemmM, kGemmN})
+      for (int d : g.dims[c]) cs.push_back(k.full_shape[d]), cst.push_back(ostr[d]);
     StridedWalk w(cs, cst, 0);
     std::vector<int64_t> offs(kBlock);
     const int64_t total = Bt * M * N;
@@ -167,6 +153,25 @@ bool try_gemm(const Kernel& k) {
       for (int64_t i = 0; i < len; ++i) out[offs[i]] = tmp[s + i];
     }
   }
+}
+
+bool try_gemm(const Kernel& k) {
+  GemmShape g;
+  if (!match_gemm(k, &g)) return false;
+  const int64_t Bt = g.Bt, M = g.M, N = g.N, K = g.K;
+  if (M * N * K < 8192 || K < 4 || (M < 4 && N < 4)) return false;
+  GemmOperand A, B;
+  gemm_operand(k, g, 0, true, A);
+  gemm_operand(k, g, 1, true, B);
+  // Output: direct when the out layout is already [batch][M][N].
+  std::vector<float> tmp;
+  float* C = static_cast<float*>(k.bufs[0]->data);
+  if (!g.out_in_order) tmp.resize(Bt * M * N), C = tmp.data();
+  for (int64_t b = 0; b < Bt; ++b)
+    cblas_sgemm(CblasRowMajor, A.trans ? CblasTrans : CblasNoTrans, B.trans ? CblasTrans : CblasNoTrans, (int)M,
+                (int)N, (int)K, 1.f, A.base + A.batch_off[b], (int)A.ld, B.base + B.batch_off[b], (int)B.ld, 0.f,
+                C + b * M * N, (int)N);
+  if (!g.out_in_order) gemm_scatter(k, g, tmp.data());
   return true;
 }
 

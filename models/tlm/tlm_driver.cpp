@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: MIT
+#include "models/tlm/tlm_driver.h"
+
+#include <cmath>
+#include <cstdlib>
+#include <map>
+#include <mutex>
+#include <vector>
+
+#include "models/tlm/platform.h"
+#include "tensor/core/check.h"
+#include "tensor/device.h"
+#include "tensor/pynq/pynq_device.h"
+
+namespace tinypynq::tlm {
+
+using sc_core::sc_time;
+using sc_core::SC_SEC;
+
+namespace {
+
+// Contiguous buffers from a region of the emulated DDR (the u-dma-buf/CMA region on a board).
+class DdrAllocator {
+ public:
+  DdrAllocator(uint64_t base, uint64_t end) : base_(base), next_(base), end_(end) {}
+  uint64_t get(size_t bytes) {
+    std::lock_guard<std::mutex> g(mu_);
+    auto it = free_.find(bytes);
+    if (it != free_.end() && !it->second.empty()) {
+      uint64_t a = it->second.back();
+      it->second.pop_back();
+      in_use_ += bytes;
+      return a;
+    }
+    TP_CHECK(next_ + bytes <= end_, "tlm: emulated DDR exhausted allocating ", bytes, " bytes (", in_use_,
+             " bytes in use, region of ", (end_ - base_) >> 20, " MiB for DMA buffers)");
+    uint64_t a = next_;
+    next_ += bytes;
+    in_use_ += bytes;
+    return a;
+  }
+  void put(uint64_t a, size_t bytes) {
+    std::lock_guard<std::mutex> g(mu_);
+    free_[bytes].push_back(a);
+    in_use_ -= bytes;
+  }
+
+ private:
+  std::mutex mu_;
+  uint64_t base_, next_, end_, in_use_ = 0;
+  std::map<size_t, std::vector<uint64_t>> free_;
+};
+
+class TlmDriver final : public pynq::Driver {
+ public:
+  TlmDriver(Platform& p, const BoardConfig& cfg)
+      : p_(p), cfg_(cfg), alloc_(std::make_shared<DdrAllocator>(kDmaRegion, cfg.ddr_bytes)) {
+    t_ps_ = sc_core::sc_time_stamp();
+  }
+  const char* name() const override { return "tlm"; }
+
+  uint32_t read32(uint64_t addr) override {
+    sync();
+    uint32_t v = 0;
+    access(addr, &v, ::tlm::TLM_READ_COMMAND);
+    t_ps_ += sc_time(cfg_.gp0_read_ns * 1e-9, SC_SEC);
+    return v;
+  }
+  void write32(uint64_t addr, uint32_t value) override {
+    access(addr, &value, ::tlm::TLM_WRITE_COMMAND);
+    t_ps_ += sc_time(cfg_.gp0_write_ns * 1e-9, SC_SEC);
+  }
+
+  pynq::DmaBuffer alloc(size_t bytes, size_t align) override {
+    TP_CHECK(align && (align & (align - 1)) == 0 && align <= 4096, "tlm: alignment ", align,
+             " must be a power of two <= 4096");
+    const size_t rounded = (std::max<size_t>(bytes, 1) + 4095) / 4096 * 4096;  // page granular, as CMA
+    const uint64_t phys = alloc_->get(rounded);
+    pynq::DmaBuffer b;
+    b.phys = phys;
+    b.virt = p_.ps7().ddr(phys);
+    b.bytes = bytes;
+    b.owner = std::shared_ptr<void>(b.virt, [a = alloc_, phys, rounded](void*) { a->put(phys, rounded); });
+    return b;
+  }
+  void flush(const pynq::DmaBuffer&, size_t, size_t bytes) override {
+    cpu_work(bytes / cfg_.cache_flush_bytes_per_s);
+  }
+  void invalidate(const pynq::DmaBuffer&, size_t, size_t bytes) override {
+    cpu_work(bytes / cfg_.cache_invalidate_bytes_per_s);
+  }
+
+  uint32_t wait(uint64_t addr, uint32_t mask, int irq, pynq::WaitMode mode, double timeout_s) override {
+    const sc_time start = t_ps_, limit = t_ps_ + sc_time(timeout_s, SC_SEC);
+    const sc_time poll(cfg_.poll_interval_ns * 1e-9, SC_SEC);
+    for (;;) {
+      if (mode == pynq::WaitMode::kIrq) {
+        sync();
+        while (!p_.ps7().irq(irq)) step_or_hang(addr, limit);
+        t_ps_ = std::max(t_ps_, p_.ps7().irq_rise_time(irq) + sc_time(cfg_.irq_latency_ns * 1e-9, SC_SEC));
+      }
+      const uint32_t v = read32(addr);
+      if (v & mask) return v;
+      if (mode == pynq::WaitMode::kIrq) continue;
+      // Poll: the next read that can see a change is the first poll after the next event.
+      sync();
+      if (!sc_core::sc_pending_activity()) hang(addr, v);
+      const sc_time next = sc_core::sc_time_stamp() + sc_core::sc_time_to_pending_activity();
+      const double polls = std::ceil((next - t_ps_) / poll);
+      t_ps_ += poll * std::max(1.0, polls);
+      TP_CHECK(t_ps_ <= limit, "tlm: timeout after ", (t_ps_ - start).to_seconds(), " s waiting for bits 0x",
+               std::hex, mask, " of register 0x", addr, " (last value 0x", v, ")");
+    }
+  }
+
+  double now() override { return t_ps_.to_seconds(); }
+  void cpu_work(double seconds) override { t_ps_ += sc_time(seconds, SC_SEC); }
+
+ private:
+  static constexpr uint64_t kDmaRegion = 64ull << 20;  // below: the Linux kernel and user space
+
+  void sync() {
+    const sc_time now = sc_core::sc_time_stamp();
+    if (t_ps_ > now) sc_core::sc_start(t_ps_ - now);
+  }
+  void step_or_hang(uint64_t addr, const sc_time& limit) {
+    if (!sc_core::sc_pending_activity()) hang(addr, 0);
+    sc_core::sc_start(sc_core::sc_time_to_pending_activity());
+    TP_CHECK(sc_core::sc_time_stamp() <= limit, "tlm: timeout waiting for an interrupt (register 0x", std::hex,
+             addr, ")");
+  }
+  [[noreturn]] void hang(uint64_t addr, uint32_t v) {
+    throw Error(detail::cat("tlm: the PL can make no more progress while the PS waits on register 0x", std::hex,
+                            addr, " (value 0x", v, "): ", p_.describe_stall()));
+  }
+  void access(uint64_t addr, uint32_t* v, ::tlm::tlm_command cmd) {
+    ::tlm::tlm_generic_payload gp;
+    gp.set_command(cmd);
+    gp.set_address(addr);
+    gp.set_data_ptr(reinterpret_cast<unsigned char*>(v));
+    gp.set_data_length(4);
+    gp.set_streaming_width(4);
+    gp.set_response_status(::tlm::TLM_INCOMPLETE_RESPONSE);
+    sc_time delay = t_ps_ > sc_core::sc_time_stamp() ? t_ps_ - sc_core::sc_time_stamp() : sc_core::SC_ZERO_TIME;
+    p_.gp0(gp, delay);
+    TP_CHECK(gp.is_response_ok(), "tlm: GP0 ", cmd == ::tlm::TLM_READ_COMMAND ? "read" : "write", " at 0x",
+             std::hex, addr, " failed: ", gp.get_response_string(), " (hw-spec §2.2 address map)");
+  }
+
+  Platform& p_;
+  BoardConfig cfg_;
+  std::shared_ptr<DdrAllocator> alloc_;
+  sc_time t_ps_;
+};
+
+}  // namespace
+
+std::unique_ptr<pynq::Driver> make_tlm_driver(const BoardConfig& cfg) {
+  return std::make_unique<TlmDriver>(Platform::instance(cfg), cfg);
+}
+
+void register_tlm_target(const BoardConfig& cfg) {
+  register_device("tlm", [cfg] { return pynq::make_pynq_device("tlm", make_tlm_driver(cfg), cfg); });
+}
+
+uint64_t tlm_pl_cycles() {
+  return Platform::exists() ? Platform::instance_unchecked().pl_cycles() : 0;
+}
+
+}  // namespace tinypynq::tlm

@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: MIT
+// tinypynq — the driver API (tensor/pynq/driver.h) implemented on the SystemC platform, and the
+// `tlm` target built from it.
+//
+//   register_tlm_target(BoardConfig::defaults());   // device("tlm") now runs on the models
+//   Tensor t = Tensor::rand({1024}, "tlm");
+//
+// The host program plays the A9: it keeps its own PS time, ahead of the SystemC kernel
+// (temporal decoupling). Register writes are sent with that time as annotated delay; before a
+// register read, and while waiting, the simulation runs up to the PS time. Buffers live in the
+// emulated DDR and the host sees them directly (DMI): no copies.
+#pragma once
+
+#include <memory>
+
+#include "models/config/board_config.h"
+#include "tensor/pynq/driver.h"
+
+namespace tinypynq::tlm {
+
+class Platform;
+
+std::unique_ptr<pynq::Driver> make_tlm_driver(const BoardConfig& cfg);
+// Registers the device "tlm" (a pynq device on make_tlm_driver). SystemC elaborates once per
+// process, so the first configuration used is the one of the whole run; registering again with
+// a different configuration after the platform exists throws.
+void register_tlm_target(const BoardConfig& cfg);
+
+// Simulated PL cycles so far (for cycles-per-second figures).
+uint64_t tlm_pl_cycles();
+
+}  // namespace tinypynq::tlm

@@ -1,0 +1,104 @@
+#include "tensor/pynq/pl_exec.h"
+
+#include "tensor/core/check.h"
+#include "tensor/pynq/regmap.h"
+
+namespace tinypynq::pynq {
+
+namespace {
+constexpr uint64_t kUnitBase[3] = {reg::kVec, reg::kRed, reg::kMmu};
+constexpr uint64_t kMm2sDma[3] = {reg::kDma0, reg::kDma1, reg::kDma2};  // streams A, B, C
+constexpr const char* kUnitName[3] = {"vector", "reduce", "matmul"};
+constexpr double kTimeoutS = 10.0;  // simulated seconds; the longest legal command is ~0.2 s
+}  // namespace
+
+void PlExec::cpu(Phase p, double seconds) {
+  drv_.cpu_work(seconds);
+  st_.phase[static_cast<int>(p)] += seconds;
+}
+
+void PlExec::init() {
+  timed(Phase::kPsDriver, [&] {
+    const uint32_t id = drv_.read32(reg::kSys + reg::SYS_ID);
+    TP_CHECK(id == reg::kSysId, "pynq: no tinypynq PL at 0x", std::hex, reg::kSys, ": SYS.ID reads 0x", id,
+             ", expected 0x", reg::kSysId, " (is the overlay loaded?)");
+    const uint32_t ver = drv_.read32(reg::kSys + reg::SYS_VERSION);
+    TP_CHECK(ver >> 16 == reg::kVersion >> 16, "pynq: PL design version 0x", std::hex, ver,
+             " is not supported by this runtime (expects major version ", (reg::kVersion >> 16), ")");
+    for (uint64_t dma : kMm2sDma) {
+      drv_.write32(dma + reg::MM2S_DMACR, reg::DMACR_RESET);
+      drv_.write32(dma + reg::MM2S_DMACR, reg::DMACR_RS);
+    }
+    drv_.write32(reg::kDma0 + reg::S2MM_DMACR, reg::DMACR_RS | reg::DMACR_IOC_IRQEN | reg::DMACR_ERR_IRQEN);
+  });
+}
+
+PlExec::Result PlExec::run(const UnitCmd& c) {
+  const int u = static_cast<int>(c.unit);
+  const uint64_t base = kUnitBase[u];
+  // 1. cache maintenance: clean what the CPU wrote, invalidate what the PL will write.
+  timed(Phase::kPsCache, [&] {
+    for (const Stream& s : c.in)
+      if (s.blk && s.blk->dirty) {
+        drv_.flush(s.blk->mem, 0, s.blk->mem.bytes);
+        s.blk->dirty = false;
+      }
+    drv_.invalidate(c.out.blk->mem, c.out.off, c.out.bytes);
+  });
+  double t_wait0 = 0, t_wait1 = 0;
+  uint32_t status = 0, s2mm = 0;
+  uint64_t cycles = 0;
+  timed(Phase::kPsDriver, [&] {
+    drv_.cpu_work(cost_.config().driver_call_ns * 1e-9);
+    // 2. unit registers
+    drv_.write32(base + reg::OP, c.op);
+    drv_.write32(base + reg::SIZE0, c.size[0]);
+    if (c.unit != Unit::kVector) drv_.write32(base + reg::SIZE1, c.size[1]);
+    if (c.unit == Unit::kMatmul) drv_.write32(base + reg::SIZE2, c.size[2]);
+    if (c.unit == Unit::kVector)
+      for (int i = 0; i < 3; ++i)
+        if (!c.in[i].blk) drv_.write32(base + reg::SCALAR_A + 4 * i, c.scalar[i]);
+    // 3. result channel first, 4. operand channels C, B, A, 5. START
+    drv_.write32(reg::kDma0 + reg::S2MM_DA, static_cast<uint32_t>(c.out.phys()));
+    drv_.write32(reg::kDma0 + reg::S2MM_LENGTH, static_cast<uint32_t>(c.out.bytes));
+    for (int i = 2; i >= 0; --i) {
+      if (!c.in[i].blk) continue;
+      drv_.write32(kMm2sDma[i] + reg::MM2S_SA, static_cast<uint32_t>(c.in[i].phys()));
+      drv_.write32(kMm2sDma[i] + reg::MM2S_LENGTH, static_cast<uint32_t>(c.in[i].bytes));
+      st_.dma_bytes += c.in[i].bytes;
+    }
+    st_.dma_bytes += c.out.bytes;
+    drv_.write32(base + reg::CTRL, reg::CTRL_START);
+    // 6. wait for the result in DDR
+    t_wait0 = drv_.now();
+    s2mm = drv_.wait(reg::kDma0 + reg::S2MM_DMASR, reg::DMASR_IOC | reg::DMASR_ERR_IRQ, reg::kIrqDma0S2mm, mode_,
+                     kTimeoutS);
+    t_wait1 = drv_.now();
+    drv_.write32(reg::kDma0 + reg::S2MM_DMASR, reg::DMASR_IOC | reg::DMASR_ERR_IRQ);  // W1C
+    status = drv_.read32(base + reg::STATUS);
+    cycles = drv_.read32(base + reg::CYCLES_LO);
+    cycles |= static_cast<uint64_t>(drv_.read32(base + reg::CYCLES_HI)) << 32;
+  });
+  TP_CHECK(!(s2mm & reg::DMASR_ERRORS), "pynq: DMA0 S2MM error on a ", kUnitName[u], " command: S2MM_DMASR = 0x",
+           std::hex, s2mm, " (DMAIntErr/SlvErr/DecErr = bits 4/5/6), destination 0x", c.out.phys(), ", ", std::dec,
+           c.out.bytes, " bytes");
+  TP_CHECK(!(status & reg::ST_ERR), "pynq: ", kUnitName[u], " unit rejected command op=0x", std::hex, c.op,
+           std::dec, " sizes ", c.size[0], "x", c.size[1], "x", c.size[2], ": ERR_CODE ", reg::err_code(status),
+           " (1 BAD_OP, 2 BAD_SIZE, 3 BUSY)");
+  TP_CHECK(status & reg::ST_DONE, "pynq: ", kUnitName[u], " unit not DONE after its result arrived (STATUS 0x",
+           std::hex, status, ")");
+  // Clear DONE (W1C) so the next command's wait cannot see a stale completion.
+  timed(Phase::kPsDriver, [&] { drv_.write32(base + reg::STATUS, reg::ST_DONE | reg::ST_W_RANGE | reg::ST_W_TLAST); });
+  // Split the wait into unit busy time and the DMA time around it.
+  const double pl = static_cast<double>(cycles) / cost_.config().pl_clock_hz;
+  const double waited = t_wait1 - t_wait0;
+  const double busy = std::min(pl, waited);
+  st_.phase[static_cast<int>(Phase::kPsDriver)] -= waited;
+  st_.phase[static_cast<int>(Phase::kPlVector) + u] += busy;
+  st_.phase[static_cast<int>(Phase::kDma)] += waited - busy;
+  st_.commands[u] += 1;
+  st_.pl_cycles[u] += cycles;
+  return {cycles, (status & reg::ST_W_RANGE) != 0};
+}
+
+}  // namespace tinypynq::pynq

@@ -1,0 +1,63 @@
+// Internal to the pynq device: DDR blocks behind Buffers, and issuing one unit command through
+// the driver with the programming sequence of docs/hw-spec.md §7.2, timing every step into
+// the phases of PynqStats.
+#pragma once
+#include <cstdint>
+#include <memory>
+
+#include "tensor/pynq/cost_model.h"
+#include "tensor/pynq/driver.h"
+#include "tensor/pynq/pynq_device.h"
+
+namespace tinypynq::pynq {
+
+// What Buffer::owner points to for buffers of a pynq device.
+struct DdrBlock {
+  DmaBuffer mem;
+  bool dirty = false;  // the CPU wrote it since the last clean: flush before the PL reads it
+};
+
+struct Stream {  // a byte range of a DDR block that a DMA streams; blk == nullptr: not used
+  DdrBlock* blk = nullptr;
+  size_t off = 0, bytes = 0;
+  uint64_t phys() const { return blk->mem.phys + off; }
+};
+
+enum class Unit : int { kVector = 0, kReduce = 1, kMatmul = 2 };
+
+struct UnitCmd {
+  Unit unit = Unit::kVector;
+  uint32_t op = 0;
+  uint32_t size[3] = {0, 0, 0};
+  uint32_t scalar[3] = {0, 0, 0};
+  Stream in[3];  // streams A, B, C
+  Stream out;    // stream R
+};
+
+class PlExec {
+ public:
+  PlExec(Driver& drv, PynqStats& stats, const PsCost& cost, WaitMode mode)
+      : drv_(drv), st_(stats), cost_(cost), mode_(mode) {}
+  void init();  // identify the PL, reset and start the DMAs
+
+  struct Result { uint64_t cycles = 0; bool w_range = false; };
+  Result run(const UnitCmd& c);
+
+  // CPU work the runtime does itself, charged to the A9 and to a phase.
+  void cpu(Phase p, double seconds);
+  // Runs f and books the PS time it took (driver calls advance it) to phase p.
+  template <class F> void timed(Phase p, F&& f) {
+    const double t = drv_.now();
+    f();
+    st_.phase[static_cast<int>(p)] += drv_.now() - t;
+  }
+  Driver& driver() { return drv_; }
+
+ private:
+  Driver& drv_;
+  PynqStats& st_;
+  const PsCost& cost_;
+  WaitMode mode_;
+};
+
+}  // namespace tinypynq::pynq

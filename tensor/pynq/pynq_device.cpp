@@ -1,0 +1,115 @@
+#include "tensor/pynq/pynq_device.h"
+
+#include <cstring>
+
+#include "tensor/core/check.h"
+#include "tensor/pynq/lower.h"
+
+namespace tinypynq::pynq {
+
+const char* phase_name(Phase p) {
+  static const char* names[] = {"ps_driver", "ps_cache", "ps_copy",   "ps_pack",  "ps_fallback",
+                                "dma",       "pl_vector", "pl_reduce", "pl_matmul"};
+  return names[static_cast<int>(p)];
+}
+
+namespace {
+
+class PynqDevice final : public Device {
+ public:
+  PynqDevice(std::string name, std::unique_ptr<Driver> drv, const BoardConfig& cfg)
+      : name_(std::move(name)), drv_(std::move(drv)), cfg_(cfg), cost_(cfg),
+        ex_(*drv_, stats_, cost_, WaitMode::kPoll), lower_(ex_, cost_, cfg_) {
+    lower_.alloc_block = [](void* ctx, size_t bytes) { return static_cast<PynqDevice*>(ctx)->block(bytes); };
+    lower_.alloc_ctx = this;
+    ex_.init();
+    stats_.reset();  // set-up is not part of any measured work
+  }
+  const std::string& name() const override { return name_; }
+
+  std::shared_ptr<DdrBlock> block(size_t bytes) {
+    auto blk = std::make_shared<DdrBlock>();
+    blk->mem = drv_->alloc(std::max<size_t>(bytes, 8), 64);
+    return blk;
+  }
+
+  BufferPtr alloc(DType dtype, int64_t numel) override {
+    auto b = std::make_shared<Buffer>();
+    b->device = this, b->dtype = dtype, b->numel = numel;
+    auto blk = block(b->nbytes());
+    b->data = blk->mem.virt;
+    b->owner = blk;
+    return b;
+  }
+  void copyin(Buffer& dst, const void* src, size_t n) override {
+    std::memcpy(dst.data, src, n);
+    ddr_block(dst)->dirty = true;
+    ex_.cpu(Phase::kPsCopy, cost_.copy_seconds(n));
+    charge_a9_only(cost_.copy_seconds(n));
+  }
+  void copyout(const Buffer& src, void* dst, size_t n) override {
+    std::memcpy(dst, src.data, n);
+    ex_.cpu(Phase::kPsCopy, cost_.copy_seconds(n));
+    charge_a9_only(cost_.copy_seconds(n));
+  }
+  bool supports(const Kernel&) const override { return true; }  // the PS runs what the PL cannot
+
+  void run(const Kernel& k) override {
+    for (auto& b : k.bufs)
+      TP_ASSERT(b->device == this, "pynq: kernel ", k.name(), " reads a buffer of device ",
+                b->device ? b->device->name() : "?");
+    const double t0 = drv_->now();
+    KernelRecord rec;
+    rec.name = k.name();
+    rec.flops = k.flops();
+    rec.a9_seconds = cost_.kernel_seconds(k);
+    stats_.a9_only_seconds += rec.a9_seconds;
+    bool on_pl = lower_.run(k, &rec);
+    if (on_pl && lower_.w_range()) {  // MOD/SIN beyond the PL's exact range: the PS recomputes
+      ++stats_.range_recomputes;
+      on_pl = false;
+    }
+    if (on_pl) {
+      ++stats_.pl_kernels;
+    } else {
+      ++stats_.fallback_kernels;
+      rec.fallback = true;
+      fallback(k, rec.a9_seconds);
+    }
+    rec.seconds = drv_->now() - t0;
+    stats_.board_seconds += rec.seconds;
+    if (stats_.record_kernels) stats_.kernels.push_back(std::move(rec));
+  }
+
+  PynqStats stats_;
+
+ private:
+  void charge_a9_only(double s) { stats_.a9_only_seconds += s; }
+  void fallback(const Kernel& k, double seconds) {
+    // The A9 computes the kernel in place in DDR (its cached view): the reference semantics.
+    device("cpu").run(k);
+    ddr_block(*k.bufs[0])->dirty = true;
+    ex_.cpu(Phase::kPsFallback, seconds);
+  }
+
+  std::string name_;
+  std::unique_ptr<Driver> drv_;
+  BoardConfig cfg_;
+  PsCost cost_;
+  PlExec ex_;
+  Lowering lower_;
+};
+
+}  // namespace
+
+std::unique_ptr<Device> make_pynq_device(const std::string& name, std::unique_ptr<Driver> driver,
+                                         const BoardConfig& cfg) {
+  return std::make_unique<PynqDevice>(name, std::move(driver), cfg);
+}
+
+PynqStats* pynq_stats(Device& d) {
+  auto* p = dynamic_cast<PynqDevice*>(&d);
+  return p ? &p->stats_ : nullptr;
+}
+
+}  // namespace tinypynq::pynq

@@ -1,0 +1,78 @@
+// The pynq device: runs scheduled kernels on the PL units of docs/hw-spec.md through the one
+// driver API (driver.h), and predicts board time. The same runtime serves every target that
+// has the board's PL: tlm (SystemC models), rtl (Verilated units) and the board itself.
+//
+//   register_device("tlm", [] { return make_pynq_device("tlm", make_tlm_driver(cfg), cfg); });
+//   Tensor y = (x * 2).exp();  y.realize();                    // vector commands on the PL
+//   const PynqStats& s = *pynq_stats(device("tlm"));
+//   s.board_seconds, s.a9_only_seconds, s.phase_seconds("pl_vector")
+//
+// Lowering (docs/pynq-runtime.md): an elementwise kernel becomes one vector command per ALU
+// node (constants and broadcast scalars go to the SCALAR registers); a reduce kernel becomes
+// the elementwise part (reduce axes moved innermost) and one reduce command; a matmul-shaped
+// kernel becomes matmul commands tiled to the unit's limits. Operands the DMA cannot stream
+// (non-contiguous views, uint8/bool storage, misaligned offsets) are packed by the PS first.
+// Anything the PL cannot compute falls back to the PS. Every PS action is charged to the A9
+// with the cost model (cost_model.h).
+#pragma once
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "models/config/board_config.h"
+#include "tensor/device.h"
+#include "tensor/pynq/driver.h"
+
+namespace tinypynq::pynq {
+
+// Phases of the predicted board time; they add up to board_seconds.
+enum class Phase : int {
+  kPsDriver,    // register programming and status reads over GP0, runtime bookkeeping
+  kPsCache,     // D-cache clean/invalidate of DMA buffers
+  kPsCopy,      // host data into DDR buffers (copyin/copyout)
+  kPsPack,      // packing non-contiguous operands / scattering tiles for the DMA
+  kPsFallback,  // kernels (or parts) computed on the A9
+  kDma,         // waiting for the PL outside unit busy time (DMA latency, S2MM write-back)
+  kPlVector, kPlReduce, kPlMatmul,  // unit busy time (CYCLES / f_PL)
+  kCount
+};
+const char* phase_name(Phase p);  // "ps_driver", ..., "pl_matmul"
+
+struct KernelRecord {  // one kernel as it ran (for profiles and traces)
+  std::string name;
+  bool fallback = false;
+  int commands = 0;
+  uint64_t pl_cycles = 0;
+  uint64_t dma_bytes = 0;
+  double seconds = 0;        // predicted board time of this kernel
+  double a9_seconds = 0;     // the same kernel on the A9 alone
+  int64_t flops = 0;
+};
+
+struct PynqStats {
+  double board_seconds = 0;    // predicted, all phases
+  double a9_only_seconds = 0;  // the same kernels on the A9 alone (+ the same data copies)
+  std::array<double, static_cast<int>(Phase::kCount)> phase{};
+  uint64_t commands[3] = {0, 0, 0};    // vector, reduce, matmul
+  uint64_t pl_cycles[3] = {0, 0, 0};
+  uint64_t dma_bytes = 0;
+  int64_t pl_kernels = 0, fallback_kernels = 0, range_recomputes = 0;
+  std::vector<KernelRecord> kernels;   // filled only when record_kernels is set
+  bool record_kernels = false;
+
+  double phase_seconds(Phase p) const { return phase[static_cast<int>(p)]; }
+  void reset() {
+    bool r = record_kernels;
+    *this = PynqStats{};
+    record_kernels = r;
+  }
+};
+
+std::unique_ptr<Device> make_pynq_device(const std::string& name, std::unique_ptr<Driver> driver,
+                                         const BoardConfig& cfg);
+// The statistics of a pynq device, or nullptr when `d` is not one.
+PynqStats* pynq_stats(Device& d);
+
+}  // namespace tinypynq::pynq

@@ -1,0 +1,14 @@
+// Linked into test executables that run the shared op suite: registers every target this
+// build has (tlm when the SystemC models were built), so TINYPYNQ_TEST_TARGETS can name them
+// and the default "every registered device" includes them.
+#ifdef TINYPYNQ_HAVE_TLM
+#include "models/config/board_config.h"
+#include "models/tlm/tlm_driver.h"
+
+namespace {
+const bool registered = [] {
+  tinypynq::tlm::register_tlm_target(tinypynq::BoardConfig::defaults());
+  return true;
+}();
+}  // namespace
+#endif
