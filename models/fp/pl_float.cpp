@@ -6,6 +6,9 @@
 #include <bit>
 #include <cmath>
 #include <cstring>
+#include <thread>
+#include <vector>
+#include <algorithm>
 #include <utility>
 
 namespace tinypynq::pl {
@@ -488,21 +491,56 @@ inline uint32_t canon_bf(uint32_t x) noexcept {
 }
 }  // namespace
 
-void matmul(const uint32_t* a, const uint32_t* w, uint32_t* c, std::size_t m, std::size_t k,
-            std::size_t n) noexcept {
-  for (std::size_t i = 0; i < m; ++i) {
-    uint32_t* ci = c + i * n;
-    for (std::size_t j = 0; j < n; ++j) ci[j] = kNegZero;
-    for (std::size_t kk = 0; kk < k; ++kk) {
-      const float aik = std::bit_cast<float>(ftz(a[i * k + kk]));
-      const uint32_t* wk = w + kk * n;
-      // acc = FADD(acc, FMUL(a, w)); acc is canonical, so only w needs the input flush
-      for (std::size_t j = 0; j < n; ++j) {
-        const uint32_t p = canon_bf(std::bit_cast<uint32_t>(aik * std::bit_cast<float>(ftz_bf(wk[j]))));
-        ci[j] = canon_bf(std::bit_cast<uint32_t>(std::bit_cast<float>(ci[j]) + std::bit_cast<float>(p)));
+// Blocked for the host's caches and SIMD units: four rows of A share every loaded row tile of
+// W, and the accumulators of a 4 x 256 output tile stay in L1. Every output still sees exactly
+// the sequence acc = FADD(acc, FMUL(a_k, w_k)) for k = 0..K-1, so the bits equal dot().
+// target_clones: an AVX2 copy where the host has it (8 lanes instead of 4), chosen at load time.
+namespace {
+__attribute__((target_clones("avx2", "default")))
+void matmul_rows(const uint32_t* a, const uint32_t* w, uint32_t* c, std::size_t m, std::size_t k,
+                 std::size_t n) noexcept {
+  constexpr std::size_t kRows = 4, kCols = 256;
+  alignas(64) uint32_t acc[kRows][kCols];
+  for (std::size_t i0 = 0; i0 < m; i0 += kRows) {
+    const std::size_t rows = m - i0 < kRows ? m - i0 : kRows;
+    for (std::size_t j0 = 0; j0 < n; j0 += kCols) {
+      const std::size_t cols = n - j0 < kCols ? n - j0 : kCols;
+      for (std::size_t r = 0; r < rows; ++r)
+        for (std::size_t j = 0; j < cols; ++j) acc[r][j] = kNegZero;
+      for (std::size_t kk = 0; kk < k; ++kk) {
+        const uint32_t* wk = w + kk * n + j0;
+        for (std::size_t r = 0; r < rows; ++r) {
+          const float ar = std::bit_cast<float>(ftz(a[(i0 + r) * k + kk]));
+          uint32_t* accr = acc[r];
+          // acc = FADD(acc, FMUL(a, w)); acc is canonical, so only w needs the input flush
+          for (std::size_t j = 0; j < cols; ++j) {
+            const uint32_t p = canon_bf(std::bit_cast<uint32_t>(ar * std::bit_cast<float>(ftz_bf(wk[j]))));
+            accr[j] = canon_bf(std::bit_cast<uint32_t>(std::bit_cast<float>(accr[j]) + std::bit_cast<float>(p)));
+          }
+        }
       }
+      for (std::size_t r = 0; r < rows; ++r)
+        for (std::size_t j = 0; j < cols; ++j) c[(i0 + r) * n + j0 + j] = acc[r][j];
     }
   }
+}
+}  // namespace
+
+// Large commands are split by rows over the host's cores (each output is computed by one
+// thread in the same order, so the bits do not depend on the split).
+void matmul(const uint32_t* a, const uint32_t* w, uint32_t* c, std::size_t m, std::size_t k,
+            std::size_t n) noexcept {
+  const unsigned hw = std::thread::hardware_concurrency();
+  const std::size_t threads = std::min<std::size_t>({hw ? hw : 1, 4, (m + 3) / 4});
+  if (threads < 2 || m * k * n < (std::size_t{1} << 20)) return matmul_rows(a, w, c, m, k, n);
+  std::vector<std::thread> pool;
+  const std::size_t per = ((m + threads - 1) / threads + 3) / 4 * 4;
+  for (std::size_t i0 = per; i0 < m; i0 += per) {
+    const std::size_t rows = std::min(per, m - i0);
+    pool.emplace_back([=] { matmul_rows(a + i0 * k, w, c + i0 * n, rows, k, n); });
+  }
+  matmul_rows(a, w, c, std::min(per, m), k, n);
+  for (auto& t : pool) t.join();
 }
 
 // =============================================================================================

@@ -549,6 +549,19 @@ TEST(PlFloat, MatmulEqualsDot) {
       ASSERT_EQ(c[i * n + j], pl::dot(&a[i * k], &w[j], k, n)) << i << "," << j;
 }
 
+TEST(PlFloat, MatmulBlockedEdgesEqualDot) {
+  // Row remainder (m = 7 with 4-row blocks) and two column blocks (n = 300 > 256).
+  Gen g(11);
+  const std::size_t m = 7, k = 19, n = 300;
+  std::vector<uint32_t> a(m * k), w(k * n), c(m * n);
+  for (auto& v : a) v = (g.u64() % 8 == 0) ? g.pick() : F(static_cast<float>(static_cast<int>(g.u64() % 2001) - 1000) / 77.0f);
+  for (auto& v : w) v = (g.u64() % 4 == 0) ? g.pick() : F(static_cast<float>(static_cast<int>(g.u64() % 999)) / 13.0f);
+  pl::matmul(a.data(), w.data(), c.data(), m, k, n);
+  for (std::size_t i = 0; i < m; ++i)
+    for (std::size_t j = 0; j < n; ++j)
+      ASSERT_EQ(c[i * n + j], pl::dot(&a[i * k], &w[j], k, n)) << i << "," << j;
+}
+
 TEST(PlUnits, VecApplyN) {
   const uint32_t a[3] = {F(1.0f), F(2.0f), F(3.0f)};
   uint32_t out[3];
