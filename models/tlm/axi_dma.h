@@ -1,0 +1,206 @@
+// SPDX-License-Identifier: MIT
+// tinypynq — Xilinx AXI DMA v7.1 (PG021) in direct register ("simple") mode: register-accurate,
+// beat-exact stream timing, one HP transaction per transfer, no SystemC event per beat.
+//
+//   AxiDma dma0("dma0", AxiDmaParams::from(board_cfg), /*has_mm2s=*/true, /*has_s2mm=*/true,
+//               &ps7_irq, /*mm2s_introut=*/0, /*s2mm_introut=*/1);
+//   gp0_router.init_socket.bind(dma0.s_axi_lite);  // carries window OFFSETS 0x0000..0xFFFF
+//   dma0.m_axi_mm2s.bind(ps7.hp0);  // HP port target: answers HpStreamExt, grants DMI
+//   dma0.m_axi_s2mm.bind(ps7.hp0);  // (a multi-passthrough target can serve both sockets)
+//   vector_unit.connect(dma0.mm2s() /*stream A*/, dma0.s2mm() /*stream R*/);
+//
+// The PS programs it exactly as the board (docs/hw-spec.md §7): DMACR.RS = 1, SA/DA, then
+// LENGTH last. The stream consumer gets the whole transfer from mm2s().peek() and reports its
+// last handshake with take_all(); the producer of stream R paces itself by s2mm().ready() and
+// hands the whole packet over with put(). docs/axi-dma.md: register semantics with PG021
+// quotes, the timing model, how PG021's latency/throughput figures are reproduced.
+#pragma once
+
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_initiator_socket.h>
+#include <tlm_utils/simple_target_socket.h>
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <utility>
+#include <vector>
+
+#include "models/config/board_config.h"
+#include "models/tlm/axis.h"
+#include "models/tlm/hp_ext.h"
+
+namespace tinypynq::tlm {
+
+// Build-time parameters of one instance (the Vivado IP customisation plus our timing figures).
+struct AxiDmaParams {
+  unsigned length_width = 26;     // c_sg_length_width: LENGTH bits (8..26)
+  unsigned data_bytes = 8;        // memory-map = stream data width in bytes (4 or 8 here)
+  unsigned burst_beats = 16;      // max burst length
+  unsigned mm2s_latency = 6;      // ARVALID -> first TVALID with an ideal memory (PG021)
+  unsigned s2mm_latency = 39;     // first TVALID -> first AWVALID (PG021)
+  unsigned s2mm_burst_gap = 5;    // TREADY low cycles after every burst of the S2MM stream
+  unsigned start_cycles = 10;     // LENGTH write -> ARVALID (MM2S) / first TREADY (S2MM)
+  unsigned reg_access_cycles = 1; // AXI-Lite slave latency annotated on every s_axi_lite access
+  sc_core::sc_time clock_period{10, sc_core::SC_NS};  // FCLK0
+
+  static AxiDmaParams from(const BoardConfig& cfg);   // dma_* fields and pl_clock_hz
+};
+
+// Register map (PG021 "Direct Register Mode Register Address Map") and bit positions.
+namespace dma_reg {
+inline constexpr uint32_t MM2S_DMACR = 0x00, MM2S_DMASR = 0x04, MM2S_SA = 0x18,
+                          MM2S_SA_MSB = 0x1C, MM2S_LENGTH = 0x28, S2MM_DMACR = 0x30,
+                          S2MM_DMASR = 0x34, S2MM_DA = 0x48, S2MM_DA_MSB = 0x4C,
+                          S2MM_LENGTH = 0x58;
+inline constexpr uint32_t WINDOW_BYTES = 0x10000;
+// DMACR
+inline constexpr uint32_t CR_RS = 1u << 0, CR_RSVD1 = 1u << 1, CR_RESET = 1u << 2,
+                          CR_KEYHOLE = 1u << 3, CR_CYCLIC = 1u << 4, CR_IOC_IRQEN = 1u << 12,
+                          CR_DLY_IRQEN = 1u << 13, CR_ERR_IRQEN = 1u << 14;
+inline constexpr unsigned CR_THRESH_SHIFT = 16, CR_DELAY_SHIFT = 24;
+// DMASR
+inline constexpr uint32_t SR_HALTED = 1u << 0, SR_IDLE = 1u << 1, SR_SGINCLD = 1u << 3,
+                          SR_INTERR = 1u << 4, SR_SLVERR = 1u << 5, SR_DECERR = 1u << 6,
+                          SR_IOC_IRQ = 1u << 12, SR_DLY_IRQ = 1u << 13, SR_ERR_IRQ = 1u << 14;
+inline constexpr uint32_t CR_RESET_VALUE = 0x0001'0002;  // IRQThreshold = 1, bit 1 reads 1
+inline constexpr uint32_t SR_RESET_VALUE = 0x0000'0001;  // Halted
+}  // namespace dma_reg
+
+// When the last transfer of a channel did what, in FCLK0 cycles (for traces, tests, prediction).
+struct DmaTransferTimes {
+  Cycle length_write = 0;  // the LENGTH write took effect
+  Cycle addr = 0;          // MM2S: first ARVALID; S2MM: first AWVALID
+  Cycle first_beat = 0;    // MM2S: first TVALID; S2MM: first stream handshake (estimated)
+  Cycle last_beat = 0;     // MM2S: TLAST handshake; S2MM: last WLAST
+  Cycle done = 0;          // IOC_Irq (or the error bit) set
+  uint64_t bytes = 0;      // MM2S: LENGTH; S2MM: bytes written to DDR
+  uint64_t transfers = 0;  // completed transfers since construction (soft reset keeps it)
+  uint64_t total_bytes = 0;
+};
+
+class AxiDma : public sc_core::sc_module {
+ public:
+  // The master sockets are the "optional" flavour so that an absent channel (DMA1/DMA2 have
+  // no S2MM) needs no binding; a present channel's socket must be bound (checked at the end of
+  // elaboration).
+  using HpSocket = tlm_utils::simple_initiator_socket_optional<AxiDma>;
+  tlm_utils::simple_target_socket<AxiDma> s_axi_lite;  // 32-bit register window (offsets)
+  HpSocket m_axi_mm2s;                                   // to an HP port
+  HpSocket m_axi_s2mm;                                   // to an HP port
+
+  SC_HAS_PROCESS(AxiDma);
+
+  AxiDma(sc_core::sc_module_name name, const AxiDmaParams& params, bool has_mm2s, bool has_s2mm,
+         IrqSink* irq = nullptr, int mm2s_introut = -1, int s2mm_introut = -1);
+
+  AxisSource& mm2s() { return m_mm2s; }
+  AxisSink& s2mm() { return m_s2mm; }
+  const DmaTransferTimes& mm2s_times() const { return m_mm2s.times; }
+  const DmaTransferTimes& s2mm_times() const { return m_s2mm.times; }
+  const AxiDmaParams& params() const { return m_p; }
+  Cycle cycle_now() const { return cycle_ceil(sc_core::sc_time_stamp()); }
+
+ private:
+  // Register state of one channel (PG021 DMACR/DMASR fields) and its transfer bookkeeping.
+  struct Channel {
+    Channel(AxiDma& dma, bool present, bool s2mm, int irq_line)
+        : dma(dma), present(present), is_s2mm(s2mm), irq_line(irq_line) {}
+    AxiDma& dma;
+    const bool present, is_s2mm;
+    const int irq_line;
+    bool irq_level = false;
+    // DMACR
+    bool rs = false, ioc_en = false, dly_en = false, err_en = false, keyhole = false,
+         cyclic = false;
+    uint8_t irq_threshold = 1, irq_delay = 0;
+    // DMASR
+    bool halted = true, idle = false, ioc_irq = false, err_irq = false;
+    uint32_t err_bits = 0;  // SR_INTERR | SR_SLVERR | SR_DECERR, sticky until reset
+    uint32_t addr = 0, length = 0;  // SA/DA and LENGTH as the registers read
+    uint32_t xfer_addr = 0, xfer_len = 0;  // captured by the starting LENGTH write
+    bool busy = false;      // a LENGTH write was accepted and the transfer has not ended
+    uint64_t gen = 0;       // bumped by soft reset: actions of older transfers are dropped
+    DmaTransferTimes times;
+
+    void reset();
+    uint32_t dmacr() const;
+    uint32_t dmasr() const;
+    bool irq_wanted() const { return (ioc_irq && ioc_en) || (err_irq && err_en); }
+  };
+
+  class Mm2s : public Channel, public AxisSource {
+   public:
+    using Channel::Channel;
+    const char* stream_name() const override { return dma.name(); }
+    bool armed() const override { return m_armed; }
+    const StreamIn& peek() const override { return m_in; }
+    const sc_core::sc_event& armed_event() const override { return m_armed_ev; }
+    void take_all(Cycle last_cycle) override;
+    void issue(Cycle t_ar);  // ARVALID: ask the HP port, map the data, arm the stream
+    void disarm() { m_armed = false; }
+
+   private:
+    bool m_armed = false;
+    StreamIn m_in;
+    std::vector<uint8_t> m_buf;  // data when the HP port refuses DMI
+    sc_core::sc_event m_armed_ev;
+  };
+
+  class S2mm : public Channel, public AxisSink {
+   public:
+    using Channel::Channel;
+    bool armed() const override { return m_armed; }
+    pl::BeatSchedule ready() const override { return m_ready; }
+    const sc_core::sc_event& armed_event() const override { return m_armed_ev; }
+    void put(const uint8_t* data, uint64_t bytes, Cycle last_cycle) override;
+    void arm(Cycle t_arm);
+    void disarm() { m_armed = false; }
+
+   private:
+    bool m_armed = false;
+    pl::BeatSchedule m_ready;
+    sc_core::sc_event m_armed_ev;
+  };
+
+  // Timed state changes (register writes, starts, completions, errors) in time order.
+  void schedule(const sc_core::sc_time& at, std::function<void()> fn);
+  void schedule_cycle(Channel& ch, Cycle c, std::function<void()> fn);  // dropped on reset
+  void run_due();
+  void wake();  // SC_METHOD on m_wake
+  void end_of_elaboration() override;
+
+  void b_transport(::tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
+  uint32_t read_reg(uint32_t off) const;
+  void write_reg(uint32_t off, uint32_t v, Cycle tw);
+  void write_dmacr(Channel& ch, uint32_t v);
+  void write_length(Channel& ch, uint32_t v, Cycle tw);
+  void soft_reset();
+  void halt(Channel& ch);
+  void complete(Channel& ch, Cycle t, uint64_t bytes);
+  void fail(Channel& ch, uint32_t err, Cycle t);
+  void update_irqs();
+
+  // HP port access: the timing query and the data (DMI, or a plain transaction).
+  ::tlm::tlm_response_status hp_query(HpSocket& s, bool write, uint64_t addr, uint64_t bytes,
+                                      Cycle start, HpStreamExt& ext);
+  uint8_t* hp_dmi(HpSocket& s, bool write, uint64_t addr, uint64_t bytes);
+  ::tlm::tlm_response_status hp_copy(HpSocket& s, bool write, uint64_t addr, uint8_t* data,
+                                     uint64_t bytes);
+  static uint32_t error_bit(::tlm::tlm_response_status st);
+
+  Cycle cycle_ceil(const sc_core::sc_time& t) const;
+  sc_core::sc_time time_of(Cycle c) const;
+  uint64_t beats_of(uint64_t bytes) const { return (bytes + m_p.data_bytes - 1) / m_p.data_bytes; }
+
+  const AxiDmaParams m_p;
+  IrqSink* const m_irq;
+  Mm2s m_mm2s;
+  S2mm m_s2mm;
+  std::map<std::pair<sc_core::sc_time, uint64_t>, std::function<void()>> m_actions;
+  uint64_t m_seq = 0;
+  sc_core::sc_event m_wake;
+};
+
+}  // namespace tinypynq::tlm
