@@ -1,0 +1,196 @@
+// SPDX-License-Identifier: MIT
+#include "models/fp/pl_stream.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace tinypynq::pl {
+
+namespace {
+
+// ---- §8.2, event by event ----------------------------------------------------------------------
+// The global-enable pipeline seen in "enabled cycles": number the cycles with en = 1 after t0 as
+// v = 1, 2, ... A token taken in enabled cycle v shifts once per enabled cycle and is in S_P
+// after v + P - 1, so its output handshake is enabled cycle v + P (while S_P holds a token,
+// en = TREADY: the next enabled cycle is exactly the handshake). The cycles with en = 0 are the
+// stall cycles just before an output handshake, so with S = stall cycles so far, enabled cycle v
+// is real cycle t0 + v + S, and output j handshakes in max(t0 + w_j + S, out.at(j)), adding the
+// difference to S. Input beat i is taken in the first enabled cycle v >= v_(i-1) + II whose real
+// cycle is >= max_s sched_s.at(i). Merging the two event streams in order of v costs O(1) per
+// beat; idle stretches are jumped over in one step.
+
+constexpr unsigned kRing = 64;  // pending outputs <= P tokens in flight; P <= 52 (§6.1), 24 (§6.2)
+
+template <class Carries>
+CmdTiming run_pipe(unsigned p, unsigned ii, uint64_t nb_in, Carries carries, uint64_t t0,
+                   const BeatSchedule* const in[3], const BeatSchedule& out, BeatLog* log) {
+  if (p == 0 || p >= kRing) throw std::invalid_argument("pl::time_*: latency out of range");
+  ScheduleCursor cur[3] = {ScheduleCursor{{}}, ScheduleCursor{{}}, ScheduleCursor{{}}};
+  unsigned idx[3], ns = 0;
+  for (unsigned s = 0; s < 3; ++s)
+    if (in[s]) {
+      cur[ns] = ScheduleCursor(*in[s]);
+      idx[ns++] = s;
+    }
+  ScheduleCursor oc(out);
+  uint64_t ring[kRing];  // enabled cycle of each pending output handshake (increasing)
+  unsigned head = 0, count = 0;
+  uint64_t stalls = 0, v = 0, a = 0;
+  CmdTiming r;
+
+  auto emit = [&] {
+    const uint64_t w = ring[head];
+    head = (head + 1) % kRing;
+    --count;
+    const uint64_t nominal = t0 + w + stalls;
+    const uint64_t h = std::max(nominal, oc.cur());
+    stalls += h - nominal;
+    oc.next();
+    r.t_done = h;
+    if (log) log->out.push_back(h);
+  };
+
+  for (uint64_t i = 0; i < nb_in; ++i) {
+    uint64_t vv = (i == 0) ? 1 : v + ii;
+    uint64_t valid = 0;  // first cycle in which beat i is valid on every streamed operand
+    for (unsigned s = 0; s < ns; ++s) valid = std::max(valid, cur[s].cur());
+    for (;;) {
+      while (count && ring[head] <= vv) emit();
+      const uint64_t c = t0 + vv + stalls;
+      if (c >= valid) break;
+      const uint64_t gap = valid - c;
+      if (count && ring[head] <= vv + gap) {
+        vv = ring[head];  // an output handshake comes first and may stall: re-evaluate there
+      } else {
+        vv += gap;  // nothing happens until the beat is valid
+        break;
+      }
+    }
+    v = vv;
+    a = t0 + v + stalls;
+    for (unsigned s = 0; s < ns; ++s) {
+      cur[s].next();
+      if (log) log->in[idx[s]].push_back(a);
+    }
+    if (carries(i)) {
+      ring[(head + count) % kRing] = v + p;
+      ++count;
+    }
+  }
+  while (count) emit();
+  for (unsigned s = 0; s < ns; ++s) r.in_last[idx[s]] = a;
+  r.cycles = r.t_done - t0;
+  return r;
+}
+
+}  // namespace
+
+CmdTiming time_vector(VecOp op, uint64_t n, uint64_t t0, const BeatSchedule* const in[3],
+                      const BeatSchedule& out, BeatLog* log) {
+  const VecOpInfo* info = vec_op_info(static_cast<uint32_t>(op));
+  if (!info || n == 0) throw std::invalid_argument("pl::time_vector: bad opcode or n = 0");
+  const uint64_t nb = (n + 1) / 2;
+  const BeatSchedule* used[3] = {nullptr, nullptr, nullptr};
+  for (unsigned s = 0; s < info->arity; ++s) used[s] = in[s];  // operands the op lacks: ignored
+  if (log) {
+    log->clear();
+    for (unsigned s = 0; s < 3; ++s)
+      if (used[s]) log->in[s].reserve(nb);
+    log->out.reserve(nb);
+  }
+  return run_pipe(info->latency, info->ii, nb, [](uint64_t) { return true; }, t0, used, out,
+                  log);
+}
+
+CmdTiming time_reduce(uint64_t rows, uint64_t len, uint64_t t0, const BeatSchedule& a,
+                      const BeatSchedule& out, BeatLog* log) {
+  if (rows == 0 || len == 0) throw std::invalid_argument("pl::time_reduce: empty command");
+  // Output beat b (rows 2b, 2b+1) rides on the input beat holding the last element of row
+  // min(2b+1, rows-1) (§8.2); those beats increase with b, so one counter finds them in order.
+  uint64_t b = 0;
+  auto carrier = [&](uint64_t ob) {
+    const uint64_t row = std::min(2 * ob + 1, rows - 1);
+    return ((row + 1) * len - 1) / 2;
+  };
+  uint64_t next = carrier(0);
+  const uint64_t nb_out = (rows + 1) / 2;
+  auto carries = [&](uint64_t i) {
+    if (i != next) return false;
+    if (++b < nb_out) next = carrier(b);
+    return true;
+  };
+  const BeatSchedule* in[3] = {&a, nullptr, nullptr};
+  const uint64_t nb_in = (rows * len + 1) / 2;
+  if (log) {
+    log->clear();
+    log->in[0].reserve(nb_in);
+    log->out.reserve(nb_out);
+  }
+  return run_pipe(kReduceLatency, 1, nb_in, carries, t0, in, out, log);
+}
+
+// ---- §8.3: the block recurrence is already per beat; evaluated once, in block order ----------
+CmdTiming time_matmul(uint64_t m, uint64_t k, uint64_t n, bool load_w, const MatmulConfig& cfg,
+                      uint64_t t0, const BeatSchedule& a, const BeatSchedule* w,
+                      const BeatSchedule& out, BeatLog* log) {
+  if (m == 0 || k == 0 || n == 0 || (load_w && !w))
+    throw std::invalid_argument("pl::time_matmul: empty command or missing W schedule");
+  const uint64_t R = cfg.rows;
+  const uint64_t nblk = (m + R - 1) / R;
+  const uint64_t tc = uint64_t{cfg.passes(static_cast<uint32_t>(n))} *
+                      cfg.pass_cycles(static_cast<uint32_t>(k));
+  const uint64_t dmm = cfg.drain();
+  if (log) {
+    log->clear();
+    log->in[0].reserve((m * k + 1) / 2);
+    log->out.reserve((m * n + 1) / 2 + nblk);
+  }
+  CmdTiming r;
+  // W: B.TREADY = 1 from t0 + 1 until NBW beats are taken; nothing else touches stream B.
+  uint64_t we = t0;
+  if (load_w) {
+    if (log) log->in[1].reserve((k * n + 1) / 2);
+    ScheduleCursor wc(*w);
+    for (uint64_t i = 0, nbw = (k * n + 1) / 2; i < nbw; ++i, wc.next()) {
+      we = std::max(we + 1, wc.cur());
+      if (log) log->in[1].push_back(we);
+    }
+    r.in_last[1] = we;
+  }
+  ScheduleCursor ac(a), oc(out);
+  // Block b-1 and b-2 values of le, cs, se (0 = "no such block": every max() term vanishes
+  // because all real values are > t0 >= 0).
+  uint64_t le1 = 0, cs1 = 0, cs2 = 0, se1 = 0, se2 = 0;
+  for (uint64_t b = 0; b < nblk; ++b) {
+    const uint64_t rows_b = std::min(R, m - b * R);
+    const uint64_t nba = (rows_b * k + 1) / 2, nbo = (rows_b * n + 1) / 2;
+    uint64_t ls = (b == 0) ? t0 + 1 : le1 + 1;
+    if (b >= 2) ls = std::max(ls, cs2 + tc);
+    uint64_t h = ls - 1;
+    for (uint64_t i = 0; i < nba; ++i, ac.next()) {
+      h = std::max(h + 1, ac.cur());
+      if (log) log->in[0].push_back(h);
+    }
+    const uint64_t le = h;
+    uint64_t cs = std::max(le + 1, we + 1);
+    if (b >= 1) cs = std::max(cs, cs1 + tc);
+    if (b >= 2) cs = std::max(cs, se2 + 1);
+    const uint64_t ce = cs + tc + dmm - 1;
+    h = std::max(ce + 1, b >= 1 ? se1 + 1 : 0) - 1;  // output beat 0 valid from ss_b
+    for (uint64_t j = 0; j < nbo; ++j, oc.next()) {
+      h = std::max(h + 1, oc.cur());
+      if (log) log->out.push_back(h);
+    }
+    le1 = le;
+    cs2 = cs1;
+    cs1 = cs;
+    se2 = se1;
+    se1 = h;
+  }
+  r.in_last[0] = le1;
+  r.t_done = se1;
+  r.cycles = r.t_done - t0;
+  return r;
+}
+
+}  // namespace tinypynq::pl
