@@ -64,6 +64,7 @@ CmdTiming time_matmul(uint64_t m, uint64_t k, uint64_t n, bool load_w, const Mat
 // Walks at(0), at(1), ... of a schedule with additions only (at() divides twice per call).
 class ScheduleCursor {
  public:
+  ScheduleCursor() noexcept : ScheduleCursor(BeatSchedule{}) {}
   explicit ScheduleCursor(const BeatSchedule& s) noexcept
       : cur_(s.start), step_(s.den ? s.num / s.den : s.num), rem_(s.den ? s.num % s.den : 0),
         den_(s.den ? s.den : 1), bb_(s.burst_beats), gap_(s.burst_gap) {}
