@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: MIT
+#include "models/tlm/pl_matmul.h"
+
+#include <stdexcept>
+#include <string>
+
+#include "models/fp/pl_float.h"
+
+namespace tinypynq::tlm {
+
+using namespace pl_reg;
+
+namespace {
+UnitRegs::Ident ident(const pl::MatmulConfig& c) {
+  // CFG0: R [7:0], C [15:8], L_A [19:16], L_M [23:20]; CFG1: WDEPTH; CFG2: KMAX | NMAX << 16
+  return {MMU_ID, c.rows | c.cols << 8 | c.fadd_lat << 16 | c.fmul_lat << 20, c.wdepth,
+          (c.kmax & 0xFFFFu) | c.nmax << 16, false};
+}
+}  // namespace
+
+PlMatmul::PlMatmul(const pl::MatmulConfig& cfg) : PlUnit("matmul", ident(cfg)), cfg_(cfg) {
+  // Blocks of R rows must end on a beat boundary (§6.3), and the fields must fit CFG0.
+  if (cfg.rows == 0 || cfg.rows % 2 || cfg.rows > 255 || cfg.cols == 0 || cfg.cols > 255)
+    throw std::invalid_argument("PlMatmul: R must be even and in [2, 254], C in [1, 255]");
+}
+
+uint8_t PlMatmul::check(const UnitCommand& c) const {
+  const uint64_t m = c.size[0], k = c.size[1], n = c.size[2];
+  if (m == 0 || k == 0 || n == 0 || k > cfg_.kmax || n > cfg_.nmax) return ERR_BAD_SIZE;
+  if (m * k > MAX_STREAM_ELEMS || m * n > MAX_STREAM_ELEMS) return ERR_BAD_SIZE;
+  if (k * ((n + cfg_.cols - 1) / cfg_.cols) > cfg_.wdepth) return ERR_BAD_SIZE;
+  if (!(c.op & MMU_LOADW) && (!tile_ || k != tile_k_ || n != tile_n_)) return ERR_BAD_SIZE;
+  return 0;  // OP[0] = LOADW; the other bits are ignored, so no BAD_OP
+}
+
+void PlMatmul::on_accept(const UnitCommand& c) {
+  // WBUF is overwritten from the first W beat on, so the tile changes at acceptance.
+  if (c.op & MMU_LOADW) {
+    tile_ = true;
+    tile_k_ = c.size[1];
+    tile_n_ = c.size[2];
+  }
+}
+
+void PlMatmul::input_beats(const UnitCommand& c, uint64_t beats[3]) const {
+  const uint64_t m = c.size[0], k = c.size[1], n = c.size[2];
+  beats[0] = (m * k + 1) / 2;  // every full block has R*K (even) elements
+  beats[1] = (c.op & MMU_LOADW) ? (k * n + 1) / 2 : 0;
+  beats[2] = 0;
+}
+
+UnitResult PlMatmul::run(const UnitCommand& c, Cycle t0, const StreamIn* const in[3],
+                         const pl::BeatSchedule& r, pl::BeatLog* log) {
+  const uint64_t m = c.size[0], k = c.size[1], n = c.size[2];
+  const bool load_w = c.op & MMU_LOADW;
+  if (load_w) {
+    const uint32_t* w = words(*in[1], k * n, scratch_w_);
+    wbuf_.assign(w, w + k * n);  // the BRAM copy: the DDR buffer may change before reuse
+  }
+  const uint32_t* a = words(*in[0], m * k, scratch_a_);
+  out_.resize(m * n);
+  pl::matmul(a, wbuf_.data(), out_.data(), m, k, n);
+  UnitResult res;
+  res.out = bytes_of(out_);
+  res.out_bytes = 4 * m * n;
+  res.timing = pl::time_matmul(m, k, n, load_w, cfg_, t0, in[0]->valid,
+                               load_w ? &in[1]->valid : nullptr, r, log);
+  return res;
+}
+
+std::string PlMatmul::describe(const UnitCommand& c) const {
+  return "MATMUL " + std::to_string(c.size[0]) + "x" + std::to_string(c.size[1]) + "x" +
+         std::to_string(c.size[2]) + (c.op & MMU_LOADW ? " LOADW" : "");
+}
+
+}  // namespace tinypynq::tlm

@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: MIT
+// tinypynq — the vector unit of docs/hw-spec.md §6.1 (every elementwise op, 2 lanes + SFU) as a
+// PlUnit driven by PlTop: bits from pl::vec_apply_n, timing from pl::time_vector (§8.2).
+//
+//   PlVector vec;                               // registers at VEC 0x4004_0000
+//   UnitCommand c{.op = 0x01 /*ADD*/, .size = {1000}};
+//   if (vec.check(c) == 0) { UnitResult r = vec.run(c, t0, streams, s2mm_ready, nullptr); }
+#pragma once
+
+#include <vector>
+
+#include "models/tlm/pl_regs.h"
+
+namespace tinypynq::tlm {
+
+class PlVector final : public PlUnit {
+ public:
+  PlVector();
+  uint8_t check(const UnitCommand& c) const override;
+  void input_beats(const UnitCommand& c, uint64_t beats[3]) const override;
+  UnitResult run(const UnitCommand& c, Cycle t0, const StreamIn* const in[3],
+                 const pl::BeatSchedule& r, pl::BeatLog* log) override;
+  std::string describe(const UnitCommand& c) const override;
+
+ private:
+  // Which of A, B, C the command streams: operands the op has and that are not scalar.
+  static void streamed(const UnitCommand& c, bool s[3]);
+  std::vector<uint32_t> out_, scratch_[3];
+};
+
+}  // namespace tinypynq::tlm
