@@ -102,7 +102,8 @@ void PlTop::b_transport(::tlm::tlm_generic_payload& gp, sc_time& delay) {
   } else if (win > 0) {  // SYS is read-only
     std::memcpy(&v, gp.get_data_ptr(), 4);
     if (units_[win - 1]->regs.write(off, v)) start(win - 1, t);
-    irq_ev_.notify(delay);  // DONE/IRQ_EN may have changed: the level follows in that cycle
+    if (off == CTRL || off == STATUS)  // DONE/IRQ_EN may have changed: the level follows then
+      irq_ev_.notify(delay);
   }
   delay += period_;
   gp.set_response_status(::tlm::TLM_OK_RESPONSE);
@@ -137,7 +138,10 @@ void PlTop::start(unsigned unit, Cycle t0) {
   active_ = unit;
   pending_ = true;
   waiting_.clear();
-  cmd_ev_.notify(sc_core::SC_ZERO_TIME);
+  // The thread may compute the whole command as soon as its streams are armed, even before
+  // t0 in kernel time: every handshake it derives is after t0 anyway.
+  const sc_time at = time_of(t0), now = sc_core::sc_time_stamp();
+  cmd_ev_.notify(at > now ? at - now : sc_core::SC_ZERO_TIME);
 }
 
 void PlTop::reset() {
@@ -189,7 +193,6 @@ void PlTop::execute(unsigned ui) {
   PlUnit& u = *units_[ui];
   const UnitCommand cmd = u.regs.command();
   const Cycle t0 = u.regs.t0();
-  if (!wait_until(t0)) return;  // the route and every TREADY exist from t0 + 1 on
   uint64_t need[3];
   u.input_beats(cmd, need);
   const StreamIn* in[3] = {nullptr, nullptr, nullptr};
