@@ -3,15 +3,23 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <functional>
 
 #include "sim/models.h"
+#include "sim/prediction.h"
+#include "sim/targets.h"
 #include "tensor/schedule.h"
+#ifdef TINYPYNQ_HAVE_TLM
+#include "models/tlm/tlm_driver.h"
+#endif
 
 namespace tinypynq::sim {
 
 void add_bench_options(CLI::App* c, BenchOptions& o) {
-  c->add_option("what", o.what, "benchmark: mlp-step (one Adam training step of the 784-128-10 MLP)")
-      ->check(CLI::IsMember({"mlp-step"}))
+  c->add_option("what", o.what,
+                 "benchmark: mlp-step (one Adam training step of the 784-128-10 MLP on --target), "
+                 "tlm-vs-cpu (the same steps on cpu and tlm, side by side, with PL cycles/s and the prediction)")
+      ->check(CLI::IsMember({"mlp-step", "tlm-vs-cpu"}))
       ->capture_default_str();
   c->add_option("--target", o.target, "target")->capture_default_str();
   c->add_option("--batch", o.batch, "batch size")->capture_default_str();
@@ -20,9 +28,91 @@ void add_bench_options(CLI::App* c, BenchOptions& o) {
   c->add_flag("--json", o.json, "print one JSON object");
 }
 
+namespace {
+
+// Median wall seconds of `steps` MLP training steps on `target` (after `warmup` steps).
+struct StepRun {
+  double median = 0, total = 0;
+  int64_t kernels = 0;
+};
+StepRun mlp_steps(const std::string& target, int64_t batch, int64_t warmup, int64_t steps,
+                  const std::function<void()>& before_timed = {}) {
+  Tensor::manual_seed(0);
+  auto model = make_model("mlp");
+  nn::Adam opt(model->parameters(), 1e-3f);
+  Tensor x = Tensor::rand({batch, 784}, target).realize();
+  std::vector<int32_t> yv(batch);
+  for (int64_t i = 0; i < batch; ++i) yv[i] = static_cast<int32_t>(i % 10);
+  Tensor y = Tensor::from_data(yv, {batch}, target);
+  std::vector<double> times;
+  StepRun r;
+  for (int64_t s = 0; s < warmup + steps; ++s) {
+    if (s == warmup && before_timed) before_timed();
+    int64_t k0 = stats().kernels_run;
+    auto t0 = std::chrono::steady_clock::now();
+    Tensor loss = model->forward(x).sparse_categorical_crossentropy(y);
+    opt.zero_grad();
+    loss.realize();
+    loss.backward();
+    opt.step();
+    loss.item();
+    double dt = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (s >= warmup) times.push_back(dt), r.total += dt;
+    r.kernels = stats().kernels_run - k0;
+  }
+  std::sort(times.begin(), times.end());
+  r.median = times[times.size() / 2];
+  return r;
+}
+
+int run_tlm_vs_cpu(const BenchOptions& o) {
+#ifdef TINYPYNQ_HAVE_TLM
+  device("tlm");
+  // Alternate the targets so both see the same machine load.
+  StepRun cpu1 = mlp_steps("cpu", o.batch, o.warmup, o.steps);
+  uint64_t c0 = 0;
+  StepRun tlm = mlp_steps("tlm", o.batch, o.warmup, o.steps, [&] {
+    pynq::pynq_stats(device("tlm"))->reset();
+    c0 = tlm::tlm_pl_cycles();
+  });
+  const uint64_t cycles = tlm::tlm_pl_cycles() - c0;
+  Prediction p = Prediction::take(device("tlm"), o.steps);
+  StepRun cpu2 = mlp_steps("cpu", o.batch, o.warmup, o.steps);
+  const double cpu_med = std::min(cpu1.median, cpu2.median);
+  const double ratio = tlm.median / cpu_med;
+  const double cps = cycles / tlm.total;
+  const double board = p.s.board_seconds / o.steps, a9 = p.s.a9_only_seconds / o.steps;
+  if (o.json) {
+    std::printf("{\"bench\": \"tlm-vs-cpu\", \"batch\": %lld, \"steps\": %lld, \"cpu_median_ms\": %.4f, "
+                "\"tlm_median_ms\": %.4f, \"tlm_over_cpu\": %.3f, \"pl_cycles_per_host_second\": %.4g, "
+                "\"predicted_board_ms_per_step\": %.4f, \"predicted_a9_only_ms_per_step\": %.4f, %s}\n",
+                (long long)o.batch, (long long)o.steps, cpu_med * 1e3, tlm.median * 1e3, ratio, cps, board * 1e3,
+                a9 * 1e3, p.json_fields().c_str());
+  } else {
+    std::printf("MLP training step (784-128-10, Adam, batch %lld), %lld timed steps after %lld warm-up, same machine:\n",
+                (long long)o.batch, (long long)o.steps, (long long)o.warmup);
+    std::printf("  cpu  median %8.3f ms/step (runs before and after tlm: %.3f, %.3f)\n", cpu_med * 1e3,
+                cpu1.median * 1e3, cpu2.median * 1e3);
+    std::printf("  tlm  median %8.3f ms/step  -> tlm/cpu = %.2fx (goal <= 2x)\n", tlm.median * 1e3, ratio);
+    std::printf("  simulated PL cycles: %llu in %.3f s host time = %.3g cycles/s (%.2fx real time at %.0f MHz)\n",
+                (unsigned long long)cycles, tlm.total, cps, cps / board_config().pl_clock_hz,
+                board_config().pl_clock_hz / 1e6);
+    std::printf("  predicted PYNQ-Z2: %.3f ms/step, A9 alone %.3f ms/step\n%s", board * 1e3, a9 * 1e3,
+                p.table().c_str());
+  }
+  return 0;
+#else
+  (void)o;
+  throw Error("bench tlm-vs-cpu: this build has no tlm target (SystemC not found at configure time)");
+#endif
+}
+
+}  // namespace
+
 // Same step as `train` on synthetic data (the data pipeline is not what is measured).
 int run_bench(const BenchOptions& o) {
   TP_CHECK(o.batch > 0 && o.steps > 0 && o.warmup >= 0, "bench: --batch and --steps must be positive");
+  if (o.what == "tlm-vs-cpu") return run_tlm_vs_cpu(o);
   device(o.target);
   Tensor::manual_seed(0);
   auto model = make_model("mlp");

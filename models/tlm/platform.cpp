@@ -60,6 +60,9 @@ std::string Platform::describe_stall() const {
   const char* names[3] = {"A (DMA0 MM2S)", "B (DMA1 MM2S)", "C (DMA2 MM2S)"};
   for (int i = 0; i < 3; ++i) o << "stream " << names[i] << (dma_[i]->mm2s().armed() ? " has a transfer waiting" : " idle") << "; ";
   o << "stream R (DMA0 S2MM) " << (dma_[0]->s2mm().armed() ? "armed" : "not armed (S2MM_LENGTH not written?)");
+  const DmaTransferTimes& w = dma_[0]->s2mm_times();
+  o << " (last S2MM transfer: LENGTH at cycle " << w.length_write << ", last WLAST " << w.last_beat << ", done "
+    << w.done << ", " << w.bytes << " bytes; now cycle " << pl_cycles() << ")";
   o << "; " << pl_->describe();
   return o.str();
 }

@@ -35,7 +35,8 @@ class Ps7;
 // One S_AXI_HP port; several AXI masters may bind to it (through the PL's interconnect).
 class HpPort : public sc_core::sc_module {
  public:
-  tlm_utils::multi_passthrough_target_socket<HpPort> s_axi;
+  // HP3 is unused by this design: zero bindings are allowed.
+  tlm_utils::multi_passthrough_target_socket<HpPort, 32, ::tlm::tlm_base_protocol_types, 0, sc_core::SC_ZERO_OR_MORE_BOUND> s_axi;
   HpPort(sc_core::sc_module_name name, Ps7& ps, int index);
 
  private:

@@ -103,8 +103,14 @@ class TlmDriver final : public pynq::Driver {
       if (v & mask) return v;
       if (mode == pynq::WaitMode::kIrq) continue;
       // Poll: the next read that can see a change is the first poll after the next event.
+      // (The read above happened before the simulation caught up with the PS; look again
+      // before calling it a hang.)
       sync();
-      if (!sc_core::sc_pending_activity()) hang(addr, v);
+      if (!sc_core::sc_pending_activity()) {
+        const uint32_t again = read32(addr);
+        if (again & mask) return again;
+        hang(addr, again);
+      }
       const sc_time next = sc_core::sc_time_stamp() + sc_core::sc_time_to_pending_activity();
       const double polls = std::ceil((next - t_ps_) / poll);
       t_ps_ += poll * std::max(1.0, polls);
@@ -168,3 +174,7 @@ uint64_t tlm_pl_cycles() {
 }
 
 }  // namespace tinypynq::tlm
+
+// libsystemc.so brings a main() that calls sc_main(); our programs have their own main() and
+// elaborate the platform on first use, so this is never called but must exist to link.
+int sc_main(int, char*[]) { return 0; }

@@ -1,6 +1,9 @@
 #include "tensor/pynq/pynq_device.h"
 
 #include <cstring>
+#if defined(__SSE2__)
+#include <xmmintrin.h>
+#endif
 
 #include "tensor/core/check.h"
 #include "tensor/pynq/lower.h"
@@ -46,11 +49,13 @@ class PynqDevice final : public Device {
     ddr_block(dst)->dirty = true;
     ex_.cpu(Phase::kPsCopy, cost_.copy_seconds(n));
     charge_a9_only(cost_.copy_seconds(n));
+    stats_.board_seconds += cost_.copy_seconds(n);
   }
   void copyout(const Buffer& src, void* dst, size_t n) override {
     std::memcpy(dst, src.data, n);
     ex_.cpu(Phase::kPsCopy, cost_.copy_seconds(n));
     charge_a9_only(cost_.copy_seconds(n));
+    stats_.board_seconds += cost_.copy_seconds(n);
   }
   bool supports(const Kernel&) const override { return true; }  // the PS runs what the PL cannot
 
@@ -86,8 +91,28 @@ class PynqDevice final : public Device {
  private:
   void charge_a9_only(double s) { stats_.a9_only_seconds += s; }
   void fallback(const Kernel& k, double seconds) {
-    // The A9 computes the kernel in place in DDR (its cached view): the reference semantics.
+    // The A9 computes the kernel in place in DDR (its cached view) with NEON, which always
+    // flushes subnormals (ARM NEON has no gradual underflow): on an x86 host the cpu reference
+    // code runs with DAZ/FTZ set to match, so PS and PL results follow the same §4.1 rule.
+#if defined(__SSE2__)
+    const unsigned csr = _mm_getcsr();
+    _mm_setcsr(csr | 0x8040);  // FTZ (bit 15) | DAZ (bit 6)
+    try {
+      device("cpu").run(k);
+    } catch (...) {
+      _mm_setcsr(csr);
+      throw;
+    }
+    _mm_setcsr(csr);
+#else
     device("cpu").run(k);
+#endif
+    // Integer-based libm routines (fmodf) ignore DAZ: flush what they leave subnormal.
+    if (k.out_dtype == DType::f32) {
+      auto* o = static_cast<uint32_t*>(k.bufs[0]->data);
+      for (int64_t i = 0, n = k.bufs[0]->numel; i < n; ++i)
+        if ((o[i] & 0x7F80'0000u) == 0) o[i] &= 0x8000'0000u;
+    }
     ddr_block(*k.bufs[0])->dirty = true;
     ex_.cpu(Phase::kPsFallback, seconds);
   }

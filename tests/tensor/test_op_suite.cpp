@@ -19,6 +19,7 @@
 
 #include "tensor/cpu/cpu_device.h"
 #include "tensor/device.h"
+#include "tensor/pynq/pynq_device.h"
 #include "tests/tensor/op_cases.h"
 
 namespace tinypynq::test {
@@ -62,6 +63,15 @@ std::vector<double> values_of(const HostArray& h) {
   return r;
 }
 
+// Subnormal -> zero of the same sign (hw-spec §4.1), in place.
+void flush_subnormals(std::vector<float>& v) {
+  for (float& x : v)
+    if (std::fpclassify(x) == FP_SUBNORMAL) x = std::signbit(x) ? -0.0f : 0.0f;
+}
+
+// Targets that compute with the PL's numerics: the pynq devices (tlm, rtl, board).
+bool pl_numerics(const std::string& target) { return pynq::pynq_stats(device(target)) != nullptr; }
+
 // Runs case c on `target` and checks it (see the top of this file).
 void check_case(const OpCase& c, const std::string& target) {
   const std::vector<HostArray> inputs = make_inputs(c);
@@ -69,10 +79,17 @@ void check_case(const OpCase& c, const std::string& target) {
   if (::testing::Test::HasFailure()) return;
   int64_t worst = 0;
   if (target != "cpu") {
-    const HostArray want = run_case(c, inputs, "cpu");
+    const bool pl = pl_numerics(target);
+    std::vector<HostArray> ref_inputs = inputs;
+    if (pl)
+      for (auto& h : ref_inputs) flush_subnormals(h.f);
+    HostArray want = run_case(c, ref_inputs, "cpu");
+    if (pl) flush_subnormals(want.f);
+    const int64_t ulps = pl && c.pl_ulps >= 0 ? c.pl_ulps : c.ulps;
+    const double atol = pl && c.pl_atol >= 0 ? c.pl_atol : c.atol;
     ASSERT_EQ(dtype_name(got.dtype), std::string(dtype_name(want.dtype))) << c.name;
     ASSERT_EQ(shape_str(got.shape), shape_str(want.shape)) << c.name;
-    if (got.dtype == DType::f32) worst = compare_f32(got.f, want.f, c.ulps, c.atol, c.name + " on " + target + " vs cpu");
+    if (got.dtype == DType::f32) worst = compare_f32(got.f, want.f, ulps, atol, c.name + " on " + target + " vs cpu");
     else compare_exact(got, values_of(want), c.name + " on " + target + " vs cpu");
   } else {
     const HostArray again = run_case(c, inputs, "cpu");
