@@ -38,6 +38,7 @@ struct StepRun {
 StepRun mlp_steps(const std::string& target, int64_t batch, int64_t warmup, int64_t steps,
                   const std::function<void()>& before_timed = {}) {
   Tensor::manual_seed(0);
+  set_default_device(target);
   auto model = make_model("mlp");
   nn::Adam opt(model->parameters(), 1e-3f);
   Tensor x = Tensor::rand({batch, 784}, target).realize();
@@ -115,6 +116,7 @@ int run_bench(const BenchOptions& o) {
   if (o.what == "tlm-vs-cpu") return run_tlm_vs_cpu(o);
   device(o.target);
   Tensor::manual_seed(0);
+  set_default_device(o.target);
   auto model = make_model("mlp");
   nn::Adam opt(model->parameters(), 1e-3f);
   Tensor x = Tensor::rand({o.batch, 784}, o.target).realize();

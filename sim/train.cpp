@@ -59,6 +59,7 @@ TrainResult train(const TrainOptions& o) {
   device(o.target);  // validates the name before the slow data load
   auto ds = o.data_dir.empty() ? data::load_fashion_mnist() : data::load_fashion_mnist(o.data_dir);
   Tensor::manual_seed(o.seed);
+  set_default_device(o.target);  // parameters live on the target too
   auto model = make_model(o.model);
   nn::Adam opt(model->parameters(), o.lr);
   const size_t n = ds.train_labels.labels.size();

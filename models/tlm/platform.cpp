@@ -51,6 +51,22 @@ Platform::Platform(const BoardConfig& cfg) : cfg_(cfg) {
 
 void Platform::gp0(::tlm::tlm_generic_payload& gp, sc_core::sc_time& delay) { ps7_->m_axi_gp0->b_transport(gp, delay); }
 
+void Platform::reset_pl() {
+  pl_->reset();
+  // DMACR.Reset: a soft reset of each DMA core (all channels), as the peripheral reset does.
+  for (auto& port : ic_->m_axi_dma) {
+    uint32_t v = 4;  // DMACR.Reset
+    ::tlm::tlm_generic_payload gp;
+    gp.set_command(::tlm::TLM_WRITE_COMMAND);
+    gp.set_address(0x00);
+    gp.set_data_ptr(reinterpret_cast<unsigned char*>(&v));
+    gp.set_data_length(4);
+    gp.set_streaming_width(4);
+    sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+    port->b_transport(gp, delay);
+  }
+}
+
 uint64_t Platform::pl_cycles() const {
   return static_cast<uint64_t>(sc_core::sc_time_stamp() / ps7_->pl_period());
 }

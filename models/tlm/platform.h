@@ -30,6 +30,7 @@ class Platform {
   AxiDma& dma(int i) { return *dma_[i]; }
   PlTop& pl() { return *pl_; }
   void gp0(::tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
+  void reset_pl();                    // aresetn of the PL top and the DMAs
   uint64_t pl_cycles() const;         // simulated FCLK0 cycles so far
   std::string describe_stall() const; // which channel/unit is waiting for what (hang reports)
   const BoardConfig& config() const { return cfg_; }

@@ -119,6 +119,12 @@ class TlmDriver final : public pynq::Driver {
     }
   }
 
+  void reset_pl() override {
+    sync();
+    p_.reset_pl();
+    t_ps_ += sc_time(1e-6, SC_SEC);  // the reset pulse and the SLCR writes, about a microsecond
+  }
+
   double now() override { return t_ps_.to_seconds(); }
   void cpu_work(double seconds) override { t_ps_ += sc_time(seconds, SC_SEC); }
 

@@ -47,6 +47,11 @@ class Driver {
   // progress (a hung unit or a DMA that was never started).
   virtual uint32_t wait(uint64_t addr, uint32_t mask, int irq, WaitMode mode, double timeout_s) = 0;
 
+  // Resets the PL (FCLK_RESET0 through the SLCR's FPGA_RST_CTRL on the board; aresetn of the
+  // models on emulated targets): every unit and DMA returns to its reset state. The runtime
+  // uses it to recover after an error or a hung command, then programs the DMAs again.
+  virtual void reset_pl() = 0;
+
   // PS time: the board's wall clock, or the emulated PS's simulated time. The runtime charges
   // CPU work it does itself (packing, fallback ops) with cpu_work(); the board ignores it
   // because real time passes by itself.

@@ -254,6 +254,7 @@ void Lowering::store_converted(const Kernel& k, const Val& v) {
 
 bool Lowering::run_elementwise(const Kernel& k) {
   const int root = static_cast<int>(k.nodes.size()) - 1;
+  if (prod(k.full_shape) == 0) return true;  // nothing to compute
   if (!supported_ew(k.nodes, root)) return false;
   const int64_t n = prod(k.full_shape);
   const KNode& r = k.nodes[root];
@@ -306,7 +307,8 @@ bool Lowering::run_reduce(const Kernel& k) {
   int64_t L = 1;
   for (int a : k.reduce_axes) L *= k.full_shape[a];
   const int64_t rows = prod(k.out_shape);
-  if (2 * L > kChunk) return false;  // (a row pair per command keeps outputs aligned)
+  // Empty reductions (identity results) and rows longer than one DMA transfer: the PS.
+  if (L == 0 || rows == 0 || 2 * L > kChunk) return false;  // (a row pair per command keeps outputs aligned)
   Val v = lower_ew(k, nodes, shape, root, nullptr);
   Stream in = materialize(v, rows * L);
   // Rows per command: an even count keeps every chunk's output 8-byte aligned.

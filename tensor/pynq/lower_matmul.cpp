@@ -23,6 +23,11 @@ bool Lowering::run_matmul(const Kernel& k) {
     if (k.nodes[s].dtype != DType::f32) return false;
   (void)rootn;
   const int64_t Bt = g.Bt, M = g.M, N = g.N, K = g.K;
+  if (Bt * M * N * K == 0) return false;  // empty: the reduce path / PS handles identities
+  // Only real matrix products go to the array: a batch of dot products or matrix-vector
+  // products (M or N = 1, e.g. a loss's one-hot sum) runs better as MUL + reduce, one command
+  // each instead of one matmul command per batch element.
+  if (M < 2 || N < 2) return false;
   const int64_t C = cfg_.mm_cols, R = cfg_.mm_rows;
   const int64_t Kt_max = std::min<int64_t>(cfg_.mm_kmax, cfg_.mm_wdepth);
   const int64_t Kt = std::min(K, Kt_max);
@@ -49,12 +54,14 @@ bool Lowering::run_matmul(const Kernel& k) {
     }
     cpu::GemmOperand packed;
     cpu::gemm_operand(k, g, which, false, packed);
-    Stream s = temp(4 * static_cast<size_t>(Bt * rows * cols));
-    std::memcpy(s.blk->mem.virt, packed.packed.data(), 4 * static_cast<size_t>(Bt * rows * cols));
-    s.blk->dirty = true;
-    ex_.cpu(Phase::kPsPack, cost_.copy_seconds(8 * static_cast<size_t>(Bt * rows * cols)));
-    for (int64_t bi = 0; bi < Bt; ++bi)
-      per_batch.push_back(Stream{s.blk, static_cast<size_t>(4 * bi * rows * cols), static_cast<size_t>(4 * rows * cols)});
+    const size_t bytes = 4 * static_cast<size_t>(rows * cols);
+    for (int64_t bi = 0; bi < Bt; ++bi) {  // one buffer per batch: each starts 8-byte aligned
+      Stream s = temp(bytes);
+      std::memcpy(s.blk->mem.virt, packed.packed.data() + bi * rows * cols, bytes);
+      s.blk->dirty = true;
+      per_batch.push_back(s);
+    }
+    ex_.cpu(Phase::kPsPack, cost_.copy_seconds(2 * bytes * static_cast<size_t>(Bt)));
   };
   std::vector<Stream> As, Ws;
   operand(0, M, K, As);
@@ -74,7 +81,9 @@ bool Lowering::run_matmul(const Kernel& k) {
   };
   const int64_t kMax = reg::kMaxElems;
   for (int64_t bi = 0; bi < Bt; ++bi) {
-    Stream Cb{out.blk, out.off + static_cast<size_t>(4 * bi * M * N), static_cast<size_t>(4 * M * N)};
+    const Stream dest{out.blk, out.off + static_cast<size_t>(4 * bi * M * N), static_cast<size_t>(4 * M * N)};
+    // The S2MM needs an 8-byte aligned destination (DRE off): odd-sized batches go via a temp.
+    const Stream Cb = dest.off % 8 == 0 ? dest : temp(dest.bytes);
     for (int64_t k0 = 0; k0 < K; k0 += Kt) {
       const int64_t kt = std::min(Kt, K - k0);
       // Partial products of a K tile after the first go to a temp and are added on the PL.
@@ -114,6 +123,11 @@ bool Lowering::run_matmul(const Kernel& k) {
         a.s = Cb, b.s = acc;
         vec(reg::V_ADD, &a, &b, nullptr, Cb, M * N);
       }
+    }
+    if (Cb.blk != dest.blk) {
+      std::memcpy(static_cast<uint8_t*>(dest.blk->mem.virt) + dest.off, Cb.blk->mem.virt, dest.bytes);
+      dest.blk->dirty = true;
+      ex_.cpu(Phase::kPsPack, cost_.copy_seconds(2 * dest.bytes));
     }
   }
   if (!g.out_in_order) {

@@ -34,6 +34,16 @@ void PlExec::init() {
 }
 
 PlExec::Result PlExec::run(const UnitCmd& c) {
+  try {
+    return run_once(c);
+  } catch (...) {
+    drv_.reset_pl();
+    init();
+    throw;
+  }
+}
+
+PlExec::Result PlExec::run_once(const UnitCmd& c) {
   const int u = static_cast<int>(c.unit);
   const uint64_t base = kUnitBase[u];
   // 1. cache maintenance: clean what the CPU wrote, invalidate what the PL will write.

@@ -41,6 +41,8 @@ class PlExec {
   void init();  // identify the PL, reset and start the DMAs
 
   struct Result { uint64_t cycles = 0; bool w_range = false; };
+  // Runs one command; on any error the PL is reset and re-initialised before the error is
+  // rethrown, so the next command starts from a clean PL.
   Result run(const UnitCmd& c);
 
   // CPU work the runtime does itself, charged to the A9 and to a phase.
@@ -54,6 +56,7 @@ class PlExec {
   Driver& driver() { return drv_; }
 
  private:
+  Result run_once(const UnitCmd& c);
   Driver& drv_;
   PynqStats& st_;
   const PsCost& cost_;

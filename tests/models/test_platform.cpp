@@ -180,3 +180,24 @@ TEST(PynqTlm, SoftmaxRunsOnThePl) {
   EXPECT_GT(s->commands[0], 0u);
   EXPECT_GT(s->commands[1], 0u);
 }
+
+TEST(Platform, DecodeErrorThenResetRecovers) {
+  auto& d = drv();
+  // S2MM destination beyond the 512 MiB of DDR: the HP port answers DECERR -> DMADecErr.
+  d.write32(kVec + OP, V_COPY | VEC_A_SCALAR);
+  d.write32(kVec + SIZE0, 2);
+  d.write32(kVec + SCALAR_A, 0x3F800000);
+  d.write32(kDma0 + S2MM_DA, 0x3000'0000);
+  d.write32(kDma0 + S2MM_LENGTH, 8);
+  d.write32(kVec + CTRL, CTRL_START);
+  const uint32_t sr = d.wait(kDma0 + S2MM_DMASR, DMASR_IOC | DMASR_ERR_IRQ, kIrqDma0S2mm, pynq::WaitMode::kPoll, 1.0);
+  EXPECT_TRUE(sr & DMASR_DECERR) << std::hex << sr;
+  EXPECT_TRUE(sr & DMASR_HALTED) << "an error halts the channel (PG021)";
+  // Recovery as the runtime does it: reset the PL, start the DMAs again, run a command.
+  d.reset_pl();
+  for (uint64_t dma : {kDma0, kDma1, kDma2}) d.write32(dma + MM2S_DMACR, DMACR_RS);
+  d.write32(kDma0 + S2MM_DMACR, DMACR_RS);
+  std::vector<float> x(10, 1.5f), y(10, 2.f), out;
+  vec_add(d, x, y, out);
+  for (float v : out) EXPECT_EQ(v, 3.5f);
+}
