@@ -68,6 +68,8 @@ int main(int argc, char** argv) {
   sim::BenchOptions bench_opts;
   auto* bench = app.add_subcommand("bench", "benchmarks that print figures");
   sim::add_bench_options(bench, bench_opts);
+  // --board works before or after the subcommand.
+  for (auto* sub : {train, info, bench}) sub->fallthrough();
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -64,7 +64,7 @@ TEST(Cli, InfoListsTargetsAndModels) {
 TEST(Cli, ShortTrainPrintsJsonAndSaves) {
   if (!have_dataset()) GTEST_SKIP() << "Fashion-MNIST not installed";
   std::string save = (std::filesystem::temp_directory_path() / "tinypynq_cli_test.safetensors").string();
-  Result r = run("train --model mlp --steps 30 --json --seed 3 --save " + save);
+  Result r = run("train --model mlp --target cpu --steps 30 --json --seed 3 --save " + save);
   ASSERT_EQ(r.code, 0) << r.out;
   for (const char* key : {"\"model\": \"mlp\"", "\"target\": \"cpu\"", "\"steps\": 30", "\"test_accuracy\"",
                           "\"final_loss\"", "\"wall_seconds\"", "\"step_seconds_median\"", "\"epochs\""})
@@ -79,4 +79,49 @@ TEST(Cli, BenchPrintsFigures) {
   Result r = run("bench mlp-step --steps 3 --warmup 1 --json");
   ASSERT_EQ(r.code, 0) << r.out;
   EXPECT_NE(r.out.find("\"median_ms\""), std::string::npos) << r.out;
+}
+
+TEST(Cli, TlmTrainPredictsBoardTime) {
+  if (!have_dataset()) GTEST_SKIP() << "Fashion-MNIST not installed";
+  Result r = run("info");
+  if (r.out.find("tlm") == std::string::npos) GTEST_SKIP() << "built without SystemC";
+  r = run("train --target tlm --steps 3 --json --seed 1");
+  ASSERT_EQ(r.code, 0) << r.out;
+  ASSERT_EQ(r.out.find("SystemC"), std::string::npos) << "no SystemC banner in JSON output: " << r.out;
+  for (const char* key : {"\"target\": \"tlm\"", "\"predicted_board_seconds\"", "\"predicted_a9_only_seconds\"",
+                          "\"phases\"", "\"pl_matmul\"", "\"ps_fallback\"", "\"dma\"", "\"pl_commands\""})
+    EXPECT_NE(r.out.find(key), std::string::npos) << key << " missing in " << r.out;
+  r = run("train --target tlm --steps 2");
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("predicted PYNQ-Z2 time"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("A9 only"), std::string::npos) << r.out;
+}
+
+TEST(Cli, BadBoardConfigIsRejectedWithTheKey) {
+  const auto dir = std::filesystem::temp_directory_path();
+  auto write = [&](const char* name, const char* text) {
+    std::string p = (dir / name).string();
+    FILE* f = std::fopen(p.c_str(), "w");
+    std::fputs(text, f);
+    std::fclose(f);
+    return p;
+  };
+  std::string unknown = write("tp_board_unknown.json", "{\"pl_clok_hz\": 1e8}");
+  Result r = run("info --board " + unknown);
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_NE(r.out.find("pl_clok_hz"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("pl_clock_hz"), std::string::npos) << "suggests the right key: " << r.out;
+  std::string neg = write("tp_board_neg.json", "{\"pl_clock_hz\": -5}");
+  r = run("info --board " + neg);
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_NE(r.out.find("pl_clock_hz"), std::string::npos) << r.out;
+  std::string big = write("tp_board_big.json", "{\"mm_rows\": 16, \"mm_cols\": 16}");
+  r = run("info --board " + big);
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_NE(r.out.find("DSP48E1"), std::string::npos) << r.out;
+  std::string ok = write("tp_board_ok.json", "{\"mm_rows\": 8}");
+  r = run("info --board " + ok);
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("\"mm_rows\": 8"), std::string::npos) << r.out;
+  for (auto& p : {unknown, neg, big, ok}) std::filesystem::remove(p);
 }
