@@ -6,6 +6,9 @@
 #include <bit>
 #include <cmath>
 #include <cstring>
+#if defined(__SSE2__)
+#include <xmmintrin.h>
+#endif
 #include <thread>
 #include <vector>
 #include <algorithm>
@@ -494,35 +497,58 @@ inline uint32_t canon_bf(uint32_t x) noexcept {
 // Blocked for the host's caches and SIMD units: four rows of A share every loaded row tile of
 // W, and the accumulators of a 4 x 256 output tile stay in L1. Every output still sees exactly
 // the sequence acc = FADD(acc, FMUL(a_k, w_k)) for k = 0..K-1, so the bits equal dot().
+//
+// On x86 the flushes come from the hardware: with MXCSR.DAZ (and FTZ off) every subnormal
+// *operand* reads as the zero of its sign, which is exactly the §4.1 input flush of w, of a
+// subnormal product entering the add, and of a subnormal accumulator entering the next add;
+// products and sums are rounded with gradual underflow as the spec requires. NaNs stay NaNs
+// through mul/add, so canonicalising (and flushing) once at the end gives the same bits as
+// canonicalising after every step. (FTZ is not used: x86 detects tininess before rounding.)
 // target_clones: an AVX2 copy where the host has it (8 lanes instead of 4), chosen at load time.
 namespace {
 __attribute__((target_clones("avx2", "default")))
 void matmul_rows(const uint32_t* a, const uint32_t* w, uint32_t* c, std::size_t m, std::size_t k,
                  std::size_t n) noexcept {
   constexpr std::size_t kRows = 4, kCols = 256;
+#if defined(__SSE2__)
+  const unsigned csr = _mm_getcsr();
+  _mm_setcsr((csr | 0x0040u) & ~0x8000u);  // DAZ on, FTZ off
+  alignas(64) float acc[kRows][kCols];
+  const float* wf = reinterpret_cast<const float*>(w);
+#else
   alignas(64) uint32_t acc[kRows][kCols];
+#endif
   for (std::size_t i0 = 0; i0 < m; i0 += kRows) {
     const std::size_t rows = m - i0 < kRows ? m - i0 : kRows;
     for (std::size_t j0 = 0; j0 < n; j0 += kCols) {
       const std::size_t cols = n - j0 < kCols ? n - j0 : kCols;
       for (std::size_t r = 0; r < rows; ++r)
-        for (std::size_t j = 0; j < cols; ++j) acc[r][j] = kNegZero;
+        for (std::size_t j = 0; j < cols; ++j) acc[r][j] = std::bit_cast<decltype(acc[0][0] + 0)>(kNegZero);
       for (std::size_t kk = 0; kk < k; ++kk) {
-        const uint32_t* wk = w + kk * n + j0;
         for (std::size_t r = 0; r < rows; ++r) {
           const float ar = std::bit_cast<float>(ftz(a[(i0 + r) * k + kk]));
+#if defined(__SSE2__)
+          const float* wk = wf + kk * n + j0;
+          float* accr = acc[r];
+          for (std::size_t j = 0; j < cols; ++j) accr[j] = accr[j] + ar * wk[j];
+#else
+          const uint32_t* wk = w + kk * n + j0;
           uint32_t* accr = acc[r];
           // acc = FADD(acc, FMUL(a, w)); acc is canonical, so only w needs the input flush
           for (std::size_t j = 0; j < cols; ++j) {
             const uint32_t p = canon_bf(std::bit_cast<uint32_t>(ar * std::bit_cast<float>(ftz_bf(wk[j]))));
             accr[j] = canon_bf(std::bit_cast<uint32_t>(std::bit_cast<float>(accr[j]) + std::bit_cast<float>(p)));
           }
+#endif
         }
       }
       for (std::size_t r = 0; r < rows; ++r)
-        for (std::size_t j = 0; j < cols; ++j) c[(i0 + r) * n + j0 + j] = acc[r][j];
+        for (std::size_t j = 0; j < cols; ++j) c[(i0 + r) * n + j0 + j] = canon_bf(std::bit_cast<uint32_t>(acc[r][j]));
     }
   }
+#if defined(__SSE2__)
+  _mm_setcsr(csr);
+#endif
 }
 }  // namespace
 

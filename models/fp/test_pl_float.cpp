@@ -562,6 +562,41 @@ TEST(PlFloat, MatmulBlockedEdgesEqualDot) {
       ASSERT_EQ(c[i * n + j], pl::dot(&a[i * k], &w[j], k, n)) << i << "," << j;
 }
 
+TEST(PlFloat, MatmulUnderflowBoundaryEqualsDot) {
+  // Products and sums around 2^-126: subnormal products (flushed before the add), results that
+  // round up to 2^-126 (kept), subnormal accumulators (flushed before the next add), and the
+  // exact case (1 - 2^-24) * 2^-126, which rounds to 2^-126 (x86 FTZ would flush it).
+  Gen g(12);
+  const std::size_t m = 9, k = 23, n = 40;
+  std::vector<uint32_t> a(m * k), w(k * n), c(m * n);
+  auto near = [&](int e0) {  // sign, exponent in [e0 - 3, e0 + 3], random significand
+    const uint32_t e = static_cast<uint32_t>(127 + e0 - 3 + static_cast<int>(g.u64() % 7));
+    return static_cast<uint32_t>((g.u64() & 1) << 31) | (e << 23) | static_cast<uint32_t>(g.u64() & 0x7FFFFF);
+  };
+  for (auto& v : a) v = near(-63);
+  for (auto& v : w) v = (g.u64() % 5 == 0) ? 0x3F7FFFFFu : near(-63);
+  a[0] = 0x00800000u;  // 2^-126 x (1 - 2^-24) below
+  w[0] = 0x3F7FFFFFu;
+  pl::matmul(a.data(), w.data(), c.data(), m, k, n);
+  for (std::size_t i = 0; i < m; ++i)
+    for (std::size_t j = 0; j < n; ++j)
+      ASSERT_EQ(c[i * n + j], pl::dot(&a[i * k], &w[j], k, n)) << i << "," << j;
+  // Hand-made: (1 - 2^-24) * 2^-126 rounds up to 2^-126 and is kept; a subnormal product
+  // (2^-100 * 2^-40) is flushed before it is added; a sum that ends subnormal is flushed.
+  const uint32_t a2[3] = {0x00800000u, F(std::ldexp(1.0f, -100)), F(std::ldexp(-1.0f, -100))};
+  const uint32_t w2[3] = {0x3F7FFFFFu, F(std::ldexp(1.0f, -40)), F(std::ldexp(1.0f, -26))};
+  uint32_t c2 = 0;
+  pl::matmul(a2, w2, &c2, 1, 2, 1);
+  EXPECT_EQ(c2, 0x00800000u);
+  pl::matmul(a2, w2, &c2, 1, 1, 1);
+  EXPECT_EQ(c2, 0x00800000u);
+  const uint32_t a3[2] = {0x00800000u, F(-std::ldexp(1.0f, -126))};
+  const uint32_t w3[2] = {F(1.5f), F(1.0f)};  // 1.5 * 2^-126 - 2^-126 = 2^-127: subnormal -> +0
+  pl::matmul(a3, w3, &c2, 1, 2, 1);
+  EXPECT_EQ(c2, 0u);
+  EXPECT_EQ(pl::dot(a3, w3, 2, 1), 0u);
+}
+
 TEST(PlUnits, VecApplyN) {
   const uint32_t a[3] = {F(1.0f), F(2.0f), F(3.0f)};
   uint32_t out[3];
