@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "models/fp/pl_stream.h"
 
+#include <iterator>
+#include <unordered_map>
+
 #include <algorithm>
 #include <stdexcept>
 #include <type_traits>
@@ -103,8 +106,77 @@ CmdTiming run_pipe(unsigned p, unsigned ii, uint64_t nb_in, Carries carries, uin
 
 }  // namespace
 
+namespace {
+// Memo of command timings. The recurrences are shift-invariant (moving t0 and every schedule
+// by the same number of cycles moves every handshake by it), so a command is identified by its
+// sizes and its schedules relative to t0. Training repeats the same commands every step, so
+// most evaluations become one hash lookup. Not used when a BeatLog is requested.
+struct MemoKey {
+  uint64_t w[18] = {};
+  bool operator==(const MemoKey& o) const { return std::equal(std::begin(w), std::end(w), std::begin(o.w)); }
+};
+struct MemoHash {
+  size_t operator()(const MemoKey& k) const {
+    uint64_t h = 1469598103934665603ull;
+    for (uint64_t x : k.w) h = (h ^ x) * 1099511628211ull;
+    return static_cast<size_t>(h);
+  }
+};
+struct MemoVal {
+  uint64_t done;
+  uint64_t last[3];
+  bool has[3];
+};
+void put_sched(MemoKey& k, int at, const BeatSchedule* s, uint64_t t0) {
+  if (!s) return;
+  k.w[at] = (s->start - t0) ^ (uint64_t{1} << 63);  // wraps for starts before t0: still unique
+  k.w[at + 1] = (uint64_t{s->num} << 32) | s->den;
+  k.w[at + 2] = (uint64_t{s->burst_beats} << 32) | s->burst_gap | (uint64_t{1} << 31);
+}
+template <class F>
+CmdTiming memo(MemoKey key, uint64_t t0, F compute) {
+  thread_local std::unordered_map<MemoKey, MemoVal, MemoHash> cache;
+  if (auto it = cache.find(key); it != cache.end()) {
+    CmdTiming r;
+    r.t_done = t0 + it->second.done;
+    r.cycles = it->second.done;
+    for (int s = 0; s < 3; ++s) r.in_last[s] = it->second.has[s] ? t0 + it->second.last[s] : 0;
+    return r;
+  }
+  const CmdTiming r = compute();
+  MemoVal v{r.t_done - t0, {0, 0, 0}, {false, false, false}};
+  for (int s = 0; s < 3; ++s)
+    if (r.in_last[s]) v.has[s] = true, v.last[s] = r.in_last[s] - t0;
+  if (cache.size() > 65536) cache.clear();  // bounded: a new working set refills it
+  cache.emplace(key, v);
+  return r;
+}
+}  // namespace
+
 CmdTiming time_vector(VecOp op, uint64_t n, uint64_t t0, const BeatSchedule* const in[3],
                       const BeatSchedule& out, BeatLog* log) {
+  if (log) return time_vector_exact(op, n, t0, in, out, log);
+  MemoKey k;
+  k.w[0] = 1, k.w[1] = static_cast<uint64_t>(op), k.w[2] = n;
+  const VecOpInfo* info = vec_op_info(static_cast<uint32_t>(op));
+  for (unsigned s = 0; s < 3; ++s)
+    if (info && s < info->arity) put_sched(k, 3 + 3 * s, in[s], t0);
+  put_sched(k, 12, &out, t0);
+  return memo(k, t0, [&] { return time_vector_exact(op, n, t0, in, out, nullptr); });
+}
+
+CmdTiming time_reduce(uint64_t rows, uint64_t len, uint64_t t0, const BeatSchedule& a,
+                      const BeatSchedule& out, BeatLog* log) {
+  if (log) return time_reduce_exact(rows, len, t0, a, out, log);
+  MemoKey k;
+  k.w[0] = 2, k.w[1] = rows, k.w[2] = len;
+  put_sched(k, 3, &a, t0);
+  put_sched(k, 12, &out, t0);
+  return memo(k, t0, [&] { return time_reduce_exact(rows, len, t0, a, out, nullptr); });
+}
+
+CmdTiming time_vector_exact(VecOp op, uint64_t n, uint64_t t0, const BeatSchedule* const in[3],
+                            const BeatSchedule& out, BeatLog* log) {
   const VecOpInfo* info = vec_op_info(static_cast<uint32_t>(op));
   if (!info || n == 0) throw std::invalid_argument("pl::time_vector: bad opcode or n = 0");
   const uint64_t nb = (n + 1) / 2;
@@ -120,8 +192,8 @@ CmdTiming time_vector(VecOp op, uint64_t n, uint64_t t0, const BeatSchedule* con
                   log);
 }
 
-CmdTiming time_reduce(uint64_t rows, uint64_t len, uint64_t t0, const BeatSchedule& a,
-                      const BeatSchedule& out, BeatLog* log) {
+CmdTiming time_reduce_exact(uint64_t rows, uint64_t len, uint64_t t0, const BeatSchedule& a,
+                            const BeatSchedule& out, BeatLog* log) {
   if (rows == 0 || len == 0) throw std::invalid_argument("pl::time_reduce: empty command");
   // Output beat b (rows 2b, 2b+1) rides on the input beat holding the last element of row
   // min(2b+1, rows-1) (§8.2); those beats increase with b, so one counter finds them in order.

@@ -48,6 +48,12 @@ struct BeatLog {
 // Vector command of n >= 1 elements (opcode must be defined, see vec_op_info). in[s] = schedule
 // of stream A/B/C, nullptr when that operand is a scalar register or the op does not have it
 // (all nullptr = a fill). Beats: ceil(n/2) on every streamed input and on R.
+// The same evaluations without the memo (time_vector/time_reduce remember the relative
+// timing of commands they have seen; these always walk the beats).
+CmdTiming time_vector_exact(VecOp op, uint64_t n, uint64_t t0, const BeatSchedule* const in[3],
+                            const BeatSchedule& out, BeatLog* log = nullptr);
+CmdTiming time_reduce_exact(uint64_t rows, uint64_t len, uint64_t t0, const BeatSchedule& a,
+                            const BeatSchedule& out, BeatLog* log = nullptr);
 CmdTiming time_vector(VecOp op, uint64_t n, uint64_t t0, const BeatSchedule* const in[3],
                       const BeatSchedule& out, BeatLog* log = nullptr);
 

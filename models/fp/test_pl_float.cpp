@@ -597,6 +597,37 @@ TEST(PlFloat, MatmulUnderflowBoundaryEqualsDot) {
   EXPECT_EQ(pl::dot(a3, w3, 2, 1), 0u);
 }
 
+TEST(PlUnits, VecApplyNBulkEqualsPerElement) {
+  // The vectorised bulk paths (ADD, SUB, MUL, DIV, RECIP) against vec_apply element by
+  // element: specials, subnormals, values around the underflow threshold, and scalars.
+  Gen g(13);
+  const std::size_t n = 20000;
+  std::vector<uint32_t> a(n), b(n), got(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    switch (g.u64() % 3) {
+      case 0: a[i] = g.pick(), b[i] = g.pick(); break;
+      case 1:  // products/sums/quotients near 2^-126
+        a[i] = static_cast<uint32_t>((g.u64() & 1) << 31) | static_cast<uint32_t>((64 + g.u64() % 6) << 23) |
+               static_cast<uint32_t>(g.u64() & 0x7FFFFF);
+        b[i] = static_cast<uint32_t>((g.u64() & 1) << 31) | static_cast<uint32_t>((61 + g.u64() % 6) << 23) |
+               static_cast<uint32_t>(g.u64() & 0x7FFFFF);
+        break;
+      default: a[i] = static_cast<uint32_t>(g.u64()), b[i] = static_cast<uint32_t>(g.u64());
+    }
+  }
+  a[0] = 0x00800000u, b[0] = 0x3F7FFFFFu;  // MUL rounds up to 2^-126 (kept)
+  for (pl::VecOp op : {pl::VecOp::ADD, pl::VecOp::SUB, pl::VecOp::MUL, pl::VecOp::DIV, pl::VecOp::RECIP}) {
+    pl::vec_apply_n(op, a.data(), b.data(), nullptr, 0, 0, 0, got.data(), n);
+    for (std::size_t i = 0; i < n; ++i)
+      ASSERT_EQ(got[i], pl::vec_apply(op, a[i], b[i], 0)) << static_cast<int>(op) << " i " << i << std::hex
+                                                           << " a " << a[i] << " b " << b[i];
+    pl::vec_apply_n(op, a.data(), nullptr, nullptr, 0, b[7], 0, got.data(), n);  // B scalar
+    for (std::size_t i = 0; i < n; ++i) ASSERT_EQ(got[i], pl::vec_apply(op, a[i], b[7], 0)) << i;
+    pl::vec_apply_n(op, nullptr, b.data(), nullptr, a[9], 0, 0, got.data(), n);  // A scalar
+    for (std::size_t i = 0; i < n; ++i) ASSERT_EQ(got[i], pl::vec_apply(op, a[9], b[i], 0)) << i;
+  }
+}
+
 TEST(PlUnits, VecApplyN) {
   const uint32_t a[3] = {F(1.0f), F(2.0f), F(3.0f)};
   uint32_t out[3];

@@ -418,3 +418,36 @@ TEST(PlStream, Speed) {
               vec, red, mm, static_cast<unsigned long long>(sink % 10));
   EXPECT_LT(vec, 100.0);  // generous: only catches an accidental per-cycle loop
 }
+
+// time_vector/time_reduce remember commands by their schedules relative to t0; a repeated or
+// shifted command must give exactly what the memo-free evaluation gives.
+TEST(PlStream, MemoEqualsExactEvaluationUnderShifts) {
+  using namespace tinypynq::pl;
+  std::mt19937_64 g(77);
+  for (int iter = 0; iter < 400; ++iter) {
+    const uint64_t t0 = 1000 + g() % 100000, n = 1 + g() % 300;
+    BeatSchedule in0{t0 - 50 + g() % 100, 1 + static_cast<uint32_t>(g() % 3), 1, static_cast<uint32_t>(g() % 2 ? 16 : 0),
+                     static_cast<uint32_t>(g() % 4)};
+    BeatSchedule in1 = in0;
+    in1.start += g() % 7;
+    BeatSchedule out{t0 + g() % 40, 1, 1, 16, static_cast<uint32_t>(g() % 6)};
+    const BeatSchedule* ins[3] = {&in0, &in1, nullptr};
+    const VecOp op = (g() % 2) ? VecOp::ADD : VecOp::EXP2;
+    for (uint64_t shift : {0ull, 12345ull, 0ull}) {  // first call fills the memo, then hits
+      BeatSchedule a = in0, b = in1, o = out;
+      a.start += shift, b.start += shift, o.start += shift;
+      const BeatSchedule* sh[3] = {&a, &b, nullptr};
+      const CmdTiming m = time_vector(op, n, t0 + shift, sh, o);
+      const CmdTiming e = time_vector_exact(op, n, t0 + shift, sh, o);
+      ASSERT_EQ(m.t_done, e.t_done) << iter;
+      ASSERT_EQ(m.cycles, e.cycles) << iter;
+      for (int s = 0; s < 3; ++s) ASSERT_EQ(m.in_last[s], e.in_last[s]) << iter << " stream " << s;
+      const uint64_t rows = 1 + n % 9, len = 1 + n / 9;
+      const CmdTiming rm = time_reduce(rows, len, t0 + shift, a, o);
+      const CmdTiming re = time_reduce_exact(rows, len, t0 + shift, a, o);
+      ASSERT_EQ(rm.t_done, re.t_done) << iter;
+      ASSERT_EQ(rm.in_last[0], re.in_last[0]) << iter;
+    }
+    (void)ins;
+  }
+}
