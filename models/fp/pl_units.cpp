@@ -91,18 +91,28 @@ namespace {
 // as zeros of their sign (the §4.1 input flush) and the host rounds with gradual underflow;
 // the output flush and NaN canonicalisation follow per element. Same bits as vec_apply (the
 // tests compare them); 10-20x faster because the loop vectorises.
+inline uint32_t canon_out(float f) {
+  const uint32_t r = std::bit_cast<uint32_t>(f);
+  const uint32_t z = (r & 0x7F800000u) != 0 ? r : (r & 0x80000000u);
+  return (z & 0x7FFFFFFFu) > 0x7F800000u ? kQNaN : z;
+}
 template <class F>
 __attribute__((target_clones("avx2", "default")))
 void bulk2(const uint32_t* a, const uint32_t* b, uint32_t sa, uint32_t sb, uint32_t* out, uint64_t n, F f) {
   const unsigned csr = _mm_getcsr();
   _mm_setcsr((csr | 0x0040u) & ~0x8000u);
   const float fa = std::bit_cast<float>(sa), fb = std::bit_cast<float>(sb);
-  for (uint64_t i = 0; i < n; ++i) {
-    const float x = a ? std::bit_cast<float>(a[i]) : fa, y = b ? std::bit_cast<float>(b[i]) : fb;
-    const uint32_t r = std::bit_cast<uint32_t>(f(x, y));
-    const uint32_t z = (r & 0x7F800000u) != 0 ? r : (r & 0x80000000u);
-    out[i] = (z & 0x7FFFFFFFu) > 0x7F800000u ? kQNaN : z;
-  }
+  const float* pa = reinterpret_cast<const float*>(a);
+  const float* pb = reinterpret_cast<const float*>(b);
+  // One loop per operand kind, so each vectorises.
+  if (a && b)
+    for (uint64_t i = 0; i < n; ++i) out[i] = canon_out(f(pa[i], pb[i]));
+  else if (a)
+    for (uint64_t i = 0; i < n; ++i) out[i] = canon_out(f(pa[i], fb));
+  else if (b)
+    for (uint64_t i = 0; i < n; ++i) out[i] = canon_out(f(fa, pb[i]));
+  else
+    for (uint64_t i = 0; i < n; ++i) out[i] = canon_out(f(fa, fb));
   _mm_setcsr(csr);
 }
 #endif
