@@ -223,6 +223,21 @@ CmdTiming time_reduce_exact(uint64_t rows, uint64_t len, uint64_t t0, const Beat
 CmdTiming time_matmul(uint64_t m, uint64_t k, uint64_t n, bool load_w, const MatmulConfig& cfg,
                       uint64_t t0, const BeatSchedule& a, const BeatSchedule* w,
                       const BeatSchedule& out, BeatLog* log) {
+  if (log) return time_matmul_exact(m, k, n, load_w, cfg, t0, a, w, out, log);
+  MemoKey key;
+  key.w[0] = 3 | (uint64_t{load_w} << 8), key.w[1] = m, key.w[2] = k;
+  put_sched(key, 3, &a, t0);
+  if (load_w) put_sched(key, 6, w, t0);
+  key.w[9] = n;
+  key.w[10] = (uint64_t{cfg.rows} << 48) | (uint64_t{cfg.cols} << 32) | (uint64_t{cfg.fadd_lat} << 16) | cfg.fmul_lat;
+  key.w[11] = (uint64_t{cfg.wdepth} << 32) | (uint64_t{cfg.kmax} << 16) | cfg.nmax;
+  put_sched(key, 12, &out, t0);
+  return memo(key, t0, [&] { return time_matmul_exact(m, k, n, load_w, cfg, t0, a, w, out, nullptr); });
+}
+
+CmdTiming time_matmul_exact(uint64_t m, uint64_t k, uint64_t n, bool load_w, const MatmulConfig& cfg,
+                            uint64_t t0, const BeatSchedule& a, const BeatSchedule* w,
+                            const BeatSchedule& out, BeatLog* log) {
   if (m == 0 || k == 0 || n == 0 || (load_w && !w))
     throw std::invalid_argument("pl::time_matmul: empty command or missing W schedule");
   const uint64_t R = cfg.rows;

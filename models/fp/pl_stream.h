@@ -54,6 +54,9 @@ CmdTiming time_vector_exact(VecOp op, uint64_t n, uint64_t t0, const BeatSchedul
                             const BeatSchedule& out, BeatLog* log = nullptr);
 CmdTiming time_reduce_exact(uint64_t rows, uint64_t len, uint64_t t0, const BeatSchedule& a,
                             const BeatSchedule& out, BeatLog* log = nullptr);
+CmdTiming time_matmul_exact(uint64_t m, uint64_t k, uint64_t n, bool load_w, const MatmulConfig& cfg,
+                            uint64_t t0, const BeatSchedule& a, const BeatSchedule* w,
+                            const BeatSchedule& out, BeatLog* log = nullptr);
 CmdTiming time_vector(VecOp op, uint64_t n, uint64_t t0, const BeatSchedule* const in[3],
                       const BeatSchedule& out, BeatLog* log = nullptr);
 

@@ -447,6 +447,12 @@ TEST(PlStream, MemoEqualsExactEvaluationUnderShifts) {
       const CmdTiming re = time_reduce_exact(rows, len, t0 + shift, a, o);
       ASSERT_EQ(rm.t_done, re.t_done) << iter;
       ASSERT_EQ(rm.in_last[0], re.in_last[0]) << iter;
+      const bool lw = iter % 2;
+      const CmdTiming mm = time_matmul(rows, len, 1 + n % 40, lw, MatmulConfig{}, t0 + shift, a, &b, o);
+      const CmdTiming me = time_matmul_exact(rows, len, 1 + n % 40, lw, MatmulConfig{}, t0 + shift, a, &b, o);
+      ASSERT_EQ(mm.t_done, me.t_done) << iter;
+      ASSERT_EQ(mm.in_last[0], me.in_last[0]) << iter;
+      ASSERT_EQ(mm.in_last[1], me.in_last[1]) << iter;
     }
     (void)ins;
   }
