@@ -85,13 +85,13 @@ int main(int argc, char** argv) {
     }
     if (*bench) return sim::run_bench(bench_opts);
     // The main job: a short run of the default model.
-    // On tlm: a few hundred steps (a fifth of an epoch) keep it short; on cpu one epoch.
+    // One epoch of the MLP on the emulated board (a few seconds), then accuracy and prediction.
     sim::TrainOptions o;
     o.target = sim::default_target();
     o.epochs = 1;
-    if (o.target != "cpu") o.steps = 100;
-    std::printf("tinypynq: training %s on %s for %s (run `tinypynq --help` for options)\n", o.model.c_str(),
-                o.target.c_str(), o.steps ? (std::to_string(o.steps) + " steps").c_str() : "1 epoch");
+    std::printf("tinypynq: training %s on %s for 1 epoch (run `tinypynq --help` for options)\n", o.model.c_str(),
+                o.target.c_str());
+    std::fflush(stdout);
     return run_train(o, false);
   } catch (const Error& e) {
     std::fprintf(stderr, "error: %s\n", e.what());
