@@ -32,7 +32,7 @@ namespace {
 
 // Median wall seconds of `steps` MLP training steps on `target` (after `warmup` steps).
 struct StepRun {
-  double median = 0, total = 0;
+  double median = 0, p10 = 0, p90 = 0, total = 0;
   int64_t kernels = 0;
 };
 StepRun mlp_steps(const std::string& target, int64_t batch, int64_t warmup, int64_t steps,
@@ -63,6 +63,8 @@ StepRun mlp_steps(const std::string& target, int64_t batch, int64_t warmup, int6
   }
   std::sort(times.begin(), times.end());
   r.median = times[times.size() / 2];
+  r.p10 = times[times.size() / 10];
+  r.p90 = times[times.size() * 9 / 10];
   return r;
 }
 
@@ -115,31 +117,9 @@ int run_bench(const BenchOptions& o) {
   TP_CHECK(o.batch > 0 && o.steps > 0 && o.warmup >= 0, "bench: --batch and --steps must be positive");
   if (o.what == "tlm-vs-cpu") return run_tlm_vs_cpu(o);
   device(o.target);
-  Tensor::manual_seed(0);
-  set_default_device(o.target);
-  auto model = make_model("mlp");
-  nn::Adam opt(model->parameters(), 1e-3f);
-  Tensor x = Tensor::rand({o.batch, 784}, o.target).realize();
-  std::vector<int32_t> yv(o.batch);
-  for (int64_t i = 0; i < o.batch; ++i) yv[i] = static_cast<int32_t>(i % 10);
-  Tensor y = Tensor::from_data(yv, {o.batch}, o.target);
-  std::vector<double> times;
-  int64_t kernels = 0;
-  for (int64_t s = 0; s < o.warmup + o.steps; ++s) {
-    int64_t k0 = stats().kernels_run;
-    auto t0 = std::chrono::steady_clock::now();
-    Tensor loss = model->forward(x).sparse_categorical_crossentropy(y);
-    opt.zero_grad();
-    loss.realize();
-    loss.backward();
-    opt.step();
-    loss.item();
-    double dt = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    if (s >= o.warmup) times.push_back(dt);
-    kernels = stats().kernels_run - k0;
-  }
-  std::sort(times.begin(), times.end());
-  double med = times[times.size() / 2], p10 = times[times.size() / 10], p90 = times[times.size() * 9 / 10];
+  const StepRun r = mlp_steps(o.target, o.batch, o.warmup, o.steps);
+  const double med = r.median, p10 = r.p10, p90 = r.p90;
+  const int64_t kernels = r.kernels;
   if (o.json)
     std::printf("{\"bench\": \"mlp-step\", \"target\": \"%s\", \"batch\": %lld, \"median_ms\": %.4f, \"p10_ms\": %.4f, "
                 "\"p90_ms\": %.4f, \"kernels_per_step\": %lld}\n",
