@@ -39,20 +39,10 @@ void accumulate(const V* v, int64_t start, int64_t n, int64_t red, Acc* acc, F f
 }
 
 void run_reduce(const Kernel& k) {
-  // Move the reduce axes innermost: each output is then a run of `red` consecutive indices.
-  const size_t nd = k.full_shape.size();
-  std::vector<int> order;
-  std::vector<bool> is_red(nd, false);
-  for (int a : k.reduce_axes) is_red[a] = true;
-  for (size_t d = 0; d < nd; ++d) if (!is_red[d]) order.push_back(static_cast<int>(d));
-  for (int a : k.reduce_axes) order.push_back(a);
-  Shape shape;
-  for (int d : order) shape.push_back(k.full_shape[d]);
-  std::vector<KNode> nodes = k.nodes;
-  for (auto& n : nodes)
-    if (n.op == Op::LOAD || n.op == Op::CONST) n.st = n.st.permute(order);
+  // Reduce axes innermost: each output is then a run of `red` consecutive indices.
+  std::vector<KNode> nodes;
   int64_t red = 1;
-  for (int a : k.reduce_axes) red *= k.full_shape[a];
+  const Shape shape = cpu::reduce_innermost(k, nodes, &red);
   const int64_t outn = prod(k.out_shape), total = prod(shape);
   EvalProgram p(nodes, k.bufs, shape);
   const bool f = p.root_dtype() == DType::f32;

@@ -68,6 +68,10 @@ class EvalProgram {
   void load(const Step& s, int64_t start, int64_t n, void* out);
 };
 
+// A reduce kernel's nodes with the reduce axes moved innermost (every output is then a run of
+// `*red` consecutive indices of the returned iteration shape). Used by cpu and pynq.
+Shape reduce_innermost(const Kernel& k, std::vector<KNode>& nodes, int64_t* red);
+
 // Converts n computed values (float or int32 per `from`) into storage of dtype `to`.
 void store_values(const void* vals, DType from, void* dst, DType to, int64_t n);
 
