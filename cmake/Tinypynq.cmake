@@ -9,10 +9,8 @@
 # helpers only remove boilerplate and keep argument checking strict.
 #
 #   tinypynq_add_model(tinypynq_tlm_dma SOURCES axi_dma.cpp DEPS tinypynq_boardcfg)
-#
-# Still to come with the RTL issue (no stub on purpose, so nobody calls a fake):
-#   tinypynq_verilate(target SOURCES unit.sv ...)  Verilator --cc build of an RTL unit, warnings
-#                                         of generated code silenced.
+#   tinypynq_verilate(tinypynq_rtl_vec TOP tp_vec_unit SOURCES rtl/vector/tp_vec_unit.sv ...)
+#   tinypynq_add_rtl_lint(tp_vec_unit SOURCES ...)   # ctest: verilator --lint-only -Wall
 
 include_guard(GLOBAL)
 
@@ -102,4 +100,40 @@ function(tinypynq_add_model name)
   target_link_libraries(${name} PUBLIC PkgConfig::SYSTEMC ${deps})
   target_compile_features(${name} PUBLIC cxx_std_20)
   tinypynq_no_fp_contract(${name})
+endfunction()
+
+# tinypynq_verilate(<lib> TOP <module> SOURCES <sv>... [INCLUDE_DIRS <dir>...] [ARGS <arg>...])
+# A static library holding the Verilator --cc model of <module> (class V<module>), built with
+# assertions on (the handshake checks of the RTL), no tracing unless TINYPYNQ_RTL_TRACE is ON.
+# Generated C++ is not warning-clean: it is compiled without the project's warnings.
+function(tinypynq_verilate lib)
+  cmake_parse_arguments(PARSE_ARGV 1 ARG "" "TOP" "SOURCES;INCLUDE_DIRS;ARGS")
+  _tinypynq_check_args(tinypynq_verilate ${ARG_UNPARSED_ARGUMENTS})
+  if(NOT ARG_TOP OR NOT ARG_SOURCES)
+    message(FATAL_ERROR "tinypynq_verilate(${lib}): TOP and SOURCES are required")
+  endif()
+  add_library(${lib} STATIC)
+  set(trace_args "")
+  if(TINYPYNQ_RTL_TRACE)
+    set(trace_args TRACE_FST)
+  endif()
+  verilate(${lib} SOURCES ${ARG_SOURCES} TOP_MODULE ${ARG_TOP} PREFIX V${ARG_TOP}
+           INCLUDE_DIRS ${ARG_INCLUDE_DIRS} ${trace_args}
+           VERILATOR_ARGS --assert -Wall -Wno-fatal -O3 --x-assign fast --x-initial fast ${ARG_ARGS})
+  target_compile_options(${lib} PRIVATE -w)
+  target_compile_features(${lib} PUBLIC cxx_std_20)
+endfunction()
+
+# tinypynq_add_rtl_lint(<name> SOURCES <sv>... [TOP <module>])
+# A ctest (labels rtl;lint) running `verilator --lint-only -Wall` on the sources: the RTL must
+# stay lint-clean.
+function(tinypynq_add_rtl_lint name)
+  cmake_parse_arguments(PARSE_ARGV 1 ARG "" "TOP" "SOURCES")
+  _tinypynq_check_args(tinypynq_add_rtl_lint ${ARG_UNPARSED_ARGUMENTS})
+  set(top_arg "")
+  if(ARG_TOP)
+    set(top_arg --top-module ${ARG_TOP})
+  endif()
+  add_test(NAME lint_${name} COMMAND ${VERILATOR_BIN} --lint-only -Wall ${top_arg} ${ARG_SOURCES})
+  set_tests_properties(lint_${name} PROPERTIES LABELS "rtl;lint")
 endfunction()
