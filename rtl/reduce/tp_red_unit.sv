@@ -1,0 +1,388 @@
+// SPDX-License-Identifier: MIT
+// tinypynq — reduce unit of docs/hw-spec.md §6.2 (SUM / MAX over rows of L elements streamed
+// row-major on A, two results per output beat on R), timed by the global-enable pipeline of
+// §8.2 with P_RED = 24: an input beat taken in enabled cycle c carries its output token (if
+// any) to the output register S_24 in enabled cycle c + 24; an output stall (TVALID and not
+// TREADY) freezes the whole unit, input acceptance included.
+//
+// SUM datapath (order of §6.2, decides the bits): element i of a row goes to partial i mod 8.
+// The first element of each partial (i < 8) is FADD(-0, x) = canon(x), taken from a 4-stage
+// canon line; later ones are FADD(P_j, x) on the partial's own 4-stage tp_fp_add, whose
+// previous result for that partial is exactly 4 enabled cycles old (or parked in acc_j). Both
+// results appear at stage 5; a partial's row-final result goes to fin[row parity][j]
+// (double-buffered: row r+2 cannot write before row r's tree has read). The row's last
+// element issued at stage 1 -> all its partials are in fin at stage 6 -> 3-level FADD tree
+// (7 tp_fp_add) -> stage 18. MAX: running max at stage 1, fed to the tree as P_0 with the
+// other partials -0 (FADD(x, -0) = x for canonical x), so it arrives at stage 18 too.
+// L = 1: both lanes end a row; the results canon(x) go through a 17-stage line to stage 18.
+// Stage 18 pairs rows 2b and 2b+1 into output beat b; stages 19..24 carry it to S_24.
+module tp_red_unit (
+  input  logic        clk_i,
+  input  logic        rst_ni,
+  // command (start_i: 1-cycle pulse in the cycle t0 of an accepted START)
+  input  logic        start_i,
+  input  logic [31:0] op_i,      // bit 0: 0 SUM, 1 MAX
+  input  logic [31:0] size0_i,   // ROWS
+  input  logic [31:0] size1_i,   // L
+  output logic        busy_o,    // t0+1 .. t_done
+  output logic        done_o,    // pulse in t_done (handshake of the last output beat)
+  output logic        w_range_o, // never (reduce has no range warning)
+  output logic        w_tlast_o, // pulse: input TLAST wrong on a taken beat
+  // stream A
+  input  logic [63:0] s_axis_a_tdata_i,
+  input  logic        s_axis_a_tvalid_i,
+  input  logic        s_axis_a_tlast_i,
+  output logic        s_axis_a_tready_o,
+  // stream R
+  output logic [63:0] m_axis_r_tdata_o,
+  output logic [7:0]  m_axis_r_tkeep_o,
+  output logic        m_axis_r_tvalid_o,
+  output logic        m_axis_r_tlast_o,
+  input  logic        m_axis_r_tready_i
+);
+
+  localparam logic [31:0] QNaN = 32'h7FC0_0000, NegZero = 32'h8000_0000;
+
+  function automatic logic [31:0] fp_canon(input logic [31:0] x);
+    if (x[30:23] == 8'd0) return {x[31], 31'd0};
+    if (x[30:23] == 8'hFF && x[22:0] != 23'd0) return QNaN;
+    return x;
+  endfunction
+
+  // MAX of §4.3 (NaN-propagating, -0 < +0, result = one flushed operand)
+  function automatic logic [31:0] fp_max(input logic [31:0] a, input logic [31:0] b);
+    logic [31:0] fa, fb, ka, kb;
+    fa = fp_canon(a);
+    fb = fp_canon(b);
+    if (fa == QNaN || fb == QNaN) return QNaN;
+    ka = fa[31] ? {1'b0, ~fa[30:0]} : {1'b1, fa[30:0]};
+    kb = fb[31] ? {1'b0, ~fb[30:0]} : {1'b1, fb[30:0]};
+    return (kb > ka) ? fb : fa;
+  endfunction
+
+  // ------------------------------------------------------------------ command and control
+  logic        busy_q, all_taken_q, max_q, l1_q;
+  logic [23:0] rows_m1_q, len_m1_q, len_q, row_q, pos_q;
+  logic [7:0]  lmask_q;  // partial j receives elements (j < L)
+
+  logic out_v, en, can_take, take, out_hs;
+  logic o_last;
+
+  assign out_v    = m_axis_r_tvalid_o;
+  assign en       = !out_v || m_axis_r_tready_i;
+  assign can_take = busy_q && en && !all_taken_q;
+  assign take     = can_take && s_axis_a_tvalid_i;
+  assign out_hs   = out_v && m_axis_r_tready_i;
+  assign s_axis_a_tready_o = can_take;
+
+  // lane metadata of the beat at the input
+  logic [23:0] pos0, pos1, row1;
+  logic        end0, end1, lastrow0, lastrow1, last0, v1, last1, lastbeat;
+  logic        first0, first1, fin0, fin1;
+  always_comb begin
+    pos0     = pos_q;
+    end0     = (pos0 == len_m1_q);
+    lastrow0 = (row_q == rows_m1_q);
+    last0    = end0 && lastrow0;
+    pos1     = end0 ? 24'd0 : pos0 + 24'd1;
+    row1     = end0 ? row_q + 24'd1 : row_q;
+    v1       = !last0;
+    end1     = (pos1 == len_m1_q);
+    lastrow1 = (row1 == rows_m1_q);
+    last1    = v1 && end1 && lastrow1;
+    lastbeat = last0 || last1;
+    first0   = (pos0 < 24'd8);
+    first1   = (pos1 < 24'd8);
+    fin0     = ({1'b0, pos0} + 25'd8 >= {1'b0, len_q});
+    fin1     = ({1'b0, pos1} + 25'd8 >= {1'b0, len_q});
+  end
+
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) begin
+      busy_q      <= 1'b0;
+      all_taken_q <= 1'b1;
+      max_q       <= 1'b0;
+      l1_q        <= 1'b0;
+      rows_m1_q   <= 24'd0;
+      len_m1_q    <= 24'd0;
+      len_q       <= 24'd0;
+      lmask_q     <= 8'd0;
+      row_q       <= 24'd0;
+      pos_q       <= 24'd0;
+    end else if (start_i) begin
+      busy_q      <= 1'b1;
+      all_taken_q <= 1'b0;
+      max_q       <= op_i[0];
+      l1_q        <= (size1_i[23:0] == 24'd1);
+      rows_m1_q   <= size0_i[23:0] - 24'd1;
+      len_m1_q    <= size1_i[23:0] - 24'd1;
+      len_q       <= size1_i[23:0];
+      for (int j = 0; j < 8; j++) lmask_q[j] <= (size1_i[23:0] > 24'(j));
+      row_q       <= 24'd0;
+      pos_q       <= 24'd0;
+    end else begin
+      if (take) begin
+        pos_q <= end1 ? 24'd0 : pos1 + 24'd1;
+        row_q <= end1 ? row1 + 24'd1 : row1;
+        if (lastbeat) all_taken_q <= 1'b1;
+      end
+      if (out_hs && o_last) busy_q <= 1'b0;
+    end
+  end
+
+  assign busy_o    = busy_q;
+  assign done_o    = out_hs && o_last;
+  assign w_range_o = 1'b0;
+  assign w_tlast_o = take && (s_axis_a_tlast_i != lastbeat);
+
+  // ------------------------------------------------------------------ stage 1
+  logic        s1_v, s1_v1, s1_first0, s1_first1, s1_fin0, s1_fin1, s1_end0, s1_end1;
+  logic        s1_par0, s1_par1, s1_lastrow0, s1_lastrow1, s1_last, s1_start0;
+  logic [2:0]  s1_j0, s1_j1;
+  logic [31:0] s1_x0, s1_x1;
+
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) begin
+      s1_v <= 1'b0;
+      s1_v1 <= 1'b0;
+      s1_first0 <= 1'b0;
+      s1_first1 <= 1'b0;
+      s1_fin0 <= 1'b0;
+      s1_fin1 <= 1'b0;
+      s1_end0 <= 1'b0;
+      s1_end1 <= 1'b0;
+      s1_par0 <= 1'b0;
+      s1_par1 <= 1'b0;
+      s1_lastrow0 <= 1'b0;
+      s1_lastrow1 <= 1'b0;
+      s1_last <= 1'b0;
+      s1_start0 <= 1'b0;
+      s1_j0 <= 3'd0;
+      s1_j1 <= 3'd0;
+      s1_x0 <= 32'd0;
+      s1_x1 <= 32'd0;
+    end else if (en) begin
+      s1_v        <= take;
+      s1_v1       <= take && v1;
+      s1_first0   <= first0;
+      s1_first1   <= first1;
+      s1_fin0     <= fin0;
+      s1_fin1     <= fin1;
+      s1_end0     <= end0;
+      s1_end1     <= end1;
+      s1_par0     <= row_q[0];
+      s1_par1     <= row1[0];
+      s1_lastrow0 <= lastrow0;
+      s1_lastrow1 <= lastrow1;
+      s1_last     <= lastbeat;
+      s1_start0   <= (pos0 == 24'd0);
+      s1_j0       <= pos0[2:0];
+      s1_j1       <= pos1[2:0];
+      s1_x0       <= s_axis_a_tdata_i[31:0];
+      s1_x1       <= s_axis_a_tdata_i[63:32];
+    end
+  end
+
+  // ------------------------------------------------------------------ MAX (stage 1)
+  logic [31:0] accm_q, m0, m1, mres;
+  assign m0   = s1_start0 ? fp_canon(s1_x0) : fp_max(accm_q, s1_x0);
+  assign m1   = s1_end0 ? fp_canon(s1_x1) : fp_max(m0, s1_x1);
+  assign mres = s1_end0 ? m0 : m1;
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) accm_q <= 32'd0;
+    else if (en && s1_v) accm_q <= s1_v1 ? m1 : m0;
+  end
+
+  // ------------------------------------------------------------------ canon lines (stage 1 -> 5)
+  // per lane: {valid, final, parity, partial[2:0], canon(x)}
+  logic [37:0] cl_in0, cl_in1, cl_out0, cl_out1;
+  assign cl_in0 = {s1_v && s1_first0, s1_fin0, s1_par0, s1_j0, fp_canon(s1_x0)};
+  assign cl_in1 = {s1_v1 && s1_first1, s1_fin1, s1_par1, s1_j1, fp_canon(s1_x1)};
+  tp_delay #(.Width(38), .Depth(4)) u_cl0 (
+    .clk_i (clk_i), .rst_ni (rst_ni), .en_i (en), .d_i (cl_in0), .q_o (cl_out0)
+  );
+  tp_delay #(.Width(38), .Depth(4)) u_cl1 (
+    .clk_i (clk_i), .rst_ni (rst_ni), .en_i (en), .d_i (cl_in1), .q_o (cl_out1)
+  );
+
+  // ------------------------------------------------------------------ 8 partial accumulators
+  logic [1:0][7:0][31:0] fin_q;   // row-final partials by row parity
+
+  for (genvar j = 0; j < 8; j++) begin : g_part
+    logic        use0, use1, iss;
+    logic [31:0] x, acc_q, bypass, y;
+    logic [2:0]  tag_in, tag_out;   // {valid, final, parity}
+    logic        nf_fadd, nf_c0, nf_c1, f_fadd, f_c0, f_c1;
+
+    assign use0 = s1_v && s1_j0 == 3'(j) && !s1_first0;
+    assign use1 = s1_v1 && s1_j1 == 3'(j) && !s1_first1;
+    assign iss  = use0 || use1;
+    assign x    = use0 ? s1_x0 : s1_x1;
+
+    // results appearing at stage 5 for this partial
+    assign nf_fadd = tag_out[2] && !tag_out[1];
+    assign f_fadd  = tag_out[2] && tag_out[1];
+    assign nf_c0   = cl_out0[37] && !cl_out0[36] && cl_out0[34:32] == 3'(j);
+    assign nf_c1   = cl_out1[37] && !cl_out1[36] && cl_out1[34:32] == 3'(j);
+    assign f_c0    = cl_out0[37] && cl_out0[36] && cl_out0[34:32] == 3'(j);
+    assign f_c1    = cl_out1[37] && cl_out1[36] && cl_out1[34:32] == 3'(j);
+
+    always_comb begin
+      bypass = acc_q;
+      if (nf_fadd) bypass = y;
+      else if (nf_c0) bypass = cl_out0[31:0];
+      else if (nf_c1) bypass = cl_out1[31:0];
+    end
+
+    tp_fp_add u_acc (
+      .clk_i (clk_i), .rst_ni (rst_ni), .en_i (en), .a_i (bypass), .b_i (x), .y_o (y)
+    );
+    assign tag_in = {iss, use0 ? s1_fin0 : s1_fin1, use0 ? s1_par0 : s1_par1};
+    tp_delay #(.Width(3), .Depth(4)) u_tag (
+      .clk_i (clk_i), .rst_ni (rst_ni), .en_i (en), .d_i (tag_in), .q_o (tag_out)
+    );
+
+    always_ff @(posedge clk_i) begin
+      if (!rst_ni) begin
+        acc_q <= 32'd0;
+        fin_q[0][j] <= 32'd0;
+        fin_q[1][j] <= 32'd0;
+      end else if (en) begin
+        if (nf_fadd || nf_c0 || nf_c1) acc_q <= bypass;
+        if (f_fadd) fin_q[tag_out[0]][j] <= y;
+        if (f_c0) fin_q[cl_out0[35]][j] <= cl_out0[31:0];
+        if (f_c1) fin_q[cl_out1[35]][j] <= cl_out1[31:0];
+      end
+    end
+
+`ifndef SYNTHESIS
+    // one result per partial register and cycle (the hazard-freedom argument of §6.2)
+    always_ff @(posedge clk_i) begin
+      if (rst_ni && en) begin
+        assert (32'(nf_fadd) + 32'(nf_c0) + 32'(nf_c1) <= 1) else $error("partial %0d: two live results", j);
+        assert (!(f_fadd && f_c0 && tag_out[0] == cl_out0[35])) else $error("partial %0d: fin clash", j);
+        assert (!(f_fadd && f_c1 && tag_out[0] == cl_out1[35])) else $error("partial %0d: fin clash", j);
+        assert (!(f_c0 && f_c1 && cl_out0[35] == cl_out1[35])) else $error("partial %0d: fin clash", j);
+      end
+    end
+`endif
+  end
+
+  // ------------------------------------------------------------------ row-end tag (stage 1 -> 6)
+  // {valid, parity, last row, MAX result}
+  logic        rowend;
+  logic [34:0] rt_in, rt6;
+  assign rowend = s1_v && (s1_end0 || (s1_v1 && s1_end1));
+  assign rt_in  = {rowend, s1_end0 ? s1_par0 : s1_par1,
+                   s1_end0 ? s1_lastrow0 : s1_lastrow1, mres};
+  tp_delay #(.Width(35), .Depth(5)) u_rt (
+    .clk_i (clk_i), .rst_ni (rst_ni), .en_i (en), .d_i (rt_in), .q_o (rt6)
+  );
+
+  // ------------------------------------------------------------------ tree (stage 6 -> 18)
+  logic [7:0][31:0] p;
+  always_comb begin
+    for (int j = 0; j < 8; j++) begin
+      if (max_q) p[j] = (j == 0) ? rt6[31:0] : NegZero;
+      else       p[j] = lmask_q[j] ? fin_q[rt6[33]][j] : NegZero;
+    end
+  end
+
+  logic [3:0][31:0] t1;
+  logic [1:0][31:0] t2;
+  logic [31:0]      t3;
+  for (genvar i = 0; i < 4; i++) begin : g_t1
+    tp_fp_add u_add (
+      .clk_i (clk_i), .rst_ni (rst_ni), .en_i (en), .a_i (p[2 * i]), .b_i (p[2 * i + 1]),
+      .y_o (t1[i])
+    );
+  end
+  for (genvar i = 0; i < 2; i++) begin : g_t2
+    tp_fp_add u_add (
+      .clk_i (clk_i), .rst_ni (rst_ni), .en_i (en), .a_i (t1[2 * i]), .b_i (t1[2 * i + 1]),
+      .y_o (t2[i])
+    );
+  end
+  tp_fp_add u_t3 (
+    .clk_i (clk_i), .rst_ni (rst_ni), .en_i (en), .a_i (t2[0]), .b_i (t2[1]), .y_o (t3)
+  );
+
+  logic [2:0] rt18;   // {valid, parity, last row}
+  tp_delay #(.Width(3), .Depth(12)) u_rt18 (
+    .clk_i (clk_i), .rst_ni (rst_ni), .en_i (en), .d_i (rt6[34:32]), .q_o (rt18)
+  );
+
+  // ------------------------------------------------------------------ L = 1 (stage 1 -> 18)
+  // {valid, lane 1 valid, last, lane 1, lane 0}
+  logic [66:0] l1_in, l1_18;
+  assign l1_in = {s1_v, s1_v1, s1_last, s1_v1 ? fp_canon(s1_x1) : 32'd0, fp_canon(s1_x0)};
+  tp_delay #(.Width(67), .Depth(17)) u_l1 (
+    .clk_i (clk_i), .rst_ni (rst_ni), .en_i (en), .d_i (l1_in), .q_o (l1_18)
+  );
+
+  // ------------------------------------------------------------------ stage 18: pair rows
+  logic [31:0] lo_q;
+  logic        b18_v, b18_last, b18_full;
+  logic [63:0] b18_data;
+  always_comb begin
+    b18_v    = 1'b0;
+    b18_last = 1'b0;
+    b18_full = 1'b1;
+    b18_data = 64'd0;
+    if (l1_q) begin
+      b18_v    = l1_18[66];
+      b18_full = l1_18[65];
+      b18_last = l1_18[64];
+      b18_data = l1_18[63:0];
+    end else if (rt18[2]) begin
+      if (rt18[1]) begin            // odd row: completes the beat
+        b18_v    = 1'b1;
+        b18_last = rt18[0];
+        b18_data = {t3, lo_q};
+      end else if (rt18[0]) begin   // even last row: half beat
+        b18_v    = 1'b1;
+        b18_last = 1'b1;
+        b18_full = 1'b0;
+        b18_data = {32'd0, t3};
+      end
+    end
+  end
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) lo_q <= 32'd0;
+    else if (en && !l1_q && rt18[2] && !rt18[1]) lo_q <= t3;
+  end
+
+  // ------------------------------------------------------------------ stages 19..24 -> S_24
+  logic [66:0] o24;   // {valid, last, full, data}
+  tp_delay #(.Width(67), .Depth(6)) u_out (
+    .clk_i (clk_i), .rst_ni (rst_ni), .en_i (en), .d_i ({b18_v, b18_last, b18_full, b18_data}),
+    .q_o (o24)
+  );
+  assign o_last            = o24[65];
+  assign m_axis_r_tvalid_o = o24[66];
+  assign m_axis_r_tlast_o  = o24[65];
+  assign m_axis_r_tkeep_o  = o24[64] ? 8'hFF : 8'h0F;
+  assign m_axis_r_tdata_o  = o24[63:0];
+
+  logic unused;
+  assign unused = ^{op_i[31:1], size0_i[31:24], size1_i[31:24], s1_end1, s1_last};
+
+`ifndef SYNTHESIS
+  // stream handshake rules: R holds TVALID and its data until TREADY
+  logic        r_stall_q;
+  logic [72:0] r_prev_q;
+  always_ff @(posedge clk_i) begin
+    r_stall_q <= rst_ni && m_axis_r_tvalid_o && !m_axis_r_tready_i;
+    r_prev_q  <= {m_axis_r_tlast_o, m_axis_r_tkeep_o, m_axis_r_tdata_o};
+    if (rst_ni && r_stall_q) begin
+      assert (m_axis_r_tvalid_o) else $error("reduce: R TVALID dropped before TREADY");
+      assert ({m_axis_r_tlast_o, m_axis_r_tkeep_o, m_axis_r_tdata_o} == r_prev_q)
+        else $error("reduce: R data changed while stalled");
+    end
+    if (rst_ni && !busy_q) begin
+      assert (!s_axis_a_tready_o && !m_axis_r_tvalid_o) else $error("reduce: stream activity while idle");
+    end
+  end
+`endif
+
+endmodule
