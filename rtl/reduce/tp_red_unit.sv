@@ -43,10 +43,11 @@ module tp_red_unit (
 
   localparam logic [31:0] QNaN = 32'h7FC0_0000, NegZero = 32'h8000_0000;
 
+  // (no `return`: yosys 0.23 does not accept it)
   function automatic logic [31:0] fp_canon(input logic [31:0] x);
-    if (x[30:23] == 8'd0) return {x[31], 31'd0};
-    if (x[30:23] == 8'hFF && x[22:0] != 23'd0) return QNaN;
-    return x;
+    if (x[30:23] == 8'd0) fp_canon = {x[31], 31'd0};
+    else if (x[30:23] == 8'hFF && x[22:0] != 23'd0) fp_canon = QNaN;
+    else fp_canon = x;
   endfunction
 
   // MAX of §4.3 (NaN-propagating, -0 < +0, result = one flushed operand)
@@ -54,10 +55,10 @@ module tp_red_unit (
     logic [31:0] fa, fb, ka, kb;
     fa = fp_canon(a);
     fb = fp_canon(b);
-    if (fa == QNaN || fb == QNaN) return QNaN;
     ka = fa[31] ? {1'b0, ~fa[30:0]} : {1'b1, fa[30:0]};
     kb = fb[31] ? {1'b0, ~fb[30:0]} : {1'b1, fb[30:0]};
-    return (kb > ka) ? fb : fa;
+    if (fa == QNaN || fb == QNaN) fp_max = QNaN;
+    else fp_max = (kb > ka) ? fb : fa;
   endfunction
 
   // ------------------------------------------------------------------ command and control
@@ -198,19 +199,19 @@ module tp_red_unit (
   logic [37:0] cl_in0, cl_in1, cl_out0, cl_out1;
   assign cl_in0 = {s1_v && s1_first0, s1_fin0, s1_par0, s1_j0, fp_canon(s1_x0)};
   assign cl_in1 = {s1_v1 && s1_first1, s1_fin1, s1_par1, s1_j1, fp_canon(s1_x1)};
-  tp_delay #(.Width(38), .Depth(4)) u_cl0 (
+  tp_pipe #(.Width(38), .Depth(4)) u_cl0 (
     .clk_i (clk_i), .rst_ni (rst_ni), .en_i (en), .d_i (cl_in0), .q_o (cl_out0)
   );
-  tp_delay #(.Width(38), .Depth(4)) u_cl1 (
+  tp_pipe #(.Width(38), .Depth(4)) u_cl1 (
     .clk_i (clk_i), .rst_ni (rst_ni), .en_i (en), .d_i (cl_in1), .q_o (cl_out1)
   );
 
   // ------------------------------------------------------------------ 8 partial accumulators
-  logic [1:0][7:0][31:0] fin_q;   // row-final partials by row parity
+  logic [255:0] fin0_all, fin1_all;   // row-final partials of even / odd rows, 8 x 32 bits
 
   for (genvar j = 0; j < 8; j++) begin : g_part
     logic        use0, use1, iss;
-    logic [31:0] x, acc_q, bypass, y;
+    logic [31:0] x, acc_q, bypass, y, fin0_q, fin1_q;
     logic [2:0]  tag_in, tag_out;   // {valid, final, parity}
     logic        nf_fadd, nf_c0, nf_c1, f_fadd, f_c0, f_c1;
 
@@ -238,22 +239,27 @@ module tp_red_unit (
       .clk_i (clk_i), .rst_ni (rst_ni), .en_i (en), .a_i (bypass), .b_i (x), .y_o (y)
     );
     assign tag_in = {iss, use0 ? s1_fin0 : s1_fin1, use0 ? s1_par0 : s1_par1};
-    tp_delay #(.Width(3), .Depth(4)) u_tag (
+    tp_pipe #(.Width(3), .Depth(4)) u_tag (
       .clk_i (clk_i), .rst_ni (rst_ni), .en_i (en), .d_i (tag_in), .q_o (tag_out)
     );
 
     always_ff @(posedge clk_i) begin
       if (!rst_ni) begin
-        acc_q <= 32'd0;
-        fin_q[0][j] <= 32'd0;
-        fin_q[1][j] <= 32'd0;
+        acc_q  <= 32'd0;
+        fin0_q <= 32'd0;
+        fin1_q <= 32'd0;
       end else if (en) begin
         if (nf_fadd || nf_c0 || nf_c1) acc_q <= bypass;
-        if (f_fadd) fin_q[tag_out[0]][j] <= y;
-        if (f_c0) fin_q[cl_out0[35]][j] <= cl_out0[31:0];
-        if (f_c1) fin_q[cl_out1[35]][j] <= cl_out1[31:0];
+        if (f_fadd && !tag_out[0]) fin0_q <= y;
+        if (f_fadd && tag_out[0]) fin1_q <= y;
+        if (f_c0 && !cl_out0[35]) fin0_q <= cl_out0[31:0];
+        if (f_c0 && cl_out0[35]) fin1_q <= cl_out0[31:0];
+        if (f_c1 && !cl_out1[35]) fin0_q <= cl_out1[31:0];
+        if (f_c1 && cl_out1[35]) fin1_q <= cl_out1[31:0];
       end
     end
+    assign fin0_all[32 * j +: 32] = fin0_q;
+    assign fin1_all[32 * j +: 32] = fin1_q;
 
 `ifndef SYNTHESIS
     // one result per partial register and cycle (the hazard-freedom argument of §6.2)
@@ -275,40 +281,41 @@ module tp_red_unit (
   assign rowend = s1_v && (s1_end0 || (s1_v1 && s1_end1));
   assign rt_in  = {rowend, s1_end0 ? s1_par0 : s1_par1,
                    s1_end0 ? s1_lastrow0 : s1_lastrow1, mres};
-  tp_delay #(.Width(35), .Depth(5)) u_rt (
+  tp_pipe #(.Width(35), .Depth(5)) u_rt (
     .clk_i (clk_i), .rst_ni (rst_ni), .en_i (en), .d_i (rt_in), .q_o (rt6)
   );
 
   // ------------------------------------------------------------------ tree (stage 6 -> 18)
-  logic [7:0][31:0] p;
+  logic [255:0] p, fin_sel;
+  assign fin_sel = rt6[33] ? fin1_all : fin0_all;
   always_comb begin
     for (int j = 0; j < 8; j++) begin
-      if (max_q) p[j] = (j == 0) ? rt6[31:0] : NegZero;
-      else       p[j] = lmask_q[j] ? fin_q[rt6[33]][j] : NegZero;
+      if (max_q) p[32 * j +: 32] = (j == 0) ? rt6[31:0] : NegZero;
+      else       p[32 * j +: 32] = lmask_q[j] ? fin_sel[32 * j +: 32] : NegZero;
     end
   end
 
-  logic [3:0][31:0] t1;
-  logic [1:0][31:0] t2;
-  logic [31:0]      t3;
+  logic [127:0] t1;
+  logic [63:0]  t2;
+  logic [31:0]  t3;
   for (genvar i = 0; i < 4; i++) begin : g_t1
     tp_fp_add u_add (
-      .clk_i (clk_i), .rst_ni (rst_ni), .en_i (en), .a_i (p[2 * i]), .b_i (p[2 * i + 1]),
-      .y_o (t1[i])
+      .clk_i (clk_i), .rst_ni (rst_ni), .en_i (en), .a_i (p[64 * i +: 32]),
+      .b_i (p[64 * i + 32 +: 32]), .y_o (t1[32 * i +: 32])
     );
   end
   for (genvar i = 0; i < 2; i++) begin : g_t2
     tp_fp_add u_add (
-      .clk_i (clk_i), .rst_ni (rst_ni), .en_i (en), .a_i (t1[2 * i]), .b_i (t1[2 * i + 1]),
-      .y_o (t2[i])
+      .clk_i (clk_i), .rst_ni (rst_ni), .en_i (en), .a_i (t1[64 * i +: 32]),
+      .b_i (t1[64 * i + 32 +: 32]), .y_o (t2[32 * i +: 32])
     );
   end
   tp_fp_add u_t3 (
-    .clk_i (clk_i), .rst_ni (rst_ni), .en_i (en), .a_i (t2[0]), .b_i (t2[1]), .y_o (t3)
+    .clk_i (clk_i), .rst_ni (rst_ni), .en_i (en), .a_i (t2[31:0]), .b_i (t2[63:32]), .y_o (t3)
   );
 
   logic [2:0] rt18;   // {valid, parity, last row}
-  tp_delay #(.Width(3), .Depth(12)) u_rt18 (
+  tp_pipe #(.Width(3), .Depth(12)) u_rt18 (
     .clk_i (clk_i), .rst_ni (rst_ni), .en_i (en), .d_i (rt6[34:32]), .q_o (rt18)
   );
 
@@ -316,7 +323,7 @@ module tp_red_unit (
   // {valid, lane 1 valid, last, lane 1, lane 0}
   logic [66:0] l1_in, l1_18;
   assign l1_in = {s1_v, s1_v1, s1_last, s1_v1 ? fp_canon(s1_x1) : 32'd0, fp_canon(s1_x0)};
-  tp_delay #(.Width(67), .Depth(17)) u_l1 (
+  tp_pipe #(.Width(67), .Depth(17)) u_l1 (
     .clk_i (clk_i), .rst_ni (rst_ni), .en_i (en), .d_i (l1_in), .q_o (l1_18)
   );
 
@@ -354,7 +361,7 @@ module tp_red_unit (
 
   // ------------------------------------------------------------------ stages 19..24 -> S_24
   logic [66:0] o24;   // {valid, last, full, data}
-  tp_delay #(.Width(67), .Depth(6)) u_out (
+  tp_pipe #(.Width(67), .Depth(6)) u_out (
     .clk_i (clk_i), .rst_ni (rst_ni), .en_i (en), .d_i ({b18_v, b18_last, b18_full, b18_data}),
     .q_o (o24)
   );
