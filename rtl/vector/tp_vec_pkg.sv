@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: MIT
+// tinypynq — vector unit package: opcodes and their (arity, II, P) of docs/hw-spec.md §6.1, and
+// combinational binary32 helpers of §4 (flush, canonicalise, round-and-pack, RNDEVEN, casts).
+// The helpers mirror models/fp/pl_float.cpp (soft:: and the bit-manipulation functions).
+package tp_vec_pkg;
+
+  // ---- opcodes (VEC.OP[5:0]) ----------------------------------------------------------------
+  localparam logic [5:0] OpAdd     = 6'h01;
+  localparam logic [5:0] OpSub     = 6'h02;
+  localparam logic [5:0] OpMul     = 6'h03;
+  localparam logic [5:0] OpDiv     = 6'h04;
+  localparam logic [5:0] OpMax     = 6'h05;
+  localparam logic [5:0] OpMod     = 6'h06;
+  localparam logic [5:0] OpCmpLt   = 6'h07;
+  localparam logic [5:0] OpCmpEq   = 6'h08;
+  localparam logic [5:0] OpCmpNe   = 6'h09;
+  localparam logic [5:0] OpWhere   = 6'h0A;
+  localparam logic [5:0] OpMulAcc  = 6'h0B;
+  localparam logic [5:0] OpNeg     = 6'h10;
+  localparam logic [5:0] OpRecip   = 6'h11;
+  localparam logic [5:0] OpSqrt    = 6'h12;
+  localparam logic [5:0] OpExp2    = 6'h13;
+  localparam logic [5:0] OpLog2    = 6'h14;
+  localparam logic [5:0] OpSin     = 6'h15;
+  localparam logic [5:0] OpCopy    = 6'h16;
+  localparam logic [5:0] OpCastF2I = 6'h18;
+  localparam logic [5:0] OpCastI2F = 6'h19;
+  localparam logic [5:0] OpCastF2B = 6'h1A;
+  localparam logic [5:0] OpCastI2B = 6'h1B;
+  localparam logic [5:0] OpIAdd    = 6'h21;
+  localparam logic [5:0] OpISub    = 6'h22;
+  localparam logic [5:0] OpIMul    = 6'h23;
+  localparam logic [5:0] OpIMax    = 6'h25;
+  localparam logic [5:0] OpICmpLt  = 6'h27;
+  localparam logic [5:0] OpICmpEq  = 6'h28;
+  localparam logic [5:0] OpICmpNe  = 6'h29;
+  localparam logic [5:0] OpIWhere  = 6'h2A;
+  localparam logic [5:0] OpIAnd    = 6'h2C;
+  localparam logic [5:0] OpIOr     = 6'h2D;
+  localparam logic [5:0] OpIXor    = 6'h2E;
+  localparam logic [5:0] OpIShl    = 6'h2F;
+  localparam logic [5:0] OpIShr    = 6'h30;
+  localparam logic [5:0] OpINeg    = 6'h31;
+
+  // Longest P of the table (EXP2): length of the token shift register.
+  localparam int unsigned PMax = 52;
+
+  localparam logic [31:0] QNaN   = 32'h7FC0_0000;
+  localparam logic [31:0] PosInf = 32'h7F80_0000;
+  localparam logic [31:0] NegInf = 32'hFF80_0000;
+  localparam logic [31:0] One    = 32'h3F80_0000;
+
+  typedef struct packed {
+    logic       valid;   // defined opcode
+    logic [1:0] arity;   // 1..3
+    logic       ii2;     // SFU op: II = 2
+    logic [5:0] lat;     // P
+  } op_info_t;
+
+  function automatic op_info_t op_info(input logic [5:0] code);
+    op_info_t i;
+    i = '{valid: 1'b1, arity: 2'd2, ii2: 1'b0, lat: 6'd3};
+    unique case (code)
+      OpAdd, OpSub:                             i.lat = 6'd6;
+      OpMul:                                    i.lat = 6'd5;
+      OpDiv:     begin i.ii2 = 1'b1;            i.lat = 6'd31; end
+      OpMax, OpCmpLt, OpCmpEq, OpCmpNe:         i.lat = 6'd3;
+      OpMod:     begin i.ii2 = 1'b1;            i.lat = 6'd39; end
+      OpWhere:   begin i.arity = 2'd3;          i.lat = 6'd3;  end
+      OpMulAcc:  begin i.arity = 2'd3;          i.lat = 6'd9;  end
+      OpNeg, OpCopy, OpCastF2I, OpCastI2F, OpCastF2B, OpCastI2B, OpINeg:
+                 begin i.arity = 2'd1;          i.lat = 6'd3;  end
+      OpRecip, OpSqrt:
+                 begin i.arity = 2'd1; i.ii2 = 1'b1; i.lat = 6'd31; end
+      OpExp2:    begin i.arity = 2'd1; i.ii2 = 1'b1; i.lat = 6'd52; end
+      OpLog2:    begin i.arity = 2'd1; i.ii2 = 1'b1; i.lat = 6'd51; end
+      OpSin:     begin i.arity = 2'd1; i.ii2 = 1'b1; i.lat = 6'd50; end
+      OpIAdd, OpISub, OpIMax, OpICmpLt, OpICmpEq, OpICmpNe, OpIAnd, OpIOr, OpIXor, OpIShl,
+      OpIShr:                                   i.lat = 6'd3;
+      OpIMul:                                   i.lat = 6'd5;
+      OpIWhere:  begin i.arity = 2'd3;          i.lat = 6'd3;  end
+      default:   i.valid = 1'b0;
+    endcase
+    return i;
+  endfunction
+
+  // ---- binary32 helpers ---------------------------------------------------------------------
+  function automatic logic [31:0] ftz(input logic [31:0] a);
+    return (a[30:23] == 8'd0) ? {a[31], 31'd0} : a;
+  endfunction
+
+  // (the sign bit of the argument is not needed)
+  /* verilator lint_off UNUSEDSIGNAL */
+  function automatic logic is_nan(input logic [31:0] a);
+    return (a[30:23] == 8'hFF) && (a[22:0] != 23'd0);
+  endfunction
+
+  function automatic logic is_inf(input logic [31:0] a);
+    return (a[30:0] == 31'h7F80_0000);
+  endfunction
+  /* verilator lint_on UNUSEDSIGNAL */
+
+  // every float output: flushed, NaN only as 0x7FC0_0000
+  function automatic logic [31:0] canon(input logic [31:0] a);
+    return is_nan(a) ? QNaN : ftz(a);
+  endfunction
+
+  // Round and pack (soft::round_pack): value = 1.m[22:0] x 2^(e - 127) plus guard and sticky
+  // below m[0]; IEEE RNE with the subnormal format, then flush after rounding (a value in
+  // [2^-126 - 2^-150, 2^-126), i.e. e = 0 with m all ones, rounds up to 2^-126 and is kept).
+  function automatic logic [31:0] round_pack(input logic s, input logic signed [9:0] e,
+                                             input logic [23:0] m, input logic g,
+                                             input logic st);
+    logic [24:0] r;
+    logic signed [9:0] re;
+    logic [31:0] y;
+    r  = {1'b0, m} + {24'd0, g & (st | m[0])};
+    re = e + (r[24] ? 10'sd1 : 10'sd0);
+    if (e < 10'sd1) begin
+      y = (e == 10'sd0 && m == 24'hFF_FFFF) ? {s, 8'd1, 23'd0} : {s, 31'd0};
+    end else if (re >= 10'sd255) begin
+      y = {s, 8'hFF, 23'd0};
+    end else begin
+      y = {s, re[7:0], r[24] ? r[23:1] : r[22:0]};
+    end
+    return y;
+  endfunction
+
+  // Index of the most significant one of a 32-bit value (0 for 0).
+  function automatic logic [4:0] msb32(input logic [31:0] v);
+    logic [4:0] p;
+    p = 5'd0;
+    for (int i = 0; i < 32; i++) begin
+      if (v[i]) p = 5'(i);
+    end
+    return p;
+  endfunction
+
+  // RNDEVEN (pl::roundeven): integral binary32 nearest to a, ties to even; bit manipulation.
+  function automatic logic [31:0] roundeven(input logic [31:0] a);
+    logic [7:0]  e;
+    logic [4:0]  sh;
+    logic [24:0] m, mask, half, rem, mk;
+    logic [31:0] y;
+    logic        up;
+    e    = a[30:23];
+    sh   = 5'(8'd150 - e);
+    m    = {2'b01, a[22:0]};
+    mask = (25'd1 << sh) - 25'd1;
+    half = 25'd1 << (sh - 5'd1);
+    rem  = m & mask;
+    mk   = m & ~mask;
+    up   = (rem > half) || ((rem == half) && ((mk & (25'd1 << sh)) != 25'd0));
+    mk   = mk + (up ? (25'd1 << sh) : 25'd0);
+    if (e >= 8'd150) begin
+      y = a;
+    end else if (e < 8'd126) begin
+      y = {a[31], 31'd0};
+    end else if (e == 8'd126) begin
+      y = (a[22:0] == 23'd0) ? {a[31], 31'd0} : {a[31], One[30:0]};
+    end else if (mk[24]) begin
+      y = {a[31], e + 8'd1, 23'd0};
+    end else begin
+      y = {a[31], e, mk[22:0]};
+    end
+    return y;
+  endfunction
+
+  // CAST_I2F (soft::cast_i2f): int32 -> binary32, RNE (never subnormal).
+  function automatic logic [31:0] cast_i2f(input logic [31:0] a);
+    logic [31:0] u, n;
+    logic [4:0]  p;
+    u = a[31] ? (32'd0 - a) : a;
+    p = msb32(u);
+    n = u << (5'd31 - p);
+    return (a == 32'd0) ? 32'd0
+         : round_pack(a[31], $signed({5'd0, p}) + 10'sd127, n[31:8], n[7], |n[6:0]);
+  endfunction
+
+  // CAST_F2I (soft::cast_f2i): truncation toward zero, saturating, NaN -> 0.
+  function automatic logic [31:0] cast_f2i(input logic [31:0] a);
+    logic [31:0] f, m, v;
+    logic [7:0]  e;
+    logic [31:0] y;
+    f = ftz(a);
+    e = f[30:23];
+    m = {8'd0, 1'b1, f[22:0]};
+    v = (e >= 8'd150) ? (m << 5'(e - 8'd150)) : (m >> 5'(8'd150 - e));
+    if (is_nan(f)) begin
+      y = 32'd0;
+    end else if (e < 8'd127) begin
+      y = 32'd0;
+    end else if (e >= 8'd158) begin
+      y = f[31] ? 32'h8000_0000 : 32'h7FFF_FFFF;
+    end else begin
+      y = f[31] ? (32'd0 - v) : v;
+    end
+    return y;
+  endfunction
+
+endpackage

@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: MIT
+// tinypynq — special-function unit of the vector unit (docs/hw-spec.md §6.1): one element per
+// enabled cycle through the DIV/RECIP, SQRT, MOD, EXP2, LOG2 and SIN datapaths (EXP2, LOG2 and
+// SIN share one 6-stage Horner chain). res_o/range_o = the current opcode's result of the
+// element presented D enabled cycles earlier, D = P - 3:
+//   DIV, RECIP, SQRT 28 · MOD 36 · EXP2 49 · LOG2 48 · SIN 47
+// (the unit adds the input register, the second-element slot and the output register).
+module tp_vec_sfu
+  import tp_vec_pkg::*;
+(
+  input  logic        clk_i,
+  input  logic        rst_ni,
+  input  logic        en_i,
+  input  logic [5:0]  op_i,        // stable while busy
+  input  logic [31:0] x_i,         // first operand (A)
+  input  logic [31:0] y_i,         // second operand (B; DIV, MOD)
+  output logic [31:0] res_o,
+  output logic        range_o
+);
+
+  // Horner constants (hw-spec §5.1-§5.3)
+  localparam logic [31:0] E1 = 32'h3F31_7218, E2 = 32'h3E75_FDF0, E3 = 32'h3D63_57B6,
+                          E4 = 32'h3C1D_952A, E5 = 32'h3AAF_8448, E6 = 32'h3922_09C5;
+  localparam logic [31:0] L0 = 32'h3EE2_A8ED, L1 = 32'hBF38_AA3B, L2 = 32'h3EF6_3A9E,
+                          L3 = 32'hBEB8_AC28;
+  localparam logic [31:0] S1 = 32'hBE2A_AAAB, S2 = 32'h3C08_8888, S3 = 32'hB950_0C83,
+                          S4 = 32'h3638_CB49, S5 = 32'hB2CE_D8E6;
+
+  // ---------------------------------------------------------------- DIV / RECIP, SQRT, MOD
+  logic [31:0] div_y, sqrt_y, mod_y;
+  logic        mod_range;
+  logic        is_recip;
+  assign is_recip = (op_i == OpRecip);
+
+  tp_vec_div u_div (
+    .clk_i, .rst_ni, .en_i,
+    .a_i (is_recip ? One : x_i),
+    .b_i (is_recip ? x_i : y_i),
+    .y_o (div_y)
+  );
+
+  tp_vec_sqrt u_sqrt (
+    .clk_i, .rst_ni, .en_i,
+    .a_i (x_i),
+    .y_o (sqrt_y)
+  );
+
+  tp_vec_mod u_mod (
+    .clk_i, .rst_ni, .en_i,
+    .a_i     (x_i),
+    .b_i     (y_i),
+    .y_o     (mod_y),
+    .range_o (mod_range)
+  );
+
+  // ---------------------------------------------------------------- EXP2, LOG2, SIN + chain
+  logic [31:0] exp2_v, log2_v, sin_v, chain_q;
+  logic [31:0] exp2_y, log2_y, sin_y;
+  logic        sin_range;
+
+  tp_vec_exp2 u_exp2 (
+    .clk_i, .rst_ni, .en_i,
+    .x_i       (x_i),
+    .chain_v_o (exp2_v),
+    .chain_q_i (chain_q),
+    .y_o       (exp2_y)
+  );
+
+  tp_vec_log2 u_log2 (
+    .clk_i, .rst_ni, .en_i,
+    .x_i       (x_i),
+    .chain_v_o (log2_v),
+    .chain_q_i (chain_q),
+    .y_o       (log2_y)
+  );
+
+  tp_vec_sin u_sin (
+    .clk_i, .rst_ni, .en_i,
+    .x_i       (x_i),
+    .chain_v_o (sin_v),
+    .chain_q_i (chain_q),
+    .y_o       (sin_y),
+    .range_o   (sin_range)
+  );
+
+  logic [2:0]       entry;
+  logic [31:0]      q0, v;
+  logic [5:0][31:0] c;
+  always_comb begin
+    unique case (op_i)
+      OpLog2: begin
+        entry = 3'd4;
+        q0    = L3;
+        v     = log2_v;
+        c     = {L0, L1, L2, 32'd0, 32'd0, 32'd0};
+      end
+      OpSin: begin
+        entry = 3'd3;
+        q0    = S5;
+        v     = sin_v;
+        c     = {S1, S2, S3, S4, 32'd0, 32'd0};
+      end
+      default: begin   // EXP2
+        entry = 3'd1;
+        q0    = E6;
+        v     = exp2_v;
+        c     = {One, E1, E2, E3, E4, E5};
+      end
+    endcase
+  end
+
+  tp_vec_horner #(.Steps(6)) u_chain (
+    .clk_i, .rst_ni, .en_i,
+    .entry_i (entry),
+    .q0_i    (q0),
+    .v_i     (v),
+    .c_i     (c),
+    .q_o     (chain_q)
+  );
+
+  // ---------------------------------------------------------------- result select
+  always_comb begin
+    range_o = 1'b0;
+    unique case (op_i)
+      OpSqrt:  res_o = sqrt_y;
+      OpMod:   begin res_o = mod_y; range_o = mod_range; end
+      OpExp2:  res_o = exp2_y;
+      OpLog2:  res_o = log2_y;
+      OpSin:   begin res_o = sin_y; range_o = sin_range; end
+      default: res_o = div_y;      // DIV, RECIP
+    endcase
+  end
+
+endmodule
