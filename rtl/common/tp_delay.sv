@@ -28,15 +28,16 @@ module tp_delay #(
     end
     assign q_o = q;
   end else begin : g_line
-    logic [Depth-1:0][Width-1:0] q;
+    // one flat vector (yosys 0.23 reads no multi-dimensional packed arrays)
+    logic [Depth*Width-1:0] q;
     always_ff @(posedge clk_i) begin
       if (!rst_ni) begin
         q <= '0;
       end else if (en_i) begin
-        q <= {q[Depth-2:0], d_i};
+        q <= {q[(Depth-1)*Width-1:0], d_i};
       end
     end
-    assign q_o = q[Depth-1];
+    assign q_o = q[Depth*Width-1 -: Width];
   end
 
 endmodule

@@ -107,7 +107,7 @@ module tp_fp_add (
       mask = ~(27'h7FF_FFFF << d[4:0]);
       r = (v >> d[4:0]) | {26'd0, |(v & mask)};
     end
-    return r;
+    shr_jam27 = r;
   endfunction
 
   always_comb begin

@@ -6,7 +6,6 @@
 //   28 round to nearest even with sticky (remainder != 0), pack, flush after rounding
 // Bit-exact with models/fp soft::div. y_o = FDIV(a, b) of the operands 28 enabled cycles earlier.
 module tp_vec_div
-  import tp_vec_pkg::*;
 (
   input  logic        clk_i,
   input  logic        rst_ni,
@@ -15,6 +14,7 @@ module tp_vec_div
   input  logic [31:0] b_i,
   output logic [31:0] y_o
 );
+
 
   localparam int unsigned Steps = 26;
 
@@ -28,12 +28,12 @@ module tp_vec_div
   always_comb begin
     logic [31:0] fa, fb;
     logic        za, zb, ia, ib;
-    fa = ftz(a_i);
-    fb = ftz(b_i);
+    fa = tp_vec_pkg::ftz(a_i);
+    fb = tp_vec_pkg::ftz(b_i);
     za = (fa[30:0] == 31'd0);
     zb = (fb[30:0] == 31'd0);
-    ia = is_inf(fa);
-    ib = is_inf(fb);
+    ia = tp_vec_pkg::is_inf(fa);
+    ib = tp_vec_pkg::is_inf(fb);
     s0 = fa[31] ^ fb[31];
     d0 = {1'b1, fb[22:0]};
     if ({1'b1, fa[22:0]} < {1'b1, fb[22:0]}) begin
@@ -43,7 +43,7 @@ module tp_vec_div
       r0 = {1'b0, 1'b1, fa[22:0]};
       e0 = $signed({2'b00, fa[30:23]}) - $signed({2'b00, fb[30:23]}) + 10'sd127;
     end
-    if (is_nan(fa) || is_nan(fb)) begin
+    if (tp_vec_pkg::is_nan(fa) || tp_vec_pkg::is_nan(fb)) begin
       kind0 = 2'd1;
     end else if (ia) begin
       kind0 = ib ? 2'd1 : 2'd2;
@@ -117,10 +117,10 @@ module tp_vec_div
   logic [31:0] res;
   always_comb begin
     unique case (g_stage[Steps].kind_q)
-      2'd1:    res = QNaN;
+      2'd1:    res = tp_vec_pkg::QNaN;
       2'd2:    res = {g_stage[Steps].s_q, 8'hFF, 23'd0};
       2'd3:    res = {g_stage[Steps].s_q, 31'd0};
-      default: res = round_pack(g_stage[Steps].s_q, g_stage[Steps].e_q, g_stage[Steps].q_q[25:2], g_stage[Steps].q_q[1],
+      default: res = tp_vec_pkg::round_pack(g_stage[Steps].s_q, g_stage[Steps].e_q, g_stage[Steps].q_q[25:2], g_stage[Steps].q_q[1],
                                 g_stage[Steps].q_q[0] | (g_stage[Steps].r_q != 25'd0));
     endcase
   end

@@ -7,7 +7,6 @@
 //   R7-R48 Horner chain, 6 stages: q := FADD(FMUL(q, f), E5 .. E1, 1.0), q0 = E6 -> chain_q_i = p
 //   R49    result := bits(p) + (n << 23), or the clamp value
 module tp_vec_exp2
-  import tp_vec_pkg::*;
 (
   input  logic        clk_i,
   input  logic        rst_ni,
@@ -18,12 +17,13 @@ module tp_vec_exp2
   output logic [31:0] y_o          // R49
 );
 
+
   // kinds: 0 compute, 1 NaN, 2 +inf, 3 +0
   logic [31:0] x0;
   logic [1:0]  kind0;
   always_comb begin
-    x0 = ftz(x_i);
-    if (is_nan(x0)) begin
+    x0 = tp_vec_pkg::ftz(x_i);
+    if (tp_vec_pkg::is_nan(x0)) begin
       kind0 = 2'd1;
     end else if (!x0[31] && x0[30:0] >= 31'h4300_0000) begin      // x >= 128 (incl. +inf)
       kind0 = 2'd2;
@@ -44,7 +44,7 @@ module tp_vec_exp2
       kind1_q <= 2'd0;
     end else if (en_i) begin
       x1_q    <= x0;
-      nf1_q   <= roundeven(x0);
+      nf1_q   <= tp_vec_pkg::roundeven(x0);
       kind1_q <= kind0;
     end
   end
@@ -96,8 +96,8 @@ module tp_vec_exp2
   logic [31:0] res;
   always_comb begin
     unique case (kind48)
-      2'd1:    res = QNaN;
-      2'd2:    res = PosInf;
+      2'd1:    res = tp_vec_pkg::QNaN;
+      2'd2:    res = tp_vec_pkg::PosInf;
       2'd3:    res = 32'd0;
       default: res = chain_q_i + (32'($signed(n48)) << 23);
     endcase

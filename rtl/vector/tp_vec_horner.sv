@@ -14,20 +14,21 @@ module tp_vec_horner #(
   input  logic [2:0]             entry_i,   // stage (1..Steps) at which q0_i/v_i enter
   input  logic [31:0]            q0_i,      // leading coefficient
   input  logic [31:0]            v_i,       // the polynomial variable
-  input  logic [Steps-1:0][31:0] c_i,       // c_i[k-1]: constant added in stage k
+  input  logic [Steps*32-1:0]    c_i,       // c_i[32(k-1) +: 32]: constant added in stage k
   output logic [31:0]            q_o
 );
 
-  logic [Steps:0][31:0] q_out, v_out;   // [0] unused (stage 1 always takes the inputs)
-  assign q_out[0] = q0_i;
-  assign v_out[0] = v_i;
+  // q_out/v_out of stage k at bits [32k +: 32]; [0 +: 32] = the inputs
+  logic [(Steps+1)*32-1:0] q_out, v_out;
+  assign q_out[31:0] = q0_i;
+  assign v_out[31:0] = v_i;
 
   for (genvar k = 1; k <= Steps; k++) begin : g_stage
     logic [31:0] q_in, v_in, m, v_m;
     logic        enter;
     assign enter = (entry_i == 3'(k));
-    assign q_in  = enter ? q0_i : q_out[k-1];
-    assign v_in  = enter ? v_i  : v_out[k-1];
+    assign q_in  = enter ? q0_i : q_out[32*(k-1) +: 32];
+    assign v_in  = enter ? v_i  : v_out[32*(k-1) +: 32];
 
     tp_fp_mul u_mul (
       .clk_i, .rst_ni, .en_i,
@@ -43,23 +44,23 @@ module tp_vec_horner #(
     tp_fp_add u_add (
       .clk_i, .rst_ni, .en_i,
       .a_i (m),
-      .b_i (c_i[k-1]),
-      .y_o (q_out[k])
+      .b_i (c_i[32*(k-1) +: 32]),
+      .y_o (q_out[32*k +: 32])
     );
     if (k < Steps) begin : g_vdelay
       tp_delay #(.Width(32), .Depth(4)) u_v_a (
         .clk_i, .rst_ni, .en_i,
         .d_i (v_m),
-        .q_o (v_out[k])
+        .q_o (v_out[32*k +: 32])
       );
     end else begin : g_vlast
-      assign v_out[k] = v_m;   // not used after the last stage
+      assign v_out[32*k +: 32] = v_m;   // not used after the last stage
     end
   end
 
-  assign q_o = q_out[Steps];
+  assign q_o = q_out[32*Steps +: 32];
 
   logic unused_v;
-  assign unused_v = ^v_out[Steps];
+  assign unused_v = ^v_out[32*Steps +: 32];
 
 endmodule

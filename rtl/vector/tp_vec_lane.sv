@@ -7,7 +7,6 @@
 //   P = 6: FADD (4)                    P = 9: MULACC = FADD(FMUL(a, b), c) (3 + 4)
 // Every register advances only with the unit's global enable en_i.
 module tp_vec_lane
-  import tp_vec_pkg::*;
 (
   input  logic        clk_i,
   input  logic        rst_ni,
@@ -19,9 +18,10 @@ module tp_vec_lane
   output logic [31:0] res_o
 );
 
+
   // ---------------------------------------------------------------- ALU (P = 3)
   function automatic logic [31:0] order_key(input logic [31:0] v);
-    return v[31] ? ~v : (v | 32'h8000_0000);
+    order_key = v[31] ? ~v : (v | 32'h8000_0000);
   endfunction
 
   logic [31:0] fa, fb, fa0, fb0, alu;
@@ -29,10 +29,10 @@ module tp_vec_lane
   logic [31:0] sel;
 
   always_comb begin
-    fa    = ftz(a_i);
-    fb    = ftz(b_i);
-    nan_a = is_nan(a_i);
-    nan_b = is_nan(b_i);
+    fa    = tp_vec_pkg::ftz(a_i);
+    fb    = tp_vec_pkg::ftz(b_i);
+    nan_a = tp_vec_pkg::is_nan(a_i);
+    nan_b = tp_vec_pkg::is_nan(b_i);
     // comparisons treat -0 as +0
     fa0   = (fa[30:0] == 31'd0) ? 32'd0 : fa;
     fb0   = (fb[30:0] == 31'd0) ? 32'd0 : fb;
@@ -40,31 +40,31 @@ module tp_vec_lane
     eq    = !nan_a && !nan_b && (fa0 == fb0);
     sel   = (a_i[30:0] != 31'd0) ? b_i : c_i;   // WHERE / IWHERE: raw bits of the condition
     unique case (op_i)
-      OpMax:     alu = (nan_a || nan_b) ? QNaN
+      tp_vec_pkg::OpMax:     alu = (nan_a || nan_b) ? tp_vec_pkg::QNaN
                      : ((order_key(fa) >= order_key(fb)) ? fa : fb);
-      OpCmpLt:   alu = lt ? One : 32'd0;
-      OpCmpEq:   alu = eq ? One : 32'd0;
-      OpCmpNe:   alu = eq ? 32'd0 : One;
-      OpWhere:   alu = canon(sel);
-      OpNeg:     alu = nan_a ? QNaN : (fa ^ 32'h8000_0000);
-      OpCopy:    alu = canon(a_i);
-      OpCastF2I: alu = cast_f2i(a_i);
-      OpCastI2F: alu = cast_i2f(a_i);
-      OpCastF2B: alu = (fa[30:0] == 31'd0) ? 32'd0 : One;
-      OpCastI2B: alu = (a_i != 32'd0) ? One : 32'd0;
-      OpIAdd:    alu = a_i + b_i;
-      OpISub:    alu = a_i - b_i;
-      OpIMax:    alu = ($signed(a_i) >= $signed(b_i)) ? a_i : b_i;
-      OpICmpLt:  alu = ($signed(a_i) < $signed(b_i)) ? One : 32'd0;
-      OpICmpEq:  alu = (a_i == b_i) ? One : 32'd0;
-      OpICmpNe:  alu = (a_i != b_i) ? One : 32'd0;
-      OpIWhere:  alu = sel;
-      OpIAnd:    alu = a_i & b_i;
-      OpIOr:     alu = a_i | b_i;
-      OpIXor:    alu = a_i ^ b_i;
-      OpIShl:    alu = a_i << b_i[4:0];
-      OpIShr:    alu = $unsigned($signed(a_i) >>> b_i[4:0]);
-      OpINeg:    alu = 32'd0 - a_i;
+      tp_vec_pkg::OpCmpLt:   alu = lt ? tp_vec_pkg::One : 32'd0;
+      tp_vec_pkg::OpCmpEq:   alu = eq ? tp_vec_pkg::One : 32'd0;
+      tp_vec_pkg::OpCmpNe:   alu = eq ? 32'd0 : tp_vec_pkg::One;
+      tp_vec_pkg::OpWhere:   alu = tp_vec_pkg::canon(sel);
+      tp_vec_pkg::OpNeg:     alu = nan_a ? tp_vec_pkg::QNaN : (fa ^ 32'h8000_0000);
+      tp_vec_pkg::OpCopy:    alu = tp_vec_pkg::canon(a_i);
+      tp_vec_pkg::OpCastF2I: alu = tp_vec_pkg::cast_f2i(a_i);
+      tp_vec_pkg::OpCastI2F: alu = tp_vec_pkg::cast_i2f(a_i);
+      tp_vec_pkg::OpCastF2B: alu = (fa[30:0] == 31'd0) ? 32'd0 : tp_vec_pkg::One;
+      tp_vec_pkg::OpCastI2B: alu = (a_i != 32'd0) ? tp_vec_pkg::One : 32'd0;
+      tp_vec_pkg::OpIAdd:    alu = a_i + b_i;
+      tp_vec_pkg::OpISub:    alu = a_i - b_i;
+      tp_vec_pkg::OpIMax:    alu = ($signed(a_i) >= $signed(b_i)) ? a_i : b_i;
+      tp_vec_pkg::OpICmpLt:  alu = ($signed(a_i) < $signed(b_i)) ? tp_vec_pkg::One : 32'd0;
+      tp_vec_pkg::OpICmpEq:  alu = (a_i == b_i) ? tp_vec_pkg::One : 32'd0;
+      tp_vec_pkg::OpICmpNe:  alu = (a_i != b_i) ? tp_vec_pkg::One : 32'd0;
+      tp_vec_pkg::OpIWhere:  alu = sel;
+      tp_vec_pkg::OpIAnd:    alu = a_i & b_i;
+      tp_vec_pkg::OpIOr:     alu = a_i | b_i;
+      tp_vec_pkg::OpIXor:    alu = a_i ^ b_i;
+      tp_vec_pkg::OpIShl:    alu = a_i << b_i[4:0];
+      tp_vec_pkg::OpIShr:    alu = $unsigned($signed(a_i) >>> b_i[4:0]);
+      tp_vec_pkg::OpINeg:    alu = 32'd0 - a_i;
       default:   alu = 32'd0;
     endcase
   end
@@ -109,10 +109,10 @@ module tp_vec_lane
     .q_o (c_d3)
   );
 
-  assign is_mulacc = (op_i == OpMulAcc);
+  assign is_mulacc = (op_i == tp_vec_pkg::OpMulAcc);
   // SUB = FADD(a, -b) (a NaN stays a NaN under the sign flip)
   assign add_a = is_mulacc ? mul_y : a_i;
-  assign add_b = is_mulacc ? c_d3 : (b_i ^ {(op_i == OpSub), 31'd0});
+  assign add_b = is_mulacc ? c_d3 : (b_i ^ {(op_i == tp_vec_pkg::OpSub), 31'd0});
 
   tp_fp_add u_fadd (
     .clk_i, .rst_ni, .en_i,
@@ -123,9 +123,9 @@ module tp_vec_lane
 
   always_comb begin
     unique case (op_i)
-      OpAdd, OpSub, OpMulAcc: res_o = add_y;
-      OpMul:                  res_o = mul_y;
-      OpIMul:                 res_o = imul_q3;
+      tp_vec_pkg::OpAdd, tp_vec_pkg::OpSub, tp_vec_pkg::OpMulAcc: res_o = add_y;
+      tp_vec_pkg::OpMul:                  res_o = mul_y;
+      tp_vec_pkg::OpIMul:                 res_o = imul_q3;
       default:                res_o = alu_q;
     endcase
   end

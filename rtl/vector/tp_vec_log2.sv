@@ -11,7 +11,6 @@
 //   R41-R44 lo := FADD(T_lo_j, y)
 //   R45-R48 result := FADD(hi, lo)   (specials selected at the output)
 module tp_vec_log2
-  import tp_vec_pkg::*;
 (
   input  logic        clk_i,
   input  logic        rst_ni,
@@ -22,8 +21,10 @@ module tp_vec_log2
   output logic [31:0] y_o          // R48
 );
 
-  // Appendix A: {C_j, T_hi_j, T_lo_j}, index j
-  localparam logic [127:0][95:0] Log2Rom = {
+
+  // Appendix A: {C_j, T_hi_j, T_lo_j} at [96j +: 96] (a flat vector: yosys 0.23 reads no
+  // multi-dimensional packed arrays)
+  localparam logic [128*96-1:0] Log2Rom = {
     {32'h3F800000, 32'h00000000, 32'h00000000},  // 127
     {32'h3F80C000, 32'hBC0A2000, 32'h35F97EDA},  // 126
     {32'h3F814000, 32'hBC65C000, 32'h361E2A17},  // 125
@@ -161,14 +162,14 @@ module tp_vec_log2
   logic [6:0]  j0;
   logic signed [9:0] e0;
   always_comb begin
-    x0 = ftz(x_i);
-    if (is_nan(x0)) begin
+    x0 = tp_vec_pkg::ftz(x_i);
+    if (tp_vec_pkg::is_nan(x0)) begin
       kind0 = 2'd1;
     end else if (x0[30:0] == 31'd0) begin
       kind0 = 2'd2;
     end else if (x0[31]) begin
       kind0 = 2'd1;                 // x < 0, including -inf
-    end else if (is_inf(x0)) begin
+    end else if (tp_vec_pkg::is_inf(x0)) begin
       kind0 = 2'd3;
     end else begin
       kind0 = 2'd0;
@@ -181,7 +182,7 @@ module tp_vec_log2
       m0 = {9'h07F, x0[22:0]};      // 0x3F800000 | F: m in [1, 1.5)
       e0 = $signed({2'b00, x0[30:23]}) - 10'sd127;
     end
-    ie0 = cast_i2f(32'($signed(e0)));
+    ie0 = tp_vec_pkg::cast_i2f(32'($signed(e0)));
   end
 
   logic [31:0] m1_q, mhi1_q, c1_q, thi1_q, tlo1_q, ie1_q;
@@ -198,7 +199,7 @@ module tp_vec_log2
     end else if (en_i) begin
       m1_q    <= m0;
       mhi1_q  <= m0 & 32'hFFFF_F000;
-      {c1_q, thi1_q, tlo1_q} <= Log2Rom[j0];
+      {c1_q, thi1_q, tlo1_q} <= Log2Rom[96*j0 +: 96];
       ie1_q   <= ie0;
       kind1_q <= kind0;
     end
@@ -274,9 +275,9 @@ module tp_vec_log2
 
   always_comb begin
     unique case (kind48)
-      2'd1:    y_o = QNaN;
-      2'd2:    y_o = NegInf;
-      2'd3:    y_o = PosInf;
+      2'd1:    y_o = tp_vec_pkg::QNaN;
+      2'd2:    y_o = tp_vec_pkg::NegInf;
+      2'd3:    y_o = tp_vec_pkg::PosInf;
       default: y_o = sum48;
     endcase
   end

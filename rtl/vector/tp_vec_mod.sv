@@ -9,7 +9,6 @@
 // Bit-exact with models/fp soft::mod. y_o/range_o = MOD(a, b) of the operands 36 enabled cycles
 // earlier; range_o = 1 when d > 31 (result ±0, STATUS.W_RANGE).
 module tp_vec_mod
-  import tp_vec_pkg::*;
 (
   input  logic        clk_i,
   input  logic        rst_ni,
@@ -20,6 +19,7 @@ module tp_vec_mod
   output logic        range_o
 );
 
+
   localparam int unsigned Steps = 32;
 
   // ---------------------------------------------------------------- stage 1
@@ -28,12 +28,12 @@ module tp_vec_mod
   logic [31:0] fa, fb;
   logic [8:0]  d9;
   always_comb begin
-    fa = ftz(a_i);
-    fb = ftz(b_i);
+    fa = tp_vec_pkg::ftz(a_i);
+    fb = tp_vec_pkg::ftz(b_i);
     d9 = {1'b0, fa[30:23]} - {1'b0, fb[30:23]};
-    if (is_nan(fa) || is_nan(fb) || is_inf(fa) || (fb[30:0] == 31'd0)) begin
+    if (tp_vec_pkg::is_nan(fa) || tp_vec_pkg::is_nan(fb) || tp_vec_pkg::is_inf(fa) || (fb[30:0] == 31'd0)) begin
       kind0 = 2'd1;
-    end else if ((fa[30:0] == 31'd0) || is_inf(fb) || (fa[30:0] < fb[30:0])) begin
+    end else if ((fa[30:0] == 31'd0) || tp_vec_pkg::is_inf(fb) || (fa[30:0] < fb[30:0])) begin
       kind0 = 2'd2;
     end else if (d9 > 9'd31) begin   // |a| >= |b| here, so d9 >= 0
       kind0 = 2'd3;
@@ -118,7 +118,7 @@ module tp_vec_mod
   logic [4:0]  np;
   always_comb begin
     nr = g_stage[Last].r_q[23:0];     // r < Mb < 2^24
-    np = msb32({8'd0, nr});
+    np = tp_vec_pkg::msb32({8'd0, nr});
   end
 
   always_ff @(posedge clk_i) begin
@@ -141,11 +141,11 @@ module tp_vec_mod
   logic [31:0] res;
   always_comb begin
     unique case (n_kind_q)
-      2'd1:    res = QNaN;
+      2'd1:    res = tp_vec_pkg::QNaN;
       2'd2:    res = n_a_q;
       2'd3:    res = {n_a_q[31], 31'd0};
       default: res = n_zero_q ? {n_a_q[31], 31'd0}
-                              : round_pack(n_a_q[31], n_e_q, n_m_q, 1'b0, 1'b0);
+                              : tp_vec_pkg::round_pack(n_a_q[31], n_e_q, n_m_q, 1'b0, 1'b0);
     endcase
   end
 

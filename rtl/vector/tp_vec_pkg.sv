@@ -50,59 +50,60 @@ package tp_vec_pkg;
   localparam logic [31:0] NegInf = 32'hFF80_0000;
   localparam logic [31:0] One    = 32'h3F80_0000;
 
-  typedef struct packed {
-    logic       valid;   // defined opcode
-    logic [1:0] arity;   // 1..3
-    logic       ii2;     // SFU op: II = 2
-    logic [5:0] lat;     // P
-  } op_info_t;
-
-  function automatic op_info_t op_info(input logic [5:0] code);
-    op_info_t i;
-    i = '{valid: 1'b1, arity: 2'd2, ii2: 1'b0, lat: 6'd3};
+  // Opcode table entry {valid, arity[1:0], ii2, lat[5:0]} (a plain vector: yosys 0.23 cannot
+  // return structs from package functions): valid = defined opcode, arity 1..3, ii2 = SFU op
+  // (II = 2), lat = P.
+  function automatic logic [9:0] op_info(input logic [5:0] code);
+    logic       valid, ii2;
+    logic [1:0] arity;
+    logic [5:0] lat;
+    valid = 1'b1;
+    arity = 2'd2;
+    ii2   = 1'b0;
+    lat   = 6'd3;
     unique case (code)
-      OpAdd, OpSub:                             i.lat = 6'd6;
-      OpMul:                                    i.lat = 6'd5;
-      OpDiv:     begin i.ii2 = 1'b1;            i.lat = 6'd31; end
-      OpMax, OpCmpLt, OpCmpEq, OpCmpNe:         i.lat = 6'd3;
-      OpMod:     begin i.ii2 = 1'b1;            i.lat = 6'd39; end
-      OpWhere:   begin i.arity = 2'd3;          i.lat = 6'd3;  end
-      OpMulAcc:  begin i.arity = 2'd3;          i.lat = 6'd9;  end
+      OpAdd, OpSub:                             lat = 6'd6;
+      OpMul:                                    lat = 6'd5;
+      OpDiv:     begin ii2 = 1'b1;              lat = 6'd31; end
+      OpMax, OpCmpLt, OpCmpEq, OpCmpNe:         lat = 6'd3;
+      OpMod:     begin ii2 = 1'b1;              lat = 6'd39; end
+      OpWhere:   begin arity = 2'd3;            lat = 6'd3;  end
+      OpMulAcc:  begin arity = 2'd3;            lat = 6'd9;  end
       OpNeg, OpCopy, OpCastF2I, OpCastI2F, OpCastF2B, OpCastI2B, OpINeg:
-                 begin i.arity = 2'd1;          i.lat = 6'd3;  end
+                 begin arity = 2'd1;            lat = 6'd3;  end
       OpRecip, OpSqrt:
-                 begin i.arity = 2'd1; i.ii2 = 1'b1; i.lat = 6'd31; end
-      OpExp2:    begin i.arity = 2'd1; i.ii2 = 1'b1; i.lat = 6'd52; end
-      OpLog2:    begin i.arity = 2'd1; i.ii2 = 1'b1; i.lat = 6'd51; end
-      OpSin:     begin i.arity = 2'd1; i.ii2 = 1'b1; i.lat = 6'd50; end
+                 begin arity = 2'd1; ii2 = 1'b1; lat = 6'd31; end
+      OpExp2:    begin arity = 2'd1; ii2 = 1'b1; lat = 6'd52; end
+      OpLog2:    begin arity = 2'd1; ii2 = 1'b1; lat = 6'd51; end
+      OpSin:     begin arity = 2'd1; ii2 = 1'b1; lat = 6'd50; end
       OpIAdd, OpISub, OpIMax, OpICmpLt, OpICmpEq, OpICmpNe, OpIAnd, OpIOr, OpIXor, OpIShl,
-      OpIShr:                                   i.lat = 6'd3;
-      OpIMul:                                   i.lat = 6'd5;
-      OpIWhere:  begin i.arity = 2'd3;          i.lat = 6'd3;  end
-      default:   i.valid = 1'b0;
+      OpIShr:                                   lat = 6'd3;
+      OpIMul:                                   lat = 6'd5;
+      OpIWhere:  begin arity = 2'd3;            lat = 6'd3;  end
+      default:   valid = 1'b0;
     endcase
-    return i;
+    op_info = {valid, arity, ii2, lat};
   endfunction
 
   // ---- binary32 helpers ---------------------------------------------------------------------
   function automatic logic [31:0] ftz(input logic [31:0] a);
-    return (a[30:23] == 8'd0) ? {a[31], 31'd0} : a;
+    ftz = (a[30:23] == 8'd0) ? {a[31], 31'd0} : a;
   endfunction
 
   // (the sign bit of the argument is not needed)
   /* verilator lint_off UNUSEDSIGNAL */
   function automatic logic is_nan(input logic [31:0] a);
-    return (a[30:23] == 8'hFF) && (a[22:0] != 23'd0);
+    is_nan = (a[30:23] == 8'hFF) && (a[22:0] != 23'd0);
   endfunction
 
   function automatic logic is_inf(input logic [31:0] a);
-    return (a[30:0] == 31'h7F80_0000);
+    is_inf = (a[30:0] == 31'h7F80_0000);
   endfunction
   /* verilator lint_on UNUSEDSIGNAL */
 
   // every float output: flushed, NaN only as 0x7FC0_0000
   function automatic logic [31:0] canon(input logic [31:0] a);
-    return is_nan(a) ? QNaN : ftz(a);
+    canon = is_nan(a) ? QNaN : ftz(a);
   endfunction
 
   // Round and pack (soft::round_pack): value = 1.m[22:0] x 2^(e - 127) plus guard and sticky
@@ -123,7 +124,7 @@ package tp_vec_pkg;
     end else begin
       y = {s, re[7:0], r[24] ? r[23:1] : r[22:0]};
     end
-    return y;
+    round_pack = y;
   endfunction
 
   // Index of the most significant one of a 32-bit value (0 for 0).
@@ -133,7 +134,7 @@ package tp_vec_pkg;
     for (int i = 0; i < 32; i++) begin
       if (v[i]) p = 5'(i);
     end
-    return p;
+    msb32 = p;
   endfunction
 
   // RNDEVEN (pl::roundeven): integral binary32 nearest to a, ties to even; bit manipulation.
@@ -163,7 +164,7 @@ package tp_vec_pkg;
     end else begin
       y = {a[31], e, mk[22:0]};
     end
-    return y;
+    roundeven = y;
   endfunction
 
   // CAST_I2F (soft::cast_i2f): int32 -> binary32, RNE (never subnormal).
@@ -173,7 +174,7 @@ package tp_vec_pkg;
     u = a[31] ? (32'd0 - a) : a;
     p = msb32(u);
     n = u << (5'd31 - p);
-    return (a == 32'd0) ? 32'd0
+    cast_i2f = (a == 32'd0) ? 32'd0
          : round_pack(a[31], $signed({5'd0, p}) + 10'sd127, n[31:8], n[7], |n[6:0]);
   endfunction
 
@@ -195,7 +196,7 @@ package tp_vec_pkg;
     end else begin
       y = f[31] ? (32'd0 - v) : v;
     end
-    return y;
+    cast_f2i = y;
   endfunction
 
 endpackage

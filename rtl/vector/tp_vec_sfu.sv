@@ -6,7 +6,6 @@
 //   DIV, RECIP, SQRT 28 · MOD 36 · EXP2 49 · LOG2 48 · SIN 47
 // (the unit adds the input register, the second-element slot and the output register).
 module tp_vec_sfu
-  import tp_vec_pkg::*;
 (
   input  logic        clk_i,
   input  logic        rst_ni,
@@ -17,6 +16,7 @@ module tp_vec_sfu
   output logic [31:0] res_o,
   output logic        range_o
 );
+
 
   // Horner constants (hw-spec §5.1-§5.3)
   localparam logic [31:0] E1 = 32'h3F31_7218, E2 = 32'h3E75_FDF0, E3 = 32'h3D63_57B6,
@@ -30,11 +30,11 @@ module tp_vec_sfu
   logic [31:0] div_y, sqrt_y, mod_y;
   logic        mod_range;
   logic        is_recip;
-  assign is_recip = (op_i == OpRecip);
+  assign is_recip = (op_i == tp_vec_pkg::OpRecip);
 
   tp_vec_div u_div (
     .clk_i, .rst_ni, .en_i,
-    .a_i (is_recip ? One : x_i),
+    .a_i (is_recip ? tp_vec_pkg::One : x_i),
     .b_i (is_recip ? x_i : y_i),
     .y_o (div_y)
   );
@@ -85,16 +85,16 @@ module tp_vec_sfu
 
   logic [2:0]       entry;
   logic [31:0]      q0, v;
-  logic [5:0][31:0] c;
+  logic [191:0]     c;   // constant of Horner stage k at [32(k-1) +: 32]
   always_comb begin
     unique case (op_i)
-      OpLog2: begin
+      tp_vec_pkg::OpLog2: begin
         entry = 3'd4;
         q0    = L3;
         v     = log2_v;
         c     = {L0, L1, L2, 32'd0, 32'd0, 32'd0};
       end
-      OpSin: begin
+      tp_vec_pkg::OpSin: begin
         entry = 3'd3;
         q0    = S5;
         v     = sin_v;
@@ -104,7 +104,7 @@ module tp_vec_sfu
         entry = 3'd1;
         q0    = E6;
         v     = exp2_v;
-        c     = {One, E1, E2, E3, E4, E5};
+        c     = {tp_vec_pkg::One, E1, E2, E3, E4, E5};
       end
     endcase
   end
@@ -122,11 +122,11 @@ module tp_vec_sfu
   always_comb begin
     range_o = 1'b0;
     unique case (op_i)
-      OpSqrt:  res_o = sqrt_y;
-      OpMod:   begin res_o = mod_y; range_o = mod_range; end
-      OpExp2:  res_o = exp2_y;
-      OpLog2:  res_o = log2_y;
-      OpSin:   begin res_o = sin_y; range_o = sin_range; end
+      tp_vec_pkg::OpSqrt:  res_o = sqrt_y;
+      tp_vec_pkg::OpMod:   begin res_o = mod_y; range_o = mod_range; end
+      tp_vec_pkg::OpExp2:  res_o = exp2_y;
+      tp_vec_pkg::OpLog2:  res_o = log2_y;
+      tp_vec_pkg::OpSin:   begin res_o = sin_y; range_o = sin_range; end
       default: res_o = div_y;      // DIV, RECIP
     endcase
   end

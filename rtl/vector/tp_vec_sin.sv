@@ -13,7 +13,6 @@
 //   R44-R47 y := FADD(r, FMUL(r3, q)); the output inverts the sign if k is odd, and selects the
 //           specials (NaN/inf -> NaN, ±0 -> x, |x| > 65536 -> NaN with range_o = 1)
 module tp_vec_sin
-  import tp_vec_pkg::*;
 (
   input  logic        clk_i,
   input  logic        rst_ni,
@@ -25,6 +24,7 @@ module tp_vec_sin
   output logic        range_o
 );
 
+
   localparam logic [31:0] InvPi  = 32'h3EA2_F983;
   localparam logic [89:0] PiFix  = 90'h3243F6A_8885A308_D313198A;   // round(pi * 2^88)
 
@@ -33,8 +33,8 @@ module tp_vec_sin
   logic [31:0] x0;
   logic [1:0]  kind0;
   always_comb begin
-    x0 = ftz(x_i);
-    if (is_nan(x0) || is_inf(x0)) begin
+    x0 = tp_vec_pkg::ftz(x_i);
+    if (tp_vec_pkg::is_nan(x0) || tp_vec_pkg::is_inf(x0)) begin
       kind0 = 2'd1;
     end else if (x0[30:0] == 31'd0) begin
       kind0 = 2'd2;
@@ -60,7 +60,7 @@ module tp_vec_sin
     if (!rst_ni) begin
       k4_q <= 32'd0;
     end else if (en_i) begin
-      k4_q <= roundeven(kx3);
+      k4_q <= tp_vec_pkg::roundeven(kx3);
     end
   end
 
@@ -227,7 +227,7 @@ module tp_vec_sin
 
   always_comb begin
     unique case (kind47)
-      2'd1, 2'd3: y_o = QNaN;
+      2'd1, 2'd3: y_o = tp_vec_pkg::QNaN;
       2'd2:       y_o = x47;
       default:    y_o = y47 ^ {kpar47, 31'd0};
     endcase

@@ -6,7 +6,6 @@
 //   28 round to nearest even with sticky (remainder != 0), pack
 // Bit-exact with models/fp soft::sqrt. y_o = FSQRT(a) of the operand 28 enabled cycles earlier.
 module tp_vec_sqrt
-  import tp_vec_pkg::*;
 (
   input  logic        clk_i,
   input  logic        rst_ni,
@@ -14,6 +13,7 @@ module tp_vec_sqrt
   input  logic [31:0] a_i,
   output logic [31:0] y_o
 );
+
 
   localparam int unsigned Steps = 26;
 
@@ -25,7 +25,7 @@ module tp_vec_sqrt
   logic [51:0] op0;
   always_comb begin
     logic [24:0] m;
-    fa = ftz(a_i);
+    fa = tp_vec_pkg::ftz(a_i);
     // e = fa.e - 127; if e is odd (fa.e even) the significand is doubled and e decremented;
     // result exponent = e / 2 + 127 = (fa.e + 127 - odd) / 2
     if (fa[23] == 1'b0) begin
@@ -36,13 +36,13 @@ module tp_vec_sqrt
       e0 = 8'(({1'b0, fa[30:23]} + 9'd127) >> 1);
     end
     op0 = {m, 27'd0};
-    if (is_nan(fa)) begin
+    if (tp_vec_pkg::is_nan(fa)) begin
       kind0 = 2'd1;
     end else if (fa[30:0] == 31'd0) begin
       kind0 = 2'd2;                    // sqrt(±0) = ±0
     end else if (fa[31]) begin
       kind0 = 2'd1;                    // negative, including -inf
-    end else if (is_inf(fa)) begin
+    end else if (tp_vec_pkg::is_inf(fa)) begin
       kind0 = 2'd2;                    // +inf
     end else begin
       kind0 = 2'd0;
@@ -98,9 +98,9 @@ module tp_vec_sqrt
   logic [31:0] res;
   always_comb begin
     unique case (g_stage[Steps].kind_q)
-      2'd1:    res = QNaN;
+      2'd1:    res = tp_vec_pkg::QNaN;
       2'd2:    res = g_stage[Steps].spec_q;
-      default: res = round_pack(1'b0, $signed({2'b00, g_stage[Steps].e_q}),
+      default: res = tp_vec_pkg::round_pack(1'b0, $signed({2'b00, g_stage[Steps].e_q}),
                                 g_stage[Steps].res_q[25:2], g_stage[Steps].res_q[1],
                                 g_stage[Steps].res_q[0] | (g_stage[Steps].op_q != 52'd0));
     endcase

@@ -19,7 +19,6 @@
 // Warnings: w_range_o (MOD d > 31, SIN |x| > 65536; sticky, final when done_o), w_tlast_o
 // (input TLAST not exactly on the last beat of a streamed input, §3).
 module tp_vec_unit
-  import tp_vec_pkg::*;
 (
   input  logic        clk_i,
   input  logic        rst_ni,
@@ -58,6 +57,7 @@ module tp_vec_unit
   input  logic        m_axis_r_tready_i
 );
 
+
   // ---------------------------------------------------------------- command registers
   logic        busy_q;
   logic [5:0]  op_q;
@@ -70,11 +70,13 @@ module tp_vec_unit
   logic        phi_q;
   logic        w_range_q, w_tlast_q;
 
-  op_info_t info;
-  assign info = op_info(op_i[5:0]);
+  logic       info_valid, info_ii2;
+  logic [1:0] info_arity;
+  logic [5:0] info_lat;
+  assign {info_valid, info_arity, info_ii2, info_lat} = tp_vec_pkg::op_info(op_i[5:0]);
 
   // token slots: bit k-1 = slot S_k
-  logic [PMax-1:0] vld_q, last_q, part_q;
+  logic [tp_vec_pkg::PMax-1:0] vld_q, last_q, part_q;
 
   // ---------------------------------------------------------------- handshakes (§8.2)
   logic out_valid, en, can_take, take, last_beat;
@@ -129,10 +131,10 @@ module tp_vec_unit
       busy_q    <= 1'b1;
       op_q      <= op_i[5:0];
       a_str_q   <= !op_i[8];
-      b_str_q   <= (info.arity >= 2'd2) && !op_i[9];
-      c_str_q   <= (info.arity == 2'd3) && !op_i[10];
-      ii2_q     <= info.ii2;
-      p_q       <= info.lat;
+      b_str_q   <= (info_arity >= 2'd2) && !op_i[9];
+      c_str_q   <= (info_arity == 2'd3) && !op_i[10];
+      ii2_q     <= info_ii2;
+      p_q       <= info_lat;
       nb_q      <= 24'((size_i + 32'd1) >> 1);
       odd_q     <= size_i[0];
       taken_q   <= 24'd0;
@@ -147,9 +149,9 @@ module tp_vec_unit
       if (take) taken_q <= taken_q + 24'd1;
       if (tlast_err) w_tlast_q <= 1'b1;
       if (en) begin
-        vld_q  <= {vld_q[PMax-2:0], take};
-        last_q <= {last_q[PMax-2:0], take && last_beat};
-        part_q <= {part_q[PMax-2:0], take && last_beat && odd_q};
+        vld_q  <= {vld_q[tp_vec_pkg::PMax-2:0], take};
+        last_q <= {last_q[tp_vec_pkg::PMax-2:0], take && last_beat};
+        part_q <= {part_q[tp_vec_pkg::PMax-2:0], take && last_beat && odd_q};
         if (ii2_q) phi_q <= take;
         if (vld_q[ipm1] && range_now) w_range_q <= 1'b1;
       end
@@ -270,7 +272,7 @@ module tp_vec_unit
   assign m_axis_r_tlast_o  = out_valid && last_q[ip];
 
   logic unused_op;
-  assign unused_op = ^{op_i[31:11], op_i[7:6], size_i[31:25], info.valid};
+  assign unused_op = ^{op_i[31:11], op_i[7:6], size_i[31:25], info_valid};
 
   // ---------------------------------------------------------------- protocol assertions
 `ifndef SYNTHESIS
