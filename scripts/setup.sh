@@ -13,6 +13,7 @@ packages=(
   libopenblas-dev zlib1g-dev                               # cpu device BLAS, .gz datasets
   nlohmann-json3-dev                                       # board config and trace JSON
   dataset-fashion-mnist                                    # the main job's data set
+  librsvg2-bin                                             # report --png: SVG plots to PNG (rsvg-convert)
   python3
 )
 for arg in "$@"; do

@@ -2,11 +2,14 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
+#include <filesystem>
 #include <cstdio>
 #include <functional>
 
 #include "sim/models.h"
 #include "sim/prediction.h"
+#include "sim/report.h"
 #include "sim/targets.h"
 #include "tensor/schedule.h"
 #ifdef TINYPYNQ_HAVE_TLM
@@ -18,14 +21,16 @@ namespace tinypynq::sim {
 void add_bench_options(CLI::App* c, BenchOptions& o) {
   c->add_option("what", o.what,
                  "benchmark: mlp-step (one Adam training step of the 784-128-10 MLP on --target), "
-                 "tlm-vs-cpu (the same steps on cpu and tlm, side by side, with PL cycles/s and the prediction)")
-      ->check(CLI::IsMember({"mlp-step", "tlm-vs-cpu"}))
+                 "tlm-vs-cpu (the same steps on cpu and tlm, side by side, with PL cycles/s and the prediction), "
+                 "trace-overhead (the same tlm steps with tracing off and on, side by side)")
+      ->check(CLI::IsMember({"mlp-step", "tlm-vs-cpu", "trace-overhead"}))
       ->capture_default_str();
   c->add_option("--target", o.target, "target")->capture_default_str();
   c->add_option("--batch", o.batch, "batch size")->capture_default_str();
   c->add_option("--steps", o.steps, "timed steps")->capture_default_str();
   c->add_option("--warmup", o.warmup, "untimed steps first")->capture_default_str();
   c->add_flag("--json", o.json, "print one JSON object");
+  c->add_option("--trace", instrument().trace_path, "mlp-step: write a Chrome/Perfetto trace of the timed steps");
 }
 
 namespace {
@@ -49,6 +54,7 @@ StepRun mlp_steps(const std::string& target, int64_t batch, int64_t warmup, int6
   StepRun r;
   for (int64_t s = 0; s < warmup + steps; ++s) {
     if (s == warmup && before_timed) before_timed();
+    if (s >= warmup) instrument().step_begin(s - warmup);  // no-op unless recording
     int64_t k0 = stats().kernels_run;
     auto t0 = std::chrono::steady_clock::now();
     Tensor loss = model->forward(x).sparse_categorical_crossentropy(y);
@@ -60,6 +66,7 @@ StepRun mlp_steps(const std::string& target, int64_t batch, int64_t warmup, int6
     double dt = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (s >= warmup) times.push_back(dt), r.total += dt;
     r.kernels = stats().kernels_run - k0;
+    instrument().step_end();
   }
   std::sort(times.begin(), times.end());
   r.median = times[times.size() / 2];
@@ -110,14 +117,68 @@ int run_tlm_vs_cpu(const BenchOptions& o) {
 #endif
 }
 
+// Wall time of the same tlm steps with tracing off and on, alternated (off, on, off, on, ...)
+// so both see the same machine load; the best median of the rounds counts. "on" records every
+// event; writing the file comes after the steps and is shown apart (and added per step). "off"
+// is the normal run, where the runtime only tests a null sink pointer per PS action.
+int run_trace_overhead(const BenchOptions& o) {
+#ifdef TINYPYNQ_HAVE_TLM
+  device("tlm");
+  Instrument& ins = instrument();
+  const std::string saved = ins.trace_path;
+  const std::string path = (std::filesystem::temp_directory_path() / "tinypynq-trace-overhead.json").string();
+  constexpr int kRounds = 3;
+  std::vector<double> off, on, write;
+  size_t bytes = 0, slices = 0;
+  for (int round = 0; round < kRounds; ++round) {
+    ins.trace_path.clear();
+    off.push_back(mlp_steps("tlm", o.batch, o.warmup, o.steps).median);
+    ins.trace_path = path;
+    StepRun r = mlp_steps("tlm", o.batch, o.warmup, o.steps, [&] { ins.begin("tlm", {{"command", "bench trace-overhead"}}); });
+    slices = ins.slices();
+    auto t0 = std::chrono::steady_clock::now();
+    bytes = ins.end(false);
+    write.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+    on.push_back(r.median);
+  }
+  ins.trace_path = saved;
+  std::remove(path.c_str());
+  auto best = [](const std::vector<double>& v) { return *std::min_element(v.begin(), v.end()); };
+  auto rounds = [](const std::vector<double>& v) {
+    std::string s;
+    for (double x : v) s += (s.empty() ? "" : ", ") + std::to_string(x * 1e3).substr(0, 6);
+    return s;
+  };
+  const double off_ms = best(off) * 1e3, on_ms = best(on) * 1e3, write_ms = best(write) * 1e3 / o.steps;
+  const double spread = 100 * (*std::max_element(off.begin(), off.end()) / best(off) - 1);
+  std::printf("tracing overhead, MLP step on tlm (batch %lld, %lld timed steps after %lld warm-up, best of %d rounds),\n"
+              "median wall ms/step:\n", (long long)o.batch, (long long)o.steps, (long long)o.warmup, kRounds);
+  std::printf("  off               %8.3f  (rounds: %s; spread %.1f%%: the noise floor)\n", off_ms, rounds(off).c_str(), spread);
+  std::printf("  on, recording     %8.3f  (rounds: %s)  -> %+.1f%%\n", on_ms, rounds(on).c_str(), 100 * (on_ms / off_ms - 1));
+  std::printf("  on, with writing  %8.3f  -> %+.1f%% (goal <= 20%%)\n", on_ms + write_ms, 100 * ((on_ms + write_ms) / off_ms - 1));
+  std::printf("  trace of %lld steps: %zu slices, %.1f KB, written in %.1f ms (%.3f ms per step)\n", (long long)o.steps,
+              slices, bytes / 1024.0, write_ms * o.steps, write_ms);
+  return 0;
+#else
+  (void)o;
+  throw Error("bench trace-overhead: this build has no tlm target (SystemC not found at configure time)");
+#endif
+}
+
 }  // namespace
 
 // Same step as `train` on synthetic data (the data pipeline is not what is measured).
 int run_bench(const BenchOptions& o) {
   TP_CHECK(o.batch > 0 && o.steps > 0 && o.warmup >= 0, "bench: --batch and --steps must be positive");
   if (o.what == "tlm-vs-cpu") return run_tlm_vs_cpu(o);
+  if (o.what == "trace-overhead") return run_trace_overhead(o);
   device(o.target);
-  const StepRun r = mlp_steps(o.target, o.batch, o.warmup, o.steps);
+  // --trace / DEBUG>=2: the timed steps only.
+  const StepRun r = mlp_steps(o.target, o.batch, o.warmup, o.steps, [&] {
+    instrument().begin(o.target, {{"command", "bench mlp-step"}, {"model", "mlp"}, {"batch", o.batch},
+                                  {"steps", o.steps}, {"seed", 0}});
+  });
+  instrument().end();
   const double med = r.median, p10 = r.p10, p90 = r.p90;
   const int64_t kernels = r.kernels;
   if (o.json)

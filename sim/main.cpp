@@ -2,12 +2,14 @@
 //   tinypynq                          # the main job: a short training run on tlm + prediction
 //   tinypynq train --model cnn --epochs 3 --json
 //   tinypynq bench mlp-step
+//   tinypynq train --target tlm --steps 2 --trace run.json && tinypynq report run.json --out plots
 //   tinypynq info
 #include <CLI/CLI.hpp>
 #include <cstdio>
 
 #include "sim/bench.h"
 #include "sim/models.h"
+#include "sim/report.h"
 #include "sim/targets.h"
 #include "sim/train.h"
 #include "tensor/device.h"
@@ -32,6 +34,8 @@ static void add_train_options(CLI::App* c, sim::TrainOptions& o, bool& json) {
   c->add_option("--data", o.data_dir, "Fashion-MNIST directory (default $TINYPYNQ_DATA or the Debian package)");
   c->add_option("--save", o.save, "write the trained weights to this safetensors file");
   c->add_flag("--json", json, "print one JSON object with the results");
+  c->add_option("--trace", sim::instrument().trace_path,
+                "write a Chrome/Perfetto trace of the training steps (pynq targets; docs/traces.md)");
 }
 
 static int run_train(const sim::TrainOptions& o, bool json) {
@@ -68,8 +72,15 @@ int main(int argc, char** argv) {
   sim::BenchOptions bench_opts;
   auto* bench = app.add_subcommand("bench", "benchmarks that print figures");
   sim::add_bench_options(bench, bench_opts);
+  auto* report = app.add_subcommand("report", "summarise a trace (--trace FILE) and plot its roofline and steps as SVG");
+  std::string report_file, report_out, report_ref;
+  bool report_png = false;
+  report->add_option("trace", report_file, "trace JSON written by --trace")->required();
+  report->add_option("--out", report_out, "directory for the SVG files (default: next to the trace)");
+  report->add_flag("--png", report_png, "also render PNGs with rsvg-convert (Debian librsvg2-bin)");
+  report->add_option("--compare", report_ref, "a reference trace: list what changed (exit status 2 if anything did)");
   // --board works before or after the subcommand.
-  for (auto* sub : {train, info, bench}) sub->fallthrough();
+  for (auto* sub : {train, info, bench, report}) sub->fallthrough();
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -84,6 +95,7 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (*bench) return sim::run_bench(bench_opts);
+    if (*report) return sim::run_report(report_file, report_out, report_png, report_ref);
     // The main job: a short run of the default model.
     // One epoch of the MLP on the emulated board (a few seconds), then accuracy and prediction.
     sim::TrainOptions o;

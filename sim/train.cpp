@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "sim/models.h"
+#include "sim/report.h"
 #include "tensor/data/mnist.h"
 
 namespace tinypynq::sim {
@@ -75,11 +76,15 @@ TrainResult train(const TrainOptions& o) {
   std::vector<float> x;
   std::vector<int32_t> y;
   if (auto* ps = pynq::pynq_stats(device(o.target))) ps->reset();  // predict the training steps only
+  Instrument& ins = instrument();  // --trace / DEBUG>=2: timeline, profile and step table
+  ins.begin(o.target, {{"command", "train"}, {"model", o.model}, {"batch", o.batch}, {"steps", total},
+                       {"seed", o.seed}});
   auto t0 = Clock::now();
   for (int64_t step = 0; step < total; ++step) {
     it.next(idx);
     if (idx.empty()) it.next(idx);  // epoch boundary
     gather(ds.train_images, ds.train_labels, idx, x, y);
+    ins.step_begin(step);
     auto ts = Clock::now();
     const int64_t b = static_cast<int64_t>(idx.size());
     Tensor xb = Tensor::from_data(x, model->input_shape(b), o.target);
@@ -91,6 +96,7 @@ TrainResult train(const TrainOptions& o) {
     opt.step();
     float lv = loss.item();
     step_times.push_back(since(ts));
+    ins.step_end();
     r.losses.push_back(lv);
     if (o.progress && (tty || (step + 1) % per_epoch == 0 || step + 1 == total)) {
       double el = since(t0);
@@ -101,6 +107,7 @@ TrainResult train(const TrainOptions& o) {
     }
   }
   if (tty) std::fprintf(stderr, "\n");
+  ins.end();  // the test-set evaluation is not traced
   r.steps = total;
   r.prediction = Prediction::take(device(o.target), total);
   r.epochs = static_cast<double>(total) / static_cast<double>(per_epoch);

@@ -7,6 +7,9 @@
 #include <mutex>
 #include <vector>
 
+#include "models/fp/pl_units.h"
+#include "models/tlm/axi_dma.h"
+#include "models/tlm/pl_top.h"
 #include "models/tlm/platform.h"
 #include "tensor/core/check.h"
 #include "tensor/device.h"
@@ -18,6 +21,58 @@ using sc_core::sc_time;
 using sc_core::SC_SEC;
 
 namespace {
+
+// ---- trace events (set_event_sink)
+pynq::PynqEventSink* g_sink = nullptr;
+uint64_t g_seen[4] = {0, 0, 0, 0};  // completed transfers already handed to the sink
+
+std::string op_label(unsigned unit, uint32_t op) {
+  if (unit == 1) return (op & 1) ? "MAX" : "SUM";
+  if (unit == 2) return (op & 1) ? "MATMUL LOADW" : "MATMUL";
+  const pl::VecOpInfo* info = pl::vec_op_info(op & 0x3F);
+  return info ? info->name : "BAD_OP";
+}
+
+void emit_command(const PlCommandRecord& r, double period) {
+  pynq::PynqEvent e;
+  e.track = static_cast<pynq::Track>(static_cast<int>(pynq::Track::kVector) + static_cast<int>(r.unit));
+  e.cat = "cmd";
+  e.name = op_label(r.unit, r.cmd.op);
+  e.t_start = static_cast<double>(r.t0) * period;
+  e.t_end = static_cast<double>(r.timing.t_done) * period;
+  e.args.reserve(7);
+  e.num("op", r.cmd.op).num("size0", r.cmd.size[0]).num("size1", r.cmd.size[1]).num("size2", r.cmd.size[2]);
+  e.num("cycles", static_cast<double>(r.timing.cycles)).num("t0_cycle", static_cast<double>(r.t0));
+  if (r.warnings) e.num("warnings", r.warnings);
+  g_sink->on_event(std::move(e));
+}
+
+const DmaTransferTimes& channel_times(Platform& p, int ch) {
+  return ch == 1 ? p.dma(0).s2mm_times() : p.dma(ch == 0 ? 0 : ch - 1).mm2s_times();
+}
+
+// Channels in pynq::Track order: DMA0 MM2S, DMA0 S2MM, DMA1 MM2S, DMA2 MM2S.
+void emit_transfers(Platform& p) {
+  static const char* const kName[4] = {"MM2S A", "S2MM R", "MM2S B", "MM2S C"};
+  const double period = 1.0 / p.config().pl_clock_hz;
+  for (int ch = 0; ch < 4; ++ch) {
+    const DmaTransferTimes& t = channel_times(p, ch);
+    if (t.transfers == g_seen[ch]) continue;
+    g_seen[ch] = t.transfers;
+    pynq::PynqEvent e;
+    e.track = static_cast<pynq::Track>(static_cast<int>(pynq::Track::kDma0Mm2s) + ch);
+    e.cat = "dma";
+    e.name = kName[ch];
+    e.t_start = static_cast<double>(t.length_write) * period;
+    e.t_end = static_cast<double>(t.done) * period;
+    e.args.reserve(3);
+    // Data moves between the first and the last beat: the bandwidth counters use these.
+    e.num("bytes", static_cast<double>(t.bytes));
+    e.num("first_beat_s", static_cast<double>(t.first_beat) * period);
+    e.num("last_beat_s", static_cast<double>(t.last_beat + 1) * period);
+    g_sink->on_event(std::move(e));
+  }
+}
 
 // Contiguous buffers from a region of the emulated DDR (the u-dma-buf/CMA region on a board).
 class DdrAllocator {
@@ -91,6 +146,11 @@ class TlmDriver final : public pynq::Driver {
   }
 
   uint32_t wait(uint64_t addr, uint32_t mask, int irq, pynq::WaitMode mode, double timeout_s) override {
+    const uint32_t v = wait_for(addr, mask, irq, mode, timeout_s);
+    if (g_sink) emit_transfers(p_);
+    return v;
+  }
+  uint32_t wait_for(uint64_t addr, uint32_t mask, int irq, pynq::WaitMode mode, double timeout_s) {
     const sc_time start = t_ps_, limit = t_ps_ + sc_time(timeout_s, SC_SEC);
     const sc_time poll(cfg_.poll_interval_ns * 1e-9, SC_SEC);
     for (;;) {
@@ -177,6 +237,21 @@ void register_tlm_target(const BoardConfig& cfg) {
 
 uint64_t tlm_pl_cycles() {
   return Platform::exists() ? Platform::instance_unchecked().pl_cycles() : 0;
+}
+
+void set_event_sink(pynq::PynqEventSink* sink) {
+  g_sink = sink;
+  if (!Platform::exists()) return;  // the platform is built with the first tlm device
+  Platform& p = Platform::instance_unchecked();
+  for (int ch = 0; ch < 4; ++ch) g_seen[ch] = channel_times(p, ch).transfers;  // only later transfers
+  if (!sink) {
+    p.pl().set_command_observer(nullptr);
+    return;
+  }
+  const double period = 1.0 / p.config().pl_clock_hz;
+  p.pl().set_command_observer([period](const PlCommandRecord& r) {
+    if (g_sink) emit_command(r, period);
+  });
 }
 
 }  // namespace tinypynq::tlm

@@ -16,6 +16,10 @@
 #include "models/config/board_config.h"
 #include "tensor/pynq/driver.h"
 
+namespace tinypynq::pynq {
+class PynqEventSink;
+}
+
 namespace tinypynq::tlm {
 
 class Platform;
@@ -28,5 +32,11 @@ void register_tlm_target(const BoardConfig& cfg);
 
 // Simulated PL cycles so far (for cycles-per-second figures).
 uint64_t tlm_pl_cycles();
+
+// Trace events of the platform (docs/traces.md): one slice per PL command on its unit's track
+// (t0 .. t_done, CYCLES) and one per DMA transfer on its channel's track (LENGTH write .. IOC),
+// in simulated seconds on the PS clock's origin. Transfers are handed over when the driver's
+// wait for a command returns. nullptr turns them off (the default: no observer installed).
+void set_event_sink(pynq::PynqEventSink* sink);
 
 }  // namespace tinypynq::tlm

@@ -38,6 +38,7 @@ void Lowering::unit(const UnitCmd& c) {
   if (rec_) {
     rec_->commands += 1;
     rec_->pl_cycles += r.cycles;
+    rec_->unit_cycles[static_cast<int>(c.unit)] += r.cycles;
     for (const Stream& s : c.in) rec_->dma_bytes += s.blk ? s.bytes : 0;
     rec_->dma_bytes += c.out.bytes;
   }
@@ -120,7 +121,7 @@ Lowering::Val Lowering::pack(const Kernel& k, const std::vector<KNode>& nodes, c
       for (int64_t j = 0; j < len; ++j) dst[s + j] = dst[s + j] ? kPlTrue : 0;
   }
   v.s.blk->dirty = true;
-  ex_.cpu(Phase::kPsPack, cost_.copy_seconds(4 * static_cast<size_t>(n) + n * itemsize(dt)));
+  ex_.cpu(Phase::kPsPack, cost_.copy_seconds(4 * static_cast<size_t>(n) + n * itemsize(dt)), "pack operand");
   return v;
 }
 
@@ -150,7 +151,7 @@ Lowering::Val Lowering::load(const Kernel& k, const std::vector<KNode>& nodes, c
       dense &= view.strides[d] == want[d];
     }
     if (broadcast) {  // one element for everything: read it once, pass it in a register
-      ex_.cpu(Phase::kPsPack, 50e-9);
+      ex_.cpu(Phase::kPsPack, 50e-9, "read scalar");
       const uint8_t* p = static_cast<const uint8_t*>(b.data) + view.offset * itemsize(b.dtype);
       if (b.dtype == DType::f32) { float f; std::memcpy(&f, p, 4); return scalar_of(f); }
       if (b.dtype == DType::i32) { int32_t x; std::memcpy(&x, p, 4); return scalar_of(x); }
@@ -249,7 +250,7 @@ void Lowering::store_converted(const Kernel& k, const Val& v) {
     dst[i] = v.repr == Repr::kI32 ? static_cast<uint8_t>(x) : static_cast<uint8_t>((x & 0x7FFF'FFFF) != 0);
   }
   ddr_block(*k.bufs[0])->dirty = true;
-  ex_.cpu(Phase::kPsPack, cost_.copy_seconds(5 * static_cast<size_t>(n)));
+  ex_.cpu(Phase::kPsPack, cost_.copy_seconds(5 * static_cast<size_t>(n)), "narrow output");
 }
 
 bool Lowering::run_elementwise(const Kernel& k) {

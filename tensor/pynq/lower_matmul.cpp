@@ -61,7 +61,7 @@ bool Lowering::run_matmul(const Kernel& k) {
       s.blk->dirty = true;
       per_batch.push_back(s);
     }
-    ex_.cpu(Phase::kPsPack, cost_.copy_seconds(2 * bytes * static_cast<size_t>(Bt)));
+    ex_.cpu(Phase::kPsPack, cost_.copy_seconds(2 * bytes * static_cast<size_t>(Bt)), "pack operand");
   };
   std::vector<Stream> As, Ws;
   operand(0, M, K, As);
@@ -76,7 +76,7 @@ bool Lowering::run_matmul(const Kernel& k) {
     auto* p = reinterpret_cast<const float*>(static_cast<const uint8_t*>(src.blk->mem.virt) + src.off);
     for (int64_t r = 0; r < rows; ++r) std::memcpy(d + r * cols, p + (r0 + r) * ld + c0, 4 * cols);
     s.blk->dirty = true;
-    ex_.cpu(Phase::kPsPack, cost_.copy_seconds(8 * static_cast<size_t>(rows * cols)));
+    ex_.cpu(Phase::kPsPack, cost_.copy_seconds(8 * static_cast<size_t>(rows * cols)), "pack tile");
     return s;
   };
   const int64_t kMax = reg::kMaxElems;
@@ -115,7 +115,7 @@ bool Lowering::run_matmul(const Kernel& k) {
           auto* p = static_cast<const float*>(O.blk->mem.virt);
           for (int64_t r = 0; r < M; ++r) std::memcpy(d + r * N + n0, p + r * nt, 4 * nt);
           acc.blk->dirty = true;
-          ex_.cpu(Phase::kPsPack, cost_.copy_seconds(8 * static_cast<size_t>(M * nt)));
+          ex_.cpu(Phase::kPsPack, cost_.copy_seconds(8 * static_cast<size_t>(M * nt)), "scatter tile");
         }
       }
       if (k0 != 0) {

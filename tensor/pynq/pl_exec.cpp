@@ -12,7 +12,16 @@ constexpr const char* kUnitName[3] = {"vector", "reduce", "matmul"};
 constexpr double kTimeoutS = 10.0;  // simulated seconds; the longest legal command is ~0.2 s
 }  // namespace
 
-void PlExec::cpu(Phase p, double seconds) {
+void PlExec::cpu(Phase p, double seconds, const char* what) {
+  if (sink_) {
+    PynqEvent e;
+    e.track = Track::kPs;
+    e.cat = phase_name(p);
+    e.name = what ? what : phase_name(p);
+    e.t_start = drv_.now();
+    e.t_end = e.t_start + seconds;
+    sink_->on_event(std::move(e));
+  }
   drv_.cpu_work(seconds);
   st_.phase[static_cast<int>(p)] += seconds;
 }
@@ -46,6 +55,7 @@ PlExec::Result PlExec::run(const UnitCmd& c) {
 PlExec::Result PlExec::run_once(const UnitCmd& c) {
   const int u = static_cast<int>(c.unit);
   const uint64_t base = kUnitBase[u];
+  const double t_cache0 = sink_ ? drv_.now() : 0;
   // 1. cache maintenance: clean what the CPU wrote, invalidate what the PL will write.
   timed(Phase::kPsCache, [&] {
     for (const Stream& s : c.in)
@@ -55,6 +65,7 @@ PlExec::Result PlExec::run_once(const UnitCmd& c) {
       }
     drv_.invalidate(c.out.blk->mem, c.out.off, c.out.bytes);
   });
+  const double t_drv0 = sink_ ? drv_.now() : 0;
   double t_wait0 = 0, t_wait1 = 0;
   uint32_t status = 0, s2mm = 0;
   uint64_t cycles = 0;
@@ -108,7 +119,41 @@ PlExec::Result PlExec::run_once(const UnitCmd& c) {
   st_.phase[static_cast<int>(Phase::kDma)] += waited - busy;
   st_.commands[u] += 1;
   st_.pl_cycles[u] += cycles;
+  if (sink_) emit_command(c, {t_cache0, t_drv0, t_wait0, t_wait1, drv_.now(), busy, cycles});
   return {cycles, (status & reg::ST_W_RANGE) != 0};
+}
+
+// PS slices of one command: cache maintenance, then the driver's part (register writes, the
+// status reads, clearing DONE) with the wait for the result nested in it. The wait carries how
+// the phases split it (unit busy time vs DMA), so a trace adds up to the same phases as PynqStats.
+void PlExec::emit_command(const UnitCmd& c, const CmdTimes& t) {
+  const int u = static_cast<int>(c.unit);
+  PynqEvent cache;
+  cache.track = Track::kPs;
+  cache.cat = phase_name(Phase::kPsCache);
+  cache.name = "clean/inval";  // <= 15 chars: no allocation (SSO)
+  cache.t_start = t.cache0, cache.t_end = t.drv0;
+  sink_->on_event(std::move(cache));
+  PynqEvent cmd;
+  cmd.track = Track::kPs;
+  cmd.cat = phase_name(Phase::kPsDriver);
+  cmd.name = kUnitName[u];
+  cmd.t_start = t.drv0, cmd.t_end = t.end;
+  cmd.args.reserve(4);
+  cmd.num("op", c.op);  // the sizes are on the unit's slice
+  double in_bytes = 0;
+  for (const Stream& s : c.in) in_bytes += s.blk ? static_cast<double>(s.bytes) : 0.0;
+  cmd.num("in_bytes", in_bytes).num("out_bytes", static_cast<double>(c.out.bytes));
+  cmd.num("cycles", static_cast<double>(t.cycles));
+  sink_->on_event(std::move(cmd));
+  PynqEvent w;
+  w.track = Track::kPs;
+  w.cat = "wait";
+  w.name = "wait (S2MM IOC)";
+  w.t_start = t.wait0, w.t_end = t.wait1;
+  w.args.reserve(3);
+  w.str("unit", kUnitName[u]).num("unit_s", t.busy).num("dma_s", (t.wait1 - t.wait0) - t.busy);
+  sink_->on_event(std::move(w));
 }
 
 }  // namespace tinypynq::pynq

@@ -45,8 +45,9 @@ class PlExec {
   // rethrown, so the next command starts from a clean PL.
   Result run(const UnitCmd& c);
 
-  // CPU work the runtime does itself, charged to the A9 and to a phase.
-  void cpu(Phase p, double seconds);
+  // CPU work the runtime does itself, charged to the A9 and to a phase. `what` names the
+  // trace slice (a static string; default: the phase).
+  void cpu(Phase p, double seconds, const char* what = nullptr);
   // Runs f and books the PS time it took (driver calls advance it) to phase p.
   template <class F> void timed(Phase p, F&& f) {
     const double t = drv_.now();
@@ -54,13 +55,19 @@ class PlExec {
     st_.phase[static_cast<int>(p)] += drv_.now() - t;
   }
   Driver& driver() { return drv_; }
+  // Trace events of every later command and CPU action (nullptr: off).
+  void set_sink(PynqEventSink* s) { sink_ = s; }
+  PynqEventSink* sink() const { return sink_; }
 
  private:
   Result run_once(const UnitCmd& c);
+  struct CmdTimes { double cache0, drv0, wait0, wait1, end, busy; uint64_t cycles; };
+  void emit_command(const UnitCmd& c, const CmdTimes& t);
   Driver& drv_;
   PynqStats& st_;
   const PsCost& cost_;
   WaitMode mode_;
+  PynqEventSink* sink_ = nullptr;
 };
 
 }  // namespace tinypynq::pynq

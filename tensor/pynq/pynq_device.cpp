@@ -47,13 +47,13 @@ class PynqDevice final : public Device {
   void copyin(Buffer& dst, const void* src, size_t n) override {
     std::memcpy(dst.data, src, n);
     ddr_block(dst)->dirty = true;
-    ex_.cpu(Phase::kPsCopy, cost_.copy_seconds(n));
+    ex_.cpu(Phase::kPsCopy, cost_.copy_seconds(n), "copyin");
     charge_a9_only(cost_.copy_seconds(n));
     stats_.board_seconds += cost_.copy_seconds(n);
   }
   void copyout(const Buffer& src, void* dst, size_t n) override {
     std::memcpy(dst, src.data, n);
-    ex_.cpu(Phase::kPsCopy, cost_.copy_seconds(n));
+    ex_.cpu(Phase::kPsCopy, cost_.copy_seconds(n), "copyout");
     charge_a9_only(cost_.copy_seconds(n));
     stats_.board_seconds += cost_.copy_seconds(n);
   }
@@ -83,12 +83,37 @@ class PynqDevice final : public Device {
     }
     rec.seconds = drv_->now() - t0;
     stats_.board_seconds += rec.seconds;
+    if (ex_.sink()) emit_kernel(k, rec, t0);
     if (stats_.record_kernels) stats_.kernels.push_back(std::move(rec));
   }
 
   PynqStats stats_;
+  void set_sink(PynqEventSink* s) { ex_.set_sink(s); }
+  double now() { return drv_->now(); }
 
  private:
+  // The host-side kernel as one slice over the PS time it took, with what the profile needs.
+  void emit_kernel(const Kernel& k, const KernelRecord& rec, double t0) {
+    static const char* const kUnits[3] = {"vector", "reduce", "matmul"};
+    PynqEvent e;
+    e.track = Track::kKernel;
+    e.cat = "kernel";
+    e.name = rec.name;
+    e.t_start = t0, e.t_end = t0 + rec.seconds;
+    e.args.reserve(12);
+    int top = -1;  // the unit with most cycles: the roofline the kernel is held against
+    for (int u = 0; u < 3; ++u)
+      if (rec.unit_cycles[u] && (top < 0 || rec.unit_cycles[u] > rec.unit_cycles[top])) top = u;
+    e.str("shape", shape_str(k.full_shape)).str("target", name_);
+    e.str("unit", rec.fallback ? "ps" : top >= 0 ? kUnits[top] : "none");
+    e.num("flops", static_cast<double>(rec.flops)).num("dma_bytes", static_cast<double>(rec.dma_bytes));
+    e.num("commands", rec.commands).num("pl_cycles", static_cast<double>(rec.pl_cycles));
+    for (int u = 0; u < 3; ++u)
+      if (rec.unit_cycles[u]) e.num(u == 0 ? "cycles_vector" : u == 1 ? "cycles_reduce" : "cycles_matmul",
+                                    static_cast<double>(rec.unit_cycles[u]));
+    e.num("a9_s", rec.a9_seconds);
+    ex_.sink()->on_event(std::move(e));
+  }
   void charge_a9_only(double s) { stats_.a9_only_seconds += s; }
   void fallback(const Kernel& k, double seconds) {
     // The A9 computes the kernel in place in DDR (its cached view) with NEON, which always
@@ -135,6 +160,15 @@ std::unique_ptr<Device> make_pynq_device(const std::string& name, std::unique_pt
 PynqStats* pynq_stats(Device& d) {
   auto* p = dynamic_cast<PynqDevice*>(&d);
   return p ? &p->stats_ : nullptr;
+}
+
+void set_event_sink(Device& d, PynqEventSink* sink) {
+  if (auto* p = dynamic_cast<PynqDevice*>(&d)) p->set_sink(sink);
+}
+
+double pynq_now(Device& d) {
+  auto* p = dynamic_cast<PynqDevice*>(&d);
+  return p ? p->now() : 0.0;
 }
 
 }  // namespace tinypynq::pynq

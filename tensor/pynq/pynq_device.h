@@ -49,6 +49,7 @@ struct KernelRecord {  // one kernel as it ran (for profiles and traces)
   double seconds = 0;        // predicted board time of this kernel
   double a9_seconds = 0;     // the same kernel on the A9 alone
   int64_t flops = 0;
+  uint64_t unit_cycles[3] = {0, 0, 0};  // vector, reduce, matmul
 };
 
 struct PynqStats {
@@ -69,6 +70,42 @@ struct PynqStats {
     record_kernels = r;
   }
 };
+
+// ---- trace events (docs/traces.md). Off by default: with no sink set the runtime only tests
+// one pointer per PS action, nothing is built.
+//   struct Rec : PynqEventSink { void on_event(PynqEvent&& e) override { ... } } rec;
+//   set_event_sink(device("tlm"), &rec);  ...  set_event_sink(device("tlm"), nullptr);
+enum class Track : uint8_t {
+  kStep, kKernel, kPs,                              // host loop, host kernels, the A9 runtime
+  kDma0Mm2s, kDma0S2mm, kDma1Mm2s, kDma2Mm2s,       // DMA channels (streams A, R, B, C)
+  kVector, kReduce, kMatmul,                        // PL units
+  kCount
+};
+struct PynqEvent {
+  struct Arg {
+    const char* key;
+    double num = 0;
+    std::string str;
+    bool is_str = false;
+  };
+  Track track = Track::kPs;
+  std::string name;
+  const char* cat = "";            // PS slices: the phase_name() they count to; else "kernel",
+                                   // "wait" (PS waiting for the PL), "cmd", "dma", "step"
+  double t_start = 0, t_end = 0;   // simulated seconds: PS time, or PL cycles / f_PL (same origin)
+  std::vector<Arg> args;
+  PynqEvent& num(const char* k, double v) { args.push_back({k, v, {}, false}); return *this; }
+  PynqEvent& str(const char* k, std::string v) { args.push_back({k, 0, std::move(v), true}); return *this; }
+};
+class PynqEventSink {
+ public:
+  virtual ~PynqEventSink() = default;
+  virtual void on_event(PynqEvent&& e) = 0;
+};
+// nullptr turns events off. Does nothing for a device that is not a pynq device.
+void set_event_sink(Device& d, PynqEventSink* sink);
+// The PS time of a pynq device (simulated seconds on emulated targets); 0 for other devices.
+double pynq_now(Device& d);
 
 std::unique_ptr<Device> make_pynq_device(const std::string& name, std::unique_ptr<Driver> driver,
                                          const BoardConfig& cfg);

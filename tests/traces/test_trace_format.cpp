@@ -1,0 +1,267 @@
+// The traces library on synthetic traces: the writer's format and determinism, the validator
+// on valid and malformed inputs, the summary's phase arithmetic, the comparison messages and
+// the SVG plots. No simulator needed.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+#include "tensor/core/check.h"
+#include "traces/summary.h"
+#include "traces/svg.h"
+#include "traces/trace_reader.h"
+#include "traces/trace_writer.h"
+
+using namespace tinypynq;
+using namespace tinypynq::traces;
+using nlohmann::json;
+
+namespace {
+
+// A small trace shaped like a real one: two steps, a kernel with a vector command each.
+TraceWriter sample(int64_t unit_ns = 500) {
+  TraceWriter w;
+  w.meta("command", "test");
+  w.meta("board", Roofline::board_json(BoardConfig::defaults()));
+  for (int s = 0; s < 2; ++s) {
+    const int64_t t = s * 10000;
+    w.slice(kTrackSteps, "step " + std::to_string(s), "step", t, t + 10000, Args().num("step", s));
+    w.slice(kTrackKernels, "E_ADD", "kernel", t + 100, t + 9000,
+            Args().str("shape", "(1000,)").str("unit", "vector").num("flops", 1000).num("dma_bytes", 12000)
+                .num("pl_cycles", 506).num("a9_s", 2e-6).str("target", "tlm"));
+    w.slice(kTrackPs, "clean/inval", "ps_cache", t + 100, t + 1100);
+    w.slice(kTrackPs, "vector ADD", "ps_driver", t + 1100, t + 8000, Args().num("op", 1));
+    w.slice(kTrackPs, "wait (S2MM IOC)", "wait", t + 2000, t + 7500,
+            Args().str("unit", "vector").num("unit_s", unit_ns * 1e-9).num("dma_s", 5500e-9 - unit_ns * 1e-9));
+    w.slice(kTrackPs, "copyout", "ps_copy", t + 9000, t + 9500);
+    w.slice(kTrackVector, "vector ADD", "cmd", t + 2100, t + 2100 + unit_ns, Args().num("cycles", unit_ns / 10));
+    w.slice(kTrackDma0Mm2s, "MM2S A", "dma", t + 2000, t + 2700, Args().num("bytes", 4000));
+    w.rate(dma_bandwidth_counter(kTrackDma0Mm2s), "MB/s", t + 2050, t + 2550, 800);
+    w.rate(kCounterDdrUtil, "all", t + 2050, t + 2550, 100.0 / 3);
+    w.rate(kCounterDdrUtil, "all", t + 2300, t + 2700, 100.0 / 3);
+  }
+  return w;
+}
+
+std::vector<std::string> errors_of(const std::string& text) { return validate(json::parse(text)); }
+
+std::string events(const std::string& list) { return "{\"traceEvents\":[" + list + "]}"; }
+
+bool mentions(const std::vector<std::string>& errs, const std::string& what) {
+  for (auto& e : errs)
+    if (e.find(what) != std::string::npos) return true;
+  return false;
+}
+
+}  // namespace
+
+TEST(TraceWriter, MicrosecondsAreExactDecimals) {
+  EXPECT_EQ(TraceWriter::us(0), "0");
+  EXPECT_EQ(TraceWriter::us(1500), "1.5");
+  EXPECT_EQ(TraceWriter::us(123), "0.123");
+  EXPECT_EQ(TraceWriter::us(20458123), "20458.123");
+  EXPECT_EQ(TraceWriter::us(-7), "-0.007");
+  EXPECT_EQ(TraceWriter::to_ns(1.2345678e-6), 1235);
+}
+
+TEST(TraceWriter, OutputIsValidSortedAndDeterministic) {
+  const std::string a = sample().dump(), b = sample().dump();
+  EXPECT_EQ(a, b);
+  Trace t;
+  const auto errs = validate(json::parse(a), &t);
+  EXPECT_TRUE(errs.empty()) << errs[0];
+  EXPECT_EQ(t.process_names.at(2), "PS (Cortex-A9)");
+  EXPECT_EQ(t.thread_names.at({4, 1}), "vector unit");
+  EXPECT_EQ(t.other["command"], "test");
+  // Every track of the schema is named, even the empty ones.
+  EXPECT_EQ(t.thread_names.size(), static_cast<size_t>(kNumTracks));
+  // The counter returns to exactly 0, and overlapping contributions add up (1/3 + 1/3 %).
+  EXPECT_NE(a.find("\"args\":{\"all\":66.666}"), std::string::npos) << a;
+  EXPECT_NE(a.find("\"args\":{\"all\":0}"), std::string::npos);
+  EXPECT_FALSE(std::regex_search(a, std::regex("\"(ts|dur)\":[-0-9.]*[eE]"))) << "times never use exponents";
+}
+
+TEST(TraceWriter, ArgsAndStringsAreJson) {
+  EXPECT_EQ(Args().num("op", 1).str("unit", "vec\"tor").num("s", 2e-6).num("x", 0.1).text(),
+            R"({"op":1,"unit":"vec\"tor","s":2e-06,"x":0.1})");
+  EXPECT_EQ(json_string("a\\b\n"), R"("a\\b\u000a")");
+  EXPECT_EQ(json_number(1.0 / 0.0), "null");
+  EXPECT_EQ(json::parse(Args().num("v", 1.0 / 3).text())["v"].get<double>(), 1.0 / 3);  // round trip
+}
+
+TEST(TraceWriter, WritesAtomically) {
+  const auto dir = std::filesystem::temp_directory_path() / "tinypynq_trace_writer_test";
+  std::filesystem::create_directories(dir);
+  const std::string path = (dir / "t.json").string();
+  sample().write_atomic(path);
+  std::ifstream f(path);
+  std::stringstream s;
+  s << f.rdbuf();
+  EXPECT_EQ(s.str(), sample().dump());
+  for (auto& e : std::filesystem::directory_iterator(dir))
+    EXPECT_EQ(e.path().filename(), "t.json") << "temp file left behind";
+  EXPECT_THROW(sample().write_atomic((dir / "no/such/dir/t.json").string()), Error);
+  std::filesystem::remove_all(dir);
+}
+
+TEST(TraceValidator, AcceptsMatchedBeginEndAndBareArrays) {
+  Trace t;
+  auto errs = validate(json::parse(R"([{"ph":"B","name":"a","pid":1,"tid":1,"ts":1},
+      {"ph":"X","name":"b","pid":1,"tid":1,"ts":2,"dur":1},{"ph":"E","pid":1,"tid":1,"ts":5},
+      {"ph":"C","name":"c","pid":1,"ts":5,"args":{"x":1}},{"ph":"i","name":"m","pid":1,"tid":1,"ts":6}])"),
+                       &t);
+  EXPECT_TRUE(errs.empty()) << errs[0];
+  ASSERT_EQ(t.events.size(), 4u);
+  EXPECT_EQ(t.events[1].name, "a");  // the B/E pair becomes one slice of 4 us
+  EXPECT_DOUBLE_EQ(t.events[1].dur, 4);
+}
+
+TEST(TraceValidator, NamesWhatIsWrong) {
+  EXPECT_TRUE(mentions(errors_of("{\"foo\": 1}"), "not a trace"));
+  EXPECT_TRUE(mentions(errors_of(events("1")), "event #0 is not a JSON object"));
+  EXPECT_TRUE(mentions(errors_of(events(R"({"name":"a","pid":1,"tid":1,"ts":0})")), "no \"ph\""));
+  EXPECT_TRUE(mentions(errors_of(events(R"({"ph":"Q","name":"a","pid":1,"tid":1,"ts":0})")), "unknown ph"));
+  EXPECT_TRUE(mentions(errors_of(events(R"({"ph":"X","pid":1,"tid":1,"ts":0,"dur":1})")), "no \"name\""));
+  EXPECT_TRUE(mentions(errors_of(events(R"({"ph":"X","name":"a","pid":1,"tid":1,"dur":1})")), "no numeric \"ts\""));
+  EXPECT_TRUE(mentions(errors_of(events(R"({"ph":"X","name":"a","pid":"1","tid":1,"ts":0,"dur":1})")),
+                       "no integer \"pid\""));
+  EXPECT_TRUE(mentions(errors_of(events(R"({"ph":"X","name":"a","pid":1,"tid":1,"ts":0})")), "no numeric \"dur\""));
+  EXPECT_TRUE(mentions(errors_of(events(R"({"ph":"X","name":"a","pid":1,"tid":1,"ts":0,"dur":-1})")),
+                       "dur -1 (must be >= 0)"));
+  EXPECT_TRUE(mentions(errors_of(events(R"({"ph":"E","pid":1,"tid":1,"ts":0})")), "no matching B"));
+  EXPECT_TRUE(mentions(errors_of(events(R"({"ph":"B","name":"a","pid":1,"tid":1,"ts":0})")), "never closed"));
+  EXPECT_TRUE(mentions(errors_of(events(R"({"ph":"B","name":"a","pid":1,"tid":1,"ts":0},
+      {"ph":"E","name":"b","pid":1,"tid":1,"ts":1})")), "names of B and E differ"));
+  EXPECT_TRUE(mentions(errors_of(events(R"({"ph":"X","name":"a","pid":1,"tid":1,"ts":5,"dur":1},
+      {"ph":"X","name":"b","pid":1,"tid":1,"ts":4,"dur":1})")), "before the previous event"));
+  EXPECT_TRUE(mentions(errors_of(events(R"({"ph":"X","name":"a","pid":1,"tid":1,"ts":0,"dur":5},
+      {"ph":"X","name":"b","pid":1,"tid":1,"ts":3,"dur":5})")), "must nest"));
+  EXPECT_TRUE(mentions(errors_of(events(R"({"ph":"C","name":"c","pid":1,"ts":0,"args":{"x":"high"}})")),
+                       "non-numeric value"));
+  EXPECT_TRUE(mentions(errors_of(events(R"({"ph":"C","name":"c","pid":1,"ts":0})")), "no \"args\""));
+  EXPECT_TRUE(mentions(errors_of(events(R"({"ph":"M","name":"thread_name","pid":1,"tid":1,"args":{}})")),
+                       "args.name"));
+  // Other threads and equal-time nesting are fine; a child ending with its parent is fine.
+  EXPECT_TRUE(errors_of(events(R"({"ph":"X","name":"a","pid":1,"tid":1,"ts":0,"dur":5},
+      {"ph":"X","name":"b","pid":1,"tid":2,"ts":3,"dur":5},{"ph":"X","name":"c","pid":1,"tid":1,"ts":0,"dur":5},
+      {"ph":"X","name":"d","pid":1,"tid":1,"ts":4.9,"dur":0.1})")).empty());
+}
+
+TEST(TraceValidator, CapsTheNumberOfMessages) {
+  std::string list;
+  for (int i = 0; i < 50; ++i) list += std::string(i ? "," : "") + "{\"ph\":\"X\",\"name\":\"a\",\"pid\":1,\"tid\":1,\"ts\":0,\"dur\":-1}";
+  const auto errs = errors_of(events(list));
+  ASSERT_EQ(errs.size(), 21u);
+  EXPECT_EQ(errs.back(), "... and 30 more problems");
+}
+
+TEST(TraceReader, TruncatedEmptyAndMissingFilesFailClearly) {
+  const std::string good = sample().dump();
+  try {
+    parse_trace(good.substr(0, good.size() / 2), "half.json");
+    FAIL() << "a truncated trace was accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("half.json: not valid JSON (truncated or corrupted?)"), std::string::npos)
+        << e.what();
+  }
+  try {
+    parse_trace("", "empty.json");
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("empty.json: not valid JSON (the file is empty)"), std::string::npos);
+  }
+  try {
+    parse_trace(events(R"({"ph":"X","name":"a","pid":1,"tid":1,"ts":0,"dur":-1})"), "bad.json");
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("bad.json: not a valid trace (1 problem):\n  event #0 (ph X, \"a\") has dur -1"),
+              std::string::npos) << e.what();
+  }
+  EXPECT_THROW(read_trace("/nonexistent/trace.json"), Error);
+}
+
+TEST(TraceSummary, PhasesStepsUnitsAndKernels) {
+  const Summary s = summarize(parse_trace(sample().dump(), "sample"));
+  ASSERT_EQ(s.steps.size(), 2u);
+  auto ph = [&](const char* n) { return s.phase[phase_index(n)]; };
+  // Per step: driver 6900 ns minus the 5500 ns wait; the wait splits into unit 500 + DMA 5000.
+  EXPECT_NEAR(ph("ps_driver"), 2 * 1400e-9, 1e-15);
+  EXPECT_NEAR(ph("ps_cache"), 2 * 1000e-9, 1e-15);
+  EXPECT_NEAR(ph("ps_copy"), 2 * 500e-9, 1e-15);
+  EXPECT_NEAR(ph("pl_vector"), 2 * 500e-9, 1e-15);
+  EXPECT_NEAR(ph("dma"), 2 * 5000e-9, 1e-15);
+  EXPECT_NEAR(s.board_s, 2 * 8400e-9, 1e-15);
+  EXPECT_NEAR(s.steps[1].board(), 8400e-9, 1e-15);
+  EXPECT_NEAR(s.a9_only_s, 2 * (2e-6 + 500e-9), 1e-15);  // kernels on the A9 + the same copies
+  EXPECT_EQ(s.unit_commands[0], 2u);
+  EXPECT_EQ(s.unit_cycles[0], 100u);
+  EXPECT_EQ(s.dma_bytes[0], 8000);
+  EXPECT_EQ(s.tracks[kTrackPs].slices, 8);
+  ASSERT_EQ(s.kernels.size(), 1u);
+  EXPECT_EQ(s.kernels[0].count, 2);
+  EXPECT_NEAR(s.kernels[0].gflops(), 1000 / 8900e-9 * 1e-9, 1e-12);
+  const std::string table = summary_table(s);
+  EXPECT_NE(table.find("board total"), std::string::npos) << table;
+  EXPECT_NE(table.find("speed-up"), std::string::npos);
+  EXPECT_NE(table.find("E_ADD"), std::string::npos);
+  EXPECT_THROW(summarize(parse_trace("[]", "empty")), Error);  // none of our tracks
+}
+
+TEST(TraceSummary, CompareNamesWhatChanged) {
+  const Summary ref = summarize(parse_trace(sample(500).dump(), "ref"));
+  EXPECT_TRUE(compare(ref, summarize(parse_trace(sample(500).dump(), "now"))).empty());
+  const auto d = compare(ref, summarize(parse_trace(sample(600).dump(), "now")));
+  ASSERT_FALSE(d.empty());
+  auto has = [&](const std::string& w) { return mentions(d, w); };
+  EXPECT_TRUE(has("phase pl_vector: reference 1.000 us, now 1.200 us (+20.000%)"));
+  EXPECT_TRUE(has("vector unit cycles: reference 100, now 120"));
+  EXPECT_FALSE(has("track"));  // same slice counts
+}
+
+TEST(TraceSvg, PlotsAreStandaloneSvgWithTheirParts) {
+  const Summary s = summarize(parse_trace(sample().dump(), "sample"));
+  const std::string roof = roofline_svg(s), steps = steps_svg(s);
+  for (const std::string* svg : {&roof, &steps}) {
+    EXPECT_EQ(svg->rfind("<svg xmlns=\"http://www.w3.org/2000/svg\"", 0), 0u);
+    EXPECT_EQ(svg->substr(svg->size() - 7), "</svg>\n");
+  }
+  EXPECT_NE(roof.find("matmul peak 3.20 GFLOP/s"), std::string::npos);
+  EXPECT_NE(roof.find("vector / reduce peak 0.20 GFLOP/s"), std::string::npos);
+  EXPECT_NE(roof.find("DDR 1.58 GB/s"), std::string::npos);
+  EXPECT_NE(roof.find("one HP port 0.80 GB/s"), std::string::npos);
+  EXPECT_NE(roof.find("1  E_ADD (1000,)"), std::string::npos);
+  EXPECT_NE(steps.find("A9 alone"), std::string::npos);
+  EXPECT_NE(steps.find(">0.0084 ms<"), std::string::npos) << "bar totals in ms, 4 digits below 1 ms";
+}
+
+TEST(TraceSvg, TimelineShowsOneStepTrackByTrack) {
+  const Trace t = parse_trace(sample().dump(), "sample");
+  const Summary s = summarize(t);
+  const std::string svg = timeline_svg(t, s, 1);
+  EXPECT_NE(svg.find("Timeline of step 1 (0.010 ms"), std::string::npos) << svg.substr(0, 600);
+  for (const char* row : {"kernels", "A9 runtime", "DMA0 MM2S (stream A, HP0)", "matmul unit", "DDR utilisation"})
+    EXPECT_NE(svg.find(row), std::string::npos) << row;
+  EXPECT_NE(svg.find("<title>vector ADD</title>"), std::string::npos);
+  EXPECT_EQ(svg.substr(svg.size() - 7), "</svg>\n");
+}
+
+TEST(Roofline, PeaksAndCeilingsFromTheBoard) {
+  BoardConfig c = BoardConfig::defaults();
+  Roofline r = Roofline::from(c);
+  EXPECT_DOUBLE_EQ(r.vector_gflops, 0.2);
+  EXPECT_DOUBLE_EQ(r.matmul_gflops, 3.2);
+  EXPECT_DOUBLE_EQ(r.hp_gbs, 0.8);
+  EXPECT_NEAR(r.ddr_gbs, 1.575, 1e-12);
+  EXPECT_DOUBLE_EQ(r.attainable_gflops("vector", 0.05), 0.05 * 1.575);
+  EXPECT_DOUBLE_EQ(r.attainable_gflops("matmul", 100), 3.2);
+  c.mm_rows = 8;
+  EXPECT_DOUBLE_EQ(Roofline::from_json(Roofline::board_json(c)).matmul_gflops, 6.4);
+  KernelPoint k{"E_ADD", "(1000,)", "vector", "tlm", 506, 1e-5, 1000, 12000};
+  EXPECT_NEAR(k.roof_share(r), (1000 / 1e-5 * 1e-9) / (1000.0 / 12000 * 1.575), 1e-12);
+  const std::string line = profile_line(k, r);
+  EXPECT_NE(line.find("E_ADD"), std::string::npos);
+  EXPECT_NE(line.find("506"), std::string::npos);
+  EXPECT_NE(line.find("76.2%"), std::string::npos) << line;
+}
