@@ -140,18 +140,27 @@ module tp_fp_add (
   end
 
   // ---------------------------------------------------------------- stage 3: normalise
-  logic [4:0]  lz;         // leading zeros of the 28-bit sum (28 when zero)
+  logic [4:0]  lz;         // leading zeros of the 28-bit sum (don't care when zero)
   logic        sum_zero;
+  logic [31:0] sh;
   logic [27:0] norm;
   logic signed [9:0] nexp;
 
+  // leading-zero count and normalisation in one logarithmic shifter (16, 8, 4, 2, 1)
   always_comb begin
-    lz = 5'd28;
-    for (int i = 0; i < 28; i++) begin
-      if (s2_sum_q[i]) lz = 5'(27 - i);
-    end
+    sh    = {s2_sum_q, 4'b0000};
+    lz[4] = (sh[31:16] == 16'd0);
+    sh    = lz[4] ? {sh[15:0], 16'd0} : sh;
+    lz[3] = (sh[31:24] == 8'd0);
+    sh    = lz[3] ? {sh[23:0], 8'd0} : sh;
+    lz[2] = (sh[31:28] == 4'd0);
+    sh    = lz[2] ? {sh[27:0], 4'd0} : sh;
+    lz[1] = (sh[31:30] == 2'd0);
+    sh    = lz[1] ? {sh[29:0], 2'd0} : sh;
+    lz[0] = !sh[31];
+    sh    = lz[0] ? {sh[30:0], 1'b0} : sh;
     sum_zero = (s2_sum_q == 28'd0);
-    norm     = s2_sum_q << lz;       // leading one at bit 27
+    norm     = sh[31:4];         // leading one at bit 27
     // leading one of A at bit 26 <-> exponent s2_exp_q
     nexp     = $signed({2'b00, s2_exp_q}) + 10'sd1 - $signed({5'd0, lz});
   end

@@ -129,12 +129,20 @@ package tp_vec_pkg;
 
   // Index of the most significant one of a 32-bit value (0 for 0).
   function automatic logic [4:0] msb32(input logic [31:0] v);
-    logic [4:0] p;
-    p = 5'd0;
-    for (int i = 0; i < 32; i++) begin
-      if (v[i]) p = 5'(i);
-    end
-    msb32 = p;
+    // leading zeros by a logarithmic search (16, 8, 4, 2, 1); msb = 31 - lz
+    logic [31:0] t;
+    logic [4:0]  lz;
+    t     = v;
+    lz[4] = (t[31:16] == 16'd0);
+    t     = lz[4] ? {t[15:0], 16'd0} : t;
+    lz[3] = (t[31:24] == 8'd0);
+    t     = lz[3] ? {t[23:0], 8'd0} : t;
+    lz[2] = (t[31:28] == 4'd0);
+    t     = lz[2] ? {t[27:0], 4'd0} : t;
+    lz[1] = (t[31:30] == 2'd0);
+    t     = lz[1] ? {t[29:0], 2'd0} : t;
+    lz[0] = !t[31];
+    msb32 = (v == 32'd0) ? 5'd0 : ~lz;
   endfunction
 
   // RNDEVEN (pl::roundeven): integral binary32 nearest to a, ties to even; bit manipulation.

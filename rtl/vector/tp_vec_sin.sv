@@ -138,18 +138,33 @@ module tp_vec_sin
   end
 
   // ---------------------------------------------------------------- R8: normalise
-  logic [6:0] p7;
+  // leading one of |D| (D != 0 when computed) by a logarithmic shifter over 128 bits
+  logic [127:0] nsh;
+  logic [6:0]   lz7;
   always_comb begin
-    p7 = 7'd0;
-    for (int i = 0; i < 107; i++) begin
-      if (d7_q[i]) p7 = 7'(i);
-    end
+    nsh    = {21'd0, d7_q};
+    lz7[6] = (nsh[127:64] == 64'd0);
+    nsh    = lz7[6] ? {nsh[63:0], 64'd0} : nsh;
+    lz7[5] = (nsh[127:96] == 32'd0);
+    nsh    = lz7[5] ? {nsh[95:0], 32'd0} : nsh;
+    lz7[4] = (nsh[127:112] == 16'd0);
+    nsh    = lz7[4] ? {nsh[111:0], 16'd0} : nsh;
+    lz7[3] = (nsh[127:120] == 8'd0);
+    nsh    = lz7[3] ? {nsh[119:0], 8'd0} : nsh;
+    lz7[2] = (nsh[127:124] == 4'd0);
+    nsh    = lz7[2] ? {nsh[123:0], 4'd0} : nsh;
+    lz7[1] = (nsh[127:126] == 2'd0);
+    nsh    = lz7[1] ? {nsh[125:0], 2'd0} : nsh;
+    lz7[0] = !nsh[127];
+    nsh    = lz7[0] ? {nsh[126:0], 1'b0} : nsh;
   end
 
   logic [106:0] n8_q;
   logic [6:0]   p8_q;
   logic         sgn8_q, kzero8_q;
   logic [31:0]  xs8_q;
+  logic         unused_nsh;
+  assign unused_nsh = ^nsh[20:0];
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
       n8_q     <= '0;
@@ -158,8 +173,8 @@ module tp_vec_sin
       xs8_q    <= 32'd0;
       kzero8_q <= 1'b0;
     end else if (en_i) begin
-      n8_q     <= d7_q << (7'd106 - p7);     // leading one at bit 106
-      p8_q     <= p7;
+      n8_q     <= nsh[127:21];               // leading one at bit 106
+      p8_q     <= 7'd127 - lz7;              // index of the leading one of |D|
       sgn8_q   <= sgn7_q;
       xs8_q    <= xs7_q;
       kzero8_q <= kzero7_q;

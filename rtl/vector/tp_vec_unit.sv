@@ -282,6 +282,8 @@ module tp_vec_unit
   logic [7:0]  r_keep_q;
   logic        r_last_q;
   // inputs (the DMAs are the masters): the same rules, checked as assumptions on the stimulus
+  // while busy only (the stream router may take a waiting beat away when the route changes,
+  // which only happens while no unit is busy)
   logic [2:0]  in_stall_q;
   logic [63:0] in_data_q [3];
   logic [2:0]  in_last_q;
@@ -291,9 +293,9 @@ module tp_vec_unit
     r_data_q   <= m_axis_r_tdata_o;
     r_keep_q   <= m_axis_r_tkeep_o;
     r_last_q   <= m_axis_r_tlast_o;
-    in_stall_q <= {rst_ni && s_axis_c_tvalid_i && !s_axis_c_tready_o,
-                   rst_ni && s_axis_b_tvalid_i && !s_axis_b_tready_o,
-                   rst_ni && s_axis_a_tvalid_i && !s_axis_a_tready_o};
+    in_stall_q <= {rst_ni && busy_q && s_axis_c_tvalid_i && !s_axis_c_tready_o,
+                   rst_ni && busy_q && s_axis_b_tvalid_i && !s_axis_b_tready_o,
+                   rst_ni && busy_q && s_axis_a_tvalid_i && !s_axis_a_tready_o};
     in_data_q[0] <= s_axis_a_tdata_i;
     in_data_q[1] <= s_axis_b_tdata_i;
     in_data_q[2] <= s_axis_c_tdata_i;
@@ -309,17 +311,17 @@ module tp_vec_unit
               m_axis_r_tlast_o == r_last_q)
         else $error("tp_vec_unit: R payload changed while stalled");
     end
-    if (rst_ni && in_stall_q[0]) begin
+    if (rst_ni && busy_q && in_stall_q[0]) begin
       assert (s_axis_a_tvalid_i && s_axis_a_tdata_i == in_data_q[0] &&
               s_axis_a_tlast_i == in_last_q[0])
         else $error("tp_vec_unit: stream A beat withdrawn or changed while stalled");
     end
-    if (rst_ni && in_stall_q[1]) begin
+    if (rst_ni && busy_q && in_stall_q[1]) begin
       assert (s_axis_b_tvalid_i && s_axis_b_tdata_i == in_data_q[1] &&
               s_axis_b_tlast_i == in_last_q[1])
         else $error("tp_vec_unit: stream B beat withdrawn or changed while stalled");
     end
-    if (rst_ni && in_stall_q[2]) begin
+    if (rst_ni && busy_q && in_stall_q[2]) begin
       assert (s_axis_c_tvalid_i && s_axis_c_tdata_i == in_data_q[2] &&
               s_axis_c_tlast_i == in_last_q[2])
         else $error("tp_vec_unit: stream C beat withdrawn or changed while stalled");
