@@ -628,13 +628,14 @@ TEST(RtlVector, LaneOpsEachOpcode) {
   for (VecOp op : kLaneOps) exercise_op(op, seed++, 20000, 25);
 }
 
-TEST(RtlVector, Div) { exercise_op(VecOp::DIV, 201, 60000, 60); }
-TEST(RtlVector, Recip) { exercise_op(VecOp::RECIP, 202, 40000, 40); }
-TEST(RtlVector, Sqrt) { exercise_op(VecOp::SQRT, 203, 40000, 40); }
-TEST(RtlVector, Mod) { exercise_op(VecOp::MOD, 204, 60000, 60); }
-TEST(RtlVector, Exp2) { exercise_op(VecOp::EXP2, 205, 60000, 40); }
-TEST(RtlVector, Log2) { exercise_op(VecOp::LOG2, 206, 60000, 40); }
-TEST(RtlVector, Sin) { exercise_op(VecOp::SIN, 207, 60000, 40); }
+// SFU ops: 150,000 elements in one ideal command + 60 random commands each
+TEST(RtlVector, Div) { exercise_op(VecOp::DIV, 201, 150000, 60); }
+TEST(RtlVector, Recip) { exercise_op(VecOp::RECIP, 202, 150000, 60); }
+TEST(RtlVector, Sqrt) { exercise_op(VecOp::SQRT, 203, 150000, 60); }
+TEST(RtlVector, Mod) { exercise_op(VecOp::MOD, 204, 150000, 60); }
+TEST(RtlVector, Exp2) { exercise_op(VecOp::EXP2, 205, 150000, 60); }
+TEST(RtlVector, Log2) { exercise_op(VecOp::LOG2, 206, 150000, 60); }
+TEST(RtlVector, Sin) { exercise_op(VecOp::SIN, 207, 150000, 60); }
 
 TEST(RtlVector, SfuSpecialValues) {
   VecDut dut;
