@@ -252,3 +252,27 @@ TEST(RtlMatmul, ComputeBoundAndSpeed) {
               static_cast<unsigned long long>(b.total_cycles() - c0), s,
               (b.total_cycles() - c0) / s / 1e6);
 }
+
+// Raw Verilator speed of the 4x4 unit (no checks): a long compute-bound command, streams always
+// valid, R always ready.
+TEST(RtlMatmul, RawSpeed) {
+  MmBench b;
+  b.m_.start_i = 1;
+  b.m_.op_i = 1;
+  b.m_.size0_i = 4000;
+  b.m_.size1_i = 64;
+  b.m_.size2_i = 64;
+  b.tick();
+  b.m_.start_i = 0;
+  b.m_.s_axis_a_tvalid_i = 1;
+  b.m_.s_axis_b_tvalid_i = 1;
+  b.m_.s_axis_a_tdata_i = 0x3F8000003F800000ull;
+  b.m_.s_axis_b_tdata_i = 0x3F8000003F800000ull;
+  b.m_.m_axis_r_tready_i = 1;
+  const int n = 300000;
+  const auto t0 = std::chrono::steady_clock::now();
+  for (int i = 0; i < n; ++i) b.tick();
+  const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  EXPECT_EQ(b.m_.busy_o, 1);
+  std::printf("matmul RTL 4x4 raw: %.2f M cycles/s\n", n / s / 1e6);
+}
