@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <ctime>
 #include <cmath>
 #include <filesystem>
 #include <cstdio>
@@ -35,9 +36,16 @@ void add_bench_options(CLI::App* c, BenchOptions& o) {
 
 namespace {
 
+double thread_cpu_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
+}
+
 // Median wall seconds of `steps` MLP training steps on `target` (after `warmup` steps).
 struct StepRun {
   double median = 0, p10 = 0, p90 = 0, total = 0;
+  double cpu_median = 0;  // CPU time of the calling thread: less sensitive to other load
   int64_t kernels = 0;
 };
 StepRun mlp_steps(const std::string& target, int64_t batch, int64_t warmup, int64_t steps,
@@ -50,12 +58,13 @@ StepRun mlp_steps(const std::string& target, int64_t batch, int64_t warmup, int6
   std::vector<int32_t> yv(batch);
   for (int64_t i = 0; i < batch; ++i) yv[i] = static_cast<int32_t>(i % 10);
   Tensor y = Tensor::from_data(yv, {batch}, target);
-  std::vector<double> times;
+  std::vector<double> times, cpu;
   StepRun r;
   for (int64_t s = 0; s < warmup + steps; ++s) {
     if (s == warmup && before_timed) before_timed();
     if (s >= warmup) instrument().step_begin(s - warmup);  // no-op unless recording
     int64_t k0 = stats().kernels_run;
+    const double c0 = thread_cpu_seconds();
     auto t0 = std::chrono::steady_clock::now();
     Tensor loss = model->forward(x).sparse_categorical_crossentropy(y);
     opt.zero_grad();
@@ -64,11 +73,13 @@ StepRun mlp_steps(const std::string& target, int64_t batch, int64_t warmup, int6
     opt.step();
     loss.item();
     double dt = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    if (s >= warmup) times.push_back(dt), r.total += dt;
+    if (s >= warmup) times.push_back(dt), r.total += dt, cpu.push_back(thread_cpu_seconds() - c0);
     r.kernels = stats().kernels_run - k0;
     instrument().step_end();
   }
   std::sort(times.begin(), times.end());
+  std::sort(cpu.begin(), cpu.end());
+  r.cpu_median = cpu[cpu.size() / 2];
   r.median = times[times.size() / 2];
   r.p10 = times[times.size() / 10];
   r.p90 = times[times.size() * 9 / 10];
@@ -128,18 +139,21 @@ int run_trace_overhead(const BenchOptions& o) {
   const std::string saved = ins.trace_path;
   const std::string path = (std::filesystem::temp_directory_path() / "tinypynq-trace-overhead.json").string();
   constexpr int kRounds = 3;
-  std::vector<double> off, on, write;
+  std::vector<double> off, on, write, write_cpu, off_cpu, on_cpu;
   size_t bytes = 0, slices = 0;
   for (int round = 0; round < kRounds; ++round) {
     ins.trace_path.clear();
-    off.push_back(mlp_steps("tlm", o.batch, o.warmup, o.steps).median);
+    const StepRun r0 = mlp_steps("tlm", o.batch, o.warmup, o.steps);
+    off.push_back(r0.median), off_cpu.push_back(r0.cpu_median);
     ins.trace_path = path;
     StepRun r = mlp_steps("tlm", o.batch, o.warmup, o.steps, [&] { ins.begin("tlm", {{"command", "bench trace-overhead"}}); });
     slices = ins.slices();
     auto t0 = std::chrono::steady_clock::now();
+    const double c0 = thread_cpu_seconds();
     bytes = ins.end(false);
+    write_cpu.push_back(thread_cpu_seconds() - c0);
     write.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
-    on.push_back(r.median);
+    on.push_back(r.median), on_cpu.push_back(r.cpu_median);
   }
   ins.trace_path = saved;
   std::remove(path.c_str());
@@ -156,6 +170,10 @@ int run_trace_overhead(const BenchOptions& o) {
   std::printf("  off               %8.3f  (rounds: %s; spread %.1f%%: the noise floor)\n", off_ms, rounds(off).c_str(), spread);
   std::printf("  on, recording     %8.3f  (rounds: %s)  -> %+.1f%%\n", on_ms, rounds(on).c_str(), 100 * (on_ms / off_ms - 1));
   std::printf("  on, with writing  %8.3f  -> %+.1f%% (goal <= 20%%)\n", on_ms + write_ms, 100 * ((on_ms + write_ms) / off_ms - 1));
+  const double off_c = best(off_cpu) * 1e3, on_c = best(on_cpu) * 1e3, write_c = best(write_cpu) * 1e3 / o.steps;
+  std::printf("median CPU ms/step of the main thread (steady under load; the tracing work all runs there):\n");
+  std::printf("  off %8.3f   on, recording %8.3f -> %+.1f%%   with writing %8.3f -> %+.1f%%\n", off_c, on_c,
+              100 * (on_c / off_c - 1), on_c + write_c, 100 * ((on_c + write_c) / off_c - 1));
   std::printf("  trace of %lld steps: %zu slices, %.1f KB, written in %.1f ms (%.3f ms per step)\n", (long long)o.steps,
               slices, bytes / 1024.0, write_ms * o.steps, write_ms);
   return 0;

@@ -26,12 +26,17 @@ static_assert(static_cast<int>(pynq::Track::kCount) == tr::kNumTracks, "pynq::Tr
 
 namespace {
 
-// "vector" + op 0x13 -> "vector EXP2": the names of hw-spec §6.
-std::string command_name(const std::string& unit, uint32_t op) {
-  if (unit == "reduce") return (op & 1) ? "reduce MAX" : "reduce SUM";
-  if (unit == "matmul") return (op & 1) ? "matmul LOADW" : "matmul";
-  const pl::VecOpInfo* i = pl::vec_op_info(op & 0x3F);
-  return unit + " " + (i ? i->name : "?");
+// "vector" + op 0x13 -> "vector EXP2": the names of hw-spec §6, made once per (unit, opcode).
+const std::string& command_name(int unit, uint32_t op) {
+  static std::string names[3][64];
+  std::string& n = names[unit][op & 0x3F];
+  if (n.empty()) {
+    const pl::VecOpInfo* i = pl::vec_op_info(op & 0x3F);
+    n = unit == 1 ? ((op & 1) ? "reduce MAX" : "reduce SUM")
+        : unit == 2 ? ((op & 1) ? "matmul LOADW" : "matmul")
+                    : std::string("vector ") + (i ? i->name : "?");
+  }
+  return n;
 }
 
 // Seconds go out to the picosecond, so that sums of them print short.
@@ -91,11 +96,13 @@ struct Instrument::Recorder final : pynq::PynqEventSink {
     if (!writer) return;
     const int track = static_cast<int>(e.track);
     const bool dma = e.track >= pynq::Track::kDma0Mm2s && e.track <= pynq::Track::kDma2Mm2s;
-    std::string name = std::move(e.name);
-    if (e.track == pynq::Track::kPs && std::string_view(e.cat) == "ps_driver")  // a command: "vector" + op
-      name = command_name(name, static_cast<uint32_t>(num_arg(e, "op", 0)));
-    else if (track >= tr::kTrackVector)
-      name = command_name(tr::kUnitNames[track - tr::kTrackVector], static_cast<uint32_t>(num_arg(e, "op", 0)));
+    std::string_view name = e.name;
+    if (e.track == pynq::Track::kPs && std::string_view(e.cat) == "ps_driver") {  // a command: "vector" + op
+      const int u = name == "vector" ? 0 : name == "reduce" ? 1 : 2;
+      name = command_name(u, static_cast<uint32_t>(num_arg(e, "op", 0)));
+    } else if (track >= tr::kTrackVector) {
+      name = command_name(track - tr::kTrackVector, static_cast<uint32_t>(num_arg(e, "op", 0)));
+    }
     tr::Args& args = args_;  // reused: keeps its capacity
     args.clear();
     for (const auto& a : e.args) {

@@ -3,8 +3,7 @@
 namespace tinypynq::traces {
 
 namespace {
-// pids group the tracks in the viewers: host, PS, DMA, PL (top to bottom). pids and tids are
-// single digits (TraceWriter::slice writes them as one character).
+// pids group the tracks in the viewers: host, PS, DMA, PL (top to bottom).
 constexpr TrackInfo kTracks[kNumTracks] = {
     {1, 1, "host (tinypynq)", "training steps", "steps"},
     {1, 2, "host (tinypynq)", "kernels", "kernels"},

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cerrno>
 #include <cmath>
@@ -75,7 +76,7 @@ std::string json_number(double v) {
 
 void Args::key(std::string_view k) {
   body_ += body_.size() > 1 ? ',' : '{';
-  append_json_string(body_, k);
+  append_json_string(body_, k);  // (keys are identifiers: the scan finds nothing to escape)
   body_ += ':';
 }
 Args& Args::num(std::string_view k, double v) {
@@ -102,15 +103,17 @@ bool TraceWriter::Line::operator<(const Line& o) const {
 void TraceWriter::slice(int track, std::string_view name, std::string_view cat, int64_t t0_ns, int64_t t1_ns,
                         const Args& args) {
   TP_CHECK(track >= 0 && track < kNumTracks, "trace: no track ", track);
-  const TrackInfo& t = track_info(track);
+  static const auto prefixes = [] {  // {"ph":"X","pid":2,"tid":1,"ts": per track
+    std::array<std::string, kNumTracks> p;
+    for (int i = 0; i < kNumTracks; ++i)
+      p[i] = "{\"ph\":\"X\",\"pid\":" + std::to_string(track_info(i).pid) + ",\"tid\":" +
+             std::to_string(track_info(i).tid) + ",\"ts\":";
+    return p;
+  }();
   const int64_t dur = std::max<int64_t>(0, t1_ns - t0_ns);
   std::string& o = arena_.tail();
   const size_t off = o.size();
-  o += "{\"ph\":\"X\",\"pid\":";
-  o += static_cast<char>('0' + t.pid);  // pids and tids of the schema are single digits
-  o += ",\"tid\":";
-  o += static_cast<char>('0' + t.tid);
-  o += ",\"ts\":";
+  o += prefixes[track];
   append_us(o, t0_ns);
   o += ",\"dur\":";
   append_us(o, dur);
