@@ -138,7 +138,7 @@ int run_trace_overhead(const BenchOptions& o) {
   Instrument& ins = instrument();
   const std::string saved = ins.trace_path;
   const std::string path = (std::filesystem::temp_directory_path() / "tinypynq-trace-overhead.json").string();
-  constexpr int kRounds = 3;
+  constexpr int kRounds = 5;
   std::vector<double> off, on, write, write_cpu, off_cpu, on_cpu;
   size_t bytes = 0, slices = 0;
   for (int round = 0; round < kRounds; ++round) {
