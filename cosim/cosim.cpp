@@ -1,0 +1,324 @@
+// SPDX-License-Identifier: MIT
+#include "cosim/cosim.h"
+
+#include <cstdio>
+#include <sstream>
+#include <stdexcept>
+
+#include "Vtp_mmu_unit.h"
+#include "Vtp_red_unit.h"
+#include "Vtp_vec_unit.h"
+#include "models/fp/pl_float.h"
+#include "models/fp/pl_stream.h"
+#include "models/fp/pl_units.h"
+#include "verilated.h"
+#ifdef TINYPYNQ_RTL_TRACE
+#include "verilated_fst_c.h"
+#endif
+
+namespace tinypynq::cosim {
+
+const char* unit_name(Unit u) {
+  return u == Unit::kVector ? "vector" : u == Unit::kReduce ? "reduce" : "matmul";
+}
+
+bool waveforms_available() {
+#ifdef TINYPYNQ_RTL_TRACE
+  return true;
+#else
+  return false;
+#endif
+}
+
+std::string Command::str() const {
+  std::ostringstream o;
+  o << unit_name(unit) << " ";
+  if (unit == Unit::kVector) {
+    const pl::VecOpInfo* i = pl::vec_op_info(op & 0x3F);
+    o << (i ? i->name : "?") << " N=" << size[0];
+    for (int s = 0; s < 3; ++s)
+      if (op & (0x100u << s)) o << " " << char('A' + s) << "=scalar";
+  } else if (unit == Unit::kReduce) {
+    o << ((op & 1) ? "MAX" : "SUM") << " ROWS=" << size[0] << " L=" << size[1];
+  } else {
+    o << "MATMUL " << size[0] << "x" << size[1] << "x" << size[2] << ((op & 1) ? " LOADW" : "");
+  }
+  return o.str();
+}
+
+std::string Mismatch::str() const {
+  std::ostringstream o;
+  o << "first mismatch: " << unit << " unit, command " << command << ": " << what;
+  if (index >= 0) {
+    char b[160];
+    std::snprintf(b, sizeof b, " at element %lld: tlm 0x%08X (%.9g) vs rtl 0x%08X (%.9g)", static_cast<long long>(index),
+                  tlm_bits, pl::from_bits(tlm_bits), rtl_bits, pl::from_bits(rtl_bits));
+    o << b;
+  }
+  o << "; cycles tlm " << tlm_cycles << " vs rtl " << rtl_cycles;
+  return o.str();
+}
+
+std::optional<Mismatch> compare(const Command& c, const Outcome& tlm, const Outcome& rtl) {
+  Mismatch m;
+  m.unit = unit_name(c.unit);
+  m.command = c.str();
+  m.tlm_cycles = tlm.cycles, m.rtl_cycles = rtl.cycles;
+  if (rtl.hung) {
+    m.what = "the RTL did not finish (" + rtl.hang_reason + ")";
+    return m;
+  }
+  if (tlm.out.size() != rtl.out.size()) {
+    m.what = "result lengths differ (" + std::to_string(tlm.out.size()) + " vs " + std::to_string(rtl.out.size()) + ")";
+    return m;
+  }
+  for (size_t i = 0; i < tlm.out.size(); ++i)
+    if (tlm.out[i] != rtl.out[i]) {
+      m.what = "result bits differ";
+      m.index = static_cast<int64_t>(i), m.tlm_bits = tlm.out[i], m.rtl_bits = rtl.out[i];
+      return m;
+    }
+  if (tlm.w_range != rtl.w_range) {
+    m.what = std::string("W_RANGE differs (tlm ") + (tlm.w_range ? "1" : "0") + ", rtl " + (rtl.w_range ? "1" : "0") + ")";
+    return m;
+  }
+  if (tlm.cycles != rtl.cycles) {
+    m.what = "CYCLES differ";
+    return m;
+  }
+  return std::nullopt;
+}
+
+// ---------------------------------------------------------------- the RTL side
+
+namespace {
+
+constexpr uint64_t kWatchdogSlack = 200'000;  // cycles beyond the slowest legal finish
+
+template <class M>
+struct Dut {
+  VerilatedContext* ctx;
+  std::unique_ptr<M> m;
+#ifdef TINYPYNQ_RTL_TRACE
+  std::unique_ptr<VerilatedFstC> fst;
+#endif
+  uint64_t time = 0;
+  Dut(VerilatedContext* c, const char* name, const std::string& fst_path) : ctx(c) {
+    m = std::make_unique<M>(ctx, name);
+#ifdef TINYPYNQ_RTL_TRACE
+    if (!fst_path.empty()) {
+      fst = std::make_unique<VerilatedFstC>();
+      m->trace(fst.get(), 99);
+      fst->open(fst_path.c_str());
+    }
+#else
+    (void)fst_path;
+#endif
+    m->clk_i = 0;
+    m->rst_ni = 0;
+    m->start_i = 0;
+    for (int i = 0; i < 3; ++i) tick();
+    m->rst_ni = 1;
+    tick();
+  }
+  ~Dut() {
+#ifdef TINYPYNQ_RTL_TRACE
+    if (fst) fst->close();
+#endif
+    m->final();
+  }
+  void dump() {
+#ifdef TINYPYNQ_RTL_TRACE
+    if (fst) fst->dump(time);
+#endif
+    time += 5;
+  }
+  void tick() {  // the rising edge that ends the current cycle, then the next low phase
+    m->clk_i = 1;
+    m->eval();
+    dump();
+    m->clk_i = 0;
+    m->eval();
+    dump();
+  }
+};
+
+// Drives one command through a Verilated unit with the command's stream timing.
+template <class M>
+Outcome drive(Dut<M>& d, const Command& c, uint64_t n_out, uint64_t* sim_cycles) {
+  M& m = *d.m;
+  uint64_t nb[3], next[3] = {0, 0, 0};
+  for (int s = 0; s < 3; ++s) nb[s] = (c.in[s].size() + 1) / 2;
+  auto present = [&](uint64_t t) {
+    for (int s = 0; s < 3; ++s) {
+      const bool used = nb[s] > 0;
+      const uint64_t i = next[s] < nb[s] ? next[s] : (nb[s] ? nb[s] - 1 : 0);
+      const bool valid = used && next[s] < nb[s] && c.sched[s].at(next[s]) <= t;
+      uint64_t data = 0;
+      if (used) {
+        data = c.in[s][2 * i];
+        if (2 * i + 1 < c.in[s].size()) data |= static_cast<uint64_t>(c.in[s][2 * i + 1]) << 32;
+      }
+      const bool last = used && i == nb[s] - 1;
+      if (s == 0) m.s_axis_a_tvalid_i = valid, m.s_axis_a_tdata_i = data, m.s_axis_a_tlast_i = last;
+      if constexpr (requires { m.s_axis_b_tvalid_i; })
+        if (s == 1) m.s_axis_b_tvalid_i = valid, m.s_axis_b_tdata_i = data, m.s_axis_b_tlast_i = last;
+      if constexpr (requires { m.s_axis_c_tvalid_i; })
+        if (s == 2) m.s_axis_c_tvalid_i = valid, m.s_axis_c_tdata_i = data, m.s_axis_c_tlast_i = last;
+    }
+  };
+  auto ready = [&](int s) -> bool {
+    if (s == 0) return m.s_axis_a_tready_o;
+    if constexpr (requires { m.s_axis_b_tready_o; })
+      if (s == 1) return m.s_axis_b_tready_o;
+    if constexpr (requires { m.s_axis_c_tready_o; })
+      if (s == 2) return m.s_axis_c_tready_o;
+    return false;
+  };
+  // cycle t0: START
+  m.start_i = 1;
+  m.op_i = c.op;
+  if constexpr (requires { m.size_i; }) {
+    m.size_i = c.size[0];
+    m.scalar_a_i = c.scalar[0], m.scalar_b_i = c.scalar[1], m.scalar_c_i = c.scalar[2];
+  } else {
+    m.size0_i = c.size[0], m.size1_i = c.size[1];
+    if constexpr (requires { m.size2_i; }) m.size2_i = c.size[2];
+  }
+  uint64_t accepted = 0;
+  m.m_axis_r_tready_i = c.out.at(0) <= 0;
+  present(0);
+  d.tick();
+  m.start_i = 0;
+  Outcome o;
+  o.out.reserve(n_out);
+  // Generous bound: every input beat and output beat at its latest plus the longest pipeline.
+  uint64_t bound = c.out.at((n_out + 1) / 2) + kWatchdogSlack;
+  for (int s = 0; s < 3; ++s)
+    if (nb[s]) bound = std::max(bound, c.sched[s].at(nb[s]) + kWatchdogSlack);
+  bound += 8 * (n_out + nb[0] + nb[1] + nb[2]);
+  for (uint64_t t = 1;; ++t) {
+    present(t);
+    const bool rdy = t >= c.out.at(accepted);
+    m.m_axis_r_tready_i = rdy;
+    m.eval();
+    if (m.m_axis_r_tvalid_o && rdy) {
+      ++accepted;
+      const uint64_t dat = m.m_axis_r_tdata_o;
+      if (o.out.size() < n_out) o.out.push_back(static_cast<uint32_t>(dat));
+      if (o.out.size() < n_out && (m.m_axis_r_tkeep_o & 0xF0)) o.out.push_back(static_cast<uint32_t>(dat >> 32));
+    }
+    for (int s = 0; s < 3; ++s)
+      if (nb[s] && next[s] < nb[s] && c.sched[s].at(next[s]) <= t && ready(s)) ++next[s];
+    const bool done = m.done_o;
+    o.w_range = m.w_range_o;
+    d.tick();
+    if (done) {
+      o.cycles = t;
+      *sim_cycles += t + 1;
+      return o;
+    }
+    if (t > bound) {
+      o.hung = true;
+      std::ostringstream r;
+      r << "watchdog after " << t << " cycles: " << accepted << " of " << (n_out + 1) / 2 << " output beats";
+      for (int s = 0; s < 3; ++s)
+        if (nb[s]) r << ", stream " << char('A' + s) << " " << next[s] << "/" << nb[s] << " beats taken";
+      o.hang_reason = r.str();
+      *sim_cycles += t + 1;
+      // Recover as the board would: reset the unit (aresetn), so the next command starts clean.
+      m.start_i = 0;
+      m.rst_ni = 0;
+      for (int i = 0; i < 3; ++i) d.tick();
+      m.rst_ni = 1;
+      d.tick();
+      return o;
+    }
+  }
+}
+
+uint64_t out_elems(const Command& c) {
+  if (c.unit == Unit::kVector) return c.size[0];
+  if (c.unit == Unit::kReduce) return c.size[0];
+  return static_cast<uint64_t>(c.size[0]) * c.size[2];
+}
+
+}  // namespace
+
+struct Session::Impl {
+  // Each unit gets its own waveform file: <path> with the unit name inserted before ".fst".
+  static std::string fst_for(const std::string& p, const char* unit) {
+    if (p.empty()) return p;
+    const auto dot = p.rfind('.');
+    return dot == std::string::npos ? p + "." + unit : p.substr(0, dot) + "." + unit + p.substr(dot);
+  }
+  // One context for the three models (Verilator 5: a context is one simulation).
+  static VerilatedContext* make_context(bool trace) {
+    auto* c = new VerilatedContext;
+    c->traceEverOn(trace);
+    return c;
+  }
+  explicit Impl(const std::string& fst)
+      : ctx(make_context(!fst.empty())),
+        vec(ctx.get(), "vec", fst_for(fst, "vector")),
+        red(ctx.get(), "red", fst_for(fst, "reduce")),
+        mmu(ctx.get(), "mmu", fst_for(fst, "matmul")) {}
+  std::unique_ptr<VerilatedContext> ctx;  // declared first: destroyed after the models
+  Dut<Vtp_vec_unit> vec;
+  Dut<Vtp_red_unit> red;
+  Dut<Vtp_mmu_unit> mmu;
+};
+
+Session::Session(const std::string& fst_path) {
+  if (!fst_path.empty() && !waveforms_available())
+    throw std::invalid_argument("cosim: --fst needs the Verilated units built with tracing: reconfigure with "
+                                "-DTINYPYNQ_RTL_TRACE=ON and rebuild");
+  impl_ = std::make_unique<Impl>(fst_path);
+}
+Session::~Session() = default;
+
+Outcome Session::run_rtl(const Command& c) {
+  const uint64_t n = out_elems(c);
+  switch (c.unit) {
+    case Unit::kVector: return drive(impl_->vec, c, n, &rtl_cycles_);
+    case Unit::kReduce: return drive(impl_->red, c, n, &rtl_cycles_);
+    default: return drive(impl_->mmu, c, n, &rtl_cycles_);
+  }
+}
+
+// ---------------------------------------------------------------- the TLM side
+
+Outcome Session::run_tlm(const Command& c) {
+  Outcome o;
+  const pl::BeatSchedule* ins[3] = {nullptr, nullptr, nullptr};
+  for (int s = 0; s < 3; ++s)
+    if (!c.in[s].empty()) ins[s] = &c.sched[s];
+  if (c.unit == Unit::kVector) {
+    const auto op = static_cast<pl::VecOp>(c.op & 0x3F);
+    const uint64_t n = c.size[0];
+    o.out.resize(n);
+    pl::vec_apply_n(op, ins[0] ? c.in[0].data() : nullptr, ins[1] ? c.in[1].data() : nullptr,
+                    ins[2] ? c.in[2].data() : nullptr, c.scalar[0], c.scalar[1], c.scalar[2], o.out.data(), n,
+                    &o.w_range);
+    o.cycles = pl::time_vector_exact(op, n, 0, ins, c.out).cycles;
+  } else if (c.unit == Unit::kReduce) {
+    const uint64_t rows = c.size[0], len = c.size[1];
+    o.out.resize(rows);
+    for (uint64_t r = 0; r < rows; ++r)
+      o.out[r] = (c.op & 1) ? pl::reduce_max(c.in[0].data() + r * len, len) : pl::reduce_sum(c.in[0].data() + r * len, len);
+    o.cycles = pl::time_reduce_exact(rows, len, 0, c.sched[0], c.out).cycles;
+  } else {
+    const uint32_t m = c.size[0], k = c.size[1], n = c.size[2];
+    const bool loadw = c.op & 1;
+    if (loadw) tlm_weights_ = c.in[1], tlm_wk_ = k, tlm_wn_ = n;
+    if (tlm_wk_ != k || tlm_wn_ != n) throw std::logic_error("cosim: LOADW=0 command with no matching tile");
+    o.out.resize(static_cast<size_t>(m) * n);
+    pl::matmul(c.in[0].data(), tlm_weights_.data(), o.out.data(), m, k, n);
+    o.cycles = pl::time_matmul_exact(m, k, n, loadw, pl::MatmulConfig{}, 0, c.sched[0], loadw ? &c.sched[1] : nullptr,
+                                     c.out)
+                   .cycles;
+  }
+  return o;
+}
+
+}  // namespace tinypynq::cosim
