@@ -8,6 +8,7 @@
 #include <cstdio>
 
 #include "sim/bench.h"
+#include "sim/cosim_cmd.h"
 #include "sim/models.h"
 #include "sim/report.h"
 #include "sim/targets.h"
@@ -72,6 +73,8 @@ int main(int argc, char** argv) {
   sim::BenchOptions bench_opts;
   auto* bench = app.add_subcommand("bench", "benchmarks that print figures");
   sim::add_bench_options(bench, bench_opts);
+  sim::CosimOptions cosim_opts;
+  auto* cosim = sim::add_cosim_command(app, cosim_opts);
   auto* report = app.add_subcommand("report", "summarise a trace (--trace FILE) and plot its roofline and steps as SVG");
   std::string report_file, report_out, report_ref;
   bool report_png = false;
@@ -95,6 +98,7 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (*bench) return sim::run_bench(bench_opts);
+    if (*cosim) return sim::run_cosim(cosim_opts);
     if (*report) return sim::run_report(report_file, report_out, report_png, report_ref);
     // The main job: a short run of the default model.
     // One epoch of the MLP on the emulated board (a few seconds), then accuracy and prediction.

@@ -3,6 +3,7 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <iterator>
 #include <map>
 #include <mutex>
 #include <vector>
@@ -74,36 +75,50 @@ void emit_transfers(Platform& p) {
   }
 }
 
-// Contiguous buffers from a region of the emulated DDR (the u-dma-buf/CMA region on a board).
+// Contiguous buffers from a region of the emulated DDR (the u-dma-buf/CMA region on a board):
+// first fit over address-ordered free ranges, merged with their neighbours when freed, so
+// training's changing buffer sizes do not fragment the region.
 class DdrAllocator {
  public:
-  DdrAllocator(uint64_t base, uint64_t end) : base_(base), next_(base), end_(end) {}
+  DdrAllocator(uint64_t base, uint64_t end) : base_(base), end_(end) { free_[base] = end - base; }
   uint64_t get(size_t bytes) {
     std::lock_guard<std::mutex> g(mu_);
-    auto it = free_.find(bytes);
-    if (it != free_.end() && !it->second.empty()) {
-      uint64_t a = it->second.back();
-      it->second.pop_back();
+    for (auto it = free_.begin(); it != free_.end(); ++it) {
+      if (it->second < bytes) continue;
+      const uint64_t a = it->first, left = it->second - bytes;
+      free_.erase(it);
+      if (left) free_[a + bytes] = left;
       in_use_ += bytes;
       return a;
     }
-    TP_CHECK(next_ + bytes <= end_, "tlm: emulated DDR exhausted allocating ", bytes, " bytes (", in_use_,
-             " bytes in use, region of ", (end_ - base_) >> 20, " MiB for DMA buffers)");
-    uint64_t a = next_;
-    next_ += bytes;
-    in_use_ += bytes;
-    return a;
+    uint64_t largest = 0;
+    for (auto& [a, n] : free_) largest = std::max<uint64_t>(largest, n);
+    throw Error(detail::cat("tlm: emulated DDR exhausted allocating ", bytes, " bytes (", in_use_,
+                            " bytes in use, largest free block ", largest, ", region of ", (end_ - base_) >> 20,
+                            " MiB for DMA buffers)"));
   }
   void put(uint64_t a, size_t bytes) {
     std::lock_guard<std::mutex> g(mu_);
-    free_[bytes].push_back(a);
     in_use_ -= bytes;
+    auto next = free_.lower_bound(a);
+    if (next != free_.end() && a + bytes == next->first) {  // merge with the range after
+      bytes += next->second;
+      next = free_.erase(next);
+    }
+    if (next != free_.begin()) {  // merge with the range before
+      auto prev = std::prev(next);
+      if (prev->first + prev->second == a) {
+        prev->second += bytes;
+        return;
+      }
+    }
+    free_[a] = bytes;
   }
 
  private:
   std::mutex mu_;
-  uint64_t base_, next_, end_, in_use_ = 0;
-  std::map<size_t, std::vector<uint64_t>> free_;
+  uint64_t base_, end_, in_use_ = 0;
+  std::map<uint64_t, uint64_t> free_;  // address -> bytes
 };
 
 class TlmDriver final : public pynq::Driver {

@@ -293,20 +293,9 @@ bool Lowering::run_reduce(const Kernel& k) {
   const int root = static_cast<int>(k.nodes.size()) - 1;
   if (k.nodes[root].dtype != DType::f32 || !supported_ew(k.nodes, root)) return false;
   // Reduce axes innermost: each output is then a row of L consecutive elements.
-  const size_t nd = k.full_shape.size();
-  std::vector<int> order;
-  std::vector<bool> is_red(nd, false);
-  for (int a : k.reduce_axes) is_red[a] = true;
-  for (size_t d = 0; d < nd; ++d)
-    if (!is_red[d]) order.push_back(static_cast<int>(d));
-  for (int a : k.reduce_axes) order.push_back(a);
-  Shape shape;
-  for (int d : order) shape.push_back(k.full_shape[d]);
-  std::vector<KNode> nodes = k.nodes;
-  for (auto& n : nodes)
-    if (n.op == Op::LOAD || n.op == Op::CONST) n.st = n.st.permute(order);
+  std::vector<KNode> nodes;
   int64_t L = 1;
-  for (int a : k.reduce_axes) L *= k.full_shape[a];
+  const Shape shape = cpu::reduce_innermost(k, nodes, &L);
   const int64_t rows = prod(k.out_shape);
   // Empty reductions (identity results) and rows longer than one DMA transfer: the PS.
   if (L == 0 || rows == 0 || 2 * L > kChunk) return false;  // (a row pair per command keeps outputs aligned)
