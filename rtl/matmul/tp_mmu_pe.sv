@@ -57,15 +57,15 @@ module tp_mmu_pe (
     .clk_i (clk_i), .rst_ni (rst_ni), .en_i (1'b1), .d_i ({ctl_m[4], ctl_m[2:0]}), .q_o (ctl_a)
   );
 
-  logic [127:0] cap_q;
-  always_ff @(posedge clk_i) begin
-    if (!rst_ni) begin
-      cap_q <= 128'd0;
-    end else if (ctl_a[3] && ctl_a[2]) begin
-      cap_q[32 * ctl_a[1:0] +: 32] <= acc;
+  // one register per strip with its own enable (no indexed write: that synthesizes to shifters)
+  for (genvar s = 0; s < 4; s++) begin : g_cap
+    logic [31:0] cap_q;
+    always_ff @(posedge clk_i) begin
+      if (!rst_ni) cap_q <= 32'd0;
+      else if (ctl_a[3] && ctl_a[2] && ctl_a[1:0] == 2'(s)) cap_q <= acc;
     end
+    assign cap_o[32 * s +: 32] = cap_q;
   end
-  assign cap_o  = cap_q;
   assign cap0_o = ctl_a[3] && ctl_a[2] && ctl_a[1:0] == 2'd0;
 
 endmodule

@@ -130,7 +130,7 @@ module tp_mmu_unit #(
 
   // ------------------------------------------------------------------ compute controller
   logic [1:0]  obusy_q, oready_q, dact_q, oready_nx;
-  logic [15:0] dcnt_q [2];
+  logic [31:0] dcnt_q;   // countdown of half h: [16h +: 16]
   logic        cact_q, chalf_q;
   logic [24:0] crows_left_q;
   logic [15:0] ck_q, cs_q, cp_q, ck, cs, cp, crows;
@@ -159,7 +159,7 @@ module tp_mmu_unit #(
   end
 
   for (genvar h = 0; h < 2; h++) begin : g_half
-    assign oready_nx[h] = oready_q[h] || (dact_q[h] && dcnt_q[h] == 16'd1);
+    assign oready_nx[h] = oready_q[h] || (dact_q[h] && dcnt_q[16 * h +: 16] == 16'd1);
   end
 
   // ------------------------------------------------------------------ store controller
@@ -220,8 +220,7 @@ module tp_mmu_unit #(
       obusy_q <= 2'b00;
       oready_q <= 2'b00;
       dact_q <= 2'b00;
-      dcnt_q[0] <= 16'd0;
-      dcnt_q[1] <= 16'd0;
+      dcnt_q <= 32'd0;
       cact_q <= 1'b0;
       chalf_q <= 1'b0;
       crows_left_q <= 25'd0;
@@ -340,10 +339,10 @@ module tp_mmu_unit #(
         if (c_start && chalf_q == 1'(h)) obusy_q[h] <= 1'b1;
         if (c_wend && chalf_q == 1'(h)) begin
           dact_q[h] <= 1'b1;
-          dcnt_q[h] <= 16'(Dmm);
+          dcnt_q[16 * h +: 16] <= 16'(Dmm);
         end else if (dact_q[h]) begin
-          dcnt_q[h] <= dcnt_q[h] - 16'd1;
-          if (dcnt_q[h] == 16'd1) begin
+          dcnt_q[16 * h +: 16] <= dcnt_q[16 * h +: 16] - 16'd1;
+          if (dcnt_q[16 * h +: 16] == 16'd1) begin
             dact_q[h] <= 1'b0;
             oready_q[h] <= 1'b1;
           end
@@ -554,6 +553,16 @@ module tp_mmu_unit #(
     // the record delayed CapD + c cycles: PE(0,c) captures strip 0 in this cycle, the readout
     // of this column runs in the R*L_A cycles after it
     assign tap = rec_sr[RecW * (CapD + c - 1) +: RecW];
+    // this column's R*L_A capture registers, value (r, s) selected by a plain mux
+    logic [31:0] cap_sel;
+    always_comb begin
+      cap_sel = 32'd0;
+      for (int r = 0; r < Rows; r++) begin
+        for (int s = 0; s < La; s++) begin
+          if (r_q[7:0] == 8'(r) && s_q[1:0] == 2'(s)) cap_sel = caps[128 * (r * Cols + c) + 32 * s +: 32];
+        end
+      end
+    end
     assign q     = 16'(p_q) * 16'(La) + s_q;
     assign n_col = (q << Cl2) | 16'(c);
     assign addr  = rowoff_q + 24'(q);
@@ -574,7 +583,7 @@ module tp_mmu_unit #(
         we_q   <= act_q && r_q < rows_q && n_col < n_q;
         wpar_q <= addr[0];
         wa_q   <= {half_q, addr[Oa-1:1]};
-        wd_q   <= caps[128 * (32'(r_q) * Cols + c) + 32 * 32'(s_q) +: 32];
+        wd_q   <= cap_sel;
         if (tap[RecW-1]) begin
           act_q    <= 1'b1;
           half_q   <= tap[RecW-2];
