@@ -24,12 +24,15 @@ module tp_fp_add (
   localparam logic [31:0] QNaN = 32'h7FC0_0000;
 
   // ---------------------------------------------------------------- stage 1 (combinational)
+  // Special results travel as a 2-bit kind (the sign in the sign register); an operand that is
+  // zero (and not both) goes through the datapath with significand 0, which adds exactly.
+  localparam logic [1:0] KNone = 2'd0, KNaN = 2'd1, KInf = 2'd2, KZero = 2'd3;
   logic [31:0] fa, fb;
   logic        nan_a, nan_b, inf_a, inf_b, zero_a, zero_b;
   logic        swap;
   logic [31:0] x, y;            // |x| >= |y|
-  logic        s1_special;
-  logic [31:0] s1_spec_val;
+  logic [1:0]  kind;
+  logic        sign;
 
   always_comb begin
     fa = (a_i[30:23] == 8'd0) ? {a_i[31], 31'd0} : a_i;
@@ -38,57 +41,47 @@ module tp_fp_add (
     nan_b  = (fb[30:23] == 8'hFF) && (fb[22:0] != 23'd0);
     inf_a  = (fa[30:23] == 8'hFF) && (fa[22:0] == 23'd0);
     inf_b  = (fb[30:23] == 8'hFF) && (fb[22:0] == 23'd0);
-    zero_a = (fa[30:0] == 31'd0);
-    zero_b = (fb[30:0] == 31'd0);
+    zero_a = (fa[30:23] == 8'd0);
+    zero_b = (fb[30:23] == 8'd0);
     // no swap on equal magnitudes (x = a), as soft::add
     swap = (fa[30:0] < fb[30:0]);
     x    = swap ? fb : fa;
     y    = swap ? fa : fb;
-
-    s1_special  = 1'b1;
-    s1_spec_val = 32'd0;
-    if (nan_a || nan_b) begin
-      s1_spec_val = QNaN;
-    end else if (inf_a) begin
-      s1_spec_val = (inf_b && (fa[31] != fb[31])) ? QNaN : fa;
-    end else if (inf_b) begin
-      s1_spec_val = fb;
+    // an infinity is the larger magnitude, so its sign is x's
+    if (nan_a || nan_b || (inf_a && inf_b && (fa[31] != fb[31]))) begin
+      kind = KNaN;
+    end else if (inf_a || inf_b) begin
+      kind = KInf;
     end else if (zero_a && zero_b) begin
-      s1_spec_val = {fa[31] & fb[31], 31'd0};
-    end else if (zero_a) begin
-      s1_spec_val = fb;
-    end else if (zero_b) begin
-      s1_spec_val = fa;
+      kind = KZero;                 // -0 only for (-0) + (-0)
     end else begin
-      s1_special  = 1'b0;
+      kind = KNone;
     end
+    sign = (kind == KZero) ? (fa[31] & fb[31]) : x[31];
   end
 
-  logic        s1_special_q;
-  logic [31:0] s1_spec_val_q;
+  logic [1:0]  s1_kind_q;
   logic        s1_sign_q, s1_sub_q;
   logic [7:0]  s1_exp_q, s1_diff_q;
   logic [23:0] s1_mx_q, s1_my_q;
 
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
-      s1_special_q  <= 1'b0;
-      s1_spec_val_q <= 32'd0;
-      s1_sign_q     <= 1'b0;
-      s1_sub_q      <= 1'b0;
-      s1_exp_q      <= 8'd0;
-      s1_diff_q     <= 8'd0;
-      s1_mx_q       <= 24'd0;
-      s1_my_q       <= 24'd0;
+      s1_kind_q <= KNone;
+      s1_sign_q <= 1'b0;
+      s1_sub_q  <= 1'b0;
+      s1_exp_q  <= 8'd0;
+      s1_diff_q <= 8'd0;
+      s1_mx_q   <= 24'd0;
+      s1_my_q   <= 24'd0;
     end else if (en_i) begin
-      s1_special_q  <= s1_special;
-      s1_spec_val_q <= s1_spec_val;
-      s1_sign_q     <= x[31];
-      s1_sub_q      <= x[31] ^ y[31];
-      s1_exp_q      <= x[30:23];
-      s1_diff_q     <= x[30:23] - y[30:23];
-      s1_mx_q       <= {1'b1, x[22:0]};
-      s1_my_q       <= {1'b1, y[22:0]};
+      s1_kind_q <= kind;
+      s1_sign_q <= sign;
+      s1_sub_q  <= x[31] ^ y[31];
+      s1_exp_q  <= x[30:23];
+      s1_diff_q <= x[30:23] - y[30:23];
+      s1_mx_q   <= {1'b1, x[22:0]};
+      s1_my_q   <= {y[30:23] != 8'd0, y[22:0]};   // a zero y adds nothing
     end
   end
 
@@ -117,22 +110,19 @@ module tp_fp_add (
     sum     = s1_sub_q ? ({1'b0, al_a} - {1'b0, al_b}) : ({1'b0, al_a} + {1'b0, al_b});
   end
 
-  logic        s2_special_q;
-  logic [31:0] s2_spec_val_q;
+  logic [1:0]  s2_kind_q;
   logic        s2_sign_q;
   logic [7:0]  s2_exp_q;
   logic [27:0] s2_sum_q;
 
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
-      s2_special_q  <= 1'b0;
-      s2_spec_val_q <= 32'd0;
+      s2_kind_q     <= KNone;
       s2_sign_q     <= 1'b0;
       s2_exp_q      <= 8'd0;
       s2_sum_q      <= 28'd0;
     end else if (en_i) begin
-      s2_special_q  <= s1_special_q;
-      s2_spec_val_q <= s1_spec_val_q;
+      s2_kind_q     <= s1_kind_q;
       s2_sign_q     <= s1_sign_q;
       s2_exp_q      <= s1_exp_q;
       s2_sum_q      <= sum;
@@ -165,8 +155,7 @@ module tp_fp_add (
     nexp     = $signed({2'b00, s2_exp_q}) + 10'sd1 - $signed({5'd0, lz});
   end
 
-  logic        s3_special_q;
-  logic [31:0] s3_spec_val_q;
+  logic [1:0]  s3_kind_q;
   logic        s3_sign_q;
   logic        s3_zero_q;
   logic signed [9:0] s3_exp_q;
@@ -175,8 +164,7 @@ module tp_fp_add (
 
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
-      s3_special_q  <= 1'b0;
-      s3_spec_val_q <= 32'd0;
+      s3_kind_q     <= KNone;
       s3_sign_q     <= 1'b0;
       s3_zero_q     <= 1'b0;
       s3_exp_q      <= 10'sd0;
@@ -184,8 +172,7 @@ module tp_fp_add (
       s3_guard_q    <= 1'b0;
       s3_sticky_q   <= 1'b0;
     end else if (en_i) begin
-      s3_special_q  <= s2_special_q;
-      s3_spec_val_q <= s2_spec_val_q;
+      s3_kind_q     <= s2_kind_q;
       s3_sign_q     <= s2_sign_q;
       s3_zero_q     <= sum_zero;
       s3_exp_q      <= nexp;
@@ -203,8 +190,12 @@ module tp_fp_add (
   always_comb begin
     rnd  = {1'b0, s3_mant_q} + {24'd0, s3_guard_q & (s3_sticky_q | s3_mant_q[0])};
     rexp = s3_exp_q + (rnd[24] ? 10'sd1 : 10'sd0);
-    if (s3_special_q) begin
-      result = s3_spec_val_q;
+    if (s3_kind_q == KNaN) begin
+      result = QNaN;
+    end else if (s3_kind_q == KInf) begin
+      result = {s3_sign_q, 8'hFF, 23'd0};
+    end else if (s3_kind_q == KZero) begin
+      result = {s3_sign_q, 31'd0};
     end else if (s3_zero_q) begin
       result = 32'd0;                                  // exact cancellation: +0
     end else if (s3_exp_q < 10'sd1) begin
