@@ -29,14 +29,20 @@ FFS = ("FDRE", "FDSE", "FDCE", "FDPE", "FDRE_1", "FDSE_1", "FDCE_1", "FDPE_1", "
 
 
 def parse_stat(text, top):
-    """Cell counts of the last `stat` section of module `top`."""
-    sections = re.split(r"^=== (\S+) ===\s*$", text, flags=re.M)
+    """Cell counts of the whole design below `top`: the totals of the last `design hierarchy`
+    section of `stat` (synth_xilinx keeps the hierarchy), else the top module's own section
+    (a flat design has no hierarchy section)."""
+    sections = re.split(r"^=== (.+?) ===\s*$", text, flags=re.M)
     cells = None
     for i in range(1, len(sections) - 1, 2):
-        if sections[i] == top:
+        if sections[i] in ("design hierarchy", top):
             body = sections[i + 1]
+            if sections[i] == "design hierarchy":
+                body = body[body.find("Number of cells"):]
+            elif cells is not None:
+                continue
             cells = {}
-            for m in re.finditer(r"^\s+(\$?[A-Za-z_][\w$]*)\s+(\d+)\s*$", body, flags=re.M):
+            for m in re.finditer(r"^\s+([A-Za-z_][\w]*)\s+(\d+)\s*$", body, flags=re.M):
                 cells[m.group(1)] = int(m.group(2))
     return cells
 
@@ -59,6 +65,7 @@ def main():
     ap.add_argument("--define", action="append", default=[])
     ap.add_argument("--work", required=True)
     ap.add_argument("sources", nargs="+")
+    ap.add_argument("--parse-only", action="store_true", help="re-read DIR/yosys.log, no yosys run")
     a = ap.parse_args()
     os.makedirs(a.work, exist_ok=True)
     defines = " ".join("-D" + d for d in a.define)
@@ -69,7 +76,9 @@ def main():
         f.write("stat\n")
     log = os.path.join(a.work, "yosys.log")
     t0 = time.time()
-    r = subprocess.run([a.yosys, "-q", "-l", log, "-s", script], capture_output=True, text=True)
+    r = subprocess.CompletedProcess([], 0, "", "")
+    if not a.parse_only:
+        r = subprocess.run([a.yosys, "-q", "-l", log, "-s", script], capture_output=True, text=True)
     secs = time.time() - t0
     if r.returncode != 0:
         sys.stderr.write(r.stdout + r.stderr)
