@@ -84,14 +84,17 @@ module tp_vec_div
       assign r_d    = r0;
       assign q_d    = 26'd0;
     end else begin : g_step
-      logic ge;
-      assign ge     = ({1'b0, g_stage[i-1].r_q} >= {2'b00, g_stage[i-1].d_q});
+      // one subtractor: its borrow is the comparison
+      logic        ge;
+      logic [25:0] diff;
+      assign diff   = {1'b0, g_stage[i-1].r_q} - {2'b00, g_stage[i-1].d_q};
+      assign ge     = !diff[25];
       assign kind_d = g_stage[i-1].kind_q;
       assign s_d    = g_stage[i-1].s_q;
       assign e_d    = g_stage[i-1].e_q;
       assign d_d    = g_stage[i-1].d_q;
-      // branch-free form (masks instead of selects: faster to simulate, same logic)
-      assign r_d    = (g_stage[i-1].r_q - ({1'b0, g_stage[i-1].d_q} & {25{ge}})) << 1;
+      // branch-free select (masks: faster to simulate, same logic)
+      assign r_d    = (g_stage[i-1].r_q ^ ((g_stage[i-1].r_q ^ diff[24:0]) & {25{ge}})) << 1;
       assign q_d    = {g_stage[i-1].q_q[24:0], ge};
     end
     always_ff @(posedge clk_i) begin

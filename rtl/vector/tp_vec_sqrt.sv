@@ -72,6 +72,7 @@ module tp_vec_sqrt
     end else begin : g_step
       logic [1:0]  pair;
       logic [28:0] t, trial;
+      logic [29:0] diff;
       logic        ge;
       if (i <= 12) begin : g_bits2              // both bits from m: m[26-2i : 25-2i]
         assign pair = g_stage[i-1].m_q[26-2*i -: 2];
@@ -82,9 +83,10 @@ module tp_vec_sqrt
       end
       assign t      = {g_stage[i-1].rem_q, pair};
       assign trial  = {1'b0, g_stage[i-1].root_q, 2'b01};
-      assign ge     = (t >= trial);
-      // branch-free form (masks instead of selects: faster to simulate, same logic)
-      assign rem_d  = 27'(t - (trial & {29{ge}}));
+      // one subtractor: its borrow is the comparison; branch-free select (masks)
+      assign diff   = {1'b0, t} - {1'b0, trial};
+      assign ge     = !diff[29];
+      assign rem_d  = 27'(t ^ ((t ^ diff[28:0]) & {29{ge}}));
       assign root_d = {g_stage[i-1].root_q[24:0], ge};
       assign kind_d = g_stage[i-1].kind_q;
       assign spec_d = g_stage[i-1].spec_q;
