@@ -107,7 +107,8 @@ module tp_fp_add (
     al_a    = {s1_mx_q, 3'b000};
     al_full = {s1_my_q, 3'b000};
     al_b    = shr_jam27(al_full, s1_diff_q);
-    sum     = s1_sub_q ? ({1'b0, al_a} - {1'b0, al_b}) : ({1'b0, al_a} + {1'b0, al_b});
+    // one adder: a - b = a + ~b + 1
+    sum     = {1'b0, al_a} + ({1'b0, al_b} ^ {28{s1_sub_q}}) + {27'd0, s1_sub_q};
   end
 
   logic [1:0]  s2_kind_q;
