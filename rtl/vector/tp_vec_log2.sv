@@ -1,9 +1,15 @@
 // SPDX-License-Identifier: MIT
 // tinypynq — LOG2 of docs/hw-spec.md §5.2 (pl::log2), 48 registers (with the shared Horner
 // chain between chain_v_o and chain_q_i):
-//   R1      flush, specials, j = x[22:16], e, m (in [0.75, 1.5)), m_hi, table C_j/T_hi_j/T_lo_j
-//   R2-R5   m_lo := FSUB(m, m_hi);  a := FMUL(m_hi, C_j) (R2-R4);  hi := FADD(I2F(e), T_hi_j)
-//   R5-R8   b := FSUB(a, 1.0);  d := FMUL(m_lo, C_j) (R6-R8)
+//   R1      flush, specials, j = x[22:16], e, m (in [0.75, 1.5)), m_hi, m_lo := FSUB(m, m_hi),
+//           table C_j/T_hi_j/T_lo_j
+//   R2      hi := FADD(I2F(e), T_hi_j)
+//   R2-R4   a := FMUL(m_hi, C_j)
+//   R5      b := FSUB(a, 1.0)
+//   R6-R8   d := FMUL(m_lo, C_j)
+//           m_lo, b and hi are exact operations (§5.2): they are computed by bit manipulation
+//           (fixed point, leading-one detection, shift), which gives the same bits as the
+//           FSUB/FADD without a floating-point adder each; registers pad them to the schedule.
 //   R9-R12  r := FADD(b, d)                                               -> chain_v_o
 //   R13-R33 Horner chain, stages 4..6: g := FADD(FMUL(g, r), L2 L1 L0), g0 = L3 -> chain_q_i
 //   R34-R36 FMUL(r, g)
@@ -155,9 +161,54 @@ module tp_vec_log2
     {32'h3F800000, 32'h00000000, 32'h00000000}   //   0
   };
 
+  // ---------------------------------------------------------------- exact operations
+  // (leading ones and signs known by construction leave some argument bits unused)
+  /* verilator lint_off UNUSEDSIGNAL */
+  // m_lo = FSUB(m, m_hi) = (low 12 fraction bits of m) * 2^(e(m) - 150), m > 0
+  function automatic logic [31:0] exact_mlo(input logic [31:0] m);
+    logic [11:0] low;
+    logic [4:0]  p;
+    logic [23:0] sh;
+    low = m[11:0];
+    p   = tp_vec_pkg::msb32({20'd0, low});
+    sh  = {12'd0, low} << (5'd23 - p);
+    exact_mlo = (low == 12'd0) ? 32'd0 : {1'b0, 8'(m[30:23] - 8'd23 + {3'd0, p}), sh[22:0]};
+  endfunction
+
+  // b = FSUB(a, 1.0) for a in [0.5, 2): a >= 1: b = frac(a) * 2^-23;
+  // a < 1 (exponent 126): b = -(2^23 - frac(a)) * 2^-24
+  function automatic logic [31:0] exact_am1(input logic [31:0] a);
+    logic        neg;
+    logic [23:0] g, sh;
+    logic [4:0]  p;
+    neg = (a[30:23] != 8'd127);
+    g   = neg ? (24'h80_0000 - {1'b0, a[22:0]}) : {1'b0, a[22:0]};
+    p   = tp_vec_pkg::msb32({8'd0, g});
+    sh  = g << (5'd23 - p);
+    exact_am1 = (g == 24'd0) ? 32'd0
+              : {neg, 8'((neg ? 8'd103 : 8'd104) + {3'd0, p}), sh[22:0]};
+  endfunction
+
+  // hi = FADD(I2F(e), T_hi) in fixed point with 17 fraction bits (T_hi is a multiple of 2^-17
+  // with |T_hi| < 1, |hi| <= 128): h = e * 2^17 + T_hi * 2^17 (|h| <= 2^24), converted exactly
+  function automatic logic [31:0] exact_hi(input logic [9:0] e, input logic [31:0] t);
+    logic [23:0] tm;
+    logic [24:0] sh;
+    logic [26:0] tfix, h, mag;
+    logic [4:0]  p;
+    tm   = {1'b1, t[22:0]} >> 5'(8'd133 - t[30:23]);
+    tfix = (t[30:23] == 8'd0) ? 27'd0 : {3'd0, tm};
+    h    = ({{17{e[9]}}, e} << 17) + (t[31] ? (27'd0 - tfix) : tfix);
+    mag  = h[26] ? (27'd0 - h) : h;
+    p    = tp_vec_pkg::msb32({7'd0, mag[24:0]});
+    sh   = mag[24:0] << (5'd24 - p);
+    exact_hi = (h == 27'd0) ? 32'd0 : {h[26], 8'(8'd110 + {3'd0, p}), sh[23:1]};
+  endfunction
+  /* verilator lint_on UNUSEDSIGNAL */
+
   // ---------------------------------------------------------------- R1
   // kinds: 0 compute, 1 NaN, 2 -inf (x = ±0), 3 +inf
-  logic [31:0] x0, m0, ie0;
+  logic [31:0] x0, m0;
   logic [1:0]  kind0;
   logic [6:0]  j0;
   logic signed [9:0] e0;
@@ -182,50 +233,54 @@ module tp_vec_log2
       m0 = {9'h07F, x0[22:0]};      // 0x3F800000 | F: m in [1, 1.5)
       e0 = $signed({2'b00, x0[30:23]}) - 10'sd127;
     end
-    ie0 = tp_vec_pkg::cast_i2f(32'($signed(e0)));
   end
 
-  logic [31:0] m1_q, mhi1_q, c1_q, thi1_q, tlo1_q, ie1_q;
+  logic [31:0] mlo1_q, mhi1_q, c1_q, thi1_q, tlo1_q;
+  logic [9:0]  e1_q;
   logic [1:0]  kind1_q;
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
-      m1_q    <= 32'd0;
+      mlo1_q  <= 32'd0;
       mhi1_q  <= 32'd0;
       c1_q    <= 32'd0;
       thi1_q  <= 32'd0;
       tlo1_q  <= 32'd0;
-      ie1_q   <= 32'd0;
+      e1_q    <= 10'd0;
       kind1_q <= 2'd0;
     end else if (en_i) begin
-      m1_q    <= m0;
+      mlo1_q  <= exact_mlo(m0);
       mhi1_q  <= m0 & 32'hFFFF_F000;
       {c1_q, thi1_q, tlo1_q} <= Log2Rom[96*j0 +: 96];
-      ie1_q   <= ie0;
+      e1_q    <= e0;
       kind1_q <= kind0;
     end
   end
 
   // ---------------------------------------------------------------- R2-R8
-  logic [31:0] mlo5, a4, b8, c5, d8, hi5;
+  logic [31:0] mlo5, a4, b8, c5, d8, hi2_q, b5_q;
 
-  tp_fp_add u_mlo (                 // m_lo = FSUB(m, m_hi), R2-R5
-    .clk_i, .rst_ni, .en_i,
-    .a_i (m1_q), .b_i (mhi1_q ^ 32'h8000_0000), .y_o (mlo5)
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) begin
+      hi2_q <= 32'd0;
+      b5_q  <= 32'd0;
+    end else if (en_i) begin
+      hi2_q <= exact_hi(e1_q, thi1_q);       // R2
+      b5_q  <= exact_am1(a4);                // R5
+    end
+  end
+
+  tp_delay #(.Width(32), .Depth(4)) u_mlo_delay (   // m_lo to R5
+    .clk_i, .rst_ni, .en_i, .d_i (mlo1_q), .q_o (mlo5)
   );
   tp_fp_mul u_a (                   // a = FMUL(m_hi, C), R2-R4
     .clk_i, .rst_ni, .en_i,
     .a_i (mhi1_q), .b_i (c1_q), .y_o (a4)
   );
-  tp_fp_add u_hi (                  // hi = FADD(I2F(e), T_hi), R2-R5
-    .clk_i, .rst_ni, .en_i,
-    .a_i (ie1_q), .b_i (thi1_q), .y_o (hi5)
-  );
   tp_delay #(.Width(32), .Depth(4)) u_c_delay (
     .clk_i, .rst_ni, .en_i, .d_i (c1_q), .q_o (c5)
   );
-  tp_fp_add u_b (                   // b = FSUB(a, 1.0), R5-R8
-    .clk_i, .rst_ni, .en_i,
-    .a_i (a4), .b_i (32'hBF80_0000), .y_o (b8)
+  tp_delay #(.Width(32), .Depth(3)) u_b_delay (     // b to R8
+    .clk_i, .rst_ni, .en_i, .d_i (b5_q), .q_o (b8)
   );
   tp_fp_mul u_d (                   // d = FMUL(m_lo, C), R6-R8
     .clk_i, .rst_ni, .en_i,
@@ -259,8 +314,8 @@ module tp_vec_log2
     .clk_i, .rst_ni, .en_i,
     .a_i (tlo40), .b_i (y40), .y_o (lo44)
   );
-  tp_delay #(.Width(32), .Depth(39)) u_hi_delay (
-    .clk_i, .rst_ni, .en_i, .d_i (hi5), .q_o (hi44)
+  tp_delay #(.Width(32), .Depth(42)) u_hi_delay (    // hi from R2 to R44
+    .clk_i, .rst_ni, .en_i, .d_i (hi2_q), .q_o (hi44)
   );
   logic [31:0] sum48;
   tp_fp_add u_sum (                 // result = FADD(hi, lo), R45-R48

@@ -101,6 +101,11 @@ class Gen {
       }
       case VecOp::LOG2:
         if (chance(0.2)) return (1u + below(254)) << 23;  // powers of two
+        if (chance(0.15)) {  // extreme exponents, table rows 0/63/64/127 (hi = ±128 edges)
+          const uint32_t e = below(2) ? 1u + below(2) : 253u + below(2);
+          const uint32_t j = (below(4) * 63u + (below(2) ? 1u : 0u)) & 0x7Fu;
+          return (e << 23) | (j << 16) | (any() & 0xFFFFu);
+        }
         return chance(0.9) ? (pick() & 0x7FFFFFFFu) : pick();
       case VecOp::SIN: {
         if (chance(0.25)) {  // next to k*pi
