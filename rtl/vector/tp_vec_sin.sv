@@ -120,6 +120,12 @@ module tp_vec_sin
   end
 
   // ---------------------------------------------------------------- R7: D = X - K * PI_FIX
+  // two subtractors; the borrow of X - K * PI_FIX is the comparison
+  logic [107:0] dxk, dkx;
+  assign dxk = {1'b0, x6_q} - {1'b0, kp6_q};
+  assign dkx = {1'b0, kp6_q} - {1'b0, x6_q};
+  logic unused_dkx;
+  assign unused_dkx = dkx[107];
   logic [106:0] d7_q;
   logic         sgn7_q, kzero7_q;
   logic [31:0]  xs7_q;
@@ -130,8 +136,8 @@ module tp_vec_sin
       xs7_q    <= 32'd0;
       kzero7_q <= 1'b0;
     end else if (en_i) begin
-      d7_q     <= (x6_q < kp6_q) ? (kp6_q - x6_q) : (x6_q - kp6_q);
-      sgn7_q   <= xs6_q[31] ^ (x6_q < kp6_q);
+      d7_q     <= dxk[107] ? dkx[106:0] : dxk[106:0];
+      sgn7_q   <= xs6_q[31] ^ dxk[107];
       xs7_q    <= xs6_q;
       kzero7_q <= kzero6_q;
     end
