@@ -21,8 +21,11 @@ static std::string targets_list() {
   std::string r;
   for (auto& n : device_names()) r += (r.empty() ? "" : ", ") + n;
   if (sim::have_tlm() && r.find("tlm") == std::string::npos) r += ", tlm";
+  if (sim::have_rtl() && r.find("rtl") == std::string::npos) r += ", rtl";
   return r;
 }
+
+static std::string g_fst;  // --fst: waveform of the rtl target's PL
 
 static void add_train_options(CLI::App* c, sim::TrainOptions& o, bool& json) {
   c->add_option("--model", o.model, std::string("model to train: ") + sim::model_names())->capture_default_str();
@@ -37,6 +40,12 @@ static void add_train_options(CLI::App* c, sim::TrainOptions& o, bool& json) {
   c->add_flag("--json", json, "print one JSON object with the results");
   c->add_option("--trace", sim::instrument().trace_path,
                 "write a Chrome/Perfetto trace of the training steps (pynq targets; docs/traces.md)");
+  c->add_option("--test-samples", o.test_samples,
+                "evaluate on the first N test images (default all; 0 skips the evaluation, e.g. on rtl)")
+      ->check(CLI::NonNegativeNumber);
+  c->add_option("--fst", g_fst,
+                "rtl target: write an FST waveform of the Verilated PL for the whole run (GTKWave; needs a "
+                "-DTINYPYNQ_RTL_TRACE=ON build)");
 }
 
 static int run_train(const sim::TrainOptions& o, bool json) {
@@ -48,8 +57,11 @@ static int run_train(const sim::TrainOptions& o, bool json) {
   } else {
     std::printf("model %s on %s: %lld steps (%.2f epochs), final loss %.4f\n", opt.model.c_str(), opt.target.c_str(),
                 (long long)r.steps, r.epochs, r.final_loss);
-    std::printf("test accuracy %.4f  wall %.2f s  median step %.3f ms\n", r.test_accuracy, r.wall_seconds,
-                r.step_seconds_median * 1e3);
+    if (r.test_samples)
+      std::printf("test accuracy %.4f (%lld images)  ", r.test_accuracy, (long long)r.test_samples);
+    else
+      std::printf("test set not evaluated  ");
+    std::printf("wall %.2f s  median step %.3f ms\n", r.wall_seconds, r.step_seconds_median * 1e3);
     if (r.prediction.valid) std::printf("%s", r.prediction.table().c_str());
     if (!opt.save.empty()) std::printf("weights saved to %s\n", opt.save.c_str());
   }
@@ -90,7 +102,9 @@ int main(int argc, char** argv) {
     return app.exit(e);
   }
   try {
-    sim::register_targets(board_file);
+    TP_CHECK(g_fst.empty() || train_opts.target == "rtl", "--fst records the rtl target's PL; the target is ",
+             train_opts.target);
+    sim::register_targets(board_file, g_fst);
     if (*train) return run_train(train_opts, json);
     if (*info) {
       std::printf("targets: %s\nmodels: %s\n", targets_list().c_str(), sim::model_names());

@@ -1,7 +1,12 @@
 #include "sim/targets.h"
 
+#include "tensor/core/check.h"
+
 #ifdef TINYPYNQ_HAVE_TLM
 #include "models/tlm/tlm_driver.h"
+#endif
+#ifdef TINYPYNQ_HAVE_RTL
+#include "cosim/rtl_target.h"
 #endif
 
 namespace tinypynq::sim {
@@ -10,14 +15,29 @@ namespace {
 BoardConfig g_cfg = BoardConfig::defaults();
 }
 
-void register_targets(const std::string& board_file) {
+void register_targets(const std::string& board_file, const std::string& rtl_fst) {
   if (!board_file.empty()) g_cfg = BoardConfig::load_file(board_file);
 #ifdef TINYPYNQ_HAVE_TLM
   tlm::register_tlm_target(g_cfg);
 #endif
+#ifdef TINYPYNQ_HAVE_RTL
+  cosim::RtlTargetOptions ro;
+  ro.fst_path = rtl_fst;
+  cosim::register_rtl_target(g_cfg, ro);
+#else
+  TP_CHECK(rtl_fst.empty(), "--fst: this build has no rtl target (Verilator and SystemC are needed)");
+#endif
 }
 
 const BoardConfig& board_config() { return g_cfg; }
+
+bool have_rtl() {
+#ifdef TINYPYNQ_HAVE_RTL
+  return true;
+#else
+  return false;
+#endif
+}
 
 bool have_tlm() {
 #ifdef TINYPYNQ_HAVE_TLM

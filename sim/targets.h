@@ -1,4 +1,5 @@
-// Registers every target this build has: cpu (always), tlm (when built with SystemC).
+// Registers every target this build has: cpu (always), tlm (when built with SystemC), rtl (when
+// the Verilated PL and SystemC were built).
 //   sim::register_targets("");              // default board
 //   sim::register_targets("my_board.json"); // a board config file (docs/board-config.md)
 #pragma once
@@ -8,9 +9,11 @@
 
 namespace tinypynq::sim {
 
-void register_targets(const std::string& board_file);
+// rtl_fst: FST waveform of the rtl target's PL for the whole run (empty: none).
+void register_targets(const std::string& board_file, const std::string& rtl_fst = "");
 const BoardConfig& board_config();  // the configuration in use
 bool have_tlm();
+bool have_rtl();
 std::string default_target();       // "tlm" when built, else "cpu"
 
 }  // namespace tinypynq::sim

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <limits>
 #include <sstream>
 
 #include "sim/models.h"
@@ -31,10 +32,10 @@ void gather(const data::IdxImages& im, const data::IdxLabels& lb, const std::vec
   }
 }
 
-double evaluate(Model& m, const data::IdxImages& im, const data::IdxLabels& lb, const std::string& dev) {
+double evaluate(Model& m, const data::IdxImages& im, const data::IdxLabels& lb, const std::string& dev, size_t n) {
   NoGrad ng;
   m.eval();
-  const size_t n = lb.labels.size(), bs = 1000;
+  const size_t bs = 1000;
   int64_t correct = 0;
   std::vector<float> x;
   std::vector<int32_t> y;
@@ -115,7 +116,10 @@ TrainResult train(const TrainOptions& o) {
   std::vector<double> st = step_times;
   std::nth_element(st.begin(), st.begin() + st.size() / 2, st.end());
   r.step_seconds_median = st.empty() ? 0 : st[st.size() / 2];
-  r.test_accuracy = evaluate(*model, ds.test_images, ds.test_labels, o.target);
+  const size_t n_test = ds.test_labels.labels.size();
+  r.test_samples = o.test_samples < 0 ? static_cast<int64_t>(n_test) : std::min<int64_t>(o.test_samples, n_test);
+  r.test_accuracy = r.test_samples ? evaluate(*model, ds.test_images, ds.test_labels, o.target, r.test_samples)
+                                   : std::numeric_limits<double>::quiet_NaN();
   r.wall_seconds = since(t0);
   if (!o.save.empty()) {
     char acc[32];
@@ -131,8 +135,19 @@ std::string to_json(const TrainOptions& o, const TrainResult& r) {
   s.precision(6);
   s << "{\"model\": \"" << o.model << "\", \"target\": \"" << o.target << "\", \"epochs\": " << r.epochs
     << ", \"steps\": " << r.steps << ", \"batch\": " << o.batch << ", \"lr\": " << o.lr << ", \"seed\": " << o.seed
-    << ", \"test_accuracy\": " << r.test_accuracy << ", \"final_loss\": " << r.final_loss
+    << ", \"test_samples\": " << r.test_samples << ", \"test_accuracy\": ";
+  if (r.test_samples) s << r.test_accuracy;
+  else s << "null";
+  s << ", \"final_loss\": " << r.final_loss
     << ", \"wall_seconds\": " << r.wall_seconds << ", \"step_seconds_median\": " << r.step_seconds_median;
+  // Every step's loss, with enough digits to round-trip a float: targets are compared on them.
+  s << ", \"losses\": [";
+  for (size_t i = 0; i < r.losses.size(); ++i) {
+    char b[32];
+    std::snprintf(b, sizeof b, "%.9g", r.losses[i]);
+    s << (i ? ", " : "") << b;
+  }
+  s << "]";
   if (r.prediction.valid) s << ", " << r.prediction.json_fields();
   s << "}";
   return s.str();

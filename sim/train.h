@@ -21,12 +21,14 @@ struct TrainOptions {
   std::string data_dir;  // empty: $TINYPYNQ_DATA or the Debian package
   std::string save;      // safetensors path, or empty
   bool progress = true;  // progress bar on stderr
+  int64_t test_samples = -1;  // test images evaluated: -1 all, 0 none (slow targets: rtl)
 };
 
 struct TrainResult {
   int64_t steps = 0;
   double epochs = 0;
-  double test_accuracy = 0;
+  double test_accuracy = 0;  // over test_samples images (NaN when none were evaluated)
+  int64_t test_samples = 0;
   double final_loss = 0;
   double wall_seconds = 0;
   double step_seconds_median = 0;

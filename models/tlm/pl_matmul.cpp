@@ -18,6 +18,16 @@ UnitRegs::Ident ident(const pl::MatmulConfig& c) {
 }
 }  // namespace
 
+pl::MatmulConfig matmul_config(const BoardConfig& c) {
+  pl::MatmulConfig m;
+  m.rows = c.mm_rows;
+  m.cols = c.mm_cols;
+  m.wdepth = c.mm_wdepth;
+  m.kmax = c.mm_kmax;
+  m.nmax = c.mm_nmax;
+  return m;
+}
+
 PlMatmul::PlMatmul(const pl::MatmulConfig& cfg) : PlUnit("matmul", ident(cfg)), cfg_(cfg) {
   // Blocks of R rows must end on a beat boundary (§6.3), and the fields must fit CFG0.
   if (cfg.rows == 0 || cfg.rows % 2 || cfg.rows > 255 || cfg.cols == 0 || cfg.cols > 255)

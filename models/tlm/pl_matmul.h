@@ -10,10 +10,14 @@
 
 #include <vector>
 
+#include "models/config/board_config.h"
 #include "models/fp/pl_units.h"
 #include "models/tlm/pl_regs.h"
 
 namespace tinypynq::tlm {
+
+// The array and buffer sizes of the board configuration (mm_rows, mm_cols, ...).
+pl::MatmulConfig matmul_config(const BoardConfig& c);
 
 class PlMatmul final : public PlUnit {
  public:

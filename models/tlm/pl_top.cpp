@@ -17,16 +17,6 @@ using sc_core::sc_time;
 namespace {
 const char* const kStream[3] = {"A (DMA0 MM2S)", "B (DMA1 MM2S)", "C (DMA2 MM2S)"};
 
-pl::MatmulConfig matmul_config(const BoardConfig& c) {
-  pl::MatmulConfig m;
-  m.rows = c.mm_rows;
-  m.cols = c.mm_cols;
-  m.wdepth = c.mm_wdepth;
-  m.kmax = c.mm_kmax;
-  m.nmax = c.mm_nmax;
-  return m;
-}
-
 sc_time period_of(double hz) {
   if (!(hz > 0)) throw std::invalid_argument("PlTop: pl_clock_hz must be > 0");
   return sc_time(1.0 / hz, sc_core::SC_SEC);

@@ -50,6 +50,7 @@
 #include "models/config/board_config.h"
 #include "models/fp/pl_stream.h"
 #include "models/tlm/axis.h"
+#include "models/tlm/pl_block.h"
 #include "models/tlm/pl_regs.h"
 
 namespace tinypynq::tlm {
@@ -58,17 +59,7 @@ class PlVector;
 class PlReduce;
 class PlMatmul;
 
-// One command as it ran (for traces and the prediction report).
-struct PlCommandRecord {
-  unsigned unit = 0;          // 0 vector, 1 reduce, 2 matmul (ROUTE - 1)
-  const char* unit_name = "";
-  UnitCommand cmd;
-  Cycle t0 = 0;
-  pl::CmdTiming timing;       // t_done, CYCLES, last handshake on A, B, C
-  uint32_t warnings = 0;      // ST_W_RANGE | ST_W_TLAST
-};
-
-class PlTop : public sc_core::sc_module {
+class PlTop : public sc_core::sc_module, public PlBlock {
  public:
   tlm_utils::simple_target_socket<PlTop> s_axi;
 
@@ -79,19 +70,20 @@ class PlTop : public sc_core::sc_module {
 
   // Streams A, B, C (MM2S sources) and R (the S2MM sink). A null source is "not connected":
   // a command that needs it hangs (describe() says so). r must not be null.
-  void bind_streams(AxisSource* a, AxisSource* b, AxisSource* c, AxisSink* r);
+  void bind_streams(AxisSource* a, AxisSource* b, AxisSource* c, AxisSink* r) override;
   // Level interrupt lines (IRQ_F2P) of the vector, reduce and matmul units (§2.5).
-  void bind_irq(IrqSink* irq, unsigned line_vec = 4, unsigned line_red = 5, unsigned line_mmu = 6);
+  void bind_irq(IrqSink* irq, unsigned line_vec = 4, unsigned line_red = 5, unsigned line_mmu = 6) override;
 
   // aresetn: every register to its reset value, route none, a running command abandoned (its
   // streams are left as they are), matmul tile forgotten. Call between sc_start()s.
-  void reset();
+  void reset() override;
 
-  std::string describe() const;  // state in one line: for hang reports
-  const PlCommandRecord& last_command() const { return last_; }
-  uint64_t commands() const { return commands_; }  // commands whose timing was computed
+  ::tlm::tlm_target_socket<>& socket() override { return s_axi; }
+  std::string describe() const override;  // state in one line: for hang reports
+  const PlCommandRecord& last_command() const override { return last_; }
+  uint64_t commands() const override { return commands_; }  // commands whose timing was computed
   // Called once per command when its timing is known (before t_done): trace writers.
-  void set_command_observer(std::function<void(const PlCommandRecord&)> fn) { observer_ = std::move(fn); }
+  void set_command_observer(std::function<void(const PlCommandRecord&)> fn) override { observer_ = std::move(fn); }
   // Per-beat handshake cycles of every later command go here (nullptr: off, the default).
   void set_beat_log(pl::BeatLog* log) { log_ = log; }
 

@@ -2,6 +2,8 @@
 #include "models/tlm/platform.h"
 
 #include <cstdlib>
+#include <string>
+#include <vector>
 #include <sstream>
 
 #include "models/tlm/axi_dma.h"
@@ -11,40 +13,82 @@
 namespace tinypynq::tlm {
 
 namespace {
-std::unique_ptr<Platform> g_platform;
+struct Declared {
+  std::string kind;
+  BoardConfig cfg;
+  PlFactory pl;
+};
+std::vector<Declared>& declared() {
+  static std::vector<Declared> d;
+  return d;
+}
+std::vector<std::unique_ptr<Platform>>& platforms() {
+  static std::vector<std::unique_ptr<Platform>> p;
+  return p;
+}
+}  // namespace
+
+std::unique_ptr<PlBlock> make_tlm_pl(const char* name, const BoardConfig& cfg) {
+  return std::make_unique<PlTop>(name, cfg);
 }
 
-Platform& Platform::instance(const BoardConfig& cfg) {
-  if (!g_platform) {
-    g_platform.reset(new Platform(cfg));
-  } else {
-    TP_CHECK(g_platform->cfg_.to_json() == cfg.to_json(),
-             "tlm: the platform was already built with another board configuration (SystemC elaborates once per "
-             "process)");
+void Platform::declare(const std::string& kind, const BoardConfig& cfg, PlFactory pl) {
+  for (const Declared& d : declared())
+    if (d.kind == kind) {
+      TP_CHECK(d.cfg.to_json() == cfg.to_json(), kind,
+               ": the platform was already declared with another board configuration (SystemC elaborates once "
+               "per process)");
+      return;
+    }
+  TP_CHECK(platforms().empty(), "platform '", kind,
+           "' declared after the simulation was built: SystemC elaborates once per process, so register every "
+           "target (tlm, rtl) before the first one is used");
+  declared().push_back({kind, cfg, std::move(pl)});
+}
+
+Platform& Platform::get(const std::string& kind) {
+  if (platforms().empty()) {
+    TP_CHECK(!declared().empty(), "no platform declared (register the tlm or rtl target first)");
+    for (const Declared& d : declared()) platforms().emplace_back(new Platform(d.kind, d.cfg, d.pl));
   }
-  return *g_platform;
+  for (auto& p : platforms())
+    if (p->kind_ == kind) return *p;
+  std::string built;
+  for (auto& p : platforms()) built += (built.empty() ? "" : ", ") + p->kind_;
+  throw Error(detail::cat("no platform '", kind, "': the simulation was built with ", built,
+                          " (every target must be registered before the first one is used)"));
 }
-bool Platform::exists() { return g_platform != nullptr; }
-Platform& Platform::instance_unchecked() { return *g_platform; }
 
-Platform::Platform(const BoardConfig& cfg) : cfg_(cfg) {
+bool Platform::built() { return !platforms().empty(); }
+
+std::vector<Platform*> Platform::all() {
+  std::vector<Platform*> v;
+  for (auto& p : platforms()) v.push_back(p.get());
+  return v;
+}
+
+Platform::Platform(const std::string& kind, const BoardConfig& cfg, const PlFactory& pl) : kind_(kind), cfg_(cfg) {
   cfg_.validate();
   // SystemC prints a banner on first use unless told not to; our output may be JSON.
   setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
-  ps7_ = std::make_unique<Ps7>("ps7", cfg_);
-  ic_ = std::make_unique<Gp0Interconnect>("axi_interconnect_gp0");
+  // Module names are global in SystemC: the first platform keeps the plain names (messages and
+  // traces of the tlm target), later ones are prefixed with their kind.
+  const std::string pre = platforms().empty() ? "" : kind + "_";
+  auto nm = [&](const char* n) { return pre + n; };
+  ps7_ = std::make_unique<Ps7>(nm("ps7").c_str(), cfg_);
+  ic_ = std::make_unique<Gp0Interconnect>(nm("axi_interconnect_gp0").c_str());
   const AxiDmaParams dp = AxiDmaParams::from(cfg_);
-  dma_[0] = std::make_unique<AxiDma>("axi_dma_0", dp, true, true, ps7_.get(), 0, 1);
-  dma_[1] = std::make_unique<AxiDma>("axi_dma_1", dp, true, false, ps7_.get(), 2, -1);
-  dma_[2] = std::make_unique<AxiDma>("axi_dma_2", dp, true, false, ps7_.get(), 3, -1);
-  pl_ = std::make_unique<PlTop>("tinypynq_pl", cfg_);
+  dma_[0] = std::make_unique<AxiDma>(nm("axi_dma_0").c_str(), dp, true, true, ps7_.get(), 0, 1);
+  dma_[1] = std::make_unique<AxiDma>(nm("axi_dma_1").c_str(), dp, true, false, ps7_.get(), 2, -1);
+  dma_[2] = std::make_unique<AxiDma>(nm("axi_dma_2").c_str(), dp, true, false, ps7_.get(), 3, -1);
+  pl_ = pl(nm("tinypynq_pl").c_str(), cfg_);
   ps7_->m_axi_gp0.bind(ic_->s_axi);
   for (int i = 0; i < 3; ++i) {
     ic_->m_axi_dma[i].bind(dma_[i]->s_axi_lite);
     dma_[i]->m_axi_mm2s.bind(ps7_->hp[i]->s_axi);
     dma_[i]->m_axi_s2mm.bind(ps7_->hp[i]->s_axi);
   }
-  ic_->m_axi_pl.bind(pl_->s_axi);
+  ic_->m_axi_pl.bind(pl_->socket());
   pl_->bind_streams(&dma_[0]->mm2s(), &dma_[1]->mm2s(), &dma_[2]->mm2s(), &dma_[0]->s2mm());
   pl_->bind_irq(ps7_.get(), 4, 5, 6);
 }

@@ -25,7 +25,6 @@ namespace {
 
 // ---- trace events (set_event_sink)
 pynq::PynqEventSink* g_sink = nullptr;
-uint64_t g_seen[4] = {0, 0, 0, 0};  // completed transfers already handed to the sink
 
 std::string op_label(unsigned unit, uint32_t op) {
   if (unit == 1) return (op & 1) ? "MAX" : "SUM";
@@ -58,8 +57,8 @@ void emit_transfers(Platform& p) {
   const double period = 1.0 / p.config().pl_clock_hz;
   for (int ch = 0; ch < 4; ++ch) {
     const DmaTransferTimes& t = channel_times(p, ch);
-    if (t.transfers == g_seen[ch]) continue;
-    g_seen[ch] = t.transfers;
+    if (t.transfers == p.trace_seen[ch]) continue;
+    p.trace_seen[ch] = t.transfers;
     pynq::PynqEvent e;
     e.track = static_cast<pynq::Track>(static_cast<int>(pynq::Track::kDma0Mm2s) + ch);
     e.cat = "dma";
@@ -121,13 +120,17 @@ class DdrAllocator {
   std::map<uint64_t, uint64_t> free_;  // address -> bytes
 };
 
+// The PS of one platform. Platforms of several kinds (tlm, rtl) share the SystemC kernel and
+// its time: when another platform's driver has moved the kernel past this PS's time, this PS
+// resumes at the kernel's time and the gap is kept out of now() (offset_), so each driver's
+// PS time counts only its own work.
 class TlmDriver final : public pynq::Driver {
  public:
   TlmDriver(Platform& p, const BoardConfig& cfg)
       : p_(p), cfg_(cfg), alloc_(std::make_shared<DdrAllocator>(kDmaRegion, cfg.ddr_bytes)) {
-    t_ps_ = sc_core::sc_time_stamp();
+    t_ps_ = offset_ = sc_core::sc_time_stamp();
   }
-  const char* name() const override { return "tlm"; }
+  const char* name() const override { return p_.kind().c_str(); }
 
   uint32_t read32(uint64_t addr) override {
     sync();
@@ -162,6 +165,7 @@ class TlmDriver final : public pynq::Driver {
 
   uint32_t wait(uint64_t addr, uint32_t mask, int irq, pynq::WaitMode mode, double timeout_s) override {
     const uint32_t v = wait_for(addr, mask, irq, mode, timeout_s);
+    check_fault();
     if (g_sink) emit_transfers(p_);
     return v;
   }
@@ -174,12 +178,16 @@ class TlmDriver final : public pynq::Driver {
         while (!p_.ps7().irq(irq)) step_or_hang(addr, limit);
         t_ps_ = std::max(t_ps_, p_.ps7().irq_rise_time(irq) + sc_time(cfg_.irq_latency_ns * 1e-9, SC_SEC));
       }
+      catch_up_kernel();
+      const sc_time r = t_ps_;  // this poll's read
       const uint32_t v = read32(addr);
       if (v & mask) return v;
       if (mode == pynq::WaitMode::kIrq) continue;
-      // Poll: the next read that can see a change is the first poll after the next event.
-      // (The read above happened before the simulation caught up with the PS; look again
-      // before calling it a hang.)
+      // Poll: the PS reads every (read + poll interval). Reads before the simulation's next
+      // event cannot see a change, so jump to the first read at or after it, charging the
+      // skipped reads' time as well: a platform with an event every cycle (rtl), which makes
+      // every read, lands on the same read times. (The read above happened before the
+      // simulation caught up with the PS; look again before calling it a hang.)
       sync();
       if (!sc_core::sc_pending_activity()) {
         const uint32_t again = read32(addr);
@@ -187,8 +195,9 @@ class TlmDriver final : public pynq::Driver {
         hang(addr, again);
       }
       const sc_time next = sc_core::sc_time_stamp() + sc_core::sc_time_to_pending_activity();
-      const double polls = std::ceil((next - t_ps_) / poll);
-      t_ps_ += poll * std::max(1.0, polls);
+      const sc_time iter = poll + sc_time(cfg_.gp0_read_ns * 1e-9, SC_SEC);
+      const double k = next > r ? std::ceil((next - r) / iter) : 1.0;
+      t_ps_ = r + iter * std::max(1.0, k);
       TP_CHECK(t_ps_ <= limit, "tlm: timeout after ", (t_ps_ - start).to_seconds(), " s waiting for bits 0x",
                std::hex, mask, " of register 0x", addr, " (last value 0x", v, ")");
     }
@@ -200,15 +209,24 @@ class TlmDriver final : public pynq::Driver {
     t_ps_ += sc_time(1e-6, SC_SEC);  // the reset pulse and the SLCR writes, about a microsecond
   }
 
-  double now() override { return t_ps_.to_seconds(); }
+  double now() override { return (t_ps_ - offset_).to_seconds(); }
   void cpu_work(double seconds) override { t_ps_ += sc_time(seconds, SC_SEC); }
 
  private:
   static constexpr uint64_t kDmaRegion = 64ull << 20;  // below: the Linux kernel and user space
 
   void sync() {
+    catch_up_kernel();
     const sc_time now = sc_core::sc_time_stamp();
     if (t_ps_ > now) sc_core::sc_start(t_ps_ - now);
+  }
+  void catch_up_kernel() {
+    const sc_time now = sc_core::sc_time_stamp();
+    if (t_ps_ < now) offset_ += now - t_ps_, t_ps_ = now;
+  }
+  void check_fault() {
+    const std::string f = p_.pl().fault();
+    if (!f.empty()) throw Error(detail::cat(p_.kind(), ": ", f));
   }
   void step_or_hang(uint64_t addr, const sc_time& limit) {
     if (!sc_core::sc_pending_activity()) hang(addr, 0);
@@ -217,10 +235,12 @@ class TlmDriver final : public pynq::Driver {
              addr, ")");
   }
   [[noreturn]] void hang(uint64_t addr, uint32_t v) {
-    throw Error(detail::cat("tlm: the PL can make no more progress while the PS waits on register 0x", std::hex,
+    check_fault();
+    throw Error(detail::cat(p_.kind(), ": the PL can make no more progress while the PS waits on register 0x", std::hex,
                             addr, " (value 0x", v, "): ", p_.describe_stall()));
   }
   void access(uint64_t addr, uint32_t* v, ::tlm::tlm_command cmd) {
+    catch_up_kernel();
     ::tlm::tlm_generic_payload gp;
     gp.set_command(cmd);
     gp.set_address(addr);
@@ -238,35 +258,46 @@ class TlmDriver final : public pynq::Driver {
   BoardConfig cfg_;
   std::shared_ptr<DdrAllocator> alloc_;
   sc_time t_ps_;
+  sc_time offset_;  // kernel time spent by other platforms' drivers (see the class comment)
 };
 
 }  // namespace
 
-std::unique_ptr<pynq::Driver> make_tlm_driver(const BoardConfig& cfg) {
-  return std::make_unique<TlmDriver>(Platform::instance(cfg), cfg);
+std::unique_ptr<pynq::Driver> make_platform_driver(const std::string& kind, const BoardConfig& cfg) {
+  return std::make_unique<TlmDriver>(Platform::get(kind), cfg);
 }
 
-void register_tlm_target(const BoardConfig& cfg) {
-  register_device("tlm", [cfg] { return pynq::make_pynq_device("tlm", make_tlm_driver(cfg), cfg); });
+std::unique_ptr<pynq::Driver> make_tlm_driver(const BoardConfig& cfg) {
+  Platform::declare("tlm", cfg, make_tlm_pl);
+  return make_platform_driver("tlm", cfg);
 }
+
+void register_platform_target(const std::string& kind, const BoardConfig& cfg, PlFactory pl) {
+  Platform::declare(kind, cfg, std::move(pl));
+  register_device(kind, [kind, cfg] { return pynq::make_pynq_device(kind, make_platform_driver(kind, cfg), cfg); });
+}
+
+void register_tlm_target(const BoardConfig& cfg) { register_platform_target("tlm", cfg, make_tlm_pl); }
 
 uint64_t tlm_pl_cycles() {
-  return Platform::exists() ? Platform::instance_unchecked().pl_cycles() : 0;
+  return Platform::built() ? Platform::all().front()->pl_cycles() : 0;
 }
 
 void set_event_sink(pynq::PynqEventSink* sink) {
   g_sink = sink;
-  if (!Platform::exists()) return;  // the platform is built with the first tlm device
-  Platform& p = Platform::instance_unchecked();
-  for (int ch = 0; ch < 4; ++ch) g_seen[ch] = channel_times(p, ch).transfers;  // only later transfers
-  if (!sink) {
-    p.pl().set_command_observer(nullptr);
-    return;
+  // Platforms are built with the first device on them; none yet means nothing to observe.
+  for (Platform* pp : Platform::all()) {
+    Platform& p = *pp;
+    for (int ch = 0; ch < 4; ++ch) p.trace_seen[ch] = channel_times(p, ch).transfers;  // only later transfers
+    if (!sink) {
+      p.pl().set_command_observer(nullptr);
+      continue;
+    }
+    const double period = 1.0 / p.config().pl_clock_hz;
+    p.pl().set_command_observer([period](const PlCommandRecord& r) {
+      if (g_sink) emit_command(r, period);
+    });
   }
-  const double period = 1.0 / p.config().pl_clock_hz;
-  p.pl().set_command_observer([period](const PlCommandRecord& r) {
-    if (g_sink) emit_command(r, period);
-  });
 }
 
 }  // namespace tinypynq::tlm

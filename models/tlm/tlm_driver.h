@@ -12,8 +12,10 @@
 #pragma once
 
 #include <memory>
+#include <string>
 
 #include "models/config/board_config.h"
+#include "models/tlm/pl_factory.h"
 #include "tensor/pynq/driver.h"
 
 namespace tinypynq::pynq {
@@ -22,15 +24,18 @@ class PynqEventSink;
 
 namespace tinypynq::tlm {
 
-class Platform;
-
-std::unique_ptr<pynq::Driver> make_tlm_driver(const BoardConfig& cfg);
+std::unique_ptr<pynq::Driver> make_tlm_driver(const BoardConfig& cfg);  // declares "tlm" if needed
+// A driver on the platform of this kind (declared with Platform::declare or
+// register_platform_target); the first one builds every declared platform.
+std::unique_ptr<pynq::Driver> make_platform_driver(const std::string& kind, const BoardConfig& cfg);
+// Declares the platform `kind` with this PL and registers the device of that name on it.
+void register_platform_target(const std::string& kind, const BoardConfig& cfg, PlFactory pl);
 // Registers the device "tlm" (a pynq device on make_tlm_driver). SystemC elaborates once per
 // process, so the first configuration used is the one of the whole run; registering again with
 // a different configuration after the platform exists throws.
 void register_tlm_target(const BoardConfig& cfg);
 
-// Simulated PL cycles so far (for cycles-per-second figures).
+// Simulated PL cycles so far, in the kernel all platforms share (cycles-per-second figures).
 uint64_t tlm_pl_cycles();
 
 // Trace events of the platform (docs/traces.md): one slice per PL command on its unit's track

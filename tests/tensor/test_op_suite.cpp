@@ -8,7 +8,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <bit>
+#include <cstring>
 #include <cctype>
 #include <cmath>
 #include <cstdio>
@@ -106,6 +108,18 @@ void check_case(const OpCase& c, const std::string& target) {
         compare_exact(got, want, c.name + " on cpu vs host reference");
       }
     }
+  }
+  // The rtl target is the tlm platform with the PL in RTL: its results must be tlm's, bit for
+  // bit (DESIGN.md invariant 2; its lockstep checker compares every command on the way).
+  const std::vector<std::string> devs = device_names();
+  if (target == "rtl" && std::find(devs.begin(), devs.end(), "tlm") != devs.end()) {
+    const HostArray twin = run_case(c, inputs, "tlm");
+    ASSERT_EQ(shape_str(got.shape), shape_str(twin.shape)) << c.name;
+    std::vector<uint32_t> a(got.f.size()), b(twin.f.size());
+    std::memcpy(a.data(), got.f.data(), a.size() * 4), std::memcpy(b.data(), twin.f.data(), b.size() * 4);
+    EXPECT_EQ(a, b) << c.name << ": rtl and tlm float results differ in their bits";
+    EXPECT_EQ(got.i, twin.i) << c.name << ": rtl and tlm results differ";
+    EXPECT_EQ(got.u, twin.u) << c.name << ": rtl and tlm results differ";
   }
   if (verbose()) std::printf("[ulps] %-28s %-6s worst %lld\n", c.name.c_str(), target.c_str(), (long long)worst);
 }

@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: MIT
+// tinypynq — the `rtl` target's PL: the Verilated top level (rtl/top/tinypynq_pl_top.sv) in the
+// SystemC platform behind pin-level transactors, with a lockstep checker against the TLM unit
+// models (DESIGN.md invariants 2 and 3).
+//
+//   Platform::declare("rtl", cfg, [](const char* n, const BoardConfig& c) {
+//     return std::make_unique<cosim::RtlPl>(n, c); });
+//
+// Transactors, clocked at FCLK0 (cycle c = kernel time c / f):
+//  * AXI4-Lite: a GP0 access annotated to cycle t drives AWVALID+WVALID (or ARVALID) in cycle
+//    t, clocks the design until the handshake, and answers with BRESP/RDATA of the next cycle
+//    (SLVERR becomes TLM_GENERIC_ERROR_RESPONSE), adding one cycle to the delay as the TLM
+//    twin does (hw-spec §7).
+//  * Streams A, B, C: the running MM2S transfer's bytes (DDR, through DMI) are presented beat
+//    by beat, beat i from the cycle its BeatSchedule allows and after beat i-1's handshake,
+//    TKEEP trimming the last beat; the TLAST handshake cycle goes back to the DMA (take_all).
+//  * Stream R: TREADY follows the S2MM channel's ready schedule; the packet goes to the DMA
+//    (put) in the cycle of its TLAST handshake.
+//  * IRQ_F2P: the unit interrupt pins, applied to the PS at the cycle they change.
+// The design is clocked cycle by cycle only while it has work: a unit busy, an AXI response
+// or an R beat pending. Idle cycles are skipped (nothing in the design changes in them but
+// the free-running SYS.TIME counter, whose reads are corrected by the skipped count). The
+// simulation thread keeps the design at the kernel's time while it is busy; an access from the
+// PS (ahead of the kernel: temporal decoupling) first clocks the design up to its own cycle.
+//
+// Lockstep checker: every command the RTL accepts is also run by the TLM unit model (the
+// PlVector/PlReduce/PlMatmul the tlm target uses) on the same operands and the same stream
+// timing (the input transfers' schedules and the S2MM ready schedule the RTL saw). START
+// acceptance, result bits, W_RANGE, the last handshake of each input and t_done (so CYCLES)
+// must agree; the first difference becomes fault() (unit, command, element index, both values
+// in hex and as floats, both cycle counts), which the driver raises as an error at its next
+// wait. The RTL's results are what the program gets either way.
+//
+// Watchdog: a busy unit with no stream handshake for `watchdog_cycles` while every stream it
+// uses is armed is a hung design: fault() says which streams moved how far, and the design is
+// no longer clocked (reset() recovers). A unit waiting for a stream that is not armed is not
+// clocked either until something is armed, so the driver's hang detection sees a stalled
+// platform, as on the tlm target.
+#pragma once
+
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_target_socket.h>
+
+#include <memory>
+#include <string>
+
+#include "models/config/board_config.h"
+#include "models/tlm/pl_block.h"
+
+namespace tinypynq::cosim {
+
+struct RtlPlOptions {
+  std::string fst_path;            // waveform of the whole run (needs TINYPYNQ_RTL_TRACE)
+  bool lockstep = true;            // check every command against the TLM unit models
+  uint64_t watchdog_cycles = 20'000'000;  // 0.2 s at 100 MHz without a handshake
+};
+
+class RtlPl : public sc_core::sc_module, public tlm::PlBlock {
+ public:
+  tlm_utils::simple_target_socket<RtlPl> s_axi;
+
+  SC_HAS_PROCESS(RtlPl);
+  // Throws if the Verilated design's parameters (CFG registers, FCLK) differ from cfg.
+  RtlPl(sc_core::sc_module_name name, const BoardConfig& cfg, const RtlPlOptions& opt = {});
+  ~RtlPl() override;
+
+  ::tlm::tlm_target_socket<>& socket() override { return s_axi; }
+  void bind_streams(tlm::AxisSource* a, tlm::AxisSource* b, tlm::AxisSource* c, tlm::AxisSink* r) override;
+  void bind_irq(tlm::IrqSink* irq, unsigned line_vec, unsigned line_red, unsigned line_mmu) override;
+  void reset() override;
+  std::string describe() const override;
+  uint64_t commands() const override;
+  const tlm::PlCommandRecord& last_command() const override;
+  void set_command_observer(std::function<void(const tlm::PlCommandRecord&)> fn) override;
+  std::string fault() const override;
+
+  uint64_t clocked_cycles() const;   // cycles the Verilated design was actually evaluated
+  uint64_t checked_commands() const; // commands the lockstep checker compared (all matched)
+
+ private:
+  struct Impl;
+  void b_transport(::tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
+  void thread();
+  void irq_method();
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace tinypynq::cosim

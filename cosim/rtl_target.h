@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: MIT
+// tinypynq — the `rtl` target: the tlm platform with the PL replaced by the Verilated RTL
+// (rtl_pl.h), every command checked against the TLM unit models as it runs.
+//
+//   cosim::register_rtl_target(BoardConfig::defaults());   // device("rtl") now runs the RTL
+//   Tensor t = Tensor::rand({1024}, "rtl");
+//
+// Register it together with the tlm target, before either is used: SystemC elaborates once
+// per process, so both platforms are built at the first use of either.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "models/config/board_config.h"
+
+namespace tinypynq::cosim {
+
+struct RtlTargetOptions {
+  std::string fst_path;  // waveform of the whole run (TINYPYNQ_RTL_TRACE builds)
+  bool lockstep = true;
+};
+
+void register_rtl_target(const BoardConfig& cfg, const RtlTargetOptions& opt = {});
+
+// Figures of the rtl platform (zeros before it was built).
+struct RtlTargetStats {
+  uint64_t commands = 0;         // commands the RTL completed
+  uint64_t checked = 0;          // of them, compared with the TLM models (all matched)
+  uint64_t clocked_cycles = 0;   // cycles the Verilated design was evaluated
+};
+RtlTargetStats rtl_target_stats();
+
+}  // namespace tinypynq::cosim

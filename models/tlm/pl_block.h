@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: MIT
+// tinypynq — what the platform needs from "the PL": the AXI4-Lite slave on GP0, the streams
+// A, B, C and R, the interrupt lines, reset, and a record of each command. Two
+// implementations: PlTop (the TLM models, models/tlm/pl_top.h) and RtlPl (the Verilated RTL
+// behind pin-level transactors, cosim/rtl_pl.h). The platform (platform.h) is assembled the
+// same way around either, so the DMA, DDR and PS models are shared and one program runs on both.
+//
+//   std::unique_ptr<PlBlock> pl = factory("tinypynq_pl", cfg);
+//   interconnect.m_axi_pl.bind(pl->socket());
+//   pl->bind_streams(&dma0.mm2s(), &dma1.mm2s(), &dma2.mm2s(), &dma0.s2mm());
+#pragma once
+
+#include <tlm>
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "models/fp/pl_stream.h"
+#include "models/tlm/axis.h"
+#include "models/tlm/pl_regs.h"
+
+namespace tinypynq::tlm {
+
+// One command as it ran (for traces and the prediction report).
+struct PlCommandRecord {
+  unsigned unit = 0;          // 0 vector, 1 reduce, 2 matmul (ROUTE - 1)
+  const char* unit_name = "";
+  UnitCommand cmd;
+  Cycle t0 = 0;
+  pl::CmdTiming timing;       // t_done, CYCLES, last handshake on A, B, C
+  uint32_t warnings = 0;      // ST_W_RANGE | ST_W_TLAST
+};
+
+class PlBlock {
+ public:
+  virtual ~PlBlock() = default;
+  virtual ::tlm::tlm_target_socket<>& socket() = 0;  // s_axi: offsets inside 0x4003_0000..
+  // Streams A, B, C (MM2S sources; null = not connected) and R (the S2MM sink, required).
+  virtual void bind_streams(AxisSource* a, AxisSource* b, AxisSource* c, AxisSink* r) = 0;
+  virtual void bind_irq(IrqSink* irq, unsigned line_vec, unsigned line_red, unsigned line_mmu) = 0;
+  virtual void reset() = 0;                 // aresetn; call between sc_start()s
+  virtual std::string describe() const = 0; // state in one line: for hang reports
+  virtual uint64_t commands() const = 0;    // commands completed (timing known)
+  virtual const PlCommandRecord& last_command() const = 0;
+  // Called once per command when its timing is known: trace writers.
+  virtual void set_command_observer(std::function<void(const PlCommandRecord&)> fn) = 0;
+  // A fault the simulation found that the program must not run past (the RTL's lockstep
+  // checker: the first TLM/RTL difference); empty when all is well.
+  virtual std::string fault() const { return {}; }
+};
+
+}  // namespace tinypynq::tlm

@@ -1,0 +1,16 @@
+// SPDX-License-Identifier: MIT
+// tinypynq — how a platform kind makes its PL (pl_block.h), without SystemC headers, so that
+// code above the driver layer (sim/, tests) can register targets.
+#pragma once
+
+#include <functional>
+#include <memory>
+
+#include "models/config/board_config.h"
+
+namespace tinypynq::tlm {
+
+class PlBlock;
+using PlFactory = std::function<std::unique_ptr<PlBlock>(const char* name, const BoardConfig& cfg)>;
+
+}  // namespace tinypynq::tlm
