@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <cstdio>
 #include <functional>
+#include <vector>
 
 #include "sim/models.h"
 #include "sim/prediction.h"
@@ -16,6 +17,9 @@
 #ifdef TINYPYNQ_HAVE_TLM
 #include "models/tlm/tlm_driver.h"
 #endif
+#ifdef TINYPYNQ_HAVE_RTL
+#include "cosim/rtl_target.h"
+#endif
 
 namespace tinypynq::sim {
 
@@ -23,8 +27,10 @@ void add_bench_options(CLI::App* c, BenchOptions& o) {
   c->add_option("what", o.what,
                  "benchmark: mlp-step (one Adam training step of the 784-128-10 MLP on --target), "
                  "tlm-vs-cpu (the same steps on cpu and tlm, side by side, with PL cycles/s and the prediction), "
-                 "trace-overhead (the same tlm steps with tracing off and on, side by side)")
-      ->check(CLI::IsMember({"mlp-step", "tlm-vs-cpu", "trace-overhead"}))
+                 "trace-overhead (the same tlm steps with tracing off and on, side by side), "
+                 "rtl-vs-tlm (the same steps on tlm and rtl: simulated PL cycles per second of each, the ratio, "
+                 "and whether losses and predictions are identical)")
+      ->check(CLI::IsMember({"mlp-step", "tlm-vs-cpu", "trace-overhead", "rtl-vs-tlm"}))
       ->capture_default_str();
   c->add_option("--target", o.target, "target")->capture_default_str();
   c->add_option("--batch", o.batch, "batch size")->capture_default_str();
@@ -47,6 +53,7 @@ struct StepRun {
   double median = 0, p10 = 0, p90 = 0, total = 0;
   double cpu_median = 0;  // CPU time of the calling thread: less sensitive to other load
   int64_t kernels = 0;
+  std::vector<float> losses;  // of the timed steps
 };
 StepRun mlp_steps(const std::string& target, int64_t batch, int64_t warmup, int64_t steps,
                   const std::function<void()>& before_timed = {}) {
@@ -71,9 +78,9 @@ StepRun mlp_steps(const std::string& target, int64_t batch, int64_t warmup, int6
     loss.realize();
     loss.backward();
     opt.step();
-    loss.item();
+    const float lv = loss.item();
     double dt = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    if (s >= warmup) times.push_back(dt), r.total += dt, cpu.push_back(thread_cpu_seconds() - c0);
+    if (s >= warmup) times.push_back(dt), r.total += dt, cpu.push_back(thread_cpu_seconds() - c0), r.losses.push_back(lv);
     r.kernels = stats().kernels_run - k0;
     instrument().step_end();
   }
@@ -125,6 +132,74 @@ int run_tlm_vs_cpu(const BenchOptions& o) {
 #else
   (void)o;
   throw Error("bench tlm-vs-cpu: this build has no tlm target (SystemC not found at configure time)");
+#endif
+}
+
+// The same MLP steps on tlm and on rtl (the Verilated PL in the same platform), one after the
+// other in one process: simulated FCLK0 cycles per host second of each and their ratio (goal:
+// tlm >= 100x faster), and whether the losses and the predicted board time are identical.
+int run_rtl_vs_tlm(const BenchOptions& o) {
+#ifdef TINYPYNQ_HAVE_RTL
+  device("tlm"), device("rtl");  // both platforms exist before either runs
+  struct Side {
+    StepRun run;
+    uint64_t cycles = 0;
+    Prediction p;
+  };
+  auto side = [&](const char* t) {
+    Side s;
+    uint64_t c0 = 0;
+    s.run = mlp_steps(t, o.batch, o.warmup, o.steps, [&] {
+      pynq::pynq_stats(device(t))->reset();
+      c0 = tlm::tlm_pl_cycles();
+    });
+    s.cycles = tlm::tlm_pl_cycles() - c0;  // the platforms share the kernel: only this run moved it
+    s.p = Prediction::take(device(t), o.steps);
+    return s;
+  };
+  const Side tl = side("tlm");
+  const cosim::RtlTargetStats r0 = cosim::rtl_target_stats();
+  const Side rt = side("rtl");
+  const cosim::RtlTargetStats r1 = cosim::rtl_target_stats();
+  const double tl_cps = tl.cycles / tl.run.total, rt_cps = rt.cycles / rt.run.total;
+  const double ratio = tl_cps / rt_cps;
+  const bool same_losses = tl.run.losses == rt.run.losses;
+  // Runs in separate processes predict the same bits; here rtl starts later in the shared kernel,
+  // and the HP clock's period (6.667 ns) is not a whole number of picoseconds, so a few DMA
+  // cycles may round differently: agreement to 1e-6 is what a shifted start can promise.
+  const double board_rel = std::fabs(tl.p.s.board_seconds - rt.p.s.board_seconds) / tl.p.s.board_seconds;
+  const bool same_board = board_rel <= 1e-6;
+  const uint64_t clocked = r1.clocked_cycles - r0.clocked_cycles, checked = r1.checked - r0.checked,
+                 cmds = r1.commands - r0.commands;
+  if (o.json) {
+    std::printf("{\"bench\": \"rtl-vs-tlm\", \"batch\": %lld, \"steps\": %lld, \"simulated_cycles\": %llu, "
+                "\"tlm_seconds\": %.4f, \"rtl_seconds\": %.4f, \"tlm_cycles_per_second\": %.4g, "
+                "\"rtl_cycles_per_second\": %.4g, \"tlm_over_rtl_speed\": %.2f, \"rtl_clocked_cycles\": %llu, "
+                "\"rtl_commands\": %llu, \"rtl_commands_checked\": %llu, \"same_losses\": %s, "
+                "\"same_prediction\": %s, \"prediction_relative_difference\": %.3g}\n",
+                (long long)o.batch, (long long)o.steps, (unsigned long long)rt.cycles, tl.run.total, rt.run.total,
+                tl_cps, rt_cps, ratio, (unsigned long long)clocked, (unsigned long long)cmds,
+                (unsigned long long)checked, same_losses ? "true" : "false", same_board ? "true" : "false", board_rel);
+  } else {
+    std::printf("MLP training steps (784-128-10, Adam, batch %lld), %lld timed steps after %lld warm-up, tlm then rtl:\n",
+                (long long)o.batch, (long long)o.steps, (long long)o.warmup);
+    std::printf("  tlm  %9.3f s for %llu simulated FCLK0 cycles = %.3g cycles/s\n", tl.run.total,
+                (unsigned long long)tl.cycles, tl_cps);
+    std::printf("  rtl  %9.3f s for %llu simulated FCLK0 cycles = %.3g cycles/s (%llu cycles clocked, the rest idle "
+                "and skipped)\n",
+                rt.run.total, (unsigned long long)rt.cycles, rt_cps, (unsigned long long)clocked);
+    std::printf("  tlm is %.1fx faster than rtl (goal >= 100x)\n", ratio);
+    std::printf("  rtl commands: %llu, checked against the TLM models in lockstep: %llu\n", (unsigned long long)cmds,
+                (unsigned long long)checked);
+    std::printf("  losses identical: %s; predicted board time the same: %s (%.9f vs %.9f s, relative difference "
+                "%.1e, allowed 1e-6)\n",
+                same_losses ? "yes" : "NO", same_board ? "yes" : "NO", tl.p.s.board_seconds, rt.p.s.board_seconds,
+                board_rel);
+  }
+  return same_losses && same_board && checked == cmds ? 0 : 1;
+#else
+  (void)o;
+  throw Error("bench rtl-vs-tlm: this build has no rtl target (Verilator and SystemC are needed)");
 #endif
 }
 
@@ -190,6 +265,7 @@ int run_bench(const BenchOptions& o) {
   TP_CHECK(o.batch > 0 && o.steps > 0 && o.warmup >= 0, "bench: --batch and --steps must be positive");
   if (o.what == "tlm-vs-cpu") return run_tlm_vs_cpu(o);
   if (o.what == "trace-overhead") return run_trace_overhead(o);
+  if (o.what == "rtl-vs-tlm") return run_rtl_vs_tlm(o);
   device(o.target);
   // --trace / DEBUG>=2: the timed steps only.
   const StepRun r = mlp_steps(o.target, o.batch, o.warmup, o.steps, [&] {

@@ -220,9 +220,16 @@ class TlmDriver final : public pynq::Driver {
     const sc_time now = sc_core::sc_time_stamp();
     if (t_ps_ > now) sc_core::sc_start(t_ps_ - now);
   }
+  // Resuming after another platform moved the kernel: start at the next whole microsecond, a
+  // common multiple of every clock period in the models (PL 100 MHz, HP 150 MHz, DDR, A9), so
+  // the run is the same as from time 0, only shifted (the same cycles, the same prediction).
   void catch_up_kernel() {
     const sc_time now = sc_core::sc_time_stamp();
-    if (t_ps_ < now) offset_ += now - t_ps_, t_ps_ = now;
+    if (t_ps_ >= now) return;
+    const sc_time us(1, sc_core::SC_US);
+    const sc_time resume = us * std::ceil(now / us);
+    offset_ += resume - t_ps_;
+    t_ps_ = resume;
   }
   void check_fault() {
     const std::string f = p_.pl().fault();
