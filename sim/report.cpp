@@ -42,12 +42,6 @@ const std::string& command_name(int unit, uint32_t op) {
 // Seconds go out to the picosecond, so that sums of them print short.
 double ps_round(double s) { return std::round(s * 1e12) / 1e12; }
 
-double num_arg(const pynq::PynqEvent& e, std::string_view key, double fallback) {
-  for (const auto& a : e.args)
-    if (!a.is_str && key == a.key) return a.num;
-  return fallback;
-}
-
 // The pending profile line is printed by the kernel observer, after the scheduler's own line.
 tr::KernelPoint g_pending;
 bool g_has_pending = false;
@@ -82,7 +76,7 @@ struct Instrument::Recorder final : pynq::PynqEventSink {
       g_pending = {};
       g_pending.name = e.name;
       for (const auto& a : e.args) {
-        const std::string k = a.key;
+        const std::string_view k = a.key;
         if (k == "shape") g_pending.shape = a.str;
         else if (k == "unit") g_pending.unit = a.str;
         else if (k == "target") g_pending.target = a.str;
@@ -96,24 +90,33 @@ struct Instrument::Recorder final : pynq::PynqEventSink {
     if (!writer) return;
     const int track = static_cast<int>(e.track);
     const bool dma = e.track >= pynq::Track::kDma0Mm2s && e.track <= pynq::Track::kDma2Mm2s;
-    std::string_view name = e.name;
-    if (e.track == pynq::Track::kPs && std::string_view(e.cat) == "ps_driver") {  // a command: "vector" + op
-      const int u = name == "vector" ? 0 : name == "reduce" ? 1 : 2;
-      name = command_name(u, static_cast<uint32_t>(num_arg(e, "op", 0)));
-    } else if (track >= tr::kTrackVector) {
-      name = command_name(track - tr::kTrackVector, static_cast<uint32_t>(num_arg(e, "op", 0)));
-    }
-    tr::Args& args = args_;  // reused: keeps its capacity
+    const std::string_view cat = e.cat;
+    // One pass over the args: they go to the slice (DMA: only the bytes), and the few that
+    // name the slice or feed the counters are picked up on the way.
+    tr::Args& args = args_;  // reused: keeps its buffer
     args.clear();
+    double op = 0, bytes = 0, t0 = e.t_start, t1 = e.t_end;
     for (const auto& a : e.args) {
       const std::string_view key = a.key;
-      if (a.is_str) args.str(key, a.str);
-      else if (!dma || key == "bytes") args.num(key, key.size() > 2 && key.substr(key.size() - 2) == "_s" ? ps_round(a.num) : a.num);
+      if (a.is_str) {
+        args.str(key, a.str);
+        continue;
+      }
+      if (key == "op") op = a.num;
+      else if (key == "bytes") bytes = a.num;
+      else if (key == "first_beat_s") t0 = a.num;
+      else if (key == "last_beat_s") t1 = a.num;
+      if (!dma || key == "bytes") args.num(key, key.size() > 2 && key.substr(key.size() - 2) == "_s" ? ps_round(a.num) : a.num);
+    }
+    std::string_view name = e.name;
+    if (e.track == pynq::Track::kPs && cat == "ps_driver") {  // a command: "vector" + op
+      const int u = name == "vector" ? 0 : name == "reduce" ? 1 : 2;
+      name = command_name(u, static_cast<uint32_t>(op));
+    } else if (track >= tr::kTrackVector) {
+      name = command_name(track - tr::kTrackVector, static_cast<uint32_t>(op));
     }
     if (dma) {
       // Counters: the channel's rate while its beats move, and the DDR share of all DMA traffic.
-      const double t0 = num_arg(e, "first_beat_s", e.t_start), t1 = num_arg(e, "last_beat_s", e.t_end);
-      const double bytes = num_arg(e, "bytes", 0);
       if (t1 > t0 && bytes > 0) {
         const double rate = bytes / (t1 - t0);
         const int ch = track - tr::kTrackDma0Mm2s;
@@ -122,7 +125,7 @@ struct Instrument::Recorder final : pynq::PynqEventSink {
       }
       args.num("first_beat_us", ns(t0) / 1000.0).num("last_beat_us", ns(t1) / 1000.0);
     }
-    writer->slice(track, name, e.cat, ns(e.t_start), ns(e.t_end), args);
+    writer->slice(track, name, cat, ns(e.t_start), ns(e.t_end), args);
   }
 };
 

@@ -11,9 +11,9 @@
 #include <cstring>
 #include <map>
 #include <set>
-#include <tuple>
 
 #include "tensor/core/check.h"
+#include "traces/json_out.h"
 
 namespace tinypynq::traces {
 
@@ -22,14 +22,8 @@ using nlohmann::json;
 int64_t TraceWriter::to_ns(double seconds) { return std::llround(seconds * 1e9); }
 
 void TraceWriter::append_us(std::string& o, int64_t ns) {
-  const uint64_t a = ns < 0 ? static_cast<uint64_t>(-ns) : static_cast<uint64_t>(ns);
-  if (ns < 0) o += '-';
-  char b[24];
-  o.append(b, std::to_chars(b, b + sizeof b, a / 1000).ptr);
-  if (unsigned frac = static_cast<unsigned>(a % 1000)) {  // ".5", ".05", ".123": no trailing zeros
-    const char d[4] = {'.', char('0' + frac / 100), char('0' + frac / 10 % 10), char('0' + frac % 10)};
-    o.append(d, frac % 100 ? (frac % 10 ? 4 : 3) : 2);
-  }
+  char b[kUsMax];
+  o.append(b, put_us(b, ns));
 }
 
 std::string TraceWriter::us(int64_t ns) {
@@ -39,20 +33,9 @@ std::string TraceWriter::us(int64_t ns) {
 }
 
 void append_json_string(std::string& o, std::string_view s) {
-  o += '"';
-  size_t done = 0;  // plain runs are appended whole; only '"', '\\' and controls are escaped
-  for (size_t i = 0; i < s.size(); ++i) {
-    const unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c != '"' && c != '\\' && c >= 0x20) continue;
-    o.append(s.substr(done, i - done));
-    char b[8];
-    if (c < 0x20) std::snprintf(b, sizeof b, "\\u%04x", c);
-    else b[0] = '\\', b[1] = static_cast<char>(c), b[2] = 0;
-    o += b;
-    done = i + 1;
-  }
-  o.append(s.substr(done));
-  o += '"';
+  const size_t n = o.size();
+  o.resize(n + string_max(s.size()));
+  o.resize(static_cast<size_t>(put_string(o.data() + n, s) - o.data()));
 }
 
 std::string json_string(std::string_view s) {
@@ -62,10 +45,8 @@ std::string json_string(std::string_view s) {
 }
 
 void append_json_number(std::string& o, double v) {
-  char b[32];
-  if (!std::isfinite(v)) o += "null";  // JSON has no inf/nan
-  else if (v == std::floor(v) && std::fabs(v) < 9e15) o.append(b, std::to_chars(b, b + 32, static_cast<int64_t>(v)).ptr);
-  else o.append(b, std::to_chars(b, b + 32, v).ptr);  // shortest round-trip form: deterministic
+  char b[kNumberMax];
+  o.append(b, put_number(b, v));
 }
 
 std::string json_number(double v) {
@@ -74,60 +55,85 @@ std::string json_number(double v) {
   return o;
 }
 
-void Args::key(std::string_view k) {
-  body_ += body_.size() > 1 ? ',' : '{';
-  append_json_string(body_, k);  // (keys are identifiers: the scan finds nothing to escape)
-  body_ += ':';
+char* Args::room(std::string_view k, size_t value_max) {
+  const size_t need = n_ + string_max(k.size()) + 2 + value_max;
+  if (need > cap_) {
+    cap_ = std::max(need, 2 * cap_);
+    auto bigger = std::make_unique_for_overwrite<char[]>(cap_);
+    std::memcpy(bigger.get(), buf_, n_);
+    heap_ = std::move(bigger);
+    buf_ = heap_.get();
+  }
+  char* p = buf_ + n_;
+  *p++ = n_ ? ',' : '{';
+  p = put_string(p, k);
+  *p++ = ':';
+  return p;
 }
 Args& Args::num(std::string_view k, double v) {
-  key(k);
-  append_json_number(body_, v);
+  n_ = static_cast<size_t>(put_number(room(k, kNumberMax), v) - buf_);
   return *this;
 }
 Args& Args::str(std::string_view k, std::string_view v) {
-  key(k);
-  append_json_string(body_, v);
+  n_ = static_cast<size_t>(put_string(room(k, string_max(v.size())), v) - buf_);
   return *this;
 }
-
-std::string& TraceWriter::Arena::tail() {
-  constexpr size_t kBlock = 1 << 20;
-  if (blocks.empty() || blocks.back().size() + 4096 > kBlock) blocks.emplace_back().reserve(kBlock);
-  return blocks.back();
+std::string Args::text() const {
+  std::string t(size(), '\0');
+  t.resize(static_cast<size_t>(put(t.data()) - t.data()));
+  return t;
+}
+char* Args::put(char* p) const {
+  if (n_ == 0) return put_raw(p, "{}");
+  p = put_raw(p, std::string_view(buf_, n_));
+  *p++ = '}';
+  return p;
 }
 
-bool TraceWriter::Line::operator<(const Line& o) const {
-  return std::tie(ts, neg_dur, track, seq) < std::tie(o.ts, o.neg_dur, o.track, o.seq);
+char* TraceWriter::Arena::room(size_t n) {
+  if (cap - used < n) {
+    cap = std::max<size_t>(n, 1 << 20);
+    blocks.push_back(std::make_unique_for_overwrite<char[]>(cap));
+    used = 0;
+  }
+  return blocks.back().get() + used;
 }
+
+bool TraceWriter::Line::operator<(const Line& o) const {  // a total order: seq is unique
+  if (ts != o.ts) return ts < o.ts;
+  if (neg_dur != o.neg_dur) return neg_dur < o.neg_dur;
+  return track != o.track ? track < o.track : seq < o.seq;
+}
+
+namespace {
+// {"ph":"X","pid":2,"tid":1,"ts": for each track
+const std::array<std::string, kNumTracks> kSlicePrefix = [] {
+  std::array<std::string, kNumTracks> p;
+  for (int i = 0; i < kNumTracks; ++i)
+    p[i] = "{\"ph\":\"X\",\"pid\":" + std::to_string(track_info(i).pid) + ",\"tid\":" +
+           std::to_string(track_info(i).tid) + ",\"ts\":";
+  return p;
+}();
+}  // namespace
 
 void TraceWriter::slice(int track, std::string_view name, std::string_view cat, int64_t t0_ns, int64_t t1_ns,
                         const Args& args) {
   TP_CHECK(track >= 0 && track < kNumTracks, "trace: no track ", track);
-  static const auto prefixes = [] {  // {"ph":"X","pid":2,"tid":1,"ts": per track
-    std::array<std::string, kNumTracks> p;
-    for (int i = 0; i < kNumTracks; ++i)
-      p[i] = "{\"ph\":\"X\",\"pid\":" + std::to_string(track_info(i).pid) + ",\"tid\":" +
-             std::to_string(track_info(i).tid) + ",\"ts\":";
-    return p;
-  }();
   const int64_t dur = std::max<int64_t>(0, t1_ns - t0_ns);
-  std::string& o = arena_.tail();
-  const size_t off = o.size();
-  o += prefixes[track];
-  append_us(o, t0_ns);
-  o += ",\"dur\":";
-  append_us(o, dur);
-  o += ",\"name\":";
-  append_json_string(o, name);
-  o += ",\"cat\":";
-  append_json_string(o, cat);
-  o += ",\"args\":";
-  args.append_to(o);
-  o += '}';
+  const std::string& head = kSlicePrefix[track];
+  const size_t max = head.size() + 2 * kUsMax + string_max(name.size()) + string_max(cat.size()) + args.size() + 32;
+  char* const start = arena_.room(max);
+  char* p = put_us(put_raw(start, head), t0_ns);
+  p = put_us(put_raw(p, ",\"dur\":"), dur);
+  p = put_string(put_raw(p, ",\"name\":"), name);
+  p = put_string(put_raw(p, ",\"cat\":"), cat);
+  p = args.put(put_raw(p, ",\"args\":"));
+  *p++ = '}';
+  const auto len = static_cast<uint32_t>(p - start);
   if (lines_.empty()) lines_.reserve(1 << 16);
   lines_.push_back({t0_ns, -dur, track, static_cast<uint32_t>(lines_.size()),
-                    static_cast<uint32_t>(arena_.blocks.size() - 1), static_cast<uint32_t>(off),
-                    static_cast<uint32_t>(o.size() - off)});
+                    static_cast<uint32_t>(arena_.blocks.size() - 1), static_cast<uint32_t>(arena_.used), len});
+  arena_.used += len;
 }
 
 int TraceWriter::intern(const std::string& s) {
@@ -144,8 +150,11 @@ void TraceWriter::rate(const std::string& counter, const std::string& series, in
 void TraceWriter::rate(int counter, int series, int64_t t0_ns, int64_t t1_ns, double value) {
   if (t1_ns <= t0_ns) return;
   const int64_t milli = std::llround(value * 1000.0);
-  rates_.push_back({counter, t0_ns, series, milli});
-  rates_.push_back({counter, t1_ns, series, -milli});
+  if (rates_.size() <= static_cast<size_t>(counter)) rates_.resize(names_.size());
+  std::vector<Rate>& r = rates_[counter];
+  if (r.empty()) r.reserve(1 << 12);
+  r.push_back({t0_ns, series, milli});
+  r.push_back({t1_ns, series, -milli});
 }
 
 namespace {
@@ -157,20 +166,62 @@ std::string meta_event(const char* what, int pid, int tid, const json& arg) {
 
 }  // namespace
 
+// The output in chunks of about 1 MiB: few calls into stdio, little memory; lines are
+// formatted straight into the chunk.
+class OutChunks {
+ public:
+  explicit OutChunks(const std::function<void(std::string_view)>& put)
+      : put_(put), buf_(std::make_unique_for_overwrite<char[]>(kCap)) {}
+  char* room(size_t n) {  // where to write up to n (<= kCap) chars; then done(end)
+    if (kCap - n_ < n) flush();
+    return buf_.get() + n_;
+  }
+  void done(char* end) { n_ = static_cast<size_t>(end - buf_.get()); }
+  void text(std::string_view t) {
+    if (t.size() > kCap / 2) flush(), put_(t);
+    else done(put_raw(room(t.size()), t));
+  }
+  void flush() {
+    if (n_) put_(std::string_view(buf_.get(), n_));
+    n_ = 0;
+  }
+
+ private:
+  static constexpr size_t kCap = 1 << 20;
+  const std::function<void(std::string_view)>& put_;
+  std::unique_ptr<char[]> buf_;
+  size_t n_ = 0;
+};
+
+namespace {
+
+// Events arrive nearly in time order (a slice is recorded when it ends, so a parent comes after
+// the few slices nested in it; a DMA counter gets its transfers one after the other): insertion
+// sort is linear on that; std::sort takes over when it turns out not to be.
+template <class T, class Less>
+void sort_nearly_sorted(std::vector<T>& v, Less less) {
+  size_t moves = 0;
+  for (size_t i = 1; i < v.size(); ++i) {
+    if (!less(v[i], v[i - 1])) continue;
+    const T x = v[i];
+    size_t j = i;
+    for (; j > 0 && less(x, v[j - 1]); --j) v[j] = v[j - 1];
+    v[j] = x;
+    moves += i - j;
+    if (moves > 32 * v.size()) return std::sort(v.begin(), v.end(), less);
+  }
+}
+
+}  // namespace
+
 void TraceWriter::render(const std::function<void(std::string_view)>& put_out) const {
-  // Output in chunks of about 1 MB: few calls into stdio, little memory.
-  std::string buf;
-  buf.reserve(1 << 20);
-  auto put = [&](std::string_view t) {
-    buf += t;
-    if (buf.size() >= (1 << 20) - 4096) put_out(buf), buf.clear();
-  };
-  put("{\"displayTimeUnit\":\"ns\",\"otherData\":" + other_.dump() + ",\"traceEvents\":[\n");
+  OutChunks out(put_out);
+  out.text("{\"displayTimeUnit\":\"ns\",\"otherData\":" + other_.dump() + ",\"traceEvents\":[\n");
   bool first = true;
   auto line = [&](std::string_view text) {
-    if (!first) put(",\n");
+    if (!first) out.text(",\n");
     first = false;
-    put(text);
+    out.text(text);
   };
   // Every track of the schema gets its names, so the layout is the same in every trace.
   std::set<int> pids;
@@ -187,8 +238,10 @@ void TraceWriter::render(const std::function<void(std::string_view)>& put_out) c
   // when it changed). Integer sums: a series returns to exactly 0. Samples keep only numbers;
   // their text is written straight into the output below.
   struct Counter {
-    std::string head;                           // ,"name":"...","args":
+    std::string head;                                 // ,"name":"...","args":
     std::vector<std::pair<std::string, int>> series;  // "key": and series id, by name
+    size_t max = 0;                                   // longest line of a sample
+    size_t next = 0, end = 0;                         // its samples in `samples`, by time
   };
   struct Sample {
     int64_t t;
@@ -198,58 +251,68 @@ void TraceWriter::render(const std::function<void(std::string_view)>& put_out) c
   std::vector<Counter> counters;
   std::vector<Sample> samples;
   std::vector<int64_t> values;
-  std::vector<Rate> steps = rates_;
-  std::sort(steps.begin(), steps.end(), [](const Rate& a, const Rate& b) {
-    return std::tie(a.counter, a.t, a.series) < std::tie(b.counter, b.t, b.series);
-  });
-  for (size_t i = 0; i < steps.size();) {
-    size_t end_c = i;
-    std::vector<char> used(names_.size(), 0);
-    for (; end_c < steps.size() && steps[end_c].counter == steps[i].counter; ++end_c) used[steps[end_c].series] = 1;
-    Counter c;
-    c.head = ",\"name\":" + json_string(names_[steps[i].counter]) + ",\"args\":";
-    for (size_t k = 0; k < used.size(); ++k)
-      if (used[k]) c.series.emplace_back(json_string(names_[k]) + ":", static_cast<int>(k));
-    std::sort(c.series.begin(), c.series.end());
-    std::vector<int64_t> level(names_.size(), 0), last;
-    for (size_t j = i; j < end_c;) {
-      const int64_t t = steps[j].t;
-      for (; j < end_c && steps[j].t == t; ++j) level[steps[j].series] += steps[j].delta;
-      if (level == last) continue;
-      last = level;
-      samples.push_back({t, static_cast<int>(counters.size()), static_cast<uint32_t>(values.size())});
-      for (auto& sr : c.series) values.push_back(level[sr.second]);
-    }
-    counters.push_back(std::move(c));
-    i = end_c;
-  }
-  std::stable_sort(samples.begin(), samples.end(), [](const Sample& a, const Sample& b) { return a.t < b.t; });
   const std::string c_head = "{\"ph\":\"C\",\"pid\":" + std::to_string(track_info(kTrackDma0Mm2s).pid) + ",\"ts\":";
-  std::string text;
+  for (size_t id = 0; id < rates_.size(); ++id) {
+    std::vector<Rate>& steps = rates_[id];
+    if (steps.empty()) continue;
+    // By time only: the sums at a time do not depend on the order of its steps.
+    sort_nearly_sorted(steps, [](const Rate& a, const Rate& b) { return a.t < b.t; });
+    // The counter's series, sorted by their text; `slot` maps a series id to its place.
+    std::vector<int> slot(names_.size(), -1);
+    for (const Rate& r : steps) slot[r.series] = 0;
+    Counter c;
+    c.head = ",\"name\":" + json_string(names_[id]) + ",\"args\":";
+    for (size_t k = 0; k < slot.size(); ++k)
+      if (slot[k] == 0) c.series.emplace_back(json_string(names_[k]) + ":", static_cast<int>(k));
+    std::sort(c.series.begin(), c.series.end());
+    for (size_t k = 0; k < c.series.size(); ++k) slot[c.series[k].second] = static_cast<int>(k);
+    c.max = 2 + c_head.size() + kUsMax + c.head.size() + 2;
+    for (auto& sr : c.series) c.max += 1 + sr.first.size() + kUsMax;
+    std::vector<int64_t> level(c.series.size(), 0);
+    c.next = samples.size();
+    samples.reserve(samples.size() + steps.size());
+    values.reserve(values.size() + steps.size() * level.size());
+    for (size_t j = 0; j < steps.size();) {
+      const int64_t t = steps[j].t;
+      for (; j < steps.size() && steps[j].t == t; ++j) level[slot[steps[j].series]] += steps[j].delta;
+      if (samples.size() > c.next &&  // unchanged (what starts at t ends there): no sample
+          std::equal(level.begin(), level.end(), values.begin() + samples.back().vals))
+        continue;
+      samples.push_back({t, static_cast<int>(counters.size()), static_cast<uint32_t>(values.size())});
+      values.insert(values.end(), level.begin(), level.end());
+    }
+    c.end = samples.size();
+    counters.push_back(std::move(c));
+  }
+  // The counters' samples merged by time (at equal times in counter order): the next one
+  // before `t` (any time: `all`), if any. A scan of the few counters beats sorting all samples.
+  auto next_sample_before = [&](int64_t t, bool all = false) -> const Sample* {
+    Counter* best = nullptr;
+    for (Counter& c : counters)
+      if (c.next < c.end && (all || samples[c.next].t < t) && (!best || samples[c.next].t < samples[best->next].t)) best = &c;
+    return best ? &samples[best->next++] : nullptr;
+  };
+  // Every event line follows the metadata: each starts with its separator.
   auto sample_line = [&](const Sample& sm) {
     const Counter& c = counters[sm.counter];
-    text = c_head;
-    append_us(text, sm.t);
-    text += c.head;
+    char* p = put_us(put_raw(put_raw(out.room(c.max), ",\n"), c_head), sm.t);
+    p = put_raw(p, c.head);
     for (size_t k = 0; k < c.series.size(); ++k) {
-      text += k ? ',' : '{';
-      text += c.series[k].first;
-      append_json_number(text, static_cast<double>(values[sm.vals + k]) / 1000.0);
+      *p++ = k ? ',' : '{';
+      p = put_milli(put_raw(p, c.series[k].first), values[sm.vals + k]);
     }
-    text += "}}";
-    line(text);
+    out.done(put_raw(p, "}}"));
   };
   // Slices sorted in place (the order is total, so sorting again changes nothing), merged with
   // the samples by time; at equal times slices first.
-  std::sort(lines_.begin(), lines_.end());
-  size_t k = 0;
+  sort_nearly_sorted(lines_, std::less<Line>());
   for (const Line& l : lines_) {
-    for (; k < samples.size() && samples[k].t < l.ts; ++k) sample_line(samples[k]);
-    line(std::string_view(arena_.blocks[l.block]).substr(l.off, l.len));
+    while (const Sample* sm = next_sample_before(l.ts)) sample_line(*sm);
+    line(std::string_view(arena_.blocks[l.block].get() + l.off, l.len));
   }
-  for (; k < samples.size(); ++k) sample_line(samples[k]);
-  put("\n]}\n");
-  put_out(buf);
+  while (const Sample* sm = next_sample_before(0, true)) sample_line(*sm);
+  out.text("\n]}\n");
+  out.flush();
 }
 
 std::string TraceWriter::dump() const {

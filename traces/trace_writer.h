@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,16 +34,24 @@ void write_file_atomic(const std::string& path, const std::function<void(std::FI
 // same double.   Args().num("op", 1).str("unit", "vector").text() == {"op":1,"unit":"vector"}
 class Args {
  public:
-  void clear() { body_.clear(); }  // keeps the capacity: one Args can serve every event
+  Args() = default;
+  Args(const Args&) = delete;  // built in place and passed by reference
+  Args& operator=(const Args&) = delete;
+  void clear() { n_ = 0; }  // keeps the buffer: one Args can serve every event
   Args& num(std::string_view key, double v);
   Args& str(std::string_view key, std::string_view v);
-  std::string text() const { return body_.empty() ? "{}" : body_ + "}"; }
-  void append_to(std::string& o) const { body_.empty() ? void(o += "{}") : void((o += body_) += '}'); }
-  size_t size() const { return body_.size() + 2; }
+  std::string text() const;
+  size_t size() const { return n_ + 2; }
+  char* put(char* p) const;  // text() into a buffer with size() chars of room; returns the end
 
  private:
-  void key(std::string_view k);
-  std::string body_;  // "{" + members, without the closing brace
+  char* room(std::string_view key, size_t value_max);  // writes `,"key":`, leaves value_max free
+  // "{" + members, without the closing brace. Raw chars: no zero-filling or capacity check
+  // per piece; the inline part holds the args of any event of a tinypynq trace.
+  char small_[256];
+  std::unique_ptr<char[]> heap_;
+  char* buf_ = small_;
+  size_t n_ = 0, cap_ = sizeof small_;
 };
 std::string json_string(std::string_view s);  // a JSON string literal, quotes included
 std::string json_number(double v);            // as Args::num writes it
@@ -77,8 +86,9 @@ class TraceWriter {
   // Line texts live in blocks of about 1 MiB: no allocation per event, and appending never
   // copies what is already there (a growing single string would, and fault in fresh pages).
   struct Arena {
-    std::vector<std::string> blocks;
-    std::string& tail();  // the block to append the next text to
+    std::vector<std::unique_ptr<char[]>> blocks;
+    size_t used = 0, cap = 0;  // of the last block
+    char* room(size_t n);      // where to write up to n chars (then used += what was written)
   };
   struct Line {
     int64_t ts, neg_dur;
@@ -87,7 +97,6 @@ class TraceWriter {
     bool operator<(const Line& o) const;
   };
   struct Rate {  // a step of a counter's series: +value at its start, -value at its end
-    int counter;
     int64_t t;
     int series;
     int64_t delta;  // value * 1000, rounded
@@ -96,7 +105,9 @@ class TraceWriter {
   void render(const std::function<void(std::string_view)>& put) const;
   mutable std::vector<Line> lines_;  // sorted by render()
   Arena arena_;
-  std::vector<Rate> rates_;
+  // Per counter id (a name id): a channel's transfers arrive one after the other, so each
+  // vector is nearly sorted by time already; render() finishes the sort.
+  mutable std::vector<std::vector<Rate>> rates_;
   std::vector<std::string> names_;
   std::map<std::string, int> ids_;
   nlohmann::json other_ = nlohmann::json::object();

@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "models/config/board_config.h"
@@ -83,7 +84,7 @@ enum class Track : uint8_t {
 };
 struct PynqEvent {
   struct Arg {
-    const char* key;
+    std::string_view key;  // a literal: its length is known where num()/str() is inlined
     double num = 0;
     std::string str;
     bool is_str = false;
@@ -94,8 +95,8 @@ struct PynqEvent {
                                    // "wait" (PS waiting for the PL), "cmd", "dma", "step"
   double t_start = 0, t_end = 0;   // simulated seconds: PS time, or PL cycles / f_PL (same origin)
   std::vector<Arg> args;
-  PynqEvent& num(const char* k, double v) { args.push_back({k, v, {}, false}); return *this; }
-  PynqEvent& str(const char* k, std::string v) { args.push_back({k, 0, std::move(v), true}); return *this; }
+  PynqEvent& num(std::string_view k, double v) { args.push_back({k, v, {}, false}); return *this; }
+  PynqEvent& str(std::string_view k, std::string v) { args.push_back({k, 0, std::move(v), true}); return *this; }
 };
 class PynqEventSink {
  public:

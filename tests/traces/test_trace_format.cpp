@@ -3,13 +3,18 @@
 // the SVG plots. No simulator needed.
 #include <gtest/gtest.h>
 
+#include <charconv>
+#include <cmath>
+#include <cstring>
 #include <filesystem>
+#include <random>
 #include <fstream>
 #include <regex>
 #include <sstream>
 
 #include "tensor/core/check.h"
 #include "traces/summary.h"
+#include "traces/json_out.h"
 #include "traces/svg.h"
 #include "traces/trace_reader.h"
 #include "traces/trace_writer.h"
@@ -89,6 +94,54 @@ TEST(TraceWriter, ArgsAndStringsAreJson) {
   EXPECT_EQ(json_string("a\\b\n"), R"("a\\b\u000a")");
   EXPECT_EQ(json_number(1.0 / 0.0), "null");
   EXPECT_EQ(json::parse(Args().num("v", 1.0 / 3).text())["v"].get<double>(), 1.0 / 3);  // round trip
+}
+
+// put_number's fast path claims to write what std::to_chars writes (docs/traces.md: numbers in
+// the shortest form that reads back the same double): checked on the values a trace holds
+// (picoseconds in seconds, nanoseconds in microseconds, thousandths) and on random doubles.
+TEST(TraceWriter, NumbersAreWhatToCharsWrites) {
+  auto to_chars = [](double v) {
+    char b[64];
+    return std::string(b, std::to_chars(b, b + sizeof b, v).ptr);
+  };
+  auto ours = [](double v) {
+    char b[kNumberMax];
+    return std::string(b, put_number(b, v));
+  };
+  std::mt19937_64 rng(7);
+  const double scales[] = {1e3, 1e6, 1e9, 1e12};
+  for (int i = 0; i < 1000000; ++i) {
+    const int64_t k = static_cast<int64_t>(rng() >> (rng() % 64));  // all magnitudes
+    const double v = static_cast<double>(k % 1'000'000'000'000'000) / scales[i % 4] * (i % 3 ? 1 : -1);
+    if (v == std::floor(v)) continue;  // integers are written as integers (not 1e+15)
+    ASSERT_EQ(ours(v), to_chars(v)) << "k=" << k << " scale=" << scales[i % 4];
+    double r;
+    std::memcpy(&r, &k, sizeof r);  // any bit pattern
+    if (std::isfinite(r) && r != std::floor(r)) ASSERT_EQ(ours(r), to_chars(r));
+  }
+  for (double v : {0.001, 0.0001, 0.00012, 0.000012, 1e-12, 1.5e-12, 1e-13, 123456.789, 999.9999999999999,
+                   2378.183, 5e-324, 1.0 / 3, -2e-6, 0.1, 9e15 + 0.5})
+    EXPECT_EQ(ours(v), to_chars(v)) << v;
+  EXPECT_EQ(ours(12345), "12345");
+  EXPECT_EQ(ours(-0.0), "0");
+  EXPECT_EQ(ours(1e300), to_chars(1e300));
+  for (int64_t m : {0LL, 1LL, -1LL, 1000LL, 66666LL, -1500LL, 999'999'999'999'999LL, 1'000'000'000'000'000LL,
+                    -4'000'000'000'000'123LL}) {
+    char b[kUsMax];
+    EXPECT_EQ(std::string(b, put_milli(b, m)), ours(static_cast<double>(m) / 1000.0)) << m;
+  }
+}
+
+TEST(TraceWriter, ArgsGrowBeyondTheirInlineBuffer) {
+  Args a;
+  std::string expect = "{";
+  for (int i = 0; i < 100; ++i) {
+    a.num("k" + std::to_string(i), i + 0.5).str("s", std::string(40, 'x'));
+    expect += (i ? ",\"k" : "\"k") + std::to_string(i) + "\":" + std::to_string(i) + ".5,\"s\":\"" + std::string(40, 'x') + "\"";
+  }
+  EXPECT_EQ(a.text(), expect + "}");
+  a.clear();
+  EXPECT_EQ(a.num("op", 3).text(), "{\"op\":3}");
 }
 
 TEST(TraceWriter, WritesAtomically) {
