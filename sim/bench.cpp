@@ -240,17 +240,37 @@ int run_trace_overhead(const BenchOptions& o) {
   };
   const double off_ms = best(off) * 1e3, on_ms = best(on) * 1e3, write_ms = best(write) * 1e3 / o.steps;
   const double spread = 100 * (*std::max_element(off.begin(), off.end()) / best(off) - 1);
-  std::printf("tracing overhead, MLP step on tlm (batch %lld, %lld timed steps after %lld warm-up, best of %d rounds),\n"
-              "median wall ms/step:\n", (long long)o.batch, (long long)o.steps, (long long)o.warmup, kRounds);
-  std::printf("  off               %8.3f  (rounds: %s; spread %.1f%%: the noise floor)\n", off_ms, rounds(off).c_str(), spread);
-  std::printf("  on, recording     %8.3f  (rounds: %s)  -> %+.1f%%\n", on_ms, rounds(on).c_str(), 100 * (on_ms / off_ms - 1));
-  std::printf("  on, with writing  %8.3f  -> %+.1f%% (goal <= 20%%)\n", on_ms + write_ms, 100 * ((on_ms + write_ms) / off_ms - 1));
   const double off_c = best(off_cpu) * 1e3, on_c = best(on_cpu) * 1e3, write_c = best(write_cpu) * 1e3 / o.steps;
+  const double rec_pct = 100 * (on_ms / off_ms - 1), total_pct = 100 * ((on_ms + write_ms) / off_ms - 1);
+  const double rec_cpu_pct = 100 * (on_c / off_c - 1), total_cpu_pct = 100 * ((on_c + write_c) / off_c - 1);
+  // Each round runs off then on back to back: the spread of their ratios shows the noise.
+  std::vector<double> per_round;
+  for (int r = 0; r < kRounds; ++r) per_round.push_back(100 * ((on[r] + write[r] / o.steps) / off[r] - 1));
+  const double lo = *std::min_element(per_round.begin(), per_round.end());
+  const double hi = *std::max_element(per_round.begin(), per_round.end());
+  constexpr double kGoalPct = 20;  // issue: "tracing on costs at most 20% wall time"
+  const bool within = total_pct <= kGoalPct;
+  if (o.json) {
+    std::printf("{\"bench\": \"trace-overhead\", \"batch\": %lld, \"steps\": %lld, \"rounds\": %d, \"off_ms\": %.4f, "
+                "\"on_ms\": %.4f, \"write_ms_per_step\": %.4f, \"overhead_recording_pct\": %.2f, "
+                "\"overhead_pct\": %.2f, \"overhead_pct_per_round_min\": %.2f, \"overhead_pct_per_round_max\": %.2f, "
+                "\"overhead_cpu_pct\": %.2f, \"goal_pct\": %.0f, \"within_goal\": %s, \"slices\": %zu, \"bytes\": %zu}\n",
+                (long long)o.batch, (long long)o.steps, kRounds, off_ms, on_ms, write_ms, rec_pct, total_pct, lo, hi,
+                total_cpu_pct, kGoalPct, within ? "true" : "false", slices, bytes);
+    return 0;
+  }
+  std::printf("tracing overhead, MLP step on tlm (batch %lld, %lld timed steps after %lld warm-up; %d rounds of off then on,\n"
+              "best round counts), median wall ms/step:\n", (long long)o.batch, (long long)o.steps, (long long)o.warmup, kRounds);
+  std::printf("  off               %8.3f  (rounds: %s; spread %.1f%%: the noise floor)\n", off_ms, rounds(off).c_str(), spread);
+  std::printf("  on, recording     %8.3f  (rounds: %s)  -> %+.1f%%\n", on_ms, rounds(on).c_str(), rec_pct);
+  std::printf("  on, with writing  %8.3f  -> %+.1f%%  (round by round: %+.1f%% .. %+.1f%%)\n", on_ms + write_ms, total_pct, lo, hi);
   std::printf("median CPU ms/step of the main thread (steady under load; the tracing work all runs there):\n");
-  std::printf("  off %8.3f   on, recording %8.3f -> %+.1f%%   with writing %8.3f -> %+.1f%%\n", off_c, on_c,
-              100 * (on_c / off_c - 1), on_c + write_c, 100 * ((on_c + write_c) / off_c - 1));
+  std::printf("  off %8.3f   on, recording %8.3f -> %+.1f%%   with writing %8.3f -> %+.1f%%\n", off_c, on_c, rec_cpu_pct,
+              on_c + write_c, total_cpu_pct);
   std::printf("  trace of %lld steps: %zu slices, %.1f KB, written in %.1f ms (%.3f ms per step)\n", (long long)o.steps,
               slices, bytes / 1024.0, write_ms * o.steps, write_ms);
+  std::printf("tracing on costs %+.1f%% wall (%+.1f%% CPU) per step, writing included: %s the goal of at most +%.0f%%\n",
+              total_pct, total_cpu_pct, within ? "within" : "ABOVE", kGoalPct);
   return 0;
 #else
   (void)o;
