@@ -216,6 +216,10 @@ int run_trace_overhead(const BenchOptions& o) {
   constexpr int kRounds = 5;
   std::vector<double> off, on, write, write_cpu, off_cpu, on_cpu;
   size_t bytes = 0, slices = 0;
+  // An untimed run first: the first run of a process is slower (allocator, caches), which
+  // would make the first round's "off" look slow and its ratio meaningless.
+  ins.trace_path.clear();
+  mlp_steps("tlm", o.batch, o.warmup, std::min<int64_t>(o.steps, 5));
   for (int round = 0; round < kRounds; ++round) {
     ins.trace_path.clear();
     const StepRun r0 = mlp_steps("tlm", o.batch, o.warmup, o.steps);
