@@ -5,7 +5,10 @@
 #include <optional>
 #include <vector>
 
+#include "sim/report.h"
+#include "sim/targets.h"
 #include "tensor/core/check.h"
+#include "traces/cosim_trace.h"
 #ifdef TINYPYNQ_HAVE_COSIM
 #include "cosim/cosim.h"
 #endif
@@ -23,6 +26,11 @@ CLI::App* add_cosim_command(CLI::App& app, CosimOptions& o) {
   c->add_option("--seed", o.seed, "seed of the command generator")->capture_default_str();
   c->add_flag("--json", o.json, "print one JSON object");
   c->add_option("--fst", o.fst, "write waveforms (one FST file per unit: NAME.vector.fst, ...)");
+  c->add_option("--trace", o.trace,
+                "write a Perfetto/Chrome timeline (JSON) of the commands: a track per unit and side (\"vector rtl\", "
+                "\"vector tlm\"), each unit's commands end to end in simulated PL cycles at FCLK0, args per command, "
+                "the first mismatch marked (docs/traces.md)");
+  c->fallthrough();  // --board (the FCLK0 of the trace) also after the subcommand
   return c;
 }
 
@@ -33,6 +41,12 @@ int run_cosim(const CosimOptions& o) {
   if (o.unit == "vector" || o.unit == "all") units.push_back(cosim::Unit::kVector);
   if (o.unit == "reduce" || o.unit == "all") units.push_back(cosim::Unit::kReduce);
   if (o.unit == "matmul" || o.unit == "all") units.push_back(cosim::Unit::kMatmul);
+  std::optional<traces::CosimTrace> trace;
+  if (!o.trace.empty()) {
+    std::vector<int> ids;
+    for (cosim::Unit u : units) ids.push_back(static_cast<int>(u));
+    trace.emplace(ids, board_config().pl_clock_hz);
+  }
   cosim::Session session(o.fst);
   cosim::CommandGen gen(o.seed);
   int64_t compared = 0, bit_exact = 0, cycle_exact = 0;
@@ -53,10 +67,35 @@ int run_cosim(const CosimOptions& o) {
     const bool bits = !rtl.hung && rtl.out == tlm.out && rtl.w_range == tlm.w_range;
     bit_exact += bits;
     cycle_exact += !rtl.hung && rtl.cycles == tlm.cycles;
+    bool first_here = false;
     if (!first) {
       first = cosim::compare(c, tlm, rtl);
+      first_here = first.has_value();
       if (first) first->command = "#" + std::to_string(i) + " (" + c.str() + ")";
     }
+    if (trace) {
+      traces::CosimCommand t;
+      t.index = i;
+      t.unit = static_cast<int>(c.unit);
+      t.name = pl_command_name(t.unit, c.op);
+      t.command = c.str();
+      t.op = c.op;
+      for (int k = 0; k < 3; ++k) t.size[k] = c.size[k];
+      t.rtl_cycles = rtl.cycles, t.tlm_cycles = tlm.cycles;
+      t.bit_exact = bits;
+      t.cycle_exact = !rtl.hung && rtl.cycles == tlm.cycles;
+      if (rtl.hung) t.rtl_hung = rtl.hang_reason;
+      if (first_here) t.mismatch = first->str();
+      trace->add(t);
+    }
+  }
+  if (trace) {
+    const size_t bytes = trace->write(
+        o.trace, {{"command", "cosim"}, {"unit", o.unit}, {"seed", o.seed}, {"count", o.count}, {"compared", compared},
+                  {"bit_exact", bit_exact}, {"cycle_exact", cycle_exact},
+                  {"first_mismatch", first ? nlohmann::json(first->str()) : nlohmann::json(nullptr)}});
+    std::fprintf(stderr, "trace: %zu slices, %.1f KB written to %s (open in ui.perfetto.dev or chrome://tracing)\n",
+                 trace->slices(), bytes / 1024.0, o.trace.c_str());
   }
   const double rtl_cps = rtl_s > 0 ? session.rtl_cycles() / rtl_s : 0;
   const double tlm_cps = tlm_s > 0 ? cycles / tlm_s : 0;

@@ -1,6 +1,6 @@
 // `tinypynq cosim`: seeded random commands through the Verilated units and their TLM twins,
 // compared bit for bit and cycle for cycle (cosim/cosim.h).
-//   tinypynq cosim --unit all --count 2000 --seed 1 [--json] [--fst waves.fst]
+//   tinypynq cosim --unit all --count 2000 --seed 1 [--json] [--fst waves.fst] [--trace cosim.json]
 #pragma once
 #include <CLI/CLI.hpp>
 #include <cstdint>
@@ -14,6 +14,7 @@ struct CosimOptions {
   uint64_t seed = 1;
   bool json = false;
   std::string fst;
+  std::string trace;  // Perfetto/Chrome timeline of the commands (traces/cosim_trace.h)
 };
 
 CLI::App* add_cosim_command(CLI::App& app, CosimOptions& o);

@@ -24,10 +24,8 @@ using nlohmann::json;
 namespace tr = traces;
 static_assert(static_cast<int>(pynq::Track::kCount) == tr::kNumTracks, "pynq::Track and the trace schema differ");
 
-namespace {
-
 // "vector" + op 0x13 -> "vector EXP2": the names of hw-spec §6, made once per (unit, opcode).
-const std::string& command_name(int unit, uint32_t op) {
+const std::string& pl_command_name(int unit, uint32_t op) {
   static std::string names[3][64];
   std::string& n = names[unit][op & 0x3F];
   if (n.empty()) {
@@ -38,6 +36,8 @@ const std::string& command_name(int unit, uint32_t op) {
   }
   return n;
 }
+
+namespace {
 
 // Seconds go out to the picosecond, so that sums of them print short.
 double ps_round(double s) { return std::round(s * 1e12) / 1e12; }
@@ -111,9 +111,9 @@ struct Instrument::Recorder final : pynq::PynqEventSink {
     std::string_view name = e.name;
     if (e.track == pynq::Track::kPs && cat == "ps_driver") {  // a command: "vector" + op
       const int u = name == "vector" ? 0 : name == "reduce" ? 1 : 2;
-      name = command_name(u, static_cast<uint32_t>(op));
+      name = pl_command_name(u, static_cast<uint32_t>(op));
     } else if (track >= tr::kTrackVector) {
-      name = command_name(track - tr::kTrackVector, static_cast<uint32_t>(op));
+      name = pl_command_name(track - tr::kTrackVector, static_cast<uint32_t>(op));
     }
     if (dma) {
       // Counters: the channel's rate while its beats move, and the DDR share of all DMA traffic.

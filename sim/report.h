@@ -49,4 +49,8 @@ Instrument& instrument();
 // that trace's summary and returns 2 when anything does. Throws tinypynq::Error on a bad trace.
 int run_report(const std::string& trace_file, const std::string& out_dir, bool png, const std::string& compare_to);
 
+// A PL command's name in traces (hw-spec §6): unit 0/1/2 and its OP register -> "vector EXP2",
+// "reduce MAX", "matmul LOADW". The same names in run traces and cosim traces.
+const std::string& pl_command_name(int unit, uint32_t op);
+
 }  // namespace tinypynq::sim

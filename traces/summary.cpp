@@ -50,6 +50,9 @@ Summary summarize(const Trace& t) {
     const int id = p == t.process_names.end() ? -1 : track_by_names(p->second, thread);
     if (id >= 0) ids[key] = id;
   }
+  TP_CHECK(!ids.empty() || t.other.value("command", json()) != "cosim",
+           "this is a `tinypynq cosim --trace` timeline (RTL units vs TLM twins, command by command): open it in "
+           "ui.perfetto.dev; `report` summarises the traces of training runs");
   TP_CHECK(!ids.empty(), "the trace has none of tinypynq's tracks (process and thread names of docs/traces.md): "
                          "was it written by `tinypynq ... --trace`?");
   auto track_of = [&](const Event& e) {

@@ -74,6 +74,10 @@ Args& Args::num(std::string_view k, double v) {
   n_ = static_cast<size_t>(put_number(room(k, kNumberMax), v) - buf_);
   return *this;
 }
+Args& Args::flag(std::string_view k, bool v) {
+  n_ = static_cast<size_t>(put_raw(room(k, 5), v ? "true" : "false") - buf_);
+  return *this;
+}
 Args& Args::str(std::string_view k, std::string_view v) {
   n_ = static_cast<size_t>(put_string(room(k, string_max(v.size())), v) - buf_);
   return *this;
@@ -106,21 +110,28 @@ bool TraceWriter::Line::operator<(const Line& o) const {  // a total order: seq 
 }
 
 namespace {
-// {"ph":"X","pid":2,"tid":1,"ts": for each track
-const std::array<std::string, kNumTracks> kSlicePrefix = [] {
-  std::array<std::string, kNumTracks> p;
-  for (int i = 0; i < kNumTracks; ++i)
-    p[i] = "{\"ph\":\"X\",\"pid\":" + std::to_string(track_info(i).pid) + ",\"tid\":" +
-           std::to_string(track_info(i).tid) + ",\"ts\":";
-  return p;
-}();
+std::vector<TrackSpec> run_tracks() {
+  std::vector<TrackSpec> t;
+  for (int i = 0; i < kNumTracks; ++i) t.push_back({track_info(i).pid, track_info(i).tid, track_info(i).process, track_info(i).thread});
+  return t;
+}
 }  // namespace
+
+TraceWriter::TraceWriter() : TraceWriter(run_tracks()) { counter_pid_ = track_info(kTrackDma0Mm2s).pid; }
+
+TraceWriter::TraceWriter(std::vector<TrackSpec> tracks) : tracks_(std::move(tracks)) {
+  TP_CHECK(!tracks_.empty(), "trace: a writer needs at least one track");
+  for (const TrackSpec& t : tracks_)
+    heads_.push_back(",\n{\"ph\":\"X\",\"pid\":" + std::to_string(t.pid) + ",\"tid\":" + std::to_string(t.tid) + ",\"ts\":");
+  counter_pid_ = tracks_[0].pid;
+}
 
 void TraceWriter::slice(int track, std::string_view name, std::string_view cat, int64_t t0_ns, int64_t t1_ns,
                         const Args& args) {
-  TP_CHECK(track >= 0 && track < kNumTracks, "trace: no track ", track);
+  TP_CHECK(track >= 0 && static_cast<size_t>(track) < tracks_.size(), "trace: no track ", track, " (",
+           tracks_.size(), " tracks)");
   const int64_t dur = std::max<int64_t>(0, t1_ns - t0_ns);
-  const std::string& head = kSlicePrefix[track];
+  const std::string& head = heads_[track];
   const size_t max = head.size() + 2 * kUsMax + string_max(name.size()) + string_max(cat.size()) + args.size() + 32;
   char* const start = arena_.room(max);
   char* p = put_us(put_raw(start, head), t0_ns);
@@ -129,9 +140,28 @@ void TraceWriter::slice(int track, std::string_view name, std::string_view cat, 
   p = put_string(put_raw(p, ",\"cat\":"), cat);
   p = args.put(put_raw(p, ",\"args\":"));
   *p++ = '}';
-  const auto len = static_cast<uint32_t>(p - start);
+  add_line(track, t0_ns, dur, start, p);
+}
+
+void TraceWriter::instant(int track, std::string_view name, std::string_view cat, int64_t t_ns, const Args& args) {
+  TP_CHECK(track >= 0 && static_cast<size_t>(track) < tracks_.size(), "trace: no track ", track, " (",
+           tracks_.size(), " tracks)");
+  const TrackSpec& t = tracks_[track];
+  const std::string head = ",\n{\"ph\":\"i\",\"pid\":" + std::to_string(t.pid) + ",\"tid\":" + std::to_string(t.tid) + ",\"ts\":";
+  const size_t max = head.size() + kUsMax + string_max(name.size()) + string_max(cat.size()) + args.size() + 32;
+  char* const start = arena_.room(max);
+  char* p = put_us(put_raw(start, head), t_ns);
+  p = put_string(put_raw(p, ",\"name\":"), name);
+  p = put_string(put_raw(p, ",\"cat\":"), cat);
+  p = args.put(put_raw(p, ",\"s\":\"t\",\"args\":"));
+  *p++ = '}';
+  add_line(track, t_ns, 0, start, p);  // after the slices that start at t_ns: inside them
+}
+
+void TraceWriter::add_line(int track, int64_t ts, int64_t dur, const char* start, const char* end) {
+  const auto len = static_cast<uint32_t>(end - start);
   if (lines_.empty()) lines_.reserve(1 << 16);
-  lines_.push_back({t0_ns, -dur, track, static_cast<uint32_t>(lines_.size()),
+  lines_.push_back({ts, -dur, track, static_cast<uint32_t>(lines_.size()),
                     static_cast<uint32_t>(arena_.blocks.size() - 1), static_cast<uint32_t>(arena_.used), len});
   arena_.used += len;
 }
@@ -223,10 +253,9 @@ void TraceWriter::render(const std::function<void(std::string_view)>& put_out) c
     first = false;
     out.text(text);
   };
-  // Every track of the schema gets its names, so the layout is the same in every trace.
+  // Every track gets its names, even an empty one, so the layout is the same in every trace.
   std::set<int> pids;
-  for (int i = 0; i < kNumTracks; ++i) {
-    const TrackInfo& t = track_info(i);
+  for (const TrackSpec& t : tracks_) {
     if (pids.insert(t.pid).second) {
       line(meta_event("process_name", t.pid, 0, {{"name", t.process}}));
       line(meta_event("process_sort_index", t.pid, 0, {{"sort_index", t.pid}}));
@@ -251,7 +280,7 @@ void TraceWriter::render(const std::function<void(std::string_view)>& put_out) c
   std::vector<Counter> counters;
   std::vector<Sample> samples;
   std::vector<int64_t> values;
-  const std::string c_head = "{\"ph\":\"C\",\"pid\":" + std::to_string(track_info(kTrackDma0Mm2s).pid) + ",\"ts\":";
+  const std::string c_head = "{\"ph\":\"C\",\"pid\":" + std::to_string(counter_pid_) + ",\"ts\":";
   for (size_t id = 0; id < rates_.size(); ++id) {
     std::vector<Rate>& steps = rates_[id];
     if (steps.empty()) continue;
@@ -292,7 +321,8 @@ void TraceWriter::render(const std::function<void(std::string_view)>& put_out) c
       if (c.next < c.end && (all || samples[c.next].t < t) && (!best || samples[c.next].t < samples[best->next].t)) best = &c;
     return best ? &samples[best->next++] : nullptr;
   };
-  // Every event line follows the metadata: each starts with its separator.
+  // Every event line follows the metadata: each starts with its separator (so do the slices'
+  // texts in the arena: one copy per line).
   auto sample_line = [&](const Sample& sm) {
     const Counter& c = counters[sm.counter];
     char* p = put_us(put_raw(put_raw(out.room(c.max), ",\n"), c_head), sm.t);
@@ -308,7 +338,7 @@ void TraceWriter::render(const std::function<void(std::string_view)>& put_out) c
   sort_nearly_sorted(lines_, std::less<Line>());
   for (const Line& l : lines_) {
     while (const Sample* sm = next_sample_before(l.ts)) sample_line(*sm);
-    line(std::string_view(arena_.blocks[l.block].get() + l.off, l.len));
+    out.text(std::string_view(arena_.blocks[l.block].get() + l.off, l.len));  // with its ",\n"
   }
   while (const Sample* sm = next_sample_before(0, true)) sample_line(*sm);
   out.text("\n]}\n");

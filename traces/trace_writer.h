@@ -8,6 +8,9 @@
 //   w.rate("DMA0 MM2S bandwidth", "MB/s", 1600, 2100, 800.0);  // series = 800 in [1600, 2100)
 //   w.meta("model", "mlp");                                         // "otherData"
 //   w.write_atomic("run.json");                                     // temp file + rename
+//
+// The tracks are tinypynq's run schema (schema.h) unless given: TraceWriter w({{1, 1,
+// "vector unit", "vector rtl"}, ...}) then w.slice(0, ...) is on "vector rtl" (cosim_trace.h).
 #pragma once
 #include <cstdint>
 #include <cstdio>
@@ -40,6 +43,7 @@ class Args {
   void clear() { n_ = 0; }  // keeps the buffer: one Args can serve every event
   Args& num(std::string_view key, double v);
   Args& str(std::string_view key, std::string_view v);
+  Args& flag(std::string_view key, bool v);  // true / false
   std::string text() const;
   size_t size() const { return n_ + 2; }
   char* put(char* p) const;  // text() into a buffer with size() chars of room; returns the end
@@ -58,13 +62,24 @@ std::string json_number(double v);            // as Args::num writes it
 void append_json_string(std::string& o, std::string_view s);
 void append_json_number(std::string& o, double v);
 
+// A track as the viewers show it: process and thread names, pid/tid ordering them top to bottom.
+struct TrackSpec {
+  int pid, tid;
+  std::string process, thread;
+};
+
 class TraceWriter {
  public:
-  // A complete ("X") event on one of the schema's tracks, [t0_ns, t1_ns].
+  TraceWriter();                                  // the tracks of a run (schema.h: kTrackPs, ...)
+  explicit TraceWriter(std::vector<TrackSpec> tracks);  // track i = tracks[i]; needs one at least
+
+  // A complete ("X") event on a track, [t0_ns, t1_ns].
   void slice(int track, std::string_view name, std::string_view cat, int64_t t0_ns, int64_t t1_ns,
              const Args& args = Args());
+  // An instant ("i" event, thread scope) on a track: a marker at one time.
+  void instant(int track, std::string_view name, std::string_view cat, int64_t t_ns, const Args& args = Args());
   // A piecewise-constant contribution to a counter ("C" events in process "AXI DMA / HP
-  // ports"): `value` is added to `series` while t in [t0_ns, t1_ns). Contributions to the same
+  // ports"; with tracks given, in the first track's process): `value` is added to `series` while t in [t0_ns, t1_ns). Contributions to the same
   // series add up (values are summed in fixed point, 1e-3 units, so the sums are exact).
   void rate(const std::string& counter, const std::string& series, int64_t t0_ns, int64_t t1_ns, double value);
   // The same with names interned once (hot paths): rate(name_id("..."), name_id("MB/s"), ...).
@@ -72,7 +87,7 @@ class TraceWriter {
   void rate(int counter, int series, int64_t t0_ns, int64_t t1_ns, double value);
   void meta(const std::string& key, nlohmann::json value) { other_[key] = std::move(value); }
 
-  size_t slices() const { return lines_.size(); }
+  size_t slices() const { return lines_.size(); }  // slices and instants
   std::string dump() const;                         // the whole file
   size_t write_atomic(const std::string& path) const;  // streamed; returns the bytes written
 
@@ -101,8 +116,12 @@ class TraceWriter {
     int series;
     int64_t delta;  // value * 1000, rounded
   };
+  void add_line(int track, int64_t ts, int64_t dur, const char* start, const char* end);
   int intern(const std::string& s);  // counter and series names -> small ids
   void render(const std::function<void(std::string_view)>& put) const;
+  std::vector<TrackSpec> tracks_;
+  std::vector<std::string> heads_;  // per track: ,\n{"ph":"X","pid":2,"tid":1,"ts":
+  int counter_pid_;
   mutable std::vector<Line> lines_;  // sorted by render()
   Arena arena_;
   // Per counter id (a name id): a channel's transfers arrive one after the other, so each

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstring>
 #include <filesystem>
+#include <map>
 #include <random>
 #include <fstream>
 #include <regex>
@@ -14,6 +15,7 @@
 
 #include "tensor/core/check.h"
 #include "traces/summary.h"
+#include "traces/cosim_trace.h"
 #include "traces/json_out.h"
 #include "traces/svg.h"
 #include "traces/trace_reader.h"
@@ -157,6 +159,101 @@ TEST(TraceWriter, WritesAtomically) {
     EXPECT_EQ(e.path().filename(), "t.json") << "temp file left behind";
   EXPECT_THROW(sample().write_atomic((dir / "no/such/dir/t.json").string()), Error);
   std::filesystem::remove_all(dir);
+}
+
+TEST(TraceWriter, OwnTracksAndInstants) {
+  TraceWriter w({{5, 1, "box", "left"}, {5, 2, "box", "right"}});
+  w.slice(1, "b", "c", 100, 300, Args().flag("ok", true));
+  w.instant(1, "here", "m", 100, Args().str("why", "because"));
+  w.slice(0, "a", "c", 0, 500);
+  const std::string text = w.dump();
+  Trace t;
+  const auto errs = validate(json::parse(text), &t);
+  ASSERT_TRUE(errs.empty()) << errs[0];
+  EXPECT_EQ(t.process_names.size(), 1u);
+  EXPECT_EQ(t.thread_names.at({5, 2}), "right");
+  ASSERT_EQ(t.events.size(), 3u);
+  EXPECT_EQ(t.events[2].ph, 'i');  // after the slice it marks the start of
+  EXPECT_EQ(t.events[2].args.at("why"), "because");
+  EXPECT_EQ(t.events[1].args.at("ok"), true);
+  EXPECT_NE(text.find(R"({"ph":"i","pid":5,"tid":2,"ts":0.1,"name":"here","cat":"m","s":"t","args":{"why":"because"}})"),
+            std::string::npos) << text;
+  EXPECT_THROW(w.slice(2, "x", "c", 0, 1), Error);
+  EXPECT_THROW(TraceWriter(std::vector<TrackSpec>{}), Error);
+}
+
+// The layout of `tinypynq cosim --trace` on made-up outcomes (tests/traces/test_trace_run.cpp
+// runs the real command): tracks per unit and side, commands end to end per track, cycles at
+// FCLK0 without drift, the first mismatch marked on the rtl track.
+TEST(CosimTrace, TracksEndToEndSlicesAndTheFirstMismatch) {
+  CosimTrace ct({0, 2}, 150e6);  // 6.667 ns per cycle: positions from cycle counts, not sums of rounded durations
+  auto cmd = [](int64_t i, int unit, uint64_t rtl, uint64_t tlm) {
+    CosimCommand c;
+    c.index = i, c.unit = unit;
+    c.name = unit == 0 ? "vector ADD" : "matmul LOADW";
+    c.command = c.name + " N=" + std::to_string(i);
+    c.op = unit == 0 ? 0 : 1;
+    c.size[0] = static_cast<uint32_t>(i + 1);
+    c.rtl_cycles = rtl, c.tlm_cycles = tlm;
+    c.cycle_exact = rtl == tlm;
+    return c;
+  };
+  for (int64_t i = 0; i < 6; ++i) ct.add(cmd(i, i % 2 ? 2 : 0, 10 + i, 10 + i));
+  CosimCommand bad = cmd(6, 0, 20, 17);
+  bad.bit_exact = false;
+  bad.mismatch = "vector ADD N=6: element 3: tlm 0x3f800000, rtl 0x3f800001";
+  ct.add(bad);
+  ct.add(cmd(7, 0, 5, 5));
+  EXPECT_THROW(ct.add(cmd(8, 1, 5, 5)), Error) << "reduce is not traced";
+  const auto dir = std::filesystem::temp_directory_path() / "tinypynq_cosim_trace_test";
+  std::filesystem::create_directories(dir);
+  const std::string path = (dir / "c.json").string();
+  ct.write(path, {{"command", "cosim"}, {"seed", 3}});
+  const Trace t = read_trace(path);  // throws on any format problem
+  std::filesystem::remove_all(dir);
+  EXPECT_EQ(t.thread_names.at({1, 1}), "vector rtl");
+  EXPECT_EQ(t.thread_names.at({1, 2}), "vector tlm");
+  EXPECT_EQ(t.thread_names.at({3, 1}), "matmul rtl");
+  EXPECT_EQ(t.process_names.at(3), "matmul unit (FCLK0)");
+  EXPECT_EQ(t.thread_names.size(), 4u);
+  EXPECT_EQ(t.other.at("pl_clock_hz"), 150e6);
+  EXPECT_EQ(t.other.at("seed"), 3);
+  std::map<std::pair<int64_t, int64_t>, std::vector<const Event*>> by_track;
+  const Event* mark = nullptr;
+  for (const Event& e : t.events) {
+    if (e.ph == 'X') by_track[{e.pid, e.tid}].push_back(&e);
+    if (e.ph == 'i') mark = &e;
+  }
+  // vector rtl: commands 0, 2, 4, 6, 7 with 10, 12, 14, 20, 5 cycles; tlm has 17 for #6.
+  const auto& vr = by_track.at({1, 1});
+  const auto& vt = by_track.at({1, 2});
+  ASSERT_EQ(vr.size(), 5u);
+  ASSERT_EQ(vt.size(), 5u);
+  const uint64_t starts_rtl[5] = {0, 10, 22, 36, 56}, starts_tlm[5] = {0, 10, 22, 36, 53};
+  for (int k = 0; k < 5; ++k) {
+    EXPECT_NEAR(vr[k]->ts, std::round(starts_rtl[k] * 1e9 / 150e6) / 1000, 1e-9) << k;
+    EXPECT_NEAR(vt[k]->ts, std::round(starts_tlm[k] * 1e9 / 150e6) / 1000, 1e-9) << k;
+    EXPECT_EQ(vr[k]->args.at("t0_cycle"), starts_rtl[k]);
+    if (k) EXPECT_NEAR(vr[k]->ts, vr[k - 1]->ts + vr[k - 1]->dur, 1e-9) << "end to end";
+  }
+  EXPECT_EQ(vr[3]->name, "vector ADD");
+  EXPECT_EQ(vr[3]->cat, "rtl");
+  EXPECT_EQ(vr[3]->args.at("cycles"), 20);
+  EXPECT_EQ(vr[3]->args.at("other_side_cycles"), 17);
+  EXPECT_EQ(vr[3]->args.at("bit_exact"), false);
+  EXPECT_EQ(vr[3]->args.at("cycle_exact"), false);
+  EXPECT_EQ(vr[3]->args.at("index"), 6);
+  EXPECT_EQ(vr[3]->args.at("size0"), 7);
+  EXPECT_EQ(vt[3]->args.at("cycles"), 17);
+  EXPECT_EQ(vr[0]->args.at("bit_exact"), true);
+  EXPECT_FALSE(vr[0]->args.contains("other_side_cycles"));
+  ASSERT_TRUE(mark) << "no instant for the first mismatch";
+  EXPECT_EQ(mark->name, "first mismatch");
+  EXPECT_EQ(std::make_pair(mark->pid, mark->tid), std::make_pair(int64_t{1}, int64_t{1}));
+  EXPECT_NEAR(mark->ts, vr[3]->ts, 1e-9);
+  EXPECT_EQ(mark->args.at("index"), 6);
+  EXPECT_EQ(mark->args.at("what"), bad.mismatch);
+  EXPECT_EQ(by_track.at({3, 1}).size(), 3u);
 }
 
 TEST(TraceValidator, AcceptsMatchedBeginEndAndBareArrays) {

@@ -113,6 +113,63 @@ TEST(TraceRun, TrainTracesItsSteps) {
   EXPECT_GT(s.phase[phase_index("ps_copy")], 0) << "the batch is copied in during the step";
 }
 
+// `tinypynq cosim --trace`: the real RTL units and TLM twins (tests/traces/test_trace_format.cpp
+// checks the layout on made-up outcomes, with a mismatch).
+TEST(TraceRun, CosimTraceIsValidWithCommandsEndToEndInPlCycles) {
+#ifndef TINYPYNQ_TEST_COSIM
+  GTEST_SKIP() << "this build has no Verilated units (no `tinypynq cosim`)";
+#else
+  const fs::path dir = scratch();
+  // FCLK0 at 50 MHz: 20 ns per cycle, so the conversion shows (the default is 100 MHz).
+  { std::ofstream(dir / "board.json") << R"({"pl_clock_hz": 50e6})"; }
+  const fs::path p = dir / "cosim.json";
+  Result r = run("cosim --unit all --count 24 --seed 3 --trace " + p.string() + " --board " + (dir / "board.json").string());
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("trace: 48 slices"), std::string::npos) << r.out;
+  const Trace t = read_trace(p.string());  // the project's validator: throws on any problem
+  EXPECT_EQ(t.other.at("command"), "cosim");
+  EXPECT_EQ(t.other.at("seed"), 3);
+  EXPECT_EQ(t.other.at("pl_clock_hz"), 50e6);
+  EXPECT_EQ(t.other.at("compared"), 24);
+  EXPECT_TRUE(t.other.at("first_mismatch").is_null());
+  int tracks = 0;
+  for (const char* unit : {"vector", "reduce", "matmul"})
+    for (const char* side : {"rtl", "tlm"}) {
+      ++tracks;
+      std::vector<const Event*> s;
+      for (const Event& e : t.events)
+        if (e.ph == 'X' && t.thread_names.at({e.pid, e.tid}) == std::string(unit) + " " + side) s.push_back(&e);
+      ASSERT_EQ(s.size(), 8u) << unit << " " << side << ": 24 commands round-robin over 3 units";
+      uint64_t at = 0;
+      for (const Event* e : s) {
+        EXPECT_EQ(e->name.rfind(unit, 0), 0u) << e->name;
+        EXPECT_EQ(e->cat, side);
+        const uint64_t cycles = e->args.at("cycles").get<uint64_t>();
+        EXPECT_EQ(e->args.at("t0_cycle").get<uint64_t>(), at);
+        EXPECT_NEAR(e->ts, at * 0.02, 1e-9) << "command i starts where i-1 ended, at 20 ns per cycle";
+        EXPECT_NEAR(e->dur, cycles * 0.02, 1e-9);
+        EXPECT_EQ(e->args.at("bit_exact"), true);
+        EXPECT_EQ(e->args.at("cycle_exact"), true);
+        for (const char* k : {"index", "command", "op", "size0", "size1", "size2"}) EXPECT_TRUE(e->args.contains(k)) << k;
+        at += cycles;
+      }
+    }
+  EXPECT_EQ(t.thread_names.size(), static_cast<size_t>(tracks));
+  // The same seed writes the same bytes; `report` says what the file is instead of failing on it.
+  const fs::path q = dir / "again.json";
+  ASSERT_EQ(run("cosim --unit all --count 24 --seed 3 --trace " + q.string() + " --board " +
+                (dir / "board.json").string()).code, 0);
+  EXPECT_TRUE(slurp(p) == slurp(q));
+  Result rep = run("report " + p.string());
+  EXPECT_EQ(rep.code, 1);
+  EXPECT_NE(rep.out.find("cosim --trace"), std::string::npos) << rep.out;
+  // A path that cannot be written fails naming it, and leaves no temp file behind.
+  Result bad = run("cosim --unit vector --count 2 --trace " + (dir / "no/such/dir/c.json").string());
+  EXPECT_EQ(bad.code, 1);
+  EXPECT_NE(bad.out.find("no/such/dir/c.json"), std::string::npos) << bad.out;
+#endif
+}
+
 TEST(TraceRun, TraceNeedsAPynqTarget) {
   Result r = run("bench mlp-step --target cpu --steps 1 --warmup 0 --trace " + (scratch() / "x.json").string());
   EXPECT_EQ(r.code, 1);
