@@ -55,7 +55,8 @@ struct Pending {
   uint64_t need[3] = {0, 0, 0};
   bool have_in[3] = {false, false, false};
   tlm::StreamIn in[3];
-  bool consumed[3] = {false, false, false};
+  uint64_t taken[3] = {0, 0, 0};          // beats the command took from each stream
+  bool consumed[3] = {false, false, false};  // all of them
   Cycle rtl_in_last[3] = {0, 0, 0};
   bool have_r = false;
   pl::BeatSchedule r;
@@ -67,7 +68,7 @@ struct Pending {
 }  // namespace
 
 struct RtlPl::Impl {
-  Impl(RtlPl& o, const BoardConfig& c, const RtlPlOptions& op)
+  Impl(RtlPl* o, const BoardConfig& c, const RtlPlOptions& op)
       : owner(o), cfg(c), opt(op), period(sc_time(1.0 / c.pl_clock_hz, sc_core::SC_SEC)),
         ctx(std::make_unique<VerilatedContext>()) {
     ctx->traceEverOn(!opt.fst_path.empty());
@@ -88,10 +89,15 @@ struct RtlPl::Impl {
 #ifdef TINYPYNQ_RTL_TRACE
     if (fst) fst->close();
 #endif
+    // Verilator 5.006 unregisters a model's scopes from the thread's current context, not the
+    // model's: with several contexts in a process (one per rtl platform) that may be another,
+    // already destroyed one. Make it this model's before the model goes.
+    Verilated::threadContextp(ctx.get());
     top->final();
+    top.reset();
   }
 
-  RtlPl& owner;
+  RtlPl* owner;  // null for a bare design (check_config)
   BoardConfig cfg;
   RtlPlOptions opt;
   sc_time period;
@@ -212,9 +218,9 @@ struct RtlPl::Impl {
       if (valid[s] && stream_ready(s)) {
         Src& x = src[s];
         last_progress = t;
+        if (pend.on && pend.need[s] && ++pend.taken[s] == pend.need[s]) pend.consumed[s] = true, pend.rtl_in_last[s] = t;
         if (++x.next == x.in.beats) {
           x.active = false;
-          if (pend.on && pend.need[s]) pend.consumed[s] = true, pend.rtl_in_last[s] = t;
           src_if[s]->take_all(t);
         }
       }
@@ -271,11 +277,12 @@ struct RtlPl::Impl {
   }
 
   // A stream this command needs has no transfer: the design can only wait for the PS.
+  // (The DMA's own state counts: a transfer armed since the last clocked cycle is there.)
   bool waiting_for_ps() const {
     if (!pend.on) return false;
     for (unsigned s = 0; s < 3; ++s)
-      if (pend.need[s] && !pend.consumed[s] && !src[s].active) return true;
-    return !r_active;
+      if (pend.need[s] && !pend.consumed[s] && !src[s].active && !(src_if[s] && src_if[s]->armed())) return true;
+    return !r_active && !(sink_if && sink_if->armed());
   }
   bool needs_clock() {
     if (halted || quiescent()) return false;
@@ -293,7 +300,7 @@ struct RtlPl::Impl {
   void set_fault(const std::string& f) {
     if (fault.empty()) {
       fault = f;
-      SC_REPORT_WARNING(owner.name(), f.c_str());
+      SC_REPORT_WARNING(owner ? owner->name() : "rtl", f.c_str());
     }
   }
 
@@ -324,6 +331,7 @@ struct RtlPl::Impl {
     pend.exp_out.assign(res.out, res.out + res.out_bytes);
     pend.exp = res.timing;
     pend.exp_warn = res.warnings;
+    if (opt.tamper) opt.tamper(pend.unit, pend.exp_out, pend.exp);
     pend.computed = true;
   }
 
@@ -435,6 +443,39 @@ struct RtlPl::Impl {
     return o.str();
   }
 
+  // Reads every ID/CFG register and SYS.FCLK_HZ of the design and compares them with the TLM
+  // units built from the configuration (which the platform's other models follow).
+  void check_config() {
+    pulse_reset();
+    auto rd = [&](uint32_t addr) {
+      top->s_axi_araddr = addr;
+      top->s_axi_arvalid = 1;
+      top->eval();
+      edge();
+      top->s_axi_arvalid = 0;
+      top->eval();
+      const uint32_t v = top->s_axi_rdata;
+      edge();
+      return v;
+    };
+    std::ostringstream diff;
+    for (unsigned u = 0; u < 3; ++u)
+      for (uint32_t off : {reg::ID, reg::CFG0, reg::CFG1, reg::CFG2}) {
+        const uint32_t want = shadow[u]->regs.read(off, 0), got = rd((u + 1) * reg::WINDOW + off);
+        if (want != got)
+          diff << " " << kUnitName[u] << " register 0x" << std::hex << off << ": RTL 0x" << got << ", configuration 0x"
+               << want << std::dec << ";";
+      }
+    if (const uint32_t hz = rd(reg::SYS_FCLK_HZ); hz != static_cast<uint32_t>(cfg.pl_clock_hz + 0.5))
+      diff << " SYS.FCLK_HZ: RTL " << hz << ", configuration " << static_cast<uint64_t>(cfg.pl_clock_hz + 0.5) << ";";
+    if (!diff.str().empty())
+      throw std::invalid_argument(
+          "rtl: the Verilated PL was built with other parameters than the board configuration (rebuild rtl/top "
+          "with the configuration's sizes, or use the default board):" +
+          diff.str());
+    pulse_reset();
+  }
+
   // aresetn for two cycles; cycle numbering goes on (the pulse takes no kernel time, as in the
   // TLM model), SYS.TIME restarts.
   void pulse_reset() {
@@ -460,35 +501,8 @@ RtlPl::RtlPl(sc_core::sc_module_name name, const BoardConfig& cfg, const RtlPlOp
   if (!opt.fst_path.empty() && !waveforms_available())
     throw std::invalid_argument("rtl: waveforms need the Verilated units built with tracing: reconfigure with "
                                 "-DTINYPYNQ_RTL_TRACE=ON and rebuild");
-  impl_ = std::make_unique<Impl>(*this, cfg, opt);
-  impl_->pulse_reset();
-  // The Verilated parameters must be the configuration's: compare every ID/CFG register.
-  Impl& m = *impl_;
-  auto rd = [&](uint32_t addr) {
-    m.top->s_axi_araddr = addr;
-    m.top->s_axi_arvalid = 1;
-    m.top->eval();
-    m.edge();
-    m.top->s_axi_arvalid = 0;
-    m.top->eval();
-    const uint32_t v = m.top->s_axi_rdata;
-    m.edge();
-    return v;
-  };
-  std::ostringstream diff;
-  for (unsigned u = 0; u < 3; ++u)
-    for (uint32_t off : {reg::ID, reg::CFG0, reg::CFG1, reg::CFG2}) {
-      const uint32_t want = m.shadow[u]->regs.read(off, 0), got = rd((u + 1) * reg::WINDOW + off);
-      if (want != got)
-        diff << " " << kUnitName[u] << " register 0x" << std::hex << off << ": RTL 0x" << got << ", configuration 0x"
-             << want << std::dec << ";";
-    }
-  if (const uint32_t hz = rd(reg::SYS_FCLK_HZ); hz != static_cast<uint32_t>(cfg.pl_clock_hz + 0.5))
-    diff << " SYS.FCLK_HZ: RTL " << hz << ", configuration " << cfg.pl_clock_hz << ";";
-  if (!diff.str().empty())
-    throw std::invalid_argument("rtl: the Verilated PL was built with other parameters than the board configuration "
-                                "(rebuild rtl/top with the configuration's sizes, or use the default board):" +
-                                diff.str());
+  impl_ = std::make_unique<Impl>(this, cfg, opt);
+  impl_->check_config();
   impl_->pulse_reset();
   s_axi.register_b_transport(this, &RtlPl::b_transport);
   SC_THREAD(thread);
@@ -498,6 +512,11 @@ RtlPl::RtlPl(sc_core::sc_module_name name, const BoardConfig& cfg, const RtlPlOp
 }
 
 RtlPl::~RtlPl() = default;
+
+void RtlPl::check_config(const BoardConfig& cfg) {
+  cfg.validate();
+  Impl(nullptr, cfg, RtlPlOptions{}).check_config();
+}
 
 void RtlPl::bind_streams(tlm::AxisSource* a, tlm::AxisSource* b, tlm::AxisSource* c, tlm::AxisSink* r) {
   if (!r) throw std::invalid_argument("RtlPl::bind_streams: stream R (S2MM) is required");

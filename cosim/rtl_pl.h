@@ -42,8 +42,10 @@
 #include <tlm>
 #include <tlm_utils/simple_target_socket.h>
 
+#include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "models/config/board_config.h"
 #include "models/tlm/pl_block.h"
@@ -54,6 +56,9 @@ struct RtlPlOptions {
   std::string fst_path;            // waveform of the whole run (needs TINYPYNQ_RTL_TRACE)
   bool lockstep = true;            // check every command against the TLM unit models
   uint64_t watchdog_cycles = 20'000'000;  // 0.2 s at 100 MHz without a handshake
+  // Tests of the checker only: alters the TLM side's expectation (result bytes, timing) of
+  // each command before it is compared, to show that a difference is caught and reported.
+  std::function<void(unsigned unit, std::vector<uint8_t>& out, pl::CmdTiming& timing)> tamper;
 };
 
 class RtlPl : public sc_core::sc_module, public tlm::PlBlock {
@@ -61,7 +66,9 @@ class RtlPl : public sc_core::sc_module, public tlm::PlBlock {
   tlm_utils::simple_target_socket<RtlPl> s_axi;
 
   SC_HAS_PROCESS(RtlPl);
-  // Throws if the Verilated design's parameters (CFG registers, FCLK) differ from cfg.
+  // Throws std::invalid_argument naming each register if the Verilated design's parameters
+  // (ID/CFG registers, SYS.FCLK_HZ) differ from what cfg describes.
+  static void check_config(const BoardConfig& cfg);
   RtlPl(sc_core::sc_module_name name, const BoardConfig& cfg, const RtlPlOptions& opt = {});
   ~RtlPl() override;
 

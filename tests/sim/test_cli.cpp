@@ -1,6 +1,7 @@
 // The tinypynq program, run as a user would: exit codes, messages, JSON output.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <filesystem>
@@ -124,4 +125,32 @@ TEST(Cli, BadBoardConfigIsRejectedWithTheKey) {
   EXPECT_EQ(r.code, 0) << r.out;
   EXPECT_NE(r.out.find("\"mm_rows\": 8"), std::string::npos) << r.out;
   for (auto& p : {unknown, neg, big, ok}) std::filesystem::remove(p);
+}
+
+namespace {
+// The value of a top-level JSON field as raw text (an array or a number).
+std::string json_field(const std::string& out, const std::string& key) {
+  const size_t k = out.find("\"" + key + "\": ");
+  if (k == std::string::npos) return "(missing " + key + ")";
+  const size_t b = k + key.size() + 4;
+  const size_t e = out[b] == '[' ? out.find(']', b) + 1 : out.find_first_of(",}", b);
+  return out.substr(b, e - b);
+}
+}  // namespace
+
+// The acceptance run: the same training steps on the Verilated PL give exactly the
+// losses (and the predicted board time) of the TLM models.
+TEST(Cli, RtlTrainGivesTlmLosses) {
+  if (!have_dataset()) GTEST_SKIP() << "Fashion-MNIST not installed";
+  if (run("info").out.find("rtl") == std::string::npos) GTEST_SKIP() << "built without the rtl target";
+  const std::string args = " --model mlp --steps 3 --batch 16 --test-samples 0 --json --seed 2";
+  const Result t = run("train --target tlm" + args), r = run("train --target rtl" + args);
+  ASSERT_EQ(t.code, 0) << t.out;
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("\"target\": \"rtl\""), std::string::npos) << r.out;
+  EXPECT_EQ(json_field(r.out, "losses"), json_field(t.out, "losses"));
+  const std::string l = json_field(r.out, "losses");
+  EXPECT_EQ(std::count(l.begin(), l.end(), ','), 2) << "three losses: " << l;
+  EXPECT_EQ(json_field(r.out, "predicted_board_seconds"), json_field(t.out, "predicted_board_seconds"));
+  EXPECT_EQ(json_field(r.out, "test_accuracy"), "null") << "--test-samples 0 skips the evaluation";
 }

@@ -1,0 +1,131 @@
+// The rtl target (cosim/rtl_pl.h): programs run on the Verilated PL in the SystemC platform, every
+// command checked in lockstep against the TLM unit models. Here: tensors on rtl equal tlm bit for
+// bit and every command was checked; the checker reports a difference in bits or in cycles with
+// unit, command, element, values and cycle counts (shown by platforms whose TLM expectation is
+// deliberately altered); the watchdog names a design that stops handshaking; a board
+// configuration the Verilated design was not built for is refused, naming the registers.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <cstring>
+
+#include "cosim/rtl_pl.h"
+#include "cosim/rtl_target.h"
+#include "models/tlm/tlm_driver.h"
+#include "tensor/device.h"
+#include "tensor/pynq/pynq_device.h"
+#include "tensor/tensor.h"
+
+using namespace tinypynq;
+using ::testing::HasSubstr;
+
+namespace {
+
+// Every platform is declared before the first is built (SystemC elaborates once).
+void declare(const std::string& kind, cosim::RtlPlOptions o) {
+  tinypynq::tlm::register_platform_target(kind, BoardConfig::defaults(), [o](const char* name, const BoardConfig& c) {
+    return std::unique_ptr<tinypynq::tlm::PlBlock>(new cosim::RtlPl(name, c, o));
+  });
+}
+
+const bool declared = [] {
+  tinypynq::tlm::register_tlm_target(BoardConfig::defaults());
+  cosim::register_rtl_target(BoardConfig::defaults());
+  cosim::RtlPlOptions bits;  // the TLM side expects a different bit in element 3 of vector results
+  bits.tamper = [](unsigned unit, std::vector<uint8_t>& out, pl::CmdTiming&) {
+    if (unit == 0 && out.size() >= 16) out[12] ^= 1;
+  };
+  declare("rtl_bits", bits);
+  cosim::RtlPlOptions cycles;  // ... one cycle more for every command
+  cycles.tamper = [](unsigned, std::vector<uint8_t>&, pl::CmdTiming& t) { ++t.t_done, ++t.cycles; };
+  declare("rtl_cycles", cycles);
+  cosim::RtlPlOptions wd;  // a watchdog too short for any real command
+  wd.watchdog_cycles = 3;
+  declare("rtl_watchdog", wd);
+  return true;
+}();
+
+std::string error_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+std::vector<uint32_t> bits_of(const Tensor& t) {
+  std::vector<float> v = t.to_vector<float>();
+  std::vector<uint32_t> b(v.size());
+  std::memcpy(b.data(), v.data(), 4 * v.size());
+  return b;
+}
+
+// A little of everything: vector (with an SFU op), reduce and a two-tile matmul.
+std::vector<uint32_t> workload(const std::string& dev) {
+  Tensor::manual_seed(7);
+  Tensor a = Tensor::rand({40, 200}, dev), w = Tensor::rand({200, 24}, dev);
+  Tensor y = (a.matmul(w) * 0.5f).sqrt().sum({1}) + a.max({1});
+  return bits_of(y);
+}
+
+}  // namespace
+
+TEST(RtlTarget, EqualsTlmBitForBitAndEveryCommandIsChecked) {
+  const std::vector<uint32_t> tlm = workload("tlm");
+  const cosim::RtlTargetStats s0 = cosim::rtl_target_stats();
+  const std::vector<uint32_t> rtl = workload("rtl");
+  const cosim::RtlTargetStats s1 = cosim::rtl_target_stats();
+  EXPECT_EQ(rtl, tlm);
+  const uint64_t cmds = s1.commands - s0.commands;
+  EXPECT_GE(cmds, 5u) << "matmul, vector and reduce commands ran on the RTL";
+  EXPECT_EQ(s1.checked - s0.checked, cmds) << "every command compared with the TLM models";
+  EXPECT_GT(s1.clocked_cycles, s0.clocked_cycles);
+  // The pynq device's view of the PL is the same on both targets.
+  const auto* pt = pynq::pynq_stats(device("tlm"));
+  const auto* pr = pynq::pynq_stats(device("rtl"));
+  ASSERT_TRUE(pt && pr);
+  for (int u = 0; u < 3; ++u) {
+    EXPECT_EQ(pr->pl_cycles[u], pt->pl_cycles[u]) << "unit " << u;
+    EXPECT_EQ(pr->commands[u], pt->commands[u]) << "unit " << u;
+  }
+}
+
+TEST(RtlTarget, LockstepReportsTheFirstDifferentElement) {
+  Tensor a = Tensor::from_data(std::vector<float>{1, 2, 3, 4, 5, 6}, {6}, "rtl_bits");
+  Tensor b = Tensor::from_data(std::vector<float>{0.5f, 0.5f, 0.5f, 0.5f, 0.5f, 0.5f}, {6}, "rtl_bits");
+  const std::string e = error_of([&] { (a + b).realize(); });
+  EXPECT_THAT(e, HasSubstr("lockstep (RTL vs TLM) first mismatch: vector unit, command ADD N=6")) << e;
+  EXPECT_THAT(e, HasSubstr("result bits differ at element 3: tlm 0x40900001 (4.50000048) vs rtl 0x40900000 (4.5)"))
+      << e;
+  EXPECT_THAT(e, HasSubstr("cycles tlm")) << e;
+}
+
+TEST(RtlTarget, LockstepReportsDifferentCycles) {
+  // The first command on the platform already differs (Tensor::rand scales on the device).
+  const std::string e = error_of([&] { Tensor::rand({100}, "rtl_cycles").exp2().realize(); });
+  EXPECT_THAT(e, HasSubstr("lockstep (RTL vs TLM) first mismatch: vector unit, command MUL N=100")) << e;
+  EXPECT_THAT(e, HasSubstr("CYCLES differ")) << e;
+  EXPECT_THAT(e, ::testing::MatchesRegex(".*cycles tlm ([0-9]+) vs rtl ([0-9]+).*")) << e;
+}
+
+TEST(RtlTarget, WatchdogNamesAStalledDesign) {
+  Tensor a = Tensor::rand({64}, "rtl_watchdog");
+  const std::string e = error_of([&] { a.sqrt().realize(); });
+  EXPECT_THAT(e, HasSubstr("watchdog: the RTL made no stream handshake for")) << e;
+  EXPECT_THAT(e, HasSubstr("vector busy with SQRT N=64")) << e;
+}
+
+TEST(RtlTarget, ConfigurationTheDesignWasNotBuiltForIsRefused) {
+  EXPECT_NO_THROW(cosim::RtlPl::check_config(BoardConfig::defaults()));
+  BoardConfig c = BoardConfig::defaults();
+  c.mm_kmax = 1024;
+  c.pl_clock_hz = 125e6;
+  try {
+    cosim::RtlPl::check_config(c);
+    FAIL() << "accepted a configuration the design was not built for";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_THAT(e.what(), HasSubstr("matmul register 0x3c: RTL 0x4000800, configuration 0x4000400")) << e.what();
+    EXPECT_THAT(e.what(), HasSubstr("SYS.FCLK_HZ: RTL 100000000, configuration 125000000")) << e.what();
+  }
+}
