@@ -657,6 +657,10 @@ void RtlPl::set_command_observer(std::function<void(const tlm::PlCommandRecord&)
   impl_->observer = std::move(fn);
 }
 std::string RtlPl::fault() const { return impl_->fault; }
+void RtlPl::sync(const sc_time& t) {
+  impl_->advance_to(impl_->cycle_at(t));
+  impl_->kick_ev.notify(sc_core::SC_ZERO_TIME);
+}
 uint64_t RtlPl::clocked_cycles() const { return impl_->clocked; }
 uint64_t RtlPl::checked_commands() const { return impl_->checked; }
 

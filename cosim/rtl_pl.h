@@ -81,6 +81,7 @@ class RtlPl : public sc_core::sc_module, public tlm::PlBlock {
   const tlm::PlCommandRecord& last_command() const override;
   void set_command_observer(std::function<void(const tlm::PlCommandRecord&)> fn) override;
   std::string fault() const override;
+  void sync(const sc_core::sc_time& t) override;  // clocks the design up to the access cycle
 
   uint64_t clocked_cycles() const;   // cycles the Verilated design was actually evaluated
   uint64_t checked_commands() const; // commands the lockstep checker compared (all matched)

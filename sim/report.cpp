@@ -173,7 +173,7 @@ void Instrument::begin(const std::string& target, json meta) {
   if (profile) std::fputs(tr::profile_header().c_str(), stderr);
   pynq::set_event_sink(d, rec_.get());
 #ifdef TINYPYNQ_HAVE_TLM
-  if (target == "tlm") tlm::set_event_sink(rec_.get());
+  if (target == "tlm" || target == "rtl") tlm::set_event_sink(rec_.get());  // the platform targets
 #endif
 }
 

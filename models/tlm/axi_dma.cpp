@@ -391,7 +391,7 @@ void AxiDma::Mm2s::take_all(Cycle last_cycle) {
   const Cycle earliest = m_in.valid.at(m_in.beats - 1);
   if (last_cycle < earliest)
     SC_REPORT_WARNING(dma.name(), "MM2S take_all(): TLAST taken before it was valid");
-  const Cycle end = std::max({last_cycle, earliest, dma.cycle_now()});
+  const Cycle end = std::max({last_cycle, earliest, dma.cycle_last()});
   times.last_beat = end;
   dma.schedule_cycle(*this, end, [this, end] { dma.complete(*this, end, xfer_len); });
 }
@@ -419,7 +419,7 @@ void AxiDma::S2mm::put(const uint8_t* data, uint64_t bytes, Cycle last_cycle) {
   }
   m_armed = false;
   const uint64_t n = std::max<uint64_t>(1, d.beats_of(bytes));  // stream beats of the packet
-  const Cycle last = std::max({last_cycle, m_ready.at(n - 1), d.cycle_now()});
+  const Cycle last = std::max({last_cycle, m_ready.at(n - 1), d.cycle_last()});
   // Only TLAST's cycle is reported, so the earlier handshakes are estimated as "the producer
   // kept pace with TREADY and ended at TLAST": exact for a producer that is always valid or
   // starts late and then keeps up; within [TREADY bound, TLAST - (n-1-j)] otherwise.

@@ -101,6 +101,10 @@ class AxiDma : public sc_core::sc_module {
   const DmaTransferTimes& s2mm_times() const { return m_s2mm.times; }
   const AxiDmaParams& params() const { return m_p; }
   Cycle cycle_now() const { return cycle_ceil(sc_core::sc_time_stamp()); }
+  // The last cycle that may still be reported as a stream's last handshake: a producer clocked
+  // cycle by cycle (the rtl target's transactor) evaluates cycle c at the end of it, when the
+  // kernel is already at cycle c + 1; the DMA then records c and acts at once.
+  Cycle cycle_last() const { const Cycle c = cycle_now(); return c ? c - 1 : 0; }
 
  private:
   // Register state of one channel (PG021 DMACR/DMASR fields) and its transfer bookkeeping.

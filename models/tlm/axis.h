@@ -41,7 +41,8 @@ class AxisSource {
   virtual bool armed() const = 0;               // a transfer is running and not yet consumed
   virtual const StreamIn& peek() const = 0;     // the running transfer (only when armed())
   virtual const sc_core::sc_event& armed_event() const = 0;  // notified when a transfer starts
-  // The consumer took all beats of the transfer, the last (TLAST) in cycle last_cycle (>= now).
+  // The consumer took all beats of the transfer, the last (TLAST) in cycle last_cycle (>= the
+  // cycle before now: a cycle-by-cycle producer reports a cycle at its end).
   virtual void take_all(Cycle last_cycle) = 0;
 };
 
@@ -52,7 +53,8 @@ class AxisSink {
   virtual bool armed() const = 0;
   virtual pl::BeatSchedule ready() const = 0;   // first cycle beat j can be accepted
   virtual const sc_core::sc_event& armed_event() const = 0;
-  // A packet of `bytes` bytes (TLAST on its last beat, handshaken in cycle last_cycle >= now).
+  // A packet of `bytes` bytes (TLAST on its last beat, handshaken in cycle last_cycle >= the
+  // cycle before now).
   virtual void put(const uint8_t* data, uint64_t bytes, Cycle last_cycle) = 0;
 };
 

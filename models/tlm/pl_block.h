@@ -10,6 +10,7 @@
 //   pl->bind_streams(&dma0.mm2s(), &dma1.mm2s(), &dma2.mm2s(), &dma0.s2mm());
 #pragma once
 
+#include <systemc>
 #include <tlm>
 
 #include <cstdint>
@@ -48,6 +49,10 @@ class PlBlock {
   // A fault the simulation found that the program must not run past (the RTL's lockstep
   // checker: the first TLM/RTL difference); empty when all is well.
   virtual std::string fault() const { return {}; }
+  // A GP0 access to any slave is about to happen at time t: a PL that is clocked cycle by
+  // cycle catches up to it first, so that what the access observes (a DMA's status, say)
+  // includes every handshake the PL made before that cycle.
+  virtual void sync(const sc_core::sc_time& t) { (void)t; }
 };
 
 }  // namespace tinypynq::tlm

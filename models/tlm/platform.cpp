@@ -93,7 +93,10 @@ Platform::Platform(const std::string& kind, const BoardConfig& cfg, const PlFact
   pl_->bind_irq(ps7_.get(), 4, 5, 6);
 }
 
-void Platform::gp0(::tlm::tlm_generic_payload& gp, sc_core::sc_time& delay) { ps7_->m_axi_gp0->b_transport(gp, delay); }
+void Platform::gp0(::tlm::tlm_generic_payload& gp, sc_core::sc_time& delay) {
+  pl_->sync(sc_core::sc_time_stamp() + delay);
+  ps7_->m_axi_gp0->b_transport(gp, delay);
+}
 
 void Platform::reset_pl() {
   pl_->reset();
