@@ -4,8 +4,8 @@
 // clean.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wpedantic"
-#include "Vtinypynq_pl_top.h"
-#include "Vtinypynq_pl_top___024root.h"
+#include "Vtinypynq_pl_sim.h"
+#include "Vtinypynq_pl_sim___024root.h"
 #include "verilated.h"
 #ifdef TINYPYNQ_RTL_TRACE
 #include "verilated_fst_c.h"
@@ -33,6 +33,11 @@ using tlm::Cycle;
 namespace reg = tlm::pl_reg;
 
 namespace {
+// The model: tinypynq_pl_top inside the simulation wrapper rtl/sim/tinypynq_pl_sim.sv, whose
+// extra inputs are the TLM-side markers of the waveform (nothing in the design reads them).
+using Model = Vtinypynq_pl_sim;
+using ModelRoot = Vtinypynq_pl_sim___024root;
+
 constexpr unsigned kBeatBytes = 8;           // 64-bit streams (hw-spec §3)
 constexpr unsigned kAxiLiteMaxWait = 16;     // cycles an access may wait for its handshake
 constexpr uint64_t kExternalGrace = 100'000; // no handshake this long + a stream not armed: sleep
@@ -72,22 +77,20 @@ struct RtlPl::Impl {
       : owner(o), cfg(c), opt(op), period(sc_time(1.0 / c.pl_clock_hz, sc_core::SC_SEC)),
         ctx(std::make_unique<VerilatedContext>()) {
     ctx->traceEverOn(!opt.fst_path.empty());
-    top = std::make_unique<Vtinypynq_pl_top>(ctx.get(), "tinypynq_pl_top");
+    top = std::make_unique<Model>(ctx.get(), "tinypynq_pl_sim");
     shadow[0] = std::make_unique<tlm::PlVector>();
     shadow[1] = std::make_unique<tlm::PlReduce>();
     shadow[2] = std::make_unique<tlm::PlMatmul>(tlm::matmul_config(cfg));
-#ifdef TINYPYNQ_RTL_TRACE
-    if (!opt.fst_path.empty()) {
-      fst = std::make_unique<VerilatedFstC>();
-      top->trace(fst.get(), 99);
-      fst->open(opt.fst_path.c_str());
-    }
-#endif
     ps_per_cycle = static_cast<uint64_t>(period.to_seconds() * 1e12 + 0.5);
   }
   ~Impl() {
 #ifdef TINYPYNQ_RTL_TRACE
-    if (fst) fst->close();
+    if (fst) {  // the markers' last state (a mismatch found after the last clocked cycle)
+      set_markers(false, false);
+      top->eval();
+      dump(cyc * ps_per_cycle);
+      fst->close();
+    }
 #endif
     // Verilator 5.006 unregisters a model's scopes from the thread's current context, not the
     // model's: with several contexts in a process (one per rtl platform) that may be another,
@@ -102,9 +105,11 @@ struct RtlPl::Impl {
   RtlPlOptions opt;
   sc_time period;
   std::unique_ptr<VerilatedContext> ctx;  // declared before the model: destroyed after it
-  std::unique_ptr<Vtinypynq_pl_top> top;
+  std::unique_ptr<Model> top;
 #ifdef TINYPYNQ_RTL_TRACE
   std::unique_ptr<VerilatedFstC> fst;
+  uint64_t last_dump_ps = 0;
+  bool dumped = false;
 #endif
   uint64_t ps_per_cycle = 10'000;
   std::unique_ptr<tlm::PlUnit> shadow[3];
@@ -138,33 +143,83 @@ struct RtlPl::Impl {
   uint64_t commands = 0, checked = 0;
   tlm::PlCommandRecord last;
   std::function<void(const tlm::PlCommandRecord&)> observer;
+  // Marker state (set_markers)
+  uint64_t accepted = 0;    // commands the RTL accepted
+  bool in_gp0 = false;      // a GP0 access is on the AXI-Lite port
+  bool mismatched = false;  // the lockstep checker found a difference
 
-  Vtinypynq_pl_top___024root& root() { return *top->rootp; }
-  uint8_t busy_bits() { return root().tinypynq_pl_top__DOT__u_busy & 7; }
+  ModelRoot& root() { return *top->rootp; }
+  uint8_t busy_bits() { return root().tinypynq_pl_sim__DOT__u_top__DOT__u_busy & 7; }
   sc_time time_of(Cycle c) const { return sc_time::from_value(c * period.value()); }
   Cycle cycle_at(const sc_time& t) const {
     const auto p = period.value();
     return (t.value() + p - 1) / p;
   }
 
+  // ---- waveform (TINYPYNQ_RTL_TRACE builds with --fst): kernel cycle c is [c*T, (c+1)*T) in
+  // picoseconds; its inputs (pins and markers) change at c*T with aclk low, the rising edge that
+  // ends it is drawn at c*T + T/2. Cycles that are not clocked (idle) leave a gap.
+
+  // Opens the waveform; called after check_config() so that its register reads are not in it.
+  void open_trace() {
+#ifdef TINYPYNQ_RTL_TRACE
+    if (opt.fst_path.empty()) return;
+    fst = std::make_unique<VerilatedFstC>();
+    top->trace(fst.get(), 99);
+    fst->open(opt.fst_path.c_str());
+    if (!fst->isOpen()) {
+      fst.reset();
+      throw std::invalid_argument("rtl: cannot write the waveform " + opt.fst_path);
+    }
+#endif
+  }
   void dump(uint64_t t_ps) {
 #ifdef TINYPYNQ_RTL_TRACE
-    if (fst) fst->dump(t_ps);
+    if (!fst) return;
+    // Times only move forward (a reset pulse takes no kernel time and is squeezed in before the
+    // next cycle; see pulse_reset): a collision moves the dump 1 ps later instead of dropping it.
+    if (dumped && t_ps <= last_dump_ps) t_ps = last_dump_ps + 1;
+    fst->dump(t_ps);
+    last_dump_ps = t_ps;
+    dumped = true;
 #else
     (void)t_ps;
 #endif
   }
-  void edge() {  // the rising edge that ends the current cycle, then the low phase
+  // The caller has applied and evaluated the cycle's inputs: dump them at t_lo, then the rising
+  // edge that ends the cycle at t_hi, then the low phase (not dumped: the next cycle's inputs
+  // are dumped with it).
+  void edge(uint64_t t_lo, uint64_t t_hi) {
+    dump(t_lo);
     top->aclk = 1;
     top->eval();
-    dump(cyc * ps_per_cycle + ps_per_cycle / 2);
+    dump(t_hi);
     top->aclk = 0;
     top->eval();
-    dump((cyc + 1) * ps_per_cycle);
+  }
+  void edge() { edge(cyc * ps_per_cycle, cyc * ps_per_cycle + ps_per_cycle / 2); }
+
+  // The TLM-side markers of rtl/sim/tinypynq_pl_sim.sv for the cycle about to be evaluated.
+  // query_dma = false keeps the last DMA state (the destructor: the DMA models may be gone).
+  void set_markers(bool exp_done, bool query_dma = true) {
+    Model& t = *top;
+    t.tlm_cmd_unit_i = pend.on ? static_cast<uint8_t>(pend.unit + 1) : 0;
+    t.tlm_cmd_seq_i = static_cast<uint32_t>(accepted);
+    t.tlm_cmd_op_i = pend.on ? pend.cmd.op : 0;
+    t.tlm_exp_done_i = exp_done;
+    if (query_dma) {
+      uint8_t armed = 0;
+      for (unsigned s = 0; s < 3; ++s)
+        if (src_if[s] && src_if[s]->armed()) armed |= static_cast<uint8_t>(1u << s);
+      if (sink_if && sink_if->armed()) armed |= 8;
+      t.tlm_dma_armed_i = armed;
+    }
+    t.tlm_gp0_access_i = in_gp0;
+    t.tlm_mismatch_i = mismatched;
   }
 
   void set_stream_pins(unsigned s, bool valid, uint64_t data, uint8_t keep, bool last) {
-    Vtinypynq_pl_top& t = *top;
+    Model& t = *top;
     if (s == 0) t.s_axis_a_tvalid = valid, t.s_axis_a_tdata = data, t.s_axis_a_tkeep = keep, t.s_axis_a_tlast = last;
     if (s == 1) t.s_axis_b_tvalid = valid, t.s_axis_b_tdata = data, t.s_axis_b_tkeep = keep, t.s_axis_b_tlast = last;
     if (s == 2) t.s_axis_c_tvalid = valid, t.s_axis_c_tdata = data, t.s_axis_c_tkeep = keep, t.s_axis_c_tlast = last;
@@ -213,6 +268,7 @@ struct RtlPl::Impl {
     }
     const bool rdy = r_active && t >= r_ready.at(r_accepted);
     top->m_axis_r_tready = rdy;
+    set_markers(pend.on && pend.computed && pend.exp.t_done == t);
     top->eval();
     for (unsigned s = 0; s < 3; ++s)
       if (valid[s] && stream_ready(s)) {
@@ -237,8 +293,8 @@ struct RtlPl::Impl {
         sink_if->put(r_buf.data(), r_buf.size(), t);
       }
     }
-    const uint8_t done = root().tinypynq_pl_top__DOT__u_done & 7;
-    const uint8_t w_range = root().tinypynq_pl_top__DOT__u_w_range & 7;
+    const uint8_t done = root().tinypynq_pl_sim__DOT__u_top__DOT__u_done & 7;
+    const uint8_t w_range = root().tinypynq_pl_sim__DOT__u_top__DOT__u_w_range & 7;
     edge();
     ++cyc;
     ++clocked;
@@ -343,6 +399,7 @@ struct RtlPl::Impl {
     m.index = index, m.tlm_bits = tb, m.rtl_bits = rb;
     m.tlm_cycles = pend.exp.cycles;
     m.rtl_cycles = last.timing.cycles;
+    mismatched = true;
     set_fault("lockstep (RTL vs TLM) " + m.str());
   }
 
@@ -404,6 +461,7 @@ struct RtlPl::Impl {
       o << "lockstep (RTL vs TLM): START of the " << kUnitName[u] << " unit with " << x.describe(x.regs.live())
         << " in cycle " << t << ": the TLM model " << (code ? "rejects it (ERR_CODE " + std::to_string(code) + ")" : "accepts it")
         << ", the RTL " << (rtl_accepted ? "accepts it" : "rejects it");
+      mismatched = true;
       set_fault(o.str());
     }
     if (!rtl_accepted) {
@@ -417,6 +475,7 @@ struct RtlPl::Impl {
     pend.unit = u;
     pend.cmd = x.regs.command();
     pend.t0 = t;
+    ++accepted;
     x.input_beats(pend.cmd, pend.need);
     last_progress = t;
   }
@@ -484,9 +543,13 @@ struct RtlPl::Impl {
     top->s_axi_awvalid = top->s_axi_wvalid = top->s_axi_arvalid = 0;
     top->s_axi_bready = top->s_axi_rready = 1;
     top->aresetn = 0;
-    for (int i = 0; i < 2; ++i) {
+    // In the waveform the two cycles are squeezed into the half cycle before cycle cyc (after
+    // the last clocked cycle's rising edge): the pulse takes no kernel time.
+    const uint64_t q = ps_per_cycle / 8, base = cyc * ps_per_cycle - std::min(cyc * ps_per_cycle, 4 * q);
+    for (uint64_t i = 0; i < 2; ++i) {
+      set_markers(false);
       top->eval();
-      edge();
+      edge(base + 2 * i * q, base + (2 * i + 1) * q);
     }
     top->aresetn = 1;
     top->eval();
@@ -503,6 +566,7 @@ RtlPl::RtlPl(sc_core::sc_module_name name, const BoardConfig& cfg, const RtlPlOp
                                 "-DTINYPYNQ_RTL_TRACE=ON and rebuild");
   impl_ = std::make_unique<Impl>(this, cfg, opt);
   impl_->check_config();
+  impl_->open_trace();
   impl_->pulse_reset();
   s_axi.register_b_transport(this, &RtlPl::b_transport);
   SC_THREAD(thread);
@@ -544,7 +608,7 @@ void RtlPl::b_transport(::tlm::tlm_generic_payload& gp, sc_time& delay) {
   }
   const sc_time now = sc_core::sc_time_stamp();
   m.advance_to(m.cycle_at(now + delay));
-  Vtinypynq_pl_top& t = *m.top;
+  Model& t = *m.top;
   const bool wr = gp.is_write();
   uint32_t v = 0;
   if (wr) {
@@ -556,6 +620,7 @@ void RtlPl::b_transport(::tlm::tlm_generic_payload& gp, sc_time& delay) {
     t.s_axi_arvalid = 1;
   }
   t.s_axi_bready = t.s_axi_rready = 1;
+  m.in_gp0 = true;  // marker: from the cycle VALID is driven to the handshake cycle
   const unsigned win = static_cast<unsigned>(addr / reg::WINDOW);
   const uint32_t off = static_cast<uint32_t>(addr % reg::WINDOW);
   for (unsigned i = 0;; ++i) {
@@ -563,6 +628,7 @@ void RtlPl::b_transport(::tlm::tlm_generic_payload& gp, sc_time& delay) {
     if (wr ? bool(t.s_axi_awready && t.s_axi_wready) : bool(t.s_axi_arready)) break;
     if (i == kAxiLiteMaxWait) {
       t.s_axi_awvalid = t.s_axi_wvalid = t.s_axi_arvalid = 0;
+      m.in_gp0 = false;
       std::ostringstream o;
       o << "the RTL's AXI-Lite slave did not answer an access to offset 0x" << std::hex << addr << std::dec
         << " within " << kAxiLiteMaxWait << " cycles";
@@ -577,8 +643,9 @@ void RtlPl::b_transport(::tlm::tlm_generic_payload& gp, sc_time& delay) {
   bool start = false;
   uint8_t verdict = 0;
   if (wr && win > 0 && (start = m.shadow[win - 1]->regs.write(off, v))) verdict = m.tlm_verdict(win - 1);
-  const uint64_t time_q = m.root().tinypynq_pl_top__DOT__time_q;
+  const uint64_t time_q = m.root().tinypynq_pl_sim__DOT__u_top__DOT__time_q;
   m.tick();
+  m.in_gp0 = false;
   t.s_axi_awvalid = t.s_axi_wvalid = t.s_axi_arvalid = 0;
   t.eval();
   const unsigned resp = wr ? t.s_axi_bresp : t.s_axi_rresp;
@@ -631,6 +698,7 @@ void RtlPl::irq_method() {
 
 void RtlPl::reset() {
   Impl& m = *impl_;
+  m.advance_to(m.cycle_at(sc_core::sc_time_stamp()));  // SYS.TIME restarts at the kernel's cycle
   m.pulse_reset();
   for (auto& u : m.shadow) {
     u->regs.reset();

@@ -110,7 +110,11 @@ uint32_t PlTop::sys_read(uint32_t off, Cycle t) {
       return b;
     }
     case SYS_FCLK_HZ: return fclk_hz_;
-    case SYS_TIME_LO: time_hi_ = static_cast<uint32_t>(t >> 32); return static_cast<uint32_t>(t);
+    case SYS_TIME_LO: {  // cycles since the last reset (§7.1)
+      const Cycle n = t - time_base_;
+      time_hi_ = static_cast<uint32_t>(n >> 32);
+      return static_cast<uint32_t>(n);
+    }
     case SYS_TIME_HI: return time_hi_;
     default: return 0;
   }
@@ -142,6 +146,7 @@ void PlTop::reset() {
   route_ = 0;
   pending_ = false;
   time_hi_ = 0;
+  time_base_ = cycle_at(sc_core::sc_time_stamp());  // SYS.TIME reads 0 in this cycle
   waiting_.clear();
   ++gen_;
   reset_ev_.notify(sc_core::SC_ZERO_TIME);

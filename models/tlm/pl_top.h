@@ -120,6 +120,7 @@ class PlTop : public sc_core::sc_module, public PlBlock {
   bool pending_ = false;     // accepted START not yet picked up by the thread
   uint64_t gen_ = 0;         // bumped by reset(): waits of an abandoned command return false
   uint32_t time_hi_ = 0;     // SYS.TIME_HI latched by a TIME_LO read
+  Cycle time_base_ = 0;      // the cycle SYS.TIME counts from (the last reset)
   std::string waiting_;      // what the running command waits for (describe())
   PlCommandRecord last_;
   uint64_t commands_ = 0;

@@ -20,7 +20,8 @@ constexpr uint32_t DMASR_HALTED = 1u << 0, DMASR_IDLE = 1u << 1, DMASR_INTERR = 
 constexpr uint32_t DMASR_ERRORS = DMASR_INTERR | DMASR_SLVERR | DMASR_DECERR;
 
 // SYS
-constexpr uint32_t SYS_ID = 0x00, SYS_VERSION = 0x04, SYS_ROUTE = 0x08, SYS_BUSY = 0x0C;
+constexpr uint32_t SYS_ID = 0x00, SYS_VERSION = 0x04, SYS_ROUTE = 0x08, SYS_BUSY = 0x0C, SYS_FCLK_HZ = 0x10,
+                   SYS_TIME_LO = 0x14, SYS_TIME_HI = 0x18;
 constexpr uint32_t kSysId = 0x5450'594E, kVersion = 0x0001'0000;
 
 // common unit block

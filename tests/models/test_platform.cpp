@@ -163,6 +163,22 @@ TEST_P(Platform, HungCommandIsReportedNotAHang) {
   for (float v : out) ASSERT_EQ(v, 3.f);
 }
 
+TEST_P(Platform, SysTimeCountsCyclesSinceReset) {
+  auto& d = drv();
+  d.reset_pl();  // + 1 us of PS time for the pulse
+  for (uint64_t dma : {kDma0, kDma1, kDma2}) d.write32(dma + MM2S_DMACR, DMACR_RS);
+  d.write32(kDma0 + S2MM_DMACR, DMACR_RS);
+  const uint32_t t1 = d.read32(kSys + SYS_TIME_LO);
+  EXPECT_EQ(d.read32(kSys + SYS_TIME_HI), 0u);
+  d.cpu_work(10e-6);
+  const uint32_t t2 = d.read32(kSys + SYS_TIME_LO);
+  // 1 us pulse + 4 register writes, then a read: a few hundred cycles at 100 MHz.
+  EXPECT_GT(t1, 100u);
+  EXPECT_LT(t1, 400u);
+  // 10 us of PS work plus two reads (TIME_LO, TIME_HI) at 100 MHz: the same on every target.
+  EXPECT_NEAR(static_cast<double>(t2 - t1), 1000.0 + 2 * BoardConfig::defaults().gp0_read_ns / 10.0, 1.0);
+}
+
 TEST_P(Platform, DdrExhaustionIsAnError) {
   std::string e = error_of([&] { drv().alloc(size_t{1} << 30); });
   EXPECT_THAT(e, HasSubstr("DDR exhausted")) << e;
