@@ -15,6 +15,7 @@
 #include "tensor/device.h"
 #include "tensor/pynq/pynq_device.h"
 #include "tensor/tensor.h"
+#include "tests/support/error_of.h"
 
 using namespace tinypynq;
 using ::testing::HasSubstr;
@@ -44,15 +45,6 @@ const bool declared = [] {
   declare("rtl_watchdog", wd);
   return true;
 }();
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
 
 std::vector<uint32_t> bits_of(const Tensor& t) {
   std::vector<float> v = t.to_vector<float>();

@@ -17,6 +17,7 @@
 #include "tensor/pynq/pynq_device.h"
 #include "tensor/pynq/regmap.h"
 #include "tensor/tensor.h"
+#include "tests/support/error_of.h"
 
 using namespace tinypynq;
 using namespace tinypynq::pynq::reg;
@@ -50,15 +51,6 @@ class Platform : public ::testing::TestWithParam<std::string> {
  protected:
   pynq::Driver& drv() { return ::drv(GetParam()); }
 };
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
 
 struct Cmd {
   pynq::DmaBuffer a, b, r;
