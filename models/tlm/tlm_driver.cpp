@@ -189,13 +189,14 @@ class TlmDriver final : public pynq::Driver {
       // every read, lands on the same read times. (The read above happened before the
       // simulation caught up with the PS; look again before calling it a hang.)
       sync();
-      if (!sc_core::sc_pending_activity()) {
+      const sc_time iter = poll + sc_time(cfg_.gp0_read_ns * 1e-9, SC_SEC);
+      if (!sc_core::sc_pending_activity()) {  // the next read, on the same grid, decides
+        t_ps_ = r + iter;
         const uint32_t again = read32(addr);
         if (again & mask) return again;
         hang(addr, again);
       }
       const sc_time next = sc_core::sc_time_stamp() + sc_core::sc_time_to_pending_activity();
-      const sc_time iter = poll + sc_time(cfg_.gp0_read_ns * 1e-9, SC_SEC);
       const double k = next > r ? std::ceil((next - r) / iter) : 1.0;
       t_ps_ = r + iter * std::max(1.0, k);
       TP_CHECK(t_ps_ <= limit, "tlm: timeout after ", (t_ps_ - start).to_seconds(), " s waiting for bits 0x",
