@@ -139,7 +139,7 @@ std::string json_field(const std::string& out, const std::string& key) {
 }  // namespace
 
 // The acceptance run: the same training steps on the Verilated PL give exactly the
-// losses (and the predicted board time) of the TLM models.
+// losses (and the predicted board time) of the TLM models; the CNN too.
 TEST(Cli, RtlTrainGivesTlmLosses) {
   if (!have_dataset()) GTEST_SKIP() << "Fashion-MNIST not installed";
   if (run("info").out.find("rtl") == std::string::npos) GTEST_SKIP() << "built without the rtl target";
@@ -153,4 +153,11 @@ TEST(Cli, RtlTrainGivesTlmLosses) {
   EXPECT_EQ(std::count(l.begin(), l.end(), ','), 2) << "three losses: " << l;
   EXPECT_EQ(json_field(r.out, "predicted_board_seconds"), json_field(t.out, "predicted_board_seconds"));
   EXPECT_EQ(json_field(r.out, "test_accuracy"), "null") << "--test-samples 0 skips the evaluation";
+  // The CNN (convolutions as matmuls, pooling, more reduce commands): one step.
+  const std::string cnn = " --model cnn --steps 1 --batch 4 --test-samples 0 --json";
+  const Result tc = run("train --target tlm" + cnn), rc = run("train --target rtl" + cnn);
+  ASSERT_EQ(tc.code, 0) << tc.out;
+  ASSERT_EQ(rc.code, 0) << rc.out;
+  EXPECT_EQ(json_field(rc.out, "losses"), json_field(tc.out, "losses"));
+  EXPECT_EQ(json_field(rc.out, "predicted_board_seconds"), json_field(tc.out, "predicted_board_seconds"));
 }
