@@ -15,6 +15,7 @@
 #include "cosim/rtl_pl.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <deque>
 #include <sstream>
@@ -77,21 +78,14 @@ struct RtlPl::Impl {
       : owner(o), cfg(c), opt(op), period(sc_time(1.0 / c.pl_clock_hz, sc_core::SC_SEC)),
         ctx(std::make_unique<VerilatedContext>()) {
     ctx->traceEverOn(!opt.fst_path.empty());
-    top = std::make_unique<Model>(ctx.get(), "tinypynq_pl_sim");
+    top = std::make_unique<Model>(ctx.get(), "TOP");
     shadow[0] = std::make_unique<tlm::PlVector>();
     shadow[1] = std::make_unique<tlm::PlReduce>();
     shadow[2] = std::make_unique<tlm::PlMatmul>(tlm::matmul_config(cfg));
     ps_per_cycle = static_cast<uint64_t>(period.to_seconds() * 1e12 + 0.5);
   }
   ~Impl() {
-#ifdef TINYPYNQ_RTL_TRACE
-    if (fst) {  // the markers' last state (a mismatch found after the last clocked cycle)
-      set_markers(false, false);
-      top->eval();
-      dump(cyc * ps_per_cycle);
-      fst->close();
-    }
-#endif
+    close_trace();
     // Verilator 5.006 unregisters a model's scopes from the thread's current context, not the
     // model's: with several contexts in a process (one per rtl platform) that may be another,
     // already destroyed one. Make it this model's before the model goes.
@@ -111,6 +105,7 @@ struct RtlPl::Impl {
   uint64_t last_dump_ps = 0;
   bool dumped = false;
 #endif
+  bool gap_marked = false;  // the markers were dumped at the start of the current gap
   uint64_t ps_per_cycle = 10'000;
   std::unique_ptr<tlm::PlUnit> shadow[3];
 
@@ -165,14 +160,46 @@ struct RtlPl::Impl {
 #ifdef TINYPYNQ_RTL_TRACE
     if (opt.fst_path.empty()) return;
     fst = std::make_unique<VerilatedFstC>();
+    // Scopes: TOP (the pins and markers), TOP.tinypynq_pl_sim (the wrapper: the same again),
+    // TOP.tinypynq_pl_sim.u_top, then the units. $dumpvars counts levels below TOP.
+    if (opt.fst_depth) fst->dumpvars(static_cast<int>(opt.fst_depth) + 1, "TOP");
     top->trace(fst.get(), 99);
     fst->open(opt.fst_path.c_str());
     if (!fst->isOpen()) {
       fst.reset();
       throw std::invalid_argument("rtl: cannot write the waveform " + opt.fst_path);
     }
+    // Platforms live until the process exits, and a platform may have been declared during
+    // static initialisation (the tests do): its destructor can then run after Verilator's own
+    // statics are gone, and ~VerilatedFstC unregisters a callback from them. So open waveforms
+    // are closed by an atexit handler registered now, which runs before both.
+    static const bool at_exit = (std::atexit(close_all_traces), true);
+    (void)at_exit;
+    open_traces().push_back(this);
 #endif
   }
+  // The markers' last state (a mismatch found after the last clocked cycle), then close.
+  void close_trace() {
+#ifdef TINYPYNQ_RTL_TRACE
+    if (!fst) return;
+    set_markers(false, false);
+    top->eval();
+    dump(cyc * ps_per_cycle);
+    fst->close();
+    fst.reset();
+    auto& v = open_traces();
+    v.erase(std::remove(v.begin(), v.end(), this), v.end());
+#endif
+  }
+#ifdef TINYPYNQ_RTL_TRACE
+  static std::vector<Impl*>& open_traces() {
+    static auto* v = new std::vector<Impl*>;  // never destroyed: used from atexit and destructors
+    return *v;
+  }
+  static void close_all_traces() {
+    while (!open_traces().empty()) open_traces().back()->close_trace();
+  }
+#endif
   void dump(uint64_t t_ps) {
 #ifdef TINYPYNQ_RTL_TRACE
     if (!fst) return;
@@ -196,8 +223,21 @@ struct RtlPl::Impl {
     dump(t_hi);
     top->aclk = 0;
     top->eval();
+    gap_marked = false;
   }
   void edge() { edge(cyc * ps_per_cycle, cyc * ps_per_cycle + ps_per_cycle / 2); }
+  // The first cycle not clocked: the markers as they are now (a command ended, the access is
+  // over), dumped at its start so that a pulse does not last over the gap. The pins keep the
+  // last clocked cycle's values, as the design saw them.
+  void mark_gap() {
+#ifdef TINYPYNQ_RTL_TRACE
+    if (!fst || gap_marked) return;
+    gap_marked = true;
+    set_markers(false);
+    top->eval();
+    dump(cyc * ps_per_cycle);
+#endif
+  }
 
   // The TLM-side markers of rtl/sim/tinypynq_pl_sim.sv for the cycle about to be evaluated.
   // query_dma = false keeps the last DMA state (the destructor: the DMA models may be gone).
@@ -319,11 +359,13 @@ struct RtlPl::Impl {
   void advance_to(Cycle t) {
     while (cyc < t) {
       if (quiescent()) {
+        mark_gap();
         skipped += t - cyc;
         cyc = t;
         return;
       }
       if (halted) {  // a hung design is not clocked any more; time passes over it
+        mark_gap();
         cyc = t;
         return;
       }

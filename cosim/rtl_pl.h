@@ -54,6 +54,9 @@ namespace tinypynq::cosim {
 
 struct RtlPlOptions {
   std::string fst_path;            // waveform of the whole run (needs TINYPYNQ_RTL_TRACE)
+  // Levels of the design in the waveform: 1 the pins and the TLM-side markers, 2 also
+  // tinypynq_pl_top's own signals, 3 also the units' ports and registers, ...; 0 all.
+  unsigned fst_depth = 0;
   bool lockstep = true;            // check every command against the TLM unit models
   uint64_t watchdog_cycles = 20'000'000;  // 0.2 s at 100 MHz without a handshake
   // Tests of the checker only: alters the TLM side's expectation (result bytes, timing) of

@@ -18,6 +18,7 @@ namespace tinypynq::cosim {
 
 struct RtlTargetOptions {
   std::string fst_path;  // waveform of the whole run (TINYPYNQ_RTL_TRACE builds)
+  unsigned fst_depth = 0;  // levels of the design in it (RtlPlOptions::fst_depth; 0 all)
   bool lockstep = true;
 };
 

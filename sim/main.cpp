@@ -26,6 +26,8 @@ static std::string targets_list() {
 }
 
 static std::string g_fst;  // --fst: waveform of the rtl target's PL
+static std::string g_vcd;  // --vcd: refused with the way to get one (the model is built for FST)
+static unsigned g_fst_depth = 0;
 
 static void add_train_options(CLI::App* c, sim::TrainOptions& o, bool& json) {
   c->add_option("--model", o.model, std::string("model to train: ") + sim::model_names())->capture_default_str();
@@ -44,8 +46,13 @@ static void add_train_options(CLI::App* c, sim::TrainOptions& o, bool& json) {
                 "evaluate on the first N test images (default all; 0 skips the evaluation, e.g. on rtl)")
       ->check(CLI::NonNegativeNumber);
   c->add_option("--fst", g_fst,
-                "rtl target: write an FST waveform of the Verilated PL for the whole run (GTKWave; needs a "
-                "-DTINYPYNQ_RTL_TRACE=ON build)");
+                "rtl target: write an FST waveform of the Verilated PL with the TLM-side markers for the whole run "
+                "(GTKWave; needs a -DTINYPYNQ_RTL_TRACE=ON build; docs/traces.md)");
+  c->add_option("--fst-depth", g_fst_depth,
+                "levels of the design in the --fst waveform: 1 pins and markers, 2 also the top's registers, 3 also "
+                "the units' ports, ...; 0 all")
+      ->capture_default_str();
+  c->add_option("--vcd", g_vcd, "not available: the PL is Verilated for FST; use --fst and convert with fst2vcd");
 }
 
 static int run_train(const sim::TrainOptions& o, bool json) {
@@ -102,9 +109,17 @@ int main(int argc, char** argv) {
     return app.exit(e);
   }
   try {
+    if (!g_vcd.empty()) {
+      const bool ext = g_vcd.size() > 4 && g_vcd.compare(g_vcd.size() - 4, 4, ".vcd") == 0;
+      const std::string fst = (ext ? g_vcd.substr(0, g_vcd.size() - 4) : g_vcd) + ".fst";
+      TP_CHECK(false, "--vcd: the rtl target's PL is Verilated for FST waveforms only (VCD would need a second "
+               "Verilation); write --fst ", fst, " and convert it: fst2vcd ", fst, " -o ", g_vcd,
+               " (Debian package gtkwave; GTKWave opens the FST directly)");
+    }
     TP_CHECK(g_fst.empty() || train_opts.target == "rtl", "--fst records the rtl target's PL; the target is ",
              train_opts.target);
-    sim::register_targets(board_file, g_fst);
+    TP_CHECK(g_fst_depth == 0 || !g_fst.empty(), "--fst-depth needs --fst FILE");
+    sim::register_targets(board_file, g_fst, g_fst_depth);
     if (*train) return run_train(train_opts, json);
     if (*info) {
       std::printf("targets: %s\nmodels: %s\n", targets_list().c_str(), sim::model_names());

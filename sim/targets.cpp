@@ -15,7 +15,7 @@ namespace {
 BoardConfig g_cfg = BoardConfig::defaults();
 }
 
-void register_targets(const std::string& board_file, const std::string& rtl_fst) {
+void register_targets(const std::string& board_file, const std::string& rtl_fst, unsigned rtl_fst_depth) {
   if (!board_file.empty()) g_cfg = BoardConfig::load_file(board_file);
 #ifdef TINYPYNQ_HAVE_TLM
   tlm::register_tlm_target(g_cfg);
@@ -23,9 +23,11 @@ void register_targets(const std::string& board_file, const std::string& rtl_fst)
 #ifdef TINYPYNQ_HAVE_RTL
   cosim::RtlTargetOptions ro;
   ro.fst_path = rtl_fst;
+  ro.fst_depth = rtl_fst_depth;
   cosim::register_rtl_target(g_cfg, ro);
 #else
   TP_CHECK(rtl_fst.empty(), "--fst: this build has no rtl target (Verilator and SystemC are needed)");
+  (void)rtl_fst_depth;
 #endif
 }
 

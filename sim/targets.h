@@ -9,8 +9,9 @@
 
 namespace tinypynq::sim {
 
-// rtl_fst: FST waveform of the rtl target's PL for the whole run (empty: none).
-void register_targets(const std::string& board_file, const std::string& rtl_fst = "");
+// rtl_fst: FST waveform of the rtl target's PL for the whole run (empty: none); rtl_fst_depth:
+// levels of the design in it (0 all; cosim::RtlPlOptions::fst_depth).
+void register_targets(const std::string& board_file, const std::string& rtl_fst = "", unsigned rtl_fst_depth = 0);
 const BoardConfig& board_config();  // the configuration in use
 bool have_tlm();
 bool have_rtl();
