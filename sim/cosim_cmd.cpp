@@ -94,7 +94,7 @@ int run_cosim(const CosimOptions& o) {
         o.trace, {{"command", "cosim"}, {"unit", o.unit}, {"seed", o.seed}, {"count", o.count}, {"compared", compared},
                   {"bit_exact", bit_exact}, {"cycle_exact", cycle_exact},
                   {"first_mismatch", first ? nlohmann::json(first->str()) : nlohmann::json(nullptr)}});
-    std::fprintf(stderr, "trace: %zu slices, %.1f KB written to %s (open in ui.perfetto.dev or chrome://tracing)\n",
+    std::fprintf(stderr, "trace: %zu slices, %.1f KB written to %s (open in ui.perfetto.dev or speedscope)\n",
                  trace->slices(), bytes / 1024.0, o.trace.c_str());
   }
   const double rtl_cps = rtl_s > 0 ? session.rtl_cycles() / rtl_s : 0;

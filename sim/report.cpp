@@ -217,7 +217,7 @@ size_t Instrument::end(bool print) {
     r->writer->meta("prediction", stats);
     bytes = r->writer->write_atomic(trace_path);
     if (print)
-      std::fprintf(stderr, "trace: %zu slices, %.1f KB written to %s (open in ui.perfetto.dev or chrome://tracing; "
+      std::fprintf(stderr, "trace: %zu slices, %.1f KB written to %s (open in ui.perfetto.dev or speedscope; "
                  "`tinypynq report %s`)\n", r->writer->slices(), bytes / 1024.0, trace_path.c_str(), trace_path.c_str());
   }
   if (print && (r->writer || r->profile)) std::fputs(tr::steps_table(r->steps).c_str(), stderr);

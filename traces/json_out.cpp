@@ -106,4 +106,15 @@ char* put_us(char* p, int64_t ns) {
   return p;
 }
 
+char* put_dur_us(char* p, int64_t ts_ns, int64_t dur_ns) {
+  const double ts = static_cast<double>(ts_ns) / 1000.0;  // = the parsed decimal: both correctly rounded
+  const double end = static_cast<double>(ts_ns + dur_ns) / 1000.0;
+  double d = static_cast<double>(dur_ns) / 1000.0;
+  if (ts + d == end) return put_us(p, dur_ns);
+  d = end - ts;  // exact when end <= 2 ts (Sterbenz); otherwise step to the double that fits
+  for (int i = 0; i < 8 && ts + d != end; ++i) d = std::nextafter(d, ts + d < end ? INFINITY : -INFINITY);
+  if (ts + d != end || d < 0) return put_us(p, dur_ns);  // no such double: the exact decimal
+  return std::to_chars(p, p + kNumberMax, d).ptr;
+}
+
 }  // namespace tinypynq::traces

@@ -27,6 +27,13 @@ char* put_number(char* p, double v);
 char* put_string(char* p, std::string_view s);
 // Integer nanoseconds as exact decimal microseconds, no trailing zeros: 1500 -> "1.5".
 char* put_us(char* p, int64_t ns);
+// The dur of a slice starting at ts_ns: put_us(dur_ns), unless a viewer's ts + dur (JSON
+// numbers are binary64, and JavaScript viewers add them) would not be the double nearest to the
+// exact end; then the double that makes that sum exact, in shortest form ("101.37599999999975"):
+// back-to-back slices then touch instead of overlapping by an ulp, and a child ends with its
+// parent (speedscope nests such slices wrongly). It still rounds to dur_ns in nanoseconds
+// (Perfetto: llround(dur * 1000)). At most kNumberMax chars.
+char* put_dur_us(char* p, int64_t ts_ns, int64_t dur_ns);
 // put_number(p, m / 1000.0) without the division (counter values are kept in thousandths): the
 // same decimal digits as put_us; at most kUsMax chars.
 char* put_milli(char* p, int64_t m);

@@ -13,9 +13,9 @@ using nlohmann::json;
 
 namespace {
 
-// Slack when comparing ends of slices: ts and dur are decimal microseconds, so ts + dur of a
-// child can exceed its parent's by a rounding error of the doubles.
-constexpr double kEpsUs = 1e-6;
+// Times are compared exactly, with no slack: viewers read ts and dur as binary64 and compute
+// a slice's end as ts + dur in it (speedscope, the JavaScript importers), so an end an ulp past
+// the next slice's start or the parent's end is drawn as improper nesting.
 
 class Checker {
  public:
@@ -43,7 +43,7 @@ class Checker {
     if (!integer(e, "tid")) return;
     const auto key = std::make_pair(pid, e["tid"].get<int64_t>());
     Track& t = tracks_[key];
-    if (ts + kEpsUs < t.last_ts)
+    if (ts < t.last_ts)
       return err("has ts " + num(ts) + " before the previous event of its thread (" + num(t.last_ts) +
                  "): timestamps must not decrease per thread");
     t.last_ts = ts;
@@ -122,17 +122,17 @@ class Checker {
   }
   // A slice [ts, end] must start after the slices that ended and end inside the one it starts in.
   bool nest(Track& t, double ts, double end) {
-    while (!t.ends.empty() && t.ends.back() != INFINITY && t.ends.back() <= ts + kEpsUs) t.ends.pop_back();
-    if (!t.ends.empty() && end > t.ends.back() + kEpsUs) {
+    while (!t.ends.empty() && t.ends.back() != INFINITY && t.ends.back() <= ts) t.ends.pop_back();
+    if (!t.ends.empty() && end > t.ends.back()) {
       err("[" + num(ts) + ", " + num(end) + "] overlaps the end of an enclosing slice (" + num(t.ends.back()) +
-          "): slices of a thread must nest");
+          "): slices of a thread must nest (ends compared as ts + dur in binary64, as viewers compute them)");
       return false;
     }
     t.ends.push_back(end);
     return true;
   }
   void close(Track& t, double ts) {
-    while (!t.ends.empty() && t.ends.back() != INFINITY && t.ends.back() <= ts + kEpsUs) t.ends.pop_back();
+    while (!t.ends.empty() && t.ends.back() != INFINITY && t.ends.back() <= ts) t.ends.pop_back();
     if (t.open.empty()) return err("has no matching B event on its thread");
     if (t.ends.empty() || t.ends.back() != INFINITY)
       return err("closes \"" + t.open.back().name + "\" while a slice inside it is still open (improper nesting)");
@@ -150,7 +150,7 @@ class Checker {
     for (auto& [k, v] : e["args"].items())
       if (!v.is_number()) return err("(a counter) has a non-numeric value for series \"" + k + "\"");
     double& last = counters_.try_emplace({pid, name_}, -INFINITY).first->second;
-    if (ts + kEpsUs < last) return err("has ts " + num(ts) + " before the previous value of its counter");
+    if (ts < last) return err("has ts " + num(ts) + " before the previous value of its counter");
     last = ts;
     if (out_) {
       Event ev = base(e, {pid, 0}, ts);

@@ -132,10 +132,10 @@ void TraceWriter::slice(int track, std::string_view name, std::string_view cat, 
            tracks_.size(), " tracks)");
   const int64_t dur = std::max<int64_t>(0, t1_ns - t0_ns);
   const std::string& head = heads_[track];
-  const size_t max = head.size() + 2 * kUsMax + string_max(name.size()) + string_max(cat.size()) + args.size() + 32;
+  const size_t max = head.size() + kUsMax + kNumberMax + string_max(name.size()) + string_max(cat.size()) + args.size() + 32;
   char* const start = arena_.room(max);
   char* p = put_us(put_raw(start, head), t0_ns);
-  p = put_us(put_raw(p, ",\"dur\":"), dur);
+  p = put_dur_us(put_raw(p, ",\"dur\":"), t0_ns, dur);
   p = put_string(put_raw(p, ",\"name\":"), name);
   p = put_string(put_raw(p, ",\"cat\":"), cat);
   p = args.put(put_raw(p, ",\"args\":"));

@@ -119,7 +119,9 @@ TEST(TraceWriter, NumbersAreWhatToCharsWrites) {
     ASSERT_EQ(ours(v), to_chars(v)) << "k=" << k << " scale=" << scales[i % 4];
     double r;
     std::memcpy(&r, &k, sizeof r);  // any bit pattern
-    if (std::isfinite(r) && r != std::floor(r)) ASSERT_EQ(ours(r), to_chars(r));
+    if (std::isfinite(r) && r != std::floor(r)) {
+      ASSERT_EQ(ours(r), to_chars(r));
+    }
   }
   for (double v : {0.001, 0.0001, 0.00012, 0.000012, 1e-12, 1.5e-12, 1e-13, 123456.789, 999.9999999999999,
                    2378.183, 5e-324, 1.0 / 3, -2e-6, 0.1, 9e15 + 0.5})
@@ -182,6 +184,38 @@ TEST(TraceWriter, OwnTracksAndInstants) {
   EXPECT_THROW(TraceWriter(std::vector<TrackSpec>{}), Error);
 }
 
+// A viewer computes a slice's end as ts + dur in binary64: 3841.744 + 101.376 is
+// 3943.1200000000003, an ulp past the next slice's start, which speedscope drew as nesting (found
+// by loading a run's trace in it). The writer picks a dur whose sum is exact; still 101376 ns.
+TEST(TraceWriter, ViewersSumOfTsAndDurIsTheExactEnd) {
+  char b[kNumberMax];
+  const std::string plain(b, put_dur_us(b, 3'000'000, 1500) - b);
+  EXPECT_EQ(plain, "1.5");
+  const std::string d(b, put_dur_us(b, 3'841'744, 101'376) - b);
+  EXPECT_NE(d, "101.376");
+  const double dv = std::strtod(d.c_str(), nullptr);
+  EXPECT_EQ(3841.744 + dv, 3943.12) << d;
+  EXPECT_EQ(std::llround(dv * 1000.0), 101'376) << d;  // Perfetto's conversion to ns
+  // Back to back on one track, and a child that ends with its parent: valid with exact ends.
+  TraceWriter w({{1, 1, "p", "t"}});
+  w.slice(0, "a", "c", 3'841'744, 3'943'120);
+  w.slice(0, "b", "c", 3'943'120, 4'000'000);
+  w.slice(0, "child", "c", 3'900'000, 3'943'120);
+  const auto errs = validate(json::parse(w.dump()));
+  EXPECT_TRUE(errs.empty()) << errs[0];
+  // Random slices laid end to end and nested at the end of their parent: every sum exact.
+  std::mt19937_64 rng(7);
+  int64_t t = 0;
+  for (int i = 0; i < 20000; ++i) {
+    const int64_t dur = static_cast<int64_t>(rng() % 5'000'000);
+    const std::string s(b, put_dur_us(b, t, dur) - b);
+    const double v = std::strtod(s.c_str(), nullptr);
+    ASSERT_EQ(static_cast<double>(t) / 1000.0 + v, static_cast<double>(t + dur) / 1000.0) << t << " " << dur;
+    ASSERT_EQ(std::llround(v * 1000.0), dur) << s;
+    t += dur;
+  }
+}
+
 // The layout of `tinypynq cosim --trace` on made-up outcomes (tests/traces/test_trace_run.cpp
 // runs the real command): tracks per unit and side, commands end to end per track, cycles at
 // FCLK0 without drift, the first mismatch marked on the rtl track.
@@ -234,7 +268,9 @@ TEST(CosimTrace, TracksEndToEndSlicesAndTheFirstMismatch) {
     EXPECT_NEAR(vr[k]->ts, std::round(starts_rtl[k] * 1e9 / 150e6) / 1000, 1e-9) << k;
     EXPECT_NEAR(vt[k]->ts, std::round(starts_tlm[k] * 1e9 / 150e6) / 1000, 1e-9) << k;
     EXPECT_EQ(vr[k]->args.at("t0_cycle"), starts_rtl[k]);
-    if (k) EXPECT_NEAR(vr[k]->ts, vr[k - 1]->ts + vr[k - 1]->dur, 1e-9) << "end to end";
+    if (k) {
+      EXPECT_NEAR(vr[k]->ts, vr[k - 1]->ts + vr[k - 1]->dur, 1e-9) << "end to end";
+    }
   }
   EXPECT_EQ(vr[3]->name, "vector ADD");
   EXPECT_EQ(vr[3]->cat, "rtl");
@@ -293,6 +329,10 @@ TEST(TraceValidator, NamesWhatIsWrong) {
   EXPECT_TRUE(mentions(errors_of(events(R"({"ph":"C","name":"c","pid":1,"ts":0})")), "no \"args\""));
   EXPECT_TRUE(mentions(errors_of(events(R"({"ph":"M","name":"thread_name","pid":1,"tid":1,"args":{}})")),
                        "args.name"));
+  // Ends are compared as viewers compute them (binary64, no slack): 3841.744 + 101.376 ends an
+  // ulp after 3943.12.
+  EXPECT_TRUE(mentions(errors_of(events(R"({"ph":"X","name":"a","pid":1,"tid":1,"ts":3841.744,"dur":101.376},
+      {"ph":"X","name":"b","pid":1,"tid":1,"ts":3943.12,"dur":1})")), "must nest"));
   // Other threads and equal-time nesting are fine; a child ending with its parent is fine.
   EXPECT_TRUE(errors_of(events(R"({"ph":"X","name":"a","pid":1,"tid":1,"ts":0,"dur":5},
       {"ph":"X","name":"b","pid":1,"tid":2,"ts":3,"dur":5},{"ph":"X","name":"c","pid":1,"tid":1,"ts":0,"dur":5},
