@@ -12,9 +12,7 @@
 #include "models/fp/pl_stream.h"
 #include "models/fp/pl_units.h"
 #include "verilated.h"
-#ifdef TINYPYNQ_RTL_TRACE
 #include "verilated_fst_c.h"
-#endif
 
 namespace tinypynq::cosim {
 
@@ -22,13 +20,6 @@ const char* unit_name(Unit u) {
   return u == Unit::kVector ? "vector" : u == Unit::kReduce ? "reduce" : "matmul";
 }
 
-bool waveforms_available() {
-#ifdef TINYPYNQ_RTL_TRACE
-  return true;
-#else
-  return false;
-#endif
-}
 
 std::string Command::str() const {
   std::ostringstream o;
@@ -99,21 +90,16 @@ template <class M>
 struct Dut {
   VerilatedContext* ctx;
   std::unique_ptr<M> m;
-#ifdef TINYPYNQ_RTL_TRACE
   std::unique_ptr<VerilatedFstC> fst;
-#endif
   uint64_t time = 0;
   Dut(VerilatedContext* c, const char* name, const std::string& fst_path) : ctx(c) {
     m = std::make_unique<M>(ctx, name);
-#ifdef TINYPYNQ_RTL_TRACE
     if (!fst_path.empty()) {
       fst = std::make_unique<VerilatedFstC>();
       m->trace(fst.get(), 99);
       fst->open(fst_path.c_str());
+      if (!fst->isOpen()) throw std::invalid_argument("cosim: cannot write the waveform " + fst_path);
     }
-#else
-    (void)fst_path;
-#endif
     m->clk_i = 0;
     m->rst_ni = 0;
     m->start_i = 0;
@@ -122,24 +108,22 @@ struct Dut {
     tick();
   }
   ~Dut() {
-#ifdef TINYPYNQ_RTL_TRACE
     if (fst) fst->close();
-#endif
     m->final();
   }
   void dump() {
-#ifdef TINYPYNQ_RTL_TRACE
     if (fst) fst->dump(time);
-#endif
-    time += 5;
+    time += 5000;  // half a cycle of 10 ns (FCLK0 at 100 MHz) in the waveform's picoseconds
   }
-  void tick() {  // the rising edge that ends the current cycle, then the next low phase
+  // One cycle: its inputs are applied; the design's low phase with them (combinational outputs
+  // such as done_o as the caller reads them), then the rising edge that ends the cycle.
+  void tick() {
+    m->eval();
+    dump();
     m->clk_i = 1;
     m->eval();
     dump();
     m->clk_i = 0;
-    m->eval();
-    dump();
   }
 };
 
@@ -245,13 +229,18 @@ uint64_t out_elems(const Command& c) {
 
 }  // namespace
 
+std::string unit_wave_path(const std::string& p, Unit u) {
+  if (p.empty()) return p;
+  const auto dot = p.rfind('.');
+  const std::string unit = unit_name(u);
+  return dot == std::string::npos || p.find('/', dot) != std::string::npos
+             ? p + "." + unit
+             : p.substr(0, dot) + "." + unit + p.substr(dot);
+}
+
 struct Session::Impl {
   // Each unit gets its own waveform file: <path> with the unit name inserted before ".fst".
-  static std::string fst_for(const std::string& p, const char* unit) {
-    if (p.empty()) return p;
-    const auto dot = p.rfind('.');
-    return dot == std::string::npos ? p + "." + unit : p.substr(0, dot) + "." + unit + p.substr(dot);
-  }
+  static std::string fst_for(const std::string& p, Unit u) { return unit_wave_path(p, u); }
   // One context for the three models (Verilator 5: a context is one simulation).
   static VerilatedContext* make_context(bool trace) {
     auto* c = new VerilatedContext;
@@ -260,9 +249,9 @@ struct Session::Impl {
   }
   explicit Impl(const std::string& fst)
       : ctx(make_context(!fst.empty())),
-        vec(ctx.get(), "vec", fst_for(fst, "vector")),
-        red(ctx.get(), "red", fst_for(fst, "reduce")),
-        mmu(ctx.get(), "mmu", fst_for(fst, "matmul")) {}
+        vec(ctx.get(), "vec", fst_for(fst, Unit::kVector)),
+        red(ctx.get(), "red", fst_for(fst, Unit::kReduce)),
+        mmu(ctx.get(), "mmu", fst_for(fst, Unit::kMatmul)) {}
   std::unique_ptr<VerilatedContext> ctx;  // declared first: destroyed after the models
   Dut<Vtp_vec_unit> vec;
   Dut<Vtp_red_unit> red;
@@ -270,9 +259,6 @@ struct Session::Impl {
 };
 
 Session::Session(const std::string& fst_path) {
-  if (!fst_path.empty() && !waveforms_available())
-    throw std::invalid_argument("cosim: --fst needs the Verilated units built with tracing: reconfigure with "
-                                "-DTINYPYNQ_RTL_TRACE=ON and rebuild");
   impl_ = std::make_unique<Impl>(fst_path);
 }
 Session::~Session() = default;

@@ -74,9 +74,13 @@ class CommandGen {
   uint32_t tile_k_ = 0, tile_n_ = 0;     // last LOADW tile (0: none yet)
 };
 
+// The waveform file of one unit for a Session's fst_path: the unit's name before the
+// extension ("w.fst" -> "w.vector.fst"; "w" -> "w.vector").
+std::string unit_wave_path(const std::string& path, Unit u);
+
 class Session {
  public:
-  // fst_path: write a waveform of every RTL command (needs a build with TINYPYNQ_RTL_TRACE).
+  // fst_path: write an FST waveform of every RTL command, one file per unit (empty: none).
   explicit Session(const std::string& fst_path = "");
   ~Session();
   Outcome run_rtl(const Command& c);
@@ -91,6 +95,5 @@ class Session {
   uint32_t tlm_wk_ = 0, tlm_wn_ = 0;
 };
 
-bool waveforms_available();  // built with TINYPYNQ_RTL_TRACE
 
 }  // namespace tinypynq::cosim

@@ -6,15 +6,18 @@
 #pragma GCC diagnostic ignored "-Wpedantic"
 #include "Vtinypynq_pl_sim.h"
 #include "Vtinypynq_pl_sim___024root.h"
+#include "Vtinypynq_pl_sim_fst.h"
+#include "Vtinypynq_pl_sim_fst___024root.h"
 #include "verilated.h"
-#ifdef TINYPYNQ_RTL_TRACE
 #include "verilated_fst_c.h"
-#endif
 #pragma GCC diagnostic pop
 
 #include "cosim/rtl_pl.h"
 
 #include <algorithm>
+#include <type_traits>
+#include <utility>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <deque>
@@ -23,6 +26,7 @@
 #include <vector>
 
 #include "cosim/cosim.h"
+#include "cosim/waveform.h"
 #include "models/tlm/pl_matmul.h"
 #include "models/tlm/pl_reduce.h"
 #include "models/tlm/pl_vector.h"
@@ -36,8 +40,9 @@ namespace reg = tlm::pl_reg;
 namespace {
 // The model: tinypynq_pl_top inside the simulation wrapper rtl/sim/tinypynq_pl_sim.sv, whose
 // extra inputs are the TLM-side markers of the waveform (nothing in the design reads them).
-using Model = Vtinypynq_pl_sim;
-using ModelRoot = Vtinypynq_pl_sim___024root;
+// Verilated twice (rtl/sim): Vtinypynq_pl_sim without tracing for speed (tracing code costs
+// 5-13 % even when off), Vtinypynq_pl_sim_fst with FST tracing for --fst. Sim<> below is
+// written once for both.
 
 constexpr unsigned kBeatBytes = 8;           // 64-bit streams (hw-spec §3)
 constexpr unsigned kAxiLiteMaxWait = 16;     // cycles an access may wait for its handshake
@@ -73,8 +78,32 @@ struct Pending {
 };
 }  // namespace
 
+// What RtlPl calls: one implementation per Verilated model (Sim<Model, traced>).
 struct RtlPl::Impl {
-  Impl(RtlPl* o, const BoardConfig& c, const RtlPlOptions& op)
+  virtual ~Impl() = default;
+  virtual void start() = 0;  // check the design's parameters, open the waveform, reset
+  virtual void bind_streams(tlm::AxisSource* a, tlm::AxisSource* b, tlm::AxisSource* c, tlm::AxisSink* r) = 0;
+  virtual void bind_irq(tlm::IrqSink* irq, unsigned line_vec, unsigned line_red, unsigned line_mmu) = 0;
+  virtual void b_transport(::tlm::tlm_generic_payload& gp, sc_time& delay) = 0;
+  virtual void thread() = 0;
+  virtual void irq_method() = 0;
+  virtual sc_core::sc_event& irq_event() = 0;
+  virtual void reset() = 0;
+  virtual void sync(const sc_time& t) = 0;
+  virtual std::string describe() const = 0;
+  virtual uint64_t commands() const = 0;
+  virtual uint64_t checked() const = 0;
+  virtual uint64_t clocked() const = 0;
+  virtual const tlm::PlCommandRecord& last_command() const = 0;
+  virtual void set_observer(std::function<void(const tlm::PlCommandRecord&)> fn) = 0;
+  virtual std::string fault() const = 0;
+};
+
+namespace {
+template <class Model, bool kTraced>
+struct Sim final : RtlPl::Impl {
+  using ModelRoot = std::remove_reference_t<decltype(*std::declval<Model&>().rootp)>;
+  Sim(RtlPl* o, const BoardConfig& c, const RtlPlOptions& op)
       : owner(o), cfg(c), opt(op), period(sc_time(1.0 / c.pl_clock_hz, sc_core::SC_SEC)),
         ctx(std::make_unique<VerilatedContext>()) {
     ctx->traceEverOn(!opt.fst_path.empty());
@@ -84,7 +113,7 @@ struct RtlPl::Impl {
     shadow[2] = std::make_unique<tlm::PlMatmul>(tlm::matmul_config(cfg));
     ps_per_cycle = static_cast<uint64_t>(period.to_seconds() * 1e12 + 0.5);
   }
-  ~Impl() {
+  ~Sim() override {
     close_trace();
     // Verilator 5.006 unregisters a model's scopes from the thread's current context, not the
     // model's: with several contexts in a process (one per rtl platform) that may be another,
@@ -100,11 +129,9 @@ struct RtlPl::Impl {
   sc_time period;
   std::unique_ptr<VerilatedContext> ctx;  // declared before the model: destroyed after it
   std::unique_ptr<Model> top;
-#ifdef TINYPYNQ_RTL_TRACE
-  std::unique_ptr<VerilatedFstC> fst;
+  std::unique_ptr<VerilatedFstC> fst;  // kTraced only
   uint64_t last_dump_ps = 0;
   bool dumped = false;
-#endif
   bool gap_marked = false;  // the markers were dumped at the start of the current gap
   uint64_t ps_per_cycle = 10'000;
   std::unique_ptr<tlm::PlUnit> shadow[3];
@@ -115,7 +142,7 @@ struct RtlPl::Impl {
   unsigned irq_line[3] = {4, 5, 6};
 
   Cycle cyc = 0;             // the next cycle to evaluate (kernel cycle numbering)
-  uint64_t clocked = 0;      // cycles evaluated
+  uint64_t n_clocked = 0;    // cycles evaluated
   uint64_t skipped = 0;      // idle cycles not evaluated since the last reset (SYS.TIME)
   uint64_t time_hi = 0;      // corrected SYS.TIME_HI latched by a TIME_LO read
   Src src[3];
@@ -126,7 +153,7 @@ struct RtlPl::Impl {
   Pending pend;
   Cycle last_progress = 0;   // cycle of the last handshake or command event
   bool halted = false;       // the watchdog fired: no more clocking until reset()
-  std::string fault;
+  std::string fault_text;
   bool irq_level[3] = {false, false, false};
   struct IrqChange {
     Cycle at;
@@ -135,7 +162,7 @@ struct RtlPl::Impl {
   };
   std::deque<IrqChange> irq_q;
   sc_core::sc_event kick_ev, irq_ev;
-  uint64_t commands = 0, checked = 0;
+  uint64_t n_commands = 0, n_checked = 0;
   tlm::PlCommandRecord last;
   std::function<void(const tlm::PlCommandRecord&)> observer;
   // Marker state (set_markers)
@@ -151,36 +178,35 @@ struct RtlPl::Impl {
     return (t.value() + p - 1) / p;
   }
 
-  // ---- waveform (TINYPYNQ_RTL_TRACE builds with --fst): kernel cycle c is [c*T, (c+1)*T) in
+  // ---- waveform (--fst, the traced model only): kernel cycle c is [c*T, (c+1)*T) in
   // picoseconds; its inputs (pins and markers) change at c*T with aclk low, the rising edge that
   // ends it is drawn at c*T + T/2. Cycles that are not clocked (idle) leave a gap.
 
   // Opens the waveform; called after check_config() so that its register reads are not in it.
   void open_trace() {
-#ifdef TINYPYNQ_RTL_TRACE
-    if (opt.fst_path.empty()) return;
-    fst = std::make_unique<VerilatedFstC>();
-    // Scopes: TOP (the pins and markers), TOP.tinypynq_pl_sim (the wrapper: the same again),
-    // TOP.tinypynq_pl_sim.u_top, then the units. $dumpvars counts levels below TOP.
-    if (opt.fst_depth) fst->dumpvars(static_cast<int>(opt.fst_depth) + 1, "TOP");
-    top->trace(fst.get(), 99);
-    fst->open(opt.fst_path.c_str());
-    if (!fst->isOpen()) {
-      fst.reset();
-      throw std::invalid_argument("rtl: cannot write the waveform " + opt.fst_path);
+    if constexpr (kTraced) {
+      if (opt.fst_path.empty()) return;
+      fst = std::make_unique<VerilatedFstC>();
+      // Scopes: TOP (the pins and markers), TOP.tinypynq_pl_sim (the wrapper: the same again),
+      // TOP.tinypynq_pl_sim.u_top, then the units. $dumpvars counts levels below TOP.
+      if (opt.fst_depth) fst->dumpvars(static_cast<int>(opt.fst_depth) + 1, "TOP");
+      top->trace(fst.get(), 99);
+      fst->open(opt.fst_path.c_str());
+      if (!fst->isOpen()) {
+        fst.reset();
+        throw std::invalid_argument("rtl: cannot write the waveform " + opt.fst_path);
+      }
+      // Platforms live until the process exits, and a platform may have been declared during
+      // static initialisation (the tests do): its destructor can then run after Verilator's own
+      // statics are gone, and ~VerilatedFstC unregisters a callback from them. So open waveforms
+      // are closed by an atexit handler registered now, which runs before both.
+      static const bool at_exit = (std::atexit(close_all_traces), true);
+      (void)at_exit;
+      open_traces().push_back(this);
     }
-    // Platforms live until the process exits, and a platform may have been declared during
-    // static initialisation (the tests do): its destructor can then run after Verilator's own
-    // statics are gone, and ~VerilatedFstC unregisters a callback from them. So open waveforms
-    // are closed by an atexit handler registered now, which runs before both.
-    static const bool at_exit = (std::atexit(close_all_traces), true);
-    (void)at_exit;
-    open_traces().push_back(this);
-#endif
   }
   // The markers' last state (a mismatch found after the last clocked cycle), then close.
   void close_trace() {
-#ifdef TINYPYNQ_RTL_TRACE
     if (!fst) return;
     set_markers(false, false);
     top->eval();
@@ -189,19 +215,23 @@ struct RtlPl::Impl {
     fst.reset();
     auto& v = open_traces();
     v.erase(std::remove(v.begin(), v.end(), this), v.end());
-#endif
+    if (!opt.vcd_path.empty()) {  // at exit or in a destructor: report, do not throw
+      try {
+        fst_to_vcd(opt.fst_path, opt.vcd_path);
+        if (opt.fst_path == opt.vcd_path + ".fst.tmp") std::remove(opt.fst_path.c_str());
+      } catch (const std::exception& e) {
+        std::fprintf(stderr, "rtl: %s (the FST is kept: %s)\n", e.what(), opt.fst_path.c_str());
+      }
+    }
   }
-#ifdef TINYPYNQ_RTL_TRACE
-  static std::vector<Impl*>& open_traces() {
-    static auto* v = new std::vector<Impl*>;  // never destroyed: used from atexit and destructors
+  static std::vector<Sim*>& open_traces() {
+    static auto* v = new std::vector<Sim*>;  // never destroyed: used from atexit and destructors
     return *v;
   }
   static void close_all_traces() {
     while (!open_traces().empty()) open_traces().back()->close_trace();
   }
-#endif
   void dump(uint64_t t_ps) {
-#ifdef TINYPYNQ_RTL_TRACE
     if (!fst) return;
     // Times only move forward (a reset pulse takes no kernel time and is squeezed in before the
     // next cycle; see pulse_reset): a collision moves the dump 1 ps later instead of dropping it.
@@ -209,9 +239,6 @@ struct RtlPl::Impl {
     fst->dump(t_ps);
     last_dump_ps = t_ps;
     dumped = true;
-#else
-    (void)t_ps;
-#endif
   }
   // The caller has applied and evaluated the cycle's inputs: dump them at t_lo, then the rising
   // edge that ends the cycle at t_hi, then the low phase (not dumped: the next cycle's inputs
@@ -230,13 +257,11 @@ struct RtlPl::Impl {
   // over), dumped at its start so that a pulse does not last over the gap. The pins keep the
   // last clocked cycle's values, as the design saw them.
   void mark_gap() {
-#ifdef TINYPYNQ_RTL_TRACE
     if (!fst || gap_marked) return;
     gap_marked = true;
     set_markers(false);
     top->eval();
     dump(cyc * ps_per_cycle);
-#endif
   }
 
   // The TLM-side markers of rtl/sim/tinypynq_pl_sim.sv for the cycle about to be evaluated.
@@ -337,7 +362,7 @@ struct RtlPl::Impl {
     const uint8_t w_range = root().tinypynq_pl_sim__DOT__u_top__DOT__u_w_range & 7;
     edge();
     ++cyc;
-    ++clocked;
+    ++n_clocked;
     for (unsigned u = 0; u < 3; ++u)
       if (done >> u & 1) complete(u, t, (w_range >> u) & 1);
     const bool lv[3] = {bool(top->irq_vec), bool(top->irq_red), bool(top->irq_mmu)};
@@ -396,8 +421,8 @@ struct RtlPl::Impl {
   }
 
   void set_fault(const std::string& f) {
-    if (fault.empty()) {
-      fault = f;
+    if (fault_text.empty()) {
+      fault_text = f;
       SC_REPORT_WARNING(owner ? owner->name() : "rtl", f.c_str());
     }
   }
@@ -469,7 +494,7 @@ struct RtlPl::Impl {
         return mismatch(std::string("last handshake on stream ") + kStreamName[s] + " differs (tlm cycle " +
                         std::to_string(pend.exp.in_last[s]) + ", rtl " + std::to_string(pend.rtl_in_last[s]) + ")");
     if (pend.exp.t_done != last.timing.t_done) return mismatch("CYCLES differ");
-    ++checked;
+    ++n_checked;
   }
 
   void complete(unsigned u, Cycle t_done, bool w_range) {
@@ -485,7 +510,7 @@ struct RtlPl::Impl {
     for (unsigned s = 0; s < 3; ++s) last.timing.in_last[s] = pend.rtl_in_last[s];
     last.warnings = (w_range ? reg::ST_W_RANGE : 0) | pend.tlast_warn;
     check_command();
-    ++commands;
+    ++n_commands;
     pend.on = false;
     if (observer) observer(last);
   }
@@ -522,9 +547,9 @@ struct RtlPl::Impl {
     last_progress = t;
   }
 
-  std::string describe() const {
+  std::string describe() const override {
     std::ostringstream o;
-    o << "RTL PL at cycle " << cyc << " (" << clocked << " clocked)";
+    o << "RTL PL at cycle " << cyc << " (" << n_clocked << " clocked)";
     if (pend.on) {
       o << ", " << kUnitName[pend.unit] << " busy with " << shadow[pend.unit]->describe(pend.cmd) << " since cycle "
         << pend.t0;
@@ -598,22 +623,179 @@ struct RtlPl::Impl {
     skipped = 0;
     time_hi = 0;
   }
+
+  // ---- RtlPl's operations
+
+  void start() override {
+    check_config();
+    open_trace();
+    pulse_reset();
+  }
+  void bind_streams(tlm::AxisSource* a, tlm::AxisSource* b, tlm::AxisSource* c, tlm::AxisSink* r) override {
+    if (!r) throw std::invalid_argument("RtlPl::bind_streams: stream R (S2MM) is required");
+    src_if[0] = a, src_if[1] = b, src_if[2] = c;
+    sink_if = r;
+  }
+  void bind_irq(tlm::IrqSink* irq, unsigned line_vec, unsigned line_red, unsigned line_mmu) override {
+    irq_if = irq;
+    irq_line[0] = line_vec, irq_line[1] = line_red, irq_line[2] = line_mmu;
+  }
+  void b_transport(::tlm::tlm_generic_payload& gp, sc_time& delay) override {
+    Sim& m = *this;
+    const uint64_t addr = gp.get_address();
+    if (gp.get_command() == ::tlm::TLM_IGNORE_COMMAND) return gp.set_response_status(::tlm::TLM_OK_RESPONSE);
+    // The transactor carries whole 32-bit words, as the TLM twin accepts (pl_top.h).
+    if (gp.get_data_length() != 4 || gp.get_streaming_width() < 4)
+      return gp.set_response_status(::tlm::TLM_BURST_ERROR_RESPONSE);
+    if (addr % 4 || addr >= reg::TOP_BYTES) return gp.set_response_status(::tlm::TLM_ADDRESS_ERROR_RESPONSE);
+    if (const unsigned char* be = gp.get_byte_enable_ptr()) {
+      const unsigned n = gp.get_byte_enable_length();
+      for (unsigned i = 0; i < 4; ++i)
+        if (n == 0 || be[i % n] != TLM_BYTE_ENABLED) return gp.set_response_status(::tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);
+    }
+    const sc_time now = sc_core::sc_time_stamp();
+    m.advance_to(m.cycle_at(now + delay));
+    Model& t = *m.top;
+    const bool wr = gp.is_write();
+    uint32_t v = 0;
+    if (wr) {
+      std::memcpy(&v, gp.get_data_ptr(), 4);
+      t.s_axi_awaddr = static_cast<uint32_t>(addr), t.s_axi_wdata = v, t.s_axi_wstrb = 0xF;
+      t.s_axi_awvalid = t.s_axi_wvalid = 1;
+    } else {
+      t.s_axi_araddr = static_cast<uint32_t>(addr);
+      t.s_axi_arvalid = 1;
+    }
+    t.s_axi_bready = t.s_axi_rready = 1;
+    m.in_gp0 = true;  // marker: from the cycle VALID is driven to the handshake cycle
+    const unsigned win = static_cast<unsigned>(addr / reg::WINDOW);
+    const uint32_t off = static_cast<uint32_t>(addr % reg::WINDOW);
+    for (unsigned i = 0;; ++i) {
+      t.eval();
+      if (wr ? bool(t.s_axi_awready && t.s_axi_wready) : bool(t.s_axi_arready)) break;
+      if (i == kAxiLiteMaxWait) {
+        t.s_axi_awvalid = t.s_axi_wvalid = t.s_axi_arvalid = 0;
+        m.in_gp0 = false;
+        std::ostringstream o;
+        o << "the RTL's AXI-Lite slave did not answer an access to offset 0x" << std::hex << addr << std::dec
+          << " within " << kAxiLiteMaxWait << " cycles";
+        m.set_fault(o.str());
+        return gp.set_response_status(::tlm::TLM_GENERIC_ERROR_RESPONSE);
+      }
+      m.tick();
+    }
+    const Cycle hs = m.cyc;  // the handshake cycle: the access takes effect at its end
+    // TLM's verdict on a START is taken in the state before the cycle is clocked (a command
+    // ending in this very cycle still makes it BUSY).
+    bool start = false;
+    uint8_t verdict = 0;
+    if (wr && win > 0 && (start = m.shadow[win - 1]->regs.write(off, v))) verdict = m.tlm_verdict(win - 1);
+    const uint64_t time_q = m.root().tinypynq_pl_sim__DOT__u_top__DOT__time_q;
+    m.tick();
+    m.in_gp0 = false;
+    t.s_axi_awvalid = t.s_axi_wvalid = t.s_axi_arvalid = 0;
+    t.eval();
+    const unsigned resp = wr ? t.s_axi_bresp : t.s_axi_rresp;
+    if (!wr) {
+      v = t.s_axi_rdata;
+      if (win == 0 && off == reg::SYS_TIME_LO) {  // idle cycles were not clocked: add them back
+        const uint64_t full = time_q + m.skipped;
+        v = static_cast<uint32_t>(full);
+        m.time_hi = full >> 32;
+      } else if (win == 0 && off == reg::SYS_TIME_HI) {
+        v = static_cast<uint32_t>(m.time_hi);
+      }
+      std::memcpy(gp.get_data_ptr(), &v, 4);
+    }
+    if (start) m.start_written(win - 1, hs, verdict, (m.busy_bits() >> (win - 1)) & 1);
+    m.kick_ev.notify(sc_core::SC_ZERO_TIME);
+    const sc_time done = m.time_of(m.cyc);  // the response arrives in the cycle after the handshake
+    delay = done > now ? done - now : sc_core::SC_ZERO_TIME;
+    gp.set_response_status(resp == 0 ? ::tlm::TLM_OK_RESPONSE : ::tlm::TLM_GENERIC_ERROR_RESPONSE);
+  }
+
+  void thread() override {
+    Sim& m = *this;
+    sc_core::sc_event_or_list wake;
+    wake |= m.kick_ev;
+    for (tlm::AxisSource* s : m.src_if)
+      if (s) wake |= s->armed_event();
+    if (m.sink_if) wake |= m.sink_if->armed_event();
+    for (;;) {
+      if (!m.needs_clock()) {
+        sc_core::wait(wake);
+        continue;
+      }
+      // Cycles before cycle_at(now) are past: no later access can land in them.
+      m.advance_to(m.cycle_at(sc_core::sc_time_stamp()));
+      if (!m.needs_clock()) continue;
+      sc_core::wait(m.time_of(m.cyc + 1) - sc_core::sc_time_stamp());
+    }
+  }
+
+  void irq_method() override {
+    Sim& m = *this;
+    const sc_time now = sc_core::sc_time_stamp();
+    while (!m.irq_q.empty() && m.time_of(m.irq_q.front().at) <= now) {
+      if (m.irq_if) m.irq_if->set_irq(m.irq_q.front().line, m.irq_q.front().level);
+      m.irq_q.pop_front();
+    }
+    if (!m.irq_q.empty()) m.irq_ev.notify(m.time_of(m.irq_q.front().at) - now);
+  }
+
+  void reset() override {
+    Sim& m = *this;
+    m.advance_to(m.cycle_at(sc_core::sc_time_stamp()));  // SYS.TIME restarts at the kernel's cycle
+    m.pulse_reset();
+    for (auto& u : m.shadow) {
+      u->regs.reset();
+      u->on_reset();
+    }
+    m.pend = Pending{};
+    for (Src& s : m.src) s.active = false;
+    m.r_active = false;
+    m.halted = false;
+    m.last_progress = m.cyc;
+    const bool lv[3] = {bool(m.top->irq_vec), bool(m.top->irq_red), bool(m.top->irq_mmu)};
+    m.irq_q.clear();
+    for (unsigned u = 0; u < 3; ++u) {
+      m.irq_level[u] = lv[u];
+      if (m.irq_if) m.irq_if->set_irq(m.irq_line[u], lv[u]);
+    }
+    m.kick_ev.notify(sc_core::SC_ZERO_TIME);
+  }
+
+  sc_core::sc_event& irq_event() override { return irq_ev; }
+  void sync(const sc_time& t) override {
+    advance_to(cycle_at(t));
+    kick_ev.notify(sc_core::SC_ZERO_TIME);
+  }
+  uint64_t commands() const override { return n_commands; }
+  uint64_t checked() const override { return n_checked; }
+  uint64_t clocked() const override { return n_clocked; }
+  const tlm::PlCommandRecord& last_command() const override { return last; }
+  void set_observer(std::function<void(const tlm::PlCommandRecord&)> fn) override { observer = std::move(fn); }
+  std::string fault() const override { return fault_text; }
 };
+
+using PlainSim = Sim<Vtinypynq_pl_sim, false>;
+using TracedSim = Sim<Vtinypynq_pl_sim_fst, true>;
+}  // namespace
 
 RtlPl::RtlPl(sc_core::sc_module_name name, const BoardConfig& cfg, const RtlPlOptions& opt)
     : sc_module(name), s_axi("s_axi") {
   cfg.validate();
-  if (!opt.fst_path.empty() && !waveforms_available())
-    throw std::invalid_argument("rtl: waveforms need the Verilated units built with tracing: reconfigure with "
-                                "-DTINYPYNQ_RTL_TRACE=ON and rebuild");
-  impl_ = std::make_unique<Impl>(this, cfg, opt);
-  impl_->check_config();
-  impl_->open_trace();
-  impl_->pulse_reset();
+  RtlPlOptions o = opt;
+  if (!o.vcd_path.empty() && o.fst_path.empty()) o.fst_path = o.vcd_path + ".fst.tmp";
+  if (o.fst_path.empty())
+    impl_ = std::make_unique<PlainSim>(this, cfg, o);
+  else
+    impl_ = std::make_unique<TracedSim>(this, cfg, o);
+  impl_->start();
   s_axi.register_b_transport(this, &RtlPl::b_transport);
   SC_THREAD(thread);
   SC_METHOD(irq_method);
-  sensitive << impl_->irq_ev;
+  sensitive << impl_->irq_event();
   dont_initialize();
 }
 
@@ -621,157 +803,28 @@ RtlPl::~RtlPl() = default;
 
 void RtlPl::check_config(const BoardConfig& cfg) {
   cfg.validate();
-  Impl(nullptr, cfg, RtlPlOptions{}).check_config();
+  PlainSim(nullptr, cfg, RtlPlOptions{}).check_config();
 }
 
 void RtlPl::bind_streams(tlm::AxisSource* a, tlm::AxisSource* b, tlm::AxisSource* c, tlm::AxisSink* r) {
-  if (!r) throw std::invalid_argument("RtlPl::bind_streams: stream R (S2MM) is required");
-  impl_->src_if[0] = a, impl_->src_if[1] = b, impl_->src_if[2] = c;
-  impl_->sink_if = r;
+  impl_->bind_streams(a, b, c, r);
 }
-
 void RtlPl::bind_irq(tlm::IrqSink* irq, unsigned line_vec, unsigned line_red, unsigned line_mmu) {
-  impl_->irq_if = irq;
-  impl_->irq_line[0] = line_vec, impl_->irq_line[1] = line_red, impl_->irq_line[2] = line_mmu;
+  impl_->bind_irq(irq, line_vec, line_red, line_mmu);
 }
-
-void RtlPl::b_transport(::tlm::tlm_generic_payload& gp, sc_time& delay) {
-  Impl& m = *impl_;
-  const uint64_t addr = gp.get_address();
-  if (gp.get_command() == ::tlm::TLM_IGNORE_COMMAND) return gp.set_response_status(::tlm::TLM_OK_RESPONSE);
-  // The transactor carries whole 32-bit words, as the TLM twin accepts (pl_top.h).
-  if (gp.get_data_length() != 4 || gp.get_streaming_width() < 4)
-    return gp.set_response_status(::tlm::TLM_BURST_ERROR_RESPONSE);
-  if (addr % 4 || addr >= reg::TOP_BYTES) return gp.set_response_status(::tlm::TLM_ADDRESS_ERROR_RESPONSE);
-  if (const unsigned char* be = gp.get_byte_enable_ptr()) {
-    const unsigned n = gp.get_byte_enable_length();
-    for (unsigned i = 0; i < 4; ++i)
-      if (n == 0 || be[i % n] != TLM_BYTE_ENABLED) return gp.set_response_status(::tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);
-  }
-  const sc_time now = sc_core::sc_time_stamp();
-  m.advance_to(m.cycle_at(now + delay));
-  Model& t = *m.top;
-  const bool wr = gp.is_write();
-  uint32_t v = 0;
-  if (wr) {
-    std::memcpy(&v, gp.get_data_ptr(), 4);
-    t.s_axi_awaddr = static_cast<uint32_t>(addr), t.s_axi_wdata = v, t.s_axi_wstrb = 0xF;
-    t.s_axi_awvalid = t.s_axi_wvalid = 1;
-  } else {
-    t.s_axi_araddr = static_cast<uint32_t>(addr);
-    t.s_axi_arvalid = 1;
-  }
-  t.s_axi_bready = t.s_axi_rready = 1;
-  m.in_gp0 = true;  // marker: from the cycle VALID is driven to the handshake cycle
-  const unsigned win = static_cast<unsigned>(addr / reg::WINDOW);
-  const uint32_t off = static_cast<uint32_t>(addr % reg::WINDOW);
-  for (unsigned i = 0;; ++i) {
-    t.eval();
-    if (wr ? bool(t.s_axi_awready && t.s_axi_wready) : bool(t.s_axi_arready)) break;
-    if (i == kAxiLiteMaxWait) {
-      t.s_axi_awvalid = t.s_axi_wvalid = t.s_axi_arvalid = 0;
-      m.in_gp0 = false;
-      std::ostringstream o;
-      o << "the RTL's AXI-Lite slave did not answer an access to offset 0x" << std::hex << addr << std::dec
-        << " within " << kAxiLiteMaxWait << " cycles";
-      m.set_fault(o.str());
-      return gp.set_response_status(::tlm::TLM_GENERIC_ERROR_RESPONSE);
-    }
-    m.tick();
-  }
-  const Cycle hs = m.cyc;  // the handshake cycle: the access takes effect at its end
-  // TLM's verdict on a START is taken in the state before the cycle is clocked (a command
-  // ending in this very cycle still makes it BUSY).
-  bool start = false;
-  uint8_t verdict = 0;
-  if (wr && win > 0 && (start = m.shadow[win - 1]->regs.write(off, v))) verdict = m.tlm_verdict(win - 1);
-  const uint64_t time_q = m.root().tinypynq_pl_sim__DOT__u_top__DOT__time_q;
-  m.tick();
-  m.in_gp0 = false;
-  t.s_axi_awvalid = t.s_axi_wvalid = t.s_axi_arvalid = 0;
-  t.eval();
-  const unsigned resp = wr ? t.s_axi_bresp : t.s_axi_rresp;
-  if (!wr) {
-    v = t.s_axi_rdata;
-    if (win == 0 && off == reg::SYS_TIME_LO) {  // idle cycles were not clocked: add them back
-      const uint64_t full = time_q + m.skipped;
-      v = static_cast<uint32_t>(full);
-      m.time_hi = full >> 32;
-    } else if (win == 0 && off == reg::SYS_TIME_HI) {
-      v = static_cast<uint32_t>(m.time_hi);
-    }
-    std::memcpy(gp.get_data_ptr(), &v, 4);
-  }
-  if (start) m.start_written(win - 1, hs, verdict, (m.busy_bits() >> (win - 1)) & 1);
-  m.kick_ev.notify(sc_core::SC_ZERO_TIME);
-  const sc_time done = m.time_of(m.cyc);  // the response arrives in the cycle after the handshake
-  delay = done > now ? done - now : sc_core::SC_ZERO_TIME;
-  gp.set_response_status(resp == 0 ? ::tlm::TLM_OK_RESPONSE : ::tlm::TLM_GENERIC_ERROR_RESPONSE);
-}
-
-void RtlPl::thread() {
-  Impl& m = *impl_;
-  sc_core::sc_event_or_list wake;
-  wake |= m.kick_ev;
-  for (tlm::AxisSource* s : m.src_if)
-    if (s) wake |= s->armed_event();
-  if (m.sink_if) wake |= m.sink_if->armed_event();
-  for (;;) {
-    if (!m.needs_clock()) {
-      wait(wake);
-      continue;
-    }
-    // Cycles before cycle_at(now) are past: no later access can land in them.
-    m.advance_to(m.cycle_at(sc_core::sc_time_stamp()));
-    if (!m.needs_clock()) continue;
-    wait(m.time_of(m.cyc + 1) - sc_core::sc_time_stamp());
-  }
-}
-
-void RtlPl::irq_method() {
-  Impl& m = *impl_;
-  const sc_time now = sc_core::sc_time_stamp();
-  while (!m.irq_q.empty() && m.time_of(m.irq_q.front().at) <= now) {
-    if (m.irq_if) m.irq_if->set_irq(m.irq_q.front().line, m.irq_q.front().level);
-    m.irq_q.pop_front();
-  }
-  if (!m.irq_q.empty()) m.irq_ev.notify(m.time_of(m.irq_q.front().at) - now);
-}
-
-void RtlPl::reset() {
-  Impl& m = *impl_;
-  m.advance_to(m.cycle_at(sc_core::sc_time_stamp()));  // SYS.TIME restarts at the kernel's cycle
-  m.pulse_reset();
-  for (auto& u : m.shadow) {
-    u->regs.reset();
-    u->on_reset();
-  }
-  m.pend = Pending{};
-  for (Src& s : m.src) s.active = false;
-  m.r_active = false;
-  m.halted = false;
-  m.last_progress = m.cyc;
-  const bool lv[3] = {bool(m.top->irq_vec), bool(m.top->irq_red), bool(m.top->irq_mmu)};
-  m.irq_q.clear();
-  for (unsigned u = 0; u < 3; ++u) {
-    m.irq_level[u] = lv[u];
-    if (m.irq_if) m.irq_if->set_irq(m.irq_line[u], lv[u]);
-  }
-  m.kick_ev.notify(sc_core::SC_ZERO_TIME);
-}
-
+void RtlPl::b_transport(::tlm::tlm_generic_payload& gp, sc_time& delay) { impl_->b_transport(gp, delay); }
+void RtlPl::thread() { impl_->thread(); }
+void RtlPl::irq_method() { impl_->irq_method(); }
+void RtlPl::reset() { impl_->reset(); }
 std::string RtlPl::describe() const { return impl_->describe(); }
-uint64_t RtlPl::commands() const { return impl_->commands; }
-const tlm::PlCommandRecord& RtlPl::last_command() const { return impl_->last; }
+uint64_t RtlPl::commands() const { return impl_->commands(); }
+const tlm::PlCommandRecord& RtlPl::last_command() const { return impl_->last_command(); }
 void RtlPl::set_command_observer(std::function<void(const tlm::PlCommandRecord&)> fn) {
-  impl_->observer = std::move(fn);
+  impl_->set_observer(std::move(fn));
 }
-std::string RtlPl::fault() const { return impl_->fault; }
-void RtlPl::sync(const sc_time& t) {
-  impl_->advance_to(impl_->cycle_at(t));
-  impl_->kick_ev.notify(sc_core::SC_ZERO_TIME);
-}
-uint64_t RtlPl::clocked_cycles() const { return impl_->clocked; }
-uint64_t RtlPl::checked_commands() const { return impl_->checked; }
+std::string RtlPl::fault() const { return impl_->fault(); }
+void RtlPl::sync(const sc_time& t) { impl_->sync(t); }
+uint64_t RtlPl::clocked_cycles() const { return impl_->clocked(); }
+uint64_t RtlPl::checked_commands() const { return impl_->checked(); }
 
 }  // namespace tinypynq::cosim

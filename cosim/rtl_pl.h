@@ -53,7 +53,10 @@
 namespace tinypynq::cosim {
 
 struct RtlPlOptions {
-  std::string fst_path;            // waveform of the whole run (needs TINYPYNQ_RTL_TRACE)
+  std::string fst_path;            // FST waveform of the whole run (empty: none; the traced model)
+  // VCD waveform of the whole run: recorded as FST (vcd_path + ".fst.tmp" unless fst_path is
+  // given too) and converted when the platform closes it (cosim/waveform.h).
+  std::string vcd_path;
   // Levels of the design in the waveform: 1 the pins and the TLM-side markers, 2 also
   // tinypynq_pl_top's own signals, 3 also the units' ports and registers, ...; 0 all.
   unsigned fst_depth = 0;
@@ -89,8 +92,10 @@ class RtlPl : public sc_core::sc_module, public tlm::PlBlock {
   uint64_t clocked_cycles() const;   // cycles the Verilated design was actually evaluated
   uint64_t checked_commands() const; // commands the lockstep checker compared (all matched)
 
- private:
+ // The implementation (rtl_pl.cpp: one per Verilated model, plain or traced).
   struct Impl;
+
+ private:
   void b_transport(::tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
   void thread();
   void irq_method();

@@ -17,7 +17,8 @@
 namespace tinypynq::cosim {
 
 struct RtlTargetOptions {
-  std::string fst_path;  // waveform of the whole run (TINYPYNQ_RTL_TRACE builds)
+  std::string fst_path;  // FST waveform of the whole run (empty: none)
+  std::string vcd_path;  // VCD waveform of the whole run (RtlPlOptions::vcd_path)
   unsigned fst_depth = 0;  // levels of the design in it (RtlPlOptions::fst_depth; 0 all)
   bool lockstep = true;
 };

@@ -1,6 +1,7 @@
 #include "sim/cosim_cmd.h"
 
 #include <chrono>
+#include <memory>
 #include <cstdio>
 #include <optional>
 #include <vector>
@@ -11,6 +12,7 @@
 #include "traces/cosim_trace.h"
 #ifdef TINYPYNQ_HAVE_COSIM
 #include "cosim/cosim.h"
+#include "cosim/waveform.h"
 #endif
 
 namespace tinypynq::sim {
@@ -25,7 +27,8 @@ CLI::App* add_cosim_command(CLI::App& app, CosimOptions& o) {
       ->capture_default_str();
   c->add_option("--seed", o.seed, "seed of the command generator")->capture_default_str();
   c->add_flag("--json", o.json, "print one JSON object");
-  c->add_option("--fst", o.fst, "write waveforms (one FST file per unit: NAME.vector.fst, ...)");
+  c->add_option("--fst", o.fst, "write waveforms (one FST file per unit: NAME.vector.fst, ...; GTKWave)");
+  c->add_option("--vcd", o.vcd, "write the waveforms as VCD (one file per unit: NAME.vector.vcd, ...)");
   c->add_option("--trace", o.trace,
                 "write a Perfetto/Chrome timeline (JSON) of the commands: a track per unit and side (\"vector rtl\", "
                 "\"vector tlm\"), each unit's commands end to end in simulated PL cycles at FCLK0, args per command, "
@@ -47,7 +50,10 @@ int run_cosim(const CosimOptions& o) {
     for (cosim::Unit u : units) ids.push_back(static_cast<int>(u));
     trace.emplace(ids, board_config().pl_clock_hz);
   }
-  cosim::Session session(o.fst);
+  // --vcd alone records FST next to the VCD files and converts them when the session ends.
+  const std::string fst = !o.fst.empty() || o.vcd.empty() ? o.fst : o.vcd + ".tmp.fst";
+  auto session_ptr = std::make_unique<cosim::Session>(fst);
+  cosim::Session& session = *session_ptr;
   cosim::CommandGen gen(o.seed);
   int64_t compared = 0, bit_exact = 0, cycle_exact = 0;
   double rtl_s = 0, tlm_s = 0;
@@ -98,6 +104,13 @@ int run_cosim(const CosimOptions& o) {
                  trace->slices(), bytes / 1024.0, o.trace.c_str());
   }
   const double rtl_cps = rtl_s > 0 ? session.rtl_cycles() / rtl_s : 0;
+  session_ptr.reset();  // closes the waveforms
+  if (!o.vcd.empty())
+    for (cosim::Unit u : {cosim::Unit::kVector, cosim::Unit::kReduce, cosim::Unit::kMatmul}) {
+      const std::string f = cosim::unit_wave_path(fst, u);
+      cosim::fst_to_vcd(f, cosim::unit_wave_path(o.vcd, u));
+      if (o.fst.empty()) std::remove(f.c_str());
+    }
   const double tlm_cps = tlm_s > 0 ? cycles / tlm_s : 0;
   if (o.json) {
     std::printf("{\"unit\": \"%s\", \"seed\": %llu, \"compared\": %lld, \"bit_exact\": %lld, \"cycle_exact\": %lld, "
@@ -113,6 +126,7 @@ int run_cosim(const CosimOptions& o) {
                 rtl_cps > 0 ? tlm_cps / rtl_cps : 0.0);
     if (first) std::printf("%s\n", first->str().c_str());
     if (!o.fst.empty()) std::printf("waveforms: %s (one file per unit)\n", o.fst.c_str());
+    if (!o.vcd.empty()) std::printf("waveforms: %s (one VCD file per unit)\n", o.vcd.c_str());
   }
   return first ? 1 : 0;
 #else

@@ -14,6 +14,7 @@ struct CosimOptions {
   uint64_t seed = 1;
   bool json = false;
   std::string fst;
+  std::string vcd;
   std::string trace;  // Perfetto/Chrome timeline of the commands (traces/cosim_trace.h)
 };
 

@@ -25,9 +25,7 @@ static std::string targets_list() {
   return r;
 }
 
-static std::string g_fst;  // --fst: waveform of the rtl target's PL
-static std::string g_vcd;  // --vcd: refused with the way to get one (the model is built for FST)
-static unsigned g_fst_depth = 0;
+static sim::RtlWaves g_waves;  // --fst, --vcd, --fst-depth: waveforms of the rtl target's PL
 
 static void add_train_options(CLI::App* c, sim::TrainOptions& o, bool& json) {
   c->add_option("--model", o.model, std::string("model to train: ") + sim::model_names())->capture_default_str();
@@ -45,14 +43,15 @@ static void add_train_options(CLI::App* c, sim::TrainOptions& o, bool& json) {
   c->add_option("--test-samples", o.test_samples,
                 "evaluate on the first N test images (default all; 0 skips the evaluation, e.g. on rtl)")
       ->check(CLI::NonNegativeNumber);
-  c->add_option("--fst", g_fst,
+  c->add_option("--fst", g_waves.fst,
                 "rtl target: write an FST waveform of the Verilated PL with the TLM-side markers for the whole run "
-                "(GTKWave; needs a -DTINYPYNQ_RTL_TRACE=ON build; docs/traces.md)");
-  c->add_option("--fst-depth", g_fst_depth,
-                "levels of the design in the --fst waveform: 1 pins and markers, 2 also the top's registers, 3 also "
-                "the units' ports, ...; 0 all")
+                "(GTKWave; large: use --fst-depth 1 or 2 and few steps; docs/traces.md)");
+  c->add_option("--vcd", g_waves.vcd,
+                "rtl target: the same waveform as VCD (recorded as FST, converted at exit; several times larger)");
+  c->add_option("--fst-depth", g_waves.depth,
+                "levels of the design in the --fst/--vcd waveform: 1 pins and markers, 2 also the top's registers, "
+                "3 also the units' ports, ...; 0 all")
       ->capture_default_str();
-  c->add_option("--vcd", g_vcd, "not available: the PL is Verilated for FST; use --fst and convert with fst2vcd");
 }
 
 static int run_train(const sim::TrainOptions& o, bool json) {
@@ -70,6 +69,10 @@ static int run_train(const sim::TrainOptions& o, bool json) {
       std::printf("test set not evaluated  ");
     std::printf("wall %.2f s  median step %.3f ms\n", r.wall_seconds, r.step_seconds_median * 1e3);
     if (r.prediction.valid) std::printf("%s", r.prediction.table().c_str());
+    if (const sim::RtlLockstep l = sim::rtl_lockstep(); opt.target == "rtl" && l.valid)
+      std::printf("rtl: %llu commands run by the Verilated PL (set-up included), %llu of them compared with the TLM models "
+                  "in lockstep: equal in bits and cycles; %llu cycles clocked\n",
+                  (unsigned long long)l.commands, (unsigned long long)l.checked, (unsigned long long)l.clocked_cycles);
     if (!opt.save.empty()) std::printf("weights saved to %s\n", opt.save.c_str());
   }
   return 0;
@@ -109,17 +112,11 @@ int main(int argc, char** argv) {
     return app.exit(e);
   }
   try {
-    if (!g_vcd.empty()) {
-      const bool ext = g_vcd.size() > 4 && g_vcd.compare(g_vcd.size() - 4, 4, ".vcd") == 0;
-      const std::string fst = (ext ? g_vcd.substr(0, g_vcd.size() - 4) : g_vcd) + ".fst";
-      TP_CHECK(false, "--vcd: the rtl target's PL is Verilated for FST waveforms only (VCD would need a second "
-               "Verilation); write --fst ", fst, " and convert it: fst2vcd ", fst, " -o ", g_vcd,
-               " (Debian package gtkwave; GTKWave opens the FST directly)");
-    }
-    TP_CHECK(g_fst.empty() || train_opts.target == "rtl", "--fst records the rtl target's PL; the target is ",
+    const bool waves = !g_waves.fst.empty() || !g_waves.vcd.empty();
+    TP_CHECK(!waves || train_opts.target == "rtl", "--fst/--vcd record the rtl target's PL; the target is ",
              train_opts.target);
-    TP_CHECK(g_fst_depth == 0 || !g_fst.empty(), "--fst-depth needs --fst FILE");
-    sim::register_targets(board_file, g_fst, g_fst_depth);
+    TP_CHECK(g_waves.depth == 0 || waves, "--fst-depth needs --fst FILE or --vcd FILE");
+    sim::register_targets(board_file, g_waves);
     if (*train) return run_train(train_opts, json);
     if (*info) {
       std::printf("targets: %s\nmodels: %s\n", targets_list().c_str(), sim::model_names());
@@ -139,6 +136,9 @@ int main(int argc, char** argv) {
     std::fflush(stdout);
     return run_train(o, false);
   } catch (const Error& e) {
+    std::fprintf(stderr, "error: %s\n", e.what());
+    return 1;
+  } catch (const std::exception& e) {  // the models and cosim report bad input as std::invalid_argument
     std::fprintf(stderr, "error: %s\n", e.what());
     return 1;
   }

@@ -15,23 +15,34 @@ namespace {
 BoardConfig g_cfg = BoardConfig::defaults();
 }
 
-void register_targets(const std::string& board_file, const std::string& rtl_fst, unsigned rtl_fst_depth) {
+void register_targets(const std::string& board_file, const RtlWaves& waves) {
   if (!board_file.empty()) g_cfg = BoardConfig::load_file(board_file);
 #ifdef TINYPYNQ_HAVE_TLM
   tlm::register_tlm_target(g_cfg);
 #endif
 #ifdef TINYPYNQ_HAVE_RTL
   cosim::RtlTargetOptions ro;
-  ro.fst_path = rtl_fst;
-  ro.fst_depth = rtl_fst_depth;
+  ro.fst_path = waves.fst;
+  ro.vcd_path = waves.vcd;
+  ro.fst_depth = waves.depth;
   cosim::register_rtl_target(g_cfg, ro);
 #else
-  TP_CHECK(rtl_fst.empty(), "--fst: this build has no rtl target (Verilator and SystemC are needed)");
-  (void)rtl_fst_depth;
+  TP_CHECK(waves.fst.empty() && waves.vcd.empty(),
+           "--fst/--vcd: this build has no rtl target (Verilator and SystemC are needed)");
 #endif
 }
 
 const BoardConfig& board_config() { return g_cfg; }
+
+RtlLockstep rtl_lockstep() {
+  RtlLockstep l;
+#ifdef TINYPYNQ_HAVE_RTL
+  const cosim::RtlTargetStats s = cosim::rtl_target_stats();
+  l.valid = s.commands > 0 || s.clocked_cycles > 0;
+  l.commands = s.commands, l.checked = s.checked, l.clocked_cycles = s.clocked_cycles;
+#endif
+  return l;
+}
 
 bool have_rtl() {
 #ifdef TINYPYNQ_HAVE_RTL

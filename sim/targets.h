@@ -9,10 +9,22 @@
 
 namespace tinypynq::sim {
 
-// rtl_fst: FST waveform of the rtl target's PL for the whole run (empty: none); rtl_fst_depth:
-// levels of the design in it (0 all; cosim::RtlPlOptions::fst_depth).
-void register_targets(const std::string& board_file, const std::string& rtl_fst = "", unsigned rtl_fst_depth = 0);
+// Waveforms of the rtl target's PL for the whole run (cosim::RtlPlOptions): FST and/or VCD
+// (empty: none), depth = levels of the design in them (0 all).
+struct RtlWaves {
+  std::string fst, vcd;
+  unsigned depth = 0;
+};
+void register_targets(const std::string& board_file, const RtlWaves& waves = {});
 const BoardConfig& board_config();  // the configuration in use
+// The rtl target's lockstep checker over the whole process so far (set-up included): commands
+// the Verilated PL completed, how many were compared with the TLM models (all equal: the first
+// difference stops the run), cycles actually clocked. valid = false without an rtl platform.
+struct RtlLockstep {
+  bool valid = false;
+  uint64_t commands = 0, checked = 0, clocked_cycles = 0;
+};
+RtlLockstep rtl_lockstep();
 bool have_tlm();
 bool have_rtl();
 std::string default_target();       // "tlm" when built, else "cpu"

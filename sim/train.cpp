@@ -10,6 +10,7 @@
 
 #include "sim/models.h"
 #include "sim/report.h"
+#include "sim/targets.h"
 #include "tensor/data/mnist.h"
 
 namespace tinypynq::sim {
@@ -149,6 +150,9 @@ std::string to_json(const TrainOptions& o, const TrainResult& r) {
   }
   s << "]";
   if (r.prediction.valid) s << ", " << r.prediction.json_fields();
+  if (const RtlLockstep l = rtl_lockstep(); o.target == "rtl" && l.valid)
+    s << ", \"rtl_lockstep\": {\"commands\": " << l.commands << ", \"checked\": " << l.checked
+      << ", \"clocked_cycles\": " << l.clocked_cycles << "}";
   s << "}";
   return s.str();
 }
