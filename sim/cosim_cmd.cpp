@@ -117,7 +117,7 @@ int run_cosim(const CosimOptions& o) {
                 "\"rtl_cycles_per_second\": %.4g, \"tlm_cycles_per_second\": %.4g, \"first_mismatch\": %s}\n",
                 o.unit.c_str(), (unsigned long long)o.seed, (long long)compared, (long long)bit_exact,
                 (long long)cycle_exact, rtl_cps, tlm_cps,
-                first ? ("\"" + first->str() + "\"").c_str() : "null");
+                first ? nlohmann::json(first->str()).dump().c_str() : "null");  // escaped
   } else {
     std::printf("cosim %s, seed %llu: %lld commands compared, %lld bit-exact (%.2f%%), %lld cycle-exact (%.2f%%)\n",
                 o.unit.c_str(), (unsigned long long)o.seed, (long long)compared, (long long)bit_exact,
