@@ -20,7 +20,6 @@ const char* unit_name(Unit u) {
   return u == Unit::kVector ? "vector" : u == Unit::kReduce ? "reduce" : "matmul";
 }
 
-
 std::string Command::str() const {
   std::ostringstream o;
   o << unit_name(unit) << " ";
@@ -239,8 +238,6 @@ std::string unit_wave_path(const std::string& p, Unit u) {
 }
 
 struct Session::Impl {
-  // Each unit gets its own waveform file: <path> with the unit name inserted before ".fst".
-  static std::string fst_for(const std::string& p, Unit u) { return unit_wave_path(p, u); }
   // One context for the three models (Verilator 5: a context is one simulation).
   static VerilatedContext* make_context(bool trace) {
     auto* c = new VerilatedContext;
@@ -249,9 +246,9 @@ struct Session::Impl {
   }
   explicit Impl(const std::string& fst)
       : ctx(make_context(!fst.empty())),
-        vec(ctx.get(), "vec", fst_for(fst, Unit::kVector)),
-        red(ctx.get(), "red", fst_for(fst, Unit::kReduce)),
-        mmu(ctx.get(), "mmu", fst_for(fst, Unit::kMatmul)) {}
+        vec(ctx.get(), "vec", unit_wave_path(fst, Unit::kVector)),
+        red(ctx.get(), "red", unit_wave_path(fst, Unit::kReduce)),
+        mmu(ctx.get(), "mmu", unit_wave_path(fst, Unit::kMatmul)) {}
   std::unique_ptr<VerilatedContext> ctx;  // declared first: destroyed after the models
   Dut<Vtp_vec_unit> vec;
   Dut<Vtp_red_unit> red;

@@ -95,5 +95,4 @@ class Session {
   uint32_t tlm_wk_ = 0, tlm_wn_ = 0;
 };
 
-
 }  // namespace tinypynq::cosim

@@ -15,14 +15,14 @@
 #include "cosim/rtl_pl.h"
 
 #include <algorithm>
-#include <type_traits>
-#include <utility>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <deque>
 #include <sstream>
 #include <stdexcept>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "cosim/cosim.h"
@@ -106,6 +106,9 @@ struct Sim final : RtlPl::Impl {
   Sim(RtlPl* o, const BoardConfig& c, const RtlPlOptions& op)
       : owner(o), cfg(c), opt(op), period(sc_time(1.0 / c.pl_clock_hz, sc_core::SC_SEC)),
         ctx(std::make_unique<VerilatedContext>()) {
+    // --vcd alone: recorded as an FST next to it, converted and removed when closed.
+    fst_is_temp = opt.fst_path.empty() && !opt.vcd_path.empty();
+    if (fst_is_temp) opt.fst_path = opt.vcd_path + ".fst.tmp";
     ctx->traceEverOn(!opt.fst_path.empty());
     top = std::make_unique<Model>(ctx.get(), "TOP");
     shadow[0] = std::make_unique<tlm::PlVector>();
@@ -130,6 +133,7 @@ struct Sim final : RtlPl::Impl {
   std::unique_ptr<VerilatedContext> ctx;  // declared before the model: destroyed after it
   std::unique_ptr<Model> top;
   std::unique_ptr<VerilatedFstC> fst;  // kTraced only
+  bool fst_is_temp = false;            // the FST only carries a --vcd waveform
   uint64_t last_dump_ps = 0;
   bool dumped = false;
   bool gap_marked = false;  // the markers were dumped at the start of the current gap
@@ -218,7 +222,7 @@ struct Sim final : RtlPl::Impl {
     if (!opt.vcd_path.empty()) {  // at exit or in a destructor: report, do not throw
       try {
         fst_to_vcd(opt.fst_path, opt.vcd_path);
-        if (opt.fst_path == opt.vcd_path + ".fst.tmp") std::remove(opt.fst_path.c_str());
+        if (fst_is_temp) std::remove(opt.fst_path.c_str());
       } catch (const std::exception& e) {
         std::fprintf(stderr, "rtl: %s (the FST is kept: %s)\n", e.what(), opt.fst_path.c_str());
       }
@@ -641,7 +645,6 @@ struct Sim final : RtlPl::Impl {
     irq_line[0] = line_vec, irq_line[1] = line_red, irq_line[2] = line_mmu;
   }
   void b_transport(::tlm::tlm_generic_payload& gp, sc_time& delay) override {
-    Sim& m = *this;
     const uint64_t addr = gp.get_address();
     if (gp.get_command() == ::tlm::TLM_IGNORE_COMMAND) return gp.set_response_status(::tlm::TLM_OK_RESPONSE);
     // The transactor carries whole 32-bit words, as the TLM twin accepts (pl_top.h).
@@ -654,8 +657,8 @@ struct Sim final : RtlPl::Impl {
         if (n == 0 || be[i % n] != TLM_BYTE_ENABLED) return gp.set_response_status(::tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);
     }
     const sc_time now = sc_core::sc_time_stamp();
-    m.advance_to(m.cycle_at(now + delay));
-    Model& t = *m.top;
+    advance_to(cycle_at(now + delay));
+    Model& t = *top;
     const bool wr = gp.is_write();
     uint32_t v = 0;
     if (wr) {
@@ -667,7 +670,7 @@ struct Sim final : RtlPl::Impl {
       t.s_axi_arvalid = 1;
     }
     t.s_axi_bready = t.s_axi_rready = 1;
-    m.in_gp0 = true;  // marker: from the cycle VALID is driven to the handshake cycle
+    in_gp0 = true;  // marker: from the cycle VALID is driven to the handshake cycle
     const unsigned win = static_cast<unsigned>(addr / reg::WINDOW);
     const uint32_t off = static_cast<uint32_t>(addr % reg::WINDOW);
     for (unsigned i = 0;; ++i) {
@@ -675,94 +678,91 @@ struct Sim final : RtlPl::Impl {
       if (wr ? bool(t.s_axi_awready && t.s_axi_wready) : bool(t.s_axi_arready)) break;
       if (i == kAxiLiteMaxWait) {
         t.s_axi_awvalid = t.s_axi_wvalid = t.s_axi_arvalid = 0;
-        m.in_gp0 = false;
+        in_gp0 = false;
         std::ostringstream o;
         o << "the RTL's AXI-Lite slave did not answer an access to offset 0x" << std::hex << addr << std::dec
           << " within " << kAxiLiteMaxWait << " cycles";
-        m.set_fault(o.str());
+        set_fault(o.str());
         return gp.set_response_status(::tlm::TLM_GENERIC_ERROR_RESPONSE);
       }
-      m.tick();
+      tick();
     }
-    const Cycle hs = m.cyc;  // the handshake cycle: the access takes effect at its end
+    const Cycle hs = cyc;  // the handshake cycle: the access takes effect at its end
     // TLM's verdict on a START is taken in the state before the cycle is clocked (a command
     // ending in this very cycle still makes it BUSY).
-    bool start = false;
+    bool is_start = false;
     uint8_t verdict = 0;
-    if (wr && win > 0 && (start = m.shadow[win - 1]->regs.write(off, v))) verdict = m.tlm_verdict(win - 1);
-    const uint64_t time_q = m.root().tinypynq_pl_sim__DOT__u_top__DOT__time_q;
-    m.tick();
-    m.in_gp0 = false;
+    if (wr && win > 0 && (is_start = shadow[win - 1]->regs.write(off, v))) verdict = tlm_verdict(win - 1);
+    const uint64_t time_q = root().tinypynq_pl_sim__DOT__u_top__DOT__time_q;
+    tick();
+    in_gp0 = false;
     t.s_axi_awvalid = t.s_axi_wvalid = t.s_axi_arvalid = 0;
     t.eval();
     const unsigned resp = wr ? t.s_axi_bresp : t.s_axi_rresp;
     if (!wr) {
       v = t.s_axi_rdata;
       if (win == 0 && off == reg::SYS_TIME_LO) {  // idle cycles were not clocked: add them back
-        const uint64_t full = time_q + m.skipped;
+        const uint64_t full = time_q + skipped;
         v = static_cast<uint32_t>(full);
-        m.time_hi = full >> 32;
+        time_hi = full >> 32;
       } else if (win == 0 && off == reg::SYS_TIME_HI) {
-        v = static_cast<uint32_t>(m.time_hi);
+        v = static_cast<uint32_t>(time_hi);
       }
       std::memcpy(gp.get_data_ptr(), &v, 4);
     }
-    if (start) m.start_written(win - 1, hs, verdict, (m.busy_bits() >> (win - 1)) & 1);
-    m.kick_ev.notify(sc_core::SC_ZERO_TIME);
-    const sc_time done = m.time_of(m.cyc);  // the response arrives in the cycle after the handshake
+    if (is_start) start_written(win - 1, hs, verdict, (busy_bits() >> (win - 1)) & 1);
+    kick_ev.notify(sc_core::SC_ZERO_TIME);
+    const sc_time done = time_of(cyc);  // the response arrives in the cycle after the handshake
     delay = done > now ? done - now : sc_core::SC_ZERO_TIME;
     gp.set_response_status(resp == 0 ? ::tlm::TLM_OK_RESPONSE : ::tlm::TLM_GENERIC_ERROR_RESPONSE);
   }
 
   void thread() override {
-    Sim& m = *this;
     sc_core::sc_event_or_list wake;
-    wake |= m.kick_ev;
-    for (tlm::AxisSource* s : m.src_if)
+    wake |= kick_ev;
+    for (tlm::AxisSource* s : src_if)
       if (s) wake |= s->armed_event();
-    if (m.sink_if) wake |= m.sink_if->armed_event();
+    if (sink_if) wake |= sink_if->armed_event();
     for (;;) {
-      if (!m.needs_clock()) {
+      if (!needs_clock()) {
         sc_core::wait(wake);
         continue;
       }
       // Cycles before cycle_at(now) are past: no later access can land in them.
-      m.advance_to(m.cycle_at(sc_core::sc_time_stamp()));
-      if (!m.needs_clock()) continue;
-      sc_core::wait(m.time_of(m.cyc + 1) - sc_core::sc_time_stamp());
+      advance_to(cycle_at(sc_core::sc_time_stamp()));
+      if (!needs_clock()) continue;
+      sc_core::wait(time_of(cyc + 1) - sc_core::sc_time_stamp());
     }
   }
 
   void irq_method() override {
-    Sim& m = *this;
     const sc_time now = sc_core::sc_time_stamp();
-    while (!m.irq_q.empty() && m.time_of(m.irq_q.front().at) <= now) {
-      if (m.irq_if) m.irq_if->set_irq(m.irq_q.front().line, m.irq_q.front().level);
-      m.irq_q.pop_front();
+    while (!irq_q.empty() && time_of(irq_q.front().at) <= now) {
+      if (irq_if) irq_if->set_irq(irq_q.front().line, irq_q.front().level);
+      irq_q.pop_front();
     }
-    if (!m.irq_q.empty()) m.irq_ev.notify(m.time_of(m.irq_q.front().at) - now);
+    if (!irq_q.empty()) irq_ev.notify(time_of(irq_q.front().at) - now);
   }
 
   void reset() override {
-    Sim& m = *this;
-    m.advance_to(m.cycle_at(sc_core::sc_time_stamp()));  // SYS.TIME restarts at the kernel's cycle
-    m.pulse_reset();
-    for (auto& u : m.shadow) {
+    advance_to(cycle_at(sc_core::sc_time_stamp()));  // SYS.TIME restarts at the kernel's cycle
+    pulse_reset();
+    for (auto& u : shadow) {
       u->regs.reset();
       u->on_reset();
     }
-    m.pend = Pending{};
-    for (Src& s : m.src) s.active = false;
-    m.r_active = false;
-    m.halted = false;
-    m.last_progress = m.cyc;
-    const bool lv[3] = {bool(m.top->irq_vec), bool(m.top->irq_red), bool(m.top->irq_mmu)};
-    m.irq_q.clear();
+    pend = Pending{};
+    for (Src& s : src) s.active = false;
+    r_active = false;
+    halted = false;
+    last_progress = cyc;
+    const bool lv[3] = {bool(top->irq_vec), bool(top->irq_red), bool(top->irq_mmu)};
+    irq_q.clear();
     for (unsigned u = 0; u < 3; ++u) {
-      m.irq_level[u] = lv[u];
-      if (m.irq_if) m.irq_if->set_irq(m.irq_line[u], lv[u]);
+      irq_level[u] = lv[u];
+      if (irq_if) irq_if->set_irq(irq_line[u], lv[u]);
     }
-    m.kick_ev.notify(sc_core::SC_ZERO_TIME);
+    kick_ev.notify(sc_core::SC_ZERO_TIME);
   }
 
   sc_core::sc_event& irq_event() override { return irq_ev; }
@@ -785,12 +785,10 @@ using TracedSim = Sim<Vtinypynq_pl_sim_fst, true>;
 RtlPl::RtlPl(sc_core::sc_module_name name, const BoardConfig& cfg, const RtlPlOptions& opt)
     : sc_module(name), s_axi("s_axi") {
   cfg.validate();
-  RtlPlOptions o = opt;
-  if (!o.vcd_path.empty() && o.fst_path.empty()) o.fst_path = o.vcd_path + ".fst.tmp";
-  if (o.fst_path.empty())
-    impl_ = std::make_unique<PlainSim>(this, cfg, o);
+  if (opt.fst_path.empty() && opt.vcd_path.empty())
+    impl_ = std::make_unique<PlainSim>(this, cfg, opt);
   else
-    impl_ = std::make_unique<TracedSim>(this, cfg, o);
+    impl_ = std::make_unique<TracedSim>(this, cfg, opt);
   impl_->start();
   s_axi.register_b_transport(this, &RtlPl::b_transport);
   SC_THREAD(thread);

@@ -1,8 +1,8 @@
 #include "sim/cosim_cmd.h"
 
 #include <chrono>
-#include <memory>
 #include <cstdio>
+#include <memory>
 #include <optional>
 #include <vector>
 

@@ -4,50 +4,25 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <array>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <set>
 #include <string>
 
 #include "cosim/waveform.h"
+#include "tests/support/error_of.h"
+#include "tests/support/run_cli.h"
 
 using namespace tinypynq::cosim;
 namespace fs = std::filesystem;
 
 namespace {
 
-struct Result {
-  int code;
-  std::string out;
-};
-
-Result run(const std::string& args) {
-  const std::string cmd = std::string(TINYPYNQ_BIN) + " " + args + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  std::string out;
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
-  const int st = pclose(p);
-  return {WEXITSTATUS(st), out};
-}
-
-std::string json_field(const std::string& out, const std::string& key) {
-  const auto k = out.find("\"" + key + "\": ");
-  if (k == std::string::npos) return "";
-  const auto b = k + key.size() + 4;
-  return out.substr(b, out.find_first_of(",}", b) - b);
-}
-
 fs::path scratch(const char* name) {
   const fs::path d = fs::temp_directory_path() / ("tinypynq_wave_" + std::to_string(::getpid())) / name;
   fs::create_directories(d);
   return d;
 }
-
-bool have_dataset() { return fs::exists("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"); }
 
 uint64_t bits(const std::string& v) { return v.empty() ? 0 : std::stoull(v, nullptr, 2); }
 
@@ -58,10 +33,10 @@ uint64_t bits(const std::string& v) { return v.empty() ? 0 : std::stoull(v, null
 // same design.
 TEST(Waveform, RtlRunShowsTheTlmSideMarkers) {
   if (!have_dataset()) GTEST_SKIP() << "Fashion-MNIST not installed";
-  if (run("info").out.find("rtl") == std::string::npos) GTEST_SKIP() << "built without the rtl target";
+  if (run_cli("info").out.find("rtl") == std::string::npos) GTEST_SKIP() << "built without the rtl target";
   const fs::path d = scratch("rtl");
   const std::string fst = (d / "run.fst").string(), vcd = (d / "run.vcd").string();
-  const Result r = run("train --model mlp --target rtl --steps 1 --batch 4 --test-samples 0 --json --fst-depth 1 --fst " +
+  const CliResult r = run_cli("train --model mlp --target rtl --steps 1 --batch 4 --test-samples 0 --json --fst-depth 1 --fst " +
                        fst + " --vcd " + vcd);
   ASSERT_EQ(r.code, 0) << r.out;
   // The whole run's commands (set-up included), all compared in lockstep.
@@ -106,16 +81,16 @@ TEST(Waveform, RtlRunShowsTheTlmSideMarkers) {
 
 // --vcd alone: the FST it is recorded in is removed after the conversion.
 TEST(Waveform, CosimWritesOneFileAndOneVcdPerUnit) {
-  if (run("cosim --help").code != 0) GTEST_SKIP() << "built without the Verilated units";
+  if (run_cli("cosim --help").code != 0) GTEST_SKIP() << "built without the Verilated units";
   const fs::path d = scratch("cosim");
-  const Result r = run("cosim --unit reduce --count 4 --seed 3 --fst " + (d / "w.fst").string());
+  const CliResult r = run_cli("cosim --unit reduce --count 4 --seed 3 --fst " + (d / "w.fst").string());
   ASSERT_EQ(r.code, 0) << r.out;
   for (const char* u : {"vector", "reduce", "matmul"}) EXPECT_TRUE(fs::exists(d / ("w." + std::string(u) + ".fst"))) << u;
   const Waveform w = read_fst((d / "w.reduce.fst").string(), {"red.done_o"});
   EXPECT_EQ(std::count_if(w.changes.at("red.done_o").begin(), w.changes.at("red.done_o").end(),
                           [](auto& c) { return c.second == "1"; }),
             4) << "one done pulse per command";
-  const Result v = run("cosim --unit reduce --count 4 --seed 3 --vcd " + (d / "v.vcd").string());
+  const CliResult v = run_cli("cosim --unit reduce --count 4 --seed 3 --vcd " + (d / "v.vcd").string());
   ASSERT_EQ(v.code, 0) << v.out;
   EXPECT_TRUE(fs::exists(d / "v.reduce.vcd"));
   EXPECT_FALSE(fs::exists(d / "v.vcd.tmp.reduce.fst")) << "the intermediate FST is removed";
@@ -124,29 +99,22 @@ TEST(Waveform, CosimWritesOneFileAndOneVcdPerUnit) {
 
 TEST(Waveform, BadFilesAndOptionsFailClearly) {
   const fs::path d = scratch("bad");
-  auto error_of = [](auto&& fn) {
-    try {
-      fn();
-    } catch (const std::exception& e) {
-      return std::string(e.what());
-    }
-    return std::string("no error");
-  };
-  EXPECT_NE(error_of([&] { read_fst((d / "none.fst").string()); }).find("no such file"), std::string::npos);
+  auto read_error = [](const fs::path& f) { return error_of<std::invalid_argument>([&] { read_fst(f.string()); }); };
+  EXPECT_NE(read_error(d / "none.fst").find("no such file"), std::string::npos);
   std::ofstream(d / "text.fst") << "this is not a waveform\n";
-  EXPECT_NE(error_of([&] { read_fst((d / "text.fst").string()); }).find("is not an FST file"), std::string::npos);
-  EXPECT_NE(error_of([&] { fst_to_vcd((d / "text.fst").string(), (d / "x.vcd").string()); }).find("not an FST"),
+  EXPECT_NE(read_error(d / "text.fst").find("is not an FST file"), std::string::npos);
+  EXPECT_NE(error_of<std::invalid_argument>([&] { fst_to_vcd((d / "text.fst").string(), (d / "x.vcd").string()); }).find("not an FST"),
             std::string::npos);
   EXPECT_FALSE(fs::exists(d / "x.vcd"));
-  if (run("info").out.find("rtl") != std::string::npos) {
-    Result r = run("train --target tlm --steps 1 --fst " + (d / "a.fst").string());
+  if (run_cli("info").out.find("rtl") != std::string::npos) {
+    CliResult r = run_cli("train --target tlm --steps 1 --fst " + (d / "a.fst").string());
     EXPECT_EQ(r.code, 1);
     EXPECT_NE(r.out.find("--fst/--vcd record the rtl target's PL; the target is tlm"), std::string::npos) << r.out;
-    r = run("train --target rtl --steps 1 --fst-depth 2");
+    r = run_cli("train --target rtl --steps 1 --fst-depth 2");
     EXPECT_EQ(r.code, 1);
     EXPECT_NE(r.out.find("--fst-depth needs --fst FILE or --vcd FILE"), std::string::npos) << r.out;
     if (have_dataset()) {
-      r = run("train --target rtl --steps 1 --batch 4 --test-samples 0 --fst /nonexistent/dir/w.fst");
+      r = run_cli("train --target rtl --steps 1 --batch 4 --test-samples 0 --fst /nonexistent/dir/w.fst");
       EXPECT_EQ(r.code, 1);
       EXPECT_NE(r.out.find("cannot write the waveform /nonexistent/dir/w.fst"), std::string::npos) << r.out;
     }

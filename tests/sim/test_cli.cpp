@@ -7,25 +7,12 @@
 #include <filesystem>
 #include <string>
 
+#include "tests/support/run_cli.h"
+
 namespace {
 
-struct Result {
-  int code;
-  std::string out;
-};
-
-Result run(const std::string& args) {
-  std::string cmd = std::string(TINYPYNQ_BIN) + " " + args + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  std::string out;
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
-  int st = pclose(p);
-  return {WEXITSTATUS(st), out};
-}
-
-bool have_dataset() { return std::filesystem::exists("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"); }
+using Result = CliResult;
+Result run(const std::string& args) { return run_cli(args); }
 
 }  // namespace
 
@@ -129,13 +116,6 @@ TEST(Cli, BadBoardConfigIsRejectedWithTheKey) {
 
 namespace {
 // The value of a top-level JSON field as raw text (an array or a number).
-std::string json_field(const std::string& out, const std::string& key) {
-  const size_t k = out.find("\"" + key + "\": ");
-  if (k == std::string::npos) return "(missing " + key + ")";
-  const size_t b = k + key.size() + 4;
-  const size_t e = out[b] == '[' ? out.find(']', b) + 1 : out.find_first_of(",}", b);
-  return out.substr(b, e - b);
-}
 }  // namespace
 
 // The acceptance run: the same training steps on the Verilated PL give exactly the
