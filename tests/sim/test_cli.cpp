@@ -1,5 +1,6 @@
 // The tinypynq program, run as a user would: exit codes, messages, JSON output.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
@@ -140,4 +141,24 @@ TEST(Cli, RtlTrainGivesTlmLosses) {
   ASSERT_EQ(rc.code, 0) << rc.out;
   EXPECT_EQ(json_field(rc.out, "losses"), json_field(tc.out, "losses"));
   EXPECT_EQ(json_field(rc.out, "predicted_board_seconds"), json_field(tc.out, "predicted_board_seconds"));
+}
+
+// A board the Verilated PL was not built for is refused on rtl with the register that differs,
+// exit status 1 (it used to end in std::terminate: the models throw std::invalid_argument).
+TEST(Cli, RtlRefusesABoardTheRtlWasNotBuiltFor) {
+  if (!have_dataset()) GTEST_SKIP() << "Fashion-MNIST not installed";
+  if (run("info").out.find("rtl") == std::string::npos) GTEST_SKIP() << "built without the rtl target";
+  const auto dir = std::filesystem::temp_directory_path() / ("tinypynq_cli_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const std::string board = (dir / "mm8.json").string();
+  std::FILE* f = std::fopen(board.c_str(), "w");
+  std::fputs(R"({"mm_rows": 8})", f);
+  std::fclose(f);
+  const Result r = run("--board " + board + " train --target rtl --steps 1 --batch 4 --test-samples 0");
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_NE(r.out.find("error: rtl: the Verilated PL was built with other parameters than the board configuration"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("matmul register"), std::string::npos) << r.out;
+  std::filesystem::remove_all(dir);
 }
