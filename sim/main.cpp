@@ -11,6 +11,8 @@
 #include "sim/cosim_cmd.h"
 #include "sim/nets.h"
 #include "sim/report.h"
+#include "runtime/pynq/fault_driver.h"
+#include "runtime/pynq/pynq_device.h"
 #include "runtime/targets.h"
 #include "sim/train.h"
 #include "tensor/device.h"
@@ -26,6 +28,8 @@ static std::string targets_list() {
 }
 
 static runtime::RtlWaves g_waves;  // --fst, --vcd, --fst-depth: waveforms of the rtl target's PL
+static std::string g_faults;       // --inject-fault: PL faults on the train target (fault_driver.h)
+static std::string g_wait = "poll";  // --wait: how the runtime waits for each command
 
 static void add_train_options(CLI::App* c, sim::TrainOptions& o, bool& json) {
   c->add_option("--model", o.model, std::string("model to train: ") + sim::model_names())->capture_default_str();
@@ -43,6 +47,13 @@ static void add_train_options(CLI::App* c, sim::TrainOptions& o, bool& json) {
   c->add_option("--test-samples", o.test_samples,
                 "evaluate on the first N test images (default all; 0 skips the evaluation, e.g. on rtl)")
       ->check(CLI::NonNegativeNumber);
+  c->add_option("--inject-fault", g_faults,
+                "pynq targets: make the PL fail, kind@N[,kind@N...] with kind dma-error, unit-hang, lost-irq "
+                "(needs --wait irq) or bad-status and N the unit command it hits; the runtime recovers "
+                "and the JSON counts it (docs/pynq-runtime.md)");
+  c->add_option("--wait", g_wait, "pynq targets: wait for each command by polling or on its interrupt")
+      ->check(CLI::IsMember({"poll", "irq"}))
+      ->capture_default_str();
   c->add_option("--fst", g_waves.fst,
                 "rtl target: write an FST waveform of the Verilated PL with the TLM-side markers for the whole run "
                 "(GTKWave; large: use --fst-depth 1 or 2 and few steps; docs/traces.md)");
@@ -56,6 +67,13 @@ static void add_train_options(CLI::App* c, sim::TrainOptions& o, bool& json) {
 
 static int run_train(const sim::TrainOptions& o, bool json) {
   sim::TrainOptions opt = o;
+  if (!g_faults.empty() || g_wait != "poll") {
+    if (!g_faults.empty()) pynq::set_fault_plan(opt.target, pynq::parse_faults(g_faults));
+    Device& d = device(opt.target);
+    TP_CHECK(pynq::pynq_stats(d), "--inject-fault/--wait: target ", opt.target,
+             " is not a pynq target (they apply to tlm, rtl and board)");
+    if (g_wait == "irq") pynq::set_wait_mode(d, pynq::WaitMode::kIrq);
+  }
   opt.progress = !json;
   sim::TrainResult r = sim::train(opt);
   if (json) {
