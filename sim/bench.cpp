@@ -311,8 +311,9 @@ int run_bench(const BenchOptions& o) {
   const int64_t kernels = r.kernels;
   if (o.json)
     std::printf("{\"bench\": \"%s\", \"target\": \"%s\", \"batch\": %lld, \"median_ms\": %.4f, \"p10_ms\": %.4f, "
-                "\"p90_ms\": %.4f, \"kernels_per_step\": %lld}\n",
-                o.what.c_str(), o.target.c_str(), (long long)o.batch, med * 1e3, p10 * 1e3, p90 * 1e3, (long long)kernels);
+                "\"p90_ms\": %.4f, \"cpu_median_ms\": %.4f, \"kernels_per_step\": %lld}\n",
+                o.what.c_str(), o.target.c_str(), (long long)o.batch, med * 1e3, p10 * 1e3, p90 * 1e3,
+                r.cpu_median * 1e3, (long long)kernels);
   else
     std::printf("%s (%s, Adam, batch %lld) on %s: median %.3f ms  p10 %.3f  p90 %.3f  (%lld kernels/step)\n",
                 o.what.c_str(), model == "mlp" ? "784-128-10" : "2 conv 3x3 blocks + linear", (long long)o.batch, o.target.c_str(), med * 1e3, p10 * 1e3, p90 * 1e3, (long long)kernels);

@@ -155,6 +155,19 @@ void gemm_scatter(const Kernel& k, const GemmShape& g, const float* tmp) {
   }
 }
 
+namespace {
+// Whether the output's dims are in [batch][N][M] order.
+bool out_in_order_transposed(const GemmShape& g) {
+  int last = -1;
+  for (int c : {kGemmB, kGemmN, kGemmM})
+    for (int d : g.dims[c]) {
+      if (d < last) return false;
+      last = d;
+    }
+  return true;
+}
+}  // namespace
+
 bool try_gemm(const Kernel& k) {
   GemmShape g;
   if (!match_gemm(k, &g)) return false;
@@ -163,9 +176,18 @@ bool try_gemm(const Kernel& k) {
   GemmOperand A, B;
   gemm_operand(k, g, 0, true, A);
   gemm_operand(k, g, 1, true, B);
+  float* C = static_cast<float*>(k.bufs[0]->data);
+  if (!g.out_in_order && out_in_order_transposed(g)) {
+    // The output is [batch][N][M]: C^T = B^T A^T written in place (a weight gradient, where
+    // the scatter of a temporary C would cost as much as the product).
+    for (int64_t b = 0; b < Bt; ++b)
+      cblas_sgemm(CblasRowMajor, B.trans ? CblasNoTrans : CblasTrans, A.trans ? CblasNoTrans : CblasTrans, (int)N,
+                  (int)M, (int)K, 1.f, B.base + B.batch_off[b], (int)B.ld, A.base + A.batch_off[b], (int)A.ld, 0.f,
+                  C + b * M * N, (int)M);
+    return true;
+  }
   // Output: direct when the out layout is already [batch][M][N].
   std::vector<float> tmp;
-  float* C = static_cast<float*>(k.bufs[0]->data);
   if (!g.out_in_order) tmp.resize(Bt * M * N), C = tmp.data();
   for (int64_t b = 0; b < Bt; ++b)
     cblas_sgemm(CblasRowMajor, A.trans ? CblasTrans : CblasNoTrans, B.trans ? CblasTrans : CblasNoTrans, (int)M,
