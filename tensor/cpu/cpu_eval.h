@@ -96,7 +96,10 @@ struct GemmOperand {
   int64_t ld = 0;
   std::vector<int64_t> batch_off;  // per batch index, element offset from base
 };
-void gemm_operand(const Kernel& k, const GemmShape& g, int which, bool allow_direct, GemmOperand& op);
+// may_transpose: a packed operand may be stored transposed (op.trans) when its loads then walk
+// longer contiguous runs; callers that read op.packed themselves leave it false.
+void gemm_operand(const Kernel& k, const GemmShape& g, int which, bool allow_direct, GemmOperand& op,
+                  bool may_transpose = false);
 // Writes C given as [batch][M][N] into k.bufs[0] in the output's own dim order.
 void gemm_scatter(const Kernel& k, const GemmShape& g, const float* c);
 

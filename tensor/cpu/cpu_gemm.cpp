@@ -73,7 +73,34 @@ bool match_gemm(const Kernel& k, GemmShape* g) {
   return true;
 }
 
-void gemm_operand(const Kernel& k, const GemmShape& g, int which, bool allow_direct, GemmOperand& op) {
+namespace {
+
+// How long the contiguous runs of the loads under node `root` are when `dims` is walked
+// innermost: the size of the group's last non-unit dim where a load has stride +-1 there.
+int64_t run_score(const Kernel& k, int root, const std::vector<int>& dims) {
+  std::vector<bool> need(k.nodes.size(), false);
+  need[root] = true;
+  int64_t score = 0;
+  for (int i = root; i >= 0; --i) {
+    if (!need[i]) continue;
+    const KNode& n = k.nodes[i];
+    for (int s : n.src) need[s] = true;
+    if (n.op != Op::LOAD || !n.st.single_strided()) continue;
+    const View& v = n.st.top();
+    for (size_t j = dims.size(); j-- > 0;) {
+      const int d = dims[j];
+      if (v.shape[d] == 1) continue;
+      if (v.strides[d] == 1 || v.strides[d] == -1) score += v.shape[d];
+      break;
+    }
+  }
+  return score;
+}
+
+}  // namespace
+
+void gemm_operand(const Kernel& k, const GemmShape& g, int which, bool allow_direct, GemmOperand& op,
+                  bool may_transpose) {
   const KNode& root = k.nodes.back();
   const size_t nd = k.full_shape.size();
   const auto& dims = g.dims;
@@ -105,11 +132,14 @@ void gemm_operand(const Kernel& k, const GemmShape& g, int which, bool allow_dir
         }
       }
     }
-    // Pack: evaluate the subtree over (batch, rows, cols); dims the subtree ignores are pinned to 0.
+    // Pack: evaluate the subtree over (batch, rows, cols), or (batch, cols, rows) when that
+    // walks longer runs (im2col: output pixels are contiguous, a window row is 3 wide);
+    // dims the subtree ignores are pinned to 0.
+    const bool tpack = may_transpose && run_score(k, srcn, rows) > run_score(k, srcn, cols);
     std::vector<int> order;
     for (int d : dims[kGemmB]) order.push_back(d);
-    for (int d : rows) order.push_back(d);
-    for (int d : cols) order.push_back(d);
+    for (int d : tpack ? cols : rows) order.push_back(d);
+    for (int d : tpack ? rows : cols) order.push_back(d);
     std::vector<std::pair<int64_t, int64_t>> pin(nd);
     Shape shape;
     for (size_t d = 0; d < nd; ++d) {
@@ -129,8 +159,8 @@ void gemm_operand(const Kernel& k, const GemmShape& g, int which, bool allow_dir
       std::copy_n(static_cast<const float*>(p.eval_block(s, len)), len, op.packed.data() + s);
     }
     op.base = op.packed.data();
-    op.trans = false;
-    op.ld = C;
+    op.trans = tpack;
+    op.ld = tpack ? R : C;
     op.batch_off.resize(Bt);
     for (int64_t b = 0; b < Bt; ++b) op.batch_off[b] = b * R * C;
   }
@@ -166,16 +196,48 @@ bool out_in_order_transposed(const GemmShape& g) {
     }
   return true;
 }
+// When the output's dims are neither [batch][M][N] nor [batch][N][M] (a convolution: (b, cout,
+// y, x) with M = (b, y, x)), leading output dims become batch dims of a loop of smaller
+// products until the rest is in one of the two orders, so no scatter is needed. An operand
+// that does not depend on a new batch dim is simply reused (batch offset 0).
+void batch_leading_dims(const Kernel& k, GemmShape& g) {
+  std::vector<std::pair<int, int>> out;  // (dim, class) in output order
+  for (int c : {kGemmB, kGemmM, kGemmN})
+    for (int d : g.dims[c]) out.push_back({d, c});
+  std::sort(out.begin(), out.end());
+  size_t need = 0;  // the existing batch dims must stay leading
+  for (size_t i = 0; i < out.size(); ++i)
+    if (out[i].second == kGemmB) need = i + 1;
+  for (size_t p = need; p + 2 <= out.size(); ++p) {
+    int changes = 0, first = out[p].second;
+    for (size_t i = p + 1; i < out.size(); ++i) changes += out[i].second != out[i - 1].second;
+    bool mixed = false;
+    for (size_t i = p; i < out.size(); ++i) mixed |= out[i].second == kGemmB;
+    if (mixed || changes != 1) continue;
+    g.dims[kGemmB].clear(), g.dims[kGemmM].clear(), g.dims[kGemmN].clear();
+    int64_t sz[3] = {1, 1, 1};
+    for (size_t i = 0; i < out.size(); ++i) {
+      const int c = i < p ? kGemmB : out[i].second;
+      g.dims[c].push_back(out[i].first);
+      sz[c] *= k.full_shape[out[i].first];
+    }
+    g.Bt = sz[kGemmB], g.M = sz[kGemmM], g.N = sz[kGemmN];
+    g.out_in_order = first == kGemmM;
+    return;
+  }
+}
+
 }  // namespace
 
 bool try_gemm(const Kernel& k) {
   GemmShape g;
   if (!match_gemm(k, &g)) return false;
+  if (g.M * g.N * g.K < 8192 || g.K < 4 || (g.M < 4 && g.N < 4)) return false;
+  if (!g.out_in_order && !out_in_order_transposed(g)) batch_leading_dims(k, g);
   const int64_t Bt = g.Bt, M = g.M, N = g.N, K = g.K;
-  if (M * N * K < 8192 || K < 4 || (M < 4 && N < 4)) return false;
   GemmOperand A, B;
-  gemm_operand(k, g, 0, true, A);
-  gemm_operand(k, g, 1, true, B);
+  gemm_operand(k, g, 0, true, A, true);
+  gemm_operand(k, g, 1, true, B, true);
   float* C = static_cast<float*>(k.bufs[0]->data);
   if (!g.out_in_order && out_in_order_transposed(g)) {
     // The output is [batch][N][M]: C^T = B^T A^T written in place (a weight gradient, where
