@@ -1,7 +1,9 @@
 // schedule() as a value (printable, comparable, run later) and the schedule cache of realize():
 // a hit runs the very kernels a fresh schedule would, with this graph's buffers and constants.
+#include <bit>
 #include <random>
 
+#include "tensor/cpu/cpu_device.h"
 #include "tensor/nn.h"
 #include "tensor/schedule.h"
 #include "tests/tensor/tensor_test_util.h"
@@ -142,6 +144,40 @@ TEST(ScheduleCache, DifferentStructureIsAMiss) {
   EXPECT_EQ(stats().cache_hits, h0 + 1);
   auto bv = b.tolist(), rv = r.tolist();
   for (size_t i = 0; i < bv.size(); ++i) EXPECT_FLOAT_EQ(rv[i], std::exp(bv[i]));
+}
+
+}  // namespace
+}  // namespace tinypynq::test
+
+namespace tinypynq::test {
+namespace {
+
+// Splitting the interpreter's kernels over threads changes no bit (elementwise, a reduce over
+// the inner and over the outer axis, a masked view).
+TEST(CpuThreads, SameBitsOnOneAndTwoThreads) {
+  const int was = cpu_threads();
+  Tensor a = rnd({256, 700}, 5), b = rnd({700}, 6);
+  auto run = [&] {
+    std::vector<std::vector<float>> r;
+    r.push_back(((a * b).exp() + 1.f).tolist());
+    r.push_back((a * b).sum({1}).tolist());
+    r.push_back(a.sum({0}).tolist());
+    r.push_back(a.max({1}).tolist());
+    r.push_back(a.pad({{1, 1}, {2, 0}}).sqrt().tolist());
+    return r;
+  };
+  set_cpu_threads(1);
+  const auto one = run();
+  set_cpu_threads(2);
+  const auto two = run();
+  set_cpu_threads(was);
+  ASSERT_EQ(one.size(), two.size());
+  for (size_t i = 0; i < one.size(); ++i) {
+    ASSERT_EQ(one[i].size(), two[i].size());
+    for (size_t j = 0; j < one[i].size(); ++j)
+      ASSERT_EQ(std::bit_cast<uint32_t>(one[i][j]), std::bit_cast<uint32_t>(two[i][j])) << i << " " << j;
+  }
+  EXPECT_THROW(set_cpu_threads(0), Error);
 }
 
 }  // namespace
