@@ -89,12 +89,14 @@ void run_elementwise(const Kernel& k) {
 
 template <typename Acc, typename V, typename F>
 void accumulate(const V* v, int64_t start, int64_t n, int64_t red, Acc* acc, F f) {
-  int64_t i = 0;
+  // One division per block, not per output (max-pool windows hold 4 values).
+  int64_t i = 0, o = start / red, next = (o + 1) * red - start;
   while (i < n) {
-    int64_t flat = start + i, o = flat / red, end = std::min(n, (o + 1) * red - start);
+    const int64_t end = std::min(n, next);
     Acc a = acc[o];
     for (; i < end; ++i) a = f(a, v[i]);
-    acc[o] = a;
+    acc[o++] = a;
+    next += red;
   }
 }
 

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <type_traits>
 
 namespace tinypynq::cpu {
 
@@ -66,7 +67,41 @@ void StridedWalk::gather32(const uint32_t* base, int64_t start, int64_t n, uint3
   }
   const int64_t s = stride[L];
   int64_t k = 0;
+  // Short innermost runs (pooling windows: 2, conv rows: 3): whole rows of the two innermost
+  // dims at once, with the inner length a compile-time constant.
+  auto rows2d = [&](auto width) {
+    constexpr int64_t W = decltype(width)::value;
+    const int64_t rows = std::min(size[L - 1] - idx[L - 1], (n - k) / W);
+    const int64_t s1 = stride[L - 1];
+    for (int64_t r = 0; r < rows; ++r) {
+      const uint32_t* src = base + cur + r * s1;
+      uint32_t* dst = out + k + r * W;
+      for (int64_t j = 0; j < W; ++j) dst[j] = src[j * s];
+    }
+    return rows;
+  };
   while (k < n) {
+    if (L >= 1 && idx[L] == 0 && size[L] <= 4 && size[L] >= 2) {
+      const int64_t rows = size[L] == 2   ? rows2d(std::integral_constant<int64_t, 2>{})
+                           : size[L] == 3 ? rows2d(std::integral_constant<int64_t, 3>{})
+                                          : rows2d(std::integral_constant<int64_t, 4>{});
+      if (rows > 0) {
+        k += rows * size[L];
+        cur += rows * stride[L - 1];
+        idx[L - 1] += rows;
+        if (idx[L - 1] == size[L - 1]) {
+          idx[L - 1] = 0;
+          cur -= size[L - 1] * stride[L - 1];
+          for (size_t d = L - 1; d-- > 0;) {
+            cur += stride[d];
+            if (++idx[d] < size[d]) break;
+            idx[d] = 0;
+            cur -= size[d] * stride[d];
+          }
+        }
+        continue;
+      }
+    }
     const int64_t run = std::min(n - k, size[L] - idx[L]);
     const uint32_t* src = base + cur;
     uint32_t* dst = out + k;
