@@ -70,7 +70,7 @@ int64_t default_opset(const ::onnx::ModelProto& m) {
   for (const auto& o : m.opset_import())
     if (o.domain().empty() || o.domain() == "ai.onnx") v = o.version();
   TP_CHECK(v >= 0, "the model imports no opset of the default ONNX domain");
-  TP_CHECK(v >= 7 && v <= 17, "opset ", v, " is not supported (tinypynq reads opsets 7 to 17)");
+  TP_CHECK(v >= 1 && v <= 17, "opset ", v, " is not supported (tinypynq reads opsets up to 17)");
   return v;
 }
 

@@ -1,4 +1,4 @@
-// ONNX import: loads an ONNX model (opsets 7-17) through Debian's libonnx (protobuf schema,
+// ONNX import: loads an ONNX model (opsets up to 17) through Debian's libonnx (protobuf schema,
 // checker, shape inference) and runs it on the Tensor API, so cpu, tlm, rtl and board all run it.
 //
 //   using namespace tinypynq;

@@ -134,9 +134,46 @@ Tensor hardmax(const Tensor& x, int64_t ax) {
   s[ax] = n;
   return i.eq(Tensor::arange(0, static_cast<double>(n), 1, DType::i32, x.device().name()).reshape(s)).cast(DType::f32);
 }
+// NegativeLogLikelihoodLoss on log-probabilities (N, C, d...) and targets (N, d...): the target
+// class is selected by a one-hot mask, so ignore_index may lie outside [0, C).
+Tensor nll(const NodeCtx& c, const Tensor& lp, const Tensor& target, const Tensor& weight) {
+  if (lp.ndim() < 2) c.fail("input must be (N, C, ...)");
+  if (target.dtype() != DType::i32) c.fail("target must be an integer tensor");
+  Shape ts = lp.shape();
+  ts.erase(ts.begin() + 1);
+  if (target.shape() != ts) c.fail("target shape " + shape_str(target.shape()) + " does not match input " + shape_str(lp.shape()));
+  const int64_t C = lp.shape()[1];
+  Shape cs(lp.ndim(), 1);
+  cs[1] = C;
+  Tensor mask = target.unsqueeze(1).eq(Tensor::arange(0, static_cast<double>(C), 1, DType::i32, lp.device().name()).reshape(cs));
+  Tensor picked = -Tensor::where(mask, lp, lp.zeros_like()).sum({1});
+  Tensor w = weight.defined() ? Tensor::where(mask, bcast(weight.reshape(cs), mask.shape()), lp.zeros_like()).sum({1})
+                              : mask.cast(DType::f32).sum({1});
+  if (c.has("ignore_index")) {
+    Tensor ign = target.eq(target.scalar_like(static_cast<double>(c.i("ignore_index", 0))));
+    w = Tensor::where(ign, w.zeros_like(), w);
+  }
+  Tensor loss = picked * w;
+  const std::string red = c.s("reduction", "mean");
+  if (red == "none") return loss;
+  if (red == "sum") return loss.sum();
+  return loss.sum() / w.sum();
+}
+void check_reduction(const NodeCtx& c) {
+  std::string r = c.s("reduction", "mean");
+  if (r != "none" && r != "sum" && r != "mean") c.fail("attribute 'reduction' value '" + r + "' is not supported");
+}
 }  // namespace
 
 void register_nn_ops(OpTable& t) {
+  add(t, "NegativeLogLikelihoodLoss", {"ignore_index", "reduction"}, [](NodeCtx& c) {
+    c.same(nll(c, fin(c, 0), c.x(1), c.has_in(2) ? c.x(2) : Tensor()));
+  }, check_reduction);
+  add(t, "SoftmaxCrossEntropyLoss", {"ignore_index", "reduction"}, [](NodeCtx& c) {
+    Tensor lp = fin(c, 0).log_softmax(1);
+    c.same(nll(c, lp, c.x(1), c.has_in(2) ? c.x(2) : Tensor()));
+    if (c.wants(1)) c.set(1, lp, c.v(0).elem);
+  }, check_reduction);
   add(t, "MatMul", {}, [](NodeCtx& c) {
     if (c.x(0).dtype() != c.x(1).dtype()) c.fail("operand types differ");
     c.same(c.x(0).matmul(c.x(1)));
