@@ -11,6 +11,9 @@
 #include "sim/cosim_cmd.h"
 #include "sim/models.h"
 #include "sim/report.h"
+#ifdef TINYPYNQ_HAVE_ONNX
+#include "sim/run_cmd.h"
+#endif
 #include "sim/targets.h"
 #include "sim/train.h"
 #include "tensor/device.h"
@@ -104,6 +107,12 @@ int main(int argc, char** argv) {
   report->add_option("--out", report_out, "directory for the SVG files (default: next to the trace)");
   report->add_flag("--png", report_png, "also render PNGs with rsvg-convert (Debian librsvg2-bin)");
   report->add_option("--compare", report_ref, "a reference trace: list what changed (exit status 2 if anything did)");
+#ifdef TINYPYNQ_HAVE_ONNX
+  sim::RunOptions run_opts;
+  run_opts.target = sim::default_target();
+  auto* run = sim::add_run_command(app, run_opts);
+  run->fallthrough();
+#endif
   // --board works before or after the subcommand.
   for (auto* sub : {train, info, bench, report}) sub->fallthrough();
   try {
@@ -124,6 +133,9 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (*bench) return sim::run_bench(bench_opts);
+#ifdef TINYPYNQ_HAVE_ONNX
+    if (*run) return sim::run_onnx(run_opts);
+#endif
     if (*cosim) return sim::run_cosim(cosim_opts);
     if (*report) return sim::run_report(report_file, report_out, report_png, report_ref);
     // The main job: a short run of the default model.

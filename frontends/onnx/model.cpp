@@ -32,6 +32,16 @@ std::string Model::producer() const {
   return impl_->proto.producer_name() + (impl_->proto.producer_version().empty() ? "" : " " + impl_->proto.producer_version());
 }
 size_t Model::num_nodes() const { return impl_->order.size(); }
+std::vector<std::string> Model::node_ops() const {
+  std::vector<std::string> r;
+  for (auto* n : impl_->order) r.push_back(n->op_type());
+  return r;
+}
+std::vector<std::string> Model::node_names() const {
+  std::vector<std::string> r;
+  for (auto* n : impl_->order) r.push_back(n->name());
+  return r;
+}
 std::vector<std::string> Model::node_summary() const {
   std::vector<std::string> r;
   for (auto* n : impl_->order) r.push_back(n->op_type() + " " + n->name());
@@ -209,7 +219,7 @@ int64_t g_max_elements = kMaxElements;
 void set_max_elements(int64_t n) { g_max_elements = n; }
 
 std::map<std::string, Tensor> Model::run_tensors(const std::map<std::string, Tensor>& inputs_in,
-                                                 const std::string& dev_in) const {
+                                                 const std::string& dev_in, const NodeHook& after_node) const {
   const std::string dev = dev_in.empty() ? default_device() : dev_in;
   device(dev);  // validates the name
   const ModelImpl& m = *impl_;
@@ -245,7 +255,8 @@ std::map<std::string, Tensor> Model::run_tensors(const std::map<std::string, Ten
   }
   for (const auto& vi : m.inputs) TP_CHECK(env.count(vi.name), "input '", vi.name, "' was not given");
 
-  for (const ::onnx::NodeProto* n : m.order) {
+  for (size_t ni = 0; ni < m.order.size(); ++ni) {
+    const ::onnx::NodeProto* n = m.order[ni];
     NodeCtx c{*n, m.opset, dev, {}, {}};
     bool small_host = true;  // shape arithmetic on small host values stays on the cpu
     for (const auto& name : n->input()) {
@@ -275,10 +286,16 @@ std::map<std::string, Tensor> Model::run_tensors(const std::map<std::string, Ten
       if (n->output(k).empty()) continue;
       TP_CHECK(c.out[k].defined(), c.where(), ": output ", k, " ('", n->output(k), "') is not produced by tinypynq's ",
                n->op_type());
-      TP_CHECK(c.out[k].t.numel() <= g_max_elements, c.where(), ": output shape ", shape_str(c.out[k].t.shape()),
+      TP_CHECK(!c.out[k].t.defined() || c.out[k].t.numel() <= g_max_elements, c.where(), ": output shape ", shape_str(c.out[k].t.shape()),
                " exceeds the limit of ", g_max_elements, " elements");
-      env[n->output(k)] = std::move(c.out[k]);
     }
+    if (after_node) {
+      std::vector<Tensor> outs;
+      for (auto& o : c.out) if (o.t.defined()) outs.push_back(o.t);
+      after_node(ni, outs);
+    }
+    for (int k = 0; k < n->output_size(); ++k)
+      if (!n->output(k).empty()) env[n->output(k)] = std::move(c.out[k]);
   }
   std::map<std::string, Tensor> r;
   for (const auto& o : m.outputs) {

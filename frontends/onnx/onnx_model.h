@@ -13,6 +13,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -72,9 +73,14 @@ class Model {
   // output by name. Limits (elements per tensor, total work) guard against hostile models.
   std::map<std::string, HostArray> run(const std::map<std::string, HostArray>& inputs,
                                        const std::string& device = "") const;
-  // The same on tensors already on the device (outputs stay lazy until read).
+  // The same on tensors already on the device (outputs stay lazy until read). `after_node`, when
+  // set, is called after each node with its index in node_summary() and its output tensors
+  // (e.g. to realize them one node at a time and attribute predicted time to ONNX ops).
+  using NodeHook = std::function<void(size_t node, const std::vector<Tensor>& outputs)>;
   std::map<std::string, Tensor> run_tensors(const std::map<std::string, Tensor>& inputs,
-                                            const std::string& device = "") const;
+                                            const std::string& device = "", const NodeHook& after_node = {}) const;
+  std::vector<std::string> node_ops() const;      // op type per node, in run order
+  std::vector<std::string> node_names() const;    // node name ("" when unnamed) per node
 
  private:
   std::unique_ptr<ModelImpl> impl_;
