@@ -11,7 +11,9 @@ BatchNorm (one standalone), a strided and a depthwise conv, a skip connection, g
 nn.TransformerEncoderLayer with exact GELU, opset 17 LayerNormalization). Seeded: the files are
 the same on every run with the same PyTorch build.
 """
+import json
 import os
+import struct
 import sys
 
 import numpy as np
@@ -104,6 +106,47 @@ def export(name, model, x, out_dir, opset):
           f"{os.path.getsize(path) / 1024:.1f} KiB, output {tuple(y.shape)}")
 
 
+_ST_DTYPES = {torch.float32: "F32", torch.float16: "F16", torch.bfloat16: "BF16", torch.float64: "F64",
+              torch.int64: "I64", torch.int32: "I32", torch.int16: "I16", torch.int8: "I8", torch.uint8: "U8",
+              torch.bool: "BOOL"}
+
+
+def save_safetensors(path, tensors, metadata=None):
+    """The safetensors layout exactly as the Python library writes it (safetensors/src/tensor.rs):
+    tensors ordered by dtype alignment (largest first) then name, compact JSON header with
+    __metadata__ first, padded with spaces to a multiple of 8, then the raw little-endian data."""
+    items = sorted(tensors.items(), key=lambda kv: (-kv[1].element_size(), kv[0]))
+    header, offset, blobs = {}, 0, []
+    if metadata:
+        header["__metadata__"] = metadata
+    for name, t in items:
+        t = t.detach().contiguous()
+        raw = (t.view(torch.int16) if t.dtype == torch.bfloat16 else t).numpy().tobytes()
+        header[name] = {"dtype": _ST_DTYPES[t.dtype], "shape": list(t.shape), "data_offsets": [offset, offset + len(raw)]}
+        offset += len(raw)
+        blobs.append(raw)
+    h = json.dumps(header, separators=(",", ":")).encode()
+    h += b" " * ((8 - len(h) % 8) % 8)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(h)) + h + b"".join(blobs))
+
+
+def export_weights(out_dir):
+    """PyTorch state_dicts for `tinypynq eval/train --load`: the CNN in float32 and float16 with its
+    PyTorch output on the exported test input, and a BatchNorm2d with its int64 counter."""
+    torch.manual_seed(0)
+    cnn = Cnn().eval()  # the same seed as the exported cnn model: the same weights
+    d = os.path.join(out_dir, "cnn")
+    save_safetensors(os.path.join(d, "weights.safetensors"), cnn.state_dict())
+    save_safetensors(os.path.join(d, "weights_fp16.safetensors"), {k: v.half() for k, v in cnn.state_dict().items()},
+                     {"format": "pt"})
+    bn = nn.BatchNorm2d(4)
+    randomise_bn(bn)
+    bn.num_batches_tracked.fill_(7)
+    save_safetensors(os.path.join(out_dir, "batchnorm.safetensors"), bn.state_dict(), {"format": "pt"})
+    print("weights: cnn/weights.safetensors, cnn/weights_fp16.safetensors, batchnorm.safetensors")
+
+
 def main():
     out_dir = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..", "tests", "onnx", "models")
     torch.manual_seed(0)
@@ -116,6 +159,7 @@ def main():
     export("resblock", rb, torch.randn(2, 3, 16, 16), out_dir, 13)
     torch.manual_seed(0)
     export("transformer", Encoder(), torch.randn(6, 2, 32), out_dir, 17)
+    export_weights(out_dir)
 
 
 if __name__ == "__main__":
