@@ -200,11 +200,11 @@ void register_math_ops(OpTable& t) {
   });
 
   // ---- casts
-  add(t, "Cast", {"to", "saturate"}, [](NodeCtx& c) {
+  add(t, "Cast", {"to"}, [](NodeCtx& c) {
     Elem e = check_elem(static_cast<int32_t>(c.i("to", 0)), c.where() + " 'to'");
     c.set(cast_to(c.x(0), e, c), e);
   }, [](const NodeCtx& c) { check_elem(static_cast<int32_t>(c.i("to", 0)), c.where() + ": attribute 'to'"); });
-  add(t, "CastLike", {"saturate"}, [](NodeCtx& c) {
+  add(t, "CastLike", {}, [](NodeCtx& c) {
     Elem e = c.v(1).elem;
     c.set(cast_to(c.x(0), e, c), e);
   });

@@ -15,10 +15,11 @@
 #include <string>
 #include <vector>
 
-#include "frontends/onnx/onnx_model.h"
+#include "frontends/onnx/onnx_internal.h"
 #include "tensor/device.h"
 
 using namespace tinypynq;
+namespace tpo = tinypynq::onnx;  // ::onnx is the protobuf schema
 
 namespace {
 std::vector<std::string> list_dir(const std::string& d, const std::string& prefix) {
@@ -37,16 +38,16 @@ std::vector<std::string> list_dir(const std::string& d, const std::string& prefi
 // Runs one test; returns "" on success, else the reason.
 std::string run_one(const std::string& dir, const std::string& target, double rtol, double atol) {
   try {
-    onnx::Model m = onnx::load_model(dir + "/model.onnx");
+    tpo::Model m = tpo::load_model(dir + "/model.onnx");
     const std::string ds = dir + "/test_data_set_0";
-    std::map<std::string, onnx::HostArray> in;
+    std::map<std::string, tpo::HostArray> in;
     for (size_t i = 0; i < m.inputs().size(); ++i)
-      in[m.inputs()[i].name] = onnx::load_tensor_pb(ds + "/input_" + std::to_string(i) + ".pb");
+      in[m.inputs()[i].name] = tpo::load_tensor_pb(ds + "/input_" + std::to_string(i) + ".pb");
     auto out = m.run(in, target);
     for (size_t i = 0; i < m.outputs().size(); ++i) {
-      onnx::HostArray want = onnx::load_tensor_pb(ds + "/output_" + std::to_string(i) + ".pb");
+      tpo::HostArray want = tpo::load_tensor_pb(ds + "/output_" + std::to_string(i) + ".pb");
       std::string why;
-      if (!onnx::allclose(out.at(m.outputs()[i].name), want, rtol, atol, &why))
+      if (!tpo::allclose(out.at(m.outputs()[i].name), want, rtol, atol, &why))
         return "output " + std::to_string(i) + " ('" + m.outputs()[i].name + "'): " + why;
     }
     return "";
@@ -104,6 +105,14 @@ int main(int argc, char** argv) {
     else if (a == "--rtol") rtol = std::stod(next());
     else if (a == "--atol") atol = std::stod(next());
     else if (a == "-v") verbose = true;
+    else if (a == "--list-ops") {  // the supported-ops table of docs/onnx.md
+      for (const auto& [name, def] : tpo::op_table()) {
+        std::string at;
+        for (const auto& x : def.attrs) at += (at.empty() ? "" : ", ") + x;
+        std::printf("| %s | %s |\n", name.c_str(), at.empty() ? "-" : at.c_str());
+      }
+      return 0;
+    }
     else { std::fprintf(stderr, "unknown argument %s\n", a.c_str()); return 2; }
   }
   register_test_targets();
