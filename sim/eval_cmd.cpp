@@ -3,7 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 
-#include "sim/models.h"
+#include "sim/nets.h"
 #include "sim/train.h"
 #include "tensor/device.h"
 #include "tensor/io/safetensors.h"

@@ -9,7 +9,7 @@
 #include <iterator>
 #include <limits>
 
-#include "tensor/core/check.h"
+#include "base/check.h"
 #include "tensor/core/shape.h"
 
 namespace tinypynq::io {

@@ -1,4 +1,4 @@
 // Registers every target of this build for the ONNX test programs.
-#include "sim/targets.h"
+#include "runtime/targets.h"
 
-void register_test_targets() { tinypynq::sim::register_targets(""); }
+void register_test_targets() { tinypynq::runtime::register_targets(""); }

@@ -7,7 +7,7 @@
 #include <filesystem>
 
 #include "frontends/onnx/onnx_model.h"
-#include "sim/models.h"
+#include "sim/nets.h"
 #include "tensor/nn.h"
 #include "tests/support/run_cli.h"
 
