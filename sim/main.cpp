@@ -9,10 +9,14 @@
 
 #include "sim/bench.h"
 #include "sim/cosim_cmd.h"
+#include "sim/eval_cmd.h"
 #include "sim/nets.h"
 #include "sim/report.h"
 #include "runtime/pynq/fault_driver.h"
 #include "runtime/pynq/pynq_device.h"
+#ifdef TINYPYNQ_HAVE_ONNX
+#include "sim/run_cmd.h"
+#endif
 #include "runtime/targets.h"
 #include "sim/train.h"
 #include "tensor/device.h"
@@ -41,6 +45,7 @@ static void add_train_options(CLI::App* c, sim::TrainOptions& o, bool& json) {
   c->add_option("--seed", o.seed, "seed for init, shuffling and dropout")->capture_default_str();
   c->add_option("--data", o.data_dir, "Fashion-MNIST directory (default $TINYPYNQ_DATA or the Debian package)");
   c->add_option("--save", o.save, "write the trained weights to this safetensors file");
+  c->add_option("--load", o.load, "start from these safetensors weights (resume or fine-tune; PyTorch names work)");
   c->add_flag("--json", json, "print one JSON object with the results");
   c->add_option("--trace", sim::instrument().trace_path,
                 "write a Chrome/Perfetto trace of the training steps (pynq targets; docs/traces.md)");
@@ -122,6 +127,16 @@ int main(int argc, char** argv) {
   report->add_option("--out", report_out, "directory for the SVG files (default: next to the trace)");
   report->add_flag("--png", report_png, "also render PNGs with rsvg-convert (Debian librsvg2-bin)");
   report->add_option("--compare", report_ref, "a reference trace: list what changed (exit status 2 if anything did)");
+  sim::EvalOptions eval_opts;
+  eval_opts.target = runtime::default_target();
+  auto* eval = sim::add_eval_command(app, eval_opts);
+  eval->fallthrough();
+#ifdef TINYPYNQ_HAVE_ONNX
+  sim::RunOptions run_opts;
+  run_opts.target = runtime::default_target();
+  auto* run = sim::add_run_command(app, run_opts);
+  run->fallthrough();
+#endif
   // --board works before or after the subcommand.
   for (auto* sub : {train, info, bench, report}) sub->fallthrough();
   try {
@@ -142,6 +157,10 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (*bench) return sim::run_bench(bench_opts);
+    if (*eval) return sim::run_eval(eval_opts);
+#ifdef TINYPYNQ_HAVE_ONNX
+    if (*run) return sim::run_onnx(run_opts);
+#endif
     if (*cosim) return sim::run_cosim(cosim_opts);
     if (*report) return sim::run_report(report_file, report_out, report_png, report_ref);
     // The main job: a short run of the default model.

@@ -316,6 +316,54 @@ void save_state(const std::string& path, const NamedTensors& tensors, const std:
   io::save_safetensors(path, out, meta);
 }
 
+// PyTorch writes float16/bfloat16/float64 weights and int64 counters: widen or narrow them to
+// the model's dtype (integers with a range check), so its files load as they are.
+static std::vector<uint8_t> convert_state(const io::StTensor& st, DType to, const std::string& path, const std::string& name) {
+  const size_t n = static_cast<size_t>(prod(Shape(st.shape)));
+  const uint8_t* p = st.data.data();
+  auto rd = [&](auto v, size_t i) { std::memcpy(&v, p + i * sizeof v, sizeof v); return v; };
+  std::vector<uint8_t> out(n * itemsize(to));
+  if (to == DType::f32) {
+    auto half = [](uint16_t h) {  // IEEE binary16 -> float, subnormals and inf/NaN included
+      const uint32_t s = (h >> 15) & 1, e = (h >> 10) & 31, m = h & 1023;
+      float v = e == 0 ? std::ldexp(static_cast<float>(m), -24) : e == 31 ? (m ? NAN : INFINITY)
+                                                                        : std::ldexp(static_cast<float>(m | 1024), static_cast<int>(e) - 25);
+      return s ? -v : v;
+    };
+    for (size_t i = 0; i < n; ++i) {
+      float v;
+      switch (st.dtype) {
+        case io::StDtype::F64: v = static_cast<float>(rd(double{}, i)); break;
+        case io::StDtype::F16: v = half(rd(uint16_t{}, i)); break;
+        case io::StDtype::BF16: {
+          uint32_t b = static_cast<uint32_t>(rd(uint16_t{}, i)) << 16;
+          std::memcpy(&v, &b, 4);
+          break;
+        }
+        default: TP_CHECK(false, path, ": tensor '", name, "' is ", io::st_dtype_name(st.dtype), ", the model expects F32");
+      }
+      std::memcpy(out.data() + 4 * i, &v, 4);
+    }
+    return out;
+  }
+  TP_CHECK(to == DType::i32, path, ": tensor '", name, "' is ", io::st_dtype_name(st.dtype), ", the model expects ",
+           io::st_dtype_name(to_st(to)));
+  for (size_t i = 0; i < n; ++i) {
+    int64_t v;
+    switch (st.dtype) {
+      case io::StDtype::I64: v = rd(int64_t{}, i); break;
+      case io::StDtype::I16: v = rd(int16_t{}, i); break;
+      case io::StDtype::I8: v = rd(int8_t{}, i); break;
+      case io::StDtype::U8: v = rd(uint8_t{}, i); break;
+      default: TP_CHECK(false, path, ": tensor '", name, "' is ", io::st_dtype_name(st.dtype), ", the model expects I32");
+    }
+    TP_CHECK(v >= INT32_MIN && v <= INT32_MAX, path, ": tensor '", name, "' holds ", v, ", outside the int32 range");
+    const int32_t w = static_cast<int32_t>(v);
+    std::memcpy(out.data() + 4 * i, &w, 4);
+  }
+  return out;
+}
+
 void load_state(const std::string& path, const NamedTensors& into, bool strict) {
   auto file = io::load_safetensors(path);
   for (auto& [name, t] : into) {
@@ -325,9 +373,13 @@ void load_state(const std::string& path, const NamedTensors& into, bool strict) 
     const io::StTensor& st = it->second;
     TP_CHECK(Shape(st.shape) == t.shape(), path, ": tensor '", name, "' has shape ", shape_str(st.shape),
              ", the model expects ", shape_str(t.shape()));
-    TP_CHECK(st.dtype == to_st(t.dtype()), path, ": tensor '", name, "' is ", io::st_dtype_name(st.dtype),
-             ", the model expects ", io::st_dtype_name(to_st(t.dtype())));
-    Tensor v = Tensor::from_bytes(st.data.data(), t.dtype(), t.shape(), t.device().name());
+    std::vector<uint8_t> conv;
+    const uint8_t* bytes = st.data.data();
+    if (st.dtype != to_st(t.dtype())) {
+      conv = convert_state(st, t.dtype(), path, name);
+      bytes = conv.data();
+    }
+    Tensor v = Tensor::from_bytes(bytes, t.dtype(), t.shape(), t.device().name());
     Tensor(t).assign(v);
   }
   if (strict)
