@@ -17,6 +17,7 @@ packages=(
   nlohmann-json3-dev                                       # board config and trace JSON
   dataset-fashion-mnist                                    # the main job's data set
   librsvg2-bin                                             # report --png: SVG plots to PNG (rsvg-convert)
+  tcl                                                      # tclsh: dry run of hw/vivado/build_bitstream.tcl
   python3
 )
 armhf=0
@@ -30,7 +31,7 @@ done
 if [[ $armhf -eq 1 ]]; then
   # Header-only CLI11/nlohmann-json (arch: all) serve both builds; the libraries the armhf
   # binary links statically come from Debian's armhf packages (multiarch, /usr/lib/arm-linux-gnueabihf).
-  packages+=(crossbuild-essential-armhf qemu-user tcl
+  packages+=(crossbuild-essential-armhf qemu-user
              libopenblas-dev:armhf zlib1g-dev:armhf libgtest-dev:armhf libgmock-dev:armhf)
 fi
 

@@ -506,7 +506,9 @@ inline uint32_t canon_bf(uint32_t x) noexcept {
 // canonicalising after every step. (FTZ is not used: x86 detects tininess before rounding.)
 // target_clones: an AVX2 copy where the host has it (8 lanes instead of 4), chosen at load time.
 namespace {
+#if defined(__x86_64__)  // target_clones("avx2") exists only for x86 (the armhf build has NEON)
 __attribute__((target_clones("avx2", "default")))
+#endif
 void matmul_rows(const uint32_t* a, const uint32_t* w, uint32_t* c, std::size_t m, std::size_t k,
                  std::size_t n) noexcept {
   constexpr std::size_t kRows = 4, kCols = 256;
