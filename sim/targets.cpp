@@ -8,6 +8,9 @@
 #ifdef TINYPYNQ_HAVE_RTL
 #include "cosim/rtl_target.h"
 #endif
+#ifdef TINYPYNQ_HAVE_BOARD
+#include "runtime/board/board_driver.h"
+#endif
 
 namespace tinypynq::sim {
 
@@ -17,6 +20,11 @@ BoardConfig g_cfg = BoardConfig::defaults();
 
 void register_targets(const std::string& board_file, const RtlWaves& waves) {
   if (!board_file.empty()) g_cfg = BoardConfig::load_file(board_file);
+#ifdef TINYPYNQ_HAVE_BOARD
+  // The real PYNQ-Z2: opened (and checked) on first use of device("board"), so listing it
+  // costs nothing where there is no board.
+  board::register_board_target(g_cfg);
+#endif
 #ifdef TINYPYNQ_HAVE_TLM
   tlm::register_tlm_target(g_cfg);
 #endif

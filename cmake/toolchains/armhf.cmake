@@ -21,7 +21,8 @@ set(_tp_cpu "${_tp_cpu} -Wno-psabi")
 set(CMAKE_C_FLAGS_INIT "${_tp_cpu}")
 set(CMAKE_CXX_FLAGS_INIT "${_tp_cpu}")
 # -static: no run-time dependency on the image's glibc, libstdc++ or libopenblas.
-set(CMAKE_EXE_LINKER_FLAGS_INIT "-static -pthread")
+# noexecstack: OpenBLAS's ARM assembly objects lack the .note.GNU-stack section.
+set(CMAKE_EXE_LINKER_FLAGS_INIT "-static -pthread -Wl,-z,noexecstack")
 
 # Only the armhf libraries and headers; host programs (tclsh, qemu) are still found on the host.
 set(CMAKE_FIND_ROOT_PATH /usr/${_tp_triple})
