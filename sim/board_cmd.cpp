@@ -3,8 +3,8 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 
-#include "tensor/core/check.h"
-#include "tensor/pynq/regmap.h"
+#include "base/check.h"
+#include "runtime/pynq/regmap.h"
 #ifdef TINYPYNQ_HAVE_BOARD
 #include "runtime/board/bitstream.h"
 #include "runtime/board/board_driver.h"

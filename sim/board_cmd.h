@@ -5,7 +5,7 @@
 #pragma once
 #include <string>
 
-#include "models/config/board_config.h"
+#include "base/board_config.h"
 
 namespace CLI {
 class App;

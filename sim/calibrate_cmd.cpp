@@ -16,11 +16,11 @@
 #include <arm_neon.h>
 #endif
 
-#include "tensor/core/check.h"
-#include "tensor/pynq/pl_exec.h"
-#include "tensor/pynq/regmap.h"
+#include "base/check.h"
+#include "runtime/pynq/pl_exec.h"
+#include "runtime/pynq/regmap.h"
 #ifdef TINYPYNQ_HAVE_TLM
-#include "models/tlm/tlm_driver.h"
+#include "runtime/tlm/tlm_driver.h"
 #endif
 #ifdef TINYPYNQ_HAVE_BOARD
 #include "runtime/board/board_driver.h"

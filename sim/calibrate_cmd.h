@@ -15,8 +15,8 @@
 #include <string>
 #include <vector>
 
-#include "models/config/board_config.h"
-#include "tensor/pynq/driver.h"
+#include "base/board_config.h"
+#include "runtime/driver.h"
 
 namespace CLI {
 class App;

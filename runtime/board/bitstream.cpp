@@ -8,7 +8,7 @@
 #include <fstream>
 #include <iterator>
 
-#include "tensor/core/check.h"
+#include "base/check.h"
 
 namespace tinypynq::board {
 

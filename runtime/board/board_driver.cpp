@@ -18,9 +18,9 @@
 #include <thread>
 
 #include "runtime/board/sub_alloc.h"
-#include "tensor/core/check.h"
-#include "tensor/pynq/pynq_device.h"
-#include "tensor/pynq/regmap.h"
+#include "base/check.h"
+#include "runtime/pynq/pynq_device.h"
+#include "runtime/pynq/regmap.h"
 
 namespace tinypynq::board {
 

@@ -9,7 +9,7 @@
 #include <map>
 #include <string>
 
-#include "tensor/core/check.h"
+#include "base/check.h"
 
 namespace tinypynq::board {
 

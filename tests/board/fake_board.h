@@ -16,7 +16,7 @@
 #include <string>
 
 #include "runtime/board/board_driver.h"
-#include "tensor/pynq/regmap.h"
+#include "runtime/pynq/regmap.h"
 
 namespace tinypynq::board::test {
 

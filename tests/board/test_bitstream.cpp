@@ -6,7 +6,7 @@
 #include <random>
 
 #include "runtime/board/bitstream.h"
-#include "tensor/core/check.h"
+#include "base/check.h"
 
 using namespace tinypynq;
 using namespace tinypynq::board;

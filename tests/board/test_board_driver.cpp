@@ -13,7 +13,7 @@
 #include <thread>
 
 #include "fake_board.h"
-#include "tensor/core/check.h"
+#include "base/check.h"
 #include "tensor/device.h"
 
 using namespace tinypynq;

@@ -15,8 +15,8 @@
 #include <set>
 #include <sstream>
 
-#include "models/config/board_config.h"
-#include "tensor/pynq/regmap.h"
+#include "base/board_config.h"
+#include "runtime/pynq/regmap.h"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
