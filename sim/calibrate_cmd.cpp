@@ -119,11 +119,12 @@ Cmd copy_cmd(Driver& d, uint32_t n) {
   m.c.unit = pynq::Unit::kVector;
   m.c.op = reg::V_COPY;
   m.c.size[0] = n;
-  auto in = block(d, 4ull * n), out = block(d, 4ull * n);
+  const size_t bytes = 4 * static_cast<size_t>(n);
+  auto in = block(d, bytes), out = block(d, bytes);
   auto* p = static_cast<uint32_t*>(in->mem.virt);
   for (uint32_t i = 0; i < n; ++i) p[i] = 0x3F80'0000u + i * 2654435761u % 0x0080'0000u;  // normal floats
-  m.c.in[0] = {in.get(), 0, 4ull * n};
-  m.c.out = {out.get(), 0, 4ull * n};
+  m.c.in[0] = {in.get(), 0, bytes};
+  m.c.out = {out.get(), 0, bytes};
   m.blocks = {in, out};
   return m;
 }
@@ -221,7 +222,7 @@ Calibration calibrate(Driver& drv, const BoardConfig& in, bool wall_clock, bool 
       Cmd m = copy_cmd(drv, n);
       const auto r = ex.run(m.c);
       const double wait = d.wait_end - d.wait_start;
-      TP_CHECK(std::memcmp(m.blocks[0]->mem.virt, m.blocks[1]->mem.virt, 4ull * n) == 0,
+      TP_CHECK(std::memcmp(m.blocks[0]->mem.virt, m.blocks[1]->mem.virt, 4 * static_cast<size_t>(n)) == 0,
                "calibrate: V_COPY of ", n, " words did not copy its input bit-exactly: the PL or the cache "
                "maintenance is broken");
       x.push_back(8.0 * n), y.push_back(wait);  // bytes read + written
