@@ -8,6 +8,8 @@
 #include <cstdio>
 
 #include "sim/bench.h"
+#include "sim/board_cmd.h"
+#include "sim/calibrate_cmd.h"
 #include "sim/cosim_cmd.h"
 #include "sim/eval_cmd.h"
 #include "sim/nets.h"
@@ -137,8 +139,12 @@ int main(int argc, char** argv) {
   auto* run = sim::add_run_command(app, run_opts);
   run->fallthrough();
 #endif
+  sim::CalibrateOptions cal_opts;
+  auto* calibrate = sim::add_calibrate_command(app, cal_opts);
+  sim::BoardCmdOptions board_opts;
+  auto* board = sim::add_board_command(app, board_opts);
   // --board works before or after the subcommand.
-  for (auto* sub : {train, info, bench, report}) sub->fallthrough();
+  for (auto* sub : {train, info, bench, report, calibrate}) sub->fallthrough();
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -163,6 +169,8 @@ int main(int argc, char** argv) {
 #endif
     if (*cosim) return sim::run_cosim(cosim_opts);
     if (*report) return sim::run_report(report_file, report_out, report_png, report_ref);
+    if (*calibrate) return sim::run_calibrate(cal_opts, runtime::board_config());
+    if (*board) return sim::run_board_command(board_opts, runtime::board_config());
     // The main job: a short run of the default model.
     // One epoch of the MLP on the emulated board (a few seconds), then accuracy and prediction.
     sim::TrainOptions o;

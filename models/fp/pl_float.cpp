@@ -533,7 +533,9 @@ __attribute__((always_inline)) inline void tile4x16(
 }
 #endif
 
+#if defined(__x86_64__)  // target_clones("avx2") exists only for x86 (the armhf build has NEON)
 __attribute__((target_clones("avx2", "default")))
+#endif
 void matmul_rows(const uint32_t* a, const uint32_t* w, uint32_t* c, std::size_t m, std::size_t k,
                  std::size_t n) noexcept {
   constexpr std::size_t kRows = 4, kCols = 256;
