@@ -15,19 +15,17 @@ namespace {
 BoardConfig g_cfg = BoardConfig::defaults();
 }
 
-void register_targets(const std::string& board_file, const RtlWaves& waves) {
+void register_targets(const std::string& board_file, const cosim::WaveOptions& waves) {
   if (!board_file.empty()) g_cfg = BoardConfig::load_file(board_file);
 #ifdef TINYPYNQ_HAVE_TLM
   tlm::register_tlm_target(g_cfg);
 #endif
 #ifdef TINYPYNQ_HAVE_RTL
   cosim::RtlTargetOptions ro;
-  ro.fst_path = waves.fst;
-  ro.vcd_path = waves.vcd;
-  ro.fst_depth = waves.depth;
+  ro.waves = waves;
   cosim::register_rtl_target(g_cfg, ro);
 #else
-  TP_CHECK(waves.fst.empty() && waves.vcd.empty(),
+  TP_CHECK(!waves.enabled(),
            "--fst/--vcd: this build has no rtl target (Verilator and SystemC are needed)");
 #endif
 }

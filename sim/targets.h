@@ -5,17 +5,13 @@
 #pragma once
 #include <string>
 
+#include "cosim/wave_options.h"
 #include "models/config/board_config.h"
 
 namespace tinypynq::sim {
 
-// Waveforms of the rtl target's PL for the whole run (cosim::RtlPlOptions): FST and/or VCD
-// (empty: none), depth = levels of the design in them (0 all).
-struct RtlWaves {
-  std::string fst, vcd;
-  unsigned depth = 0;
-};
-void register_targets(const std::string& board_file, const RtlWaves& waves = {});
+// waves: waveforms of the rtl target's PL for the whole run (none by default).
+void register_targets(const std::string& board_file, const cosim::WaveOptions& waves = {});
 const BoardConfig& board_config();  // the configuration in use
 // The rtl target's lockstep checker over the whole process so far (set-up included): commands
 // the Verilated PL completed, how many were compared with the TLM models (all equal: the first
