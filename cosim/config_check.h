@@ -10,7 +10,7 @@
 #include <cstdint>
 #include <functional>
 
-#include "models/config/board_config.h"
+#include "base/board_config.h"
 
 namespace tinypynq::cosim {
 

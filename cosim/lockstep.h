@@ -25,7 +25,7 @@
 #include <string>
 #include <vector>
 
-#include "models/config/board_config.h"
+#include "base/board_config.h"
 #include "models/tlm/pl_block.h"
 
 namespace tinypynq::cosim {

@@ -1,14 +1,15 @@
-// Registers every target this build has: cpu (always), tlm (when built with SystemC), rtl (when
-// the Verilated PL and SystemC were built).
-//   sim::register_targets("");              // default board
-//   sim::register_targets("my_board.json"); // a board config file (docs/board-config.md)
+// Target registration, in one place: cpu (always), tlm (when built with SystemC), rtl (when
+// the Verilated PL and SystemC were built). The CLI and the tests both register through here.
+//   runtime::register_targets("");              // default board
+//   runtime::register_targets("my_board.json"); // a board config file (docs/board-config.md)
+//   Tensor t = Tensor::rand({4}, "tlm");
 #pragma once
 #include <string>
 
+#include "base/board_config.h"
 #include "cosim/wave_options.h"
-#include "models/config/board_config.h"
 
-namespace tinypynq::sim {
+namespace tinypynq::runtime {
 
 // waves: waveforms of the rtl target's PL for the whole run (none by default).
 void register_targets(const std::string& board_file, const cosim::WaveOptions& waves = {});
@@ -24,5 +25,7 @@ RtlLockstep rtl_lockstep();
 bool have_tlm();
 bool have_rtl();
 std::string default_target();       // "tlm" when built, else "cpu"
+// Registers with a config object instead of a file (tests).
+void register_targets(const BoardConfig& cfg, const cosim::WaveOptions& waves = {});
 
-}  // namespace tinypynq::sim
+}  // namespace tinypynq::runtime

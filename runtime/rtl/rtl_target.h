@@ -12,8 +12,8 @@
 #include <cstdint>
 #include <string>
 
+#include "base/board_config.h"
 #include "cosim/wave_options.h"
-#include "models/config/board_config.h"
 
 namespace tinypynq::cosim {
 
