@@ -63,4 +63,35 @@ AxiLitePins top_axil(M& m) {
   return p;
 }
 
+// Every pin of the rtl target's model (rtl/sim/tinypynq_pl_sim.sv: tinypynq_pl_top's ports, the
+// TLM-side marker inputs, the monitor outputs) for code that is not templated on the model.
+struct PlSimPins {
+  uint8_t *aclk = nullptr, *aresetn = nullptr;
+  uint8_t* irq[3] = {nullptr, nullptr, nullptr};  // irq_vec, irq_red, irq_mmu
+  // monitor outputs: per-unit busy, done, W_RANGE (bit u), SYS.TIME
+  uint8_t *mon_busy = nullptr, *mon_done = nullptr, *mon_w_range = nullptr;
+  uint64_t* mon_time = nullptr;
+  // marker inputs (the waveform's TLM side)
+  uint8_t *tlm_cmd_unit = nullptr, *tlm_exp_done = nullptr, *tlm_dma_armed = nullptr, *tlm_gp0_access = nullptr,
+          *tlm_mismatch = nullptr;
+  uint32_t *tlm_cmd_seq = nullptr, *tlm_cmd_op = nullptr;
+  AxiLitePins axil;
+  AxisPins in[3];
+  AxisPins out;
+};
+template <class M>
+PlSimPins pl_sim_pins(M& m) {
+  PlSimPins p;
+  p.aclk = &m.aclk, p.aresetn = &m.aresetn;
+  p.irq[0] = &m.irq_vec, p.irq[1] = &m.irq_red, p.irq[2] = &m.irq_mmu;
+  p.mon_busy = &m.mon_busy_o, p.mon_done = &m.mon_done_o, p.mon_w_range = &m.mon_w_range_o, p.mon_time = &m.mon_time_o;
+  p.tlm_cmd_unit = &m.tlm_cmd_unit_i, p.tlm_exp_done = &m.tlm_exp_done_i, p.tlm_dma_armed = &m.tlm_dma_armed_i;
+  p.tlm_gp0_access = &m.tlm_gp0_access_i, p.tlm_mismatch = &m.tlm_mismatch_i;
+  p.tlm_cmd_seq = &m.tlm_cmd_seq_i, p.tlm_cmd_op = &m.tlm_cmd_op_i;
+  p.axil = top_axil(m);
+  for (unsigned s = 0; s < 3; ++s) p.in[s] = top_in(m, s);
+  p.out = top_out(m);
+  return p;
+}
+
 }  // namespace tinypynq::cosim
