@@ -22,6 +22,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -57,16 +58,22 @@ class PinAxisSource {
     data_ = data, bytes_ = bytes, beats_ = (bytes + kAxisBeatBytes - 1) / kAxisBeatBytes;
     sched_ = sched ? *sched : pl::BeatSchedule{};
     timed_ = sched != nullptr;
+    arrival_ = nullptr;
     flip_ = flip_tlast;
     next_ = 0;
     active_ = beats_ > 0;
+  }
+  // The same with an explicit earliest cycle per beat (arrival->size() >= beats; not copied).
+  void load(const uint8_t* data, uint64_t bytes, const std::vector<uint64_t>* arrival, int64_t flip_tlast = -1) {
+    load(data, bytes, static_cast<const pl::BeatSchedule*>(nullptr), flip_tlast);
+    arrival_ = arrival;
   }
   // No packet (TVALID low from the next drive()).
   void clear() { active_ = false, valid_ = false, next_ = 0, beats_ = 0; }
 
   // Before the design is evaluated for cycle t: TVALID and the beat.
   void drive(Cycle t) {
-    valid_ = active_ && next_ < beats_ && (!timed_ || sched_.at(next_) <= t);
+    valid_ = active_ && next_ < beats_ && (arrival_ ? (*arrival_)[next_] <= t : !timed_ || sched_.at(next_) <= t);
     uint64_t d = 0;
     uint8_t keep = 0;
     bool last = false;
@@ -98,6 +105,7 @@ class PinAxisSource {
 
   bool active() const { return active_; }       // a packet with beats still to send
   bool valid() const { return valid_; }         // TVALID in the cycle last driven
+  bool design_ready() const { return *p_.tready; }  // the design's TREADY (after evaluation)
   uint64_t sent() const { return next_; }       // beats handshaken of the current packet
   uint64_t beats() const { return beats_; }
   bool finished() const { return beats_ && next_ == beats_; }  // the whole packet went
@@ -109,6 +117,7 @@ class PinAxisSource {
   const uint8_t* data_ = nullptr;
   uint64_t bytes_ = 0, beats_ = 0, next_ = 0;
   pl::BeatSchedule sched_;
+  const std::vector<uint64_t>* arrival_ = nullptr;
   bool timed_ = false, active_ = false, valid_ = false;
   int64_t flip_ = -1;
 };
@@ -128,16 +137,22 @@ class PinAxisSink {
   void arm(const pl::BeatSchedule* ready = nullptr) {
     ready_ = ready ? *ready : pl::BeatSchedule{};
     timed_ = ready != nullptr;
+    ready_fn_ = nullptr;
     armed_ = true;
     accepted_ = 0;
     bytes_.clear();
   }
-  void disarm() { armed_ = false; }
+  // TREADY decided by the test bench: ready(t, beats accepted so far) (stalls of any shape).
+  void arm(std::function<bool(Cycle, uint64_t)> ready) {
+    arm(nullptr);
+    ready_fn_ = std::move(ready);
+  }
+  void disarm() { armed_ = false, ready_fn_ = nullptr; }
   // A reset pulse: TREADY low, and the design may drop TVALID (what was offered is forgotten).
   void reset() { pending_ = false, rdy_ = false, *p_.tready = 0; }
 
   void drive(Cycle t) {
-    rdy_ = armed_ && (!timed_ || t >= ready_.at(accepted_));
+    rdy_ = armed_ && (ready_fn_ ? ready_fn_(t, accepted_) : !timed_ || t >= ready_.at(accepted_));
     *p_.tready = rdy_;
   }
   // After the evaluation of cycle t, before the clock edge.
@@ -195,6 +210,7 @@ class PinAxisSink {
   AxisPins p_;
   std::string name_;
   pl::BeatSchedule ready_;
+  std::function<bool(Cycle, uint64_t)> ready_fn_;
   bool timed_ = false, armed_ = false, rdy_ = false;
   uint64_t accepted_ = 0;
   std::vector<uint8_t> bytes_;
