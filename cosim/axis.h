@@ -64,20 +64,24 @@ class PinAxisSource {
     active_ = beats_ > 0;
   }
   // The same with an explicit earliest cycle per beat (arrival->size() >= beats; not copied).
-  void load(const uint8_t* data, uint64_t bytes, const std::vector<uint64_t>* arrival, int64_t flip_tlast = -1) {
-    load(data, bytes, static_cast<const pl::BeatSchedule*>(nullptr), flip_tlast);
+  void load_at(const uint8_t* data, uint64_t bytes, const std::vector<uint64_t>* arrival, int64_t flip_tlast = -1) {
+    load(data, bytes, nullptr, flip_tlast);
     arrival_ = arrival;
   }
+  // What TDATA carries while TVALID is low (default 0): benches drive junk to show that the
+  // design ignores it.
+  void set_idle_data(uint64_t d) { idle_data_ = d; }
   // No packet (TVALID low from the next drive()).
   void clear() { active_ = false, valid_ = false, next_ = 0, beats_ = 0; }
 
   // Before the design is evaluated for cycle t: TVALID and the beat.
   void drive(Cycle t) {
     valid_ = active_ && next_ < beats_ && (arrival_ ? (*arrival_)[next_] <= t : !timed_ || sched_.at(next_) <= t);
-    uint64_t d = 0;
+    uint64_t d = idle_data_;
     uint8_t keep = 0;
     bool last = false;
     if (valid_) {
+      d = 0;
       const uint64_t off = next_ * kAxisBeatBytes;
       const uint64_t n = bytes_ - off < kAxisBeatBytes ? bytes_ - off : kAxisBeatBytes;
       std::memcpy(&d, data_ + off, n);
@@ -118,6 +122,7 @@ class PinAxisSource {
   uint64_t bytes_ = 0, beats_ = 0, next_ = 0;
   pl::BeatSchedule sched_;
   const std::vector<uint64_t>* arrival_ = nullptr;
+  uint64_t idle_data_ = 0;
   bool timed_ = false, active_ = false, valid_ = false;
   int64_t flip_ = -1;
 };

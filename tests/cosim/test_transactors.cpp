@@ -78,7 +78,7 @@ TEST(AxisSource, ExplicitArrivalsAndAFlippedTlast) {
   PinAxisSource src(p.pins(), "A");
   std::vector<uint32_t> words(6, 7);
   const std::vector<uint64_t> arrival{0, 5, 5};
-  src.load(reinterpret_cast<const uint8_t*>(words.data()), 24, &arrival, /*flip_tlast=*/0);
+  src.load_at(reinterpret_cast<const uint8_t*>(words.data()), 24, &arrival, /*flip_tlast=*/0);
   p.tready = 1;
   std::vector<std::pair<Cycle, bool>> beats;  // cycle, TLAST
   for (Cycle t = 0; t < 10; ++t) {

@@ -16,6 +16,7 @@
 #include "verilated.h"
 
 namespace pl = tinypynq::pl;
+namespace cosim = tinypynq::cosim;
 
 namespace {
 
