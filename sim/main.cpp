@@ -33,7 +33,7 @@ static std::string targets_list() {
   return r;
 }
 
-static runtime::RtlWaves g_waves;  // --fst, --vcd, --fst-depth: waveforms of the rtl target's PL
+static cosim::WaveOptions g_waves;  // --fst, --vcd, --fst-depth: waveforms of the rtl target's PL
 static std::string g_faults;       // --inject-fault: PL faults on the train target (fault_driver.h)
 static std::string g_wait = "poll";  // --wait: how the runtime waits for each command
 
@@ -61,10 +61,10 @@ static void add_train_options(CLI::App* c, sim::TrainOptions& o, bool& json) {
   c->add_option("--wait", g_wait, "pynq targets: wait for each command by polling or on its interrupt")
       ->check(CLI::IsMember({"poll", "irq"}))
       ->capture_default_str();
-  c->add_option("--fst", g_waves.fst,
+  c->add_option("--fst", g_waves.fst_path,
                 "rtl target: write an FST waveform of the Verilated PL with the TLM-side markers for the whole run "
                 "(GTKWave; large: use --fst-depth 1 or 2 and few steps; docs/traces.md)");
-  c->add_option("--vcd", g_waves.vcd,
+  c->add_option("--vcd", g_waves.vcd_path,
                 "rtl target: the same waveform as VCD (recorded as FST, converted at exit; several times larger)");
   c->add_option("--fst-depth", g_waves.depth,
                 "levels of the design in the --fst/--vcd waveform: 1 pins and markers, 2 also the top's registers, "
@@ -151,7 +151,7 @@ int main(int argc, char** argv) {
     return app.exit(e);
   }
   try {
-    const bool waves = !g_waves.fst.empty() || !g_waves.vcd.empty();
+    const bool waves = g_waves.enabled();
     TP_CHECK(!waves || train_opts.target == "rtl", "--fst/--vcd record the rtl target's PL; the target is ",
              train_opts.target);
     TP_CHECK(g_waves.depth == 0 || waves, "--fst-depth needs --fst FILE or --vcd FILE");
