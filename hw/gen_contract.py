@@ -737,6 +737,9 @@ def emit_sv(m):
     a("// Compile it before every other file. Use qualified names (tp_contract_pkg::UNIT_STATUS).")
     a("package tp_contract_pkg;")
     a("")
+    a("  // A contract package defines every name; each module uses the few it needs.")
+    a("  /* verilator lint_off UNUSEDPARAM */")
+    a("")
     a(f"  localparam int unsigned SCHEMA_VERSION = {m['schema_version']};")
     a("")
     a("  // ---- windows: base addresses on GP0; *_OFFSET inside the parent window")
@@ -840,6 +843,8 @@ def emit_sv(m):
             maxlat = max(o["latency"] for o in timed)
             a(f"  localparam int unsigned {S}_PMAX = {maxlat};  // longest P of the table")
     a("")
+    a("  /* verilator lint_on UNUSEDPARAM */")
+    a("")
     a("endpackage")
     check_collisions(L, "SystemVerilog package")
     return "\n".join(L) + "\n"
@@ -887,7 +892,7 @@ def doc_tables(m):
                 parts.append(f"{u['short']} {fmt_hex(u['id_value'])}")
             elif r["name"] in u["fields"] and r["name"] != "OP":
                 fs = ", ".join(f"{f['name']} {_bits(f)}" + (f" = {f['value']}" if f["value"] is not None else "")
-                               for f in u["fields"][r["name"]])
+                               + (f" ({f['doc']})" if f["doc"] else "") for f in u["fields"][r["name"]])
                 parts.append(f"{u['short']}: {fs}")
         return (" — " + " · ".join(parts)) if parts else ""
 

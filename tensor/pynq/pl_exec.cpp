@@ -6,9 +6,12 @@
 namespace tinypynq::pynq {
 
 namespace {
-constexpr uint64_t kUnitBase[3] = {reg::kVec, reg::kRed, reg::kMmu};
+// Indexed by Unit, whose values are the contract's unit ids.
+constexpr uint64_t kUnitBase[3] = {hw::kUnits[0].base, hw::kUnits[1].base, hw::kUnits[2].base};
 constexpr uint64_t kMm2sDma[3] = {reg::kDma0, reg::kDma1, reg::kDma2};  // streams A, B, C
-constexpr const char* kUnitName[3] = {"vector", "reduce", "matmul"};
+constexpr const char* kUnitName[3] = {hw::kUnits[0].name, hw::kUnits[1].name, hw::kUnits[2].name};
+static_assert(static_cast<int>(Unit::kReduce) == static_cast<int>(hw::Unit::kReduce) &&
+              static_cast<int>(Unit::kMatmul) == static_cast<int>(hw::Unit::kMatmul) && hw::kNumUnits == 3);
 constexpr double kTimeoutS = 10.0;  // simulated seconds; the longest legal command is ~0.2 s
 }  // namespace
 

@@ -77,7 +77,9 @@ void expect_fields(const json& fields, const std::string& owner, int& count) {
     EXPECT_EQ(g->field.mask, width >= 32 ? 0xFFFF'FFFFu : mask) << owner << "." << name;
     EXPECT_EQ(access_name(g->access), f["access"].get<std::string>()) << owner << "." << name;
     EXPECT_EQ(g->has_value, f.contains("value")) << owner << "." << name;
-    if (f.contains("value")) EXPECT_EQ(g->value, num(f["value"])) << owner << "." << name;
+    if (f.contains("value")) {
+      EXPECT_EQ(g->value, num(f["value"])) << owner << "." << name;
+    }
     ++count;
   }
 }
@@ -119,7 +121,8 @@ TEST(HwContract, EveryWindowMatches) {
 TEST(HwContract, EveryRegisterAndFieldMatches) {
   int regs = 0, fields = 0;
   for (const auto& [bname, b] : contract()["blocks"].items()) {
-    for (const auto& [lname, lf] : b.value("layouts", json::object()).items()) expect_fields(lf, bname + "." + lname, fields);
+    const json layouts = b.value("layouts", json::object());  // a named copy: items() must not outlive it
+    for (const auto& [lname, lf] : layouts.items()) expect_fields(lf, bname + "." + lname, fields);
     for (const json& r : b["registers"]) {
       const std::string name = r["name"];
       const hw::RegisterInfo* g = nullptr;
@@ -130,7 +133,9 @@ TEST(HwContract, EveryRegisterAndFieldMatches) {
       EXPECT_EQ(access_name(g->access), r["access"].get<std::string>()) << bname << "." << name;
       const bool per_unit = r["reset"] == "per unit";
       EXPECT_EQ(g->per_unit_reset, per_unit) << bname << "." << name;
-      if (!per_unit) EXPECT_EQ(g->reset, num(r["reset"])) << bname << "." << name;
+      if (!per_unit) {
+        EXPECT_EQ(g->reset, num(r["reset"])) << bname << "." << name;
+      }
       if (r.contains("fields")) expect_fields(r["fields"], bname + "." + name, fields);
       ++regs;
     }
@@ -184,8 +189,11 @@ TEST(HwContract, EveryUnitMatches) {
     EXPECT_EQ(g.phase, phase.at(u["phase"])) << g.name;
     EXPECT_EQ(g.scalars, u["scalars"].get<bool>()) << g.name;
     EXPECT_EQ(g.num_sizes, static_cast<int>(u["sizes"].size())) << g.name;
-    for (const hw::WindowInfo& w : hw::kWindows)
-      if (u["window"] == w.name) EXPECT_EQ(g.base, w.base) << g.name;
+    for (const hw::WindowInfo& w : hw::kWindows) {
+      if (u["window"] == w.name) {
+        EXPECT_EQ(g.base, w.base) << g.name;
+      }
+    }
   }
   EXPECT_STREQ(hw::unit_name(hw::Unit::kReduce), "reduce");
   EXPECT_EQ(hw::vec::ID_VALUE, 0x5645'4331u);
@@ -242,8 +250,13 @@ TEST(HwContract, ErrorsIrqsLimitsAndPhasesMatch) {
   EXPECT_EQ(hw::irq::MMU, irq.at("MMU"));
   EXPECT_EQ(irq.size(), 7u);
   for (const json& l : contract()["limits"]) {
-    if (l["name"] == "MAX_STREAM_ELEMS") EXPECT_EQ(hw::limits::MAX_STREAM_ELEMS, num(l["value"]));
-    if (l["name"] == "DMA_LENGTH_BITS") EXPECT_EQ(hw::limits::DMA_LENGTH_BITS, num(l["value"]));
+    if (l["name"] == "MAX_STREAM_ELEMS") {
+      EXPECT_EQ(hw::limits::MAX_STREAM_ELEMS, num(l["value"]));
+    } else if (l["name"] == "DMA_LENGTH_BITS") {
+      EXPECT_EQ(hw::limits::DMA_LENGTH_BITS, num(l["value"]));
+    } else {
+      ADD_FAILURE() << "limit " << l["name"] << " has no named constant checked here";
+    }
   }
   EXPECT_EQ(hw::limits::MAX_STREAM_ELEMS, ((1u << hw::limits::DMA_LENGTH_BITS) - 1) / 4);
   const json& ps = contract()["phases"];
