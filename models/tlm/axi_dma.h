@@ -27,8 +27,8 @@
 #include <utility>
 #include <vector>
 
+#include "base/board_config.h"
 #include "hw/tp_contract.h"
-#include "models/config/board_config.h"
 #include "models/tlm/axis.h"
 #include "models/tlm/hp_ext.h"
 

@@ -9,7 +9,7 @@
 #include "hw/tp_contract.h"
 #include "models/tlm/axi_dma.h"
 #include "models/tlm/pl_top.h"
-#include "tensor/core/check.h"
+#include "base/check.h"
 
 namespace tinypynq::tlm {
 

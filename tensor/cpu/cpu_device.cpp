@@ -9,6 +9,7 @@
 #include <mutex>
 
 #include "tensor/cpu/cpu_eval.h"
+#include "tensor/kernel_analysis.h"
 
 namespace tinypynq {
 
@@ -42,7 +43,7 @@ void run_reduce(const Kernel& k) {
   // Reduce axes innermost: each output is then a run of `red` consecutive indices.
   std::vector<KNode> nodes;
   int64_t red = 1;
-  const Shape shape = cpu::reduce_innermost(k, nodes, &red);
+  const Shape shape = analysis::reduce_innermost(k, nodes, &red);
   const int64_t outn = prod(k.out_shape), total = prod(shape);
   EvalProgram p(nodes, k.bufs, shape);
   const bool f = p.root_dtype() == DType::f32;

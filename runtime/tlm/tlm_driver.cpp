@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "models/tlm/tlm_driver.h"
+#include "runtime/tlm/tlm_driver.h"
 
 #include <cmath>
 #include <cstdlib>
@@ -12,9 +12,9 @@
 #include "models/tlm/axi_dma.h"
 #include "models/tlm/pl_top.h"
 #include "models/tlm/platform.h"
-#include "tensor/core/check.h"
+#include "base/check.h"
 #include "tensor/device.h"
-#include "tensor/pynq/pynq_device.h"
+#include "runtime/pynq/pynq_device.h"
 
 namespace tinypynq::tlm {
 

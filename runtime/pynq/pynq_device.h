@@ -22,10 +22,10 @@
 #include <string_view>
 #include <vector>
 
+#include "base/board_config.h"
 #include "hw/tp_contract.h"
-#include "models/config/board_config.h"
 #include "tensor/device.h"
-#include "tensor/pynq/driver.h"
+#include "runtime/driver.h"
 
 namespace tinypynq::pynq {
 

@@ -1,17 +1,12 @@
-#include "tensor/pynq/pl_exec.h"
+#include "runtime/pynq/pl_exec.h"
 
-#include "tensor/core/check.h"
-#include "tensor/pynq/regmap.h"
+#include "base/check.h"
+#include "runtime/pynq/regmap.h"
 
 namespace tinypynq::pynq {
 
 namespace {
-// Indexed by Unit, whose values are the contract's unit ids.
-constexpr uint64_t kUnitBase[3] = {hw::kUnits[0].base, hw::kUnits[1].base, hw::kUnits[2].base};
 constexpr uint64_t kMm2sDma[3] = {reg::kDma0, reg::kDma1, reg::kDma2};  // streams A, B, C
-constexpr const char* kUnitName[3] = {hw::kUnits[0].name, hw::kUnits[1].name, hw::kUnits[2].name};
-static_assert(static_cast<int>(Unit::kReduce) == static_cast<int>(hw::Unit::kReduce) &&
-              static_cast<int>(Unit::kMatmul) == static_cast<int>(hw::Unit::kMatmul) && hw::kNumUnits == 3);
 constexpr double kTimeoutS = 10.0;  // simulated seconds; the longest legal command is ~0.2 s
 }  // namespace
 
@@ -57,7 +52,7 @@ PlExec::Result PlExec::run(const UnitCmd& c) {
 
 PlExec::Result PlExec::run_once(const UnitCmd& c) {
   const int u = static_cast<int>(c.unit);
-  const uint64_t base = kUnitBase[u];
+  const uint64_t base = hw::kUnits[u].base;
   const double t_cache0 = sink_ ? drv_.now() : 0;
   // 1. cache maintenance: clean what the CPU wrote, invalidate what the PL will write.
   timed(Phase::kPsCache, [&] {
@@ -103,13 +98,13 @@ PlExec::Result PlExec::run_once(const UnitCmd& c) {
     cycles = drv_.read32(base + reg::CYCLES_LO);
     cycles |= static_cast<uint64_t>(drv_.read32(base + reg::CYCLES_HI)) << 32;
   });
-  TP_CHECK(!(s2mm & reg::DMASR_ERRORS), "pynq: DMA0 S2MM error on a ", kUnitName[u], " command: S2MM_DMASR = 0x",
+  TP_CHECK(!(s2mm & reg::DMASR_ERRORS), "pynq: DMA0 S2MM error on a ", hw::kUnits[u].name, " command: S2MM_DMASR = 0x",
            std::hex, s2mm, " (DMAIntErr/SlvErr/DecErr = bits 4/5/6), destination 0x", c.out.phys(), ", ", std::dec,
            c.out.bytes, " bytes");
-  TP_CHECK(!(status & reg::ST_ERR), "pynq: ", kUnitName[u], " unit rejected command op=0x", std::hex, c.op,
+  TP_CHECK(!(status & reg::ST_ERR), "pynq: ", hw::kUnits[u].name, " unit rejected command op=0x", std::hex, c.op,
            std::dec, " sizes ", c.size[0], "x", c.size[1], "x", c.size[2], ": ERR_CODE ", reg::err_code(status),
            " (1 BAD_OP, 2 BAD_SIZE, 3 BUSY)");
-  TP_CHECK(status & reg::ST_DONE, "pynq: ", kUnitName[u], " unit not DONE after its result arrived (STATUS 0x",
+  TP_CHECK(status & reg::ST_DONE, "pynq: ", hw::kUnits[u].name, " unit not DONE after its result arrived (STATUS 0x",
            std::hex, status, ")");
   // Clear DONE (W1C) so the next command's wait cannot see a stale completion.
   timed(Phase::kPsDriver, [&] { drv_.write32(base + reg::STATUS, reg::ST_DONE | reg::ST_W_RANGE | reg::ST_W_TLAST); });
@@ -140,7 +135,7 @@ void PlExec::emit_command(const UnitCmd& c, const CmdTimes& t) {
   PynqEvent cmd;
   cmd.track = Track::kPs;
   cmd.cat = phase_name(Phase::kPsDriver);
-  cmd.name = kUnitName[u];
+  cmd.name = hw::kUnits[u].name;
   cmd.t_start = t.drv0, cmd.t_end = t.end;
   cmd.args.reserve(4);
   cmd.num("op", c.op);  // the sizes are on the unit's slice
@@ -155,7 +150,7 @@ void PlExec::emit_command(const UnitCmd& c, const CmdTimes& t) {
   w.name = "wait (S2MM IOC)";
   w.t_start = t.wait0, w.t_end = t.wait1;
   w.args.reserve(3);
-  w.str("unit", kUnitName[u]).num("unit_s", t.busy).num("dma_s", (t.wait1 - t.wait0) - t.busy);
+  w.str("unit", hw::kUnits[u].name).num("unit_s", t.busy).num("dma_s", (t.wait1 - t.wait0) - t.busy);
   sink_->on_event(std::move(w));
 }
 

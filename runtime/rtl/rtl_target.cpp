@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
-#include "cosim/rtl_target.h"
+#include "runtime/rtl/rtl_target.h"
 
 #include "cosim/rtl_pl.h"
 #include "models/tlm/platform.h"
-#include "models/tlm/tlm_driver.h"
+#include "runtime/tlm/tlm_driver.h"
 
 namespace tinypynq::cosim {
 
