@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <vector>
 
-#include "models/fp/pl_units.h"
+#include "hw/tp_contract.h"
 #include "runtime/targets.h"
 #include "runtime/pynq/pynq_device.h"
 #include "sim/measured_vs_predicted.h"
@@ -25,15 +25,20 @@ using nlohmann::json;
 namespace tr = traces;
 static_assert(static_cast<int>(pynq::Track::kCount) == tr::kNumTracks, "pynq::Track and the trace schema differ");
 
-// "vector" + op 0x13 -> "vector EXP2": the names of hw-spec §6, made once per (unit, opcode).
+// "vector" + op 0x13 -> "vector EXP2": the names of hw-spec §6 (the contract's unit and opcode
+// names), made once per (unit, opcode).
 const std::string& pl_command_name(int unit, uint32_t op) {
-  static std::string names[3][64];
-  std::string& n = names[unit][op & 0x3F];
+  const auto u = static_cast<hw::Unit>(unit);
+  const uint32_t code = u == hw::Unit::kVector   ? hw::vec::OP_OPCODE.get(op)
+                        : u == hw::Unit::kReduce ? hw::red::OP_MAX.get(op)
+                                                 : hw::mmu::OP_LOADW.get(op);
+  static_assert(hw::vec::OP_OPCODE.width <= 6, "names[][64] holds every vector opcode");
+  static std::string names[hw::kNumUnits][64];
+  std::string& n = names[unit][code];
   if (n.empty()) {
-    const pl::VecOpInfo* i = pl::vec_op_info(op & 0x3F);
-    n = unit == 1 ? ((op & 1) ? "reduce MAX" : "reduce SUM")
-        : unit == 2 ? ((op & 1) ? "matmul LOADW" : "matmul")
-                    : std::string("vector ") + (i ? i->name : "?");
+    const hw::OpcodeInfo* i = hw::find_opcode(u, code);
+    n = u == hw::Unit::kMatmul ? (code ? "matmul LOADW" : "matmul")
+                               : std::string(hw::unit_name(u)) + " " + (i ? i->name : "?");
   }
   return n;
 }
@@ -110,8 +115,10 @@ struct Instrument::Recorder final : pynq::PynqEventSink {
       if (!dma || key == "bytes") args.num(key, key.size() > 2 && key.substr(key.size() - 2) == "_s" ? ps_round(a.num) : a.num);
     }
     std::string_view name = e.name;
-    if (e.track == pynq::Track::kPs && cat == "ps_driver") {  // a command: "vector" + op
-      const int u = name == "vector" ? 0 : name == "reduce" ? 1 : 2;
+    if (e.track == pynq::Track::kPs && cat == hw::phase_name(hw::Phase::kPsDriver)) {  // a command: "vector" + op
+      int u = static_cast<int>(hw::Unit::kMatmul);
+      for (const hw::UnitInfo& i : hw::kUnits)
+        if (name == i.name) u = static_cast<int>(i.unit);
       name = pl_command_name(u, static_cast<uint32_t>(op));
     } else if (track >= tr::kTrackVector) {
       name = pl_command_name(track - tr::kTrackVector, static_cast<uint32_t>(op));

@@ -1,5 +1,7 @@
 #include "traces/schema.h"
 
+#include <string_view>
+
 namespace tinypynq::traces {
 
 namespace {
@@ -16,6 +18,12 @@ constexpr TrackInfo kTracks[kNumTracks] = {
     {4, 2, "PL units (FCLK0)", "reduce unit", "reduce"},
     {4, 3, "PL units (FCLK0)", "matmul unit", "matmul"},
 };
+constexpr bool unit_tracks_match_the_contract() {
+  for (int u = 0; u < hw::kNumUnits; ++u)
+    if (std::string_view(kTracks[kTrackVector + u].short_name) != hw::kUnits[u].name) return false;
+  return kTrackVector + hw::kNumUnits == kNumTracks;
+}
+static_assert(unit_tracks_match_the_contract(), "the PL unit tracks are the contract's units, in id order");
 }  // namespace
 
 const TrackInfo& track_info(int id) { return kTracks[id]; }

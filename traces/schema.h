@@ -7,6 +7,8 @@
 #pragma once
 #include <string>
 
+#include "hw/tp_contract.h"
+
 namespace tinypynq::traces {
 
 // In the order of pynq::Track (sim/report.cpp relies on it).
@@ -26,13 +28,14 @@ struct TrackInfo {
 const TrackInfo& track_info(int id);
 int track_by_names(const std::string& process, const std::string& thread);  // -1: not ours
 
-// The phases of the prediction (pynq::Phase order), as slice categories and summary keys.
-inline constexpr int kNumPhases = 9;
-inline constexpr const char* kPhaseNames[kNumPhases] = {"ps_driver", "ps_cache", "ps_copy", "ps_pack", "ps_fallback",
-                                                        "dma", "pl_vector", "pl_reduce", "pl_matmul"};
+// The phases of the prediction (pynq::Phase order), as slice categories and summary keys: the
+// PL contract's list (hw/pl_contract.json).
+inline constexpr int kNumPhases = hw::kNumPhases;
+inline constexpr const auto& kPhaseNames = hw::kPhaseNames;
 int phase_index(const std::string& name);  // -1: not a phase
 
-inline constexpr const char* kUnitNames[3] = {"vector", "reduce", "matmul"};
+// The PL units by id (the contract's names).
+inline constexpr const char* kUnitNames[hw::kNumUnits] = {hw::kUnits[0].name, hw::kUnits[1].name, hw::kUnits[2].name};
 
 // Counters (process "AXI DMA / HP ports"), one track each: a DMA channel's bandwidth while its
 // beats move, "DMA0 MM2S bandwidth" (series "MB/s"), and all DMA traffic as a share of the DDR peak.

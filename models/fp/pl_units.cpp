@@ -7,6 +7,7 @@
 #endif
 
 #include <algorithm>
+#include <array>
 #include <vector>
 
 #include "models/fp/pl_float.h"
@@ -14,27 +15,15 @@
 namespace tinypynq::pl {
 
 namespace {
-// Latencies P_op of hw-spec §6.1 (table 6-2). Lane ops: II = 1; SFU ops: II = 2.
-constexpr VecOpInfo kOps[] = {
-    {VecOp::ADD, "ADD", 2, 1, 6},       {VecOp::SUB, "SUB", 2, 1, 6},
-    {VecOp::MUL, "MUL", 2, 1, 5},       {VecOp::DIV, "DIV", 2, 2, 31},
-    {VecOp::MAX, "MAX", 2, 1, 3},       {VecOp::MOD, "MOD", 2, 2, 39},
-    {VecOp::CMPLT, "CMPLT", 2, 1, 3},   {VecOp::CMPEQ, "CMPEQ", 2, 1, 3},
-    {VecOp::CMPNE, "CMPNE", 2, 1, 3},   {VecOp::WHERE, "WHERE", 3, 1, 3},
-    {VecOp::MULACC, "MULACC", 3, 1, 9}, {VecOp::NEG, "NEG", 1, 1, 3},
-    {VecOp::RECIP, "RECIP", 1, 2, 31},  {VecOp::SQRT, "SQRT", 1, 2, 31},
-    {VecOp::EXP2, "EXP2", 1, 2, 52},    {VecOp::LOG2, "LOG2", 1, 2, 51},
-    {VecOp::SIN, "SIN", 1, 2, 50},      {VecOp::COPY, "COPY", 1, 1, 3},
-    {VecOp::CAST_F2I, "CAST_F2I", 1, 1, 3}, {VecOp::CAST_I2F, "CAST_I2F", 1, 1, 3},
-    {VecOp::CAST_F2B, "CAST_F2B", 1, 1, 3}, {VecOp::CAST_I2B, "CAST_I2B", 1, 1, 3},
-    {VecOp::IADD, "IADD", 2, 1, 3},     {VecOp::ISUB, "ISUB", 2, 1, 3},
-    {VecOp::IMUL, "IMUL", 2, 1, 5},     {VecOp::IMAX, "IMAX", 2, 1, 3},
-    {VecOp::ICMPLT, "ICMPLT", 2, 1, 3}, {VecOp::ICMPEQ, "ICMPEQ", 2, 1, 3},
-    {VecOp::ICMPNE, "ICMPNE", 2, 1, 3}, {VecOp::IWHERE, "IWHERE", 3, 1, 3},
-    {VecOp::IAND, "IAND", 2, 1, 3},     {VecOp::IOR, "IOR", 2, 1, 3},
-    {VecOp::IXOR, "IXOR", 2, 1, 3},     {VecOp::ISHL, "ISHL", 2, 1, 3},
-    {VecOp::ISHR, "ISHR", 2, 1, 3},     {VecOp::INEG, "INEG", 1, 1, 3},
-};
+// The vector opcodes of the contract (hw-spec §6.1 table 6-2: arity, II, P_op), as a table of
+// VecOpInfo built at compile time.
+constexpr auto kOps = [] {
+  std::array<VecOpInfo, hw::kNumVecOpcodes> t{};
+  size_t n = 0;
+  for (const hw::OpcodeInfo& o : hw::kOpcodes)
+    if (o.unit == hw::Unit::kVector) t[n++] = {static_cast<VecOp>(o.value), o.name, o.arity, o.ii, o.latency};
+  return t;
+}();
 }  // namespace
 
 const VecOpInfo* vec_op_info(uint32_t opcode) noexcept {

@@ -7,18 +7,13 @@
 
 #include <cstdint>
 
+#include "hw/tp_contract.h"
+
 namespace tinypynq::pl {
 
-// ---- vector unit opcodes (OP[5:0], hw-spec §6.1) ---------------------------------------------
-enum class VecOp : uint8_t {
-  ADD = 0x01, SUB = 0x02, MUL = 0x03, DIV = 0x04, MAX = 0x05, MOD = 0x06,
-  CMPLT = 0x07, CMPEQ = 0x08, CMPNE = 0x09, WHERE = 0x0A, MULACC = 0x0B,
-  NEG = 0x10, RECIP = 0x11, SQRT = 0x12, EXP2 = 0x13, LOG2 = 0x14, SIN = 0x15, COPY = 0x16,
-  CAST_F2I = 0x18, CAST_I2F = 0x19, CAST_F2B = 0x1A, CAST_I2B = 0x1B,
-  IADD = 0x21, ISUB = 0x22, IMUL = 0x23, IMAX = 0x25, ICMPLT = 0x27, ICMPEQ = 0x28,
-  ICMPNE = 0x29, IWHERE = 0x2A, IAND = 0x2C, IOR = 0x2D, IXOR = 0x2E, ISHL = 0x2F, ISHR = 0x30,
-  INEG = 0x31,
-};
+// ---- vector unit opcodes (OP[5:0], hw-spec §6.1): the generated contract's enum
+// (hw/pl_contract.json), so the models, the runtime and the RTL share one list.
+using VecOp = hw::VecOp;
 
 struct VecOpInfo {
   VecOp op;
@@ -28,7 +23,8 @@ struct VecOpInfo {
   uint8_t latency;  // P_op: cycles from input-beat acceptance to output-beat TVALID
 };
 
-// nullptr for an opcode that is not defined (the unit reports ERR_CODE=BAD_OP).
+// nullptr for an opcode that is not defined (the unit reports ERR_CODE=BAD_OP). The table is
+// built from the contract's opcodes (name, arity, II, P).
 const VecOpInfo* vec_op_info(uint32_t opcode) noexcept;
 
 // One element of a vector command. Operands not used by the op are ignored. *range is set
@@ -41,8 +37,8 @@ void vec_apply_n(VecOp op, const uint32_t* a, const uint32_t* b, const uint32_t*
                  uint32_t sb, uint32_t sc, uint32_t* out, uint64_t n, bool* range = nullptr) noexcept;
 
 // ---- reduce unit (hw-spec §6.2) --------------------------------------------------------------
-enum class RedOp : uint8_t { SUM = 0, MAX = 1 };
-inline constexpr uint32_t kReduceLatency = 24;  // P_RED
+using RedOp = hw::RedOp;
+inline constexpr uint32_t kReduceLatency = hw::red::CFG0_LATENCY_VALUE;  // P_RED
 
 // ---- matmul unit (hw-spec §6.3) --------------------------------------------------------------
 struct MatmulConfig {

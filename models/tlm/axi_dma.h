@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "base/board_config.h"
+#include "hw/tp_contract.h"
 #include "models/tlm/axis.h"
 #include "models/tlm/hp_ext.h"
 
@@ -48,24 +49,32 @@ struct AxiDmaParams {
   static AxiDmaParams from(const BoardConfig& cfg);   // dma_* fields and pl_clock_hz
 };
 
-// Register map (PG021 "Direct Register Mode Register Address Map") and bit positions.
+// Register map (PG021 "Direct Register Mode Register Address Map") and bit positions, under the
+// names the model uses; every value comes from the generated contract (hw/tp_contract.h).
 namespace dma_reg {
-inline constexpr uint32_t MM2S_DMACR = 0x00, MM2S_DMASR = 0x04, MM2S_SA = 0x18,
-                          MM2S_SA_MSB = 0x1C, MM2S_LENGTH = 0x28, S2MM_DMACR = 0x30,
-                          S2MM_DMASR = 0x34, S2MM_DA = 0x48, S2MM_DA_MSB = 0x4C,
-                          S2MM_LENGTH = 0x58;
-inline constexpr uint32_t WINDOW_BYTES = 0x10000;
+inline constexpr uint32_t MM2S_DMACR = hw::dma::MM2S_DMACR, MM2S_DMASR = hw::dma::MM2S_DMASR,
+                          MM2S_SA = hw::dma::MM2S_SA, MM2S_SA_MSB = hw::dma::MM2S_SA_MSB,
+                          MM2S_LENGTH = hw::dma::MM2S_LENGTH, S2MM_DMACR = hw::dma::S2MM_DMACR,
+                          S2MM_DMASR = hw::dma::S2MM_DMASR, S2MM_DA = hw::dma::S2MM_DA,
+                          S2MM_DA_MSB = hw::dma::S2MM_DA_MSB, S2MM_LENGTH = hw::dma::S2MM_LENGTH;
+inline constexpr uint32_t WINDOW_BYTES = static_cast<uint32_t>(hw::win::DMA0_SIZE);
 // DMACR
-inline constexpr uint32_t CR_RS = 1u << 0, CR_RSVD1 = 1u << 1, CR_RESET = 1u << 2,
-                          CR_KEYHOLE = 1u << 3, CR_CYCLIC = 1u << 4, CR_IOC_IRQEN = 1u << 12,
-                          CR_DLY_IRQEN = 1u << 13, CR_ERR_IRQEN = 1u << 14;
-inline constexpr unsigned CR_THRESH_SHIFT = 16, CR_DELAY_SHIFT = 24;
+inline constexpr uint32_t CR_RS = hw::dma::DMACR_RS.mask, CR_RSVD1 = hw::dma::DMACR_RSVD1.mask,
+                          CR_RESET = hw::dma::DMACR_RESET.mask, CR_KEYHOLE = hw::dma::DMACR_KEYHOLE.mask,
+                          CR_CYCLIC = hw::dma::DMACR_CYCLIC.mask, CR_IOC_IRQEN = hw::dma::DMACR_IOC_IRQEN.mask,
+                          CR_DLY_IRQEN = hw::dma::DMACR_DLY_IRQEN.mask, CR_ERR_IRQEN = hw::dma::DMACR_ERR_IRQEN.mask;
+inline constexpr unsigned CR_THRESH_SHIFT = hw::dma::DMACR_IRQTHRESHOLD.shift,
+                          CR_DELAY_SHIFT = hw::dma::DMACR_IRQDELAY.shift;
 // DMASR
-inline constexpr uint32_t SR_HALTED = 1u << 0, SR_IDLE = 1u << 1, SR_SGINCLD = 1u << 3,
-                          SR_INTERR = 1u << 4, SR_SLVERR = 1u << 5, SR_DECERR = 1u << 6,
-                          SR_IOC_IRQ = 1u << 12, SR_DLY_IRQ = 1u << 13, SR_ERR_IRQ = 1u << 14;
-inline constexpr uint32_t CR_RESET_VALUE = 0x0001'0002;  // IRQThreshold = 1, bit 1 reads 1
-inline constexpr uint32_t SR_RESET_VALUE = 0x0000'0001;  // Halted
+inline constexpr uint32_t SR_HALTED = hw::dma::DMASR_HALTED.mask, SR_IDLE = hw::dma::DMASR_IDLE.mask,
+                          SR_SGINCLD = hw::dma::DMASR_SGINCLD.mask, SR_INTERR = hw::dma::DMASR_DMAINTERR.mask,
+                          SR_SLVERR = hw::dma::DMASR_DMASLVERR.mask, SR_DECERR = hw::dma::DMASR_DMADECERR.mask,
+                          SR_IOC_IRQ = hw::dma::DMASR_IOC_IRQ.mask, SR_DLY_IRQ = hw::dma::DMASR_DLY_IRQ.mask,
+                          SR_ERR_IRQ = hw::dma::DMASR_ERR_IRQ.mask;
+inline constexpr uint32_t CR_RESET_VALUE = hw::dma::MM2S_DMACR_RESET;  // IRQThreshold = 1, bit 1 reads 1
+inline constexpr uint32_t SR_RESET_VALUE = hw::dma::MM2S_DMASR_RESET;  // Halted
+static_assert(hw::dma::S2MM_DMACR_RESET == CR_RESET_VALUE && hw::dma::S2MM_DMASR_RESET == SR_RESET_VALUE,
+              "both channels reset alike");
 }  // namespace dma_reg
 
 // When the last transfer of a channel did what, in FCLK0 cycles (for traces, tests, prediction).

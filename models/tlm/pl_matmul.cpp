@@ -12,9 +12,11 @@ using namespace pl_reg;
 
 namespace {
 UnitRegs::Ident ident(const pl::MatmulConfig& c) {
-  // CFG0: R [7:0], C [15:8], L_A [19:16], L_M [23:20]; CFG1: WDEPTH; CFG2: KMAX | NMAX << 16
-  return {MMU_ID, c.rows | c.cols << 8 | c.fadd_lat << 16 | c.fmul_lat << 20, c.wdepth,
-          (c.kmax & 0xFFFFu) | c.nmax << 16, false};
+  // CFG0: R, C, L_A, L_M; CFG1: WDEPTH; CFG2: KMAX, NMAX (the fields of the contract)
+  using namespace hw::mmu;
+  return {MMU_ID,
+          CFG0_ROWS.put(c.rows) | CFG0_COLS.put(c.cols) | CFG0_FADD_LAT.put(c.fadd_lat) | CFG0_FMUL_LAT.put(c.fmul_lat),
+          CFG1_WDEPTH.put(c.wdepth), CFG2_KMAX.put(c.kmax) | CFG2_NMAX.put(c.nmax), false};
 }
 }  // namespace
 
@@ -28,7 +30,7 @@ pl::MatmulConfig matmul_config(const BoardConfig& c) {
   return m;
 }
 
-PlMatmul::PlMatmul(const pl::MatmulConfig& cfg) : PlUnit("matmul", ident(cfg)), cfg_(cfg) {
+PlMatmul::PlMatmul(const pl::MatmulConfig& cfg) : PlUnit(hw::unit_name(hw::Unit::kMatmul), ident(cfg)), cfg_(cfg) {
   // Blocks of R rows must end on a beat boundary (§6.3), and the fields must fit CFG0.
   if (cfg.rows == 0 || cfg.rows % 2 || cfg.rows > 255 || cfg.cols == 0 || cfg.cols > 255)
     throw std::invalid_argument("PlMatmul: R must be even and in [2, 254], C in [1, 255]");

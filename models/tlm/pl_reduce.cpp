@@ -11,7 +11,7 @@ namespace tinypynq::tlm {
 using namespace pl_reg;
 
 // CFG0: P_RED [7:0] (§7.2)
-PlReduce::PlReduce() : PlUnit("reduce", {RED_ID, pl::kReduceLatency, 0, 0, false}) {}
+PlReduce::PlReduce() : PlUnit(hw::unit_name(hw::Unit::kReduce), {RED_ID, hw::red::CFG0_VALUE, 0, 0, hw::unit_info(hw::Unit::kReduce).scalars}) {}
 
 uint8_t PlReduce::check(const UnitCommand& c) const {
   const uint64_t rows = c.size[0], len = c.size[1];  // 64-bit: the product cannot wrap

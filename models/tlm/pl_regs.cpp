@@ -38,7 +38,7 @@ bool UnitRegs::write(uint32_t off, uint32_t v) {
       return v & CTRL_START;
     case STATUS: {
       uint32_t clear = v & (ST_DONE | ST_W_RANGE | ST_W_TLAST);
-      if (v & ST_ERR) clear |= ST_ERR | (0xFu << ST_ERR_CODE_SHIFT);  // ERR_CODE goes with ERR
+      if (v & ST_ERR) clear |= ST_ERR | ST_ERR_CODE_MASK;  // ERR_CODE goes with ERR
       status_ &= ~clear;
       return false;
     }
@@ -63,7 +63,7 @@ void UnitRegs::reset() {
 }
 
 void UnitRegs::reject(uint8_t code) {
-  status_ = (status_ & ~(0xFu << ST_ERR_CODE_SHIFT)) | ST_ERR | (uint32_t{code} << ST_ERR_CODE_SHIFT);
+  status_ = (status_ & ~ST_ERR_CODE_MASK) | ST_ERR | hw::unit::STATUS_ERR_CODE.put(code);
 }
 
 void UnitRegs::accept(Cycle t0) {

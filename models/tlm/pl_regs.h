@@ -2,7 +2,7 @@
 // tinypynq — the register block every PL unit shares (docs/hw-spec.md §7.2) and the interface
 // through which the PL top (pl_top.h) drives a unit's command.
 //
-//   UnitRegs r({pl_reg::VEC_ID, 0x0102, 0, 0, /*scalars=*/true});
+//   UnitRegs r({pl_reg::VEC_ID, hw::vec::CFG0_VALUE, 0, 0, /*scalars=*/true});
 //   if (r.write(pl_reg::CTRL, pl_reg::CTRL_START)) { ... PlTop decides: r.accept(t0) or r.reject(code) }
 //   r.finish_at(t_done);      // the thread knows when the last output beat moves
 //   r.catch_up(t);            // before any access in cycle t: DONE appears from t_done + 1
@@ -17,36 +17,51 @@
 #include <string>
 #include <vector>
 
+#include "hw/tp_contract.h"
 #include "models/fp/beat_schedule.h"
 #include "models/fp/pl_stream.h"
 #include "models/tlm/axis.h"
 
 namespace tinypynq::tlm {
 
+// The PL top's and every unit's register names as the models use them; all values come from the
+// generated contract (hw/pl_contract.json -> hw/tp_contract.h), nothing is defined here.
 namespace pl_reg {
-// Windows inside the PL top's slave window; addresses are offsets from 0x4003_0000.
-inline constexpr uint32_t SYS_BASE = 0x00000, VEC_BASE = 0x10000, RED_BASE = 0x20000,
-                          MMU_BASE = 0x30000, WINDOW = 0x10000, TOP_BYTES = 0x40000;
+// Windows inside the PL top's slave window; addresses are offsets from PL_TOP (0x4003_0000).
+inline constexpr uint32_t SYS_BASE = hw::win::SYS_OFFSET, VEC_BASE = hw::win::VEC_OFFSET,
+                          RED_BASE = hw::win::RED_OFFSET, MMU_BASE = hw::win::MMU_OFFSET,
+                          WINDOW = static_cast<uint32_t>(hw::win::SYS_SIZE),
+                          TOP_BYTES = static_cast<uint32_t>(hw::win::PL_TOP_SIZE);
+static_assert(hw::win::VEC_SIZE == WINDOW && hw::win::RED_SIZE == WINDOW && hw::win::MMU_SIZE == WINDOW,
+              "PlTop decodes the unit windows as equal-sized slices of PL_TOP");
 // SYS (§7.1)
-inline constexpr uint32_t SYS_ID = 0x00, SYS_VERSION = 0x04, SYS_ROUTE = 0x08, SYS_BUSY = 0x0C,
-                          SYS_FCLK_HZ = 0x10, SYS_TIME_LO = 0x14, SYS_TIME_HI = 0x18;
-inline constexpr uint32_t SYS_ID_VALUE = 0x5450'594E, VERSION_VALUE = 0x0001'0000;
+inline constexpr uint32_t SYS_ID = hw::sys::ID, SYS_VERSION = hw::sys::VERSION, SYS_ROUTE = hw::sys::ROUTE,
+                          SYS_BUSY = hw::sys::BUSY, SYS_FCLK_HZ = hw::sys::FCLK_HZ,
+                          SYS_TIME_LO = hw::sys::TIME_LO, SYS_TIME_HI = hw::sys::TIME_HI;
+inline constexpr uint32_t SYS_ID_VALUE = hw::sys::ID_RESET, VERSION_VALUE = hw::sys::VERSION_RESET;
 // Common unit block (§7.2)
-inline constexpr uint32_t CTRL = 0x00, STATUS = 0x04, OP = 0x08, SIZE0 = 0x0C, SIZE1 = 0x10,
-                          SIZE2 = 0x14, CYCLES_LO = 0x18, CYCLES_HI = 0x1C, SCALAR_A = 0x20,
-                          SCALAR_B = 0x24, SCALAR_C = 0x28, ID = 0x30, CFG0 = 0x34, CFG1 = 0x38,
-                          CFG2 = 0x3C;
-inline constexpr uint32_t CTRL_START = 1u << 0, CTRL_IRQ_EN = 1u << 1;
-inline constexpr uint32_t ST_BUSY = 1u << 0, ST_DONE = 1u << 1, ST_ERR = 1u << 2,
-                          ST_W_RANGE = 1u << 8, ST_W_TLAST = 1u << 9;
-inline constexpr unsigned ST_ERR_CODE_SHIFT = 4;
-inline constexpr uint8_t ERR_BAD_OP = 1, ERR_BAD_SIZE = 2, ERR_BUSY = 3;
-inline constexpr uint32_t VEC_ID = 0x5645'4331, RED_ID = 0x5245'4431, MMU_ID = 0x4D4D'5531;
+inline constexpr uint32_t CTRL = hw::unit::CTRL, STATUS = hw::unit::STATUS, OP = hw::unit::OP,
+                          SIZE0 = hw::unit::SIZE0, SIZE1 = hw::unit::SIZE1, SIZE2 = hw::unit::SIZE2,
+                          CYCLES_LO = hw::unit::CYCLES_LO, CYCLES_HI = hw::unit::CYCLES_HI,
+                          SCALAR_A = hw::unit::SCALAR_A, SCALAR_B = hw::unit::SCALAR_B,
+                          SCALAR_C = hw::unit::SCALAR_C, ID = hw::unit::ID, CFG0 = hw::unit::CFG0,
+                          CFG1 = hw::unit::CFG1, CFG2 = hw::unit::CFG2;
+inline constexpr uint32_t CTRL_START = hw::unit::CTRL_START.mask, CTRL_IRQ_EN = hw::unit::CTRL_IRQ_EN.mask;
+inline constexpr uint32_t ST_BUSY = hw::unit::STATUS_BUSY.mask, ST_DONE = hw::unit::STATUS_DONE.mask,
+                          ST_ERR = hw::unit::STATUS_ERR.mask, ST_W_RANGE = hw::unit::STATUS_W_RANGE.mask,
+                          ST_W_TLAST = hw::unit::STATUS_W_TLAST.mask;
+inline constexpr unsigned ST_ERR_CODE_SHIFT = hw::unit::STATUS_ERR_CODE.shift;
+inline constexpr uint32_t ST_ERR_CODE_MASK = hw::unit::STATUS_ERR_CODE.mask;
+inline constexpr uint8_t ERR_BAD_OP = static_cast<uint8_t>(hw::ErrCode::BAD_OP),
+                         ERR_BAD_SIZE = static_cast<uint8_t>(hw::ErrCode::BAD_SIZE),
+                         ERR_BUSY = static_cast<uint8_t>(hw::ErrCode::BUSY);
+inline constexpr uint32_t VEC_ID = hw::vec::ID_VALUE, RED_ID = hw::red::ID_VALUE, MMU_ID = hw::mmu::ID_VALUE;
 // VEC.OP (§7.3), RED.OP (§7.4), MMU.OP (§7.5)
-inline constexpr uint32_t VEC_OPCODE_MASK = 0x3F, VEC_A_SCALAR = 1u << 8, VEC_B_SCALAR = 1u << 9,
-                          VEC_C_SCALAR = 1u << 10, RED_MAX = 1u << 0, MMU_LOADW = 1u << 0;
+inline constexpr uint32_t VEC_OPCODE_MASK = hw::vec::OP_OPCODE.mask, VEC_A_SCALAR = hw::vec::OP_A_SCALAR.mask,
+                          VEC_B_SCALAR = hw::vec::OP_B_SCALAR.mask, VEC_C_SCALAR = hw::vec::OP_C_SCALAR.mask,
+                          RED_MAX = hw::red::OP_MAX.mask, MMU_LOADW = hw::mmu::OP_LOADW.mask;
 // Stream length limit in elements: floor((2^26 - 1) / 4), the DMA LENGTH limit (§6.1).
-inline constexpr uint64_t MAX_STREAM_ELEMS = 16'777'215;
+inline constexpr uint64_t MAX_STREAM_ELEMS = hw::limits::MAX_STREAM_ELEMS;
 }  // namespace pl_reg
 
 // OP, SIZEn and SCALARn as captured by an accepted START (§7.2: later writes only affect the

@@ -65,6 +65,17 @@ sc_time PlTop::time_of(Cycle c) const { return sc_time::from_value(c * period_.v
 
 // ---- register slave ---------------------------------------------------------------------------
 
+namespace {
+// The unit whose register window holds this offset inside PL_TOP, or -1 (SYS, or unmapped).
+constexpr int unit_at(uint32_t off) {
+  for (const hw::UnitInfo& u : hw::kUnits)
+    if (off / WINDOW == (u.base - hw::win::PL_TOP_BASE) / WINDOW) return static_cast<int>(u.unit);
+  return -1;
+}
+static_assert(unit_at(VEC_BASE) == 0 && unit_at(RED_BASE) == 1 && unit_at(MMU_BASE) == 2 && unit_at(SYS_BASE) == -1,
+              "units_[] is indexed by the contract's unit id");
+}  // namespace
+
 void PlTop::b_transport(::tlm::tlm_generic_payload& gp, sc_time& delay) {
   const uint64_t addr = gp.get_address();
   if (gp.get_command() == ::tlm::TLM_IGNORE_COMMAND) {
@@ -83,15 +94,15 @@ void PlTop::b_transport(::tlm::tlm_generic_payload& gp, sc_time& delay) {
   }
   const Cycle t = cycle_at(sc_core::sc_time_stamp() + delay);
   for (PlUnit* u : units_) u->regs.catch_up(t);  // completions due by cycle t
-  const unsigned win = static_cast<unsigned>(addr / WINDOW);
+  const int unit = unit_at(static_cast<uint32_t>(addr));
   const uint32_t off = static_cast<uint32_t>(addr % WINDOW);
   uint32_t v = 0;
   if (gp.is_read()) {
-    v = win == 0 ? sys_read(off, t) : units_[win - 1]->regs.read(off, t);
+    v = unit >= 0 ? units_[unit]->regs.read(off, t) : addr / WINDOW == SYS_BASE / WINDOW ? sys_read(off, t) : 0;
     std::memcpy(gp.get_data_ptr(), &v, 4);
-  } else if (win > 0) {  // SYS is read-only
+  } else if (unit >= 0) {  // SYS is read-only
     std::memcpy(&v, gp.get_data_ptr(), 4);
-    if (units_[win - 1]->regs.write(off, v)) start(win - 1, t);
+    if (units_[unit]->regs.write(off, v)) start(static_cast<unsigned>(unit), t);
     if (off == CTRL || off == STATUS)  // DONE/IRQ_EN may have changed: the level follows then
       irq_ev_.notify(delay);
   }
@@ -106,7 +117,7 @@ uint32_t PlTop::sys_read(uint32_t off, Cycle t) {
     case SYS_ROUTE: return route_;
     case SYS_BUSY: {
       uint32_t b = 0;
-      for (unsigned i = 0; i < 3; ++i) b |= units_[i]->regs.busy_at(t) ? 1u << i : 0u;
+      for (unsigned i = 0; i < 3; ++i) b |= units_[i]->regs.busy_at(t) ? 1u << i : 0u;  // bit = unit id
       return b;
     }
     case SYS_FCLK_HZ: return fclk_hz_;
@@ -245,8 +256,7 @@ void PlTop::update_irqs() {
 }
 
 std::string PlTop::describe() const {
-  static const char* const kRoute[4] = {"none", "vector", "reduce", "matmul"};
-  std::string s = std::string("PL: route ") + kRoute[route_];
+  std::string s = std::string("PL: route ") + (route_ ? hw::kUnits[route_ - 1].name : "none");
   for (const PlUnit* u : units_)
     if (u->regs.running())
       return s + ", " + u->name() + " busy with " + u->describe(u->regs.command()) +

@@ -10,7 +10,7 @@ namespace tinypynq::tlm {
 using namespace pl_reg;
 
 // CFG0: lanes [7:0] = 2, SFUs [15:8] = 1 (§7.2)
-PlVector::PlVector() : PlUnit("vector", {VEC_ID, 0x0102, 0, 0, true}) {}
+PlVector::PlVector() : PlUnit(hw::unit_name(hw::Unit::kVector), {VEC_ID, hw::vec::CFG0_VALUE, 0, 0, hw::unit_info(hw::Unit::kVector).scalars}) {}
 
 uint8_t PlVector::check(const UnitCommand& c) const {
   // An undefined opcode is reported before a bad size (both make the START fail).

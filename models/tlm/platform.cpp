@@ -6,6 +6,7 @@
 #include <vector>
 #include <sstream>
 
+#include "hw/tp_contract.h"
 #include "models/tlm/axi_dma.h"
 #include "models/tlm/pl_top.h"
 #include "base/check.h"
@@ -78,9 +79,11 @@ Platform::Platform(const std::string& kind, const BoardConfig& cfg, const PlFact
   ps7_ = std::make_unique<Ps7>(nm("ps7").c_str(), cfg_);
   ic_ = std::make_unique<Gp0Interconnect>(nm("axi_interconnect_gp0").c_str());
   const AxiDmaParams dp = AxiDmaParams::from(cfg_);
-  dma_[0] = std::make_unique<AxiDma>(nm("axi_dma_0").c_str(), dp, true, true, ps7_.get(), 0, 1);
-  dma_[1] = std::make_unique<AxiDma>(nm("axi_dma_1").c_str(), dp, true, false, ps7_.get(), 2, -1);
-  dma_[2] = std::make_unique<AxiDma>(nm("axi_dma_2").c_str(), dp, true, false, ps7_.get(), 3, -1);
+  // IRQ_F2P lines of hw-spec §2.5 (the contract's irqs)
+  dma_[0] = std::make_unique<AxiDma>(nm("axi_dma_0").c_str(), dp, true, true, ps7_.get(), hw::irq::DMA0_MM2S,
+                                     hw::irq::DMA0_S2MM);
+  dma_[1] = std::make_unique<AxiDma>(nm("axi_dma_1").c_str(), dp, true, false, ps7_.get(), hw::irq::DMA1_MM2S, -1);
+  dma_[2] = std::make_unique<AxiDma>(nm("axi_dma_2").c_str(), dp, true, false, ps7_.get(), hw::irq::DMA2_MM2S, -1);
   pl_ = pl(nm("tinypynq_pl").c_str(), cfg_);
   ps7_->m_axi_gp0.bind(ic_->s_axi);
   for (int i = 0; i < 3; ++i) {
@@ -90,7 +93,7 @@ Platform::Platform(const std::string& kind, const BoardConfig& cfg, const PlFact
   }
   ic_->m_axi_pl.bind(pl_->socket());
   pl_->bind_streams(&dma_[0]->mm2s(), &dma_[1]->mm2s(), &dma_[2]->mm2s(), &dma_[0]->s2mm());
-  pl_->bind_irq(ps7_.get(), 4, 5, 6);
+  pl_->bind_irq(ps7_.get(), hw::irq::VEC, hw::irq::RED, hw::irq::MMU);
 }
 
 void Platform::gp0(::tlm::tlm_generic_payload& gp, sc_core::sc_time& delay) {
@@ -102,10 +105,10 @@ void Platform::reset_pl() {
   pl_->reset();
   // DMACR.Reset: a soft reset of each DMA core (all channels), as the peripheral reset does.
   for (auto& port : ic_->m_axi_dma) {
-    uint32_t v = 4;  // DMACR.Reset
+    uint32_t v = hw::dma::DMACR_RESET.mask;
     ::tlm::tlm_generic_payload gp;
     gp.set_command(::tlm::TLM_WRITE_COMMAND);
-    gp.set_address(0x00);
+    gp.set_address(hw::dma::MM2S_DMACR);  // either channel's Reset resets the whole core
     gp.set_data_ptr(reinterpret_cast<unsigned char*>(&v));
     gp.set_data_length(4);
     gp.set_streaming_width(4);

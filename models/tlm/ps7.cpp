@@ -9,6 +9,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "hw/tp_contract.h"
 #include "models/tlm/hp_ext.h"
 
 namespace tinypynq::tlm {
@@ -119,11 +120,16 @@ Gp0Interconnect::Gp0Interconnect(sc_core::sc_module_name name) : sc_module(name)
 
 void Gp0Interconnect::b_transport(::tlm::tlm_generic_payload& gp, sc_time& delay) {
   const uint64_t a = gp.get_address();
-  constexpr uint64_t kBase = 0x4000'0000, kWin = 0x1'0000, kPlBase = 0x4003'0000, kPlEnd = 0x4007'0000;
-  if (a >= kBase && a < kBase + 3 * kWin) {
-    const int i = static_cast<int>((a - kBase) / kWin);
-    gp.set_address(a - kBase - i * kWin);
-    m_axi_dma[i]->b_transport(gp, delay);
+  // The contract's windows (hw-spec §2.2): DMA0..2, then the PL top (SYS and the units).
+  constexpr uint64_t kDmaBase[3] = {hw::win::DMA0_BASE, hw::win::DMA1_BASE, hw::win::DMA2_BASE};
+  constexpr uint64_t kDmaSize[3] = {hw::win::DMA0_SIZE, hw::win::DMA1_SIZE, hw::win::DMA2_SIZE};
+  constexpr uint64_t kPlBase = hw::win::PL_TOP_BASE, kPlEnd = hw::win::PL_TOP_BASE + hw::win::PL_TOP_SIZE;
+  int dma = -1;
+  for (int i = 0; i < 3; ++i)
+    if (a >= kDmaBase[i] && a < kDmaBase[i] + kDmaSize[i]) dma = i;
+  if (dma >= 0) {
+    gp.set_address(a - kDmaBase[dma]);
+    m_axi_dma[dma]->b_transport(gp, delay);
   } else if (a >= kPlBase && a < kPlEnd) {
     gp.set_address(a - kPlBase);
     m_axi_pl->b_transport(gp, delay);

@@ -16,7 +16,7 @@ module tinypynq_pl_top #(
   parameter int unsigned MmWDepth = 16384,  // words per weight bank
   parameter int unsigned MmKMax   = 2048,
   parameter int unsigned MmNMax   = 1024,
-  parameter int unsigned FclkHz   = 100_000_000
+  parameter int unsigned FclkHz   = tp_contract_pkg::SYS_FCLK_HZ_RESET
 ) (
   input  logic        aclk,
   input  logic        aresetn,
@@ -69,13 +69,26 @@ module tinypynq_pl_top #(
 );
 
   localparam int unsigned ColsLog2 = $clog2(MmCols);
-  localparam logic [31:0] MaxElems = 32'd16_777_215;   // floor((2^26 - 1) / 4), §6.1
-  localparam logic [3:0] ErrBadOp = 4'd1, ErrBadSize = 4'd2, ErrBusy = 4'd3;
-  localparam logic [31:0] VecId = 32'h5645_4331, RedId = 32'h5245_4431, MmuId = 32'h4D4D_5531;
-  localparam logic [31:0] MmuCfg0 = MmRows | (MmCols << 8) | (4 << 16) | (3 << 20);
-  localparam logic [31:0] MmuCfg2 = (MmKMax & 32'hFFFF) | (MmNMax << 16);
+  // The PL contract (tp_contract_pkg, generated from hw/pl_contract.json): limits, error codes,
+  // IDs, CFG fields, the defined vector opcodes and the window of each unit inside this slave.
+  localparam logic [31:0] MaxElems = tp_contract_pkg::MAX_STREAM_ELEMS;  // floor((2^26 - 1) / 4), §6.1
+  localparam logic [3:0] ErrBadOp = tp_contract_pkg::ERR_BAD_OP, ErrBadSize = tp_contract_pkg::ERR_BAD_SIZE,
+                         ErrBusy = tp_contract_pkg::ERR_BUSY;
+  localparam logic [31:0] VecId = tp_contract_pkg::VEC_ID_VALUE, RedId = tp_contract_pkg::RED_ID_VALUE,
+                          MmuId = tp_contract_pkg::MMU_ID_VALUE;
+  // MMU CFG0: R, C, L_A = 4 (tp_fp_add), L_M = 3 (tp_fp_mul); CFG2: KMAX, NMAX
+  localparam logic [31:0] MmuCfg0 = (MmRows << tp_contract_pkg::MMU_CFG0_ROWS_LSB) |
+                                    (MmCols << tp_contract_pkg::MMU_CFG0_COLS_LSB) |
+                                    (4 << tp_contract_pkg::MMU_CFG0_FADD_LAT_LSB) |
+                                    (3 << tp_contract_pkg::MMU_CFG0_FMUL_LAT_LSB);
+  localparam logic [31:0] MmuCfg2 = ((MmKMax & 32'hFFFF) << tp_contract_pkg::MMU_CFG2_KMAX_LSB) |
+                                    (MmNMax << tp_contract_pkg::MMU_CFG2_NMAX_LSB);
   // defined vector opcodes (§6.1): bit i set <=> opcode i exists
-  localparam logic [63:0] VecOpMask = 64'h0003_F7AE_0F7F_0FFE;
+  localparam logic [63:0] VecOpMask = tp_contract_pkg::VEC_OPCODE_DEFINED;
+  // window index (address bits [17:16]) of SYS and of unit u = 0 vector, 1 reduce, 2 matmul
+  localparam logic [1:0] SysWin = 2'(tp_contract_pkg::WIN_SYS_INDEX);
+  localparam logic [5:0] UnitWin = {2'(tp_contract_pkg::WIN_MMU_INDEX), 2'(tp_contract_pkg::WIN_RED_INDEX),
+                                    2'(tp_contract_pkg::WIN_VEC_INDEX)};
 
   // ------------------------------------------------------------------ AXI4-Lite slave
   logic        wr, rd;
@@ -127,11 +140,11 @@ module tinypynq_pl_top #(
   logic [31:0]      vec_sa, vec_sb, vec_sc;
 
   for (genvar u = 0; u < 3; u++) begin : g_win
-    assign u_wr[u] = wr && (wr_addr[17:16] == 2'(u + 1));
-    assign u_rd[u] = rd && (rd_addr[17:16] == 2'(u + 1));
+    assign u_wr[u] = wr && (wr_addr[17:16] == UnitWin[2 * u +: 2]);
+    assign u_rd[u] = rd && (rd_addr[17:16] == UnitWin[2 * u +: 2]);
   end
 
-  tp_unit_regs #(.Id(VecId), .Cfg0(32'h0000_0102), .HasScalars(1'b1)) u_vec_regs (
+  tp_unit_regs #(.Id(VecId), .Cfg0(tp_contract_pkg::VEC_CFG0_VALUE), .HasScalars(1'b1)) u_vec_regs (
     .clk_i (aclk), .rst_ni (aresetn),
     .wr_i (u_wr[0]), .wr_off_i (wr_addr[15:0]), .wr_data_i (wr_data),
     .rd_i (u_rd[0]), .rd_off_i (rd_addr[15:0]), .rd_data_o (vec_rd_data),
@@ -145,7 +158,7 @@ module tinypynq_pl_top #(
   );
 
   /* verilator lint_off PINCONNECTEMPTY */
-  tp_unit_regs #(.Id(RedId), .Cfg0(32'd24)) u_red_regs (
+  tp_unit_regs #(.Id(RedId), .Cfg0(tp_contract_pkg::RED_CFG0_VALUE)) u_red_regs (
     .clk_i (aclk), .rst_ni (aresetn),
     .wr_i (u_wr[1]), .wr_off_i (wr_addr[15:0]), .wr_data_i (wr_data),
     .rd_i (u_rd[1]), .rd_off_i (rd_addr[15:0]), .rd_data_o (red_rd_data),
@@ -213,7 +226,7 @@ module tinypynq_pl_top #(
     // vector
     chk_vec = 4'd0;
 `ifdef TP_WITH_VEC
-    if (!VecOpMask[vec_op[5:0]]) chk_vec = ErrBadOp;
+    if (!VecOpMask[vec_op[tp_contract_pkg::VEC_OP_OPCODE_W-1:0]]) chk_vec = ErrBadOp;
     else if (vec_size0 == 32'd0 || vec_size0 > MaxElems) chk_vec = ErrBadSize;
 `else
     chk_vec = ErrBadOp;
@@ -227,7 +240,8 @@ module tinypynq_pl_top #(
     if (mmu_size0 == 32'd0 || mmu_size1 == 32'd0 || mmu_size2 == 32'd0 ||
         mmu_size1 > 32'(MmKMax) || mmu_size2 > 32'(MmNMax) || mmu_size0 > MaxElems ||
         mm_mk_big_q || mm_mn_big_q || mm_wd_big_q ||
-        (!mmu_op[0] && (!tile_q || mmu_size1 != tile_k_q || mmu_size2 != tile_n_q)))
+        (!mmu_op[tp_contract_pkg::MMU_OP_LOADW_LSB] && (!tile_q || mmu_size1 != tile_k_q ||
+                                                        mmu_size2 != tile_n_q)))
       chk_mmu = ErrBadSize;
   end
 
@@ -254,7 +268,7 @@ module tinypynq_pl_top #(
       for (int u = 0; u < 3; u++) begin
         if (u_accept[u]) route_q <= 2'(u + 1);
       end
-      if (u_accept[2] && mmu_op[0]) begin
+      if (u_accept[2] && mmu_op[tp_contract_pkg::MMU_OP_LOADW_LSB]) begin
         tile_q   <= 1'b1;
         tile_k_q <= mmu_size1;
         tile_n_q <= mmu_size2;
@@ -271,29 +285,30 @@ module tinypynq_pl_top #(
       time_hi_q <= 32'd0;
     end else begin
       time_q <= time_q + 64'd1;
-      if (rd && rd_addr[17:16] == 2'd0 && rd_addr[15:0] == 16'h14) time_hi_q <= time_q[63:32];
+      if (rd && rd_addr[17:16] == SysWin && rd_addr[15:0] == tp_contract_pkg::SYS_TIME_LO)
+        time_hi_q <= time_q[63:32];
     end
   end
 
   always_comb begin
     unique case (rd_addr[15:0])
-      16'h00:  sys_rd_data = 32'h5450_594E;  // "TPYN"
-      16'h04:  sys_rd_data = 32'h0001_0000;  // spec 1.0
-      16'h08:  sys_rd_data = {30'd0, route_q};
-      16'h0C:  sys_rd_data = {29'd0, u_busy};
-      16'h10:  sys_rd_data = 32'(FclkHz);
-      16'h14:  sys_rd_data = time_q[31:0];
-      16'h18:  sys_rd_data = time_hi_q;
+      tp_contract_pkg::SYS_ID:      sys_rd_data = tp_contract_pkg::SYS_ID_RESET;       // "TPYN"
+      tp_contract_pkg::SYS_VERSION: sys_rd_data = tp_contract_pkg::SYS_VERSION_RESET;  // this spec
+      tp_contract_pkg::SYS_ROUTE:   sys_rd_data = {30'd0, route_q};                    // unit id + 1
+      tp_contract_pkg::SYS_BUSY:    sys_rd_data = {29'd0, u_busy};                     // bit = unit id
+      tp_contract_pkg::SYS_FCLK_HZ: sys_rd_data = 32'(FclkHz);
+      tp_contract_pkg::SYS_TIME_LO: sys_rd_data = time_q[31:0];
+      tp_contract_pkg::SYS_TIME_HI: sys_rd_data = time_hi_q;
       default: sys_rd_data = 32'd0;
     endcase
   end
 
   always_comb begin
     unique case (rd_addr[17:16])
-      2'd0:    rd_data = sys_rd_data;
-      2'd1:    rd_data = vec_rd_data;
-      2'd2:    rd_data = red_rd_data;
-      default: rd_data = mmu_rd_data;
+      SysWin:            rd_data = sys_rd_data;
+      UnitWin[1:0]:      rd_data = vec_rd_data;
+      UnitWin[3:2]:      rd_data = red_rd_data;
+      default:           rd_data = mmu_rd_data;
     endcase
   end
 

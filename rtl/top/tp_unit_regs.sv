@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // tinypynq — the register block every PL unit shares (docs/hw-spec.md §7.2), the RTL twin of
-// models/tlm/pl_regs.cpp UnitRegs:
+// models/tlm/pl_regs.cpp UnitRegs. Offsets and bits come from tp_contract_pkg (hw/pl_contract.json);
+// the map at the time of writing:
 //   0x00 CTRL (START reads 0, IRQ_EN)    0x04 STATUS (BUSY RO, DONE/ERR/W_RANGE/W_TLAST W1C,
 //   ERR_CODE RO cleared with ERR)        0x08 OP  0x0C/10/14 SIZE0..2  0x18/1C CYCLES_LO/HI
 //   0x20..28 SCALAR_A..C (HasScalars)    0x30 ID  0x34..3C CFG0..2; other offsets read 0.
@@ -46,11 +47,25 @@ module tp_unit_regs #(
   output logic        irq_o
 );
 
-  localparam logic [15:0] OffCtrl = 16'h00, OffStatus = 16'h04, OffOp = 16'h08,
-                          OffSize0 = 16'h0C, OffSize1 = 16'h10, OffSize2 = 16'h14,
-                          OffCyclesLo = 16'h18, OffCyclesHi = 16'h1C, OffScalarA = 16'h20,
-                          OffScalarB = 16'h24, OffScalarC = 16'h28, OffId = 16'h30,
-                          OffCfg0 = 16'h34, OffCfg1 = 16'h38, OffCfg2 = 16'h3C;
+  // Offsets and field positions: the PL contract (tp_contract_pkg, from hw/pl_contract.json).
+  localparam logic [15:0] OffCtrl = tp_contract_pkg::UNIT_CTRL, OffStatus = tp_contract_pkg::UNIT_STATUS,
+                          OffOp = tp_contract_pkg::UNIT_OP, OffSize0 = tp_contract_pkg::UNIT_SIZE0,
+                          OffSize1 = tp_contract_pkg::UNIT_SIZE1, OffSize2 = tp_contract_pkg::UNIT_SIZE2,
+                          OffCyclesLo = tp_contract_pkg::UNIT_CYCLES_LO,
+                          OffCyclesHi = tp_contract_pkg::UNIT_CYCLES_HI,
+                          OffScalarA = tp_contract_pkg::UNIT_SCALAR_A, OffScalarB = tp_contract_pkg::UNIT_SCALAR_B,
+                          OffScalarC = tp_contract_pkg::UNIT_SCALAR_C, OffId = tp_contract_pkg::UNIT_ID,
+                          OffCfg0 = tp_contract_pkg::UNIT_CFG0, OffCfg1 = tp_contract_pkg::UNIT_CFG1,
+                          OffCfg2 = tp_contract_pkg::UNIT_CFG2;
+  localparam int unsigned BStart = tp_contract_pkg::UNIT_CTRL_START_LSB,
+                          BIrqEn = tp_contract_pkg::UNIT_CTRL_IRQ_EN_LSB,
+                          BBusy = tp_contract_pkg::UNIT_STATUS_BUSY_LSB,
+                          BDone = tp_contract_pkg::UNIT_STATUS_DONE_LSB,
+                          BErr = tp_contract_pkg::UNIT_STATUS_ERR_LSB,
+                          BErrCode = tp_contract_pkg::UNIT_STATUS_ERR_CODE_LSB,
+                          BWRange = tp_contract_pkg::UNIT_STATUS_W_RANGE_LSB,
+                          BWTlast = tp_contract_pkg::UNIT_STATUS_W_TLAST_LSB;
+  localparam int unsigned ErrCodeW = tp_contract_pkg::UNIT_STATUS_ERR_CODE_W;
 
   logic        irq_en_q;
   logic        done_q, err_q, w_range_q, w_tlast_q;
@@ -65,7 +80,7 @@ module tp_unit_regs #(
   logic wr_ctrl, wr_status;
   assign wr_ctrl     = wr_i && (wr_off_i == OffCtrl);
   assign wr_status   = wr_i && (wr_off_i == OffStatus);
-  assign start_req_o = wr_ctrl && wr_data_i[0];
+  assign start_req_o = wr_ctrl && wr_data_i[BStart];
 
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
@@ -85,7 +100,7 @@ module tp_unit_regs #(
       cyc_q      <= 64'd0;
       cyc_hi_q   <= 32'd0;
     end else begin
-      if (wr_ctrl) irq_en_q <= wr_data_i[1];
+      if (wr_ctrl) irq_en_q <= wr_data_i[BIrqEn];
       if (wr_i) begin
         unique case (wr_off_i)
           OffOp:      op_q    <= wr_data_i;
@@ -100,13 +115,13 @@ module tp_unit_regs #(
       end
       // STATUS: W1C, then the events of this cycle (an event wins over a clear)
       if (wr_status) begin
-        if (wr_data_i[1]) done_q <= 1'b0;
-        if (wr_data_i[2]) begin
+        if (wr_data_i[BDone]) done_q <= 1'b0;
+        if (wr_data_i[BErr]) begin
           err_q      <= 1'b0;
           err_code_q <= 4'd0;
         end
-        if (wr_data_i[8]) w_range_q <= 1'b0;
-        if (wr_data_i[9]) w_tlast_q <= 1'b0;
+        if (wr_data_i[BWRange]) w_range_q <= 1'b0;
+        if (wr_data_i[BWTlast]) w_tlast_q <= 1'b0;
       end
       if (accept_i) begin
         done_q     <= 1'b0;
@@ -129,11 +144,24 @@ module tp_unit_regs #(
     end
   end
 
+  // CTRL and STATUS as read: START reads 0, BUSY is the unit's, the rest are the flags.
+  logic [31:0] ctrl_rd, status_rd;
+  always_comb begin
+    ctrl_rd                             = 32'd0;
+    ctrl_rd[BIrqEn]                     = irq_en_q;
+    status_rd                           = 32'd0;
+    status_rd[BBusy]                    = busy_i;
+    status_rd[BDone]                    = done_q;
+    status_rd[BErr]                     = err_q;
+    status_rd[BErrCode +: ErrCodeW]     = err_code_q;
+    status_rd[BWRange]                  = w_range_q;
+    status_rd[BWTlast]                  = w_tlast_q;
+  end
+
   always_comb begin
     unique case (rd_off_i)
-      OffCtrl:     rd_data_o = {30'd0, irq_en_q, 1'b0};
-      OffStatus:   rd_data_o = {22'd0, w_tlast_q, w_range_q, err_code_q, 1'b0, err_q, done_q,
-                                busy_i};
+      OffCtrl:     rd_data_o = ctrl_rd;
+      OffStatus:   rd_data_o = status_rd;
       OffOp:       rd_data_o = op_q;
       OffSize0:    rd_data_o = size0_q;
       OffSize1:    rd_data_o = size1_q;

@@ -40,31 +40,31 @@ module tp_vec_lane
     eq    = !nan_a && !nan_b && (fa0 == fb0);
     sel   = (a_i[30:0] != 31'd0) ? b_i : c_i;   // WHERE / IWHERE: raw bits of the condition
     unique case (op_i)
-      tp_vec_pkg::OpMax:     alu = (nan_a || nan_b) ? tp_vec_pkg::QNaN
+      tp_contract_pkg::VEC_OPCODE_MAX:     alu = (nan_a || nan_b) ? tp_vec_pkg::QNaN
                      : ((order_key(fa) >= order_key(fb)) ? fa : fb);
-      tp_vec_pkg::OpCmpLt:   alu = lt ? tp_vec_pkg::One : 32'd0;
-      tp_vec_pkg::OpCmpEq:   alu = eq ? tp_vec_pkg::One : 32'd0;
-      tp_vec_pkg::OpCmpNe:   alu = eq ? 32'd0 : tp_vec_pkg::One;
-      tp_vec_pkg::OpWhere:   alu = tp_vec_pkg::canon(sel);
-      tp_vec_pkg::OpNeg:     alu = nan_a ? tp_vec_pkg::QNaN : (fa ^ 32'h8000_0000);
-      tp_vec_pkg::OpCopy:    alu = tp_vec_pkg::canon(a_i);
-      tp_vec_pkg::OpCastF2I: alu = tp_vec_pkg::cast_f2i(a_i);
-      tp_vec_pkg::OpCastI2F: alu = tp_vec_pkg::cast_i2f(a_i);
-      tp_vec_pkg::OpCastF2B: alu = (fa[30:0] == 31'd0) ? 32'd0 : tp_vec_pkg::One;
-      tp_vec_pkg::OpCastI2B: alu = (a_i != 32'd0) ? tp_vec_pkg::One : 32'd0;
-      tp_vec_pkg::OpIAdd:    alu = a_i + b_i;
-      tp_vec_pkg::OpISub:    alu = a_i - b_i;
-      tp_vec_pkg::OpIMax:    alu = ($signed(a_i) >= $signed(b_i)) ? a_i : b_i;
-      tp_vec_pkg::OpICmpLt:  alu = ($signed(a_i) < $signed(b_i)) ? tp_vec_pkg::One : 32'd0;
-      tp_vec_pkg::OpICmpEq:  alu = (a_i == b_i) ? tp_vec_pkg::One : 32'd0;
-      tp_vec_pkg::OpICmpNe:  alu = (a_i != b_i) ? tp_vec_pkg::One : 32'd0;
-      tp_vec_pkg::OpIWhere:  alu = sel;
-      tp_vec_pkg::OpIAnd:    alu = a_i & b_i;
-      tp_vec_pkg::OpIOr:     alu = a_i | b_i;
-      tp_vec_pkg::OpIXor:    alu = a_i ^ b_i;
-      tp_vec_pkg::OpIShl:    alu = a_i << b_i[4:0];
-      tp_vec_pkg::OpIShr:    alu = $unsigned($signed(a_i) >>> b_i[4:0]);
-      tp_vec_pkg::OpINeg:    alu = 32'd0 - a_i;
+      tp_contract_pkg::VEC_OPCODE_CMPLT:   alu = lt ? tp_vec_pkg::One : 32'd0;
+      tp_contract_pkg::VEC_OPCODE_CMPEQ:   alu = eq ? tp_vec_pkg::One : 32'd0;
+      tp_contract_pkg::VEC_OPCODE_CMPNE:   alu = eq ? 32'd0 : tp_vec_pkg::One;
+      tp_contract_pkg::VEC_OPCODE_WHERE:   alu = tp_vec_pkg::canon(sel);
+      tp_contract_pkg::VEC_OPCODE_NEG:     alu = nan_a ? tp_vec_pkg::QNaN : (fa ^ 32'h8000_0000);
+      tp_contract_pkg::VEC_OPCODE_COPY:    alu = tp_vec_pkg::canon(a_i);
+      tp_contract_pkg::VEC_OPCODE_CAST_F2I: alu = tp_vec_pkg::cast_f2i(a_i);
+      tp_contract_pkg::VEC_OPCODE_CAST_I2F: alu = tp_vec_pkg::cast_i2f(a_i);
+      tp_contract_pkg::VEC_OPCODE_CAST_F2B: alu = (fa[30:0] == 31'd0) ? 32'd0 : tp_vec_pkg::One;
+      tp_contract_pkg::VEC_OPCODE_CAST_I2B: alu = (a_i != 32'd0) ? tp_vec_pkg::One : 32'd0;
+      tp_contract_pkg::VEC_OPCODE_IADD:    alu = a_i + b_i;
+      tp_contract_pkg::VEC_OPCODE_ISUB:    alu = a_i - b_i;
+      tp_contract_pkg::VEC_OPCODE_IMAX:    alu = ($signed(a_i) >= $signed(b_i)) ? a_i : b_i;
+      tp_contract_pkg::VEC_OPCODE_ICMPLT:  alu = ($signed(a_i) < $signed(b_i)) ? tp_vec_pkg::One : 32'd0;
+      tp_contract_pkg::VEC_OPCODE_ICMPEQ:  alu = (a_i == b_i) ? tp_vec_pkg::One : 32'd0;
+      tp_contract_pkg::VEC_OPCODE_ICMPNE:  alu = (a_i != b_i) ? tp_vec_pkg::One : 32'd0;
+      tp_contract_pkg::VEC_OPCODE_IWHERE:  alu = sel;
+      tp_contract_pkg::VEC_OPCODE_IAND:    alu = a_i & b_i;
+      tp_contract_pkg::VEC_OPCODE_IOR:     alu = a_i | b_i;
+      tp_contract_pkg::VEC_OPCODE_IXOR:    alu = a_i ^ b_i;
+      tp_contract_pkg::VEC_OPCODE_ISHL:    alu = a_i << b_i[4:0];
+      tp_contract_pkg::VEC_OPCODE_ISHR:    alu = $unsigned($signed(a_i) >>> b_i[4:0]);
+      tp_contract_pkg::VEC_OPCODE_INEG:    alu = 32'd0 - a_i;
       default:   alu = 32'd0;
     endcase
   end
@@ -109,10 +109,10 @@ module tp_vec_lane
     .q_o (c_d3)
   );
 
-  assign is_mulacc = (op_i == tp_vec_pkg::OpMulAcc);
+  assign is_mulacc = (op_i == tp_contract_pkg::VEC_OPCODE_MULACC);
   // SUB = FADD(a, -b) (a NaN stays a NaN under the sign flip)
   assign add_a = is_mulacc ? mul_y : a_i;
-  assign add_b = is_mulacc ? c_d3 : (b_i ^ {(op_i == tp_vec_pkg::OpSub), 31'd0});
+  assign add_b = is_mulacc ? c_d3 : (b_i ^ {(op_i == tp_contract_pkg::VEC_OPCODE_SUB), 31'd0});
 
   tp_fp_add u_fadd (
     .clk_i, .rst_ni, .en_i,
@@ -123,9 +123,9 @@ module tp_vec_lane
 
   always_comb begin
     unique case (op_i)
-      tp_vec_pkg::OpAdd, tp_vec_pkg::OpSub, tp_vec_pkg::OpMulAcc: res_o = add_y;
-      tp_vec_pkg::OpMul:                  res_o = mul_y;
-      tp_vec_pkg::OpIMul:                 res_o = imul_q3;
+      tp_contract_pkg::VEC_OPCODE_ADD, tp_contract_pkg::VEC_OPCODE_SUB, tp_contract_pkg::VEC_OPCODE_MULACC: res_o = add_y;
+      tp_contract_pkg::VEC_OPCODE_MUL:                  res_o = mul_y;
+      tp_contract_pkg::VEC_OPCODE_IMUL:                 res_o = imul_q3;
       default:                res_o = alu_q;
     endcase
   end

@@ -1,89 +1,16 @@
 // SPDX-License-Identifier: MIT
-// tinypynq — vector unit package: opcodes and their (arity, II, P) of docs/hw-spec.md §6.1, and
-// combinational binary32 helpers of §4 (flush, canonicalise, round-and-pack, RNDEVEN, casts).
+// tinypynq — vector unit package: combinational binary32 helpers of docs/hw-spec.md §4 (flush,
+// canonicalise, round-and-pack, RNDEVEN, casts). Opcodes: tp_contract_pkg (hw/pl_contract.json).
 // The helpers mirror models/fp/pl_float.cpp (soft:: and the bit-manipulation functions).
 package tp_vec_pkg;
 
-  // ---- opcodes (VEC.OP[5:0]) ----------------------------------------------------------------
-  localparam logic [5:0] OpAdd     = 6'h01;
-  localparam logic [5:0] OpSub     = 6'h02;
-  localparam logic [5:0] OpMul     = 6'h03;
-  localparam logic [5:0] OpDiv     = 6'h04;
-  localparam logic [5:0] OpMax     = 6'h05;
-  localparam logic [5:0] OpMod     = 6'h06;
-  localparam logic [5:0] OpCmpLt   = 6'h07;
-  localparam logic [5:0] OpCmpEq   = 6'h08;
-  localparam logic [5:0] OpCmpNe   = 6'h09;
-  localparam logic [5:0] OpWhere   = 6'h0A;
-  localparam logic [5:0] OpMulAcc  = 6'h0B;
-  localparam logic [5:0] OpNeg     = 6'h10;
-  localparam logic [5:0] OpRecip   = 6'h11;
-  localparam logic [5:0] OpSqrt    = 6'h12;
-  localparam logic [5:0] OpExp2    = 6'h13;
-  localparam logic [5:0] OpLog2    = 6'h14;
-  localparam logic [5:0] OpSin     = 6'h15;
-  localparam logic [5:0] OpCopy    = 6'h16;
-  localparam logic [5:0] OpCastF2I = 6'h18;
-  localparam logic [5:0] OpCastI2F = 6'h19;
-  localparam logic [5:0] OpCastF2B = 6'h1A;
-  localparam logic [5:0] OpCastI2B = 6'h1B;
-  localparam logic [5:0] OpIAdd    = 6'h21;
-  localparam logic [5:0] OpISub    = 6'h22;
-  localparam logic [5:0] OpIMul    = 6'h23;
-  localparam logic [5:0] OpIMax    = 6'h25;
-  localparam logic [5:0] OpICmpLt  = 6'h27;
-  localparam logic [5:0] OpICmpEq  = 6'h28;
-  localparam logic [5:0] OpICmpNe  = 6'h29;
-  localparam logic [5:0] OpIWhere  = 6'h2A;
-  localparam logic [5:0] OpIAnd    = 6'h2C;
-  localparam logic [5:0] OpIOr     = 6'h2D;
-  localparam logic [5:0] OpIXor    = 6'h2E;
-  localparam logic [5:0] OpIShl    = 6'h2F;
-  localparam logic [5:0] OpIShr    = 6'h30;
-  localparam logic [5:0] OpINeg    = 6'h31;
-
-  // Longest P of the table (EXP2): length of the token shift register.
-  localparam int unsigned PMax = 52;
+  // The opcodes, their (arity, II, P) table (vec_op_info) and the longest P (VEC_PMAX) are the
+  // PL contract's: tp_contract_pkg, generated from hw/pl_contract.json.
 
   localparam logic [31:0] QNaN   = 32'h7FC0_0000;
   localparam logic [31:0] PosInf = 32'h7F80_0000;
   localparam logic [31:0] NegInf = 32'hFF80_0000;
   localparam logic [31:0] One    = 32'h3F80_0000;
-
-  // Opcode table entry {valid, arity[1:0], ii2, lat[5:0]} (a plain vector: yosys 0.23 cannot
-  // return structs from package functions): valid = defined opcode, arity 1..3, ii2 = SFU op
-  // (II = 2), lat = P.
-  function automatic logic [9:0] op_info(input logic [5:0] code);
-    logic       valid, ii2;
-    logic [1:0] arity;
-    logic [5:0] lat;
-    valid = 1'b1;
-    arity = 2'd2;
-    ii2   = 1'b0;
-    lat   = 6'd3;
-    unique case (code)
-      OpAdd, OpSub:                             lat = 6'd6;
-      OpMul:                                    lat = 6'd5;
-      OpDiv:     begin ii2 = 1'b1;              lat = 6'd31; end
-      OpMax, OpCmpLt, OpCmpEq, OpCmpNe:         lat = 6'd3;
-      OpMod:     begin ii2 = 1'b1;              lat = 6'd39; end
-      OpWhere:   begin arity = 2'd3;            lat = 6'd3;  end
-      OpMulAcc:  begin arity = 2'd3;            lat = 6'd9;  end
-      OpNeg, OpCopy, OpCastF2I, OpCastI2F, OpCastF2B, OpCastI2B, OpINeg:
-                 begin arity = 2'd1;            lat = 6'd3;  end
-      OpRecip, OpSqrt:
-                 begin arity = 2'd1; ii2 = 1'b1; lat = 6'd31; end
-      OpExp2:    begin arity = 2'd1; ii2 = 1'b1; lat = 6'd52; end
-      OpLog2:    begin arity = 2'd1; ii2 = 1'b1; lat = 6'd51; end
-      OpSin:     begin arity = 2'd1; ii2 = 1'b1; lat = 6'd50; end
-      OpIAdd, OpISub, OpIMax, OpICmpLt, OpICmpEq, OpICmpNe, OpIAnd, OpIOr, OpIXor, OpIShl,
-      OpIShr:                                   lat = 6'd3;
-      OpIMul:                                   lat = 6'd5;
-      OpIWhere:  begin arity = 2'd3;            lat = 6'd3;  end
-      default:   valid = 1'b0;
-    endcase
-    op_info = {valid, arity, ii2, lat};
-  endfunction
 
   // ---- binary32 helpers ---------------------------------------------------------------------
   function automatic logic [31:0] ftz(input logic [31:0] a);

@@ -30,7 +30,7 @@ module tp_vec_sfu
   logic [31:0] div_y, sqrt_y, mod_y;
   logic        mod_range;
   logic        is_recip;
-  assign is_recip = (op_i == tp_vec_pkg::OpRecip);
+  assign is_recip = (op_i == tp_contract_pkg::VEC_OPCODE_RECIP);
 
   tp_vec_div u_div (
     .clk_i, .rst_ni, .en_i,
@@ -88,13 +88,13 @@ module tp_vec_sfu
   logic [191:0]     c;   // constant of Horner stage k at [32(k-1) +: 32]
   always_comb begin
     unique case (op_i)
-      tp_vec_pkg::OpLog2: begin
+      tp_contract_pkg::VEC_OPCODE_LOG2: begin
         entry = 3'd4;
         q0    = L3;
         v     = log2_v;
         c     = {L0, L1, L2, 32'd0, 32'd0, 32'd0};
       end
-      tp_vec_pkg::OpSin: begin
+      tp_contract_pkg::VEC_OPCODE_SIN: begin
         entry = 3'd3;
         q0    = S5;
         v     = sin_v;
@@ -122,11 +122,11 @@ module tp_vec_sfu
   always_comb begin
     range_o = 1'b0;
     unique case (op_i)
-      tp_vec_pkg::OpSqrt:  res_o = sqrt_y;
-      tp_vec_pkg::OpMod:   begin res_o = mod_y; range_o = mod_range; end
-      tp_vec_pkg::OpExp2:  res_o = exp2_y;
-      tp_vec_pkg::OpLog2:  res_o = log2_y;
-      tp_vec_pkg::OpSin:   begin res_o = sin_y; range_o = sin_range; end
+      tp_contract_pkg::VEC_OPCODE_SQRT:  res_o = sqrt_y;
+      tp_contract_pkg::VEC_OPCODE_MOD:   begin res_o = mod_y; range_o = mod_range; end
+      tp_contract_pkg::VEC_OPCODE_EXP2:  res_o = exp2_y;
+      tp_contract_pkg::VEC_OPCODE_LOG2:  res_o = log2_y;
+      tp_contract_pkg::VEC_OPCODE_SIN:   begin res_o = sin_y; range_o = sin_range; end
       default: res_o = div_y;      // DIV, RECIP
     endcase
   end

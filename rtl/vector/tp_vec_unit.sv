@@ -72,11 +72,11 @@ module tp_vec_unit
 
   logic       info_valid, info_ii2;
   logic [1:0] info_arity;
-  logic [5:0] info_lat;
-  assign {info_valid, info_arity, info_ii2, info_lat} = tp_vec_pkg::op_info(op_i[5:0]);
+  logic [tp_contract_pkg::VEC_LAT_W-1:0] info_lat;
+  assign {info_valid, info_arity, info_ii2, info_lat} = tp_contract_pkg::vec_op_info(op_i[tp_contract_pkg::VEC_OP_OPCODE_W-1:0]);
 
   // token slots: bit k-1 = slot S_k
-  logic [tp_vec_pkg::PMax-1:0] vld_q, last_q, part_q;
+  logic [tp_contract_pkg::VEC_PMAX-1:0] vld_q, last_q, part_q;
 
   // ---------------------------------------------------------------- handshakes (§8.2)
   logic out_valid, en, can_take, take, last_beat;
@@ -149,9 +149,9 @@ module tp_vec_unit
       if (take) taken_q <= taken_q + 24'd1;
       if (tlast_err) w_tlast_q <= 1'b1;
       if (en) begin
-        vld_q  <= {vld_q[tp_vec_pkg::PMax-2:0], take};
-        last_q <= {last_q[tp_vec_pkg::PMax-2:0], take && last_beat};
-        part_q <= {part_q[tp_vec_pkg::PMax-2:0], take && last_beat && odd_q};
+        vld_q  <= {vld_q[tp_contract_pkg::VEC_PMAX-2:0], take};
+        last_q <= {last_q[tp_contract_pkg::VEC_PMAX-2:0], take && last_beat};
+        part_q <= {part_q[tp_contract_pkg::VEC_PMAX-2:0], take && last_beat && odd_q};
         if (ii2_q) phi_q <= take;
         if (vld_q[ipm1] && range_now) w_range_q <= 1'b1;
       end

@@ -12,7 +12,6 @@ namespace {
 
 constexpr const char* kNames[] = {"dma-error", "unit-hang", "lost-irq", "bad-status"};
 constexpr uint32_t kOutsideDdr = 0x3FF0'0000;  // below GP0, above the 512 MB of DDR: unmapped
-constexpr uint64_t kUnitBase[3] = {reg::kVec, reg::kRed, reg::kMmu};
 
 std::map<std::string, std::vector<FaultSpec>>& plans() {
   static std::map<std::string, std::vector<FaultSpec>> m;
@@ -20,8 +19,8 @@ std::map<std::string, std::vector<FaultSpec>>& plans() {
 }
 
 bool is_unit_reg(uint64_t addr, uint32_t off) {
-  for (uint64_t b : kUnitBase)
-    if (addr == b + off) return true;
+  for (const auto& u : hw::kUnits)
+    if (addr == u.base + off) return true;
   return false;
 }
 

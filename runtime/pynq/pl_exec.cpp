@@ -8,9 +8,7 @@
 namespace tinypynq::pynq {
 
 namespace {
-constexpr uint64_t kUnitBase[3] = {reg::kVec, reg::kRed, reg::kMmu};
 constexpr uint64_t kMm2sDma[3] = {reg::kDma0, reg::kDma1, reg::kDma2};  // streams A, B, C
-constexpr const char* kUnitName[3] = {"vector", "reduce", "matmul"};
 constexpr double kTimeoutS = 10.0;  // simulated seconds; the longest legal command is ~0.2 s
 // Waiting for an interrupt: how long the PS sleeps before it polls the status itself (a lost
 // interrupt costs this much; every legal command finishes well within it).
@@ -35,14 +33,14 @@ uint32_t PlExec::wait_result(int u) {
       const uint32_t v = drv_.read32(sr);
       if (v & mask) {
         ++st_.faults.lost_irqs;
-        st_.faults.log.push_back(detail::cat(kUnitName[u], ": ", e.what(), "; S2MM_DMASR polled 0x", std::hex, v,
+        st_.faults.log.push_back(detail::cat(hw::kUnits[u].name, ": ", e.what(), "; S2MM_DMASR polled 0x", std::hex, v,
                                              ": the command had finished"));
         return v;
       }
     }
     std::ostringstream mm2s;
     for (int i = 0; i < 3; ++i) mm2s << (i ? ", " : "") << "0x" << std::hex << drv_.read32(kMm2sDma[i] + reg::MM2S_DMASR);
-    throw PlFault(detail::cat("pynq: ", kUnitName[u], " command did not complete: ", e.what(),
+    throw PlFault(detail::cat("pynq: ", hw::kUnits[u].name, " command did not complete: ", e.what(),
                               " (MM2S_DMASR of DMA0-2: ", mm2s.str(), ")"));
   }
 }
@@ -89,7 +87,7 @@ PlExec::Result PlExec::run(const UnitCmd& c) {
 
 PlExec::Result PlExec::run_once(const UnitCmd& c) {
   const int u = static_cast<int>(c.unit);
-  const uint64_t base = kUnitBase[u];
+  const uint64_t base = hw::kUnits[u].base;
   const double t_cache0 = sink_ ? drv_.now() : 0;
   // 1. cache maintenance: clean what the CPU wrote, invalidate what the PL will write.
   timed(Phase::kPsCache, [&] {
@@ -137,7 +135,7 @@ PlExec::Result PlExec::run_once(const UnitCmd& c) {
       const uint32_t again = drv_.read32(base + reg::STATUS);
       if (again != status && (again & reg::ST_DONE) && !(again & reg::ST_ERR)) {
         ++st_.faults.status_rereads;
-        st_.faults.log.push_back(detail::cat(kUnitName[u], " STATUS read 0x", std::hex, status, ", re-read 0x", again,
+        st_.faults.log.push_back(detail::cat(hw::kUnits[u].name, " STATUS read 0x", std::hex, status, ", re-read 0x", again,
                                              ": the first read was corrupt"));
       }
       status = again;
@@ -145,13 +143,13 @@ PlExec::Result PlExec::run_once(const UnitCmd& c) {
     cycles = drv_.read32(base + reg::CYCLES_LO);
     cycles |= static_cast<uint64_t>(drv_.read32(base + reg::CYCLES_HI)) << 32;
   });
-  PL_CHECK(!(s2mm & reg::DMASR_ERRORS), "pynq: DMA0 S2MM error on a ", kUnitName[u], " command: S2MM_DMASR = 0x",
+  PL_CHECK(!(s2mm & reg::DMASR_ERRORS), "pynq: DMA0 S2MM error on a ", hw::kUnits[u].name, " command: S2MM_DMASR = 0x",
            std::hex, s2mm, " (DMAIntErr/SlvErr/DecErr = bits 4/5/6), destination 0x", c.out.phys(), ", ", std::dec,
            c.out.bytes, " bytes");
-  PL_CHECK(!(status & reg::ST_ERR), "pynq: ", kUnitName[u], " unit rejected command op=0x", std::hex, c.op,
+  PL_CHECK(!(status & reg::ST_ERR), "pynq: ", hw::kUnits[u].name, " unit rejected command op=0x", std::hex, c.op,
            std::dec, " sizes ", c.size[0], "x", c.size[1], "x", c.size[2], ": ERR_CODE ", reg::err_code(status),
            " (1 BAD_OP, 2 BAD_SIZE, 3 BUSY)");
-  PL_CHECK(status & reg::ST_DONE, "pynq: ", kUnitName[u], " unit not DONE after its result arrived (STATUS 0x",
+  PL_CHECK(status & reg::ST_DONE, "pynq: ", hw::kUnits[u].name, " unit not DONE after its result arrived (STATUS 0x",
            std::hex, status, ")");
   // Clear DONE (W1C) so the next command's wait cannot see a stale completion.
   timed(Phase::kPsDriver, [&] { drv_.write32(base + reg::STATUS, reg::ST_DONE | reg::ST_W_RANGE | reg::ST_W_TLAST); });
@@ -182,7 +180,7 @@ void PlExec::emit_command(const UnitCmd& c, const CmdTimes& t) {
   PynqEvent cmd;
   cmd.track = Track::kPs;
   cmd.cat = phase_name(Phase::kPsDriver);
-  cmd.name = kUnitName[u];
+  cmd.name = hw::kUnits[u].name;
   cmd.t_start = t.drv0, cmd.t_end = t.end;
   cmd.args.reserve(4);
   cmd.num("op", c.op);  // the sizes are on the unit's slice
@@ -197,7 +195,7 @@ void PlExec::emit_command(const UnitCmd& c, const CmdTimes& t) {
   w.name = "wait (S2MM IOC)";
   w.t_start = t.wait0, w.t_end = t.wait1;
   w.args.reserve(3);
-  w.str("unit", kUnitName[u]).num("unit_s", t.busy).num("dma_s", (t.wait1 - t.wait0) - t.busy);
+  w.str("unit", hw::kUnits[u].name).num("unit_s", t.busy).num("dma_s", (t.wait1 - t.wait0) - t.busy);
   sink_->on_event(std::move(w));
 }
 

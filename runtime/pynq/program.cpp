@@ -8,11 +8,6 @@
 
 namespace tinypynq::pynq {
 
-const char* unit_name(Unit u) {
-  static const char* const names[] = {"vector", "reduce", "matmul"};
-  return names[static_cast<int>(u)];
-}
-
 std::string MemRef::str() const {
   if (kind == kNone) return "-";
   std::ostringstream o;

@@ -19,13 +19,16 @@
 #include <vector>
 
 #include "base/board_config.h"
+#include "hw/tp_contract.h"
 #include "tensor/kernel.h"
 #include "tensor/kernel_analysis.h"
 
 namespace tinypynq::pynq {
 
-enum class Unit : int { kVector = 0, kReduce = 1, kMatmul = 2 };
-const char* unit_name(Unit u);  // "vector", "reduce", "matmul"
+// The PL units and their names are the contract's (hw/pl_contract.json): ids 0 vector, 1 reduce,
+// 2 matmul.
+using Unit = hw::Unit;
+using hw::unit_name;  // "vector", "reduce", "matmul"
 
 // A byte range of a kernel buffer (Kernel::bufs index; the lowest index of that Buffer, so two
 // refs to one buffer compare equal) or of a program temporary. kind kNone: stream unused.

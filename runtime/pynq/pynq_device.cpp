@@ -16,12 +16,6 @@
 
 namespace tinypynq::pynq {
 
-const char* phase_name(Phase p) {
-  static const char* names[] = {"ps_driver", "ps_cache", "ps_copy",   "ps_pack",  "ps_fallback",
-                                "dma",       "pl_vector", "pl_reduce", "pl_matmul"};
-  return names[static_cast<int>(p)];
-}
-
 namespace {
 
 class PynqDevice final : public Device {
@@ -113,7 +107,6 @@ class PynqDevice final : public Device {
  private:
   // The host-side kernel as one slice over the PS time it took, with what the profile needs.
   void emit_kernel(const Kernel& k, const KernelRecord& rec, double t0) {
-    static const char* const kUnits[3] = {"vector", "reduce", "matmul"};
     PynqEvent e;
     e.track = Track::kKernel;
     e.cat = "kernel";
@@ -124,7 +117,7 @@ class PynqDevice final : public Device {
     for (int u = 0; u < 3; ++u)
       if (rec.unit_cycles[u] && (top < 0 || rec.unit_cycles[u] > rec.unit_cycles[top])) top = u;
     e.str("shape", shape_str(k.full_shape)).str("target", name_);
-    e.str("unit", rec.fallback ? "ps" : top >= 0 ? kUnits[top] : "none");
+    e.str("unit", rec.fallback ? "ps" : top >= 0 ? hw::kUnits[top].name : "none");
     e.num("flops", static_cast<double>(rec.flops)).num("dma_bytes", static_cast<double>(rec.dma_bytes));
     e.num("commands", rec.commands).num("pl_cycles", static_cast<double>(rec.pl_cycles));
     for (int u = 0; u < 3; ++u)

@@ -23,23 +23,19 @@
 #include <vector>
 
 #include "base/board_config.h"
+#include "hw/tp_contract.h"
 #include "tensor/device.h"
 #include "runtime/driver.h"
 
 namespace tinypynq::pynq {
 
-// Phases of the predicted board time; they add up to board_seconds.
-enum class Phase : int {
-  kPsDriver,    // register programming and status reads over GP0, runtime bookkeeping
-  kPsCache,     // D-cache clean/invalidate of DMA buffers
-  kPsCopy,      // host data into DDR buffers (copyin/copyout)
-  kPsPack,      // packing non-contiguous operands / scattering tiles for the DMA
-  kPsFallback,  // kernels (or parts) computed on the A9
-  kDma,         // waiting for the PL outside unit busy time (DMA latency, S2MM write-back)
-  kPlVector, kPlReduce, kPlMatmul,  // unit busy time (CYCLES / f_PL)
-  kCount
-};
-const char* phase_name(Phase p);  // "ps_driver", ..., "pl_matmul"
+// Phases of the predicted board time; they add up to board_seconds. The list and the names are
+// the PL contract's (hw/pl_contract.json "phases"): ps_driver (GP0 register programming and status
+// reads, bookkeeping), ps_cache (D-cache maintenance of DMA buffers), ps_copy (copyin/copyout),
+// ps_pack (packing operands / scattering tiles), ps_fallback (work on the A9), dma (waiting for the
+// PL outside unit busy time), pl_vector, pl_reduce, pl_matmul (unit busy time, CYCLES / f_PL).
+using Phase = hw::Phase;
+using hw::phase_name;  // "ps_driver", ..., "pl_matmul"
 
 struct KernelRecord {  // one kernel as it ran (for profiles and traces)
   std::string name;

@@ -1,54 +1,71 @@
-// Physical addresses and register fields of the PL design, as the runtime programs it
-// (docs/hw-spec.md §2.2, §7; AXI DMA registers from PG021). The TLM and RTL models define the
-// same map on their side; the platform tests check that the two agree.
+// The PL's addresses and register fields under the names the runtime uses (docs/hw-spec.md §2.2,
+// §7). Every value comes from the generated contract (hw/pl_contract.json -> hw/tp_contract.h);
+// nothing is defined here. New code can use tinypynq::hw directly.
+//
+//   drv.write32(reg::kDma0 + reg::S2MM_LENGTH, bytes);
+//   if (status & reg::ST_ERR) ... reg::err_code(status) ...
 #pragma once
 #include <cstdint>
 
+#include "hw/tp_contract.h"
+
 namespace tinypynq::pynq::reg {
 
-constexpr uint64_t kDma0 = 0x4000'0000, kDma1 = 0x4001'0000, kDma2 = 0x4002'0000;
-constexpr uint64_t kSys = 0x4003'0000, kVec = 0x4004'0000, kRed = 0x4005'0000, kMmu = 0x4006'0000;
+inline constexpr uint64_t kDma0 = hw::win::DMA0_BASE, kDma1 = hw::win::DMA1_BASE, kDma2 = hw::win::DMA2_BASE;
+inline constexpr uint64_t kSys = hw::win::SYS_BASE, kVec = hw::win::VEC_BASE, kRed = hw::win::RED_BASE,
+                          kMmu = hw::win::MMU_BASE;
 
 // AXI DMA (PG021, simple mode)
-constexpr uint32_t MM2S_DMACR = 0x00, MM2S_DMASR = 0x04, MM2S_SA = 0x18, MM2S_LENGTH = 0x28;
-constexpr uint32_t S2MM_DMACR = 0x30, S2MM_DMASR = 0x34, S2MM_DA = 0x48, S2MM_LENGTH = 0x58;
-constexpr uint32_t DMACR_RS = 1u << 0, DMACR_RESET = 1u << 2, DMACR_IOC_IRQEN = 1u << 12,
-                   DMACR_ERR_IRQEN = 1u << 14;
-constexpr uint32_t DMASR_HALTED = 1u << 0, DMASR_IDLE = 1u << 1, DMASR_INTERR = 1u << 4,
-                   DMASR_SLVERR = 1u << 5, DMASR_DECERR = 1u << 6, DMASR_IOC = 1u << 12,
-                   DMASR_ERR_IRQ = 1u << 14;
-constexpr uint32_t DMASR_ERRORS = DMASR_INTERR | DMASR_SLVERR | DMASR_DECERR;
+inline constexpr uint32_t MM2S_DMACR = hw::dma::MM2S_DMACR, MM2S_DMASR = hw::dma::MM2S_DMASR,
+                          MM2S_SA = hw::dma::MM2S_SA, MM2S_LENGTH = hw::dma::MM2S_LENGTH;
+inline constexpr uint32_t S2MM_DMACR = hw::dma::S2MM_DMACR, S2MM_DMASR = hw::dma::S2MM_DMASR,
+                          S2MM_DA = hw::dma::S2MM_DA, S2MM_LENGTH = hw::dma::S2MM_LENGTH;
+inline constexpr uint32_t DMACR_RS = hw::dma::DMACR_RS.mask, DMACR_RESET = hw::dma::DMACR_RESET.mask,
+                          DMACR_IOC_IRQEN = hw::dma::DMACR_IOC_IRQEN.mask,
+                          DMACR_ERR_IRQEN = hw::dma::DMACR_ERR_IRQEN.mask;
+inline constexpr uint32_t DMASR_HALTED = hw::dma::DMASR_HALTED.mask, DMASR_IDLE = hw::dma::DMASR_IDLE.mask,
+                          DMASR_INTERR = hw::dma::DMASR_DMAINTERR.mask, DMASR_SLVERR = hw::dma::DMASR_DMASLVERR.mask,
+                          DMASR_DECERR = hw::dma::DMASR_DMADECERR.mask, DMASR_IOC = hw::dma::DMASR_IOC_IRQ.mask,
+                          DMASR_ERR_IRQ = hw::dma::DMASR_ERR_IRQ.mask;
+inline constexpr uint32_t DMASR_ERRORS = DMASR_INTERR | DMASR_SLVERR | DMASR_DECERR;
 
 // SYS
-constexpr uint32_t SYS_ID = 0x00, SYS_VERSION = 0x04, SYS_ROUTE = 0x08, SYS_BUSY = 0x0C, SYS_FCLK_HZ = 0x10,
-                   SYS_TIME_LO = 0x14, SYS_TIME_HI = 0x18;
-constexpr uint32_t kSysId = 0x5450'594E, kVersion = 0x0001'0000;
+inline constexpr uint32_t SYS_ID = hw::sys::ID, SYS_VERSION = hw::sys::VERSION, SYS_ROUTE = hw::sys::ROUTE,
+                          SYS_BUSY = hw::sys::BUSY, SYS_FCLK_HZ = hw::sys::FCLK_HZ, SYS_TIME_LO = hw::sys::TIME_LO,
+                          SYS_TIME_HI = hw::sys::TIME_HI;
+inline constexpr uint32_t kSysId = hw::sys::ID_RESET, kVersion = hw::sys::VERSION_RESET;
 
 // common unit block
-constexpr uint32_t CTRL = 0x00, STATUS = 0x04, OP = 0x08, SIZE0 = 0x0C, SIZE1 = 0x10, SIZE2 = 0x14,
-                   CYCLES_LO = 0x18, CYCLES_HI = 0x1C, SCALAR_A = 0x20, SCALAR_B = 0x24,
-                   SCALAR_C = 0x28, UNIT_ID = 0x30, CFG0 = 0x34, CFG1 = 0x38, CFG2 = 0x3C;
-constexpr uint32_t CTRL_START = 1u << 0, CTRL_IRQ_EN = 1u << 1;
-constexpr uint32_t ST_BUSY = 1u << 0, ST_DONE = 1u << 1, ST_ERR = 1u << 2, ST_W_RANGE = 1u << 8,
-                   ST_W_TLAST = 1u << 9;
-constexpr uint32_t err_code(uint32_t status) { return (status >> 4) & 0xF; }
-constexpr uint32_t VEC_A_SCALAR = 1u << 8, VEC_B_SCALAR = 1u << 9, VEC_C_SCALAR = 1u << 10;
+inline constexpr uint32_t CTRL = hw::unit::CTRL, STATUS = hw::unit::STATUS, OP = hw::unit::OP,
+                          SIZE0 = hw::unit::SIZE0, SIZE1 = hw::unit::SIZE1, SIZE2 = hw::unit::SIZE2,
+                          CYCLES_LO = hw::unit::CYCLES_LO, CYCLES_HI = hw::unit::CYCLES_HI,
+                          SCALAR_A = hw::unit::SCALAR_A, SCALAR_B = hw::unit::SCALAR_B,
+                          SCALAR_C = hw::unit::SCALAR_C, UNIT_ID = hw::unit::ID, CFG0 = hw::unit::CFG0,
+                          CFG1 = hw::unit::CFG1, CFG2 = hw::unit::CFG2;
+inline constexpr uint32_t CTRL_START = hw::unit::CTRL_START.mask, CTRL_IRQ_EN = hw::unit::CTRL_IRQ_EN.mask;
+inline constexpr uint32_t ST_BUSY = hw::unit::STATUS_BUSY.mask, ST_DONE = hw::unit::STATUS_DONE.mask,
+                          ST_ERR = hw::unit::STATUS_ERR.mask, ST_W_RANGE = hw::unit::STATUS_W_RANGE.mask,
+                          ST_W_TLAST = hw::unit::STATUS_W_TLAST.mask;
+constexpr uint32_t err_code(uint32_t status) { return hw::unit::STATUS_ERR_CODE.get(status); }
+inline constexpr uint32_t VEC_A_SCALAR = hw::vec::OP_A_SCALAR.mask, VEC_B_SCALAR = hw::vec::OP_B_SCALAR.mask,
+                          VEC_C_SCALAR = hw::vec::OP_C_SCALAR.mask;
 
 // IRQ_F2P lines (hw-spec §2.5)
-constexpr int kIrqDma0Mm2s = 0, kIrqDma0S2mm = 1, kIrqDma1Mm2s = 2, kIrqDma2Mm2s = 3, kIrqVec = 4,
-              kIrqRed = 5, kIrqMmu = 6;
+inline constexpr int kIrqDma0Mm2s = hw::irq::DMA0_MM2S, kIrqDma0S2mm = hw::irq::DMA0_S2MM,
+                     kIrqDma1Mm2s = hw::irq::DMA1_MM2S, kIrqDma2Mm2s = hw::irq::DMA2_MM2S, kIrqVec = hw::irq::VEC,
+                     kIrqRed = hw::irq::RED, kIrqMmu = hw::irq::MMU;
 
-// Vector opcodes (hw-spec §6.1)
-enum VecOpcode : uint32_t {
-  V_ADD = 0x01, V_SUB = 0x02, V_MUL = 0x03, V_DIV = 0x04, V_MAX = 0x05, V_MOD = 0x06,
-  V_CMPLT = 0x07, V_CMPEQ = 0x08, V_CMPNE = 0x09, V_WHERE = 0x0A, V_MULACC = 0x0B,
-  V_NEG = 0x10, V_RECIP = 0x11, V_SQRT = 0x12, V_EXP2 = 0x13, V_LOG2 = 0x14, V_SIN = 0x15,
-  V_COPY = 0x16, V_CAST_F2I = 0x18, V_CAST_I2F = 0x19, V_CAST_F2B = 0x1A, V_CAST_I2B = 0x1B,
-  V_IADD = 0x21, V_ISUB = 0x22, V_IMUL = 0x23, V_IMAX = 0x25, V_ICMPLT = 0x27, V_ICMPEQ = 0x28,
-  V_ICMPNE = 0x29, V_IWHERE = 0x2A, V_INEG = 0x31,
-};
+// Vector opcodes (hw-spec §6.1) as the plain integers the lowering composes OP words from.
+#define TP_REG_VOP(n) inline constexpr uint32_t V_##n = static_cast<uint32_t>(hw::VecOp::n);
+TP_REG_VOP(ADD) TP_REG_VOP(SUB) TP_REG_VOP(MUL) TP_REG_VOP(DIV) TP_REG_VOP(MAX) TP_REG_VOP(MOD)
+TP_REG_VOP(CMPLT) TP_REG_VOP(CMPEQ) TP_REG_VOP(CMPNE) TP_REG_VOP(WHERE) TP_REG_VOP(MULACC)
+TP_REG_VOP(NEG) TP_REG_VOP(RECIP) TP_REG_VOP(SQRT) TP_REG_VOP(EXP2) TP_REG_VOP(LOG2) TP_REG_VOP(SIN)
+TP_REG_VOP(COPY) TP_REG_VOP(CAST_F2I) TP_REG_VOP(CAST_I2F) TP_REG_VOP(CAST_F2B) TP_REG_VOP(CAST_I2B)
+TP_REG_VOP(IADD) TP_REG_VOP(ISUB) TP_REG_VOP(IMUL) TP_REG_VOP(IMAX) TP_REG_VOP(ICMPLT) TP_REG_VOP(ICMPEQ)
+TP_REG_VOP(ICMPNE) TP_REG_VOP(IWHERE) TP_REG_VOP(INEG)
+#undef TP_REG_VOP
 
 // Limits (hw-spec §6)
-constexpr uint64_t kMaxElems = 16'777'215;  // floor((2^26 - 1) / 4): DMA length limit
+inline constexpr uint64_t kMaxElems = hw::limits::MAX_STREAM_ELEMS;  // DMA length limit / 4
 
 }  // namespace tinypynq::pynq::reg

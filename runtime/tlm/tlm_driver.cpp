@@ -26,10 +26,12 @@ namespace {
 // ---- trace events (set_event_sink)
 pynq::PynqEventSink* g_sink = nullptr;
 
+// A command's name in traces: "EXP2", "SUM", "MATMUL LOADW" (the OP fields of the contract).
 std::string op_label(unsigned unit, uint32_t op) {
-  if (unit == 1) return (op & 1) ? "MAX" : "SUM";
-  if (unit == 2) return (op & 1) ? "MATMUL LOADW" : "MATMUL";
-  const pl::VecOpInfo* info = pl::vec_op_info(op & 0x3F);
+  const auto u = static_cast<hw::Unit>(unit);
+  if (u == hw::Unit::kReduce) return hw::find_opcode(u, hw::red::OP_MAX.get(op))->name;
+  if (u == hw::Unit::kMatmul) return hw::mmu::OP_LOADW.get(op) ? "MATMUL LOADW" : "MATMUL";
+  const hw::OpcodeInfo* info = hw::find_opcode(u, hw::vec::OP_OPCODE.get(op));
   return info ? info->name : "BAD_OP";
 }
 
