@@ -36,6 +36,10 @@ struct TrainResult {
   Prediction prediction;  // of the training steps, on pynq targets
 };
 
+// Throws tinypynq::Error naming the option when a value cannot be trained with (train() calls
+// it before loading anything).
+constexpr int64_t kMaxEpochs = 1000000;
+void check_train_options(const TrainOptions& o);
 TrainResult train(const TrainOptions& o);
 std::string to_json(const TrainOptions& o, const TrainResult& r);
 
