@@ -8,7 +8,7 @@
 # top-level CMakeLists.txt, so targets created with plain add_library() get them too; these
 # helpers only remove boilerplate and keep argument checking strict.
 #
-#   tinypynq_add_model(tinypynq_tlm_dma SOURCES axi_dma.cpp DEPS tinypynq_boardcfg)
+#   tinypynq_add_model(tinypynq_tlm_dma SOURCES axi_dma.cpp DEPS tinypynq_base)
 #   tinypynq_verilate(tinypynq_rtl_vec TOP tp_vec_unit SOURCES rtl/vector/tp_vec_unit.sv ...)
 #   tinypynq_add_rtl_lint(tp_vec_unit SOURCES ...)   # ctest: verilator --lint-only -Wall
 
@@ -74,30 +74,29 @@ function(tinypynq_no_fp_contract target)
 endfunction()
 
 # tinypynq_add_model(<name> SOURCES <src>... [DEPS <target>...])
-# A SystemC TLM-2.0 model library: links SystemC, compiled without FP contraction (the models
-# must round like the RTL). Sources that do not exist yet are skipped, so a model family can
-# land file by file; a library with no existing source is not created.
+# A library that includes SystemC (TLM-2.0 models, the drivers on them): links SystemC,
+# compiled without FP contraction (the models must round like the RTL). Every source and every
+# dependency must exist: a renamed file or a missing target is a configure error, not a
+# silently smaller build.
 function(tinypynq_add_model name)
   cmake_parse_arguments(PARSE_ARGV 1 ARG "" "" "SOURCES;DEPS")
   _tinypynq_check_args(tinypynq_add_model ${ARG_UNPARSED_ARGUMENTS})
-  set(srcs "")
-  foreach(s IN LISTS ARG_SOURCES)
-    if(EXISTS "${CMAKE_CURRENT_SOURCE_DIR}/${s}")
-      list(APPEND srcs "${s}")
-    endif()
-  endforeach()
-  if(NOT srcs)
-    return()
+  if(NOT ARG_SOURCES)
+    message(FATAL_ERROR "tinypynq_add_model(${name}): SOURCES is required")
   endif()
-  add_library(${name} STATIC ${srcs})
-  set(deps "")
-  foreach(d IN LISTS ARG_DEPS)
-    if(TARGET ${d})
-      list(APPEND deps ${d})
+  foreach(s IN LISTS ARG_SOURCES)
+    if(NOT EXISTS "${CMAKE_CURRENT_SOURCE_DIR}/${s}")
+      message(FATAL_ERROR "tinypynq_add_model(${name}): source ${CMAKE_CURRENT_SOURCE_DIR}/${s} does not exist")
     endif()
   endforeach()
+  foreach(d IN LISTS ARG_DEPS)
+    if(NOT TARGET ${d})
+      message(FATAL_ERROR "tinypynq_add_model(${name}): dependency ${d} is not a target")
+    endif()
+  endforeach()
+  add_library(${name} STATIC ${ARG_SOURCES})
   # SystemC headers are not warning-clean under -Wpedantic: include them as system headers.
-  target_link_libraries(${name} PUBLIC PkgConfig::SYSTEMC ${deps})
+  target_link_libraries(${name} PUBLIC PkgConfig::SYSTEMC ${ARG_DEPS})
   target_compile_features(${name} PUBLIC cxx_std_20)
   tinypynq_no_fp_contract(${name})
 endfunction()

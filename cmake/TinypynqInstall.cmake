@@ -17,14 +17,13 @@ set(TINYPYNQ_INSTALL_CMAKEDIR "${CMAKE_INSTALL_LIBDIR}/cmake/tinypynq" CACHE STR
     "Where tinypynqConfig.cmake is installed (relative to the prefix)")
 
 # Library target -> exported name (tinypynq::<name>). Only what exists in this build: the
-# SystemC models exist with SystemC. The Verilated PL (rtl/, cosim/) is not a library users
-# link: it is inside the installed CLI.
+# SystemC models and the tlm driver exist with SystemC. The Verilated PL (rtl/, cosim/, the rtl
+# target) is not a library users link: it is inside the installed CLI.
 # Dependencies before dependents (the pkg-config link line is this order reversed).
 set(_tp_export
   tinypynq_blas blas
   tinypynq_base base
   tinypynq_io io
-  tinypynq_boardcfg boardcfg
   tinypynq_plfp plfp
   tinypynq_tensor tensor
   tinypynq_runtime runtime
@@ -32,7 +31,8 @@ set(_tp_export
   tinypynq_onnx onnx
   tinypynq_tlm_dma tlm_dma
   tinypynq_tlm_pl tlm_pl
-  tinypynq_tlm tlm)
+  tinypynq_tlm tlm
+  tinypynq_runtime_tlm runtime_tlm)
 set(_tp_targets "")
 set(_tp_pc_libs "")
 while(_tp_export)
@@ -64,21 +64,24 @@ if(TARGET tinypynq)
 endif()
 
 # Public headers: every header of the library folders (tests and tools are not installed).
-foreach(dir base tensor runtime frontends models/config models/fp traces hw/generated)
+foreach(dir base tensor runtime/pynq frontends models/fp traces hw/generated)
   if(IS_DIRECTORY "${PROJECT_SOURCE_DIR}/${dir}")
     install(DIRECTORY "${PROJECT_SOURCE_DIR}/${dir}/" DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}/tinypynq/${dir}"
             FILES_MATCHING PATTERN "*.h" PATTERN "*.hpp" PATTERN "test*" EXCLUDE PATTERN "tools" EXCLUDE)
   endif()
 endforeach()
-if(TARGET tinypynq_tlm)
+install(FILES "${PROJECT_SOURCE_DIR}/runtime/driver.h" DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}/tinypynq/runtime")
+if(TARGET tinypynq_runtime_tlm)
   install(DIRECTORY "${PROJECT_SOURCE_DIR}/models/tlm/" DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}/tinypynq/models/tlm"
           FILES_MATCHING PATTERN "*.h")
+  install(DIRECTORY "${PROJECT_SOURCE_DIR}/runtime/tlm/" DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}/tinypynq/runtime/tlm"
+          FILES_MATCHING PATTERN "*.h")
 endif()
-install(FILES "${PROJECT_SOURCE_DIR}/models/config/pynq_z2.json" DESTINATION "${CMAKE_INSTALL_DATADIR}/tinypynq")
+install(FILES "${PROJECT_SOURCE_DIR}/base/pynq_z2.json" DESTINATION "${CMAKE_INSTALL_DATADIR}/tinypynq")
 
 install(EXPORT tinypynqTargets NAMESPACE tinypynq:: DESTINATION "${TINYPYNQ_INSTALL_CMAKEDIR}")
 set(TINYPYNQ_INSTALLED_TLM OFF)
-if(TARGET tinypynq_tlm)
+if(TARGET tinypynq_runtime_tlm)
   set(TINYPYNQ_INSTALLED_TLM ON)
 endif()
 configure_package_config_file("${PROJECT_SOURCE_DIR}/cmake/tinypynqConfig.cmake.in"

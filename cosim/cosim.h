@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // tinypynq co-simulation: the Verilated PL units (rtl/) against their TLM twins, command by
-// command, bits and cycles (DESIGN.md invariants 2 and 3).
+// command, bits and cycles (architecture.md invariants 2 and 3).
 //
 //   cosim::Session s;                                   // one Verilated model per unit
 //   cosim::CommandGen gen(1);

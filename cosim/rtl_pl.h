@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // tinypynq — the `rtl` target's PL: the Verilated top level (rtl/top/tinypynq_pl_top.sv) in the
 // SystemC platform behind pin-level transactors, with a lockstep checker against the TLM unit
-// models (DESIGN.md invariants 2 and 3).
+// models (architecture.md invariants 2 and 3).
 //
 //   Platform::declare("rtl", cfg, [](const char* n, const BoardConfig& c) {
 //     return std::make_unique<cosim::RtlPl>(n, c); });
@@ -47,7 +47,7 @@
 #include <string>
 #include <vector>
 
-#include "models/config/board_config.h"
+#include "base/board_config.h"
 #include "models/tlm/pl_block.h"
 
 namespace tinypynq::cosim {

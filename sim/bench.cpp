@@ -9,16 +9,16 @@
 #include <functional>
 #include <vector>
 
-#include "sim/models.h"
+#include "sim/nets.h"
 #include "sim/prediction.h"
 #include "sim/report.h"
-#include "sim/targets.h"
+#include "runtime/targets.h"
 #include "tensor/schedule.h"
 #ifdef TINYPYNQ_HAVE_TLM
-#include "models/tlm/tlm_driver.h"
+#include "runtime/tlm/tlm_driver.h"
 #endif
 #ifdef TINYPYNQ_HAVE_RTL
-#include "cosim/rtl_target.h"
+#include "runtime/rtl/rtl_target.h"
 #endif
 
 namespace tinypynq::sim {
@@ -123,8 +123,8 @@ int run_tlm_vs_cpu(const BenchOptions& o) {
                 cpu1.median * 1e3, cpu2.median * 1e3);
     std::printf("  tlm  median %8.3f ms/step  -> tlm/cpu = %.2fx (goal <= 2x)\n", tlm.median * 1e3, ratio);
     std::printf("  simulated PL cycles: %llu in %.3f s host time = %.3g cycles/s (%.2fx real time at %.0f MHz)\n",
-                (unsigned long long)cycles, tlm.total, cps, cps / board_config().pl_clock_hz,
-                board_config().pl_clock_hz / 1e6);
+                (unsigned long long)cycles, tlm.total, cps, cps / runtime::board_config().pl_clock_hz,
+                runtime::board_config().pl_clock_hz / 1e6);
     std::printf("  predicted PYNQ-Z2: %.3f ms/step, A9 alone %.3f ms/step\n%s", board * 1e3, a9 * 1e3,
                 p.table().c_str());
   }

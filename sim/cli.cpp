@@ -2,7 +2,7 @@
 
 #include <cstdio>
 
-#include "sim/models.h"
+#include "sim/nets.h"
 #include "sim/report.h"
 #include "tensor/device.h"
 
@@ -11,12 +11,12 @@ namespace tinypynq::sim {
 std::string targets_list() {
   std::string r;
   for (auto& n : device_names()) r += (r.empty() ? "" : ", ") + n;
-  if (have_tlm() && r.find("tlm") == std::string::npos) r += ", tlm";
-  if (have_rtl() && r.find("rtl") == std::string::npos) r += ", rtl";
+  if (runtime::have_tlm() && r.find("tlm") == std::string::npos) r += ", tlm";
+  if (runtime::have_rtl() && r.find("rtl") == std::string::npos) r += ", rtl";
   return r;
 }
 
-void add_train_options(CLI::App* c, TrainOptions& o, bool& json, RtlWaves& waves) {
+void add_train_options(CLI::App* c, TrainOptions& o, bool& json, runtime::RtlWaves& waves) {
   c->add_option("--model", o.model, std::string("model to train: ") + model_names())->capture_default_str();
   c->add_option("--target", o.target, "where ops run: " + targets_list())->capture_default_str();
   c->add_option("--epochs", o.epochs, "passes over the training set")->capture_default_str();

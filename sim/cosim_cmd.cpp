@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "sim/report.h"
-#include "sim/targets.h"
-#include "tensor/core/check.h"
+#include "runtime/targets.h"
+#include "base/check.h"
 #include "traces/cosim_trace.h"
 #ifdef TINYPYNQ_HAVE_COSIM
 #include "cosim/cosim.h"
@@ -48,7 +48,7 @@ int run_cosim(const CosimOptions& o) {
   if (!o.trace.empty()) {
     std::vector<int> ids;
     for (cosim::Unit u : units) ids.push_back(static_cast<int>(u));
-    trace.emplace(ids, board_config().pl_clock_hz);
+    trace.emplace(ids, runtime::board_config().pl_clock_hz);
   }
   // --vcd alone records FST next to the VCD files and converts them when the session ends.
   const std::string fst = !o.fst.empty() || o.vcd.empty() ? o.fst : o.vcd + ".tmp.fst";

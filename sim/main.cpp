@@ -10,15 +10,15 @@
 #include "sim/bench.h"
 #include "sim/cli.h"
 #include "sim/cosim_cmd.h"
-#include "sim/models.h"
+#include "sim/nets.h"
 #include "sim/report.h"
-#include "sim/targets.h"
+#include "runtime/targets.h"
 #include "sim/train.h"
 #include "tensor/device.h"
 
 using namespace tinypynq;
 
-static sim::RtlWaves g_waves;  // --fst, --vcd, --fst-depth: waveforms of the rtl target's PL
+static runtime::RtlWaves g_waves;  // --fst, --vcd, --fst-depth: waveforms of the rtl target's PL
 
 static int run_train(const sim::TrainOptions& o, bool json) {
   sim::TrainOptions opt = o;
@@ -35,7 +35,7 @@ static int run_train(const sim::TrainOptions& o, bool json) {
       std::printf("test set not evaluated  ");
     std::printf("wall %.2f s  median step %.3f ms\n", r.wall_seconds, r.step_seconds_median * 1e3);
     if (r.prediction.valid) std::printf("%s", r.prediction.table().c_str());
-    if (const sim::RtlLockstep l = sim::rtl_lockstep(); opt.target == "rtl" && l.valid)
+    if (const runtime::RtlLockstep l = runtime::rtl_lockstep(); opt.target == "rtl" && l.valid)
       std::printf("rtl: %llu commands run by the Verilated PL (set-up included), %llu of them compared with the TLM models "
                   "in lockstep: equal in bits and cycles; %llu cycles clocked\n",
                   (unsigned long long)l.commands, (unsigned long long)l.checked, (unsigned long long)l.clocked_cycles);
@@ -49,7 +49,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(0, 1);
   app.set_version_flag("--version", std::string("tinypynq ") + TINYPYNQ_VERSION);
   sim::TrainOptions train_opts;
-  train_opts.target = sim::default_target();
+  train_opts.target = runtime::default_target();
   bool json = false;
   std::string board_file;
   app.add_option("--board", board_file, "board config JSON (docs/board-config.md); default: the PYNQ-Z2")
@@ -83,11 +83,11 @@ int main(int argc, char** argv) {
     TP_CHECK(!waves || train_opts.target == "rtl", "--fst/--vcd record the rtl target's PL; the target is ",
              train_opts.target);
     TP_CHECK(g_waves.depth == 0 || waves, "--fst-depth needs --fst FILE or --vcd FILE");
-    sim::register_targets(board_file, g_waves);
+    runtime::register_targets(board_file, g_waves);
     if (*train) return run_train(train_opts, json);
     if (*info) {
       std::printf("targets: %s\nmodels: %s\n", sim::targets_list().c_str(), sim::model_names());
-      if (!board_file.empty() || info_board) std::printf("board config:\n%s", sim::board_config().to_json().c_str());
+      if (!board_file.empty() || info_board) std::printf("board config:\n%s", runtime::board_config().to_json().c_str());
       return 0;
     }
     if (*bench) return sim::run_bench(bench_opts);
@@ -96,7 +96,7 @@ int main(int argc, char** argv) {
     // The main job: a short run of the default model.
     // One epoch of the MLP on the emulated board (a few seconds), then accuracy and prediction.
     sim::TrainOptions o;
-    o.target = sim::default_target();
+    o.target = runtime::default_target();
     o.epochs = 1;
     std::printf("tinypynq: training %s on %s for 1 epoch (run `tinypynq --help` for options)\n", o.model.c_str(),
                 o.target.c_str());

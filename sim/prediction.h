@@ -5,7 +5,7 @@
 #pragma once
 #include <string>
 
-#include "tensor/pynq/pynq_device.h"
+#include "runtime/pynq/pynq_device.h"
 
 namespace tinypynq::sim {
 

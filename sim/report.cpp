@@ -7,15 +7,15 @@
 #include <vector>
 
 #include "models/fp/pl_units.h"
-#include "sim/targets.h"
-#include "tensor/pynq/pynq_device.h"
+#include "runtime/targets.h"
+#include "runtime/pynq/pynq_device.h"
 #include "tensor/schedule.h"
 #include "traces/roofline.h"
 #include "traces/summary.h"
 #include "traces/svg.h"
 #include "traces/trace_writer.h"
 #ifdef TINYPYNQ_HAVE_TLM
-#include "models/tlm/tlm_driver.h"
+#include "runtime/tlm/tlm_driver.h"
 #endif
 
 namespace tinypynq::sim {
@@ -149,14 +149,14 @@ void Instrument::begin(const std::string& target, json meta) {
   rec_ = std::make_unique<Recorder>();
   rec_->dev = &d;
   rec_->profile = profile;
-  rec_->roof = tr::Roofline::from(board_config());
+  rec_->roof = tr::Roofline::from(runtime::board_config());
   rec_->origin = pynq::pynq_now(d);
   rec_->at_begin = *st;
   if (!trace_path.empty()) {
     rec_->start_trace();
     meta["tool"] = "tinypynq";
     meta["target"] = target;
-    meta["board"] = tr::Roofline::board_json(board_config());
+    meta["board"] = tr::Roofline::board_json(runtime::board_config());
     meta["time"] = "simulated board time in microseconds since the first traced step (docs/traces.md)";
     for (auto& [k, v] : meta.items()) rec_->writer->meta(k, v);
   }

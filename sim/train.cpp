@@ -9,9 +9,9 @@
 #include <limits>
 #include <sstream>
 
-#include "sim/models.h"
+#include "sim/nets.h"
 #include "sim/report.h"
-#include "sim/targets.h"
+#include "runtime/targets.h"
 #include "tensor/data/mnist.h"
 
 namespace tinypynq::sim {
@@ -160,7 +160,7 @@ std::string to_json(const TrainOptions& o, const TrainResult& r) {
   }
   s << "]";
   if (r.prediction.valid) s << ", " << r.prediction.json_fields();
-  if (const RtlLockstep l = rtl_lockstep(); o.target == "rtl" && l.valid)
+  if (const runtime::RtlLockstep l = runtime::rtl_lockstep(); o.target == "rtl" && l.valid)
     s << ", \"rtl_lockstep\": {\"commands\": " << l.commands << ", \"checked\": " << l.checked
       << ", \"clocked_cycles\": " << l.clocked_cycles << "}";
   s << "}";

@@ -21,7 +21,8 @@ struct Stats {
 Stats& stats();
 
 // Debug level: 0 quiet, 1 kernel count per schedule, 2 one line per kernel (op, shape, time),
-// 3 also each kernel's node list with its views.
+// 3 also each kernel's node list with its views, 4 also the PL program of each kernel a pynq
+// device runs (runtime/pynq/program.h).
 // Initialised from the environment variable TINYPYNQ_DEBUG.
 int debug_level();
 void set_debug_level(int level);

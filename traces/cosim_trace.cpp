@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "tensor/core/check.h"
+#include "base/check.h"
 #include "traces/schema.h"
 
 namespace tinypynq::traces {

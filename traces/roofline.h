@@ -12,7 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "models/config/board_config.h"
+#include "base/board_config.h"
 
 namespace tinypynq::traces {
 

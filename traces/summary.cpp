@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <map>
 
-#include "tensor/core/check.h"
+#include "base/check.h"
 
 namespace tinypynq::traces {
 

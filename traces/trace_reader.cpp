@@ -5,7 +5,7 @@
 #include <set>
 #include <sstream>
 
-#include "tensor/core/check.h"
+#include "base/check.h"
 
 namespace tinypynq::traces {
 

@@ -12,7 +12,7 @@
 #include <map>
 #include <set>
 
-#include "tensor/core/check.h"
+#include "base/check.h"
 #include "traces/json_out.h"
 
 namespace tinypynq::traces {

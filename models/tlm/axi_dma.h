@@ -27,7 +27,7 @@
 #include <utility>
 #include <vector>
 
-#include "models/config/board_config.h"
+#include "base/board_config.h"
 #include "models/tlm/axis.h"
 #include "models/tlm/hp_ext.h"
 

@@ -6,7 +6,7 @@
 #include <functional>
 #include <memory>
 
-#include "models/config/board_config.h"
+#include "base/board_config.h"
 
 namespace tinypynq::tlm {
 

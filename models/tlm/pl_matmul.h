@@ -10,7 +10,7 @@
 
 #include <vector>
 
-#include "models/config/board_config.h"
+#include "base/board_config.h"
 #include "models/fp/pl_units.h"
 #include "models/tlm/pl_regs.h"
 

@@ -47,7 +47,7 @@
 #include <memory>
 #include <string>
 
-#include "models/config/board_config.h"
+#include "base/board_config.h"
 #include "models/fp/pl_stream.h"
 #include "models/tlm/axis.h"
 #include "models/tlm/pl_block.h"

@@ -8,7 +8,7 @@
 
 #include "models/tlm/axi_dma.h"
 #include "models/tlm/pl_top.h"
-#include "tensor/core/check.h"
+#include "base/check.h"
 
 namespace tinypynq::tlm {
 

@@ -19,7 +19,7 @@
 #include <string>
 #include <vector>
 
-#include "models/config/board_config.h"
+#include "base/board_config.h"
 #include "models/tlm/pl_block.h"
 #include "models/tlm/pl_factory.h"
 #include "models/tlm/ps7.h"

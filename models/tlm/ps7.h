@@ -25,7 +25,7 @@
 #include <memory>
 #include <vector>
 
-#include "models/config/board_config.h"
+#include "base/board_config.h"
 #include "models/tlm/axis.h"
 
 namespace tinypynq::tlm {

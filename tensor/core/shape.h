@@ -5,23 +5,27 @@
 #include <string>
 #include <vector>
 
-#include "tensor/core/check.h"
+#include "base/check.h"
 
 namespace tinypynq {
 
 using Shape = std::vector<int64_t>;
-
-inline int64_t prod(const Shape& s) {
-  int64_t n = 1;
-  for (auto d : s) n *= d;
-  return n;
-}
 
 inline std::string shape_str(const Shape& s) {
   std::string r = "(";
   for (size_t i = 0; i < s.size(); ++i) r += (i ? ", " : "") + std::to_string(s[i]);
   if (s.size() == 1) r += ",";
   return r + ")";
+}
+
+// The number of elements; a shape whose count does not fit in int64 is an error (not a
+// wrapped, negative or small count that something would then allocate).
+inline int64_t prod(const Shape& s) {
+  int64_t n = 1;
+  for (auto d : s)
+    if (__builtin_mul_overflow(n, d, &n))
+      throw Error(detail::cat("shape ", shape_str(s), " has more elements than an int64 can count"));
+  return n;
 }
 
 // Row-major strides; size-1 dimensions get stride 0 so equal views compare equal.

@@ -8,7 +8,9 @@
 #include <map>
 #include <mutex>
 
+#include "tensor/core/memory.h"
 #include "tensor/cpu/cpu_eval.h"
+#include "tensor/kernel_analysis.h"
 
 namespace tinypynq {
 
@@ -42,7 +44,7 @@ void run_reduce(const Kernel& k) {
   // Reduce axes innermost: each output is then a run of `red` consecutive indices.
   std::vector<KNode> nodes;
   int64_t red = 1;
-  const Shape shape = cpu::reduce_innermost(k, nodes, &red);
+  const Shape shape = analysis::reduce_innermost(k, nodes, &red);
   const int64_t outn = prod(k.out_shape), total = prod(shape);
   EvalProgram p(nodes, k.bufs, shape);
   const bool f = p.root_dtype() == DType::f32;
@@ -116,9 +118,11 @@ class CpuDevice final : public Device {
  public:
   const std::string& name() const override { return name_; }
   BufferPtr alloc(DType dtype, int64_t numel) override {
+    TP_CHECK(numel >= 0 && numel <= (int64_t{1} << 60), "cpu: a buffer of ", numel, " elements is too large");
     auto b = std::make_shared<Buffer>();
     b->device = this, b->dtype = dtype, b->numel = numel;
     size_t bytes = std::max<size_t>(64, (b->nbytes() + 63) / 64 * 64);
+    check_host_alloc(bytes, "cpu: a tensor buffer");
     void* p = pool_->get(bytes);
     if (!p) p = std::aligned_alloc(64, bytes);
     TP_CHECK(p, "cpu: out of memory allocating ", bytes, " bytes");

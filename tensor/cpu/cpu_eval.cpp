@@ -335,24 +335,6 @@ const void* EvalProgram::eval_block(int64_t start, int64_t n) {
   return vals_[root_];
 }
 
-Shape reduce_innermost(const Kernel& k, std::vector<KNode>& nodes, int64_t* red) {
-  const size_t nd = k.full_shape.size();
-  std::vector<int> order;
-  std::vector<bool> is_red(nd, false);
-  for (int a : k.reduce_axes) is_red[a] = true;
-  for (size_t d = 0; d < nd; ++d)
-    if (!is_red[d]) order.push_back(static_cast<int>(d));
-  for (int a : k.reduce_axes) order.push_back(a);
-  Shape shape;
-  for (int d : order) shape.push_back(k.full_shape[d]);
-  nodes = k.nodes;
-  for (auto& n : nodes)
-    if (n.op == Op::LOAD || n.op == Op::CONST) n.st = n.st.permute(order);
-  *red = 1;
-  for (int a : k.reduce_axes) *red *= k.full_shape[a];
-  return shape;
-}
-
 void store_values(const void* vals, DType from, void* dst, DType to, int64_t n) {
   if (to == DType::f32 || to == DType::i32) {
     std::memcpy(dst, vals, n * 4);

@@ -68,35 +68,8 @@ class EvalProgram {
   void load(const Step& s, int64_t start, int64_t n, void* out);
 };
 
-// A reduce kernel's nodes with the reduce axes moved innermost (every output is then a run of
-// `*red` consecutive indices of the returned iteration shape). Used by cpu and pynq.
-Shape reduce_innermost(const Kernel& k, std::vector<KNode>& nodes, int64_t* red);
-
 // Converts n computed values (float or int32 per `from`) into storage of dtype `to`.
 void store_values(const void* vals, DType from, void* dst, DType to, int64_t n);
-
-// Matmul-shaped kernels: a reduce SUM_K(A * B) where the A subtree does not depend on some
-// output dims (N) and the B subtree not on others (M) is C[b][m][n] = sum_k A[b][m][k] B[b][k][n].
-enum GemmDim { kGemmB, kGemmM, kGemmN, kGemmK, kGemmOne };
-struct GemmShape {
-  int64_t Bt = 1, M = 1, N = 1, K = 1;
-  std::vector<int> dims[5];   // full_shape dims of each class (GemmDim)
-  bool out_in_order = true;   // the output layout is already [batch][M][N]
-};
-bool match_gemm(const Kernel& k, GemmShape* g);  // shape test only, any size
-
-// Operand `which` (0 = A as [M][K], 1 = B as [K][N]) per batch: in place (a plain strided
-// load, possibly transposed) when allow_direct, else packed row-major into `packed`.
-struct GemmOperand {
-  const float* base = nullptr;
-  std::vector<float> packed;
-  bool trans = false;
-  int64_t ld = 0;
-  std::vector<int64_t> batch_off;  // per batch index, element offset from base
-};
-void gemm_operand(const Kernel& k, const GemmShape& g, int which, bool allow_direct, GemmOperand& op);
-// Writes C given as [batch][M][N] into k.bufs[0] in the output's own dim order.
-void gemm_scatter(const Kernel& k, const GemmShape& g, const float* c);
 
 // Matmul-shaped reduce kernels (SUM over K of A*B, A independent of N dims, B of M dims) go
 // to BLAS. Returns false when the kernel is not of that shape or too small to be worth it.

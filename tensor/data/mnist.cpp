@@ -10,7 +10,7 @@
 #include <filesystem>
 #include <numeric>
 
-#include "tensor/core/check.h"
+#include "base/check.h"
 
 namespace tinypynq::data {
 namespace {

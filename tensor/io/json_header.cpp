@@ -2,7 +2,7 @@
 
 #include <cstdio>
 
-#include "tensor/core/check.h"
+#include "base/check.h"
 
 namespace tinypynq::io::detail {
 namespace {

@@ -11,7 +11,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "tensor/core/check.h"
+#include "base/check.h"
 #include "tensor/io/json_header.h"
 
 namespace tinypynq::io {

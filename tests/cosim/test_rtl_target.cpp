@@ -10,10 +10,10 @@
 #include <cstring>
 
 #include "cosim/rtl_pl.h"
-#include "cosim/rtl_target.h"
-#include "models/tlm/tlm_driver.h"
+#include "runtime/rtl/rtl_target.h"
+#include "runtime/tlm/tlm_driver.h"
 #include "tensor/device.h"
-#include "tensor/pynq/pynq_device.h"
+#include "runtime/pynq/pynq_device.h"
 #include "tensor/tensor.h"
 #include "tests/support/error_of.h"
 

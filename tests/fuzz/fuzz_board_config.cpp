@@ -3,8 +3,8 @@
 #include <cstdint>
 #include <string>
 
-#include "models/config/board_config.h"
-#include "tensor/core/check.h"
+#include "base/board_config.h"
+#include "base/check.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace tinypynq;

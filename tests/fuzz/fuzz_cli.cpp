@@ -8,7 +8,7 @@
 
 #include "sim/bench.h"
 #include "sim/cli.h"
-#include "tensor/core/check.h"
+#include "base/check.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace tinypynq;
@@ -27,7 +27,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   app.require_subcommand(0, 1);
   sim::TrainOptions t;
   bool json = false;
-  sim::RtlWaves waves;
+  runtime::RtlWaves waves;
   CLI::App* train = app.add_subcommand("train", "train");
   sim::add_train_options(train, t, json, waves);
   sim::BenchOptions b;

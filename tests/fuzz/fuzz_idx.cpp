@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <string>
 
-#include "tensor/core/check.h"
+#include "base/check.h"
 #include "tensor/data/mnist.h"
 #include "tests/fuzz/fuzz_util.h"
 

@@ -4,7 +4,7 @@
 #include <map>
 #include <string>
 
-#include "tensor/core/check.h"
+#include "base/check.h"
 #include "tensor/io/safetensors.h"
 #include "tests/fuzz/fuzz_util.h"
 

@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <string>
 
-#include "tensor/core/check.h"
+#include "base/check.h"
 #include "traces/summary.h"
 #include "traces/svg.h"
 #include "traces/trace_reader.h"

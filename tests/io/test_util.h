@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "tensor/core/check.h"
+#include "base/check.h"
 
 namespace tinypynq::test {
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // BoardConfig: defaults, JSON round trip, subset overrides, and every rejection with the content
 // of its message (origin, key, value, expectation).
-#include "models/config/board_config.h"
+#include "base/board_config.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -13,7 +13,7 @@
 #include <sstream>
 #include <string>
 
-#include "tensor/core/check.h"
+#include "base/check.h"
 
 #ifndef TINYPYNQ_SOURCE_DIR
 #error "TINYPYNQ_SOURCE_DIR must be defined (tests/models/CMakeLists.txt)"
@@ -480,11 +480,11 @@ TEST_F(BoardConfigFile, SavedJsonLoadsBack) {
   EXPECT_EQ(BoardConfig::load_file(path).to_json(), c.to_json());
 }
 
-// models/config/pynq_z2.json is the defaults written out; it must never drift from the code.
+// base/pynq_z2.json is the defaults written out; it must never drift from the code.
 // After changing a default, replace the file with the expected content this test prints on
 // failure (BoardConfig::defaults().to_json()).
 TEST(BoardConfigShippedFile, PynqZ2JsonEqualsDefaults) {
-  const std::string path = std::string(TINYPYNQ_SOURCE_DIR) + "/models/config/pynq_z2.json";
+  const std::string path = std::string(TINYPYNQ_SOURCE_DIR) + "/base/pynq_z2.json";
   std::ifstream in(path, std::ios::binary);
   ASSERT_TRUE(in) << "cannot open " << path;
   std::ostringstream text;

@@ -9,13 +9,13 @@
 #include <map>
 #include <numeric>
 
-#include "models/config/board_config.h"
+#include "base/board_config.h"
 #include "models/fp/pl_float.h"
 #include "models/fp/pl_units.h"
-#include "models/tlm/tlm_driver.h"
+#include "runtime/tlm/tlm_driver.h"
 #include "tensor/device.h"
-#include "tensor/pynq/pynq_device.h"
-#include "tensor/pynq/regmap.h"
+#include "runtime/pynq/pynq_device.h"
+#include "runtime/pynq/regmap.h"
 #include "tensor/tensor.h"
 #include "tests/support/error_of.h"
 

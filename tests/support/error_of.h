@@ -8,7 +8,7 @@
 #include <string>
 #include <typeinfo>
 
-#include "tensor/core/check.h"
+#include "base/check.h"
 
 // Records a failure (and returns "") if f throws no E.
 template <typename E = tinypynq::Error, typename F>

@@ -17,7 +17,7 @@
 #include <string>
 #include <vector>
 
-#include "tensor/core/check.h"
+#include "base/check.h"
 #include "tensor/schedule.h"
 #include "tensor/tensor.h"
 

@@ -21,7 +21,7 @@
 
 #include "tensor/cpu/cpu_device.h"
 #include "tensor/device.h"
-#include "tensor/pynq/pynq_device.h"
+#include "runtime/pynq/pynq_device.h"
 #include "tests/tensor/op_cases.h"
 
 namespace tinypynq::test {
@@ -110,7 +110,7 @@ void check_case(const OpCase& c, const std::string& target) {
     }
   }
   // The rtl target is the tlm platform with the PL in RTL: its results must be tlm's, bit for
-  // bit (DESIGN.md invariant 2; its lockstep checker compares every command on the way).
+  // bit (architecture.md invariant 2; its lockstep checker compares every command on the way).
   const std::vector<std::string> devs = device_names();
   if (target == "rtl" && std::find(devs.begin(), devs.end(), "tlm") != devs.end()) {
     const HostArray twin = run_case(c, inputs, "tlm");

@@ -13,7 +13,7 @@
 #include <regex>
 #include <sstream>
 
-#include "tensor/core/check.h"
+#include "base/check.h"
 #include "traces/summary.h"
 #include "traces/cosim_trace.h"
 #include "traces/json_out.h"

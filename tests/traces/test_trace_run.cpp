@@ -9,7 +9,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "tensor/core/check.h"
+#include "base/check.h"
 #include "traces/summary.h"
 #include "traces/trace_reader.h"
 

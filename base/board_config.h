@@ -13,7 +13,7 @@
 //   BoardConfig cfg = BoardConfig::load_file("my_board.json");   // throws tinypynq::Error
 //   std::string json = cfg.to_json();                              // full, canonical form
 //
-// models/config/pynq_z2.json is defaults().to_json(), checked by tests/models/test_board_config.
+// base/pynq_z2.json is defaults().to_json(), checked by tests/models/test_board_config.
 // Pure C++20 (no SystemC): the pynq runtime's PS cost model reads it too.
 #pragma once
 

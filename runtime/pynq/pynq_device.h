@@ -22,9 +22,9 @@
 #include <string_view>
 #include <vector>
 
-#include "models/config/board_config.h"
+#include "base/board_config.h"
 #include "tensor/device.h"
-#include "tensor/pynq/driver.h"
+#include "runtime/driver.h"
 
 namespace tinypynq::pynq {
 

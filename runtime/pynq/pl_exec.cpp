@@ -1,7 +1,7 @@
-#include "tensor/pynq/pl_exec.h"
+#include "runtime/pynq/pl_exec.h"
 
-#include "tensor/core/check.h"
-#include "tensor/pynq/regmap.h"
+#include "base/check.h"
+#include "runtime/pynq/regmap.h"
 
 namespace tinypynq::pynq {
 

@@ -1,22 +1,26 @@
-#include "sim/targets.h"
+#include "runtime/targets.h"
 
-#include "tensor/core/check.h"
+#include "base/check.h"
 
 #ifdef TINYPYNQ_HAVE_TLM
-#include "models/tlm/tlm_driver.h"
+#include "runtime/tlm/tlm_driver.h"
 #endif
 #ifdef TINYPYNQ_HAVE_RTL
-#include "cosim/rtl_target.h"
+#include "runtime/rtl/rtl_target.h"
 #endif
 
-namespace tinypynq::sim {
+namespace tinypynq::runtime {
 
 namespace {
 BoardConfig g_cfg = BoardConfig::defaults();
 }
 
 void register_targets(const std::string& board_file, const RtlWaves& waves) {
-  if (!board_file.empty()) g_cfg = BoardConfig::load_file(board_file);
+  register_targets(board_file.empty() ? BoardConfig::defaults() : BoardConfig::load_file(board_file), waves);
+}
+
+void register_targets(const BoardConfig& cfg, const RtlWaves& waves) {
+  g_cfg = cfg;
 #ifdef TINYPYNQ_HAVE_TLM
   tlm::register_tlm_target(g_cfg);
 #endif
@@ -62,4 +66,4 @@ bool have_tlm() {
 
 std::string default_target() { return have_tlm() ? "tlm" : "cpu"; }
 
-}  // namespace tinypynq::sim
+}  // namespace tinypynq::runtime

@@ -9,7 +9,7 @@
 #pragma once
 #include <cstddef>
 
-#include "models/config/board_config.h"
+#include "base/board_config.h"
 #include "tensor/kernel.h"
 
 namespace tinypynq::pynq {

@@ -12,7 +12,7 @@
 #include <cstdint>
 #include <string>
 
-#include "models/config/board_config.h"
+#include "base/board_config.h"
 
 namespace tinypynq::cosim {
 

@@ -1,12 +1,16 @@
-#include "tensor/pynq/pynq_device.h"
+#include "runtime/pynq/pynq_device.h"
 
 #include <cstring>
 #if defined(__SSE2__)
 #include <xmmintrin.h>
 #endif
 
-#include "tensor/core/check.h"
-#include "tensor/pynq/lower.h"
+#include "base/check.h"
+#include "runtime/pynq/executor.h"
+#include "runtime/pynq/program.h"
+#include "tensor/schedule.h"
+
+#include <iostream>
 
 namespace tinypynq::pynq {
 
@@ -22,9 +26,7 @@ class PynqDevice final : public Device {
  public:
   PynqDevice(std::string name, std::unique_ptr<Driver> drv, const BoardConfig& cfg)
       : name_(std::move(name)), drv_(std::move(drv)), cfg_(cfg), cost_(cfg),
-        ex_(*drv_, stats_, cost_, WaitMode::kPoll), lower_(ex_, cost_, cfg_) {
-    lower_.alloc_block = [](void* ctx, size_t bytes) { return static_cast<PynqDevice*>(ctx)->block(bytes); };
-    lower_.alloc_ctx = this;
+        ex_(*drv_, stats_, cost_, WaitMode::kPoll), runner_(ex_, cost_, [this](size_t n) { return block(n); }) {
     ex_.init();
     stats_.reset();  // set-up is not part of any measured work
   }
@@ -69,8 +71,10 @@ class PynqDevice final : public Device {
     rec.flops = k.flops();
     rec.a9_seconds = cost_.kernel_seconds(k);
     stats_.a9_only_seconds += rec.a9_seconds;
-    bool on_pl = lower_.run(k, &rec);
-    if (on_pl && lower_.w_range()) {  // MOD/SIN beyond the PL's exact range: the PS recomputes
+    const std::optional<Program> prog = lower(k, cfg_);
+    if (prog && debug_level() >= 4) std::cerr << prog->str();
+    bool on_pl = prog.has_value();
+    if (on_pl && runner_.run(*prog, k, &rec)) {  // MOD/SIN beyond the PL's exact range: the PS recomputes
       ++stats_.range_recomputes;
       on_pl = false;
     }
@@ -147,7 +151,7 @@ class PynqDevice final : public Device {
   BoardConfig cfg_;
   PsCost cost_;
   PlExec ex_;
-  Lowering lower_;
+  ProgramRunner runner_;
 };
 
 }  // namespace

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// tinypynq — the driver API (tensor/pynq/driver.h) implemented on the SystemC platform, and the
+// tinypynq — the driver API (runtime/driver.h) implemented on the SystemC platform, and the
 // `tlm` target built from it.
 //
 //   register_tlm_target(BoardConfig::defaults());   // device("tlm") now runs on the models
@@ -14,9 +14,9 @@
 #include <memory>
 #include <string>
 
-#include "models/config/board_config.h"
+#include "base/board_config.h"
 #include "models/tlm/pl_factory.h"
-#include "tensor/pynq/driver.h"
+#include "runtime/driver.h"
 
 namespace tinypynq::pynq {
 class PynqEventSink;

@@ -5,9 +5,10 @@
 #include <cstdint>
 #include <memory>
 
-#include "tensor/pynq/cost_model.h"
-#include "tensor/pynq/driver.h"
-#include "tensor/pynq/pynq_device.h"
+#include "runtime/pynq/cost_model.h"
+#include "runtime/driver.h"
+#include "runtime/pynq/program.h"
+#include "runtime/pynq/pynq_device.h"
 
 namespace tinypynq::pynq {
 
@@ -23,9 +24,7 @@ struct Stream {  // a byte range of a DDR block that a DMA streams; blk == nullp
   uint64_t phys() const { return blk->mem.phys + off; }
 };
 
-enum class Unit : int { kVector = 0, kReduce = 1, kMatmul = 2 };
-
-struct UnitCmd {
+struct UnitCmd {  // a Command with its memory resolved to DDR streams
   Unit unit = Unit::kVector;
   uint32_t op = 0;
   uint32_t size[3] = {0, 0, 0};

@@ -1,4 +1,4 @@
-// The models the CLI trains on Fashion-MNIST.
+// The neural nets the CLI trains on Fashion-MNIST (sim/nets.*; the board models are in models/).
 //   auto m = make_model("mlp");  Tensor logits = m->forward(x);  // x: (B, 784) or (B, 1, 28, 28)
 #pragma once
 #include <memory>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // tinypynq — BoardConfig: defaults, JSON load/save and validation (see board_config.h and
 // docs/board-config.md, which cites the source of every default).
-#include "models/config/board_config.h"
+#include "base/board_config.h"
 
 #include <nlohmann/json.hpp>
 
@@ -20,7 +20,7 @@
 #include <vector>
 
 // Header-only (no .cpp, no tensor library link): TP_CHECK throws tinypynq::Error.
-#include "tensor/core/check.h"
+#include "base/check.h"
 
 namespace tinypynq {
 namespace {

@@ -1,4 +1,4 @@
-#include "sim/models.h"
+#include "sim/nets.h"
 
 namespace tinypynq::sim {
 

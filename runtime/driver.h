@@ -1,6 +1,6 @@
-// The one driver API of the pynq runtime (DESIGN.md invariant 1): 32-bit register access at
+// The one driver API of the pynq runtime (architecture.md invariant 1): 32-bit register access at
 // physical addresses, physically contiguous buffers, cache maintenance, waiting for the PL.
-// Three implementations: the tlm platform (models/tlm/tlm_driver), the rtl platform, and the
+// Three implementations: the tlm platform (runtime/tlm/tlm_driver), the rtl platform, and the
 // board (/dev/mem + u-dma-buf). Everything here is what /dev/mem + u-dma-buf can provide.
 //
 //   Driver& drv = ...;

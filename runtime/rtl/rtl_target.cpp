@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
-#include "cosim/rtl_target.h"
+#include "runtime/rtl/rtl_target.h"
 
 #include <stdexcept>
 #include <string>
 
 #include "cosim/rtl_pl.h"
 #include "models/tlm/platform.h"
-#include "models/tlm/tlm_driver.h"
+#include "runtime/tlm/tlm_driver.h"
 #include "tensor/device.h"
 
 namespace tinypynq::cosim {

@@ -1,13 +1,14 @@
-// Registers every target this build has: cpu (always), tlm (when built with SystemC), rtl (when
-// the Verilated PL and SystemC were built).
-//   sim::register_targets("");              // default board
-//   sim::register_targets("my_board.json"); // a board config file (docs/board-config.md)
+// Target registration, in one place: cpu (always), tlm (when built with SystemC), rtl (when
+// the Verilated PL and SystemC were built). The CLI and the tests both register through here.
+//   runtime::register_targets("");              // default board
+//   runtime::register_targets("my_board.json"); // a board config file (docs/board-config.md)
+//   Tensor t = Tensor::rand({4}, "tlm");
 #pragma once
 #include <string>
 
-#include "models/config/board_config.h"
+#include "base/board_config.h"
 
-namespace tinypynq::sim {
+namespace tinypynq::runtime {
 
 // Waveforms of the rtl target's PL for the whole run (cosim::RtlPlOptions): FST and/or VCD
 // (empty: none), depth = levels of the design in them (0 all).
@@ -28,5 +29,7 @@ RtlLockstep rtl_lockstep();
 bool have_tlm();
 bool have_rtl();
 std::string default_target();       // "tlm" when built, else "cpu"
+// Registers with a config object instead of a file (tests).
+void register_targets(const BoardConfig& cfg, const RtlWaves& waves = {});
 
-}  // namespace tinypynq::sim
+}  // namespace tinypynq::runtime

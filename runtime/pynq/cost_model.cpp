@@ -1,4 +1,4 @@
-#include "tensor/pynq/cost_model.h"
+#include "runtime/pynq/cost_model.h"
 
 #include <algorithm>
 

@@ -1,0 +1,144 @@
+// Running PL programs (executor.h): the PS half of every step, in program order.
+#include "runtime/pynq/executor.h"
+
+#include <algorithm>
+#include <bit>
+#include <cstring>
+#include <type_traits>
+
+#include "base/check.h"
+
+namespace tinypynq::pynq {
+
+namespace {
+constexpr uint32_t kPlTrue = 0x3F80'0000;
+
+template <class T> T* at(const Stream& s) {
+  return reinterpret_cast<T*>(static_cast<uint8_t*>(s.blk->mem.virt) + s.off);
+}
+
+uint32_t scalar_bits(const Buffer& b, int64_t elem, DType as) {
+  const uint8_t* p = static_cast<const uint8_t*>(b.data) + elem * itemsize(b.dtype);
+  double value;
+  if (b.dtype == DType::f32) { float f; std::memcpy(&f, p, 4); value = f; }
+  else if (b.dtype == DType::i32) { int32_t x; std::memcpy(&x, p, 4); value = x; }
+  else value = *p;
+  return as == DType::f32       ? std::bit_cast<uint32_t>(static_cast<float>(value))
+         : as == DType::boolean ? (value != 0 ? kPlTrue : 0)
+                                : static_cast<uint32_t>(static_cast<int32_t>(value));
+}
+}  // namespace
+
+DdrBlock* ddr_block(const Buffer& b) { return static_cast<DdrBlock*>(b.owner.get()); }
+
+struct ProgramRunner::Ctx {
+  const Program& p;
+  const Kernel& k;
+  std::vector<std::shared_ptr<DdrBlock>> temps;
+  std::vector<uint32_t> slots;
+};
+
+Stream ProgramRunner::stream(const Ctx& c, const MemRef& m) const {
+  if (m.kind == MemRef::kNone) return Stream{};
+  DdrBlock* blk = m.kind == MemRef::kKernel ? ddr_block(*c.k.bufs[m.index]) : c.temps[m.index].get();
+  return Stream{blk, m.off, m.bytes};
+}
+
+bool ProgramRunner::run(const Program& p, const Kernel& k, KernelRecord* rec) {
+  Ctx c{p, k, {}, std::vector<uint32_t>(p.scalar_slots, 0)};
+  c.temps.reserve(p.temps.size());
+  for (size_t bytes : p.temps) c.temps.push_back(alloc_(bytes));
+  bool w_range = false;
+  for (const Step& st : p.steps) {
+    std::visit(
+        [&](const auto& s) {
+          using S = std::decay_t<decltype(s)>;
+          if constexpr (std::is_same_v<S, Command>) {
+            UnitCmd u;
+            u.unit = s.unit, u.op = s.op;
+            for (int i = 0; i < 3; ++i) {
+              u.size[i] = s.size[i];
+              u.scalar[i] = s.scalar_slot[i] >= 0 ? c.slots[s.scalar_slot[i]] : s.scalar[i];
+              u.in[i] = stream(c, s.in[i]);
+            }
+            u.out = stream(c, s.out);
+            const PlExec::Result r = ex_.run(u);
+            w_range |= r.w_range;
+            if (rec) {
+              rec->commands += 1;
+              rec->pl_cycles += r.cycles;
+              rec->unit_cycles[static_cast<int>(u.unit)] += r.cycles;
+              for (const Stream& in : u.in) rec->dma_bytes += in.blk ? in.bytes : 0;
+              rec->dma_bytes += u.out.bytes;
+            }
+          } else if constexpr (std::is_same_v<S, Pack>) {
+            const std::vector<KNode>& nodes = s.nodes < 0 ? k.nodes : p.node_sets[s.nodes];
+            const Stream d = stream(c, s.dst);
+            const int64_t n = prod(s.shape);
+            auto* w = at<uint32_t>(d);
+            analysis::eval_node(nodes, k.bufs, s.shape, s.node, w);
+            if (s.dtype == DType::boolean)
+              for (int64_t j = 0; j < n; ++j) w[j] = w[j] ? kPlTrue : 0;
+            d.blk->dirty = true;
+            ex_.cpu(Phase::kPsPack, cost_.copy_seconds(4 * static_cast<size_t>(n) + n * itemsize(s.dtype)),
+                    "pack operand");
+          } else if constexpr (std::is_same_v<S, ReadScalar>) {
+            ex_.cpu(Phase::kPsPack, 50e-9, "read scalar");
+            c.slots[s.slot] = scalar_bits(*k.bufs[s.buf], s.elem, s.as);
+          } else if constexpr (std::is_same_v<S, GemmPack>) {
+            analysis::GemmOperand packed;
+            analysis::gemm_operand(k, *p.gemm, s.which, false, packed);
+            size_t bytes = 0;
+            for (size_t bi = 0; bi < s.dst.size(); ++bi) {
+              const Stream d = stream(c, s.dst[bi]);
+              bytes = d.bytes;
+              std::memcpy(at<float>(d), packed.packed.data() + bi * (bytes / 4), bytes);
+              d.blk->dirty = true;
+            }
+            ex_.cpu(Phase::kPsPack, cost_.copy_seconds(2 * bytes * s.dst.size()), "pack operand");
+          } else if constexpr (std::is_same_v<S, CopyTile>) {
+            const Stream src = stream(c, s.src), d = stream(c, s.dst);
+            const float* from = at<const float>(src);
+            float* to = at<float>(d);
+            for (int64_t r = 0; r < s.rows; ++r)
+              std::memcpy(to + r * s.cols, from + (s.r0 + r) * s.ld + s.c0, 4 * static_cast<size_t>(s.cols));
+            d.blk->dirty = true;
+            ex_.cpu(Phase::kPsPack, cost_.copy_seconds(8 * static_cast<size_t>(s.rows * s.cols)), "pack tile");
+          } else if constexpr (std::is_same_v<S, ScatterTile>) {
+            const Stream src = stream(c, s.src), d = stream(c, s.dst);
+            const float* from = at<const float>(src);
+            float* to = at<float>(d);
+            for (int64_t r = 0; r < s.rows; ++r)
+              std::memcpy(to + r * s.ld + s.n0, from + r * s.cols, 4 * static_cast<size_t>(s.cols));
+            d.blk->dirty = true;
+            ex_.cpu(Phase::kPsPack, cost_.copy_seconds(8 * static_cast<size_t>(s.rows * s.cols)), "scatter tile");
+          } else if constexpr (std::is_same_v<S, Copy>) {
+            const Stream src = stream(c, s.src), d = stream(c, s.dst);
+            std::memcpy(at<uint8_t>(d), at<const uint8_t>(src), d.bytes);
+            d.blk->dirty = true;
+            ex_.cpu(Phase::kPsPack, cost_.copy_seconds(2 * d.bytes));
+          } else if constexpr (std::is_same_v<S, GemmScatter>) {
+            const Stream src = stream(c, s.src);
+            analysis::gemm_scatter(k, *p.gemm, at<const float>(src));
+            ddr_block(*k.bufs[0])->dirty = true;
+            const analysis::GemmShape& g = *p.gemm;
+            ex_.cpu(Phase::kPsPack, cost_.copy_seconds(8 * static_cast<size_t>(g.Bt * g.M * g.N)));
+          } else if constexpr (std::is_same_v<S, Narrow>) {
+            // bool (PL 1.0f) and uint8 outputs: the PS narrows the PL's 32-bit words.
+            const uint32_t* src = s.scalar ? nullptr : at<const uint32_t>(stream(c, s.src));
+            const uint32_t bits = s.slot >= 0 ? c.slots[s.slot] : s.bits;
+            auto* dst = static_cast<uint8_t*>(k.bufs[0]->data);
+            for (int64_t i = 0; i < s.n; ++i) {
+              const uint32_t x = s.scalar ? bits : src[i];
+              dst[i] = s.from_int ? static_cast<uint8_t>(x) : static_cast<uint8_t>((x & 0x7FFF'FFFF) != 0);
+            }
+            ddr_block(*k.bufs[0])->dirty = true;
+            ex_.cpu(Phase::kPsPack, cost_.copy_seconds(5 * static_cast<size_t>(s.n)), "narrow output");
+          }
+        },
+        st);
+  }
+  return w_range;
+}
+
+}  // namespace tinypynq::pynq

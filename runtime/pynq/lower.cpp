@@ -1,0 +1,301 @@
+// Lowering scheduled kernels to PL programs (docs/pynq-runtime.md): elementwise DAGs and
+// reduces here, matmul-shaped kernels in lower_matmul.cpp.
+#include "runtime/pynq/lower.h"
+
+#include <algorithm>
+#include <bit>
+
+#include "base/check.h"
+#include "runtime/pynq/regmap.h"
+
+namespace tinypynq::pynq {
+
+using namespace reg;
+
+namespace {
+// Largest even element count of one DMA transfer: chunks stay 8-byte aligned (DRE off).
+constexpr int64_t kChunk = (kMaxElems / 2) * 2;
+constexpr uint32_t kPlTrue = 0x3F80'0000;
+
+uint32_t fbits(float f) { return std::bit_cast<uint32_t>(f); }
+bool from_u8(DType d) { return d == DType::u8; }
+}  // namespace
+
+std::optional<Program> lower(const Kernel& k, const BoardConfig& cfg) { return ProgramBuilder(k, cfg).build(); }
+
+ProgramBuilder::ProgramBuilder(const Kernel& k, const BoardConfig& cfg) : k_(k), cfg_(cfg) {
+  canon_.resize(k.bufs.size());
+  for (size_t i = 0; i < k.bufs.size(); ++i) {
+    canon_[i] = static_cast<int>(i);
+    for (size_t j = 0; j < i; ++j)
+      if (k.bufs[j] == k.bufs[i] || (k.bufs[j]->owner && k.bufs[j]->owner == k.bufs[i]->owner)) {
+        canon_[i] = static_cast<int>(j);
+        break;
+      }
+  }
+  p_.kernel = k.name();
+}
+
+std::optional<Program> ProgramBuilder::build() {
+  bool ok;
+  if (!k_.is_reduce()) ok = elementwise();
+  else ok = matmul() || reduce();
+  if (!ok) return std::nullopt;
+  return std::move(p_);
+}
+
+MemRef ProgramBuilder::temp(size_t bytes) {
+  p_.temps.push_back(std::max<size_t>(bytes, 8));
+  return MemRef{MemRef::kTemp, static_cast<int>(p_.temps.size()) - 1, 0, bytes};
+}
+
+MemRef ProgramBuilder::whole(int buf, size_t elem_off, size_t bytes) const {
+  return MemRef{MemRef::kKernel, canon_[buf], elem_off * itemsize(k_.bufs[buf]->dtype), bytes};
+}
+
+// One vector command per chunk of at most kChunk elements; scalar operands go to registers.
+void ProgramBuilder::vec(uint32_t op, const Val* a, const Val* b, const Val* c, const MemRef& out, int64_t n) {
+  const Val* ops[3] = {a, b, c};
+  for (int64_t s = 0; s < n; s += kChunk) {
+    const int64_t len = std::min(kChunk, n - s);
+    const size_t bytes = 4 * static_cast<size_t>(len);
+    Command cmd;
+    cmd.unit = Unit::kVector;
+    cmd.op = op;
+    cmd.size[0] = static_cast<uint32_t>(len);
+    for (int i = 0; i < 3; ++i) {
+      if (!ops[i]) continue;
+      if (ops[i]->scalar) {
+        cmd.op |= VEC_A_SCALAR << i;
+        cmd.scalar[i] = ops[i]->bits;
+        cmd.scalar_slot[i] = ops[i]->slot;
+      } else {
+        cmd.in[i] = ops[i]->s.at(4 * static_cast<size_t>(s), bytes);
+      }
+    }
+    cmd.out = out.at(4 * static_cast<size_t>(s), bytes);
+    step(cmd);
+  }
+}
+
+// ---------------------------------------------------------------- elementwise graphs
+
+bool ProgramBuilder::supported_ew(const std::vector<KNode>& nodes, int root) const {
+  std::vector<char> need(nodes.size(), 0);
+  need[root] = 1;
+  for (int i = root; i >= 0; --i) {
+    if (!need[i]) continue;
+    const KNode& n = nodes[i];
+    for (int s : n.src) need[s] = 1;
+    if (n.op == Op::LOAD || n.op == Op::CONST) continue;
+    const DType in = nodes[n.src[0]].dtype;
+    const bool f = in == DType::f32, b = in == DType::boolean;
+    switch (n.op) {
+      case Op::EXP2: case Op::LOG2: case Op::SIN: case Op::SQRT: case Op::RECIP: case Op::DIV: case Op::MOD:
+        if (!f) return false;
+        break;
+      case Op::NEG: case Op::ADD: case Op::SUB: case Op::MUL:
+        if (b || from_u8(in)) return false;
+        break;
+      case Op::MAX: case Op::CMPLT: case Op::CMPEQ:
+        if (from_u8(in)) return false;
+        break;
+      case Op::WHERE:
+        if (from_u8(nodes[n.src[1]].dtype)) return false;
+        break;
+      case Op::CAST:
+        if (n.dtype == DType::u8 || from_u8(in)) return false;  // wrap-around casts stay on the PS
+        break;
+      default: return false;
+    }
+  }
+  return true;
+}
+
+ProgramBuilder::Val ProgramBuilder::pack(const std::vector<KNode>& nodes, int set, const Shape& shape, int i) {
+  // The PS evaluates the view (gather, padding, uint8/bool widening) into a DMA-able buffer.
+  const DType dt = nodes[i].dtype;
+  Val v;
+  v.s = temp(4 * static_cast<size_t>(prod(shape)));
+  v.repr = dt == DType::f32 ? Repr::kF32 : dt == DType::boolean ? Repr::kBool : Repr::kI32;
+  step(Pack{set, shape, i, dt, v.s});
+  return v;
+}
+
+ProgramBuilder::Val ProgramBuilder::load(const std::vector<KNode>& nodes, int set, const Shape& shape, int i) {
+  const KNode& n = nodes[i];
+  Val v;
+  v.repr = n.dtype == DType::f32 ? Repr::kF32 : n.dtype == DType::boolean ? Repr::kBool : Repr::kI32;
+  if (n.op == Op::CONST) {
+    if (n.st.has_mask()) return pack(nodes, set, shape, i);
+    v.scalar = true;
+    v.bits = n.dtype == DType::f32       ? fbits(static_cast<float>(n.value))
+             : n.dtype == DType::boolean ? (n.value != 0 ? kPlTrue : 0)
+                                         : static_cast<uint32_t>(static_cast<int32_t>(n.value));
+    return v;
+  }
+  const Buffer& b = *k_.bufs[n.buf];
+  if (n.st.single_strided()) {
+    const View& view = n.st.top();
+    bool broadcast = true, dense = true;
+    const Shape want = contiguous_strides(shape);
+    for (size_t d = 0; d < shape.size(); ++d) {
+      if (shape[d] == 1) continue;
+      broadcast &= view.strides[d] == 0;
+      dense &= view.strides[d] == want[d];
+    }
+    if (broadcast) {  // one element for everything: the PS reads it once, a register carries it
+      v.scalar = true;
+      v.slot = p_.scalar_slots++;
+      step(ReadScalar{v.slot, n.buf, view.offset, b.dtype, n.dtype});
+      return v;
+    }
+    if (dense && itemsize(b.dtype) == 4 && (view.offset * 4) % 8 == 0) {
+      v.s = whole(n.buf, static_cast<size_t>(view.offset), 4 * static_cast<size_t>(prod(shape)));
+      return v;
+    }
+  }
+  return pack(nodes, set, shape, i);
+}
+
+MemRef ProgramBuilder::materialize(const Val& v, int64_t n) {
+  if (!v.scalar) return v.s;
+  MemRef s = temp(4 * static_cast<size_t>(n));
+  vec(V_COPY, &v, nullptr, nullptr, s, n);  // a fill: every operand scalar
+  return s;
+}
+
+ProgramBuilder::Val ProgramBuilder::lower_ew(const std::vector<KNode>& nodes, int set, const Shape& shape, int root,
+                                             const MemRef* dst) {
+  const int64_t n = prod(shape);
+  std::vector<Val> val(nodes.size());
+  std::vector<char> need(nodes.size(), 0);
+  need[root] = 1;
+  for (int i = root; i >= 0; --i)
+    if (need[i])
+      for (int s : nodes[i].src) need[s] = 1;
+  for (int i = 0; i <= root; ++i) {
+    if (!need[i]) continue;
+    const KNode& nd = nodes[i];
+    if (nd.op == Op::LOAD || nd.op == Op::CONST) {
+      val[i] = load(nodes, set, shape, i);
+      continue;
+    }
+    const Val& a = val[nd.src[0]];
+    const Repr in = a.repr;
+    uint32_t op = 0;
+    Repr out = in;
+    const Val* b = nd.src.size() > 1 ? &val[nd.src[1]] : nullptr;
+    const Val* c = nd.src.size() > 2 ? &val[nd.src[2]] : nullptr;
+    const bool I = in == Repr::kI32;
+    switch (nd.op) {
+      case Op::EXP2: op = V_EXP2; break;
+      case Op::LOG2: op = V_LOG2; break;
+      case Op::SIN: op = V_SIN; break;
+      case Op::SQRT: op = V_SQRT; break;
+      case Op::RECIP: op = V_RECIP; break;
+      case Op::DIV: op = V_DIV; break;
+      case Op::MOD: op = V_MOD; break;
+      case Op::NEG: op = I ? V_INEG : V_NEG; break;
+      case Op::ADD: op = I ? V_IADD : V_ADD; break;
+      case Op::SUB: op = I ? V_ISUB : V_SUB; break;
+      case Op::MUL: op = I ? V_IMUL : V_MUL; break;
+      case Op::MAX: op = I ? V_IMAX : V_MAX; break;
+      case Op::CMPLT: op = I ? V_ICMPLT : V_CMPLT, out = Repr::kBool; break;
+      case Op::CMPEQ: op = I ? V_ICMPEQ : V_CMPEQ, out = Repr::kBool; break;
+      case Op::WHERE:
+        out = b->repr;
+        op = out == Repr::kI32 ? V_IWHERE : V_WHERE;
+        break;
+      case Op::CAST: {
+        const DType to = nd.dtype;
+        if (to == DType::f32) op = in == Repr::kI32 ? uint32_t{V_CAST_I2F} : 0u, out = Repr::kF32;
+        else if (to == DType::i32) op = in == Repr::kI32 ? 0u : uint32_t{V_CAST_F2I}, out = Repr::kI32;
+        else op = in == Repr::kI32 ? uint32_t{V_CAST_I2B} : in == Repr::kF32 ? uint32_t{V_CAST_F2B} : 0u, out = Repr::kBool;
+        if (op == 0) {  // same encoding on the PL (bool is 1.0f): no command
+          val[i] = a;
+          val[i].repr = out;
+          continue;
+        }
+        break;
+      }
+      default: TP_ASSERT(false, "pynq lowering: unexpected ", op_name(nd.op));
+    }
+    Val r;
+    r.repr = out;
+    const bool direct = i == root && dst &&
+                        ((out == Repr::kF32 && k_.out_dtype == DType::f32) ||
+                         (out == Repr::kI32 && k_.out_dtype == DType::i32));
+    r.s = direct ? *dst : temp(4 * static_cast<size_t>(n));
+    vec(op, &a, b, c, r.s, n);
+    val[i] = r;
+  }
+  return val[root];
+}
+
+void ProgramBuilder::narrow(const Val& v) {
+  step(Narrow{v.s, v.scalar, v.bits, v.repr == Repr::kI32, prod(k_.out_shape), v.slot});
+}
+
+bool ProgramBuilder::elementwise() {
+  const int root = static_cast<int>(k_.nodes.size()) - 1;
+  if (prod(k_.full_shape) == 0) return true;  // nothing to compute: an empty program
+  if (!supported_ew(k_.nodes, root)) return false;
+  const int64_t n = prod(k_.full_shape);
+  const KNode& r = k_.nodes[root];
+  const bool wide_out = k_.out_dtype == DType::f32 || k_.out_dtype == DType::i32;
+  const MemRef out = whole(0, 0, 4 * static_cast<size_t>(n));
+  Val zero;
+  zero.scalar = true;
+  if (wide_out && r.op == Op::LOAD) {
+    // A copy: the PS packs views; dense data moves through the PL bit-exactly (IADD 0).
+    Val v = load(k_.nodes, -1, k_.full_shape, root);
+    if (!v.scalar && !v.s.same_block(out)) vec(V_IADD, &v, &zero, nullptr, out, n);
+    else if (v.scalar) vec(V_COPY, &v, nullptr, nullptr, out, n);
+    return true;
+  }
+  Val v = lower_ew(k_.nodes, -1, k_.full_shape, root, wide_out ? &out : nullptr);
+  if (!wide_out) {
+    narrow(v);
+  } else if (v.scalar) {
+    if (v.repr == Repr::kF32 || k_.out_dtype == DType::i32) vec(V_COPY, &v, nullptr, nullptr, out, n);
+  } else if (!v.s.same_block(out) || v.s.off != out.off) {
+    vec(V_IADD, &v, &zero, nullptr, out, n);  // an alias (e.g. a no-op cast): copy the bits
+  }
+  return true;
+}
+
+// ---------------------------------------------------------------- reduce
+
+bool ProgramBuilder::reduce() {
+  if (k_.out_dtype != DType::f32) return false;
+  const int root = static_cast<int>(k_.nodes.size()) - 1;
+  if (k_.nodes[root].dtype != DType::f32 || !supported_ew(k_.nodes, root)) return false;
+  // Reduce axes innermost: each output is then a row of L consecutive elements.
+  std::vector<KNode> nodes;
+  int64_t L = 1;
+  const Shape shape = analysis::reduce_innermost(k_, nodes, &L);
+  const int64_t rows = prod(k_.out_shape);
+  // Empty reductions (identity results) and rows longer than one DMA transfer: the PS.
+  if (L == 0 || rows == 0 || 2 * L > kChunk) return false;  // (a row pair per command keeps outputs aligned)
+  p_.node_sets.push_back(nodes);
+  const int set = static_cast<int>(p_.node_sets.size()) - 1;
+  Val v = lower_ew(p_.node_sets[set], set, shape, root, nullptr);
+  const MemRef in = materialize(v, rows * L);
+  // Rows per command: an even count keeps every chunk's output 8-byte aligned.
+  const int64_t per = std::max<int64_t>(2, (kChunk / L) & ~int64_t{1});
+  for (int64_t r0 = 0; r0 < rows; r0 += per) {
+    const int64_t nr = std::min(per, rows - r0);
+    Command c;
+    c.unit = Unit::kReduce;
+    c.op = k_.reduce_op == Op::SUM ? 0 : 1;
+    c.size[0] = static_cast<uint32_t>(nr);
+    c.size[1] = static_cast<uint32_t>(L);
+    c.in[0] = in.at(4 * static_cast<size_t>(r0 * L), 4 * static_cast<size_t>(nr * L));
+    c.out = whole(0, static_cast<size_t>(r0), 4 * static_cast<size_t>(nr));
+    step(c);
+  }
+  return true;
+}
+
+}  // namespace tinypynq::pynq

@@ -1,0 +1,46 @@
+// Internal to the pynq runtime: the builder that turns one scheduled kernel into a Program
+// (program.h). It decides everything from the kernel's structure and the board config; it
+// reads no tensor data and talks to no driver.
+#pragma once
+#include <optional>
+#include <vector>
+
+#include "runtime/pynq/program.h"
+
+namespace tinypynq::pynq {
+
+class ProgramBuilder {
+ public:
+  ProgramBuilder(const Kernel& k, const BoardConfig& cfg);
+  std::optional<Program> build();
+
+ private:
+  enum class Repr { kF32, kI32, kBool };  // PL encodings: binary32, int32, PL bool (1.0f / +0)
+  struct Val {
+    bool scalar = false;
+    uint32_t bits = 0;
+    int slot = -1;  // a scalar the PS reads at run time (ReadScalar)
+    MemRef s;
+    Repr repr = Repr::kF32;
+  };
+  bool supported_ew(const std::vector<KNode>& nodes, int root) const;
+  Val lower_ew(const std::vector<KNode>& nodes, int set, const Shape& shape, int root, const MemRef* dst);
+  Val load(const std::vector<KNode>& nodes, int set, const Shape& shape, int i);
+  Val pack(const std::vector<KNode>& nodes, int set, const Shape& shape, int i);
+  MemRef materialize(const Val& v, int64_t n);  // a scalar becomes a filled stream
+  bool elementwise();
+  bool reduce();
+  bool matmul();
+  void narrow(const Val& v);  // bool/u8 outputs: the PS converts
+  MemRef temp(size_t bytes);
+  MemRef whole(int buf, size_t elem_off, size_t bytes) const;
+  void vec(uint32_t op, const Val* a, const Val* b, const Val* c, const MemRef& out, int64_t n);
+  template <class S> void step(S&& s) { p_.steps.emplace_back(std::forward<S>(s)); }
+
+  const Kernel& k_;
+  const BoardConfig& cfg_;
+  std::vector<int> canon_;  // kernel buffer index -> lowest index of the same buffer
+  Program p_;
+};
+
+}  // namespace tinypynq::pynq
