@@ -10,6 +10,7 @@
 #include "sim/bench.h"
 #include "sim/board_cmd.h"
 #include "sim/calibrate_cmd.h"
+#include "sim/cli.h"
 #include "sim/cosim_cmd.h"
 #include "sim/eval_cmd.h"
 #include "sim/nets.h"
@@ -25,61 +26,16 @@
 
 using namespace tinypynq;
 
-static std::string targets_list() {
-  std::string r;
-  for (auto& n : device_names()) r += (r.empty() ? "" : ", ") + n;
-  if (runtime::have_tlm() && r.find("tlm") == std::string::npos) r += ", tlm";
-  if (runtime::have_rtl() && r.find("rtl") == std::string::npos) r += ", rtl";
-  return r;
-}
-
 static cosim::WaveOptions g_waves;  // --fst, --vcd, --fst-depth: waveforms of the rtl target's PL
-static std::string g_faults;       // --inject-fault: PL faults on the train target (fault_driver.h)
-static std::string g_wait = "poll";  // --wait: how the runtime waits for each command
-
-static void add_train_options(CLI::App* c, sim::TrainOptions& o, bool& json) {
-  c->add_option("--model", o.model, std::string("model to train: ") + sim::model_names())->capture_default_str();
-  c->add_option("--target", o.target, "where ops run: " + targets_list())->capture_default_str();
-  c->add_option("--epochs", o.epochs, "passes over the training set")->capture_default_str();
-  c->add_option("--steps", o.steps, "stop after N steps (overrides --epochs)");
-  c->add_option("--batch", o.batch, "batch size")->capture_default_str();
-  c->add_option("--lr", o.lr, "Adam learning rate")->capture_default_str();
-  c->add_option("--seed", o.seed, "seed for init, shuffling and dropout")->capture_default_str();
-  c->add_option("--data", o.data_dir, "Fashion-MNIST directory (default $TINYPYNQ_DATA or the Debian package)");
-  c->add_option("--save", o.save, "write the trained weights to this safetensors file");
-  c->add_option("--load", o.load, "start from these safetensors weights (resume or fine-tune; PyTorch names work)");
-  c->add_flag("--json", json, "print one JSON object with the results");
-  c->add_option("--trace", sim::instrument().trace_path,
-                "write a Chrome/Perfetto trace of the training steps (pynq targets; docs/traces.md)");
-  c->add_option("--test-samples", o.test_samples,
-                "evaluate on the first N test images (default all; 0 skips the evaluation, e.g. on rtl)")
-      ->check(CLI::NonNegativeNumber);
-  c->add_option("--inject-fault", g_faults,
-                "pynq targets: make the PL fail, kind@N[,kind@N...] with kind dma-error, unit-hang, lost-irq "
-                "(needs --wait irq) or bad-status and N the unit command it hits; the runtime recovers "
-                "and the JSON counts it (docs/pynq-runtime.md)");
-  c->add_option("--wait", g_wait, "pynq targets: wait for each command by polling or on its interrupt")
-      ->check(CLI::IsMember({"poll", "irq"}))
-      ->capture_default_str();
-  c->add_option("--fst", g_waves.fst_path,
-                "rtl target: write an FST waveform of the Verilated PL with the TLM-side markers for the whole run "
-                "(GTKWave; large: use --fst-depth 1 or 2 and few steps; docs/traces.md)");
-  c->add_option("--vcd", g_waves.vcd_path,
-                "rtl target: the same waveform as VCD (recorded as FST, converted at exit; several times larger)");
-  c->add_option("--fst-depth", g_waves.depth,
-                "levels of the design in the --fst/--vcd waveform: 1 pins and markers, 2 also the top's registers, "
-                "3 also the units' ports, ...; 0 all")
-      ->capture_default_str();
-}
 
 static int run_train(const sim::TrainOptions& o, bool json) {
   sim::TrainOptions opt = o;
-  if (!g_faults.empty() || g_wait != "poll") {
-    if (!g_faults.empty()) pynq::set_fault_plan(opt.target, pynq::parse_faults(g_faults));
+  if (!opt.inject_faults.empty() || opt.wait != "poll") {
+    if (!opt.inject_faults.empty()) pynq::set_fault_plan(opt.target, pynq::parse_faults(opt.inject_faults));
     Device& d = device(opt.target);
     TP_CHECK(pynq::pynq_stats(d), "--inject-fault/--wait: target ", opt.target,
              " is not a pynq target (they apply to tlm, rtl and board)");
-    if (g_wait == "irq") pynq::set_wait_mode(d, pynq::WaitMode::kIrq);
+    if (opt.wait == "irq") pynq::set_wait_mode(d, pynq::WaitMode::kIrq);
   }
   opt.progress = !json;
   sim::TrainResult r = sim::train(opt);
@@ -106,6 +62,7 @@ static int run_train(const sim::TrainOptions& o, bool json) {
 int main(int argc, char** argv) {
   CLI::App app{"tinypynq: a tinygrad-style tensor framework for the PYNQ-Z2 and its emulation"};
   app.require_subcommand(0, 1);
+  app.set_version_flag("--version", std::string("tinypynq ") + TINYPYNQ_VERSION);
   sim::TrainOptions train_opts;
   train_opts.target = runtime::default_target();
   bool json = false;
@@ -113,7 +70,7 @@ int main(int argc, char** argv) {
   app.add_option("--board", board_file, "board config JSON (docs/board-config.md); default: the PYNQ-Z2")
       ->check(CLI::ExistingFile);
   auto* train = app.add_subcommand("train", "train a model on Fashion-MNIST and evaluate on the test set");
-  add_train_options(train, train_opts, json);
+  sim::add_train_options(train, train_opts, json, g_waves);
   auto* info = app.add_subcommand("info", "list targets and models (and the board config with --board)");
   bool info_board = false;
   info->add_flag("--config", info_board, "print the effective board configuration");
@@ -148,7 +105,7 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    return sim::parse_error_exit(app, e);
   }
   try {
     const bool waves = g_waves.enabled();
@@ -158,7 +115,7 @@ int main(int argc, char** argv) {
     runtime::register_targets(board_file, g_waves);
     if (*train) return run_train(train_opts, json);
     if (*info) {
-      std::printf("targets: %s\nmodels: %s\n", targets_list().c_str(), sim::model_names());
+      std::printf("targets: %s\nmodels: %s\n", sim::targets_list().c_str(), sim::model_names());
       if (!board_file.empty() || info_board) std::printf("board config:\n%s", runtime::board_config().to_json().c_str());
       return 0;
     }

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <limits>
 #include <sstream>
@@ -55,10 +56,19 @@ double evaluate(Model& m, const data::IdxImages& im, const data::IdxLabels& lb, 
 
 }  // namespace
 
-TrainResult train(const TrainOptions& o) {
+void check_train_options(const TrainOptions& o) {
   TP_CHECK(o.epochs > 0 || o.steps > 0, "--epochs or --steps must be positive");
+  TP_CHECK(o.epochs >= 0 && o.steps >= 0, "--epochs and --steps cannot be negative (got ", o.epochs, " and ",
+           o.steps, ")");
+  // Steps are counted in int64: epochs x batches per epoch (<= 60000) must not overflow.
+  TP_CHECK(o.epochs <= kMaxEpochs, "--epochs ", o.epochs, " is more than ", kMaxEpochs);
   TP_CHECK(o.batch > 0, "--batch must be positive, got ", o.batch);
-  TP_CHECK(o.lr > 0, "--lr must be positive, got ", o.lr);
+  TP_CHECK(std::isfinite(o.lr) && o.lr > 0, "--lr must be a positive finite number, got ", o.lr);
+  TP_CHECK(o.test_samples >= -1, "--test-samples cannot be negative, got ", o.test_samples);
+}
+
+TrainResult train(const TrainOptions& o) {
+  check_train_options(o);
   device(o.target);  // validates the name before the slow data load
   auto ds = o.data_dir.empty() ? data::load_fashion_mnist() : data::load_fashion_mnist(o.data_dir);
   Tensor::manual_seed(o.seed);

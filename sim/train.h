@@ -21,6 +21,8 @@ struct TrainOptions {
   std::string data_dir;  // empty: $TINYPYNQ_DATA or the Debian package
   std::string save;      // safetensors path, or empty
   std::string load;      // safetensors weights to start from (resume or fine-tune), or empty
+  std::string inject_faults;  // --inject-fault kind@N[,...] on a pynq target (runtime/pynq/fault_driver.h)
+  std::string wait = "poll";  // --wait: poll the result of each command, or sleep on its interrupt
   bool progress = true;  // progress bar on stderr
   int64_t test_samples = -1;  // test images evaluated: -1 all, 0 none (slow targets: rtl)
 };
@@ -37,6 +39,10 @@ struct TrainResult {
   Prediction prediction;  // of the training steps, on pynq targets
 };
 
+// Throws tinypynq::Error naming the option when a value cannot be trained with (train() calls
+// it before loading anything).
+constexpr int64_t kMaxEpochs = 1000000;
+void check_train_options(const TrainOptions& o);
 TrainResult train(const TrainOptions& o);
 
 // Accuracy of `model` on the first `samples` test images (-1: all) of Fashion-MNIST on `target`.

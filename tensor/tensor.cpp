@@ -6,6 +6,7 @@
 #include <random>
 #include <unordered_set>
 
+#include "tensor/core/memory.h"
 #include "tensor/function.h"
 
 namespace tinypynq {
@@ -57,6 +58,17 @@ Tensor Tensor::from_bytes(const void* data, DType dtype, const Shape& shape, con
   for (auto d : shape) TP_CHECK(d >= 0, "negative dimension in shape ", shape_str(shape));
   return Tensor(lb_from_data(dev_of(dev), dtype, shape, data));
 }
+namespace {
+// Elements of a float32 host array for `shape`, refused when it cannot fit in memory.
+size_t host_elements(const Shape& shape, const char* what) {
+  for (auto d : shape) TP_CHECK(d >= 0, what, ": negative dimension in shape ", shape_str(shape));
+  const int64_t n = prod(shape);
+  TP_CHECK(n <= (int64_t{1} << 60), what, ": shape ", shape_str(shape), " is too large");
+  check_host_alloc(static_cast<uint64_t>(n) * 4, what);
+  return static_cast<size_t>(n);
+}
+}  // namespace
+
 Tensor Tensor::from_data(const std::vector<float>& v, const Shape& shape, const std::string& dev) {
   TP_CHECK(static_cast<int64_t>(v.size()) == prod(shape), "from_data: ", v.size(), " values do not fill shape ",
            shape_str(shape), " (", prod(shape), " elements)");
@@ -77,7 +89,12 @@ Tensor Tensor::zeros(const Shape& s, DType d, const std::string& dev) { return f
 Tensor Tensor::ones(const Shape& s, DType d, const std::string& dev) { return full(s, 1, d, dev); }
 Tensor Tensor::arange(double start, double stop, double step, DType dtype, const std::string& dev) {
   TP_CHECK(step != 0, "arange: step must be non-zero");
-  int64_t n = std::max<int64_t>(0, static_cast<int64_t>(std::ceil((stop - start) / step)));
+  TP_CHECK(std::isfinite(start) && std::isfinite(stop) && std::isfinite(step), "arange: start ", start, ", stop ",
+           stop, " and step ", step, " must be finite");
+  const double count = std::max(0.0, std::ceil((stop - start) / step));
+  TP_CHECK(count <= double(int64_t{1} << 40), "arange: ", count, " elements are too many");
+  const int64_t n = static_cast<int64_t>(count);
+  check_host_alloc(static_cast<uint64_t>(n) * 4, "arange");
   if (dtype == DType::f32) {
     std::vector<float> v(n);
     for (int64_t i = 0; i < n; ++i) v[i] = static_cast<float>(start + i * step);
@@ -90,17 +107,17 @@ Tensor Tensor::arange(double start, double stop, double step, DType dtype, const
 }
 Tensor Tensor::eye(int64_t n, const std::string& dev) {
   TP_CHECK(n >= 0, "eye: size must be >= 0, got ", n);
-  std::vector<float> v(n * n, 0.f);
+  std::vector<float> v(host_elements({n, n}, "eye"), 0.f);
   for (int64_t i = 0; i < n; ++i) v[i * n + i] = 1.f;
   return from_data(v, {n, n}, dev);
 }
 Tensor Tensor::rand(const Shape& shape, const std::string& dev) {
-  std::vector<float> v(prod(shape));
+  std::vector<float> v(host_elements(shape, "rand"));
   for (auto& x : v) x = static_cast<float>(next_random_u64() >> 40) * (1.f / 16777216.f);  // 24-bit uniform
   return from_data(v, shape, dev);
 }
 Tensor Tensor::randn(const Shape& shape, const std::string& dev) {
-  std::vector<float> v(prod(shape));
+  std::vector<float> v(host_elements(shape, "randn"));
   for (size_t i = 0; i < v.size(); i += 2) {  // Box-Muller
     double u1 = (static_cast<double>(next_random_u64() >> 11) + 1.0) * 0x1.0p-53;
     double u2 = static_cast<double>(next_random_u64() >> 11) * 0x1.0p-53;
@@ -111,7 +128,7 @@ Tensor Tensor::randn(const Shape& shape, const std::string& dev) {
   return from_data(v, shape, dev);
 }
 Tensor Tensor::uniform(const Shape& shape, float lo, float hi, const std::string& dev) {
-  std::vector<float> v(prod(shape));
+  std::vector<float> v(host_elements(shape, "uniform"));
   for (auto& x : v) x = lo + (hi - lo) * (static_cast<float>(next_random_u64() >> 40) * (1.f / 16777216.f));
   return from_data(v, shape, dev);
 }

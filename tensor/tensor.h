@@ -156,7 +156,7 @@ class Tensor {
   Tensor shrink(const std::vector<std::pair<int64_t, int64_t>>& bounds) const;
   Tensor flip(std::vector<int64_t> axes) const;
   Tensor transpose(int64_t a = -2, int64_t b = -1) const;
-  Tensor T() const { return transpose(); }
+  Tensor T() const { return ndim() < 2 ? *this : transpose(); }  // 0-d and 1-d: itself (as in PyTorch)
   Tensor flatten(int64_t start = 0, int64_t end = -1) const;
   Tensor squeeze(int64_t axis) const;
   Tensor squeeze() const;

@@ -54,6 +54,11 @@ Tensor binop(Op op, const Tensor& a, const Tensor& b, const char* what) {
 
 std::vector<int> norm_axes(const std::vector<int64_t>& axes, size_t nd) {
   std::vector<int> r;
+  if (nd == 0) {  // a 0-d tensor: axis 0/-1 name the value itself, reducing over nothing
+    for (auto a : axes) check_scalar_axis(a);
+    TP_CHECK(axes.size() <= 1, "an axis appears twice in the reduction axes (0 and -1 are the one axis of a 0-d tensor)");
+    return r;
+  }
   if (axes.empty())
     for (size_t i = 0; i < nd; ++i) r.push_back(static_cast<int>(i));
   for (auto a : axes) r.push_back(norm_axis(a, nd));
@@ -77,7 +82,8 @@ Tensor reduce(Op op, const Tensor& x, const std::vector<int64_t>& axes_in, bool 
   for (int a : axes)
     TP_CHECK(x.shape()[a] > 0 || op == Op::SUM, "max/min over an empty axis ", a, " of shape ", shape_str(x.shape()),
              " has no identity");
-  Tensor r = apply_fn(fn::reduce(op, axes), {src});
+  // No axes only happens on a 0-d tensor (axis 0/-1 or none): the reduction is the value itself.
+  Tensor r = axes.empty() ? src : apply_fn(fn::reduce(op, axes), {src});
   if (op == Op::RMAX && x.dtype() == DType::boolean) r = r.cast(DType::boolean);  // max of bool is bool (any)
   return keepdim ? r : r.reshape(drop_axes(x.shape(), axes));
 }
@@ -214,6 +220,10 @@ Tensor Tensor::std(std::vector<int64_t> axes, bool keepdim, int64_t correction) 
   return var(std::move(axes), keepdim, correction).sqrt();
 }
 Tensor Tensor::argmax(int64_t axis, bool keepdim) const {
+  if (ndim() == 0) {  // the only index of a 0-d tensor (as in PyTorch)
+    check_scalar_axis(axis);
+    return Tensor::full({}, 0, DType::i32, device().name());
+  }
   // First index of the maximum: max over (x == max) * (n - i), then n - that.
   int ax = norm_axis(axis, ndim());
   int64_t n = shape()[ax];
@@ -330,18 +340,33 @@ Tensor Tensor::shrink(const std::vector<std::pair<int64_t, int64_t>>& b) const {
   return same ? *this : un(fn::shrink(b), *this);
 }
 Tensor Tensor::flip(std::vector<int64_t> axes) const {
+  if (ndim() == 0) {
+    for (auto a : axes) check_scalar_axis(a);
+    return *this;
+  }
   std::vector<bool> f(ndim(), false);
-  for (auto a : axes) f[norm_axis(a, ndim())] = true;
+  for (auto a : axes) {
+    const int n = norm_axis(a, ndim());
+    TP_CHECK(!f[n], "flip: axis ", a, " appears twice");
+    f[n] = true;
+  }
   return un(fn::flip(f), *this);
 }
 Tensor Tensor::transpose(int64_t a, int64_t b) const {
+  if (ndim() == 0) {  // PyTorch: transposing a 0-d tensor over 0/-1 returns it
+    check_scalar_axis(a), check_scalar_axis(b);
+    return *this;
+  }
   std::vector<int64_t> o(ndim());
   for (size_t i = 0; i < ndim(); ++i) o[i] = static_cast<int64_t>(i);
   std::swap(o[norm_axis(a, ndim())], o[norm_axis(b, ndim())]);
   return permute(o);
 }
 Tensor Tensor::flatten(int64_t start, int64_t end) const {
-  if (ndim() == 0) return reshape({1});
+  if (ndim() == 0) {
+    check_scalar_axis(start), check_scalar_axis(end);
+    return reshape({1});
+  }
   int s = norm_axis(start, ndim()), e = norm_axis(end, ndim());
   TP_CHECK(s <= e, "flatten: start axis ", start, " is after end axis ", end);
   Shape r(shape().begin(), shape().begin() + s);
@@ -352,8 +377,12 @@ Tensor Tensor::flatten(int64_t start, int64_t end) const {
   return reshape(r);
 }
 Tensor Tensor::squeeze(int64_t axis) const {
+  if (ndim() == 0) {
+    check_scalar_axis(axis);
+    return *this;
+  }
   int a = norm_axis(axis, ndim());
-  if (ndim() == 0 || shape()[a] != 1) return *this;
+  if (shape()[a] != 1) return *this;
   Shape s = shape();
   s.erase(s.begin() + a);
   return reshape(s);
@@ -364,7 +393,7 @@ Tensor Tensor::squeeze() const {
   return reshape(s);
 }
 Tensor Tensor::unsqueeze(int64_t axis) const {
-  int a = norm_axis(axis < 0 ? axis : axis, ndim() + 1);
+  int a = norm_axis(axis, ndim() + 1);
   Shape s = shape();
   s.insert(s.begin() + a, 1);
   return reshape(s);
@@ -433,6 +462,8 @@ Tensor Tensor::repeat(const std::vector<int64_t>& reps) const {
 }
 Tensor Tensor::cat(const std::vector<Tensor>& ts, int64_t axis) {
   TP_CHECK(!ts.empty(), "cat needs at least one tensor");
+  for (auto& t : ts)
+    TP_CHECK(t.ndim() > 0, "cat: a 0-d tensor cannot be concatenated (use stack, or unsqueeze it first)");
   int a = norm_axis(axis, ts[0].ndim());
   int64_t total = 0;
   for (auto& t : ts) {
@@ -464,7 +495,7 @@ Tensor Tensor::stack(const std::vector<Tensor>& ts, int64_t axis) {
     TP_CHECK(t.shape() == ts[0].shape(), "stack: shapes differ, ", shape_str(ts[0].shape()), " vs ", shape_str(t.shape()));
     u.push_back(t.unsqueeze(axis));
   }
-  return cat(u, axis < 0 ? axis : axis);
+  return cat(u, axis);
 }
 
 }  // namespace tinypynq

@@ -1,5 +1,6 @@
 #include "traces/json_out.h"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cmath>
@@ -106,14 +107,31 @@ char* put_us(char* p, int64_t ns) {
   return p;
 }
 
-char* put_dur_us(char* p, int64_t ts_ns, int64_t dur_ns) {
+double dur_within(double ts, double limit) {
+  double d = std::max(0.0, limit - ts);  // within an ulp or two of the answer
+  for (int i = 0; i < 64 && d > 0 && ts + d > limit; ++i) d = std::nextafter(d, -INFINITY);
+  for (int i = 0; i < 64; ++i) {
+    const double up = std::nextafter(d, INFINITY);
+    if (ts + up > limit) break;
+    d = up;
+  }
+  return d;
+}
+
+double dur_double(int64_t ts_ns, int64_t dur_ns) {
   const double ts = static_cast<double>(ts_ns) / 1000.0;  // = the parsed decimal: both correctly rounded
   const double end = static_cast<double>(ts_ns + dur_ns) / 1000.0;
   double d = static_cast<double>(dur_ns) / 1000.0;
-  if (ts + d == end) return put_us(p, dur_ns);
+  if (ts + d == end) return d;
   d = end - ts;  // exact when end <= 2 ts (Sterbenz); otherwise step to the double that fits
   for (int i = 0; i < 8 && ts + d != end; ++i) d = std::nextafter(d, ts + d < end ? INFINITY : -INFINITY);
-  if (ts + d != end || d < 0) return put_us(p, dur_ns);  // no such double: the exact decimal
+  if (ts + d != end) d = dur_within(ts, end);  // no such double: end an ulp early, never late
+  return d;
+}
+
+char* put_dur_us(char* p, int64_t ts_ns, int64_t dur_ns) {
+  const double d = dur_double(ts_ns, dur_ns);
+  if (d == static_cast<double>(dur_ns) / 1000.0) return put_us(p, dur_ns);
   return std::to_chars(p, p + kNumberMax, d).ptr;
 }
 

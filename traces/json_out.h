@@ -31,9 +31,15 @@ char* put_us(char* p, int64_t ns);
 // numbers are binary64, and JavaScript viewers add them) would not be the double nearest to the
 // exact end; then the double that makes that sum exact, in shortest form ("101.37599999999975"):
 // back-to-back slices then touch instead of overlapping by an ulp, and a child ends with its
-// parent (speedscope nests such slices wrongly). It still rounds to dur_ns in nanoseconds
-// (Perfetto: llround(dur * 1000)). At most kNumberMax chars.
+// parent (speedscope nests such slices wrongly). When no double makes the sum exact (a slice
+// much longer than its start time: ties to even skip the end), the largest whose sum is below
+// the end: the slice ends an ulp early rather than overlap what follows. It still rounds to
+// dur_ns in nanoseconds (Perfetto: llround(dur * 1000)). At most kNumberMax chars.
 char* put_dur_us(char* p, int64_t ts_ns, int64_t dur_ns);
+double dur_double(int64_t ts_ns, int64_t dur_ns);  // the value put_dur_us writes
+// The largest double d >= 0 with ts + d <= limit in binary64 (limit >= ts): the dur that ends a
+// slice at or just before `limit`, e.g. its parent's end as a viewer computes it.
+double dur_within(double ts, double limit);
 // put_number(p, m / 1000.0) without the division (counter values are kept in thousandths): the
 // same decimal digits as put_us; at most kUsMax chars.
 char* put_milli(char* p, int64_t m);

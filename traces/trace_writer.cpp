@@ -134,13 +134,15 @@ void TraceWriter::slice(int track, std::string_view name, std::string_view cat, 
   const std::string& head = heads_[track];
   const size_t max = head.size() + kUsMax + kNumberMax + string_max(name.size()) + string_max(cat.size()) + args.size() + 32;
   char* const start = arena_.room(max);
-  char* p = put_us(put_raw(start, head), t0_ns);
-  p = put_dur_us(put_raw(p, ",\"dur\":"), t0_ns, dur);
+  char* p = put_raw(put_us(put_raw(start, head), t0_ns), ",\"dur\":");
+  char* const dur_at = p;
+  p = put_dur_us(p, t0_ns, dur);
+  char* const dur_end = p;
   p = put_string(put_raw(p, ",\"name\":"), name);
   p = put_string(put_raw(p, ",\"cat\":"), cat);
   p = args.put(put_raw(p, ",\"args\":"));
   *p++ = '}';
-  add_line(track, t0_ns, dur, start, p);
+  add_line(track, t0_ns, dur, start, p, dur_at, dur_end);
 }
 
 void TraceWriter::instant(int track, std::string_view name, std::string_view cat, int64_t t_ns, const Args& args) {
@@ -158,11 +160,15 @@ void TraceWriter::instant(int track, std::string_view name, std::string_view cat
   add_line(track, t_ns, 0, start, p);  // after the slices that start at t_ns: inside them
 }
 
-void TraceWriter::add_line(int track, int64_t ts, int64_t dur, const char* start, const char* end) {
+void TraceWriter::add_line(int track, int64_t ts, int64_t dur, const char* start, const char* end, const char* dur_at,
+                           const char* dur_end) {
   const auto len = static_cast<uint32_t>(end - start);
   if (lines_.empty()) lines_.reserve(1 << 16);
+  const auto dur_off = static_cast<uint16_t>(dur_at ? dur_at - start : 0);
+  const auto dur_len = static_cast<uint16_t>(dur_at ? dur_end - dur_at : 0);
   lines_.push_back({ts, -dur, track, static_cast<uint32_t>(lines_.size()),
-                    static_cast<uint32_t>(arena_.blocks.size() - 1), static_cast<uint32_t>(arena_.used), len});
+                    static_cast<uint32_t>(arena_.blocks.size() - 1), static_cast<uint32_t>(arena_.used), len, dur_off,
+                    dur_len});
   arena_.used += len;
 }
 
@@ -335,10 +341,37 @@ void TraceWriter::render(const std::function<void(std::string_view)>& put_out) c
   };
   // Slices sorted in place (the order is total, so sorting again changes nothing), merged with
   // the samples by time; at equal times slices first.
+  // Nesting as viewers see it (ends as ts + dur in binary64): a slice that ends with its parent
+  // (same nanosecond, or earlier) but whose sum would pass the parent's (each end is exact or an
+  // ulp early, depending on its start) gets the dur that ends it within the parent.
+  struct Open {
+    int64_t end_ns;
+    double end;
+  };
+  std::vector<std::vector<Open>> open(tracks_.size());
   sort_nearly_sorted(lines_, std::less<Line>());
   for (const Line& l : lines_) {
     while (const Sample* sm = next_sample_before(l.ts)) sample_line(*sm);
-    out.text(std::string_view(arena_.blocks[l.block].get() + l.off, l.len));  // with its ",\n"
+    const char* text = arena_.blocks[l.block].get() + l.off;
+    if (l.dur_len == 0) {  // an instant
+      out.text(std::string_view(text, l.len));
+      continue;
+    }
+    std::vector<Open>& st = open[static_cast<size_t>(l.track)];
+    const double ts = static_cast<double>(l.ts) / 1000.0;
+    while (!st.empty() && st.back().end <= ts) st.pop_back();
+    const int64_t end_ns = l.ts - l.neg_dur;
+    double d = dur_double(l.ts, -l.neg_dur);
+    if (st.empty() || end_ns > st.back().end_ns || ts + d <= st.back().end) {
+      out.text(std::string_view(text, l.len));  // with its ",\n"
+    } else {
+      d = dur_within(ts, st.back().end);
+      char b[kNumberMax];
+      out.text(std::string_view(text, l.dur_off));
+      out.text(std::string_view(b, static_cast<size_t>(std::to_chars(b, b + kNumberMax, d).ptr - b)));
+      out.text(std::string_view(text + l.dur_off + l.dur_len, l.len - l.dur_off - l.dur_len));
+    }
+    st.push_back({end_ns, ts + d});
   }
   while (const Sample* sm = next_sample_before(0, true)) sample_line(*sm);
   out.text("\n]}\n");

@@ -109,6 +109,7 @@ class TraceWriter {
     int64_t ts, neg_dur;
     int track;
     uint32_t seq, block, off, len;  // arrival order; the text in arena_
+    uint16_t dur_off, dur_len;      // where a slice's dur is in the text (0, 0: an instant)
     bool operator<(const Line& o) const;
   };
   struct Rate {  // a step of a counter's series: +value at its start, -value at its end
@@ -116,7 +117,8 @@ class TraceWriter {
     int series;
     int64_t delta;  // value * 1000, rounded
   };
-  void add_line(int track, int64_t ts, int64_t dur, const char* start, const char* end);
+  void add_line(int track, int64_t ts, int64_t dur, const char* start, const char* end, const char* dur_at = nullptr,
+                const char* dur_end = nullptr);
   int intern(const std::string& s);  // counter and series names -> small ids
   void render(const std::function<void(std::string_view)>& put) const;
   std::vector<TrackSpec> tracks_;

@@ -505,6 +505,7 @@ inline uint32_t canon_bf(uint32_t x) noexcept {
 // through mul/add, so canonicalising (and flushing) once at the end gives the same bits as
 // canonicalising after every step. (FTZ is not used: x86 detects tininess before rounding.)
 // target_clones: an AVX2 copy where the host has it (8 lanes instead of 4), chosen at load time.
+// (Clones need ifunc, an ELF feature: macOS gets the generic copy.)
 namespace {
 #if defined(__SSE2__)
 constexpr std::size_t kTile = 16;
@@ -533,7 +534,7 @@ __attribute__((always_inline)) inline void tile4x16(
 }
 #endif
 
-#if defined(__x86_64__)  // target_clones("avx2") exists only for x86 (the armhf build has NEON)
+#if defined(__x86_64__) && defined(__ELF__)  // target_clones: x86 only (armhf has NEON), ELF ifunc only
 __attribute__((target_clones("avx2", "default")))
 #endif
 void matmul_rows(const uint32_t* a, const uint32_t* w, uint32_t* c, std::size_t m, std::size_t k,

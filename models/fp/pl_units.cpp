@@ -82,8 +82,15 @@ namespace {
 // tests compare them); 10-20x faster because the loop vectorises.
 // The §4.1 output rule (flush after rounding, canonical NaN) is pl::canon of the host result.
 inline uint32_t canon_out(float f) { return canon(std::bit_cast<uint32_t>(f)); }
+// An AVX2 clone chosen at load time needs ifunc (ELF) and, for a template, GCC (clang 14
+// cannot clone templates): elsewhere one generic copy, the same bits.
+#if defined(__x86_64__) && defined(__ELF__) && defined(__GNUC__) && !defined(__clang__)
+#define TP_BULK_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define TP_BULK_CLONES
+#endif
 template <class F>
-__attribute__((target_clones("avx2", "default")))
+TP_BULK_CLONES
 void bulk2(const uint32_t* a, const uint32_t* b, uint32_t sa, uint32_t sb, uint32_t* out, uint64_t n, F f) {
   const unsigned csr = _mm_getcsr();
   _mm_setcsr((csr | 0x0040u) & ~0x8000u);

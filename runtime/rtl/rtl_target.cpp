@@ -1,13 +1,31 @@
 // SPDX-License-Identifier: MIT
 #include "runtime/rtl/rtl_target.h"
 
+#include <stdexcept>
+#include <string>
+
 #include "cosim/rtl_pl.h"
 #include "models/tlm/platform.h"
 #include "runtime/tlm/tlm_driver.h"
+#include "tensor/device.h"
 
 namespace tinypynq::cosim {
 
 void register_rtl_target(const BoardConfig& cfg, const RtlTargetOptions& opt) {
+  // The Verilated PL has the unit sizes and the clock it was built with. A board configuration
+  // with others is valid for every other target (tlm), so only the rtl target refuses it, and
+  // only when it is used: no rtl platform is declared (it would be elaborated, and checked,
+  // together with the tlm one at the first use of either).
+  std::string mismatch;
+  try {
+    RtlPl::check_config(cfg);
+  } catch (const std::invalid_argument& e) {
+    mismatch = e.what();
+  }
+  if (!mismatch.empty()) {
+    register_device("rtl", [mismatch]() -> std::unique_ptr<Device> { throw std::invalid_argument(mismatch); });
+    return;
+  }
   RtlPlOptions o;
   o.waves = opt.waves;
   o.lockstep = opt.lockstep;

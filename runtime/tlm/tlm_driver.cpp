@@ -94,9 +94,11 @@ class DdrAllocator {
     }
     uint64_t largest = 0;
     for (auto& [a, n] : free_) largest = std::max<uint64_t>(largest, n);
-    throw Error(detail::cat("tlm: emulated DDR exhausted allocating ", bytes, " bytes (", in_use_,
-                            " bytes in use, largest free block ", largest, ", region of ", (end_ - base_) >> 20,
-                            " MiB for DMA buffers)"));
+    auto mib = [](uint64_t b) { return std::to_string((b + (1 << 19)) >> 20); };
+    throw Error(detail::cat("tlm: a buffer of ", bytes, " bytes (", mib(bytes), " MiB) does not fit the emulated DDR: ",
+                            "emulated DDR exhausted (", in_use_, " bytes in use, largest free block ", largest,
+                            ", region of ", (end_ - base_) >> 20, " MiB for DMA buffers of the board's ",
+                            end_ >> 20, " MiB; ddr_bytes in the board config); use a smaller batch or tensor"));
   }
   void put(uint64_t a, size_t bytes) {
     std::lock_guard<std::mutex> g(mu_);

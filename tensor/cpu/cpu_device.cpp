@@ -14,6 +14,7 @@
 #include <xmmintrin.h>
 #endif
 
+#include "tensor/core/memory.h"
 #include "tensor/cpu/cpu_eval.h"
 #include "tensor/kernel_analysis.h"
 
@@ -181,9 +182,11 @@ class CpuDevice final : public Device {
  public:
   const std::string& name() const override { return name_; }
   BufferPtr alloc(DType dtype, int64_t numel) override {
+    TP_CHECK(numel >= 0 && numel <= (int64_t{1} << 60), "cpu: a buffer of ", numel, " elements is too large");
     auto b = std::make_shared<Buffer>();
     b->device = this, b->dtype = dtype, b->numel = numel;
     size_t bytes = std::max<size_t>(64, (b->nbytes() + 63) / 64 * 64);
+    check_host_alloc(bytes, "cpu: a tensor buffer");
     void* p = pool_->get(bytes);
     if (!p) p = std::aligned_alloc(64, bytes);
     TP_CHECK(p, "cpu: out of memory allocating ", bytes, " bytes");

@@ -216,6 +216,59 @@ TEST(TraceWriter, ViewersSumOfTsAndDurIsTheExactEnd) {
   }
 }
 
+// Slices much longer than their start time (a CNN's kernels: [670.787, +2755.76] then one
+// starting at its end): no double makes 670.787 + dur exactly 3426.547 (ties to even skip it), so
+// the exact decimal's sum was an ulp late and `report` rejected the CNN's trace. Such a slice
+// now ends an ulp early, never late, and a child ending with its parent stays inside it.
+TEST(TraceWriter, LongSlicesNeverEndPastTheNextOrTheirParent) {
+  char b[kNumberMax];
+  const std::string d(b, put_dur_us(b, 670'787, 2'755'760) - b);
+  const double dv = std::strtod(d.c_str(), nullptr);
+  EXPECT_LT(670.787 + dv, 3426.547) << d;  // 670.787 + 2755.76 is 3426.5470000000005
+  EXPECT_EQ(std::llround(dv * 1000.0), 2'755'760) << d;
+  {
+    TraceWriter w({{1, 1, "p", "t"}});
+    w.slice(0, "E_COPY", "kernel", 670'787, 3'426'547);
+    w.slice(0, "r_SUM_MUL", "kernel", 3'426'547, 54'102'408);
+    w.slice(0, "child", "ps", 3'000'000, 3'426'547);        // ends with E_COPY (exact from its start)
+    w.slice(0, "grandchild", "ps", 3'400'000, 3'426'547);
+    w.slice(0, "late child", "ps", 53'000'000, 54'102'408);  // ends with r_SUM_MUL
+    const auto errs = validate(json::parse(w.dump()));
+    EXPECT_TRUE(errs.empty()) << errs[0];
+  }
+  // Random long slices from small start times, end to end, each with children ending at its
+  // end at every depth: the file is always valid, and every dur is still its nanoseconds.
+  std::mt19937_64 rng(11);
+  for (int round = 0; round < 200; ++round) {
+    TraceWriter w({{1, 1, "p", "t"}, {1, 2, "p", "u"}});
+    int64_t t = static_cast<int64_t>(rng() % 5000);
+    for (int i = 0; i < 50; ++i) {
+      // Up to 8x its start, at most 5 s (a run of minutes, as a long training run's trace).
+      const int64_t dur = 1 + static_cast<int64_t>(rng() % std::min<uint64_t>(t * 8 + 1000, 5'000'000'000));
+      const int track = static_cast<int>(rng() % 2);
+      w.slice(track, "k", "kernel", t, t + dur);
+      int64_t c0 = t;
+      for (int depth = 0; depth < 3; ++depth) {
+        c0 += static_cast<int64_t>(rng() % static_cast<uint64_t>(t + dur - c0));
+        w.slice(track, "c", "ps", c0, t + dur);
+      }
+      const std::string s(b, put_dur_us(b, t, dur) - b);
+      const double v = std::strtod(s.c_str(), nullptr);
+      ASSERT_LE(static_cast<double>(t) / 1000.0 + v, static_cast<double>(t + dur) / 1000.0) << t << " " << dur;
+      ASSERT_EQ(std::llround(v * 1000.0), dur) << s;
+      t += dur;
+    }
+    const std::string text = w.dump();
+    const auto errs = validate(json::parse(text));
+    ASSERT_TRUE(errs.empty()) << "round " << round << ": " << errs[0];
+    for (const auto& e : json::parse(text)["traceEvents"]) {
+      if (e["ph"] == "X") {
+        ASSERT_GE(e["dur"].get<double>(), 0.0);
+      }
+    }
+  }
+}
+
 // The layout of `tinypynq cosim --trace` on made-up outcomes (tests/traces/test_trace_run.cpp
 // runs the real command): tracks per unit and side, commands end to end per track, cycles at
 // FCLK0 without drift, the first mismatch marked on the rtl track.

@@ -113,6 +113,22 @@ TEST(TraceRun, TrainTracesItsSteps) {
   EXPECT_GT(s.phase[phase_index("ps_copy")], 0) << "the batch is copied in during the step";
 }
 
+// The CNN at batch 128 has kernels far longer than their start time: its trace must pass
+// `report` (it used to fail: "overlaps the end of an enclosing slice"). About 15 s.
+TEST(TraceRun, CnnTraceAtBatch128PassesReport) {
+  if (!fs::exists("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz")) GTEST_SKIP() << "no Fashion-MNIST";
+  const fs::path dir = scratch();
+  const fs::path p = dir / "cnn.json";
+  Result r = run("train --model cnn --target tlm --steps 2 --test-samples 0 --trace " + p.string());
+  ASSERT_EQ(r.code, 0) << r.out;
+  r = run("report " + p.string() + " --out " + dir.string());
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("board total"), std::string::npos) << r.out;
+  const Summary s = summarize(read_trace(p.string()));
+  EXPECT_EQ(s.steps.size(), 2u);
+  EXPECT_EQ(s.meta.at("model"), "cnn");
+}
+
 // `tinypynq cosim --trace`: the real RTL units and TLM twins (tests/traces/test_trace_format.cpp
 // checks the layout on made-up outcomes, with a mismatch).
 TEST(TraceRun, CosimTraceIsValidWithCommandsEndToEndInPlCycles) {

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# CI job: every libFuzzer target (tests/fuzz/) for a short bounded time on a copy of its corpus
+# and crashers (TINYPYNQ_FUZZ_SECONDS each, default 30), clang + ASan + UBSan. A finding fails
+# the job and leaves the crashing input in build-ci-fuzz/findings/<fuzzer>/.
+#   TINYPYNQ_FUZZ_SECONDS=600 bash .ci/jobs/30-fuzz-smoke.sh   # the long runs of docs/reliability.md
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+B=build-ci-fuzz
+J=${TINYPYNQ_JOBS:-2}
+S=${TINYPYNQ_FUZZ_SECONDS:-30}
+cmake -S . -B "$B" -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g" -DTINYPYNQ_FUZZ=ON -DTINYPYNQ_SANITIZE="address;undefined" \
+  -DTINYPYNQ_WITH_SYSTEMC=OFF -DTINYPYNQ_WITH_VERILATOR=OFF >/dev/null
+fuzzers=$(cd tests/fuzz/corpus && ls -d fuzz_* | while read -r f; do
+  grep -q "tinypynq_add_fuzzer($f " tests/fuzz/CMakeLists.txt && ninja -C "$B" -t targets all 2>/dev/null |
+    grep -q "^$f:" && echo "$f"; done)
+# shellcheck disable=SC2086
+cmake --build "$B" -j "$J" --target $fuzzers
+rc=0
+for f in $fuzzers; do
+  work="$B/fuzz-work/$f" findings="$B/findings/$f"
+  rm -rf "$work" && mkdir -p "$work" "$findings"
+  cp tests/fuzz/corpus/"$f"/* "$work"/
+  [ -d tests/fuzz/crashers/"$f" ] && cp tests/fuzz/crashers/"$f"/* "$work"/
+  echo "--- $f: ${S}s"
+  if ! "$B/tests/fuzz/$f" "$work" -max_total_time="$S" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+      -artifact_prefix="$findings/" 2>"$B/fuzz-$f.log"; then
+    tail -40 "$B/fuzz-$f.log"
+    echo "error: $f found a problem: $(ls "$findings")" >&2
+    rc=1
+  fi
+  grep -E "^(#[0-9]+.*DONE|stat::number_of_executed_units|stat::peak_rss_mb)" "$B/fuzz-$f.log" || true
+done
+exit $rc
