@@ -8,7 +8,7 @@
 
 namespace tinypynq::cosim {
 
-namespace reg = tlm::pl_reg;
+namespace reg = vp::pl_reg;
 
 void check_design_config(const BoardConfig& cfg, Lockstep& units, const std::function<uint32_t(uint32_t)>& read) {
   std::ostringstream diff;

@@ -24,7 +24,7 @@ class IrqPins {
   using Levels = std::array<bool, 3>;  // vector, reduce, matmul
   explicit IrqPins(sc_core::sc_time period) : period_(period) {}
 
-  void bind(tlm::IrqSink* sink, std::array<unsigned, 3> lines) { sink_ = sink, lines_ = lines; }
+  void bind(vp::IrqSink* sink, std::array<unsigned, 3> lines) { sink_ = sink, lines_ = lines; }
   sc_core::sc_event& event() { return ev_; }
 
   // The pins as cycle `at` begins (after the edge that ended cycle at - 1).
@@ -65,7 +65,7 @@ class IrqPins {
   };
   sc_core::sc_time time_of(uint64_t c) const { return sc_core::sc_time::from_value(c * period_.value()); }
   sc_core::sc_time period_;
-  tlm::IrqSink* sink_ = nullptr;
+  vp::IrqSink* sink_ = nullptr;
   std::array<unsigned, 3> lines_{4, 5, 6};
   Levels level_{false, false, false};
   std::deque<Change> q_;

@@ -12,25 +12,25 @@
 
 namespace tinypynq::cosim {
 
-namespace reg = tlm::pl_reg;
+namespace reg = vp::pl_reg;
 
 const char* const kRtlUnitName[3] = {"vector", "reduce", "matmul"};
 const char* const kRtlStreamName[3] = {"A (DMA0 MM2S)", "B (DMA1 MM2S)", "C (DMA2 MM2S)"};
 
 Lockstep::Lockstep(const BoardConfig& cfg, Options opt, Fault fault) : opt_(std::move(opt)), fault_(std::move(fault)) {
-  shadow_[0] = std::make_unique<tlm::PlVector>();
-  shadow_[1] = std::make_unique<tlm::PlReduce>();
-  shadow_[2] = std::make_unique<tlm::PlMatmul>(tlm::matmul_config(cfg));
+  shadow_[0] = std::make_unique<vp::PlVector>();
+  shadow_[1] = std::make_unique<vp::PlReduce>();
+  shadow_[2] = std::make_unique<vp::PlMatmul>(vp::matmul_config(cfg));
 }
 Lockstep::~Lockstep() = default;
 
 uint8_t Lockstep::verdict(unsigned u) const {
-  const tlm::PlUnit& x = *shadow_[u];
+  const vp::PlUnit& x = *shadow_[u];
   return p_.on ? reg::ERR_BUSY : x.check(x.regs.live());
 }
 
 void Lockstep::start(unsigned u, Cycle t, uint8_t code, bool rtl_accepted) {
-  tlm::PlUnit& x = *shadow_[u];
+  vp::PlUnit& x = *shadow_[u];
   if (opt_.enabled && (code == 0) != rtl_accepted) {
     std::ostringstream o;
     o << "lockstep (RTL vs TLM): START of the " << kRtlUnitName[u] << " unit with " << x.describe(x.regs.live())
@@ -57,7 +57,7 @@ void Lockstep::start(unsigned u, Cycle t, uint8_t code, bool rtl_accepted) {
 
 std::string Lockstep::describe_running() const { return shadow_[p_.unit]->describe(p_.cmd); }
 
-void Lockstep::capture(const tlm::StreamIn* const fresh_in[3], const pl::BeatSchedule* fresh_r) {
+void Lockstep::capture(const vp::StreamIn* const fresh_in[3], const pl::BeatSchedule* fresh_r) {
   if (!opt_.enabled || !p_.on || p_.computed || !p_.checkable) return;
   for (unsigned s = 0; s < 3; ++s)
     if (p_.need[s] && !p_.have_in[s] && fresh_in[s]) p_.in[s] = *fresh_in[s], p_.have_in[s] = true;
@@ -65,7 +65,7 @@ void Lockstep::capture(const tlm::StreamIn* const fresh_in[3], const pl::BeatSch
   for (unsigned s = 0; s < 3; ++s)
     if (p_.need[s] && !p_.have_in[s]) return;
   if (!p_.have_r) return;
-  const tlm::StreamIn* in[3] = {nullptr, nullptr, nullptr};
+  const vp::StreamIn* in[3] = {nullptr, nullptr, nullptr};
   for (unsigned s = 0; s < 3; ++s) {
     if (!p_.need[s]) continue;
     if (p_.in[s].beats != p_.need[s]) p_.tlast_warn = reg::ST_W_TLAST;
@@ -75,7 +75,7 @@ void Lockstep::capture(const tlm::StreamIn* const fresh_in[3], const pl::BeatSch
     }
     in[s] = &p_.in[s];
   }
-  const tlm::UnitResult res = shadow_[p_.unit]->run(p_.cmd, p_.t0, in, p_.r, nullptr);
+  const vp::UnitResult res = shadow_[p_.unit]->run(p_.cmd, p_.t0, in, p_.r, nullptr);
   p_.exp_out.assign(res.out, res.out + res.out_bytes);
   p_.exp = res.timing;
   p_.exp_warn = res.warnings;
@@ -123,13 +123,13 @@ void Lockstep::compare() {
   ++checked_;
 }
 
-const tlm::PlCommandRecord* Lockstep::done(unsigned u, Cycle t_done, bool w_range) {
+const vp::PlCommandRecord* Lockstep::done(unsigned u, Cycle t_done, bool w_range) {
   if (!p_.on || p_.unit != u) {
     fault_(std::string("the RTL ") + kRtlUnitName[u] + " unit signalled done in cycle " + std::to_string(t_done) +
            " with no command of it running");
     return nullptr;
   }
-  last_ = tlm::PlCommandRecord{u, kRtlUnitName[u], p_.cmd, p_.t0, {}, 0};
+  last_ = vp::PlCommandRecord{u, kRtlUnitName[u], p_.cmd, p_.t0, {}, 0};
   last_.timing.t_done = t_done;
   last_.timing.cycles = t_done - p_.t0;
   for (unsigned s = 0; s < 3; ++s) last_.timing.in_last[s] = p_.rtl_in_last[s];

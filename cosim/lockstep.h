@@ -30,7 +30,7 @@
 
 namespace tinypynq::cosim {
 
-using Cycle = uint64_t;  // FCLK0 cycles (the same as tlm::Cycle and axis.h's)
+using Cycle = uint64_t;  // FCLK0 cycles (the same as vp::Cycle and axis.h's)
 
 extern const char* const kRtlUnitName[3];    // "vector", "reduce", "matmul"
 extern const char* const kRtlStreamName[3];  // "A (DMA0 MM2S)", ...
@@ -47,7 +47,7 @@ class Lockstep {
   ~Lockstep();
 
   // ---- the registers: a TLM mirror of every unit's register block
-  tlm::PlUnit& unit(unsigned u) { return *shadow_[u]; }
+  vp::PlUnit& unit(unsigned u) { return *shadow_[u]; }
   // A GP0 write to unit u's window: true if it is a START.
   bool write(unsigned u, uint32_t off, uint32_t v) { return shadow_[u]->regs.write(off, v); }
   // ERR_CODE the TLM model gives a START now (0: accept); taken before the handshake cycle is
@@ -66,7 +66,7 @@ class Lockstep {
   std::string describe_running() const;                       // "SQRT N=64"
   // Before the cycle is evaluated: the transfers the RTL is about to see (null: none, or one
   // whose first beat has already moved) and the S2MM ready schedule (null likewise).
-  void capture(const tlm::StreamIn* const fresh_in[3], const pl::BeatSchedule* fresh_r);
+  void capture(const vp::StreamIn* const fresh_in[3], const pl::BeatSchedule* fresh_r);
   void beat_taken(unsigned s, Cycle t);                       // an input handshake in cycle t
   void result_bytes(const uint8_t* b, unsigned n) {           // an R handshake's bytes
     if (p_.on) p_.rtl_out.insert(p_.rtl_out.end(), b, b + n);
@@ -74,24 +74,24 @@ class Lockstep {
   bool expects_done(Cycle t) const { return p_.on && p_.computed && p_.exp.t_done == t; }
   // Unit u's done pulse in cycle t: the record of the command (compared first), or null when
   // no command of u was running (reported as a fault).
-  const tlm::PlCommandRecord* done(unsigned u, Cycle t, bool w_range);
+  const vp::PlCommandRecord* done(unsigned u, Cycle t, bool w_range);
 
   bool mismatched() const { return mismatched_; }  // a difference was found (sticky)
   uint64_t accepted() const { return accepted_; }  // commands the RTL accepted
   uint64_t completed() const { return completed_; }
   uint64_t checked() const { return checked_; }    // compared, all equal
-  const tlm::PlCommandRecord& last() const { return last_; }
+  const vp::PlCommandRecord& last() const { return last_; }
   void reset();  // aresetn: registers and the running command
 
  private:
   struct Pending {
     bool on = false;
     unsigned unit = 0;
-    tlm::UnitCommand cmd;
+    vp::UnitCommand cmd;
     Cycle t0 = 0;
     uint64_t need[3] = {0, 0, 0};
     bool have_in[3] = {false, false, false};
-    tlm::StreamIn in[3];
+    vp::StreamIn in[3];
     uint64_t taken[3] = {0, 0, 0};
     bool consumed[3] = {false, false, false};
     Cycle rtl_in_last[3] = {0, 0, 0};
@@ -107,9 +107,9 @@ class Lockstep {
 
   Options opt_;
   Fault fault_;
-  std::unique_ptr<tlm::PlUnit> shadow_[3];
+  std::unique_ptr<vp::PlUnit> shadow_[3];
   Pending p_;
-  tlm::PlCommandRecord last_;
+  vp::PlCommandRecord last_;
   bool mismatched_ = false;
   uint64_t accepted_ = 0, completed_ = 0, checked_ = 0;
 };

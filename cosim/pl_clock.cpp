@@ -97,7 +97,7 @@ void PlClock::pick_up_transfers() {
 
 void PlClock::tick() {
   pick_up_transfers();
-  const tlm::StreamIn* fresh[3] = {nullptr, nullptr, nullptr};
+  const vp::StreamIn* fresh[3] = {nullptr, nullptr, nullptr};
   for (unsigned s = 0; s < 3; ++s)
     if (src[s].active && xa[s].sent() == 0) fresh[s] = &src[s].in;
   ls.capture(fresh, xr.armed() && xr.accepted() == 0 ? &r_ready : nullptr);
@@ -179,7 +179,7 @@ void PlClock::set_fault(const std::string& f) {
 }
 void PlClock::complete(unsigned u, Cycle t_done, bool w_range) {
   wd.progress(t_done);
-  if (const tlm::PlCommandRecord* rec = ls.done(u, t_done, w_range); rec && observer) observer(*rec);
+  if (const vp::PlCommandRecord* rec = ls.done(u, t_done, w_range); rec && observer) observer(*rec);
 }
 
 std::string PlClock::describe() const {

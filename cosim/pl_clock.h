@@ -50,11 +50,11 @@ struct PlClock {
   FstWriter fst;  // the traced model only
   bool gap_marked = false;  // the markers were dumped at the start of the current gap
 
-  tlm::AxisSource* src_if[3] = {nullptr, nullptr, nullptr};
-  tlm::AxisSink* sink_if = nullptr;
+  vp::AxisSource* src_if[3] = {nullptr, nullptr, nullptr};
+  vp::AxisSink* sink_if = nullptr;
   struct Src {  // the MM2S transfer the transactor presents
     bool active = false;
-    tlm::StreamIn in;
+    vp::StreamIn in;
   } src[3];
   pl::BeatSchedule r_ready;  // the S2MM transfer's ready schedule
 
@@ -64,7 +64,7 @@ struct PlClock {
   uint64_t time_hi = 0;    // corrected SYS.TIME_HI latched by a TIME_LO read
   bool halted = false;     // the watchdog fired: no more clocking until reset
   std::string fault_text;
-  std::function<void(const tlm::PlCommandRecord&)> observer;
+  std::function<void(const vp::PlCommandRecord&)> observer;
   bool in_gp0 = false;  // marker: a GP0 access is on the AXI-Lite port
 
   void eval() { eval_fn(model); }

@@ -23,7 +23,7 @@
 namespace tinypynq::cosim {
 
 using sc_core::sc_time;
-namespace reg = tlm::pl_reg;
+namespace reg = vp::pl_reg;
 
 namespace {
 constexpr unsigned kAxiLiteMaxWait = 16;  // cycles an access may wait for its handshake
@@ -89,17 +89,17 @@ struct RtlPl::Impl {
 
   // A GP0 access annotated to cycle t: VALID from cycle t, the design clocked to the handshake,
   // the response of the next cycle; one cycle added to the delay, as the TLM twin does (§7).
-  void b_transport(::tlm::tlm_generic_payload& gp, sc_time& delay) {
+  void b_transport(tlm::tlm_generic_payload& gp, sc_time& delay) {
     const uint64_t addr = gp.get_address();
-    if (gp.get_command() == ::tlm::TLM_IGNORE_COMMAND) return gp.set_response_status(::tlm::TLM_OK_RESPONSE);
+    if (gp.get_command() == tlm::TLM_IGNORE_COMMAND) return gp.set_response_status(tlm::TLM_OK_RESPONSE);
     // The transactor carries whole 32-bit words, as the TLM twin accepts (pl_top.h).
     if (gp.get_data_length() != 4 || gp.get_streaming_width() < 4)
-      return gp.set_response_status(::tlm::TLM_BURST_ERROR_RESPONSE);
-    if (addr % 4 || addr >= reg::TOP_BYTES) return gp.set_response_status(::tlm::TLM_ADDRESS_ERROR_RESPONSE);
+      return gp.set_response_status(tlm::TLM_BURST_ERROR_RESPONSE);
+    if (addr % 4 || addr >= reg::TOP_BYTES) return gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
     if (const unsigned char* be = gp.get_byte_enable_ptr()) {
       const unsigned n = gp.get_byte_enable_length();
       for (unsigned i = 0; i < 4; ++i)
-        if (n == 0 || be[i % n] != TLM_BYTE_ENABLED) return gp.set_response_status(::tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);
+        if (n == 0 || be[i % n] != TLM_BYTE_ENABLED) return gp.set_response_status(tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);
     }
     const sc_time now = sc_core::sc_time_stamp();
     c.advance_to(c.cycle_at(now + delay));
@@ -125,7 +125,7 @@ struct RtlPl::Impl {
         o << "the RTL's AXI-Lite slave did not answer an access to offset 0x" << std::hex << addr << std::dec
           << " within " << kAxiLiteMaxWait << " cycles";
         c.set_fault(gp0.error().empty() ? o.str() : gp0.error());
-        return gp.set_response_status(::tlm::TLM_GENERIC_ERROR_RESPONSE);
+        return gp.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE);
       }
       c.tick();
     }
@@ -160,14 +160,14 @@ struct RtlPl::Impl {
     kick_ev.notify(sc_core::SC_ZERO_TIME);
     const sc_time done = c.time_of(c.cyc);  // the response arrives in the cycle after the handshake
     delay = done > now ? done - now : sc_core::SC_ZERO_TIME;
-    gp.set_response_status(r.valid && r.resp == 0 ? ::tlm::TLM_OK_RESPONSE : ::tlm::TLM_GENERIC_ERROR_RESPONSE);
+    gp.set_response_status(r.valid && r.resp == 0 ? tlm::TLM_OK_RESPONSE : tlm::TLM_GENERIC_ERROR_RESPONSE);
   }
 
   // Keeps the design at the kernel's time while it is busy; sleeps while it is idle.
   void thread() {
     sc_core::sc_event_or_list wake;
     wake |= kick_ev;
-    for (tlm::AxisSource* s : c.src_if)
+    for (vp::AxisSource* s : c.src_if)
       if (s) wake |= s->armed_event();
     if (c.sink_if) wake |= c.sink_if->armed_event();
     for (;;) {
@@ -213,22 +213,22 @@ void RtlPl::check_config(const BoardConfig& cfg) {
   Impl("rtl", cfg, RtlPlOptions{}).c.check_config();
 }
 
-void RtlPl::bind_streams(tlm::AxisSource* a, tlm::AxisSource* b, tlm::AxisSource* c, tlm::AxisSink* r) {
+void RtlPl::bind_streams(vp::AxisSource* a, vp::AxisSource* b, vp::AxisSource* c, vp::AxisSink* r) {
   if (!r) throw std::invalid_argument("RtlPl::bind_streams: stream R (S2MM) is required");
   impl_->c.src_if[0] = a, impl_->c.src_if[1] = b, impl_->c.src_if[2] = c;
   impl_->c.sink_if = r;
 }
-void RtlPl::bind_irq(tlm::IrqSink* irq, unsigned line_vec, unsigned line_red, unsigned line_mmu) {
+void RtlPl::bind_irq(vp::IrqSink* irq, unsigned line_vec, unsigned line_red, unsigned line_mmu) {
   impl_->c.irq.bind(irq, {line_vec, line_red, line_mmu});
 }
-void RtlPl::b_transport(::tlm::tlm_generic_payload& gp, sc_time& delay) { impl_->b_transport(gp, delay); }
+void RtlPl::b_transport(tlm::tlm_generic_payload& gp, sc_time& delay) { impl_->b_transport(gp, delay); }
 void RtlPl::thread() { impl_->thread(); }
 void RtlPl::irq_method() { impl_->c.irq.deliver(); }
 void RtlPl::reset() { impl_->reset(); }
 std::string RtlPl::describe() const { return impl_->c.describe(); }
 uint64_t RtlPl::commands() const { return impl_->c.ls.completed(); }
-const tlm::PlCommandRecord& RtlPl::last_command() const { return impl_->c.ls.last(); }
-void RtlPl::set_command_observer(std::function<void(const tlm::PlCommandRecord&)> fn) {
+const vp::PlCommandRecord& RtlPl::last_command() const { return impl_->c.ls.last(); }
+void RtlPl::set_command_observer(std::function<void(const vp::PlCommandRecord&)> fn) {
   impl_->c.observer = std::move(fn);
 }
 std::string RtlPl::fault() const { return impl_->c.fault_text; }

@@ -60,7 +60,7 @@ struct RtlPlOptions {
   std::function<void(unsigned unit, std::vector<uint8_t>& out, pl::CmdTiming& timing)> tamper;
 };
 
-class RtlPl : public sc_core::sc_module, public tlm::PlBlock {
+class RtlPl : public sc_core::sc_module, public vp::PlBlock {
  public:
   tlm_utils::simple_target_socket<RtlPl> s_axi;
 
@@ -71,14 +71,14 @@ class RtlPl : public sc_core::sc_module, public tlm::PlBlock {
   RtlPl(sc_core::sc_module_name name, const BoardConfig& cfg, const RtlPlOptions& opt = {});
   ~RtlPl() override;
 
-  ::tlm::tlm_target_socket<>& socket() override { return s_axi; }
-  void bind_streams(tlm::AxisSource* a, tlm::AxisSource* b, tlm::AxisSource* c, tlm::AxisSink* r) override;
-  void bind_irq(tlm::IrqSink* irq, unsigned line_vec, unsigned line_red, unsigned line_mmu) override;
+  tlm::tlm_target_socket<>& socket() override { return s_axi; }
+  void bind_streams(vp::AxisSource* a, vp::AxisSource* b, vp::AxisSource* c, vp::AxisSink* r) override;
+  void bind_irq(vp::IrqSink* irq, unsigned line_vec, unsigned line_red, unsigned line_mmu) override;
   void reset() override;
   std::string describe() const override;
   uint64_t commands() const override;
-  const tlm::PlCommandRecord& last_command() const override;
-  void set_command_observer(std::function<void(const tlm::PlCommandRecord&)> fn) override;
+  const vp::PlCommandRecord& last_command() const override;
+  void set_command_observer(std::function<void(const vp::PlCommandRecord&)> fn) override;
   std::string fault() const override;
   void sync(const sc_core::sc_time& t) override;  // clocks the design up to the access cycle
 
@@ -89,7 +89,7 @@ class RtlPl : public sc_core::sc_module, public tlm::PlBlock {
   struct Impl;
 
  private:
-  void b_transport(::tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
+  void b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
   void thread();
   void irq_method();
   std::unique_ptr<Impl> impl_;

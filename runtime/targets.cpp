@@ -30,7 +30,7 @@ void register_targets(const BoardConfig& cfg, const cosim::WaveOptions& waves) {
   board::register_board_target(g_cfg);
 #endif
 #ifdef TINYPYNQ_HAVE_TLM
-  tlm::register_tlm_target(g_cfg);
+  vp::register_tlm_target(g_cfg);
 #endif
 #ifdef TINYPYNQ_HAVE_RTL
   cosim::RtlTargetOptions ro;

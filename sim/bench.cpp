@@ -119,9 +119,9 @@ int run_tlm_vs_cpu(const BenchOptions& o) {
   uint64_t c0 = 0;
   StepRun tlm = model_steps(o.model, "tlm", o.batch, o.warmup, o.steps, [&] {
     pynq::pynq_stats(device("tlm"))->reset();
-    c0 = tlm::tlm_pl_cycles();
+    c0 = vp::tlm_pl_cycles();
   });
-  const uint64_t cycles = tlm::tlm_pl_cycles() - c0;
+  const uint64_t cycles = vp::tlm_pl_cycles() - c0;
   Prediction p = Prediction::take(device("tlm"), o.steps);
   StepRun cpu2 = model_steps(o.model, "cpu", o.batch, o.warmup, o.steps);
   const double cpu_med = std::min(cpu1.median, cpu2.median);
@@ -176,9 +176,9 @@ int run_rtl_vs_tlm(const BenchOptions& o) {
     uint64_t c0 = 0;
     s.run = mlp_steps(t, o.batch, o.warmup, o.steps, [&] {
       pynq::pynq_stats(device(t))->reset();
-      c0 = tlm::tlm_pl_cycles();
+      c0 = vp::tlm_pl_cycles();
     });
-    s.cycles = tlm::tlm_pl_cycles() - c0;  // the platforms share the kernel: only this run moved it
+    s.cycles = vp::tlm_pl_cycles() - c0;  // the platforms share the kernel: only this run moved it
     s.p = Prediction::take(device(t), o.steps);
     return s;
   };

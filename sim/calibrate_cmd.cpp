@@ -376,7 +376,7 @@ int run_calibrate(const CalibrateOptions& o, const BoardConfig& cfg) {
   std::unique_ptr<Driver> d;
   if (o.target == "tlm") {
 #ifdef TINYPYNQ_HAVE_TLM
-    d = tlm::make_tlm_driver(cfg);
+    d = vp::make_tlm_driver(cfg);
 #else
     TP_CHECK(false, "calibrate --target tlm: this build has no tlm target (SystemC was not found)");
 #endif

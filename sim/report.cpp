@@ -181,7 +181,7 @@ void Instrument::begin(const std::string& target, json meta) {
   if (profile) std::fputs(tr::profile_header().c_str(), stderr);
   pynq::set_event_sink(d, rec_.get());
 #ifdef TINYPYNQ_HAVE_TLM
-  if (target == "tlm" || target == "rtl") tlm::set_event_sink(rec_.get());  // the platform targets
+  if (target == "tlm" || target == "rtl") vp::set_event_sink(rec_.get());  // the platform targets
 #endif
 }
 
@@ -212,7 +212,7 @@ size_t Instrument::end(bool print) {
   std::unique_ptr<Recorder> r = std::move(rec_);
   pynq::set_event_sink(*r->dev, nullptr);
 #ifdef TINYPYNQ_HAVE_TLM
-  tlm::set_event_sink(nullptr);
+  vp::set_event_sink(nullptr);
 #endif
   g_has_pending = false;
   size_t bytes = 0;

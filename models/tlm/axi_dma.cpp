@@ -6,13 +6,13 @@
 #include <cstring>
 #include <string>
 
-namespace tinypynq::tlm {
+namespace tinypynq::vp {
 
 using namespace dma_reg;
 using sc_core::sc_time;
 using sc_core::SC_ZERO_TIME;
-using ::tlm::tlm_generic_payload;
-using ::tlm::tlm_response_status;
+using tlm::tlm_generic_payload;
+using tlm::tlm_response_status;
 
 AxiDmaParams AxiDmaParams::from(const BoardConfig& cfg) {
   AxiDmaParams p;
@@ -147,25 +147,25 @@ void AxiDma::b_transport(tlm_generic_payload& gp, sc_time& delay) {
   const auto cmd = gp.get_command();
   const uint64_t off = gp.get_address();
   const unsigned sw = gp.get_streaming_width();
-  if (cmd == ::tlm::TLM_IGNORE_COMMAND) {
-    gp.set_response_status(::tlm::TLM_OK_RESPONSE);
+  if (cmd == tlm::TLM_IGNORE_COMMAND) {
+    gp.set_response_status(tlm::TLM_OK_RESPONSE);
   } else if (off >= WINDOW_BYTES || off % 4) {
-    gp.set_response_status(::tlm::TLM_ADDRESS_ERROR_RESPONSE);
+    gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
   } else if (gp.get_data_length() != 4 || (sw != 0 && sw != 4)) {
-    gp.set_response_status(::tlm::TLM_BURST_ERROR_RESPONSE);  // AXI-Lite: 32-bit only
+    gp.set_response_status(tlm::TLM_BURST_ERROR_RESPONSE);  // AXI-Lite: 32-bit only
   } else if (gp.get_byte_enable_ptr()) {
-    gp.set_response_status(::tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);
-  } else if (cmd == ::tlm::TLM_READ_COMMAND) {
+    gp.set_response_status(tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);
+  } else if (cmd == tlm::TLM_READ_COMMAND) {
     run_due();  // the initiator syncs before reading: apply everything up to now
     const uint32_t v = read_reg(uint32_t(off));
     std::memcpy(gp.get_data_ptr(), &v, 4);
-    gp.set_response_status(::tlm::TLM_OK_RESPONSE);
+    gp.set_response_status(tlm::TLM_OK_RESPONSE);
   } else {
     uint32_t v;
     std::memcpy(&v, gp.get_data_ptr(), 4);
     schedule(effect, [this, off, v, effect] { write_reg(uint32_t(off), v, cycle_ceil(effect)); });
     if (effect <= sc_core::sc_time_stamp()) run_due();
-    gp.set_response_status(::tlm::TLM_OK_RESPONSE);
+    gp.set_response_status(tlm::TLM_OK_RESPONSE);
   }
 }
 
@@ -289,7 +289,7 @@ void AxiDma::fail(Channel& ch, uint32_t err, Cycle t) {
 }
 
 uint32_t AxiDma::error_bit(tlm_response_status st) {
-  return st == ::tlm::TLM_ADDRESS_ERROR_RESPONSE ? SR_DECERR : SR_SLVERR;
+  return st == tlm::TLM_ADDRESS_ERROR_RESPONSE ? SR_DECERR : SR_SLVERR;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -298,12 +298,12 @@ uint32_t AxiDma::error_bit(tlm_response_status st) {
 tlm_response_status AxiDma::hp_query(HpSocket& s, bool write, uint64_t addr, uint64_t bytes,
                                      Cycle start, HpStreamExt& ext) {
   tlm_generic_payload gp;
-  gp.set_command(::tlm::TLM_IGNORE_COMMAND);
+  gp.set_command(tlm::TLM_IGNORE_COMMAND);
   gp.set_address(addr);
   gp.set_data_ptr(nullptr);
   gp.set_data_length(unsigned(bytes));
   gp.set_streaming_width(unsigned(bytes));
-  gp.set_response_status(::tlm::TLM_INCOMPLETE_RESPONSE);
+  gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
   ext.write = write;
   ext.start = start;
   ext.beats = beats_of(bytes);
@@ -318,10 +318,10 @@ tlm_response_status AxiDma::hp_query(HpSocket& s, bool write, uint64_t addr, uin
 
 uint8_t* AxiDma::hp_dmi(HpSocket& s, bool write, uint64_t addr, uint64_t bytes) {
   tlm_generic_payload gp;
-  gp.set_command(write ? ::tlm::TLM_WRITE_COMMAND : ::tlm::TLM_READ_COMMAND);
+  gp.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
   gp.set_address(addr);
   gp.set_data_length(unsigned(bytes));
-  ::tlm::tlm_dmi dmi;
+  tlm::tlm_dmi dmi;
   if (!s->get_direct_mem_ptr(gp, dmi)) return nullptr;
   if (write ? !dmi.is_write_allowed() : !dmi.is_read_allowed()) return nullptr;
   if (dmi.get_start_address() > addr || dmi.get_end_address() < addr + bytes - 1) return nullptr;
@@ -331,12 +331,12 @@ uint8_t* AxiDma::hp_dmi(HpSocket& s, bool write, uint64_t addr, uint64_t bytes) 
 tlm_response_status AxiDma::hp_copy(HpSocket& s, bool write, uint64_t addr, uint8_t* data,
                                     uint64_t bytes) {
   tlm_generic_payload gp;
-  gp.set_command(write ? ::tlm::TLM_WRITE_COMMAND : ::tlm::TLM_READ_COMMAND);
+  gp.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
   gp.set_address(addr);
   gp.set_data_ptr(data);
   gp.set_data_length(unsigned(bytes));
   gp.set_streaming_width(unsigned(bytes));
-  gp.set_response_status(::tlm::TLM_INCOMPLETE_RESPONSE);
+  gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
   sc_time d = SC_ZERO_TIME;  // timing comes from the HpStreamExt answer, not from here
   s->b_transport(gp, d);
   return gp.get_response_status();
@@ -355,7 +355,7 @@ void AxiDma::Mm2s::issue(Cycle t_ar) {
   HpStreamExt ext;
   tlm_response_status st = d.hp_query(d.m_axi_mm2s, false, xfer_addr, xfer_len, t_ar, ext);
   const uint8_t* data = nullptr;
-  if (st == ::tlm::TLM_OK_RESPONSE) {
+  if (st == tlm::TLM_OK_RESPONSE) {
     data = d.hp_dmi(d.m_axi_mm2s, false, xfer_addr, xfer_len);
     if (!data) {
       m_buf.resize(xfer_len);
@@ -363,7 +363,7 @@ void AxiDma::Mm2s::issue(Cycle t_ar) {
       data = m_buf.data();
     }
   }
-  if (st != ::tlm::TLM_OK_RESPONSE) {
+  if (st != tlm::TLM_OK_RESPONSE) {
     // The error response reaches the DMA when the first data would have.
     const Cycle te = t_ar + d.m_p.mm2s_latency;
     const uint32_t bit = error_bit(st);
@@ -434,13 +434,13 @@ void AxiDma::S2mm::put(const uint8_t* data, uint64_t bytes, Cycle last_cycle) {
   const Cycle aw_delay = p.s2mm_latency > B - 1 ? p.s2mm_latency - (B - 1) : 1;
   times.first_beat = h(0);
   Cycle aw0 = last + aw_delay, wlast = last + aw_delay, resp = 1;
-  tlm_response_status st = ::tlm::TLM_OK_RESPONSE;
+  tlm_response_status st = tlm::TLM_OK_RESPONSE;
   if (nw) {
     aw0 = h(std::min(B, nw) - 1) + aw_delay;
     HpStreamExt ext;
     st = d.hp_query(d.m_axi_s2mm, true, xfer_addr, wbytes, aw0, ext);
     pl::BeatSchedule hp{aw0 + 1, 1, 1, 0, 0};  // ideal port: only for an error's timing
-    if (st == ::tlm::TLM_OK_RESPONSE) {
+    if (st == tlm::TLM_OK_RESPONSE) {
       hp = ext.sched;
       if (ext.done > ext.sched.at(nw - 1)) resp = ext.done - ext.sched.at(nw - 1);
       // The data lands in DDR now, before the simulated cycles of the writes (zero copy).
@@ -461,7 +461,7 @@ void AxiDma::S2mm::put(const uint8_t* data, uint64_t bytes, Cycle last_cycle) {
     }
     wlast = end - 1;
   }
-  if (st != ::tlm::TLM_OK_RESPONSE) err = error_bit(st);
+  if (st != tlm::TLM_OK_RESPONSE) err = error_bit(st);
   const Cycle done = wlast + resp;  // BVALID of the last burst
   times.addr = aw0;
   times.last_beat = wlast;
@@ -475,4 +475,4 @@ void AxiDma::S2mm::put(const uint8_t* data, uint64_t bytes, Cycle last_cycle) {
   }
 }
 
-}  // namespace tinypynq::tlm
+}  // namespace tinypynq::vp

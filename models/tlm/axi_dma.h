@@ -32,7 +32,7 @@
 #include "models/tlm/axis.h"
 #include "models/tlm/hp_ext.h"
 
-namespace tinypynq::tlm {
+namespace tinypynq::vp {
 
 // Build-time parameters of one instance (the Vivado IP customisation plus our timing figures).
 struct AxiDmaParams {
@@ -184,7 +184,7 @@ class AxiDma : public sc_core::sc_module {
   void wake();  // SC_METHOD on m_wake
   void end_of_elaboration() override;
 
-  void b_transport(::tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
+  void b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
   uint32_t read_reg(uint32_t off) const;
   void write_reg(uint32_t off, uint32_t v, Cycle tw);
   void write_dmacr(Channel& ch, uint32_t v);
@@ -196,12 +196,12 @@ class AxiDma : public sc_core::sc_module {
   void update_irqs();
 
   // HP port access: the timing query and the data (DMI, or a plain transaction).
-  ::tlm::tlm_response_status hp_query(HpSocket& s, bool write, uint64_t addr, uint64_t bytes,
+  tlm::tlm_response_status hp_query(HpSocket& s, bool write, uint64_t addr, uint64_t bytes,
                                       Cycle start, HpStreamExt& ext);
   uint8_t* hp_dmi(HpSocket& s, bool write, uint64_t addr, uint64_t bytes);
-  ::tlm::tlm_response_status hp_copy(HpSocket& s, bool write, uint64_t addr, uint8_t* data,
+  tlm::tlm_response_status hp_copy(HpSocket& s, bool write, uint64_t addr, uint8_t* data,
                                      uint64_t bytes);
-  static uint32_t error_bit(::tlm::tlm_response_status st);
+  static uint32_t error_bit(tlm::tlm_response_status st);
 
   Cycle cycle_ceil(const sc_core::sc_time& t) const;
   sc_core::sc_time time_of(Cycle c) const;
@@ -216,4 +216,4 @@ class AxiDma : public sc_core::sc_module {
   sc_core::sc_event m_wake;
 };
 
-}  // namespace tinypynq::tlm
+}  // namespace tinypynq::vp

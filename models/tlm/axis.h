@@ -21,7 +21,7 @@
 
 #include "models/fp/beat_schedule.h"
 
-namespace tinypynq::tlm {
+namespace tinypynq::vp {
 
 using Cycle = uint64_t;  // FCLK0 cycles since reset
 
@@ -65,4 +65,4 @@ class IrqSink {
   virtual void set_irq(unsigned line, bool level) = 0;
 };
 
-}  // namespace tinypynq::tlm
+}  // namespace tinypynq::vp

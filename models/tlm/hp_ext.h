@@ -19,9 +19,9 @@
 
 #include "models/fp/beat_schedule.h"
 
-namespace tinypynq::tlm {
+namespace tinypynq::vp {
 
-struct HpStreamExt : ::tlm::tlm_extension<HpStreamExt> {
+struct HpStreamExt : tlm::tlm_extension<HpStreamExt> {
   bool write = false;    // S2MM (write to DDR) or MM2S (read)
   uint64_t start = 0;    // cycle of the first address phase (ARVALID/AWVALID)
   uint64_t beats = 0;    // beats of the requesting DMA's data width
@@ -31,10 +31,10 @@ struct HpStreamExt : ::tlm::tlm_extension<HpStreamExt> {
                               // cycle beat i's data can be written (accepted by the port)
   uint64_t done = 0;          // out, write only: cycle of the last write response (BVALID)
 
-  ::tlm::tlm_extension_base* clone() const override { return new HpStreamExt(*this); }
-  void copy_from(const ::tlm::tlm_extension_base& e) override {
+  tlm::tlm_extension_base* clone() const override { return new HpStreamExt(*this); }
+  void copy_from(const tlm::tlm_extension_base& e) override {
     *this = static_cast<const HpStreamExt&>(e);
   }
 };
 
-}  // namespace tinypynq::tlm
+}  // namespace tinypynq::vp

@@ -21,7 +21,7 @@
 #include "models/tlm/axis.h"
 #include "models/tlm/pl_regs.h"
 
-namespace tinypynq::tlm {
+namespace tinypynq::vp {
 
 // One command as it ran (for traces and the prediction report).
 struct PlCommandRecord {
@@ -36,7 +36,7 @@ struct PlCommandRecord {
 class PlBlock {
  public:
   virtual ~PlBlock() = default;
-  virtual ::tlm::tlm_target_socket<>& socket() = 0;  // s_axi: offsets inside 0x4003_0000..
+  virtual tlm::tlm_target_socket<>& socket() = 0;  // s_axi: offsets inside 0x4003_0000..
   // Streams A, B, C (MM2S sources; null = not connected) and R (the S2MM sink, required).
   virtual void bind_streams(AxisSource* a, AxisSource* b, AxisSource* c, AxisSink* r) = 0;
   virtual void bind_irq(IrqSink* irq, unsigned line_vec, unsigned line_red, unsigned line_mmu) = 0;
@@ -55,4 +55,4 @@ class PlBlock {
   virtual void sync(const sc_core::sc_time& t) { (void)t; }
 };
 
-}  // namespace tinypynq::tlm
+}  // namespace tinypynq::vp

@@ -8,9 +8,9 @@
 
 #include "base/board_config.h"
 
-namespace tinypynq::tlm {
+namespace tinypynq::vp {
 
 class PlBlock;
 using PlFactory = std::function<std::unique_ptr<PlBlock>(const char* name, const BoardConfig& cfg)>;
 
-}  // namespace tinypynq::tlm
+}  // namespace tinypynq::vp

@@ -6,7 +6,7 @@
 
 #include "models/fp/pl_float.h"
 
-namespace tinypynq::tlm {
+namespace tinypynq::vp {
 
 using namespace pl_reg;
 
@@ -85,4 +85,4 @@ std::string PlMatmul::describe(const UnitCommand& c) const {
          std::to_string(c.size[2]) + (c.op & MMU_LOADW ? " LOADW" : "");
 }
 
-}  // namespace tinypynq::tlm
+}  // namespace tinypynq::vp

@@ -14,7 +14,7 @@
 #include "models/fp/pl_units.h"
 #include "models/tlm/pl_regs.h"
 
-namespace tinypynq::tlm {
+namespace tinypynq::vp {
 
 // The array and buffer sizes of the board configuration (mm_rows, mm_cols, ...).
 pl::MatmulConfig matmul_config(const BoardConfig& c);
@@ -39,4 +39,4 @@ class PlMatmul final : public PlUnit {
   std::vector<uint32_t> out_, scratch_a_, scratch_w_;
 };
 
-}  // namespace tinypynq::tlm
+}  // namespace tinypynq::vp

@@ -6,7 +6,7 @@
 #include "models/fp/pl_float.h"
 #include "models/fp/pl_units.h"
 
-namespace tinypynq::tlm {
+namespace tinypynq::vp {
 
 using namespace pl_reg;
 
@@ -44,4 +44,4 @@ std::string PlReduce::describe(const UnitCommand& c) const {
          " L=" + std::to_string(c.size[1]);
 }
 
-}  // namespace tinypynq::tlm
+}  // namespace tinypynq::vp

@@ -12,7 +12,7 @@
 
 #include "models/tlm/pl_regs.h"
 
-namespace tinypynq::tlm {
+namespace tinypynq::vp {
 
 class PlReduce final : public PlUnit {
  public:
@@ -27,4 +27,4 @@ class PlReduce final : public PlUnit {
   std::vector<uint32_t> out_, scratch_;
 };
 
-}  // namespace tinypynq::tlm
+}  // namespace tinypynq::vp

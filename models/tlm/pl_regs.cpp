@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <cstring>
 
-namespace tinypynq::tlm {
+namespace tinypynq::vp {
 
 using namespace pl_reg;
 
@@ -93,4 +93,4 @@ const uint32_t* PlUnit::words(const StreamIn& in, uint64_t n, std::vector<uint32
   return scratch.data();
 }
 
-}  // namespace tinypynq::tlm
+}  // namespace tinypynq::vp

@@ -22,7 +22,7 @@
 #include "models/fp/pl_stream.h"
 #include "models/tlm/axis.h"
 
-namespace tinypynq::tlm {
+namespace tinypynq::vp {
 
 // The PL top's and every unit's register names as the models use them; all values come from the
 // generated contract (hw/pl_contract.json -> hw/tp_contract.h), nothing is defined here.
@@ -155,4 +155,4 @@ class PlUnit {
   const char* name_;
 };
 
-}  // namespace tinypynq::tlm
+}  // namespace tinypynq::vp

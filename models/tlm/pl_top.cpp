@@ -9,7 +9,7 @@
 #include "models/tlm/pl_reduce.h"
 #include "models/tlm/pl_vector.h"
 
-namespace tinypynq::tlm {
+namespace tinypynq::vp {
 
 using namespace pl_reg;
 using sc_core::sc_time;
@@ -76,21 +76,21 @@ static_assert(unit_at(VEC_BASE) == 0 && unit_at(RED_BASE) == 1 && unit_at(MMU_BA
               "units_[] is indexed by the contract's unit id");
 }  // namespace
 
-void PlTop::b_transport(::tlm::tlm_generic_payload& gp, sc_time& delay) {
+void PlTop::b_transport(tlm::tlm_generic_payload& gp, sc_time& delay) {
   const uint64_t addr = gp.get_address();
-  if (gp.get_command() == ::tlm::TLM_IGNORE_COMMAND) {
-    gp.set_response_status(::tlm::TLM_OK_RESPONSE);
+  if (gp.get_command() == tlm::TLM_IGNORE_COMMAND) {
+    gp.set_response_status(tlm::TLM_OK_RESPONSE);
     return;
   }
   if (gp.get_data_length() != 4 || gp.get_streaming_width() < 4)
-    return gp.set_response_status(::tlm::TLM_BURST_ERROR_RESPONSE);
+    return gp.set_response_status(tlm::TLM_BURST_ERROR_RESPONSE);
   if (addr % 4 || addr >= TOP_BYTES)
-    return gp.set_response_status(::tlm::TLM_ADDRESS_ERROR_RESPONSE);
+    return gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
   if (const unsigned char* be = gp.get_byte_enable_ptr()) {
     const unsigned n = gp.get_byte_enable_length();
     for (unsigned i = 0; i < 4; ++i)
       if (n == 0 || be[i % n] != TLM_BYTE_ENABLED)
-        return gp.set_response_status(::tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);
+        return gp.set_response_status(tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);
   }
   const Cycle t = cycle_at(sc_core::sc_time_stamp() + delay);
   for (PlUnit* u : units_) u->regs.catch_up(t);  // completions due by cycle t
@@ -107,7 +107,7 @@ void PlTop::b_transport(::tlm::tlm_generic_payload& gp, sc_time& delay) {
       irq_ev_.notify(delay);
   }
   delay += period_;
-  gp.set_response_status(::tlm::TLM_OK_RESPONSE);
+  gp.set_response_status(tlm::TLM_OK_RESPONSE);
 }
 
 uint32_t PlTop::sys_read(uint32_t off, Cycle t) {
@@ -269,4 +269,4 @@ std::string PlTop::describe() const {
   return s;
 }
 
-}  // namespace tinypynq::tlm
+}  // namespace tinypynq::vp

@@ -53,7 +53,7 @@
 #include "models/tlm/pl_block.h"
 #include "models/tlm/pl_regs.h"
 
-namespace tinypynq::tlm {
+namespace tinypynq::vp {
 
 class PlVector;
 class PlReduce;
@@ -78,7 +78,7 @@ class PlTop : public sc_core::sc_module, public PlBlock {
   // streams are left as they are), matmul tile forgotten. Call between sc_start()s.
   void reset() override;
 
-  ::tlm::tlm_target_socket<>& socket() override { return s_axi; }
+  tlm::tlm_target_socket<>& socket() override { return s_axi; }
   std::string describe() const override;  // state in one line: for hang reports
   const PlCommandRecord& last_command() const override { return last_; }
   uint64_t commands() const override { return commands_; }  // commands whose timing was computed
@@ -91,7 +91,7 @@ class PlTop : public sc_core::sc_module, public PlBlock {
   Cycle cycle_at(const sc_core::sc_time& t) const;  // ceil(t / period)
 
  private:
-  void b_transport(::tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
+  void b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
   uint32_t sys_read(uint32_t off, Cycle t);
   void start(unsigned unit, Cycle t0);
   void thread();
@@ -129,4 +129,4 @@ class PlTop : public sc_core::sc_module, public PlBlock {
   sc_core::sc_event cmd_ev_, reset_ev_, irq_ev_;
 };
 
-}  // namespace tinypynq::tlm
+}  // namespace tinypynq::vp

@@ -5,7 +5,7 @@
 
 #include "models/fp/pl_units.h"
 
-namespace tinypynq::tlm {
+namespace tinypynq::vp {
 
 using namespace pl_reg;
 
@@ -63,4 +63,4 @@ std::string PlVector::describe(const UnitCommand& c) const {
   return s;
 }
 
-}  // namespace tinypynq::tlm
+}  // namespace tinypynq::vp

@@ -11,7 +11,7 @@
 
 #include "models/tlm/pl_regs.h"
 
-namespace tinypynq::tlm {
+namespace tinypynq::vp {
 
 class PlVector final : public PlUnit {
  public:
@@ -28,4 +28,4 @@ class PlVector final : public PlUnit {
   std::vector<uint32_t> out_, scratch_[3];
 };
 
-}  // namespace tinypynq::tlm
+}  // namespace tinypynq::vp

@@ -11,7 +11,7 @@
 #include "models/tlm/pl_top.h"
 #include "base/check.h"
 
-namespace tinypynq::tlm {
+namespace tinypynq::vp {
 
 namespace {
 struct Declared {
@@ -96,7 +96,7 @@ Platform::Platform(const std::string& kind, const BoardConfig& cfg, const PlFact
   pl_->bind_irq(ps7_.get(), hw::irq::VEC, hw::irq::RED, hw::irq::MMU);
 }
 
-void Platform::gp0(::tlm::tlm_generic_payload& gp, sc_core::sc_time& delay) {
+void Platform::gp0(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay) {
   pl_->sync(sc_core::sc_time_stamp() + delay);
   ps7_->m_axi_gp0->b_transport(gp, delay);
 }
@@ -106,8 +106,8 @@ void Platform::reset_pl() {
   // DMACR.Reset: a soft reset of each DMA core (all channels), as the peripheral reset does.
   for (auto& port : ic_->m_axi_dma) {
     uint32_t v = hw::dma::DMACR_RESET.mask;
-    ::tlm::tlm_generic_payload gp;
-    gp.set_command(::tlm::TLM_WRITE_COMMAND);
+    tlm::tlm_generic_payload gp;
+    gp.set_command(tlm::TLM_WRITE_COMMAND);
     gp.set_address(hw::dma::MM2S_DMACR);  // either channel's Reset resets the whole core
     gp.set_data_ptr(reinterpret_cast<unsigned char*>(&v));
     gp.set_data_length(4);
@@ -133,4 +133,4 @@ std::string Platform::describe_stall() const {
   return o.str();
 }
 
-}  // namespace tinypynq::tlm
+}  // namespace tinypynq::vp

@@ -24,7 +24,7 @@
 #include "models/tlm/pl_factory.h"
 #include "models/tlm/ps7.h"
 
-namespace tinypynq::tlm {
+namespace tinypynq::vp {
 
 class AxiDma;
 
@@ -43,7 +43,7 @@ class Platform {
   Ps7& ps7() { return *ps7_; }
   AxiDma& dma(int i) { return *dma_[i]; }
   PlBlock& pl() { return *pl_; }
-  void gp0(::tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
+  void gp0(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
   void reset_pl();                    // aresetn of the PL and the DMAs
   uint64_t pl_cycles() const;         // simulated FCLK0 cycles so far (the shared kernel's)
   std::string describe_stall() const; // which channel/unit is waiting for what (hang reports)
@@ -60,4 +60,4 @@ class Platform {
   std::unique_ptr<PlBlock> pl_;
 };
 
-}  // namespace tinypynq::tlm
+}  // namespace tinypynq::vp

@@ -12,7 +12,7 @@
 #include "hw/tp_contract.h"
 #include "models/tlm/hp_ext.h"
 
-namespace tinypynq::tlm {
+namespace tinypynq::vp {
 
 using sc_core::sc_time;
 using sc_core::SC_SEC;
@@ -36,9 +36,9 @@ HpPort::HpPort(sc_core::sc_module_name name, Ps7& ps, int index) : sc_module(nam
   s_axi.register_get_direct_mem_ptr(this, &HpPort::get_dmi);
   s_axi.register_transport_dbg(this, &HpPort::transport_dbg);
 }
-void HpPort::b_transport(int, ::tlm::tlm_generic_payload& gp, sc_time& delay) { ps_.hp_b_transport(index_, gp, delay); }
-bool HpPort::get_dmi(int, ::tlm::tlm_generic_payload& gp, ::tlm::tlm_dmi& dmi) { return ps_.hp_get_dmi(index_, gp, dmi); }
-unsigned HpPort::transport_dbg(int, ::tlm::tlm_generic_payload& gp) { return ps_.hp_transport_dbg(index_, gp); }
+void HpPort::b_transport(int, tlm::tlm_generic_payload& gp, sc_time& delay) { ps_.hp_b_transport(index_, gp, delay); }
+bool HpPort::get_dmi(int, tlm::tlm_generic_payload& gp, tlm::tlm_dmi& dmi) { return ps_.hp_get_dmi(index_, gp, dmi); }
+unsigned HpPort::transport_dbg(int, tlm::tlm_generic_payload& gp) { return ps_.hp_transport_dbg(index_, gp); }
 
 void Ps7::set_irq(unsigned line, bool level) {
   const uint32_t bit = 1u << line;
@@ -49,10 +49,10 @@ void Ps7::set_irq(unsigned line, bool level) {
   irq_ev_.notify(sc_core::SC_ZERO_TIME);
 }
 
-void Ps7::hp_b_transport(int port, ::tlm::tlm_generic_payload& gp, sc_time& delay) {
+void Ps7::hp_b_transport(int port, tlm::tlm_generic_payload& gp, sc_time& delay) {
   const uint64_t addr = gp.get_address(), len = gp.get_data_length();
   if (addr >= cfg_.ddr_bytes || len > cfg_.ddr_bytes - addr) {
-    gp.set_response_status(::tlm::TLM_ADDRESS_ERROR_RESPONSE);
+    gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
     return;
   }
   if (auto* ext = gp.get_extension<HpStreamExt>()) {
@@ -77,11 +77,11 @@ void Ps7::hp_b_transport(int port, ::tlm::tlm_generic_payload& gp, sc_time& dela
     busy_until_.push_back(last);
     hp_bytes_[port] += len;
     gp.set_dmi_allowed(true);
-    gp.set_response_status(::tlm::TLM_OK_RESPONSE);
+    gp.set_response_status(tlm::TLM_OK_RESPONSE);
     return;
   }
   if (gp.get_byte_enable_ptr()) {
-    gp.set_response_status(::tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);
+    gp.set_response_status(tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);
     return;
   }
   if (gp.is_read()) std::memcpy(gp.get_data_ptr(), mem_ + addr, len);
@@ -89,10 +89,10 @@ void Ps7::hp_b_transport(int port, ::tlm::tlm_generic_payload& gp, sc_time& dela
   delay += period_ * static_cast<double>((len + 7) / 8);
   hp_bytes_[port] += len;
   gp.set_dmi_allowed(true);
-  gp.set_response_status(::tlm::TLM_OK_RESPONSE);
+  gp.set_response_status(tlm::TLM_OK_RESPONSE);
 }
 
-bool Ps7::hp_get_dmi(int, ::tlm::tlm_generic_payload& gp, ::tlm::tlm_dmi& dmi) {
+bool Ps7::hp_get_dmi(int, tlm::tlm_generic_payload& gp, tlm::tlm_dmi& dmi) {
   if (gp.get_address() >= cfg_.ddr_bytes) return false;
   dmi.set_dmi_ptr(mem_);
   dmi.set_start_address(0);
@@ -103,7 +103,7 @@ bool Ps7::hp_get_dmi(int, ::tlm::tlm_generic_payload& gp, ::tlm::tlm_dmi& dmi) {
   return true;
 }
 
-unsigned Ps7::hp_transport_dbg(int, ::tlm::tlm_generic_payload& gp) {
+unsigned Ps7::hp_transport_dbg(int, tlm::tlm_generic_payload& gp) {
   const uint64_t addr = gp.get_address();
   if (addr >= cfg_.ddr_bytes) return 0;
   const unsigned n = static_cast<unsigned>(std::min<uint64_t>(gp.get_data_length(), cfg_.ddr_bytes - addr));
@@ -118,7 +118,7 @@ Gp0Interconnect::Gp0Interconnect(sc_core::sc_module_name name) : sc_module(name)
   s_axi.register_b_transport(this, &Gp0Interconnect::b_transport);
 }
 
-void Gp0Interconnect::b_transport(::tlm::tlm_generic_payload& gp, sc_time& delay) {
+void Gp0Interconnect::b_transport(tlm::tlm_generic_payload& gp, sc_time& delay) {
   const uint64_t a = gp.get_address();
   // The contract's windows (hw-spec §2.2): DMA0..2, then the PL top (SYS and the units).
   constexpr uint64_t kDmaBase[3] = {hw::win::DMA0_BASE, hw::win::DMA1_BASE, hw::win::DMA2_BASE};
@@ -134,10 +134,10 @@ void Gp0Interconnect::b_transport(::tlm::tlm_generic_payload& gp, sc_time& delay
     gp.set_address(a - kPlBase);
     m_axi_pl->b_transport(gp, delay);
   } else {
-    gp.set_response_status(::tlm::TLM_ADDRESS_ERROR_RESPONSE);
+    gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
     return;
   }
   gp.set_address(a);
 }
 
-}  // namespace tinypynq::tlm
+}  // namespace tinypynq::vp

@@ -28,7 +28,7 @@
 #include "base/board_config.h"
 #include "models/tlm/axis.h"
 
-namespace tinypynq::tlm {
+namespace tinypynq::vp {
 
 class Ps7;
 
@@ -36,13 +36,13 @@ class Ps7;
 class HpPort : public sc_core::sc_module {
  public:
   // HP3 is unused by this design: zero bindings are allowed.
-  tlm_utils::multi_passthrough_target_socket<HpPort, 32, ::tlm::tlm_base_protocol_types, 0, sc_core::SC_ZERO_OR_MORE_BOUND> s_axi;
+  tlm_utils::multi_passthrough_target_socket<HpPort, 32, tlm::tlm_base_protocol_types, 0, sc_core::SC_ZERO_OR_MORE_BOUND> s_axi;
   HpPort(sc_core::sc_module_name name, Ps7& ps, int index);
 
  private:
-  void b_transport(int, ::tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
-  bool get_dmi(int, ::tlm::tlm_generic_payload& gp, ::tlm::tlm_dmi& dmi);
-  unsigned transport_dbg(int, ::tlm::tlm_generic_payload& gp);
+  void b_transport(int, tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
+  bool get_dmi(int, tlm::tlm_generic_payload& gp, tlm::tlm_dmi& dmi);
+  unsigned transport_dbg(int, tlm::tlm_generic_payload& gp);
   Ps7& ps_;
   int index_;
 };
@@ -71,9 +71,9 @@ class Ps7 : public sc_core::sc_module, public IrqSink {
 
  private:
   friend class HpPort;
-  void hp_b_transport(int port, ::tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
-  bool hp_get_dmi(int port, ::tlm::tlm_generic_payload& gp, ::tlm::tlm_dmi& dmi);
-  unsigned hp_transport_dbg(int port, ::tlm::tlm_generic_payload& gp);
+  void hp_b_transport(int port, tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
+  bool hp_get_dmi(int port, tlm::tlm_generic_payload& gp, tlm::tlm_dmi& dmi);
+  unsigned hp_transport_dbg(int port, tlm::tlm_generic_payload& gp);
 
   BoardConfig cfg_;
   sc_core::sc_time period_;
@@ -97,7 +97,7 @@ class Gp0Interconnect : public sc_core::sc_module {
   explicit Gp0Interconnect(sc_core::sc_module_name name);
 
  private:
-  void b_transport(::tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
+  void b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
 };
 
-}  // namespace tinypynq::tlm
+}  // namespace tinypynq::vp

@@ -29,14 +29,14 @@ void register_rtl_target(const BoardConfig& cfg, const RtlTargetOptions& opt) {
   RtlPlOptions o;
   o.waves = opt.waves;
   o.lockstep = opt.lockstep;
-  tlm::register_platform_target("rtl", cfg, [o](const char* name, const BoardConfig& c) {
-    return std::unique_ptr<tlm::PlBlock>(new RtlPl(name, c, o));
+  vp::register_platform_target("rtl", cfg, [o](const char* name, const BoardConfig& c) {
+    return std::unique_ptr<vp::PlBlock>(new RtlPl(name, c, o));
   });
 }
 
 RtlTargetStats rtl_target_stats() {
   RtlTargetStats s;
-  for (tlm::Platform* p : tlm::Platform::all())
+  for (vp::Platform* p : vp::Platform::all())
     if (p->kind() == "rtl")
       if (auto* r = dynamic_cast<RtlPl*>(&p->pl())) {
         s.commands = r->commands();

@@ -16,7 +16,7 @@
 #include "tensor/device.h"
 #include "runtime/pynq/pynq_device.h"
 
-namespace tinypynq::tlm {
+namespace tinypynq::vp {
 
 using sc_core::sc_time;
 using sc_core::SC_SEC;
@@ -139,12 +139,12 @@ class TlmDriver final : public pynq::Driver {
   uint32_t read32(uint64_t addr) override {
     sync();
     uint32_t v = 0;
-    access(addr, &v, ::tlm::TLM_READ_COMMAND);
+    access(addr, &v, tlm::TLM_READ_COMMAND);
     t_ps_ += sc_time(cfg_.gp0_read_ns * 1e-9, SC_SEC);
     return v;
   }
   void write32(uint64_t addr, uint32_t value) override {
-    access(addr, &value, ::tlm::TLM_WRITE_COMMAND);
+    access(addr, &value, tlm::TLM_WRITE_COMMAND);
     t_ps_ += sc_time(cfg_.gp0_write_ns * 1e-9, SC_SEC);
   }
 
@@ -253,18 +253,18 @@ class TlmDriver final : public pynq::Driver {
     throw pynq::DriverTimeout(detail::cat(p_.kind(), ": the PL can make no more progress while the PS waits on register 0x",
                                           std::hex, addr, " (value 0x", v, "): ", p_.describe_stall()));
   }
-  void access(uint64_t addr, uint32_t* v, ::tlm::tlm_command cmd) {
+  void access(uint64_t addr, uint32_t* v, tlm::tlm_command cmd) {
     catch_up_kernel();
-    ::tlm::tlm_generic_payload gp;
+    tlm::tlm_generic_payload gp;
     gp.set_command(cmd);
     gp.set_address(addr);
     gp.set_data_ptr(reinterpret_cast<unsigned char*>(v));
     gp.set_data_length(4);
     gp.set_streaming_width(4);
-    gp.set_response_status(::tlm::TLM_INCOMPLETE_RESPONSE);
+    gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
     sc_time delay = t_ps_ > sc_core::sc_time_stamp() ? t_ps_ - sc_core::sc_time_stamp() : sc_core::SC_ZERO_TIME;
     p_.gp0(gp, delay);
-    TP_CHECK(gp.is_response_ok(), "tlm: GP0 ", cmd == ::tlm::TLM_READ_COMMAND ? "read" : "write", " at 0x",
+    TP_CHECK(gp.is_response_ok(), "tlm: GP0 ", cmd == tlm::TLM_READ_COMMAND ? "read" : "write", " at 0x",
              std::hex, addr, " failed: ", gp.get_response_string(), " (hw-spec §2.2 address map)");
   }
 
@@ -314,7 +314,7 @@ void set_event_sink(pynq::PynqEventSink* sink) {
   }
 }
 
-}  // namespace tinypynq::tlm
+}  // namespace tinypynq::vp
 
 // libsystemc.so brings a main() that calls sc_main(); our programs have their own main() and
 // elaborate the platform on first use, so this is never called but must exist to link.

@@ -22,7 +22,7 @@ namespace tinypynq::pynq {
 class PynqEventSink;
 }
 
-namespace tinypynq::tlm {
+namespace tinypynq::vp {
 
 std::unique_ptr<pynq::Driver> make_tlm_driver(const BoardConfig& cfg);  // declares "tlm" if needed
 // A driver on the platform of this kind (declared with Platform::declare or
@@ -44,4 +44,4 @@ uint64_t tlm_pl_cycles();
 // wait for a command returns. nullptr turns them off (the default: no observer installed).
 void set_event_sink(pynq::PynqEventSink* sink);
 
-}  // namespace tinypynq::tlm
+}  // namespace tinypynq::vp

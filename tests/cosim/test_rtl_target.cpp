@@ -24,13 +24,13 @@ namespace {
 
 // Every platform is declared before the first is built (SystemC elaborates once).
 void declare(const std::string& kind, cosim::RtlPlOptions o) {
-  tinypynq::tlm::register_platform_target(kind, BoardConfig::defaults(), [o](const char* name, const BoardConfig& c) {
-    return std::unique_ptr<tinypynq::tlm::PlBlock>(new cosim::RtlPl(name, c, o));
+  tinypynq::vp::register_platform_target(kind, BoardConfig::defaults(), [o](const char* name, const BoardConfig& c) {
+    return std::unique_ptr<tinypynq::vp::PlBlock>(new cosim::RtlPl(name, c, o));
   });
 }
 
 const bool declared = [] {
-  tinypynq::tlm::register_tlm_target(BoardConfig::defaults());
+  tinypynq::vp::register_tlm_target(BoardConfig::defaults());
   cosim::register_rtl_target(BoardConfig::defaults());
   cosim::RtlPlOptions bits;  // the TLM side expects a different bit in element 3 of vector results
   bits.tamper = [](unsigned unit, std::vector<uint8_t>& out, pl::CmdTiming&) {

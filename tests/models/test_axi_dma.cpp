@@ -19,8 +19,8 @@
 
 namespace {
 
-using namespace tinypynq::tlm;
-using namespace tinypynq::tlm::dma_reg;
+using namespace tinypynq::vp;
+using namespace tinypynq::vp::dma_reg;
 using sc_core::sc_time;
 using sc_core::SC_NS;
 using tinypynq::pl::BeatSchedule;

@@ -24,8 +24,8 @@
 
 namespace {
 
-using namespace tinypynq::tlm;
-using namespace tinypynq::tlm::pl_reg;
+using namespace tinypynq::vp;
+using namespace tinypynq::vp::pl_reg;
 namespace pl = tinypynq::pl;
 using pl::BeatSchedule;
 using sc_core::sc_time;
@@ -91,12 +91,12 @@ struct Cpu : sc_core::sc_module {
   tlm_utils::simple_initiator_socket<Cpu> socket{"socket"};
   sc_time t_ps = sc_core::SC_ZERO_TIME;
   explicit Cpu(sc_core::sc_module_name n) : sc_module(n) {}
-  ::tlm::tlm_response_status access(bool write, uint32_t addr, uint32_t& v, unsigned len = 4,
+  tlm::tlm_response_status access(bool write, uint32_t addr, uint32_t& v, unsigned len = 4,
                                     unsigned char* be = nullptr, sc_time* out_delay = nullptr) {
     uint8_t buf[8] = {};
     std::memcpy(buf, &v, 4);
-    ::tlm::tlm_generic_payload gp;
-    gp.set_command(write ? ::tlm::TLM_WRITE_COMMAND : ::tlm::TLM_READ_COMMAND);
+    tlm::tlm_generic_payload gp;
+    gp.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
     gp.set_address(addr), gp.set_data_ptr(buf), gp.set_data_length(len);
     gp.set_streaming_width(len), gp.set_byte_enable_ptr(be), gp.set_byte_enable_length(be ? 4 : 0);
     sc_time d = t_ps > sc_core::sc_time_stamp() ? t_ps - sc_core::sc_time_stamp() : sc_core::SC_ZERO_TIME;
@@ -108,13 +108,13 @@ struct Cpu : sc_core::sc_module {
   }
   Cycle wr(uint32_t addr, uint32_t v) {  // returns the cycle the write takes effect in
     const Cycle c = t_ps.value() / T.value();
-    EXPECT_EQ(access(true, addr, v), ::tlm::TLM_OK_RESPONSE) << std::hex << addr;
+    EXPECT_EQ(access(true, addr, v), tlm::TLM_OK_RESPONSE) << std::hex << addr;
     return c;
   }
   uint32_t rd(uint32_t addr) {
     sync();
     uint32_t v = 0;
-    EXPECT_EQ(access(false, addr, v), ::tlm::TLM_OK_RESPONSE) << std::hex << addr;
+    EXPECT_EQ(access(false, addr, v), tlm::TLM_OK_RESPONSE) << std::hex << addr;
     return v;
   }
   void sync() {
@@ -235,14 +235,14 @@ TEST_F(PlTopTest, RegisterAccessRules) {
   cpu.sync();
   uint32_t v = 0;
   unsigned char be_part[4] = {0xFF, 0xFF, 0, 0}, be_full[4] = {0xFF, 0xFF, 0xFF, 0xFF};
-  EXPECT_EQ(cpu.access(false, VEC_BASE + OP, v, 1), ::tlm::TLM_BURST_ERROR_RESPONSE);
-  EXPECT_EQ(cpu.access(false, VEC_BASE + OP, v, 8), ::tlm::TLM_BURST_ERROR_RESPONSE);
-  EXPECT_EQ(cpu.access(true, VEC_BASE + OP + 2, v), ::tlm::TLM_ADDRESS_ERROR_RESPONSE);
-  EXPECT_EQ(cpu.access(false, TOP_BYTES, v), ::tlm::TLM_ADDRESS_ERROR_RESPONSE);
-  EXPECT_EQ(cpu.access(true, VEC_BASE + OP, v, 4, be_part), ::tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);
+  EXPECT_EQ(cpu.access(false, VEC_BASE + OP, v, 1), tlm::TLM_BURST_ERROR_RESPONSE);
+  EXPECT_EQ(cpu.access(false, VEC_BASE + OP, v, 8), tlm::TLM_BURST_ERROR_RESPONSE);
+  EXPECT_EQ(cpu.access(true, VEC_BASE + OP + 2, v), tlm::TLM_ADDRESS_ERROR_RESPONSE);
+  EXPECT_EQ(cpu.access(false, TOP_BYTES, v), tlm::TLM_ADDRESS_ERROR_RESPONSE);
+  EXPECT_EQ(cpu.access(true, VEC_BASE + OP, v, 4, be_part), tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);
   sc_time d;
   cpu.sync();  // no lead: the returned delay is the slave's own
-  EXPECT_EQ(cpu.access(true, VEC_BASE + OP, v, 4, be_full, &d), ::tlm::TLM_OK_RESPONSE);
+  EXPECT_EQ(cpu.access(true, VEC_BASE + OP, v, 4, be_full, &d), tlm::TLM_OK_RESPONSE);
   EXPECT_EQ(d, T);  // the AXI-Lite response one cycle after the handshake
 }
 

@@ -31,7 +31,7 @@ pynq::Driver& drv(const std::string& kind = "tlm") {
   static std::map<std::string, std::unique_ptr<pynq::Driver>> drivers;
   auto& d = drivers[kind];
   if (!d) {
-    d = tlm::make_platform_driver(kind, BoardConfig::defaults());
+    d = vp::make_platform_driver(kind, BoardConfig::defaults());
     // as the runtime's init: start the DMAs
     for (uint64_t dma : {kDma0, kDma1, kDma2}) d->write32(dma + MM2S_DMACR, DMACR_RS);
     d->write32(kDma0 + S2MM_DMACR, DMACR_RS);
