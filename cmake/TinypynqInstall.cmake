@@ -22,6 +22,7 @@ set(TINYPYNQ_INSTALL_CMAKEDIR "${CMAKE_INSTALL_LIBDIR}/cmake/tinypynq" CACHE STR
 # Dependencies before dependents (the pkg-config link line is this order reversed).
 set(_tp_export
   tinypynq_blas blas
+  tinypynq_hw hw
   tinypynq_base base
   tinypynq_io io
   tinypynq_plfp plfp
@@ -64,13 +65,16 @@ if(TARGET tinypynq)
 endif()
 
 # Public headers: every header of the library folders (tests and tools are not installed).
-foreach(dir base tensor runtime/pynq frontends models/fp traces hw/generated)
+foreach(dir base tensor runtime/pynq frontends models/fp traces)
   if(IS_DIRECTORY "${PROJECT_SOURCE_DIR}/${dir}")
     install(DIRECTORY "${PROJECT_SOURCE_DIR}/${dir}/" DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}/tinypynq/${dir}"
             FILES_MATCHING PATTERN "*.h" PATTERN "*.hpp" PATTERN "test*" EXCLUDE PATTERN "tools" EXCLUDE)
   endif()
 endforeach()
 install(FILES "${PROJECT_SOURCE_DIR}/runtime/driver.h" DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}/tinypynq/runtime")
+# The generated PL contract (hw/tp_contract.h) and the contract itself.
+install(FILES "${TINYPYNQ_CONTRACT_H}" DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}/tinypynq/hw")
+install(FILES "${TINYPYNQ_CONTRACT_JSON}" DESTINATION "${CMAKE_INSTALL_DATADIR}/tinypynq")
 if(TARGET tinypynq_runtime_tlm)
   install(DIRECTORY "${PROJECT_SOURCE_DIR}/models/tlm/" DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}/tinypynq/models/tlm"
           FILES_MATCHING PATTERN "*.h")
