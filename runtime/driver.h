@@ -14,7 +14,17 @@
 #include <memory>
 #include <string>
 
+#include "base/check.h"
+
 namespace tinypynq::pynq {
+
+// What Driver::wait throws when the PL does not answer: the timeout passed, or an emulated PL
+// can make no more progress. The runtime treats it as a PL fault (reset, then recover); every
+// other error from a driver (a lockstep mismatch, a bus error on a register) propagates.
+class DriverTimeout : public Error {
+ public:
+  using Error::Error;
+};
 
 struct DmaBuffer {
   uint64_t phys = 0;             // bus address the DMA uses (within DDR)
@@ -35,14 +45,16 @@ class Driver {
 
   // Physically contiguous, `align`-aligned memory in DDR. Throws when DDR is exhausted.
   virtual DmaBuffer alloc(size_t bytes, size_t align = 64) = 0;
-  // D-cache maintenance by address range: clean before the PL reads what the CPU wrote,
-  // invalidate before the CPU reads what the PL wrote.
+  // D-cache maintenance by address range, done at once: clean before the PL reads what the CPU
+  // wrote; invalidate after the PL wrote, before the CPU reads it (the runtime does both lazily,
+  // docs/pynq-runtime.md "Cache maintenance"), and before a transfer for dirty lines the PL
+  // overwrites completely.
   virtual void flush(const DmaBuffer& b, size_t offset, size_t bytes) = 0;
   virtual void invalidate(const DmaBuffer& b, size_t offset, size_t bytes) = 0;
 
   // Waits until (read32(addr) & mask) != 0: by polling the register, or by sleeping on the
   // interrupt line IRQ_F2P[irq] and then reading it once. Returns the last value read.
-  // Throws tinypynq::Error naming the register and its value after `timeout_s` seconds
+  // Throws DriverTimeout naming the register and its value after `timeout_s` seconds
   // (simulated seconds on emulated targets), or at once when an emulated PL can make no more
   // progress (a hung unit or a DMA that was never started).
   virtual uint32_t wait(uint64_t addr, uint32_t mask, int irq, WaitMode mode, double timeout_s) = 0;
