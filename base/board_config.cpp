@@ -78,6 +78,7 @@ const std::array kFields = {
     uns("dma_s2mm_latency", &B::dma_s2mm_latency, "clocks"),
     uns("dma_s2mm_burst_gap", &B::dma_s2mm_burst_gap, "clocks"),
     uns("dma_start_cycles", &B::dma_start_cycles, "clocks"),
+    uns("pl_version", &B::pl_version, ""),
     uns("mm_rows", &B::mm_rows, "PEs"),
     uns("mm_cols", &B::mm_cols, "PEs"),
     uns("mm_wdepth", &B::mm_wdepth, "words"),
@@ -257,6 +258,8 @@ void validate_impl(const BoardConfig& c, const std::string& origin) {
            c.ddr_bytes);
 
   static constexpr std::array<unsigned, 2> kHpBytes = {4, 8};
+  TP_CHECK(c.pl_version == 1 || c.pl_version == 2, p,
+           "\"pl_version\" must be 1 (hw-spec 1.x) or 2 (v2 data movement, docs/pl-v2.md), got ", c.pl_version);
   TP_CHECK(one_of(c.hp_data_bytes, kHpBytes), p,
            "\"hp_data_bytes\" must be 4 or 8 (S_AXI_HP ports are 32 or 64 bits wide, UG585), got ",
            c.hp_data_bytes);

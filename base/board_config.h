@@ -52,6 +52,9 @@ struct BoardConfig {
   unsigned dma_start_cycles = 10;       // LENGTH write -> ARVALID/AWVALID-side start (estimate, PG021/PG022)
 
   // ---- PL units (hw-spec §6); the RTL parameters
+  // ---- PL design generation: 1 = hw-spec 1.x (AXI DMA streams); 2 = v2 data movement (view
+  // readers on streams A/B/C, docs/pl-v2.md). The default stays 1 until every target has v2.
+  unsigned pl_version = 1;
   unsigned mm_rows = 4, mm_cols = 4;    // systolic array R x C (R even)
   unsigned mm_wdepth = 16384;           // words per weight bank
   unsigned mm_kmax = 2048, mm_nmax = 1024;

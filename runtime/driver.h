@@ -45,8 +45,10 @@ class Driver {
 
   // Physically contiguous, `align`-aligned memory in DDR. Throws when DDR is exhausted.
   virtual DmaBuffer alloc(size_t bytes, size_t align = 64) = 0;
-  // D-cache maintenance by address range: clean before the PL reads what the CPU wrote,
-  // invalidate before the CPU reads what the PL wrote.
+  // D-cache maintenance by address range, done at once: clean before the PL reads what the CPU
+  // wrote; invalidate after the PL wrote, before the CPU reads it (the runtime does both lazily,
+  // docs/pynq-runtime.md "Cache maintenance"), and before a transfer for dirty lines the PL
+  // overwrites completely.
   virtual void flush(const DmaBuffer& b, size_t offset, size_t bytes) = 0;
   virtual void invalidate(const DmaBuffer& b, size_t offset, size_t bytes) = 0;
 

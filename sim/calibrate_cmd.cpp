@@ -109,7 +109,6 @@ struct Cmd {  // one vector/reduce/matmul command on fresh DDR blocks
 std::shared_ptr<pynq::DdrBlock> block(Driver& d, size_t bytes) {
   auto b = std::make_shared<pynq::DdrBlock>();
   b->mem = d.alloc(bytes, 64);
-  b->dirty = true;
   return b;
 }
 
@@ -123,6 +122,7 @@ Cmd copy_cmd(Driver& d, uint32_t n) {
   auto in = block(d, bytes), out = block(d, bytes);
   auto* p = static_cast<uint32_t*>(in->mem.virt);
   for (uint32_t i = 0; i < n; ++i) p[i] = 0x3F80'0000u + i * 2654435761u % 0x0080'0000u;  // normal floats
+  d.flush(in->mem, 0, bytes);  // the CPU wrote it: clean before the PL reads (PlExec tracks only its own)
   m.c.in[0] = {in.get(), 0, bytes};
   m.c.out = {out.get(), 0, bytes};
   m.blocks = {in, out};
@@ -189,7 +189,6 @@ Calibration calibrate(Driver& drv, const BoardConfig& in, bool wall_clock, bool 
       }
       x.push_back(static_cast<double>(n)), yf.push_back(median(tf)), yi.push_back(median(ti));
     }
-    // A board driver defers the CPU-side invalidate to the next wait(): not timed here.
     out.cache_flush_bytes_per_s = 1 / fit(x, yf).second;
     out.cache_invalidate_bytes_per_s = 1 / fit(x, yi).second;
     row("cache_flush_bytes_per_s", out.cache_flush_bytes_per_s, in.cache_flush_bytes_per_s, "B/s",
@@ -222,6 +221,7 @@ Calibration calibrate(Driver& drv, const BoardConfig& in, bool wall_clock, bool 
       Cmd m = copy_cmd(drv, n);
       const auto r = ex.run(m.c);
       const double wait = d.wait_end - d.wait_start;
+      ex.cpu_reads(m.c.out);  // invalidate the PL's result before the CPU compares it
       TP_CHECK(std::memcmp(m.blocks[0]->mem.virt, m.blocks[1]->mem.virt, 4 * static_cast<size_t>(n)) == 0,
                "calibrate: V_COPY of ", n, " words did not copy its input bit-exactly: the PL or the cache "
                "maintenance is broken");

@@ -70,6 +70,9 @@ std::vector<Platform*> Platform::all() {
 
 Platform::Platform(const std::string& kind, const BoardConfig& cfg, const PlFactory& pl) : kind_(kind), cfg_(cfg) {
   cfg_.validate();
+  TP_CHECK(cfg_.pl_version == 1, kind, ": \"pl_version\": ", cfg_.pl_version,
+           " is specified (docs/pl-v2.md) but the platform models only hw-spec 1.x so far (the view readers' "
+           "reference model is models/fp/view_reader; their TLM module is not built yet). Use pl_version 1.");
   // SystemC prints a banner on first use unless told not to; our output may be JSON.
   setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
   // Module names are global in SystemC: the first platform keeps the plain names (messages and

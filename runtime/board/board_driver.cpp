@@ -121,17 +121,17 @@ class Board final : public BoardDriver {
     return b;
   }
 
-  // Clean (to device) now. The invalidate is done twice, as the DMA API wants for a buffer the
-  // device writes: before the transfer (so no dirty line is evicted over the DMA's data) and
-  // after it (wait() below: lines the A9 prefetched meanwhile are dropped).
+  // Clean (to device) now. Invalidate now too (sync_for_cpu, from-device): the runtime calls it
+  // after the transfer, right before the CPU reads what the PL wrote, and before a transfer only
+  // for dirty lines the PL overwrites completely (docs/pynq-runtime.md "Cache maintenance"); on
+  // ARMv7 both are the same invalidate by range (arch_sync_dma_for_cpu -> v7_dma_inv_range).
   void flush(const pynq::DmaBuffer& b, size_t offset, size_t bytes) override {
     sync(o_sync_dev_, b, offset, bytes, 1);
     ++st_.sync_for_device;
   }
   void invalidate(const pynq::DmaBuffer& b, size_t offset, size_t bytes) override {
-    sync(o_sync_dev_, b, offset, bytes, 2);
-    ++st_.sync_for_device;
-    pending_cpu_.push_back({b, offset, bytes});
+    sync(o_sync_cpu_, b, offset, bytes, 2);
+    ++st_.sync_for_cpu;
   }
 
   uint32_t wait(uint64_t addr, uint32_t mask, int irq, pynq::WaitMode mode, double timeout_s) override {
@@ -147,11 +147,6 @@ class Board final : public BoardDriver {
     } else {
       v = wait_irq(addr, mask, deadline, timeout_s);
     }
-    for (const Pending& p : pending_cpu_) {
-      sync(o_sync_cpu_, p.b, p.off, p.bytes, 2);
-      ++st_.sync_for_cpu;
-    }
-    pending_cpu_.clear();
     return v;
   }
 
@@ -164,7 +159,6 @@ class Board final : public BoardDriver {
     std::this_thread::sleep_for(std::chrono::microseconds(1));
     slcr[FPGA_RST_CTRL / 4] = slcr[FPGA_RST_CTRL / 4] & ~kFclkReset0;
     slcr[SLCR_LOCK / 4] = kLockKey;
-    pending_cpu_.clear();
   }
 
   double now() override {
@@ -217,10 +211,6 @@ class Board final : public BoardDriver {
   }
 
  private:
-  struct Pending {
-    pynq::DmaBuffer b;
-    size_t off, bytes;
-  };
   struct Win {
     Window w;
     std::unique_ptr<Mapping> m;
@@ -359,7 +349,6 @@ class Board final : public BoardDriver {
   Fd ub_fd_, o_sync_dev_, o_sync_cpu_, uio_;
   uint64_t ub_phys_ = 0, ub_bytes_ = 0;
   std::shared_ptr<SubAlloc> alloc_;
-  std::vector<Pending> pending_cpu_;
   Stats st_;
 };
 

@@ -30,6 +30,25 @@ uint32_t scalar_bits(const Buffer& b, int64_t elem, DType as) {
 }  // namespace
 
 DdrBlock* ddr_block(const Buffer& b) { return static_cast<DdrBlock*>(b.owner.get()); }
+Stream whole(const Buffer& b) { return Stream{ddr_block(b), 0, b.nbytes()}; }
+
+namespace {
+// The kernel buffers node `root` of `nodes` loads (its subtree): what a PS step evaluating it reads.
+std::vector<int> loads_of(const std::vector<KNode>& nodes, int root) {
+  std::vector<char> seen(nodes.size(), 0);
+  std::vector<int> todo{root}, bufs;
+  while (!todo.empty()) {
+    const int i = todo.back();
+    todo.pop_back();
+    if (seen[i]) continue;
+    seen[i] = 1;
+    if (nodes[i].op == Op::LOAD && std::find(bufs.begin(), bufs.end(), nodes[i].buf) == bufs.end())
+      bufs.push_back(nodes[i].buf);
+    for (int j : nodes[i].src) todo.push_back(j);
+  }
+  return bufs;
+}
+}  // namespace
 
 struct ProgramRunner::Ctx {
   const Program& p;
@@ -75,56 +94,72 @@ bool ProgramRunner::run(const Program& p, const Kernel& k, KernelRecord* rec) {
             const std::vector<KNode>& nodes = s.nodes < 0 ? k.nodes : p.node_sets[s.nodes];
             const Stream d = stream(c, s.dst);
             const int64_t n = prod(s.shape);
+            for (int b : loads_of(nodes, s.node)) ex_.cpu_reads(whole(*k.bufs[b]));
+            ex_.cpu_writes(d);
             auto* w = at<uint32_t>(d);
             analysis::eval_node(nodes, k.bufs, s.shape, s.node, w);
             if (s.dtype == DType::boolean)
               for (int64_t j = 0; j < n; ++j) w[j] = w[j] ? kPlTrue : 0;
-            d.blk->dirty = true;
             ex_.cpu(Phase::kPsPack, cost_.copy_seconds(4 * static_cast<size_t>(n) + n * itemsize(s.dtype)),
                     "pack operand");
           } else if constexpr (std::is_same_v<S, ReadScalar>) {
+            const Buffer& b = *k.bufs[s.buf];
+            ex_.cpu_reads(Stream{ddr_block(b), s.elem * itemsize(b.dtype), itemsize(b.dtype)});
             ex_.cpu(Phase::kPsPack, 50e-9, "read scalar");
             c.slots[s.slot] = scalar_bits(*k.bufs[s.buf], s.elem, s.as);
           } else if constexpr (std::is_same_v<S, GemmPack>) {
+            for (int b : loads_of(k.nodes, k.nodes.back().src[s.which])) ex_.cpu_reads(whole(*k.bufs[b]));
             analysis::GemmOperand packed;
             analysis::gemm_operand(k, *p.gemm, s.which, false, packed);
             size_t bytes = 0;
             for (size_t bi = 0; bi < s.dst.size(); ++bi) {
               const Stream d = stream(c, s.dst[bi]);
               bytes = d.bytes;
+              ex_.cpu_writes(d);
               std::memcpy(at<float>(d), packed.packed.data() + bi * (bytes / 4), bytes);
-              d.blk->dirty = true;
             }
             ex_.cpu(Phase::kPsPack, cost_.copy_seconds(2 * bytes * s.dst.size()), "pack operand");
           } else if constexpr (std::is_same_v<S, CopyTile>) {
             const Stream src = stream(c, s.src), d = stream(c, s.dst);
+            for (int64_t r = 0; r < s.rows; ++r)
+              ex_.cpu_reads(Stream{src.blk, src.off + 4 * static_cast<size_t>((s.r0 + r) * s.ld + s.c0),
+                                   4 * static_cast<size_t>(s.cols)});
+            ex_.cpu_writes(Stream{d.blk, d.off, 4 * static_cast<size_t>(s.rows * s.cols)});
             const float* from = at<const float>(src);
             float* to = at<float>(d);
             for (int64_t r = 0; r < s.rows; ++r)
               std::memcpy(to + r * s.cols, from + (s.r0 + r) * s.ld + s.c0, 4 * static_cast<size_t>(s.cols));
-            d.blk->dirty = true;
             ex_.cpu(Phase::kPsPack, cost_.copy_seconds(8 * static_cast<size_t>(s.rows * s.cols)), "pack tile");
           } else if constexpr (std::is_same_v<S, ScatterTile>) {
             const Stream src = stream(c, s.src), d = stream(c, s.dst);
+            ex_.cpu_reads(Stream{src.blk, src.off, 4 * static_cast<size_t>(s.rows * s.cols)});
+            for (int64_t r = 0; r < s.rows; ++r)
+              ex_.cpu_writes(Stream{d.blk, d.off + 4 * static_cast<size_t>(r * s.ld + s.n0), 4 * static_cast<size_t>(s.cols)});
             const float* from = at<const float>(src);
             float* to = at<float>(d);
             for (int64_t r = 0; r < s.rows; ++r)
               std::memcpy(to + r * s.ld + s.n0, from + r * s.cols, 4 * static_cast<size_t>(s.cols));
-            d.blk->dirty = true;
             ex_.cpu(Phase::kPsPack, cost_.copy_seconds(8 * static_cast<size_t>(s.rows * s.cols)), "scatter tile");
           } else if constexpr (std::is_same_v<S, Copy>) {
             const Stream src = stream(c, s.src), d = stream(c, s.dst);
+            ex_.cpu_reads(Stream{src.blk, src.off, d.bytes});
+            ex_.cpu_writes(d);
             std::memcpy(at<uint8_t>(d), at<const uint8_t>(src), d.bytes);
-            d.blk->dirty = true;
             ex_.cpu(Phase::kPsPack, cost_.copy_seconds(2 * d.bytes));
           } else if constexpr (std::is_same_v<S, GemmScatter>) {
             const Stream src = stream(c, s.src);
+            ex_.cpu_reads(src);
+            ex_.cpu_writes(whole(*k.bufs[0]));
             analysis::gemm_scatter(k, *p.gemm, at<const float>(src));
-            ddr_block(*k.bufs[0])->dirty = true;
             const analysis::GemmShape& g = *p.gemm;
             ex_.cpu(Phase::kPsPack, cost_.copy_seconds(8 * static_cast<size_t>(g.Bt * g.M * g.N)));
           } else if constexpr (std::is_same_v<S, Narrow>) {
             // bool (PL 1.0f) and uint8 outputs: the PS narrows the PL's 32-bit words.
+            if (!s.scalar) {
+              const Stream src = stream(c, s.src);
+              ex_.cpu_reads(Stream{src.blk, src.off, 4 * static_cast<size_t>(s.n)});
+            }
+            ex_.cpu_writes(Stream{ddr_block(*k.bufs[0]), 0, static_cast<size_t>(s.n)});
             const uint32_t* src = s.scalar ? nullptr : at<const uint32_t>(stream(c, s.src));
             const uint32_t bits = s.slot >= 0 ? c.slots[s.slot] : s.bits;
             auto* dst = static_cast<uint8_t*>(k.bufs[0]->data);
@@ -132,7 +167,6 @@ bool ProgramRunner::run(const Program& p, const Kernel& k, KernelRecord* rec) {
               const uint32_t x = s.scalar ? bits : src[i];
               dst[i] = s.from_int ? static_cast<uint8_t>(x) : static_cast<uint8_t>((x & 0x7FFF'FFFF) != 0);
             }
-            ddr_block(*k.bufs[0])->dirty = true;
             ex_.cpu(Phase::kPsPack, cost_.copy_seconds(5 * static_cast<size_t>(s.n)), "narrow output");
           }
         },

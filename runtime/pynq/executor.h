@@ -32,5 +32,6 @@ class ProgramRunner {
 };
 
 DdrBlock* ddr_block(const Buffer& b);  // the DDR block of a pynq buffer
+Stream whole(const Buffer& b);         // all of its bytes
 
 }  // namespace tinypynq::pynq

@@ -89,14 +89,13 @@ PlExec::Result PlExec::run_once(const UnitCmd& c) {
   const int u = static_cast<int>(c.unit);
   const uint64_t base = hw::kUnits[u].base;
   const double t_cache0 = sink_ ? drv_.now() : 0;
-  // 1. cache maintenance: clean what the CPU wrote, invalidate what the PL will write.
+  // 1. cache maintenance, lazily (cache.h): clean the lines of the operands the CPU wrote since
+  // the PL last read them; the destination's dirty lines leave the cache. Invalidating what the
+  // PL writes waits until the CPU reads it (cpu_reads).
   timed(Phase::kPsCache, [&] {
     for (const Stream& s : c.in)
-      if (s.blk && s.blk->dirty) {
-        drv_.flush(s.blk->mem, 0, s.blk->mem.bytes);
-        s.blk->dirty = false;
-      }
-    drv_.invalidate(c.out.blk->mem, c.out.off, c.out.bytes);
+      if (s.blk) apply(*s.blk, cache_.pl_reads(s.phys(), s.bytes));
+    apply(*c.out.blk, cache_.pl_writes(c.out.phys(), c.out.bytes));
   });
   const double t_drv0 = sink_ ? drv_.now() : 0;
   double t_wait0 = 0, t_wait1 = 0;

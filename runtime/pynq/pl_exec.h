@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <memory>
 
+#include "runtime/pynq/cache.h"
 #include "runtime/pynq/cost_model.h"
 #include "runtime/driver.h"
 #include "runtime/pynq/program.h"
@@ -17,9 +18,9 @@
 namespace tinypynq::pynq {
 
 // What Buffer::owner points to for buffers of a pynq device.
+// Its cache state is kept by the PlExec's CacheTracker, by physical address.
 struct DdrBlock {
   DmaBuffer mem;
-  bool dirty = false;  // the CPU wrote it since the last clean: flush before the PL reads it
 };
 
 struct Stream {  // a byte range of a DDR block that a DMA streams; blk == nullptr: not used
@@ -56,6 +57,13 @@ class PlExec {
   // rethrown, so the next command starts from a clean PL.
   Result run(const UnitCmd& c);
 
+  // Lazy cache maintenance (cache.h, docs/pynq-runtime.md): call before the CPU reads or writes
+  // a range of a DDR block; does what the tracker says, charged to ps_cache. Commands do their
+  // own (the PL reads and writes) in run().
+  void cpu_reads(const Stream& s);
+  void cpu_writes(const Stream& s);
+  const CacheTracker& cache() const { return cache_; }
+
   // CPU work the runtime does itself, charged to the A9 and to a phase. `what` names the
   // trace slice (a static string; default: the phase).
   void cpu(Phase p, double seconds, const char* what = nullptr);
@@ -74,6 +82,8 @@ class PlExec {
 
  private:
   Result run_once(const UnitCmd& c);
+  void apply(const DdrBlock& b, const CacheOps& o);
+  void cache_step(const DdrBlock& b, const CacheOps& o, const char* what);
   uint32_t wait_result(int unit);
   struct CmdTimes { double cache0, drv0, wait0, wait1, end, busy; uint64_t cycles; };
   void emit_command(const UnitCmd& c, const CmdTimes& t);
@@ -82,6 +92,7 @@ class PlExec {
   const PsCost& cost_;
   WaitMode mode_;
   PynqEventSink* sink_ = nullptr;
+  CacheTracker cache_{kCacheLineBytes};
 };
 
 }  // namespace tinypynq::pynq

@@ -30,7 +30,9 @@ class PynqDevice final : public Device {
 
   std::shared_ptr<DdrBlock> block(size_t bytes) {
     auto blk = std::make_shared<DdrBlock>();
-    blk->mem = drv_->alloc(std::max<size_t>(bytes, 8), 64);
+    // Whole lines (kCacheLineBytes divides 64): no cache line is shared by two blocks, so
+    // maintaining one never touches another's bytes (docs/pynq-runtime.md).
+    blk->mem = drv_->alloc((std::max<size_t>(bytes, 8) + 63) / 64 * 64, 64);
     return blk;
   }
 
@@ -43,17 +45,22 @@ class PynqDevice final : public Device {
     return b;
   }
   void copyin(Buffer& dst, const void* src, size_t n) override {
+    const double t0 = drv_->now();
+    ex_.cpu_writes(Stream{ddr_block(dst), 0, n});
+    const double cache_s = drv_->now() - t0;
     std::memcpy(dst.data, src, n);
-    ddr_block(dst)->dirty = true;
     ex_.cpu(Phase::kPsCopy, cost_.copy_seconds(n), "copyin");
     charge_a9_only(cost_.copy_seconds(n));
-    stats_.board_seconds += cost_.copy_seconds(n);
+    stats_.board_seconds += cache_s + cost_.copy_seconds(n);
   }
   void copyout(const Buffer& src, void* dst, size_t n) override {
+    const double t0 = drv_->now();
+    ex_.cpu_reads(Stream{ddr_block(src), 0, n});  // what the PL wrote is invalidated only now
+    const double cache_s = drv_->now() - t0;
     std::memcpy(dst, src.data, n);
     ex_.cpu(Phase::kPsCopy, cost_.copy_seconds(n), "copyout");
     charge_a9_only(cost_.copy_seconds(n));
-    stats_.board_seconds += cost_.copy_seconds(n);
+    stats_.board_seconds += cache_s + cost_.copy_seconds(n);
   }
   bool supports(const Kernel&) const override { return true; }  // the PS runs what the PL cannot
 
@@ -131,6 +138,8 @@ class PynqDevice final : public Device {
     // The A9 computes the kernel in place in DDR (its cached view) with NEON, which always
     // flushes subnormals (ARM NEON has no gradual underflow): on an x86 host the cpu reference
     // code runs with DAZ/FTZ set to match, so PS and PL results follow the same §4.1 rule.
+    for (size_t i = 1; i < k.bufs.size(); ++i) ex_.cpu_reads(whole(*k.bufs[i]));
+    ex_.cpu_writes(whole(*k.bufs[0]));
 #if defined(__SSE2__)
     const unsigned csr = _mm_getcsr();
     _mm_setcsr(csr | 0x8040);  // FTZ (bit 15) | DAZ (bit 6)
@@ -150,7 +159,6 @@ class PynqDevice final : public Device {
       for (int64_t i = 0, n = k.bufs[0]->numel; i < n; ++i)
         if ((o[i] & 0x7F80'0000u) == 0) o[i] &= 0x8000'0000u;
     }
-    ddr_block(*k.bufs[0])->dirty = true;
     ex_.cpu(Phase::kPsFallback, seconds);
   }
 

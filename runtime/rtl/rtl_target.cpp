@@ -4,6 +4,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "base/check.h"
 #include "cosim/rtl_pl.h"
 #include "models/tlm/platform.h"
 #include "runtime/tlm/tlm_driver.h"
@@ -12,6 +13,16 @@
 namespace tinypynq::cosim {
 
 void register_rtl_target(const BoardConfig& cfg, const RtlTargetOptions& opt) {
+  if (cfg.pl_version != 1) {
+    // No rtl platform is declared (SystemC builds every declared platform at the first use of
+    // any, so declaring it would break tlm too): the device says why when it is asked for.
+    register_device("rtl", [v = cfg.pl_version]() -> std::unique_ptr<Device> {
+      throw Error(detail::cat("rtl: the board configuration selects \"pl_version\": ", v,
+                              ", but the Verilated PL implements hw-spec 1.x only (pl_version 1); the v2 view "
+                              "readers have no RTL yet (docs/pl-v2.md). Use pl_version 1 for rtl."));
+    });
+    return;
+  }
   // The Verilated PL has the unit sizes and the clock it was built with. A board configuration
   // with others is valid for every other target (tlm), so only the rtl target refuses it, and
   // only when it is used: no rtl platform is declared (it would be elaborated, and checked,

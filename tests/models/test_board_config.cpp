@@ -331,6 +331,13 @@ TEST(BoardConfig, RejectsHpWidth) {
               HasSubstr("\"hp_data_bytes\" must be 4 or 8 (S_AXI_HP ports are 32 or 64 bits wide"));
 }
 
+TEST(BoardConfig, PlVersionIsOneOrTwo) {
+  EXPECT_EQ(BoardConfig::defaults().pl_version, 1u);
+  EXPECT_EQ(BoardConfig::from_json(R"({"pl_version": 2})").pl_version, 2u);
+  EXPECT_THAT(error_of(R"({"pl_version": 3})"), HasSubstr("\"pl_version\" must be 1 (hw-spec 1.x) or 2"));
+  EXPECT_THAT(error_of(R"({"pl_version": 0})"), HasSubstr("got 0"));
+}
+
 TEST(BoardConfig, RejectsOddOrZeroRows) {
   std::string m = error_of(R"({"mm_rows": 3})");
   EXPECT_THAT(m, HasSubstr("\"mm_rows\" must be even and at least 2"));

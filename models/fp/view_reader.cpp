@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: MIT
+// tinypynq — the v2 view reader's reference model (view_reader.h, docs/pl-v2.md).
+#include "models/fp/view_reader.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+#include <limits>
+#include <sstream>
+#include <unordered_map>
+
+namespace tinypynq::pl {
+
+__extension__ using i128 = __int128;  // GCC/Clang; -Wpedantic-clean
+
+const char* vr::err_name(uint32_t code) {
+  static const char* const names[] = {"OK",       "BAD_RANK",  "ZERO_LENGTH", "MISALIGNED",
+                                      "OUT_OF_BOUNDS", "OVERFLOW", "BAD_MASK", "BUSY"};
+  return code < 8 ? names[code] : "UNKNOWN";
+}
+
+void ViewDesc::full_mask() {
+  for (unsigned d = 0; d < vr::kMaxRank; ++d) mlo[d] = 0, mhi[d] = shape[d];
+}
+
+uint64_t ViewDesc::elems() const {
+  uint64_t n = 1;  // saturates above 2^32 (six 32-bit extents would overflow 64 bits)
+  for (unsigned d = 0; d < std::min(rank, vr::kMaxRank); ++d) n = std::min<uint64_t>(n * shape[d], 1ull << 32);
+  return n;
+}
+
+std::string ViewDesc::str() const {
+  std::ostringstream o;
+  const unsigned r = std::min(rank, vr::kMaxRank);
+  auto list = [&](auto&& f) {
+    o << '(';
+    for (unsigned d = 0; d < r; ++d) o << (d ? ", " : "") << f(d);
+    o << (r == 1 ? ",)" : ")");
+  };
+  o << "view(shape=";
+  list([&](unsigned d) { return static_cast<int64_t>(shape[d]); });
+  o << ", strides=";
+  list([&](unsigned d) { return static_cast<int64_t>(stride[d]); });
+  o << ", offset=" << offset << ", mask=";
+  list([&](unsigned d) { return std::to_string(mlo[d]) + ":" + std::to_string(mhi[d]); });
+  o << ", base=0x" << std::hex << base << std::dec << ", limit=" << limit << ")";
+  return o.str();
+}
+
+DescCheck check(const ViewDesc& d, uint64_t ddr_bytes) {
+  auto fail = [](uint32_t err, uint32_t dim, std::string why) { return DescCheck{err, dim, std::move(why)}; };
+  if (d.rank == 0 || d.rank > vr::kMaxRank)
+    return fail(vr::kBadRank, vr::kNoDim, "RANK " + std::to_string(d.rank) + ", expected 1.." + std::to_string(vr::kMaxRank));
+  for (unsigned k = 0; k < d.rank; ++k)
+    if (d.shape[k] == 0) return fail(vr::kZeroLength, k, "SHAPE_" + std::to_string(k) + " is 0, expected >= 1");
+  if (d.base % 4 || d.limit % 4)
+    return fail(vr::kMisaligned, vr::kNoDim,
+                "BASE 0x" + [&] { std::ostringstream o; o << std::hex << d.base; return o.str(); }() + " and LIMIT " +
+                    std::to_string(d.limit) + " must be multiples of 4 (32-bit elements)");
+  for (unsigned k = 0; k < d.rank; ++k)
+    if (d.mlo[k] > d.mhi[k] || d.mhi[k] > d.shape[k])
+      return fail(vr::kBadMask, k,
+                  "mask " + std::to_string(d.mlo[k]) + ":" + std::to_string(d.mhi[k]) + " of dimension " +
+                      std::to_string(k) + ", expected MLO <= MHI <= SHAPE = " + std::to_string(d.shape[k]));
+  if (d.elems() > vr::kMaxElems)
+    return fail(vr::kOverflow, vr::kNoDim,
+                std::to_string(d.elems()) + " elements, more than the stream limit " + std::to_string(vr::kMaxElems));
+  // The valid box's lowest and highest element offsets (an empty box reads nothing).
+  // 128-bit sums: six products of 32-bit values may exceed 64 bits.
+  bool empty = false;
+  i128 lo128 = d.offset, hi128 = d.offset;
+  for (unsigned k = 0; k < d.rank; ++k) {
+    if (d.mlo[k] == d.mhi[k]) { empty = true; continue; }
+    const i128 a = static_cast<i128>(d.stride[k]) * d.mlo[k], b = static_cast<i128>(d.stride[k]) * (d.mhi[k] - 1);
+    lo128 += std::min(a, b), hi128 += std::max(a, b);
+  }
+  const int64_t lo = static_cast<int64_t>(std::clamp<i128>(lo128, INT64_MIN / 8, INT64_MAX / 8));
+  const int64_t hi = static_cast<int64_t>(std::clamp<i128>(hi128, INT64_MIN / 8, INT64_MAX / 8));
+  constexpr int64_t kI32Min = std::numeric_limits<int32_t>::min(), kI32Max = std::numeric_limits<int32_t>::max();
+  if (d.offset < kI32Min || d.offset > kI32Max || lo < kI32Min || hi > kI32Max)
+    return fail(vr::kOverflow, vr::kNoDim,
+                "element offsets " + std::to_string(lo) + ".." + std::to_string(hi) + " overflow the signed 32-bit range");
+  if (d.base + d.limit > ddr_bytes || d.base + d.limit < d.base)
+    return fail(vr::kOutOfBounds, vr::kNoDim,
+                "buffer [BASE, BASE + LIMIT) ends at " + std::to_string(d.base + d.limit) + ", beyond DDR (" +
+                    std::to_string(ddr_bytes) + " bytes)");
+  if (!empty && (lo < 0 || static_cast<uint64_t>(hi + 1) * 4 > d.limit))
+    return fail(vr::kOutOfBounds, vr::kNoDim,
+                "elements " + std::to_string(lo) + ".." + std::to_string(hi) + " reach bytes " + std::to_string(4 * lo) +
+                    ".." + std::to_string(4 * hi + 3) + ", outside the buffer's " + std::to_string(d.limit) + " bytes");
+  return {};
+}
+
+namespace {
+// Calls f(element index, valid, element offset) for every element in stream order.
+template <class F> void walk(const ViewDesc& d, F&& f) {
+  const unsigned r = d.rank;
+  uint32_t idx[vr::kMaxRank] = {};
+  int64_t off = d.offset;
+  unsigned invalid = 0;  // dimensions whose index is outside its mask
+  for (unsigned k = 0; k < r; ++k) invalid += idx[k] < d.mlo[k] || idx[k] >= d.mhi[k];
+  const uint64_t n = d.elems();
+  for (uint64_t e = 0; e < n; ++e) {
+    f(e, invalid == 0, off);
+    for (int k = static_cast<int>(r) - 1; k >= 0; --k) {  // odometer, innermost first
+      const bool was = idx[k] < d.mlo[k] || idx[k] >= d.mhi[k];
+      off += d.stride[k];
+      if (++idx[k] < d.shape[k]) {
+        invalid += (idx[k] < d.mlo[k] || idx[k] >= d.mhi[k]) - was;
+        break;
+      }
+      off -= static_cast<int64_t>(d.stride[k]) * d.shape[k];
+      idx[k] = 0;
+      invalid += (0 < d.mlo[k] || 0 >= d.mhi[k]) - was;
+    }
+  }
+}
+}  // namespace
+
+void gather(const ViewDesc& d, const uint8_t* ddr, uint32_t* out) {
+  walk(d, [&](uint64_t e, bool valid, int64_t off) {
+    if (valid) std::memcpy(&out[e], ddr + d.base + 4 * off, 4);
+    else out[e] = d.pad;
+  });
+}
+
+uint64_t ReadPlan::ddr_bytes() const {
+  uint64_t n = 0;
+  for (const Fill& f : fills) n += 8ull * f.beats;
+  return n;
+}
+
+ReadPlan plan(const ViewDesc& d, uint64_t t0, const ReaderTiming& t) {
+  ReadPlan p;
+  const uint64_t n = d.elems(), beats = (n + 1) / 2;
+  p.beat_valid.resize(beats);
+  struct Slot {
+    uint64_t line = ~0ull;
+    int64_t last_beat = -1;  // the last beat that reads it
+    size_t fill = 0;
+  };
+  std::vector<Slot> slots(vr::kLines);
+  std::unordered_map<uint64_t, unsigned> where;  // line address -> slot
+  unsigned next = 0;                              // FIFO replacement pointer
+  uint64_t plan_c = t0 + d.rank + 2;              // the plan stage's cycle (after validation)
+  uint64_t need = 0;                              // latest arrival the current beat waits for
+  uint64_t prev_out = 0;
+  const uint64_t lo_b = d.base & ~7ull, hi_b = (d.base + d.limit + 7) & ~7ull;  // the buffer's beats
+  auto finish_beat = [&](uint64_t b) {
+    const uint64_t out = std::max({b ? prev_out + 1 : 0, plan_c + 1, need + 1});
+    p.beat_valid[b] = prev_out = out;
+    need = 0;
+    ++plan_c;  // one beat per cycle
+  };
+  walk(d, [&](uint64_t e, bool valid, int64_t off) {
+    const uint64_t b = e / 2;
+    if (valid) {
+      const uint64_t addr = d.base + 4 * static_cast<uint64_t>(off), line = addr & ~uint64_t{vr::kLineBytes - 1};
+      auto it = where.find(line);
+      if (it == where.end()) {
+        // A miss: the oldest slot not read by this beat; it must be streamed out already.
+        unsigned s = next;
+        while (slots[s].last_beat == static_cast<int64_t>(b)) s = (s + 1) % vr::kLines;
+        next = (s + 1) % vr::kLines;
+        Slot& sl = slots[s];
+        uint64_t issue = plan_c;
+        if (sl.last_beat >= 0) issue = std::max(issue, p.beat_valid[sl.last_beat] + 1);
+        if (!p.fills.empty()) issue = std::max(issue, p.fills.back().issue + 1);
+        if (p.fills.size() >= vr::kMaxFills) issue = std::max(issue, p.fills[p.fills.size() - vr::kMaxFills].arrive);
+        Fill f;
+        f.addr = std::max(line, lo_b);
+        f.beats = static_cast<uint32_t>((std::min(line + vr::kLineBytes, hi_b) - f.addr) / 8);
+        f.issue = issue;
+        f.arrive = std::max(issue + t.latency, p.fills.empty() ? 0 : p.fills.back().arrive) +
+                   static_cast<uint64_t>(f.beats) * t.cycles_per_beat;
+        plan_c = issue;
+        if (sl.line != ~0ull) where.erase(sl.line);
+        sl.line = line, sl.fill = p.fills.size();
+        where[line] = s;
+        p.fills.push_back(f);
+        it = where.find(line);
+      }
+      Slot& sl = slots[it->second];
+      sl.last_beat = static_cast<int64_t>(b);
+      need = std::max(need, p.fills[sl.fill].arrive);
+    }
+    if (e % 2 == 1 || e + 1 == n) finish_beat(b);
+  });
+  return p;
+}
+
+}  // namespace tinypynq::pl

@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: MIT
+// tinypynq — the v2 view reader (docs/pl-v2.md "v2 step 2"): reference model of what a VR
+// does with a view descriptor — validation and its error codes, the elements it streams, the
+// 128-byte line fills it issues to its HP port and the cycle each beat can be valid. Pure C++,
+// no SystemC: the TLM module and the RTL reader's cosim are held against it.
+//
+//   pl::ViewDesc d;                      // a (64, 48) row-major f32 matrix read transposed
+//   d.base = 0x1000'0000; d.limit = 64 * 48 * 4; d.rank = 2;
+//   d.shape[0] = 48; d.stride[0] = 1; d.shape[1] = 64; d.stride[1] = 48;
+//   d.full_mask();
+//   pl::DescCheck c = pl::check(d, ddr_bytes);      // c.err == 0, or vr::kOutOfBounds, ...
+//   pl::gather(d, ddr, out);                         // 48 * 64 words, row-major over shape
+//   pl::ReadPlan p = pl::plan(d, /*t0=*/100, {});    // p.fills, p.beat_valid[b]
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace tinypynq::pl {
+
+namespace vr {  // registers of VR_i at kWindow + kReaderStride * i (i = 0, 1, 2: streams A, B, C)
+inline constexpr uint64_t kWindow = 0x4007'0000;
+inline constexpr uint32_t kReaderStride = 0x100;
+inline constexpr uint32_t CTRL = 0x00, STATUS = 0x04, BASE = 0x08, LIMIT = 0x0C, OFFSET = 0x10, RANK = 0x14,
+                          PAD = 0x18, ELEMS = 0x1C, LINES = 0x20, ERR_INFO = 0x24;
+inline constexpr uint32_t DIM0 = 0x40, DIM_BYTES = 0x10;  // dimension d at DIM0 + DIM_BYTES * d:
+inline constexpr uint32_t D_SHAPE = 0x0, D_STRIDE = 0x4, D_MLO = 0x8, D_MHI = 0xC;
+inline constexpr uint32_t CTRL_START = 1u << 0;
+inline constexpr uint32_t ST_BUSY = 1u << 0, ST_DONE = 1u << 1, ST_ERR = 1u << 2;
+inline constexpr uint32_t err_code(uint32_t status) { return (status >> 4) & 0xF; }
+enum Err : uint32_t {
+  kOk = 0, kBadRank = 1, kZeroLength = 2, kMisaligned = 3, kOutOfBounds = 4, kOverflow = 5, kBadMask = 6,
+  kBusy = 7,
+};
+const char* err_name(uint32_t code);  // "OUT_OF_BOUNDS", ...
+inline constexpr unsigned kMaxRank = 6;
+inline constexpr uint32_t kLineBytes = 128;  // one AXI3 burst of 16 x 64 bit (HP port maximum)
+inline constexpr unsigned kLines = 64;       // line buffer: 8 KB, 2 BRAM36
+inline constexpr unsigned kMaxFills = 4;     // fills in flight
+inline constexpr uint64_t kMaxElems = (1u << 24) - 1;
+inline constexpr uint32_t kNoDim = 0xF;      // ERR_INFO: the error is not about one dimension
+}  // namespace vr
+
+// A view descriptor as the registers hold it. Dimension 0 is the outermost.
+struct ViewDesc {
+  uint64_t base = 0;     // byte address of the buffer
+  uint64_t limit = 0;    // bytes of the buffer
+  int64_t offset = 0;    // elements (the register is signed 32-bit)
+  unsigned rank = 1;
+  uint32_t pad = 0;
+  uint32_t shape[vr::kMaxRank] = {1, 1, 1, 1, 1, 1};
+  int32_t stride[vr::kMaxRank] = {0, 0, 0, 0, 0, 0};
+  uint32_t mlo[vr::kMaxRank] = {0, 0, 0, 0, 0, 0};
+  uint32_t mhi[vr::kMaxRank] = {1, 1, 1, 1, 1, 1};
+
+  void full_mask();            // every element valid: MLO = 0, MHI = SHAPE
+  uint64_t elems() const;      // prod(shape[0 .. rank))
+  std::string str() const;     // "view(shape=(48, 64), strides=(1, 48), offset=0, mask=..., base=0x.., limit=..)"
+};
+
+struct DescCheck {
+  uint32_t err = vr::kOk;
+  uint32_t dim = vr::kNoDim;  // ERR_INFO
+  std::string why;            // for messages: what was wrong and what was expected
+  bool ok() const { return err == vr::kOk; }
+};
+// The START-time validation of docs/pl-v2.md, in its order; ddr_bytes: the DDR size.
+DescCheck check(const ViewDesc& d, uint64_t ddr_bytes);
+
+// The view's words in stream order (elems() of them) from DDR (`ddr` = the byte at physical
+// address 0). The descriptor must pass check().
+void gather(const ViewDesc& d, const uint8_t* ddr, uint32_t* out);
+
+struct ReaderTiming {
+  uint64_t latency = 11;       // HP read: ARVALID to first data, cycles (ddr_read_latency_ns * f_PL)
+  uint32_t cycles_per_beat = 1;  // the port's (or the DDR share's) rate
+};
+struct Fill {                  // one AXI3 INCR burst of 64-bit beats
+  uint64_t addr = 0;           // 8-byte aligned
+  uint32_t beats = 0;          // 1 .. 16, never crossing a 4 KB boundary
+  uint64_t issue = 0, arrive = 0;  // ARVALID cycle; cycle its last beat is in the line buffer
+};
+struct ReadPlan {
+  std::vector<Fill> fills;
+  std::vector<uint64_t> beat_valid;  // first cycle stream beat b (elements 2b, 2b+1) can be valid
+  uint64_t ddr_bytes() const;        // bytes read from DDR
+};
+// The fills and the beat schedule when validation starts in cycle t0 (the descriptor must pass
+// check()). Normative: the recurrence of docs/pl-v2.md "Line buffer and timing".
+ReadPlan plan(const ViewDesc& d, uint64_t t0, const ReaderTiming& t);
+
+}  // namespace tinypynq::pl

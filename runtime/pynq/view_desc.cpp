@@ -1,0 +1,137 @@
+// Kernel views as view-reader descriptors (view_desc.h).
+#include "runtime/pynq/view_desc.h"
+
+#include <algorithm>
+#include <limits>
+#include <type_traits>
+
+#include "tensor/kernel_analysis.h"
+
+namespace tinypynq::pynq {
+
+namespace {
+bool fits_i32(int64_t v) {
+  return v >= std::numeric_limits<int32_t>::min() && v <= std::numeric_limits<int32_t>::max();
+}
+}  // namespace
+
+ViewDescResult describe_view(const ShapeTracker& st, DType dtype) {
+  ViewDescResult r;
+  if (itemsize(dtype) != 4) {
+    r.why = std::string(dtype_name(dtype)) + " elements: the reader streams 32-bit words (the PS widens them)";
+    return r;
+  }
+  if (st.views().size() != 1) {
+    r.why = std::to_string(st.views().size()) + " views (a reshape of a non-contiguous view): one descriptor is one view";
+    return r;
+  }
+  const View& v = st.top();
+  struct Dim { int64_t shape, stride, lo, hi; };
+  std::vector<Dim> dims;
+  for (size_t d = 0; d < v.shape.size(); ++d) {
+    const int64_t lo = v.mask.empty() ? 0 : v.mask[d].first, hi = v.mask.empty() ? v.shape[d] : v.mask[d].second;
+    if (v.shape[d] == 1 && lo == 0 && hi == 1) continue;  // a size-1 dimension moves nothing
+    Dim x{v.shape[d], v.strides[d], lo, hi};
+    if (!dims.empty()) {
+      Dim& o = dims.back();  // merge into the outer neighbour when the pair is one run
+      const bool full = o.lo == 0 && o.hi == o.shape && x.lo == 0 && x.hi == x.shape;
+      if (full && o.stride == x.stride * x.shape) {
+        o = Dim{o.shape * x.shape, x.stride, 0, o.shape * x.shape};
+        continue;
+      }
+    }
+    dims.push_back(x);
+  }
+  if (dims.empty()) dims.push_back({1, 0, 0, 1});
+  // A masked-out whole view (any empty dimension) reads nothing: still one descriptor.
+  if (dims.size() > pl::vr::kMaxRank) {
+    r.why = "rank " + std::to_string(dims.size()) + " after merging, the reader walks at most " +
+            std::to_string(pl::vr::kMaxRank);
+    return r;
+  }
+  pl::ViewDesc d;
+  d.rank = static_cast<unsigned>(dims.size());
+  d.offset = v.offset;
+  if (!fits_i32(v.offset)) {
+    r.why = "offset " + std::to_string(v.offset) + " beyond the signed 32-bit OFFSET register";
+    return r;
+  }
+  for (size_t k = 0; k < dims.size(); ++k) {
+    if (!fits_i32(dims[k].stride) || dims[k].shape > std::numeric_limits<uint32_t>::max()) {
+      r.why = "dimension " + std::to_string(k) + " (shape " + std::to_string(dims[k].shape) + ", stride " +
+              std::to_string(dims[k].stride) + ") beyond the 32-bit registers";
+      return r;
+    }
+    d.shape[k] = static_cast<uint32_t>(dims[k].shape);
+    d.stride[k] = static_cast<int32_t>(dims[k].stride);
+    d.mlo[k] = static_cast<uint32_t>(dims[k].lo);
+    d.mhi[k] = static_cast<uint32_t>(dims[k].hi);
+  }
+  r.desc = d;
+  return r;
+}
+
+namespace {
+// The tracker of gemm operand `which` as the GemmPack lays it out ([batch][rows][cols]); the
+// same shrink/permute as analysis::gemm_operand's packing path.
+ShapeTracker gemm_operand_view(const Kernel& k, const analysis::GemmShape& g, int which, const KNode& n) {
+  const auto& dims = g.dims;
+  const std::vector<int>& rows = which == 0 ? dims[analysis::kGemmM] : dims[analysis::kGemmK];
+  const std::vector<int>& cols = which == 0 ? dims[analysis::kGemmK] : dims[analysis::kGemmN];
+  std::vector<int> order;
+  for (int d : dims[analysis::kGemmB]) order.push_back(d);
+  for (int d : rows) order.push_back(d);
+  for (int d : cols) order.push_back(d);
+  const size_t nd = k.full_shape.size();
+  std::vector<std::pair<int64_t, int64_t>> pin(nd);
+  for (size_t d = 0; d < nd; ++d) {
+    const bool used = std::find(order.begin(), order.end(), static_cast<int>(d)) != order.end();
+    pin[d] = {0, used ? k.full_shape[d] : 1};
+    if (!used) order.push_back(static_cast<int>(d));
+  }
+  return n.st.shrink(pin).permute(order);
+}
+}  // namespace
+
+PackCensus ps_steps_expressible(const Program& p, const Kernel& k) {
+  PackCensus c;
+  auto count = [&](size_t bytes, const ViewDescResult& r, const std::string& what) {
+    ++c.steps;
+    c.bytes += bytes;
+    if (r.desc) ++c.expressible, c.expressible_bytes += bytes;
+    else c.reasons.push_back(k.name() + ": " + what + ": " + r.why);
+  };
+  for (const Step& st : p.steps) {
+    std::visit(
+        [&](const auto& s) {
+          using S = std::decay_t<decltype(s)>;
+          if constexpr (std::is_same_v<S, Pack>) {
+            const std::vector<KNode>& nodes = s.nodes < 0 ? k.nodes : p.node_sets[s.nodes];
+            const KNode& n = nodes[s.node];
+            const size_t bytes = 4 * static_cast<size_t>(prod(s.shape));
+            if (n.op == Op::LOAD) count(bytes, describe_view(n.st, k.bufs[n.buf]->dtype), "pack");
+            else if (n.op == Op::CONST) count(bytes, describe_view(n.st, DType::f32), "pack (masked constant)");
+            else count(bytes, {std::nullopt, std::string("an expression (") + op_name(n.op) + "), not a view"}, "pack");
+          } else if constexpr (std::is_same_v<S, GemmPack>) {
+            const KNode& n = k.nodes[k.nodes.back().src[s.which]];
+            size_t bytes = 0;
+            for (const MemRef& m : s.dst) bytes += m.bytes;
+            if (n.op != Op::LOAD) {
+              count(bytes, {std::nullopt, std::string("an expression (") + op_name(n.op) + "), not a view"}, "gemm pack");
+            } else {
+              count(bytes, describe_view(gemm_operand_view(k, *p.gemm, s.which, n), k.bufs[n.buf]->dtype),
+                    "gemm pack");
+            }
+          } else if constexpr (std::is_same_v<S, CopyTile>) {
+            // rows x cols of a row-major matrix with ld columns: always one rank-2 view.
+            ShapeTracker t = ShapeTracker::contiguous({s.rows, s.ld});
+            t = t.shrink({{0, s.rows}, {s.c0, s.c0 + s.cols}});
+            count(4 * static_cast<size_t>(s.rows * s.cols), describe_view(t, DType::f32), "tile copy");
+          }
+        },
+        st);
+  }
+  return c;
+}
+
+}  // namespace tinypynq::pynq
