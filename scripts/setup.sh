@@ -3,6 +3,7 @@
 # already installed it only runs dpkg-query and exits, without touching apt.
 #   bash scripts/setup.sh           # build, test and run dependencies
 #   bash scripts/setup.sh --bench   # also PyTorch + NumPy, used only by the benchmarks
+#   bash scripts/setup.sh --ci      # also what .ci/jobs/ need: clang, libFuzzer, libc++, armhf
 #   bash scripts/setup.sh --armhf   # also the armhf cross build (docs/board.md): the cross
 #                                   # compiler, qemu-user, and Debian's armhf libopenblas, zlib
 #                                   # and gtest through multiarch (dpkg --add-architecture armhf)
@@ -30,7 +31,10 @@ for arg in "$@"; do
   case "$arg" in
     --bench) packages+=(python3-torch python3-numpy) ;;
     --armhf) armhf=1 ;;
-    *) echo "usage: $0 [--bench] [--armhf]" >&2; exit 2 ;;
+    # What the CI jobs beyond the main one need (.ci/jobs/): clang with libFuzzer and the
+    # sanitizer runtimes, libc++ (macOS's standard library), and the armhf cross build.
+    --ci) packages+=(clang libclang-rt-14-dev libc++-dev libc++abi-dev llvm); armhf=1 ;;
+    *) echo "usage: $0 [--bench] [--armhf] [--ci]" >&2; exit 2 ;;
   esac
 done
 if [[ $armhf -eq 1 ]]; then
