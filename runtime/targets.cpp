@@ -8,6 +8,9 @@
 #ifdef TINYPYNQ_HAVE_RTL
 #include "runtime/rtl/rtl_target.h"
 #endif
+#ifdef TINYPYNQ_HAVE_BOARD
+#include "runtime/board/board_driver.h"
+#endif
 
 namespace tinypynq::runtime {
 
@@ -21,6 +24,11 @@ void register_targets(const std::string& board_file, const cosim::WaveOptions& w
 
 void register_targets(const BoardConfig& cfg, const cosim::WaveOptions& waves) {
   g_cfg = cfg;
+#ifdef TINYPYNQ_HAVE_BOARD
+  // The real PYNQ-Z2: opened (and checked) on first use of device("board"), so listing it
+  // costs nothing where there is no board.
+  board::register_board_target(g_cfg);
+#endif
 #ifdef TINYPYNQ_HAVE_TLM
   tlm::register_tlm_target(g_cfg);
 #endif
