@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// tinypynq — simulation-only wrapper of tinypynq_pl_top for the `rtl` target (cosim/rtl_pl.cpp).
+// tinypynq — simulation-only wrapper of tinypynq_pl_top for the `rtl` target (cosim/rtl_pl.h).
 // It has the exact ports of the top plus marker inputs that the transactors drive from the
 // TLM side of the platform, so a waveform of an rtl run (`--fst`) shows what the SystemC
 // platform and the lockstep checker were doing beside the pins (docs/traces.md, "Waveforms of

@@ -20,6 +20,7 @@
 #include "Vtp_fp_add.h"
 #include "Vtp_fp_mul.h"
 #include "Vtp_vec_unit.h"
+#include "cosim/ports.h"
 #include "models/fp/pl_float.h"
 #include "models/fp/pl_stream.h"
 #include "models/fp/pl_timing.h"
@@ -226,11 +227,14 @@ struct Result {
 
 class VecDut {
  public:
-  VecDut() : m_(std::make_unique<Vtp_vec_unit>()) {
+  VecDut()
+      : m_(std::make_unique<Vtp_vec_unit>()),
+        src_{{cosim::unit_in(*m_, 0), "A"}, {cosim::unit_in(*m_, 1), "B"}, {cosim::unit_in(*m_, 2), "C"}},
+        r_(cosim::unit_out(*m_), "R") {
     m_->clk_i = 0;
     m_->rst_ni = 0;
     m_->start_i = 0;
-    m_->m_axis_r_tready_i = 0;
+    r_.reset();
     m_->eval();
     tick();
     tick();
@@ -246,10 +250,9 @@ class VecDut {
   }
   void idle(unsigned n) {
     m_->start_i = 0;
-    m_->s_axis_a_tvalid_i = 0;
-    m_->s_axis_b_tvalid_i = 0;
-    m_->s_axis_c_tvalid_i = 0;
-    m_->m_axis_r_tready_i = 0;
+    for (auto& s : src_) s.clear(), s.idle();
+    r_.disarm();
+    r_.reset();
     for (unsigned i = 0; i < n; ++i) {
       m_->eval();
       EXPECT_FALSE(m_->busy_o);
@@ -264,32 +267,10 @@ class VecDut {
 
  private:
   std::unique_ptr<Vtp_vec_unit> m_;
+  tinypynq::cosim::PinAxisSource src_[3];
+  tinypynq::cosim::PinAxisSink r_;
   uint64_t cycles_ = 0;
 };
-
-inline void set_stream(Vtp_vec_unit& m, int s, bool valid, uint64_t data, bool last) {
-  switch (s) {
-    case 0:
-      m.s_axis_a_tvalid_i = valid;
-      m.s_axis_a_tdata_i = data;
-      m.s_axis_a_tlast_i = last;
-      break;
-    case 1:
-      m.s_axis_b_tvalid_i = valid;
-      m.s_axis_b_tdata_i = data;
-      m.s_axis_b_tlast_i = last;
-      break;
-    default:
-      m.s_axis_c_tvalid_i = valid;
-      m.s_axis_c_tdata_i = data;
-      m.s_axis_c_tlast_i = last;
-      break;
-  }
-}
-
-inline bool tready(const Vtp_vec_unit& m, int s) {
-  return s == 0 ? m.s_axis_a_tready_o : s == 1 ? m.s_axis_b_tready_o : m.s_axis_c_tready_o;
-}
 
 Result VecDut::run(const Command& c) {
   const pl::VecOpInfo* info = pl::vec_op_info(static_cast<uint32_t>(c.op));
@@ -320,8 +301,15 @@ Result VecDut::run(const Command& c) {
   const uint32_t opword = static_cast<uint32_t>(c.op) | (c.scalar[0] ? 0x100u : 0u) |
                           (c.scalar[1] ? 0x200u : 0u) | (c.scalar[2] ? 0x400u : 0u) |
                           0xF000'0000u;  // undefined bits are ignored
-  for (int s = 0; s < 3; ++s)
-    if (!streamed[s]) set_stream(m, s, false, 0xDEADBEEF'00000000ull | c.n, false);
+  // Streams through the co-simulation's transactors (cosim/axis.h): a streamed operand's beats
+  // from their arrival cycles (TLAST flipped on tlast_bad); the others idle with junk on TDATA.
+  for (int s = 0; s < 3; ++s) {
+    src_[s].clear();
+    src_[s].set_idle_data(0xDEADBEEF'00000000ull | c.n);
+    if (streamed[s])
+      src_[s].load_at(reinterpret_cast<const uint8_t*>(c.data[s].data()), 8 * nb, &c.arrival[s], c.tlast_bad[s]);
+  }
+  r_.arm(c.ready);
 
   // cycle t0: START
   m.start_i = 1;
@@ -331,15 +319,9 @@ Result VecDut::run(const Command& c) {
   m.scalar_b_i = c.sval[1];
   m.scalar_c_i = c.sval[2];
   m.m_axis_r_tready_i = c.ready(0, 0);
-  uint64_t next[3] = {0, 0, 0};
   auto present = [&](uint64_t t) {
-    for (int s : order) {
-      const bool v = next[s] < nb && c.arrival[s][next[s]] <= t;
-      const uint64_t i = next[s] < nb ? next[s] : nb - 1;
-      const uint64_t d = (static_cast<uint64_t>(c.data[s][2 * i + 1]) << 32) | c.data[s][2 * i];
-      const bool last = (i == nb - 1) != (static_cast<int64_t>(i) == c.tlast_bad[s]);
-      set_stream(m, s, v, d, last);
-    }
+    for (auto& x : src_) x.drive(t);
+    r_.drive(t);
   };
   present(0);
   m.eval();
@@ -356,11 +338,10 @@ Result VecDut::run(const Command& c) {
   const std::string what = std::string(info->name) + " n=" + std::to_string(c.n);
   for (uint64_t t = 1;; ++t) {
     present(t);
-    const bool rdy = c.ready(t, out_beat);
-    m.m_axis_r_tready_i = rdy;
+    const bool rdy = r_.ready();
     m.eval();
     pl::PipelineModel::Inputs in;
-    for (std::size_t k = 0; k < order.size(); ++k) in.valid[k] = next[order[k]] < nb && c.arrival[order[k]][next[order[k]]] <= t;
+    for (std::size_t k = 0; k < order.size(); ++k) in.valid[k] = src_[order[k]].valid();
     in.out_ready = rdy;
     const pl::PipelineModel::Outputs o = model.step(in);
 
@@ -369,7 +350,7 @@ Result VecDut::run(const Command& c) {
       bool want = false;
       for (std::size_t k = 0; k < order.size(); ++k)
         if (order[k] == s) want = o.tready[k];
-      ok = ok && tready(m, s) == want;
+      ok = ok && src_[s].design_ready() == want;
     }
     ok = ok && m.m_axis_r_tvalid_o == o.out_valid && m.done_o == o.last;
     if (!ok && failures++ < 3) {
@@ -400,7 +381,8 @@ Result VecDut::run(const Command& c) {
       }
     }
     for (int s : order)
-      if (next[s] < nb && c.arrival[s][next[s]] <= t && tready(m, s)) ++next[s];
+      src_[s].sample();
+    r_.sample(t);
     if (model.done() || m.done_o) {
       res.cycles = t;
       EXPECT_TRUE(model.done() && m.done_o) << what;
@@ -408,7 +390,7 @@ Result VecDut::run(const Command& c) {
       EXPECT_EQ(model.cycles(), t) << what;
       EXPECT_EQ(static_cast<bool>(m.w_range_o), range) << what;
       EXPECT_EQ(static_cast<bool>(m.w_tlast_o), tlast_warn) << what;
-      for (int s : order) EXPECT_EQ(next[s], nb) << what << " stream " << s;
+      for (int s : order) EXPECT_EQ(src_[s].sent(), nb) << what << " stream " << s;
       tick();
       break;
     }
