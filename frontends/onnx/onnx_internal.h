@@ -80,6 +80,7 @@ const OpTable& op_table();
 void register_math_ops(OpTable& t);
 void register_nn_ops(OpTable& t);
 void register_shape_ops(OpTable& t);
+void register_resize_ops(OpTable& t);
 
 // Helpers shared by the op files.
 Tensor bcast(const Tensor& a, const Shape& s);  // numpy broadcasting to s
