@@ -2,6 +2,7 @@
 #pragma once
 #include <onnx/onnx_pb.h>
 
+#include <cstring>
 #include <functional>
 #include <map>
 #include <set>
@@ -11,6 +12,11 @@
 #include "frontends/onnx/onnx_model.h"
 
 namespace tinypynq::onnx {
+
+// memcpy that accepts empty (possibly null) buffers: empty tensors are legal ONNX.
+inline void copy_bytes(void* dst, const void* src, size_t n) {
+  if (n) std::memcpy(dst, src, n);
+}
 
 // Bounds that keep a hostile model from exhausting memory or time before it fails.
 constexpr size_t kMaxRank = 16;
