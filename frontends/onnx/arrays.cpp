@@ -314,6 +314,7 @@ HostArray load_tensor_file(const std::string& path) {
 HostArray random_input(const ValueInfo& v, uint64_t seed) {
   Shape s = v.shape;
   for (auto& d : s) if (d < 0) d = 1;
+  check_shape(s, "input '" + v.name + "'");  // a hostile declared shape is an error, not an allocation
   HostArray a = make_array(v.elem, s);
   std::mt19937_64 rng(seed);
   std::uniform_real_distribution<double> uf(-1, 1);
