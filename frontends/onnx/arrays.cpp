@@ -177,7 +177,7 @@ HostArray from_tensor(const Tensor& t, Elem e) {
   const int64_t n = a.numel();
   if (t.dtype() == DType::f32) {
     std::vector<float> v = t.to_vector<float>();
-    if (e == Elem::FLOAT) std::memcpy(a.data.data(), v.data(), v.size() * 4);
+    if (e == Elem::FLOAT) copy_bytes(a.data.data(), v.data(), v.size() * 4);
     else for (int64_t i = 0; i < n; ++i) put(a, i, v[i]);
   } else if (t.dtype() == DType::i32) {
     std::vector<int32_t> v = t.to_vector<int32_t>();
@@ -234,7 +234,7 @@ HostArray from_proto(const ::onnx::TensorProto& t, const std::string& dir, const
   if (t.has_raw_data()) {
     TP_CHECK(t.raw_data().size() == bytes, what, ": raw_data holds ", t.raw_data().size(), " bytes, shape ",
              shape_str(s), " of ", elem_name(e), " needs ", bytes);
-    std::memcpy(a.data.data(), t.raw_data().data(), bytes);
+    copy_bytes(a.data.data(), t.raw_data().data(), bytes);
     if (e == Elem::BOOL) for (auto& b : a.data) b = b != 0;
     return a;
   }
@@ -314,6 +314,7 @@ HostArray load_tensor_file(const std::string& path) {
 HostArray random_input(const ValueInfo& v, uint64_t seed) {
   Shape s = v.shape;
   for (auto& d : s) if (d < 0) d = 1;
+  check_shape(s, "input '" + v.name + "'");  // a hostile declared shape is an error, not an allocation
   HostArray a = make_array(v.elem, s);
   std::mt19937_64 rng(seed);
   std::uniform_real_distribution<double> uf(-1, 1);

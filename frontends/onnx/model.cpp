@@ -99,8 +99,59 @@ void validate_node(const ::onnx::NodeProto& n, int64_t opset) {
   if (d.check) d.check(c);
 }
 
+// libonnx 1.12's shape inference indexes convolution/pooling attributes and weight dims by the
+// input's rank without bounds checks (a rank-2 weight on a rank-4 input crashes it; found by
+// fuzz_onnx). Ranks known before inference (inputs, initialisers, value_info, Constant outputs)
+// and the attribute lengths are checked here first, so such a model is an Error.
+void precheck_ranks(const ::onnx::ModelProto& mp) {
+  const auto& g = mp.graph();
+  std::unordered_map<std::string, int64_t> rank;
+  auto note = [&](const ::onnx::ValueInfoProto& v) {
+    if (v.type().has_tensor_type() && v.type().tensor_type().has_shape()) rank[v.name()] = v.type().tensor_type().shape().dim_size();
+  };
+  for (const auto& v : g.input()) note(v);
+  for (const auto& v : g.value_info()) note(v);
+  for (const auto& v : g.output()) note(v);
+  for (const auto& t : g.initializer()) rank[t.name()] = t.dims_size();
+  for (const auto& n : g.node()) {
+    const std::string& op = n.op_type();
+    const bool conv = op == "Conv" || op == "ConvTranspose" || op == "ConvInteger" || op == "QLinearConv";
+    const bool pool = op == "MaxPool" || op == "AveragePool" || op == "LpPool" || op == "MaxRoiPool" || op == "MaxUnpool";
+    if (!conv && !pool) continue;
+    const std::string where = "node '" + n.name() + "' (" + op + ")";
+    const int xi = 0, wi = op == "QLinearConv" ? 3 : 1;
+    int64_t xr = -1, wr = -1;
+    if (n.input_size() > xi && rank.count(n.input(xi))) xr = rank[n.input(xi)];
+    if (conv && n.input_size() > wi && rank.count(n.input(wi))) wr = rank[n.input(wi)];
+    TP_CHECK(xr < 0 || xr >= 3, where, ": input must have rank >= 3 (N, C, spatial...), got rank ", xr);
+    TP_CHECK(wr < 0 || wr >= 3, where, ": weight must have rank >= 3, got rank ", wr);
+    TP_CHECK(xr < 0 || wr < 0 || xr == wr, where, ": input rank ", xr, " and weight rank ", wr, " differ");
+    const int64_t sp = xr >= 0 ? xr - 2 : wr >= 0 ? wr - 2 : -1;
+    int64_t k = -1;
+    for (const auto& a : n.attribute()) {
+      const std::string& an = a.name();
+      if (an != "kernel_shape" && an != "strides" && an != "dilations" && an != "pads" && an != "output_padding" &&
+          an != "output_shape")
+        continue;
+      const int64_t len = an == "pads" ? a.ints_size() / 2 : a.ints_size();
+      TP_CHECK(an != "pads" || a.ints_size() % 2 == 0, where, ": attribute 'pads' needs an even number of values");
+      if (an == "output_shape") {
+        TP_CHECK(sp < 0 || len == sp || len == sp + 2, where, ": attribute 'output_shape' has ", len, " values for ", sp,
+                 " spatial dims");
+        continue;
+      }
+      TP_CHECK(sp < 0 || len == sp, where, ": attribute '", an, "' has ", len, " values for ", sp, " spatial dims");
+      TP_CHECK(k < 0 || len == k, where, ": attribute '", an, "' has ", len, " values, others have ", k);
+      k = len;
+      for (auto v : a.ints())
+        TP_CHECK(an == "pads" || an == "output_padding" ? v >= 0 : v > 0, where, ": attribute '", an, "' holds ", v);
+    }
+  }
+}
+
 void build(ModelImpl& m, const std::string& dir) {
   m.opset = default_opset(m.proto);
+  precheck_ranks(m.proto);
   try {
     ::onnx::shape_inference::InferShapes(m.proto, ::onnx::OpSchemaRegistry::Instance(),
                                          ::onnx::ShapeInferenceOptions(true, 1, false));

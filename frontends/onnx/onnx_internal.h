@@ -2,6 +2,7 @@
 #pragma once
 #include <onnx/onnx_pb.h>
 
+#include <cstring>
 #include <functional>
 #include <map>
 #include <set>
@@ -11,6 +12,11 @@
 #include "frontends/onnx/onnx_model.h"
 
 namespace tinypynq::onnx {
+
+// memcpy that accepts empty (possibly null) buffers: empty tensors are legal ONNX.
+inline void copy_bytes(void* dst, const void* src, size_t n) {
+  if (n) std::memcpy(dst, src, n);
+}
 
 // Bounds that keep a hostile model from exhausting memory or time before it fails.
 constexpr size_t kMaxRank = 16;
@@ -80,6 +86,7 @@ const OpTable& op_table();
 void register_math_ops(OpTable& t);
 void register_nn_ops(OpTable& t);
 void register_shape_ops(OpTable& t);
+void register_resize_ops(OpTable& t);
 
 // Helpers shared by the op files.
 Tensor bcast(const Tensor& a, const Shape& s);  // numpy broadcasting to s

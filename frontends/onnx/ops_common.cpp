@@ -176,6 +176,7 @@ const OpTable& op_table() {
     register_math_ops(r);
     register_nn_ops(r);
     register_shape_ops(r);
+    register_resize_ops(r);
     return r;
   }();
   return t;

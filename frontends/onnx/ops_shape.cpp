@@ -17,7 +17,7 @@ void add(OpTable& t, const std::string& name, std::set<std::string> attrs, Fn ru
 // An int64 host result (shapes, sizes) as a value.
 Val ints_val(const std::vector<int64_t>& v, const Shape& s) {
   HostArray a = make_array(Elem::INT64, s);
-  std::memcpy(a.data.data(), v.data(), v.size() * 8);
+  copy_bytes(a.data.data(), v.data(), v.size() * 8);
   return host_val(std::move(a), "shape value");
 }
 
@@ -129,7 +129,7 @@ void register_shape_ops(OpTable& t) {
     } else if (c.has("value_floats")) {
       auto v = c.floats("value_floats");
       h = make_array(Elem::FLOAT, {static_cast<int64_t>(v.size())});
-      std::memcpy(h.data.data(), v.data(), 4 * v.size());
+      copy_bytes(h.data.data(), v.data(), 4 * v.size());
     } else if (c.has("value_int")) {
       h = make_array(Elem::INT64, {});
       int64_t v = c.i("value_int", 0);
@@ -137,7 +137,7 @@ void register_shape_ops(OpTable& t) {
     } else if (c.has("value_ints")) {
       auto v = c.ints("value_ints");
       h = make_array(Elem::INT64, {static_cast<int64_t>(v.size())});
-      std::memcpy(h.data.data(), v.data(), 8 * v.size());
+      copy_bytes(h.data.data(), v.data(), 8 * v.size());
     } else {
       c.fail("needs one of the attributes value, value_float(s), value_int(s)");
     }

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 
 #include "frontends/onnx/onnx_model.h"
 #include "tensor/device.h"
@@ -256,6 +257,26 @@ TEST(OnnxLoad, ExternalDataNextToTheModel) {
   std::ofstream(dir / "weights.bin", std::ios::binary).write(reinterpret_cast<char*>(w), 8);
   EXPECT_NE(error_of([&] { onnx::load_model((dir / "model.onnx").string()); }), "(no error)");
   fs::remove_all(dir);
+}
+
+// Inputs the fuzzer (tests/fuzz/fuzz_onnx.cpp) once crashed on: now an Error or a clean run.
+TEST(OnnxLoad, FuzzRegressions) {
+  const fs::path dir = fs::path(TINYPYNQ_FUZZ_REGRESSIONS);
+  int n = 0;
+  for (const auto& e : fs::directory_iterator(dir)) {
+    std::ifstream f(e.path(), std::ios::binary);
+    std::string b((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    try {
+      onnx::Model m = onnx::load_model_from_memory(b.data(), b.size());
+      std::map<std::string, onnx::HostArray> in;
+      for (const auto& vi : m.inputs()) in[vi.name] = onnx::random_input(vi, 1);
+      m.run(in, "cpu");
+    } catch (const Error& err) {
+      EXPECT_GT(std::string(err.what()).size(), 10u) << e.path();
+    }
+    ++n;
+  }
+  EXPECT_GE(n, 2);
 }
 
 TEST(OnnxFiles, NpyRoundTripAndErrors) {
