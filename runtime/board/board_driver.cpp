@@ -171,6 +171,7 @@ class Board final : public BoardDriver {
     return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
   }
   void cpu_work(double) override {}  // real time passes by itself
+  bool wall_clock() const override { return true; }
 
   void check_pl() override {
     const uint64_t sys = reg::kSys;

@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "fake_board.h"
+#include "runtime/pynq/pl_exec.h"
 #include "base/check.h"
 #include "tensor/device.h"
 
@@ -358,6 +359,29 @@ TEST(BoardDriver, BoardTargetOpensOnFirstUse) {
   EXPECT_NE(std::find(names.begin(), names.end(), "board"), names.end());
   const std::string e = error_of([&] { device("board"); });
   EXPECT_NE(e.find("udmabuf7 does not exist"), std::string::npos) << e;
+}
+
+}  // namespace
+
+namespace {
+
+// On the board the runtime's own PS work is booked as measured (wall clock), not predicted.
+TEST(BoardDriver, RuntimeBooksMeasuredPsTime) {
+  FakeBoard fb;
+  auto d = open(fb);
+  EXPECT_TRUE(d->wall_clock());
+  pynq::PynqStats stats;
+  const pynq::PsCost cost(BoardConfig::defaults());
+  pynq::PlExec ex(*d, stats, cost, pynq::WaitMode::kPoll);
+  ex.mark();
+  std::this_thread::sleep_for(std::chrono::milliseconds(30));
+  const double booked = ex.cpu(pynq::Phase::kPsPack, 1e-9, "pack operand");  // predicted: 1 ns
+  EXPECT_GE(booked, 0.03);
+  EXPECT_LT(booked, 1.0);
+  EXPECT_DOUBLE_EQ(stats.phase_seconds(pynq::Phase::kPsPack), booked);
+  std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  ex.settle();  // the rest is the runtime's bookkeeping
+  EXPECT_GE(stats.phase_seconds(pynq::Phase::kPsDriver), 0.01);
 }
 
 }  // namespace
