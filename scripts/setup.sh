@@ -17,6 +17,11 @@ packages=(
   nlohmann-json3-dev                                       # board config and trace JSON
   dataset-fashion-mnist                                    # the main job's data set
   librsvg2-bin                                             # report --png: SVG plots to PNG (rsvg-convert)
+  # ONNX import (frontends/onnx): Debian's libonnx carries the protobuf schema, the checker and
+  # shape inference, a maintained and fuzzed parser for untrusted model files, which a
+  # hand-written one would not be; libonnx-testdata is the ONNX backend test suite (ctest -L onnx),
+  # python3-onnx checks the exported example models (scripts/export_models.py).
+  libonnx-dev libprotobuf-dev protobuf-compiler libonnx-testdata python3-onnx
   tcl                                                      # tclsh: dry run of hw/vivado/build_bitstream.tcl
   python3
 )

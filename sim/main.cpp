@@ -11,8 +11,14 @@
 #include "sim/board_cmd.h"
 #include "sim/calibrate_cmd.h"
 #include "sim/cosim_cmd.h"
+#include "sim/eval_cmd.h"
 #include "sim/nets.h"
 #include "sim/report.h"
+#include "runtime/pynq/fault_driver.h"
+#include "runtime/pynq/pynq_device.h"
+#ifdef TINYPYNQ_HAVE_ONNX
+#include "sim/run_cmd.h"
+#endif
 #include "runtime/targets.h"
 #include "sim/train.h"
 #include "tensor/device.h"
@@ -27,7 +33,9 @@ static std::string targets_list() {
   return r;
 }
 
-static runtime::RtlWaves g_waves;  // --fst, --vcd, --fst-depth: waveforms of the rtl target's PL
+static cosim::WaveOptions g_waves;  // --fst, --vcd, --fst-depth: waveforms of the rtl target's PL
+static std::string g_faults;       // --inject-fault: PL faults on the train target (fault_driver.h)
+static std::string g_wait = "poll";  // --wait: how the runtime waits for each command
 
 static void add_train_options(CLI::App* c, sim::TrainOptions& o, bool& json) {
   c->add_option("--model", o.model, std::string("model to train: ") + sim::model_names())->capture_default_str();
@@ -39,16 +47,24 @@ static void add_train_options(CLI::App* c, sim::TrainOptions& o, bool& json) {
   c->add_option("--seed", o.seed, "seed for init, shuffling and dropout")->capture_default_str();
   c->add_option("--data", o.data_dir, "Fashion-MNIST directory (default $TINYPYNQ_DATA or the Debian package)");
   c->add_option("--save", o.save, "write the trained weights to this safetensors file");
+  c->add_option("--load", o.load, "start from these safetensors weights (resume or fine-tune; PyTorch names work)");
   c->add_flag("--json", json, "print one JSON object with the results");
   c->add_option("--trace", sim::instrument().trace_path,
                 "write a Chrome/Perfetto trace of the training steps (pynq targets; docs/traces.md)");
   c->add_option("--test-samples", o.test_samples,
                 "evaluate on the first N test images (default all; 0 skips the evaluation, e.g. on rtl)")
       ->check(CLI::NonNegativeNumber);
-  c->add_option("--fst", g_waves.fst,
+  c->add_option("--inject-fault", g_faults,
+                "pynq targets: make the PL fail, kind@N[,kind@N...] with kind dma-error, unit-hang, lost-irq "
+                "(needs --wait irq) or bad-status and N the unit command it hits; the runtime recovers "
+                "and the JSON counts it (docs/pynq-runtime.md)");
+  c->add_option("--wait", g_wait, "pynq targets: wait for each command by polling or on its interrupt")
+      ->check(CLI::IsMember({"poll", "irq"}))
+      ->capture_default_str();
+  c->add_option("--fst", g_waves.fst_path,
                 "rtl target: write an FST waveform of the Verilated PL with the TLM-side markers for the whole run "
                 "(GTKWave; large: use --fst-depth 1 or 2 and few steps; docs/traces.md)");
-  c->add_option("--vcd", g_waves.vcd,
+  c->add_option("--vcd", g_waves.vcd_path,
                 "rtl target: the same waveform as VCD (recorded as FST, converted at exit; several times larger)");
   c->add_option("--fst-depth", g_waves.depth,
                 "levels of the design in the --fst/--vcd waveform: 1 pins and markers, 2 also the top's registers, "
@@ -58,6 +74,13 @@ static void add_train_options(CLI::App* c, sim::TrainOptions& o, bool& json) {
 
 static int run_train(const sim::TrainOptions& o, bool json) {
   sim::TrainOptions opt = o;
+  if (!g_faults.empty() || g_wait != "poll") {
+    if (!g_faults.empty()) pynq::set_fault_plan(opt.target, pynq::parse_faults(g_faults));
+    Device& d = device(opt.target);
+    TP_CHECK(pynq::pynq_stats(d), "--inject-fault/--wait: target ", opt.target,
+             " is not a pynq target (they apply to tlm, rtl and board)");
+    if (g_wait == "irq") pynq::set_wait_mode(d, pynq::WaitMode::kIrq);
+  }
   opt.progress = !json;
   sim::TrainResult r = sim::train(opt);
   if (json) {
@@ -106,6 +129,16 @@ int main(int argc, char** argv) {
   report->add_option("--out", report_out, "directory for the SVG files (default: next to the trace)");
   report->add_flag("--png", report_png, "also render PNGs with rsvg-convert (Debian librsvg2-bin)");
   report->add_option("--compare", report_ref, "a reference trace: list what changed (exit status 2 if anything did)");
+  sim::EvalOptions eval_opts;
+  eval_opts.target = runtime::default_target();
+  auto* eval = sim::add_eval_command(app, eval_opts);
+  eval->fallthrough();
+#ifdef TINYPYNQ_HAVE_ONNX
+  sim::RunOptions run_opts;
+  run_opts.target = runtime::default_target();
+  auto* run = sim::add_run_command(app, run_opts);
+  run->fallthrough();
+#endif
   sim::CalibrateOptions cal_opts;
   auto* calibrate = sim::add_calibrate_command(app, cal_opts);
   sim::BoardCmdOptions board_opts;
@@ -118,7 +151,7 @@ int main(int argc, char** argv) {
     return app.exit(e);
   }
   try {
-    const bool waves = !g_waves.fst.empty() || !g_waves.vcd.empty();
+    const bool waves = g_waves.enabled();
     TP_CHECK(!waves || train_opts.target == "rtl", "--fst/--vcd record the rtl target's PL; the target is ",
              train_opts.target);
     TP_CHECK(g_waves.depth == 0 || waves, "--fst-depth needs --fst FILE or --vcd FILE");
@@ -130,6 +163,10 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (*bench) return sim::run_bench(bench_opts);
+    if (*eval) return sim::run_eval(eval_opts);
+#ifdef TINYPYNQ_HAVE_ONNX
+    if (*run) return sim::run_onnx(run_opts);
+#endif
     if (*cosim) return sim::run_cosim(cosim_opts);
     if (*report) return sim::run_report(report_file, report_out, report_png, report_ref);
     if (*calibrate) return sim::run_calibrate(cal_opts, runtime::board_config());

@@ -226,6 +226,8 @@ TEST(BoardDriver, PollingWaitReturnsAndTimesOut) {
   EXPECT_NE(e.find("last value 0x2"), std::string::npos) << e;
   EXPECT_GE(took, 0.05);
   EXPECT_LT(took, 2.0);
+  // The runtime recovers from DriverTimeout (a PL fault: reset, re-initialise).
+  EXPECT_THROW(d->wait(sr, reg::DMASR_IOC, 1, pynq::WaitMode::kPoll, 0.01), pynq::DriverTimeout);
 }
 
 // A pty plays the generic-uio node: what the driver writes (the unmask) arrives on the master,
