@@ -89,6 +89,14 @@ TEST(Calibrate, BadTargetAndMissingBoardSayWhy) {
   r = run_cli("calibrate --target board --udmabuf udmabuf_none");
   EXPECT_EQ(r.code, 1) << r.out;
   EXPECT_NE(r.out.find("error: board:"), std::string::npos) << r.out;
+  r = run_cli("board check --udmabuf udmabuf_none");
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_NE(r.out.find("error: board:"), std::string::npos) << r.out;
+  r = run_cli("board load /nonexistent/tinypynq.bit");
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_NE(r.out.find("cannot read /nonexistent/tinypynq.bit"), std::string::npos) << r.out;
+  r = run_cli("board");  // a subcommand is required
+  EXPECT_NE(r.code, 0) << r.out;
 }
 
 }  // namespace
