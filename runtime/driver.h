@@ -69,6 +69,9 @@ class Driver {
   // because real time passes by itself.
   virtual double now() = 0;
   virtual void cpu_work(double seconds) = 0;
+  // True when now() is the wall clock and cpu_work() does nothing (the board): the runtime then
+  // books the PS work it does itself as the time it took, not as the cost model predicts it.
+  virtual bool wall_clock() const { return false; }
 };
 
 }  // namespace tinypynq::pynq

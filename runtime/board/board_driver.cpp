@@ -165,6 +165,7 @@ class Board final : public BoardDriver {
     return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
   }
   void cpu_work(double) override {}  // real time passes by itself
+  bool wall_clock() const override { return true; }
 
   void check_pl() override {
     const uint64_t sys = reg::kSys;
@@ -335,11 +336,12 @@ class Board final : public BoardDriver {
     }
   }
 
+  // DriverTimeout: the runtime treats it as a PL fault (reset the PL, then recover).
   [[noreturn]] void timeout(uint64_t addr, uint32_t mask, uint32_t v, double timeout_s) {
-    TP_CHECK(false, "board: timeout after ", timeout_s, " s waiting for bits 0x", std::hex, mask, " of register 0x",
-             addr, " (last value 0x", v, "): the PL did not finish; check that the loaded bitstream is this "
-             "runtime's (tinypynq board load) and that FCLK0 runs (tinypynq calibrate --target board)");
-    std::abort();
+    throw pynq::DriverTimeout(detail::cat(
+        "board: timeout after ", timeout_s, " s waiting for bits 0x", std::hex, mask, " of register 0x", addr,
+        " (last value 0x", v, "): the PL did not finish; check that the loaded bitstream is this runtime's "
+        "(tinypynq board load) and that FCLK0 runs (tinypynq calibrate --target board)"));
   }
 
   BoardOptions o_;

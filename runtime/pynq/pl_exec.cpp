@@ -1,5 +1,6 @@
 #include "runtime/pynq/pl_exec.h"
 
+#include <algorithm>
 #include <sstream>
 
 #include "base/check.h"
@@ -45,18 +46,25 @@ uint32_t PlExec::wait_result(int u) {
   }
 }
 
-void PlExec::cpu(Phase p, double seconds, const char* what) {
+double PlExec::cpu(Phase p, double seconds, const char* what) {
+  double t0 = drv_.now();
+  if (wall_) {
+    seconds = std::max(0.0, t0 - mark_);
+    t0 = mark_;
+    mark_ += seconds;
+  }
   if (sink_) {
     PynqEvent e;
     e.track = Track::kPs;
     e.cat = phase_name(p);
     e.name = what ? what : phase_name(p);
-    e.t_start = drv_.now();
+    e.t_start = t0;
     e.t_end = e.t_start + seconds;
     sink_->on_event(std::move(e));
   }
   drv_.cpu_work(seconds);
   st_.phase[static_cast<int>(p)] += seconds;
+  return seconds;
 }
 
 void PlExec::init() {

@@ -49,7 +49,7 @@ class PlFault : public Error {
 class PlExec {
  public:
   PlExec(Driver& drv, PynqStats& stats, const PsCost& cost, WaitMode mode)
-      : drv_(drv), st_(stats), cost_(cost), mode_(mode) {}
+      : drv_(drv), st_(stats), cost_(cost), mode_(mode), wall_(drv.wall_clock()) {}
   void init();  // identify the PL, reset and start the DMAs
 
   struct Result { uint64_t cycles = 0; bool w_range = false; };
@@ -64,14 +64,28 @@ class PlExec {
   void cpu_writes(const Stream& s);
   const CacheTracker& cache() const { return cache_; }
 
-  // CPU work the runtime does itself, charged to the A9 and to a phase. `what` names the
-  // trace slice (a static string; default: the phase).
-  void cpu(Phase p, double seconds, const char* what = nullptr);
-  // Runs f and books the PS time it took (driver calls advance it) to phase p.
+  // CPU work the runtime does itself, charged to the A9 and to a phase; returns the seconds
+  // booked. `what` names the trace slice (a static string; default: the phase). On a
+  // wall-clock driver (the board) the work has just been done: what is booked is the time
+  // since the last mark, measured, instead of `seconds`.
+  double cpu(Phase p, double seconds, const char* what = nullptr);
+  // Runs f and books the PS time it took (driver calls advance it) to phase p. On a wall-clock
+  // driver the runtime's own time since the last mark goes to ps_driver first.
   template <class F> void timed(Phase p, F&& f) {
+    if (wall_) settle();
     const double t = drv_.now();
     f();
-    st_.phase[static_cast<int>(p)] += drv_.now() - t;
+    const double e = drv_.now();
+    st_.phase[static_cast<int>(p)] += e - t;
+    if (wall_) mark_ = e;
+  }
+  // Wall-clock drivers: the PS work booked next starts now (a kernel's or a copy's start).
+  void mark() {
+    if (wall_) mark_ = drv_.now();
+  }
+  // Wall-clock drivers: books the time since the last mark to ps_driver (runtime bookkeeping).
+  void settle() {
+    if (wall_) cpu(Phase::kPsDriver, 0, "runtime");
   }
   Driver& driver() { return drv_; }
   void set_wait_mode(WaitMode m) { mode_ = m; }
@@ -93,6 +107,8 @@ class PlExec {
   WaitMode mode_;
   PynqEventSink* sink_ = nullptr;
   CacheTracker cache_{kCacheLineBytes};
+  bool wall_ = false;
+  double mark_ = 0;
 };
 
 }  // namespace tinypynq::pynq

@@ -1,11 +1,13 @@
 // The Vivado script hw/vivado/build_bitstream.tcl, dry-run under tclsh with the stub commands of
-// hw/vivado/stub_vivado.tcl, against the PL contract: register windows and ranges (regmap.h),
+// hw/vivado/stub_vivado.tcl, against the PL contract (hw/pl_contract.json; regmap.h in a tree
+// without it): register windows and ranges, HP ports, interrupt lines, the DMA length width,
 // DMA/HP widths, burst and length width, FCLK0, DDR range and unit sizes (the board config
-// defaults, models/config/pynq_z2.json), stream and HP wiring, the interrupt lines (hw-spec
+// defaults, base/pynq_z2.json), stream and HP wiring, the interrupt lines (hw-spec
 // §2.5, ORed into IRQ_F2P[0]). The same check must fail on a copy of the script with one
 // address or width changed.
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -67,9 +69,64 @@ std::string hex(uint64_t v) {
   return o.str();
 }
 
+// What the script must implement: hw/pl_contract.json when the tree has it, else regmap.h.
+struct Contract {
+  std::string origin;
+  struct Win { std::string seg; uint64_t base, range; };
+  std::vector<Win> windows;                                 // PS Data space -> register segments
+  std::vector<std::pair<std::string, std::string>> dma_hp;  // DMA address space -> HP port
+  std::vector<std::pair<int, std::string>> irqs;            // IRQ line -> source pin
+  uint64_t dma_length_bits = 0;
+};
+
+Contract contract() {
+  Contract c;
+  const fs::path p = kSrc / "hw/pl_contract.json";
+  if (!fs::exists(p)) {
+    c.origin = "runtime/pynq/regmap.h";
+    c.windows = {{"dma0/S_AXI_LITE/Reg", reg::kDma0, 0x1'0000}, {"dma1/S_AXI_LITE/Reg", reg::kDma1, 0x1'0000},
+                 {"dma2/S_AXI_LITE/Reg", reg::kDma2, 0x1'0000}, {"pl/s_axi/reg0", reg::kSys, reg::kMmu + 0x1'0000 - reg::kSys}};
+    c.dma_hp = {{"dma0/Data_MM2S", "HP0"}, {"dma0/Data_S2MM", "HP0"}, {"dma1/Data_MM2S", "HP1"}, {"dma2/Data_MM2S", "HP2"}};
+    c.irqs = {{reg::kIrqDma0Mm2s, "dma0/mm2s_introut"}, {reg::kIrqDma0S2mm, "dma0/s2mm_introut"},
+              {reg::kIrqDma1Mm2s, "dma1/mm2s_introut"}, {reg::kIrqDma2Mm2s, "dma2/mm2s_introut"},
+              {reg::kIrqVec, "pl/irq_vec"}, {reg::kIrqRed, "pl/irq_red"}, {reg::kIrqMmu, "pl/irq_mmu"}};
+    c.dma_length_bits = tinypynq::BoardConfig::defaults().dma_length_width;
+    return c;
+  }
+  c.origin = "hw/pl_contract.json";
+  std::ifstream f(p);
+  const json j = json::parse(f);
+  const auto num = [](const json& v) { return std::stoull(v.get<std::string>(), nullptr, 0); };
+  for (const json& w : j["windows"]) {
+    const std::string name = w["name"];
+    if (name.rfind("DMA", 0) == 0) {
+      const std::string d = "dma" + name.substr(3);
+      c.windows.push_back({d + "/S_AXI_LITE/Reg", num(w["base"]), num(w["size"])});
+      c.dma_hp.push_back({d + "/Data_MM2S", w["hp_port"]});
+      if (d == "dma0") c.dma_hp.push_back({d + "/Data_S2MM", w["hp_port"]});
+    } else if (name == "PL_TOP") {
+      c.windows.push_back({"pl/s_axi/reg0", num(w["base"]), num(w["size"])});
+    }
+  }
+  for (const json& q : j["irqs"]) {
+    std::string n = q["name"], src;
+    if (n.rfind("DMA", 0) == 0) {
+      src = "dma" + n.substr(3, 1) + "/" + (n.find("S2MM") != std::string::npos ? "s2mm" : "mm2s") + "_introut";
+    } else {
+      for (char& ch : n) ch = static_cast<char>(std::tolower(ch));
+      src = "pl/irq_" + n;
+    }
+    c.irqs.push_back({q["line"].get<int>(), src});
+  }
+  for (const json& l : j["limits"])
+    if (l["name"] == "DMA_LENGTH_BITS") c.dma_length_bits = l["value"].get<uint64_t>();
+  return c;
+}
+
 // Everything in the record that differs from the contract, one line each.
 std::vector<std::string> check(const json& r) {
   const tinypynq::BoardConfig cfg = tinypynq::BoardConfig::defaults();
+  const Contract ct = contract();
   std::vector<std::string> bad;
   const auto expect = [&](bool ok, const std::string& what) {
     if (!ok) bad.push_back(what);
@@ -89,34 +146,28 @@ std::vector<std::string> check(const json& r) {
   expect(r["top"] == "tinypynq_wrapper", "top " + r["top"].dump());
 
   // Register windows: PS Data space -> the DMAs' and the PL's register segments.
-  struct Win { const char* seg; uint64_t base, range; };
-  const Win wins[] = {{"dma0/S_AXI_LITE/Reg", reg::kDma0, 0x1'0000},
-                      {"dma1/S_AXI_LITE/Reg", reg::kDma1, 0x1'0000},
-                      {"dma2/S_AXI_LITE/Reg", reg::kDma2, 0x1'0000},
-                      {"pl/s_axi/reg0", reg::kSys, reg::kMmu + 0x1'0000 - reg::kSys}};
+  expect(ct.windows.size() == 4, ct.origin + ": expected 3 DMA windows and PL_TOP");
   std::map<std::string, json> by_seg;
   for (const json& a : r["addresses"]) by_seg[a["space"].get<std::string>() + " " + a["seg"].get<std::string>()] = a;
-  for (const Win& w : wins) {
-    const auto it = by_seg.find(std::string("ps7/Data ") + w.seg);
+  for (const Contract::Win& w : ct.windows) {
+    const auto it = by_seg.find("ps7/Data " + w.seg);
     if (it == by_seg.end()) {
-      bad.push_back(std::string(w.seg) + " has no address in ps7/Data");
+      bad.push_back(w.seg + " has no address in ps7/Data");
       continue;
     }
     const uint64_t off = parse_size(it->second["offset"]), range = parse_size(it->second["range"]);
-    expect(off == w.base, std::string(w.seg) + " at " + hex(off) + ", contract " + hex(w.base));
-    expect(range == w.range, std::string(w.seg) + " range " + hex(range) + ", contract " + hex(w.range));
+    expect(off == w.base, w.seg + " at " + hex(off) + ", contract " + hex(w.base));
+    expect(range == w.range, w.seg + " range " + hex(range) + ", contract " + hex(w.range));
   }
   // The PL's one AXI4-Lite slave spans SYS, VEC, RED, MMU in 64 KiB steps (hw-spec §7).
   expect(reg::kVec == reg::kSys + 0x1'0000 && reg::kRed == reg::kVec + 0x1'0000 && reg::kMmu == reg::kRed + 0x1'0000,
          "regmap.h: SYS/VEC/RED/MMU are not consecutive 64 KiB windows (the PL top decodes them so)");
   // DMA masters see DDR from 0 through their HP port.
-  const std::pair<const char*, const char*> dma_spaces[] = {{"dma0/Data_MM2S", "HP0"}, {"dma0/Data_S2MM", "HP0"},
-                                                             {"dma1/Data_MM2S", "HP1"}, {"dma2/Data_MM2S", "HP2"}};
-  for (auto [space, hp] : dma_spaces) {
-    const std::string key = std::string(space) + " ps7/S_AXI_" + hp + "/" + hp + "_DDR_LOWOCM";
+  for (const auto& [space, hp] : ct.dma_hp) {
+    const std::string key = space + " ps7/S_AXI_" + hp + "/" + hp + "_DDR_LOWOCM";
     const auto it = by_seg.find(key);
     if (it == by_seg.end()) {
-      bad.push_back(std::string(space) + " has no DDR segment through S_AXI_" + hp);
+      bad.push_back(space + " has no DDR segment through S_AXI_" + hp);
       continue;
     }
     expect(parse_size(it->second["offset"]) == 0, key + " offset " + it->second["offset"].get<std::string>());
@@ -136,7 +187,7 @@ std::vector<std::string> check(const json& r) {
   for (const char* d : {"dma0", "dma1", "dma2"}) {
     expect(r["cells"].contains(d) && r["cells"][d]["vlnv"] == "xilinx.com:ip:axi_dma:7.1", std::string(d) + " is not AXI DMA 7.1");
     prop_is(d, "c_include_sg", 0);
-    prop_is(d, "c_sg_length_width", cfg.dma_length_width);
+    prop_is(d, "c_sg_length_width", ct.dma_length_bits);
     prop_is(d, "c_addr_width", 32);
     prop_is(d, "c_include_mm2s", 1);
     prop_is(d, "c_m_axi_mm2s_data_width", 8 * cfg.dma_data_bytes);
@@ -184,13 +235,13 @@ std::vector<std::string> check(const json& r) {
   const auto gp = reaches("ps7/M_AXI_GP0");
   for (const char* s : {"dma0/S_AXI_LITE", "dma1/S_AXI_LITE", "dma2/S_AXI_LITE", "pl/s_axi"})
     expect(gp.count(s) == 1, std::string("GP0 does not reach ") + s);
-  const std::pair<const char*, int> masters[] = {{"dma0/M_AXI_MM2S", 0}, {"dma0/M_AXI_S2MM", 0}, {"dma1/M_AXI_MM2S", 1},
-                                                 {"dma2/M_AXI_MM2S", 2}};
-  for (auto [m, hp] : masters) {
+  for (const auto& [space, port] : ct.dma_hp) {  // dmaN/Data_MM2S -> master dmaN/M_AXI_MM2S
+    const std::string m = space.substr(0, space.find('/')) + "/M_AXI_" + space.substr(space.find('_') + 1);
+    const int hp = port.back() - '0';
     const auto r2 = reaches(m);
     for (int i = 0; i < 4; ++i) {
       const bool got = r2.count("ps7/S_AXI_HP" + std::to_string(i)) == 1;
-      expect(got == (i == hp), std::string(m) + (got ? " reaches" : " does not reach") + " S_AXI_HP" + std::to_string(i));
+      expect(got == (i == hp), m + (got ? " reaches" : " does not reach") + " S_AXI_HP" + std::to_string(i));
     }
   }
 
@@ -206,13 +257,10 @@ std::vector<std::string> check(const json& r) {
   expect(net_of["rst_fclk0/peripheral_aresetn"].count("pl/aresetn") == 1, "pl/aresetn is not driven by the FCLK0 reset");
   expect(net_of["ps7/FCLK_RESET0_N"].count("rst_fclk0/ext_reset_in") == 1,
          "FCLK_RESET0_N (the SLCR's FPGA_RST_CTRL bit 0) does not reset the PL");
-  const std::pair<int, const char*> irqs[] = {{reg::kIrqDma0Mm2s, "dma0/mm2s_introut"}, {reg::kIrqDma0S2mm, "dma0/s2mm_introut"},
-                                              {reg::kIrqDma1Mm2s, "dma1/mm2s_introut"}, {reg::kIrqDma2Mm2s, "dma2/mm2s_introut"},
-                                              {reg::kIrqVec, "pl/irq_vec"}, {reg::kIrqRed, "pl/irq_red"}, {reg::kIrqMmu, "pl/irq_mmu"}};
-  for (auto [line, src] : irqs)
+  for (const auto& [line, src] : ct.irqs)
     expect(net_of[src].count("irq_concat/In" + std::to_string(line)) == 1,
-           std::string(src) + " is not on irq_concat/In" + std::to_string(line));
-  prop_is("irq_concat", "NUM_PORTS", 7);
+           src + " is not on irq_concat/In" + std::to_string(line));
+  prop_is("irq_concat", "NUM_PORTS", ct.irqs.size());
   expect(prop("irq_or", "C_OPERATION") == "or", "irq_or is not an OR");
   expect(net_of["irq_or/Res"].count("ps7/IRQ_F2P") == 1, "the ORed interrupt does not reach IRQ_F2P[0]");
   expect(!r["runs"].empty() && r["runs"][0].dump().find("write_bitstream") != std::string::npos, "no write_bitstream run");
@@ -229,7 +277,7 @@ TEST(VivadoTcl, DryRunMatchesTheContract) {
   Tmp t;
   const json r = dry_run(kSrc / "hw/vivado/build_bitstream.tcl", t);
   const auto bad = check(r);
-  EXPECT_TRUE(bad.empty()) << joined(bad);
+  EXPECT_TRUE(bad.empty()) << "against " << contract().origin << ":\n" << joined(bad);
   EXPECT_TRUE(fs::exists(t.dir / "out" / "tinypynq.bit"));
   EXPECT_TRUE(fs::exists(t.dir / "out" / "tinypynq.hwh"));
   EXPECT_EQ(r["project"]["verilog_define"], "TP_WITH_VEC");  // the vector unit is in the bitstream

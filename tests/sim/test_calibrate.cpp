@@ -8,7 +8,11 @@
 #include <nlohmann/json.hpp>
 #include <random>
 
+#include "sim/calibrate_cmd.h"
 #include "support/run_cli.h"
+#ifdef TINYPYNQ_HAVE_TLM
+#include "runtime/tlm/tlm_driver.h"
+#endif
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -81,6 +85,26 @@ TEST(Calibrate, TlmRecoversAConfigWithOtherValues) {
   expect_recovers("--board " + p.string(), cfg);
 }
 
+// In-process, on the tlm driver alone (the CLI registers the rtl target too, whose Verilated PL
+// has FCLK_HZ built in): another PL clock is recovered as well.
+TEST(Calibrate, TlmRecoversAnotherPlClock) {
+#ifdef TINYPYNQ_HAVE_TLM
+  tinypynq::BoardConfig cfg = tinypynq::BoardConfig::defaults();
+  cfg.pl_clock_hz = 125e6;
+  cfg.hp_clock_hz = 125e6;
+  cfg.gp0_read_ns = 140;
+  cfg.poll_interval_ns = 150;
+  auto d = tinypynq::vp::make_tlm_driver(cfg);
+  const tinypynq::sim::Calibration c = tinypynq::sim::calibrate(*d, cfg, false, true);
+  EXPECT_NEAR(c.cfg.pl_clock_hz / 125e6, 1.0, 0.02) << c.table();
+  EXPECT_NEAR(c.cfg.gp0_read_ns / 140, 1.0, 0.02) << c.table();
+  EXPECT_NEAR(c.cfg.irq_latency_ns / cfg.irq_latency_ns, 1.0, 0.02) << c.table();
+  EXPECT_NEAR(c.cfg.driver_call_ns / cfg.driver_call_ns, 1.0, 0.02) << c.table();
+#else
+  GTEST_SKIP() << "built without the tlm target";
+#endif
+}
+
 TEST(Calibrate, BadTargetAndMissingBoardSayWhy) {
   CliResult r = run_cli("calibrate --target gpu");
   EXPECT_NE(r.code, 0);
@@ -89,6 +113,14 @@ TEST(Calibrate, BadTargetAndMissingBoardSayWhy) {
   r = run_cli("calibrate --target board --udmabuf udmabuf_none");
   EXPECT_EQ(r.code, 1) << r.out;
   EXPECT_NE(r.out.find("error: board:"), std::string::npos) << r.out;
+  r = run_cli("board check --udmabuf udmabuf_none");
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_NE(r.out.find("error: board:"), std::string::npos) << r.out;
+  r = run_cli("board load /nonexistent/tinypynq.bit");
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_NE(r.out.find("cannot read /nonexistent/tinypynq.bit"), std::string::npos) << r.out;
+  r = run_cli("board");  // a subcommand is required
+  EXPECT_NE(r.code, 0) << r.out;
 }
 
 }  // namespace
