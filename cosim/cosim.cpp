@@ -5,12 +5,18 @@
 #include <sstream>
 #include <stdexcept>
 
+#include <algorithm>
+#include <cstring>
+
 #include "Vtp_mmu_unit.h"
 #include "Vtp_red_unit.h"
 #include "Vtp_vec_unit.h"
 #include "models/fp/pl_float.h"
 #include "models/fp/pl_stream.h"
 #include "models/fp/pl_units.h"
+#include "cosim/fst_writer.h"
+#include "cosim/ports.h"
+#include "cosim/watchdog.h"
 #include "verilated.h"
 #include "verilated_fst_c.h"
 
@@ -58,6 +64,10 @@ std::optional<Mismatch> compare(const Command& c, const Outcome& tlm, const Outc
     m.what = "the RTL did not finish (" + rtl.hang_reason + ")";
     return m;
   }
+  if (!rtl.protocol_error.empty()) {
+    m.what = rtl.protocol_error;
+    return m;
+  }
   if (tlm.out.size() != rtl.out.size()) {
     m.what = "result lengths differ (" + std::to_string(tlm.out.size()) + " vs " + std::to_string(rtl.out.size()) + ")";
     return m;
@@ -85,33 +95,41 @@ namespace {
 
 constexpr uint64_t kWatchdogSlack = 200'000;  // cycles beyond the slowest legal finish
 
+// One Verilated unit with its stream transactors and its waveform.
 template <class M>
 struct Dut {
-  VerilatedContext* ctx;
   std::unique_ptr<M> m;
-  std::unique_ptr<VerilatedFstC> fst;
+  PinAxisSource src[3];
+  PinAxisSink r;
+  FstWriter fst;
   uint64_t time = 0;
-  Dut(VerilatedContext* c, const char* name, const std::string& fst_path) : ctx(c) {
-    m = std::make_unique<M>(ctx, name);
-    if (!fst_path.empty()) {
-      fst = std::make_unique<VerilatedFstC>();
-      m->trace(fst.get(), 99);
-      fst->open(fst_path.c_str());
-      if (!fst->isOpen()) throw std::invalid_argument("cosim: cannot write the waveform " + fst_path);
+  Dut(VerilatedContext* ctx, const char* name, const WaveOptions& waves)
+      : m(std::make_unique<M>(ctx, name)),
+        src{{unit_in(*m, 0), "A"}, {unit_in(*m, 1), "B"}, {unit_in(*m, 2), "C"}},
+        r(unit_out(*m), "R") {
+    try {
+      fst.open(waves, [this](VerilatedFstC& f) { m->trace(&f, 99); });
+    } catch (const std::invalid_argument& e) {
+      throw std::invalid_argument(std::string("cosim: ") + e.what());
     }
     m->clk_i = 0;
-    m->rst_ni = 0;
     m->start_i = 0;
+    reset();
+  }
+  ~Dut() {
+    fst.close();
+    m->final();
+  }
+  void reset() {  // rst_ni low for three cycles, as the board's aresetn would
+    for (PinAxisSource& s : src) s.clear(), s.idle();
+    r.reset();
+    m->rst_ni = 0;
     for (int i = 0; i < 3; ++i) tick();
     m->rst_ni = 1;
     tick();
   }
-  ~Dut() {
-    if (fst) fst->close();
-    m->final();
-  }
   void dump() {
-    if (fst) fst->dump(time);
+    fst.dump(time);
     time += 5000;  // half a cycle of 10 ns (FCLK0 at 100 MHz) in the waveform's picoseconds
   }
   // One cycle: its inputs are applied; the design's low phase with them (combinational outputs
@@ -126,38 +144,18 @@ struct Dut {
   }
 };
 
-// Drives one command through a Verilated unit with the command's stream timing.
+// Drives one command through a Verilated unit with the command's stream timing (cycles from
+// START: t0 = 0).
 template <class M>
 Outcome drive(Dut<M>& d, const Command& c, uint64_t n_out, uint64_t* sim_cycles) {
   M& m = *d.m;
-  uint64_t nb[3], next[3] = {0, 0, 0};
-  for (int s = 0; s < 3; ++s) nb[s] = (c.in[s].size() + 1) / 2;
-  auto present = [&](uint64_t t) {
-    for (int s = 0; s < 3; ++s) {
-      const bool used = nb[s] > 0;
-      const uint64_t i = next[s] < nb[s] ? next[s] : (nb[s] ? nb[s] - 1 : 0);
-      const bool valid = used && next[s] < nb[s] && c.sched[s].at(next[s]) <= t;
-      uint64_t data = 0;
-      if (used) {
-        data = c.in[s][2 * i];
-        if (2 * i + 1 < c.in[s].size()) data |= static_cast<uint64_t>(c.in[s][2 * i + 1]) << 32;
-      }
-      const bool last = used && i == nb[s] - 1;
-      if (s == 0) m.s_axis_a_tvalid_i = valid, m.s_axis_a_tdata_i = data, m.s_axis_a_tlast_i = last;
-      if constexpr (requires { m.s_axis_b_tvalid_i; })
-        if (s == 1) m.s_axis_b_tvalid_i = valid, m.s_axis_b_tdata_i = data, m.s_axis_b_tlast_i = last;
-      if constexpr (requires { m.s_axis_c_tvalid_i; })
-        if (s == 2) m.s_axis_c_tvalid_i = valid, m.s_axis_c_tdata_i = data, m.s_axis_c_tlast_i = last;
+  unsigned used[3], n_used = 0;
+  for (unsigned s = 0; s < 3; ++s)
+    if (!c.in[s].empty()) {
+      d.src[s].load(reinterpret_cast<const uint8_t*>(c.in[s].data()), 4 * c.in[s].size(), &c.sched[s]);
+      used[n_used++] = s;
     }
-  };
-  auto ready = [&](int s) -> bool {
-    if (s == 0) return m.s_axis_a_tready_o;
-    if constexpr (requires { m.s_axis_b_tready_o; })
-      if (s == 1) return m.s_axis_b_tready_o;
-    if constexpr (requires { m.s_axis_c_tready_o; })
-      if (s == 2) return m.s_axis_c_tready_o;
-    return false;
-  };
+  d.r.arm(&c.out);
   // cycle t0: START
   m.start_i = 1;
   m.op_i = c.op;
@@ -168,53 +166,49 @@ Outcome drive(Dut<M>& d, const Command& c, uint64_t n_out, uint64_t* sim_cycles)
     m.size0_i = c.size[0], m.size1_i = c.size[1];
     if constexpr (requires { m.size2_i; }) m.size2_i = c.size[2];
   }
-  uint64_t accepted = 0;
-  m.m_axis_r_tready_i = c.out.at(0) <= 0;
-  present(0);
-  d.tick();
-  m.start_i = 0;
+  // Generous bound: every input beat and output beat at its latest plus the longest pipeline.
+  uint64_t bound = c.out.at((n_out + 1) / 2) + kWatchdogSlack, in_beats = 0;
+  for (unsigned k = 0; k < n_used; ++k) {
+    const PinAxisSource& x = d.src[used[k]];
+    bound = std::max(bound, c.sched[used[k]].at(x.beats()) + kWatchdogSlack);
+    in_beats += x.beats();
+  }
+  Watchdog wd(bound + 8 * (n_out + in_beats));
   Outcome o;
   o.out.reserve(n_out);
-  // Generous bound: every input beat and output beat at its latest plus the longest pipeline.
-  uint64_t bound = c.out.at((n_out + 1) / 2) + kWatchdogSlack;
-  for (int s = 0; s < 3; ++s)
-    if (nb[s]) bound = std::max(bound, c.sched[s].at(nb[s]) + kWatchdogSlack);
-  bound += 8 * (n_out + nb[0] + nb[1] + nb[2]);
-  for (uint64_t t = 1;; ++t) {
-    present(t);
-    const bool rdy = t >= c.out.at(accepted);
-    m.m_axis_r_tready_i = rdy;
+  for (uint64_t t = 0;; ++t) {
+    for (unsigned k = 0; k < n_used; ++k) d.src[used[k]].drive(t);
+    d.r.drive(t);
     m.eval();
-    if (m.m_axis_r_tvalid_o && rdy) {
-      ++accepted;
-      const uint64_t dat = m.m_axis_r_tdata_o;
-      if (o.out.size() < n_out) o.out.push_back(static_cast<uint32_t>(dat));
-      if (o.out.size() < n_out && (m.m_axis_r_tkeep_o & 0xF0)) o.out.push_back(static_cast<uint32_t>(dat >> 32));
-    }
-    for (int s = 0; s < 3; ++s)
-      if (nb[s] && next[s] < nb[s] && c.sched[s].at(next[s]) <= t && ready(s)) ++next[s];
-    const bool done = m.done_o;
+    for (unsigned k = 0; k < n_used; ++k) d.src[used[k]].sample();
+    d.r.sample(t);
+    if (d.r.new_violation() && o.protocol_error.empty()) o.protocol_error = d.r.violation();
+    const bool done = t > 0 && m.done_o;
     o.w_range = m.w_range_o;
     d.tick();
+    if (t == 0) m.start_i = 0;
     if (done) {
+      const std::vector<uint8_t>& b = d.r.bytes();
+      o.out.resize(std::min<uint64_t>(n_out, b.size() / 4));
+      std::memcpy(o.out.data(), b.data(), 4 * o.out.size());
       o.cycles = t;
       *sim_cycles += t + 1;
+      for (unsigned k = 0; k < n_used; ++k) d.src[used[k]].clear();
+      d.r.disarm();
       return o;
     }
-    if (t > bound) {
+    if (wd.expired(t)) {
       o.hung = true;
       std::ostringstream r;
-      r << "watchdog after " << t << " cycles: " << accepted << " of " << (n_out + 1) / 2 << " output beats";
-      for (int s = 0; s < 3; ++s)
-        if (nb[s]) r << ", stream " << char('A' + s) << " " << next[s] << "/" << nb[s] << " beats taken";
+      r << "watchdog after " << t << " cycles: " << d.r.accepted() << " of " << (n_out + 1) / 2 << " output beats";
+      for (unsigned k = 0; k < n_used; ++k)
+        r << ", stream " << char('A' + used[k]) << " " << d.src[used[k]].sent() << "/" << d.src[used[k]].beats()
+          << " beats taken";
       o.hang_reason = r.str();
       *sim_cycles += t + 1;
       // Recover as the board would: reset the unit (aresetn), so the next command starts clean.
       m.start_i = 0;
-      m.rst_ni = 0;
-      for (int i = 0; i < 3; ++i) d.tick();
-      m.rst_ni = 1;
-      d.tick();
+      d.reset();
       return o;
     }
   }
@@ -237,6 +231,11 @@ std::string unit_wave_path(const std::string& p, Unit u) {
              : p.substr(0, dot) + "." + unit + p.substr(dot);
 }
 
+// The waveform options of one unit's files.
+WaveOptions unit_waves(const WaveOptions& w, Unit u) {
+  return {unit_wave_path(w.fst_path, u), unit_wave_path(w.vcd_path, u), w.depth};
+}
+
 struct Session::Impl {
   // One context for the three models (Verilator 5: a context is one simulation).
   static VerilatedContext* make_context(bool trace) {
@@ -244,21 +243,25 @@ struct Session::Impl {
     c->traceEverOn(trace);
     return c;
   }
-  explicit Impl(const std::string& fst)
-      : ctx(make_context(!fst.empty())),
-        vec(ctx.get(), "vec", unit_wave_path(fst, Unit::kVector)),
-        red(ctx.get(), "red", unit_wave_path(fst, Unit::kReduce)),
-        mmu(ctx.get(), "mmu", unit_wave_path(fst, Unit::kMatmul)) {}
+  explicit Impl(const WaveOptions& w)
+      : ctx(make_context(w.enabled())),
+        vec(ctx.get(), "vec", unit_waves(w, Unit::kVector)),
+        red(ctx.get(), "red", unit_waves(w, Unit::kReduce)),
+        mmu(ctx.get(), "mmu", unit_waves(w, Unit::kMatmul)) {}
   std::unique_ptr<VerilatedContext> ctx;  // declared first: destroyed after the models
   Dut<Vtp_vec_unit> vec;
   Dut<Vtp_red_unit> red;
   Dut<Vtp_mmu_unit> mmu;
 };
 
-Session::Session(const std::string& fst_path) {
-  impl_ = std::make_unique<Impl>(fst_path);
-}
+Session::Session(const WaveOptions& waves) { impl_ = std::make_unique<Impl>(waves); }
 Session::~Session() = default;
+
+void Session::finish_waveforms() {
+  impl_->vec.fst.finish();
+  impl_->red.fst.finish();
+  impl_->mmu.fst.finish();
+}
 
 Outcome Session::run_rtl(const Command& c) {
   const uint64_t n = out_elems(c);

@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "cosim/wave_options.h"
 #include "models/fp/beat_schedule.h"
 
 namespace tinypynq::cosim {
@@ -46,6 +47,7 @@ struct Outcome {
   bool w_range = false;
   bool hung = false;          // RTL only: the watchdog fired
   std::string hang_reason;
+  std::string protocol_error; // RTL only: the unit broke the AXI-Stream rules on R (axis.h)
 };
 
 struct Mismatch {
@@ -55,7 +57,8 @@ struct Mismatch {
   uint64_t tlm_cycles = 0, rtl_cycles = 0;
   std::string str() const;
 };
-// First difference between the two outcomes (bits first, then CYCLES), or nothing.
+// First difference between the two outcomes (a hang or a protocol violation, then bits, then
+// CYCLES), or nothing.
 std::optional<Mismatch> compare(const Command& c, const Outcome& tlm, const Outcome& rtl);
 
 // Seeded random commands: every opcode, edge sizes (1 element, one beat, partial last beat,
@@ -78,11 +81,17 @@ class CommandGen {
 // extension ("w.fst" -> "w.vector.fst"; "w" -> "w.vector").
 std::string unit_wave_path(const std::string& path, Unit u);
 
+// Drives the Verilated units through the pin-level transactors of axis.h (the same the rtl
+// target and the unit test benches use), each with a watchdog.
 class Session {
  public:
-  // fst_path: write an FST waveform of every RTL command, one file per unit (empty: none).
-  explicit Session(const std::string& fst_path = "");
+  // waves: FST and/or VCD waveforms of every RTL command, one file per unit (unit_wave_path
+  // of each path; none by default).
+  explicit Session(const WaveOptions& waves = {});
   ~Session();
+  // Closes the waveforms and writes the VCD files; throws std::invalid_argument when a VCD
+  // cannot be written (the destructor only reports it on stderr).
+  void finish_waveforms();
   Outcome run_rtl(const Command& c);
   Outcome run_tlm(const Command& c);
   uint64_t rtl_cycles() const { return rtl_cycles_; }  // simulated cycles so far (RTL)

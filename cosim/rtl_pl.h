@@ -23,19 +23,15 @@
 // simulation thread keeps the design at the kernel's time while it is busy; an access from the
 // PS (ahead of the kernel: temporal decoupling) first clocks the design up to its own cycle.
 //
-// Lockstep checker: every command the RTL accepts is also run by the TLM unit model (the
-// PlVector/PlReduce/PlMatmul the tlm target uses) on the same operands and the same stream
-// timing (the input transfers' schedules and the S2MM ready schedule the RTL saw). START
-// acceptance, result bits, W_RANGE, the last handshake of each input and t_done (so CYCLES)
-// must agree; the first difference becomes fault() (unit, command, element index, both values
-// in hex and as floats, both cycle counts), which the driver raises as an error at its next
-// wait. The RTL's results are what the program gets either way.
-//
-// Watchdog: a busy unit with no stream handshake for `watchdog_cycles` while every stream it
-// uses is armed is a hung design: fault() says which streams moved how far, and the design is
-// no longer clocked (reset() recovers). A unit waiting for a stream that is not armed is not
-// clocked either until something is armed, so the driver's hang detection sees a stalled
-// platform, as on the tlm target.
+// The parts, one file each: axi_lite.h and axis.h (the pin-level transactors, ports.h their
+// port structs), lockstep.h (the checker against the TLM unit models: the first difference
+// becomes fault(), which the driver raises at its next wait), irq.h, fst_writer.h (--fst/--vcd),
+// watchdog.h (a busy unit with no handshake for `watchdog_cycles` while every stream it uses is
+// armed is hung: fault() says which streams moved how far and the design is no longer clocked
+// until reset()), config_check.h. The Verilated wrapper rtl/sim/tinypynq_pl_sim.sv gives the
+// checker its monitor ports (per-unit busy, done, W_RANGE, SYS.TIME). A unit waiting for a
+// stream that is not armed is not clocked either until something is armed, so the driver's
+// hang detection sees a stalled platform, as on the tlm target.
 #pragma once
 
 #include <systemc>
@@ -48,18 +44,15 @@
 #include <vector>
 
 #include "base/board_config.h"
+#include "cosim/wave_options.h"
 #include "models/tlm/pl_block.h"
 
 namespace tinypynq::cosim {
 
 struct RtlPlOptions {
-  std::string fst_path;            // FST waveform of the whole run (empty: none; the traced model)
-  // VCD waveform of the whole run: recorded as FST (vcd_path + ".fst.tmp" unless fst_path is
-  // given too) and converted when the platform closes it (cosim/waveform.h).
-  std::string vcd_path;
-  // Levels of the design in the waveform: 1 the pins and the TLM-side markers, 2 also
-  // tinypynq_pl_top's own signals, 3 also the units' ports and registers, ...; 0 all.
-  unsigned fst_depth = 0;
+  // Waveform of the whole run (the traced model; none by default): pins and TLM-side markers
+  // at depth 1, ... (cosim/wave_options.h). A VCD is recorded as FST and converted at close.
+  WaveOptions waves;
   bool lockstep = true;            // check every command against the TLM unit models
   uint64_t watchdog_cycles = 20'000'000;  // 0.2 s at 100 MHz without a handshake
   // Tests of the checker only: alters the TLM side's expectation (result bytes, timing) of

@@ -14,7 +14,17 @@
 #include <memory>
 #include <string>
 
+#include "base/check.h"
+
 namespace tinypynq::pynq {
+
+// What Driver::wait throws when the PL does not answer: the timeout passed, or an emulated PL
+// can make no more progress. The runtime treats it as a PL fault (reset, then recover); every
+// other error from a driver (a lockstep mismatch, a bus error on a register) propagates.
+class DriverTimeout : public Error {
+ public:
+  using Error::Error;
+};
 
 struct DmaBuffer {
   uint64_t phys = 0;             // bus address the DMA uses (within DDR)
@@ -42,7 +52,7 @@ class Driver {
 
   // Waits until (read32(addr) & mask) != 0: by polling the register, or by sleeping on the
   // interrupt line IRQ_F2P[irq] and then reading it once. Returns the last value read.
-  // Throws tinypynq::Error naming the register and its value after `timeout_s` seconds
+  // Throws DriverTimeout naming the register and its value after `timeout_s` seconds
   // (simulated seconds on emulated targets), or at once when an emulated PL can make no more
   // progress (a hung unit or a DMA that was never started).
   virtual uint32_t wait(uint64_t addr, uint32_t mask, int irq, WaitMode mode, double timeout_s) = 0;

@@ -8,6 +8,9 @@
 #ifdef TINYPYNQ_HAVE_RTL
 #include "runtime/rtl/rtl_target.h"
 #endif
+#ifdef TINYPYNQ_HAVE_BOARD
+#include "runtime/board/board_driver.h"
+#endif
 
 namespace tinypynq::runtime {
 
@@ -15,23 +18,26 @@ namespace {
 BoardConfig g_cfg = BoardConfig::defaults();
 }
 
-void register_targets(const std::string& board_file, const RtlWaves& waves) {
+void register_targets(const std::string& board_file, const cosim::WaveOptions& waves) {
   register_targets(board_file.empty() ? BoardConfig::defaults() : BoardConfig::load_file(board_file), waves);
 }
 
-void register_targets(const BoardConfig& cfg, const RtlWaves& waves) {
+void register_targets(const BoardConfig& cfg, const cosim::WaveOptions& waves) {
   g_cfg = cfg;
+#ifdef TINYPYNQ_HAVE_BOARD
+  // The real PYNQ-Z2: opened (and checked) on first use of device("board"), so listing it
+  // costs nothing where there is no board.
+  board::register_board_target(g_cfg);
+#endif
 #ifdef TINYPYNQ_HAVE_TLM
   tlm::register_tlm_target(g_cfg);
 #endif
 #ifdef TINYPYNQ_HAVE_RTL
   cosim::RtlTargetOptions ro;
-  ro.fst_path = waves.fst;
-  ro.vcd_path = waves.vcd;
-  ro.fst_depth = waves.depth;
+  ro.waves = waves;
   cosim::register_rtl_target(g_cfg, ro);
 #else
-  TP_CHECK(waves.fst.empty() && waves.vcd.empty(),
+  TP_CHECK(!waves.enabled(),
            "--fst/--vcd: this build has no rtl target (Verilator and SystemC are needed)");
 #endif
 }

@@ -7,16 +7,12 @@
 #include <string>
 
 #include "base/board_config.h"
+#include "cosim/wave_options.h"
 
 namespace tinypynq::runtime {
 
-// Waveforms of the rtl target's PL for the whole run (cosim::RtlPlOptions): FST and/or VCD
-// (empty: none), depth = levels of the design in them (0 all).
-struct RtlWaves {
-  std::string fst, vcd;
-  unsigned depth = 0;
-};
-void register_targets(const std::string& board_file, const RtlWaves& waves = {});
+// waves: waveforms of the rtl target's PL for the whole run (none by default).
+void register_targets(const std::string& board_file, const cosim::WaveOptions& waves = {});
 const BoardConfig& board_config();  // the configuration in use
 // The rtl target's lockstep checker over the whole process so far (set-up included): commands
 // the Verilated PL completed, how many were compared with the TLM models (all equal: the first
@@ -30,6 +26,6 @@ bool have_tlm();
 bool have_rtl();
 std::string default_target();       // "tlm" when built, else "cpu"
 // Registers with a config object instead of a file (tests).
-void register_targets(const BoardConfig& cfg, const RtlWaves& waves = {});
+void register_targets(const BoardConfig& cfg, const cosim::WaveOptions& waves = {});
 
 }  // namespace tinypynq::runtime

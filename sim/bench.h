@@ -1,5 +1,6 @@
 // `tinypynq bench`: benchmarks that print figures (never timed tests).
 //   tinypynq bench mlp-step --batch 128 --steps 200
+//   tinypynq bench tlm-vs-cpu --model cnn --steps 5
 #pragma once
 #include <CLI/CLI.hpp>
 #include <string>
@@ -9,6 +10,7 @@ namespace tinypynq::sim {
 struct BenchOptions {
   std::string what = "mlp-step";
   std::string target = "cpu";
+  std::string model = "mlp";  // tlm-vs-cpu
   int64_t batch = 128;
   int64_t steps = 200;
   int64_t warmup = 20;

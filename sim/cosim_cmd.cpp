@@ -27,8 +27,8 @@ CLI::App* add_cosim_command(CLI::App& app, CosimOptions& o) {
       ->capture_default_str();
   c->add_option("--seed", o.seed, "seed of the command generator")->capture_default_str();
   c->add_flag("--json", o.json, "print one JSON object");
-  c->add_option("--fst", o.fst, "write waveforms (one FST file per unit: NAME.vector.fst, ...; GTKWave)");
-  c->add_option("--vcd", o.vcd, "write the waveforms as VCD (one file per unit: NAME.vector.vcd, ...)");
+  c->add_option("--fst", o.waves.fst_path, "write waveforms (one FST file per unit: NAME.vector.fst, ...; GTKWave)");
+  c->add_option("--vcd", o.waves.vcd_path, "write the waveforms as VCD (one file per unit: NAME.vector.vcd, ...)");
   c->add_option("--trace", o.trace,
                 "write a Perfetto/Chrome timeline (JSON) of the commands: a track per unit and side (\"vector rtl\", "
                 "\"vector tlm\"), each unit's commands end to end in simulated PL cycles at FCLK0, args per command, "
@@ -50,9 +50,7 @@ int run_cosim(const CosimOptions& o) {
     for (cosim::Unit u : units) ids.push_back(static_cast<int>(u));
     trace.emplace(ids, runtime::board_config().pl_clock_hz);
   }
-  // --vcd alone records FST next to the VCD files and converts them when the session ends.
-  const std::string fst = !o.fst.empty() || o.vcd.empty() ? o.fst : o.vcd + ".tmp.fst";
-  auto session_ptr = std::make_unique<cosim::Session>(fst);
+  auto session_ptr = std::make_unique<cosim::Session>(o.waves);
   cosim::Session& session = *session_ptr;
   cosim::CommandGen gen(o.seed);
   int64_t compared = 0, bit_exact = 0, cycle_exact = 0;
@@ -104,13 +102,8 @@ int run_cosim(const CosimOptions& o) {
                  trace->slices(), bytes / 1024.0, o.trace.c_str());
   }
   const double rtl_cps = rtl_s > 0 ? session.rtl_cycles() / rtl_s : 0;
-  session_ptr.reset();  // closes the waveforms
-  if (!o.vcd.empty())
-    for (cosim::Unit u : {cosim::Unit::kVector, cosim::Unit::kReduce, cosim::Unit::kMatmul}) {
-      const std::string f = cosim::unit_wave_path(fst, u);
-      cosim::fst_to_vcd(f, cosim::unit_wave_path(o.vcd, u));
-      if (o.fst.empty()) std::remove(f.c_str());
-    }
+  session.finish_waveforms();  // --vcd: converted here (an error is reported, exit status 1)
+  session_ptr.reset();
   const double tlm_cps = tlm_s > 0 ? cycles / tlm_s : 0;
   if (o.json) {
     std::printf("{\"unit\": \"%s\", \"seed\": %llu, \"compared\": %lld, \"bit_exact\": %lld, \"cycle_exact\": %lld, "
@@ -125,8 +118,8 @@ int run_cosim(const CosimOptions& o) {
     std::printf("simulated PL cycles per second: rtl %.3g, tlm %.3g (tlm/rtl %.0fx)\n", rtl_cps, tlm_cps,
                 rtl_cps > 0 ? tlm_cps / rtl_cps : 0.0);
     if (first) std::printf("%s\n", first->str().c_str());
-    if (!o.fst.empty()) std::printf("waveforms: %s (one file per unit)\n", o.fst.c_str());
-    if (!o.vcd.empty()) std::printf("waveforms: %s (one VCD file per unit)\n", o.vcd.c_str());
+    if (!o.waves.fst_path.empty()) std::printf("waveforms: %s (one file per unit)\n", o.waves.fst_path.c_str());
+    if (!o.waves.vcd_path.empty()) std::printf("waveforms: %s (one VCD file per unit)\n", o.waves.vcd_path.c_str());
   }
   return first ? 1 : 0;
 #else

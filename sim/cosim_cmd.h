@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <string>
 
+#include "cosim/wave_options.h"
+
 namespace tinypynq::sim {
 
 struct CosimOptions {
@@ -13,8 +15,7 @@ struct CosimOptions {
   int64_t count = 200;
   uint64_t seed = 1;
   bool json = false;
-  std::string fst;
-  std::string vcd;
+  cosim::WaveOptions waves;  // --fst / --vcd: one file per unit
   std::string trace;  // Perfetto/Chrome timeline of the commands (traces/cosim_trace.h)
 };
 

@@ -9,19 +9,36 @@
 
 #include "sim/bench.h"
 #include "sim/cli.h"
+#include "sim/board_cmd.h"
+#include "sim/calibrate_cmd.h"
 #include "sim/cosim_cmd.h"
+#include "sim/eval_cmd.h"
 #include "sim/nets.h"
 #include "sim/report.h"
+#include "runtime/pynq/fault_driver.h"
+#include "runtime/pynq/pynq_device.h"
+#ifdef TINYPYNQ_HAVE_ONNX
+#include "sim/run_cmd.h"
+#endif
 #include "runtime/targets.h"
 #include "sim/train.h"
 #include "tensor/device.h"
 
 using namespace tinypynq;
 
-static runtime::RtlWaves g_waves;  // --fst, --vcd, --fst-depth: waveforms of the rtl target's PL
+static cosim::WaveOptions g_waves;  // --fst, --vcd, --fst-depth: waveforms of the rtl target's PL
+static std::string g_faults;       // --inject-fault: PL faults on the train target (fault_driver.h)
+static std::string g_wait = "poll";  // --wait: how the runtime waits for each command
 
 static int run_train(const sim::TrainOptions& o, bool json) {
   sim::TrainOptions opt = o;
+  if (!g_faults.empty() || g_wait != "poll") {
+    if (!g_faults.empty()) pynq::set_fault_plan(opt.target, pynq::parse_faults(g_faults));
+    Device& d = device(opt.target);
+    TP_CHECK(pynq::pynq_stats(d), "--inject-fault/--wait: target ", opt.target,
+             " is not a pynq target (they apply to tlm, rtl and board)");
+    if (g_wait == "irq") pynq::set_wait_mode(d, pynq::WaitMode::kIrq);
+  }
   opt.progress = !json;
   sim::TrainResult r = sim::train(opt);
   if (json) {
@@ -55,7 +72,7 @@ int main(int argc, char** argv) {
   app.add_option("--board", board_file, "board config JSON (docs/board-config.md); default: the PYNQ-Z2")
       ->check(CLI::ExistingFile);
   auto* train = app.add_subcommand("train", "train a model on Fashion-MNIST and evaluate on the test set");
-  sim::add_train_options(train, train_opts, json, g_waves);
+  sim::add_train_options(train, train_opts, json, g_waves, g_faults, g_wait);
   auto* info = app.add_subcommand("info", "list targets and models (and the board config with --board)");
   bool info_board = false;
   info->add_flag("--config", info_board, "print the effective board configuration");
@@ -71,15 +88,29 @@ int main(int argc, char** argv) {
   report->add_option("--out", report_out, "directory for the SVG files (default: next to the trace)");
   report->add_flag("--png", report_png, "also render PNGs with rsvg-convert (Debian librsvg2-bin)");
   report->add_option("--compare", report_ref, "a reference trace: list what changed (exit status 2 if anything did)");
+  sim::EvalOptions eval_opts;
+  eval_opts.target = runtime::default_target();
+  auto* eval = sim::add_eval_command(app, eval_opts);
+  eval->fallthrough();
+#ifdef TINYPYNQ_HAVE_ONNX
+  sim::RunOptions run_opts;
+  run_opts.target = runtime::default_target();
+  auto* run = sim::add_run_command(app, run_opts);
+  run->fallthrough();
+#endif
+  sim::CalibrateOptions cal_opts;
+  auto* calibrate = sim::add_calibrate_command(app, cal_opts);
+  sim::BoardCmdOptions board_opts;
+  auto* board = sim::add_board_command(app, board_opts);
   // --board works before or after the subcommand.
-  for (auto* sub : {train, info, bench, report}) sub->fallthrough();
+  for (auto* sub : {train, info, bench, report, calibrate}) sub->fallthrough();
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return sim::parse_error_exit(app, e);
   }
   try {
-    const bool waves = !g_waves.fst.empty() || !g_waves.vcd.empty();
+    const bool waves = g_waves.enabled();
     TP_CHECK(!waves || train_opts.target == "rtl", "--fst/--vcd record the rtl target's PL; the target is ",
              train_opts.target);
     TP_CHECK(g_waves.depth == 0 || waves, "--fst-depth needs --fst FILE or --vcd FILE");
@@ -91,8 +122,14 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (*bench) return sim::run_bench(bench_opts);
+    if (*eval) return sim::run_eval(eval_opts);
+#ifdef TINYPYNQ_HAVE_ONNX
+    if (*run) return sim::run_onnx(run_opts);
+#endif
     if (*cosim) return sim::run_cosim(cosim_opts);
     if (*report) return sim::run_report(report_file, report_out, report_png, report_ref);
+    if (*calibrate) return sim::run_calibrate(cal_opts, runtime::board_config());
+    if (*board) return sim::run_board_command(board_opts, runtime::board_config());
     // The main job: a short run of the default model.
     // One epoch of the MLP on the emulated board (a few seconds), then accuracy and prediction.
     sim::TrainOptions o;

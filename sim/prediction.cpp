@@ -58,6 +58,10 @@ std::string Prediction::json_fields() const {
     << ", \"matmul\": " << s.commands[2] << "}, \"pl_cycles\": {\"vector\": " << s.pl_cycles[0]
     << ", \"reduce\": " << s.pl_cycles[1] << ", \"matmul\": " << s.pl_cycles[2] << "}, \"pl_kernels\": " << s.pl_kernels
     << ", \"fallback_kernels\": " << s.fallback_kernels << ", \"dma_bytes\": " << s.dma_bytes;
+  const pynq::FaultStats& f = s.faults;
+  o << ", \"faults\": {\"detected\": " << f.detected() << ", \"pl_faults\": " << f.pl_faults
+    << ", \"recovered\": {\"ps_recompute\": " << f.ps_recomputes << ", \"irq_poll\": " << f.lost_irqs
+    << ", \"status_reread\": " << f.status_rereads << "}}";
   return o.str();
 }
 

@@ -9,6 +9,7 @@
 #include "models/fp/pl_units.h"
 #include "runtime/targets.h"
 #include "runtime/pynq/pynq_device.h"
+#include "sim/measured_vs_predicted.h"
 #include "tensor/schedule.h"
 #include "traces/roofline.h"
 #include "traces/summary.h"
@@ -251,7 +252,9 @@ int run_report(const std::string& trace_file, const std::string& out_dir, bool p
     }
   }
   if (!compare_to.empty()) {
-    const std::vector<std::string> d = tr::compare(tr::summarize(tr::read_trace(compare_to)), s);
+    const tr::Summary ref = tr::summarize(tr::read_trace(compare_to));
+    std::fputs(measured_vs_predicted(s, ref).c_str(), stdout);
+    const std::vector<std::string> d = tr::compare(ref, s);
     std::printf("against %s: %s\n", compare_to.c_str(), d.empty() ? "the same timing" : "differences");
     for (const std::string& line : d) std::printf("  %s\n", line.c_str());
     return d.empty() ? 0 : 2;

@@ -74,6 +74,7 @@ TrainResult train(const TrainOptions& o) {
   Tensor::manual_seed(o.seed);
   set_default_device(o.target);  // parameters live on the target too
   auto model = make_model(o.model);
+  if (!o.load.empty()) nn::load_state(o.load, model->state_dict());  // strict: names, shapes, dtypes
   nn::Adam opt(model->parameters(), o.lr);
   const size_t n = ds.train_labels.labels.size();
   data::BatchIterator it(n, static_cast<size_t>(o.batch), o.seed, true, true);
@@ -138,6 +139,20 @@ TrainResult train(const TrainOptions& o) {
     nn::save_state(o.save, model->state_dict(),
                    {{"model", o.model}, {"steps", std::to_string(total)}, {"test_accuracy", acc}});
   }
+  return r;
+}
+
+EvalResult evaluate_test_set(Model& model, const std::string& target, const std::string& data_dir, int64_t samples) {
+  auto ds = data_dir.empty() ? data::load_fashion_mnist() : data::load_fashion_mnist(data_dir);
+  const size_t n_test = ds.test_labels.labels.size();
+  EvalResult r;
+  r.samples = samples < 0 ? static_cast<int64_t>(n_test) : std::min<int64_t>(samples, static_cast<int64_t>(n_test));
+  TP_CHECK(r.samples > 0, "no test images to evaluate (--test-samples ", samples, ")");
+  if (auto* ps = pynq::pynq_stats(device(target))) ps->reset();
+  auto t0 = Clock::now();
+  r.accuracy = evaluate(model, ds.test_images, ds.test_labels, target, static_cast<size_t>(r.samples));
+  r.wall_seconds = since(t0);
+  r.prediction = Prediction::take(device(target), 0);
   return r;
 }
 

@@ -20,6 +20,7 @@ struct TrainOptions {
   uint64_t seed = 0;
   std::string data_dir;  // empty: $TINYPYNQ_DATA or the Debian package
   std::string save;      // safetensors path, or empty
+  std::string load;      // safetensors weights to start from (resume or fine-tune), or empty
   bool progress = true;  // progress bar on stderr
   int64_t test_samples = -1;  // test images evaluated: -1 all, 0 none (slow targets: rtl)
 };
@@ -41,6 +42,16 @@ struct TrainResult {
 constexpr int64_t kMaxEpochs = 1000000;
 void check_train_options(const TrainOptions& o);
 TrainResult train(const TrainOptions& o);
+
+// Accuracy of `model` on the first `samples` test images (-1: all) of Fashion-MNIST on `target`.
+struct Model;
+struct EvalResult {
+  double accuracy = 0;
+  int64_t samples = 0;
+  double wall_seconds = 0;
+  Prediction prediction;  // of the evaluation, on pynq targets
+};
+EvalResult evaluate_test_set(Model& model, const std::string& target, const std::string& data_dir, int64_t samples);
 std::string to_json(const TrainOptions& o, const TrainResult& r);
 
 }  // namespace tinypynq::sim

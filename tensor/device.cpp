@@ -27,11 +27,20 @@ void register_device(const std::string& name, std::function<std::unique_ptr<Devi
   reg().factories[name] = std::move(factory);
 }
 
+namespace {
+// cpu (the reference every target is checked against) first, then the others by name.
+std::vector<std::string> names_locked() {
+  std::vector<std::string> r;
+  if (reg().factories.count("cpu")) r.push_back("cpu");
+  for (auto& [n, f] : reg().factories)
+    if (n != "cpu") r.push_back(n);
+  return r;
+}
+}  // namespace
+
 std::vector<std::string> device_names() {
   std::lock_guard<std::mutex> g(reg().mu);
-  std::vector<std::string> r;
-  for (auto& [n, f] : reg().factories) r.push_back(n);
-  return r;
+  return names_locked();
 }
 
 Device& device(const std::string& name) {
@@ -41,7 +50,7 @@ Device& device(const std::string& name) {
   auto f = r.factories.find(name);
   if (f == r.factories.end()) {
     std::string valid;
-    for (auto& [n, _] : r.factories) valid += (valid.empty() ? "" : ", ") + n;
+    for (auto& n : names_locked()) valid += (valid.empty() ? "" : ", ") + n;
     TP_CHECK(false, "unknown target '", name, "'; valid targets: ", valid);
   }
   return *(r.live[name] = f->second());

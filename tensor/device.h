@@ -27,7 +27,7 @@ class Device {
 // Registry: targets register a factory under their name; `device(name)` creates it once.
 void register_device(const std::string& name, std::function<std::unique_ptr<Device>()> factory);
 Device& device(const std::string& name);  // throws listing the valid names when unknown
-std::vector<std::string> device_names();
+std::vector<std::string> device_names();  // "cpu" first, then the others by name
 const std::string& default_device();
 void set_default_device(const std::string& name);
 

@@ -93,7 +93,34 @@ bool match_gemm(const Kernel& k, GemmShape* g) {
   return true;
 }
 
-void gemm_operand(const Kernel& k, const GemmShape& g, int which, bool allow_direct, GemmOperand& op) {
+namespace {
+
+// How long the contiguous runs of the loads under node `root` are when `dims` is walked
+// innermost: the size of the group's last non-unit dim where a load has stride +-1 there.
+int64_t run_score(const Kernel& k, int root, const std::vector<int>& dims) {
+  std::vector<bool> need(k.nodes.size(), false);
+  need[root] = true;
+  int64_t score = 0;
+  for (int i = root; i >= 0; --i) {
+    if (!need[i]) continue;
+    const KNode& n = k.nodes[i];
+    for (int s : n.src) need[s] = true;
+    if (n.op != Op::LOAD || !n.st.single_strided()) continue;
+    const View& v = n.st.top();
+    for (size_t j = dims.size(); j-- > 0;) {
+      const int d = dims[j];
+      if (v.shape[d] == 1) continue;
+      if (v.strides[d] == 1 || v.strides[d] == -1) score += v.shape[d];
+      break;
+    }
+  }
+  return score;
+}
+
+}  // namespace
+
+void gemm_operand(const Kernel& k, const GemmShape& g, int which, bool allow_direct, GemmOperand& op,
+                  bool may_transpose) {
   const KNode& root = k.nodes.back();
   const size_t nd = k.full_shape.size();
   const auto& dims = g.dims;
@@ -125,11 +152,14 @@ void gemm_operand(const Kernel& k, const GemmShape& g, int which, bool allow_dir
         }
       }
     }
-    // Pack: evaluate the subtree over (batch, rows, cols); dims the subtree ignores are pinned to 0.
+    // Pack: evaluate the subtree over (batch, rows, cols), or (batch, cols, rows) when allowed
+    // and that walks longer runs (im2col: output pixels are contiguous, a window row is 3
+    // wide); dims the subtree ignores are pinned to 0.
+    const bool tpack = may_transpose && run_score(k, srcn, rows) > run_score(k, srcn, cols);
     std::vector<int> order;
     for (int d : dims[kGemmB]) order.push_back(d);
-    for (int d : rows) order.push_back(d);
-    for (int d : cols) order.push_back(d);
+    for (int d : tpack ? cols : rows) order.push_back(d);
+    for (int d : tpack ? rows : cols) order.push_back(d);
     std::vector<std::pair<int64_t, int64_t>> pin(nd);
     Shape shape;
     for (size_t d = 0; d < nd; ++d) {
@@ -149,8 +179,8 @@ void gemm_operand(const Kernel& k, const GemmShape& g, int which, bool allow_dir
       std::copy_n(static_cast<const float*>(p.eval_block(s, len)), len, op.packed.data() + s);
     }
     op.base = op.packed.data();
-    op.trans = false;
-    op.ld = C;
+    op.trans = tpack;
+    op.ld = tpack ? R : C;
     op.batch_off.resize(Bt);
     for (int64_t b = 0; b < Bt; ++b) op.batch_off[b] = b * R * C;
   }

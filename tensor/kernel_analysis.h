@@ -38,7 +38,10 @@ struct GemmOperand {
   int64_t ld = 0;
   std::vector<int64_t> batch_off;  // per batch index, element offset from base
 };
-void gemm_operand(const Kernel& k, const GemmShape& g, int which, bool allow_direct, GemmOperand& op);
+// may_transpose: a packed operand may be stored transposed (op.trans, ld = rows) when its loads
+// then walk longer contiguous runs (im2col); callers that read op.packed as row-major leave it false.
+void gemm_operand(const Kernel& k, const GemmShape& g, int which, bool allow_direct, GemmOperand& op,
+                  bool may_transpose = false);
 // Writes C given as [batch][M][N] into k.bufs[0] in the output's own dim order.
 void gemm_scatter(const Kernel& k, const GemmShape& g, const float* c);
 

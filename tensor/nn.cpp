@@ -3,7 +3,12 @@
 #include <cmath>
 #include <cstring>
 
+#include <chrono>
+#include <cstdio>
+
+#include "tensor/cpu/cpu_optim.h"
 #include "tensor/io/safetensors.h"
+#include "tensor/schedule.h"
 
 namespace tinypynq::nn {
 
@@ -118,6 +123,49 @@ void Optimizer::apply(std::vector<std::pair<Tensor, Tensor>> updates) {
   for (auto& [t, v] : updates) t.assign(v);
 }
 
+// ---- fused updates on the cpu device: one loop per parameter (cpu/cpu_optim.h) where the
+// graph would be up to three kernels, each a pass over the parameter's memory. The loops do
+// the graph's float operations in its order, so the bits are the same. Other devices run the
+// graph: its kernels are what they emulate and measure.
+namespace {
+
+bool all_on_cpu(const std::vector<Tensor>& ps) {
+  for (auto& p : ps)
+    if (p.device().name() != "cpu" || p.dtype() != DType::f32) return false;
+  return true;
+}
+
+// Realizes every tensor contiguously in one schedule; returns their element pointers.
+std::vector<float*> contiguous_data(std::vector<Tensor>& ts) {
+  for (auto& t : ts) t = t.contiguous();
+  Tensor::realize_all(ts);
+  std::vector<float*> r;
+  for (auto& t : ts) {
+    BufferPtr b = realized_contiguous(t.lazy());
+    r.push_back(static_cast<float*>(b->data));
+  }
+  return r;
+}
+
+struct FusedKernel {  // counts and, at TINYPYNQ_DEBUG >= 2, prints a fused update like a kernel
+  const char* name;
+  Shape shape;
+  std::chrono::steady_clock::time_point t0 = std::chrono::steady_clock::now();
+  ~FusedKernel() {
+    stats().kernels_run++;
+    if (debug_level() >= 2) {
+      const double dt = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      std::fprintf(stderr, "  kernel %-40s %-22s %-5s %9.1f us\n", name, shape_str(shape).c_str(), "cpu", dt * 1e6);
+    }
+  }
+};
+
+Tensor fresh_like(const Tensor& t) {
+  return Tensor(lb_from_buffer(t.device().alloc(DType::f32, t.numel()), t.shape()));
+}
+
+}  // namespace
+
 SGD::SGD(std::vector<Tensor> params, float l, float mom, float wd, bool nesterov)
     : Optimizer(std::move(params), l), momentum_(mom), wd_(wd), nesterov_(nesterov) {
   TP_CHECK(mom >= 0 && wd >= 0, "SGD: momentum and weight_decay must be >= 0");
@@ -127,6 +175,7 @@ void SGD::step() {
   NoGrad ng;
   if (buf_.empty() && momentum_ > 0)
     for (auto& p : params_) buf_.push_back(p.zeros_like().contiguous().realize());
+  if (all_on_cpu(params_)) return step_fused();
   std::vector<std::pair<Tensor, Tensor>> up;
   for (size_t i = 0; i < params_.size(); ++i) {
     Tensor p = params_[i], g = p.grad();
@@ -141,6 +190,32 @@ void SGD::step() {
   }
   apply(std::move(up));
 }
+void SGD::step_fused() {
+  std::vector<size_t> idx;
+  std::vector<Tensor> in;  // per parameter: p, g[, b]
+  for (size_t i = 0; i < params_.size(); ++i) {
+    Tensor g = params_[i].grad();
+    if (!g.defined()) continue;
+    idx.push_back(i);
+    in.push_back(params_[i].detach()), in.push_back(g);
+    if (momentum_ > 0) in.push_back(buf_[i]);
+  }
+  const size_t per = momentum_ > 0 ? 3 : 2;
+  const std::vector<float*> d = contiguous_data(in);
+  cpu::SgdConsts c{lr, momentum_, wd_, wd_ > 0, momentum_ > 0, nesterov_};
+  for (size_t j = 0; j < idx.size(); ++j) {
+    Tensor& p = params_[idx[j]];
+    FusedKernel fk{"fused_sgd", p.shape()};
+    Tensor po = fresh_like(p), bo;
+    if (momentum_ > 0) bo = fresh_like(p);
+    float* pod = static_cast<float*>(po.lazy()->base()->realized->data);
+    float* bod = momentum_ > 0 ? static_cast<float*>(bo.lazy()->base()->realized->data) : nullptr;
+    cpu::sgd_update(c, p.numel(), d[per * j], d[per * j + 1], momentum_ > 0 ? d[per * j + 2] : nullptr, pod, bod);
+    if (momentum_ > 0) buf_[idx[j]].assign(bo);
+    p.assign(po);
+  }
+}
+
 NamedTensors SGD::state() const {
   NamedTensors r;
   for (size_t i = 0; i < buf_.size(); ++i) r.push_back({std::to_string(i) + ".momentum_buffer", buf_[i]});
@@ -162,6 +237,7 @@ void Adam::step() {
   // Bias corrections folded into two scalars, as torch.optim.Adam does.
   const float c1 = 1.f - static_cast<float>(std::pow(b1_, t_)), c2 = 1.f - static_cast<float>(std::pow(b2_, t_));
   const float step_size = lr / c1, c2s = std::sqrt(c2);
+  if (all_on_cpu(params_)) return step_fused(step_size, c2s);
   std::vector<std::pair<Tensor, Tensor>> up;
   for (size_t i = 0; i < params_.size(); ++i) {
     Tensor p = params_[i].detach(), g = params_[i].grad();
@@ -176,6 +252,30 @@ void Adam::step() {
   }
   apply(std::move(up));
 }
+void Adam::step_fused(float step_size, float c2s) {
+  std::vector<size_t> idx;
+  std::vector<Tensor> in;  // per parameter: p, g, m, v
+  for (size_t i = 0; i < params_.size(); ++i) {
+    Tensor g = params_[i].grad();
+    if (!g.defined()) continue;
+    idx.push_back(i);
+    in.push_back(params_[i].detach()), in.push_back(g), in.push_back(m_[i]), in.push_back(v_[i]);
+  }
+  const std::vector<float*> d = contiguous_data(in);
+  cpu::AdamConsts c{b1_, 1.f - b1_, b2_, 1.f - b2_, step_size, c2s, eps_};
+  c.use_l2 = wd_ > 0 && !decoupled_, c.l2 = wd_;
+  c.use_decay = wd_ > 0 && decoupled_, c.decay = 1.f - lr * wd_;
+  for (size_t j = 0; j < idx.size(); ++j) {
+    const size_t i = idx[j];
+    Tensor& p = params_[i];
+    FusedKernel fk{"fused_adam", p.shape()};
+    Tensor po = fresh_like(p), mo = fresh_like(p), vo = fresh_like(p);
+    auto data = [](const Tensor& t) { return static_cast<float*>(t.lazy()->base()->realized->data); };
+    cpu::adam_update(c, p.numel(), d[4 * j], d[4 * j + 1], d[4 * j + 2], d[4 * j + 3], data(po), data(mo), data(vo));
+    m_[i].assign(mo), v_[i].assign(vo), p.assign(po);
+  }
+}
+
 NamedTensors Adam::state() const {
   NamedTensors r;
   for (size_t i = 0; i < m_.size(); ++i) {
@@ -216,6 +316,54 @@ void save_state(const std::string& path, const NamedTensors& tensors, const std:
   io::save_safetensors(path, out, meta);
 }
 
+// PyTorch writes float16/bfloat16/float64 weights and int64 counters: widen or narrow them to
+// the model's dtype (integers with a range check), so its files load as they are.
+static std::vector<uint8_t> convert_state(const io::StTensor& st, DType to, const std::string& path, const std::string& name) {
+  const size_t n = static_cast<size_t>(prod(Shape(st.shape)));
+  const uint8_t* p = st.data.data();
+  auto rd = [&](auto v, size_t i) { std::memcpy(&v, p + i * sizeof v, sizeof v); return v; };
+  std::vector<uint8_t> out(n * itemsize(to));
+  if (to == DType::f32) {
+    auto half = [](uint16_t h) {  // IEEE binary16 -> float, subnormals and inf/NaN included
+      const uint32_t s = (h >> 15) & 1, e = (h >> 10) & 31, m = h & 1023;
+      float v = e == 0 ? std::ldexp(static_cast<float>(m), -24) : e == 31 ? (m ? NAN : INFINITY)
+                                                                        : std::ldexp(static_cast<float>(m | 1024), static_cast<int>(e) - 25);
+      return s ? -v : v;
+    };
+    for (size_t i = 0; i < n; ++i) {
+      float v;
+      switch (st.dtype) {
+        case io::StDtype::F64: v = static_cast<float>(rd(double{}, i)); break;
+        case io::StDtype::F16: v = half(rd(uint16_t{}, i)); break;
+        case io::StDtype::BF16: {
+          uint32_t b = static_cast<uint32_t>(rd(uint16_t{}, i)) << 16;
+          std::memcpy(&v, &b, 4);
+          break;
+        }
+        default: TP_CHECK(false, path, ": tensor '", name, "' is ", io::st_dtype_name(st.dtype), ", the model expects F32");
+      }
+      std::memcpy(out.data() + 4 * i, &v, 4);
+    }
+    return out;
+  }
+  TP_CHECK(to == DType::i32, path, ": tensor '", name, "' is ", io::st_dtype_name(st.dtype), ", the model expects ",
+           io::st_dtype_name(to_st(to)));
+  for (size_t i = 0; i < n; ++i) {
+    int64_t v;
+    switch (st.dtype) {
+      case io::StDtype::I64: v = rd(int64_t{}, i); break;
+      case io::StDtype::I16: v = rd(int16_t{}, i); break;
+      case io::StDtype::I8: v = rd(int8_t{}, i); break;
+      case io::StDtype::U8: v = rd(uint8_t{}, i); break;
+      default: TP_CHECK(false, path, ": tensor '", name, "' is ", io::st_dtype_name(st.dtype), ", the model expects I32");
+    }
+    TP_CHECK(v >= INT32_MIN && v <= INT32_MAX, path, ": tensor '", name, "' holds ", v, ", outside the int32 range");
+    const int32_t w = static_cast<int32_t>(v);
+    std::memcpy(out.data() + 4 * i, &w, 4);
+  }
+  return out;
+}
+
 void load_state(const std::string& path, const NamedTensors& into, bool strict) {
   auto file = io::load_safetensors(path);
   for (auto& [name, t] : into) {
@@ -225,9 +373,13 @@ void load_state(const std::string& path, const NamedTensors& into, bool strict) 
     const io::StTensor& st = it->second;
     TP_CHECK(Shape(st.shape) == t.shape(), path, ": tensor '", name, "' has shape ", shape_str(st.shape),
              ", the model expects ", shape_str(t.shape()));
-    TP_CHECK(st.dtype == to_st(t.dtype()), path, ": tensor '", name, "' is ", io::st_dtype_name(st.dtype),
-             ", the model expects ", io::st_dtype_name(to_st(t.dtype())));
-    Tensor v = Tensor::from_bytes(st.data.data(), t.dtype(), t.shape(), t.device().name());
+    std::vector<uint8_t> conv;
+    const uint8_t* bytes = st.data.data();
+    if (st.dtype != to_st(t.dtype())) {
+      conv = convert_state(st, t.dtype(), path, name);
+      bytes = conv.data();
+    }
+    Tensor v = Tensor::from_bytes(bytes, t.dtype(), t.shape(), t.device().name());
     Tensor(t).assign(v);
   }
   if (strict)

@@ -100,6 +100,7 @@ class SGD : public Optimizer {
   float momentum_, wd_;
   bool nesterov_;
   std::vector<Tensor> buf_;
+  void step_fused();
 };
 
 class Adam : public Optimizer {
@@ -116,6 +117,7 @@ class Adam : public Optimizer {
   bool decoupled_ = false;
   int64_t t_ = 0;
   std::vector<Tensor> m_, v_;
+  void step_fused(float step_size, float c2s);
 };
 
 class AdamW : public Adam {

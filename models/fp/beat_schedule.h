@@ -32,4 +32,31 @@ struct BeatSchedule {
   }
 };
 
+// at(i0), at(i0 + step), at(i0 + 2 step), ... without a division per step (the same values:
+// quotients and remainders are carried), for loops that walk a schedule burst by burst.
+class BeatStepper {
+ public:
+  BeatStepper(const BeatSchedule& s, uint64_t i0, uint64_t step) noexcept : s_(s) {
+    const uint64_t t = i0 * s.num, dt = step * s.num;
+    q_ = t / s.den, r_ = t % s.den, dq_ = dt / s.den, dr_ = dt % s.den;
+    if (s.burst_beats) {
+      bq_ = i0 / s.burst_beats, br_ = i0 % s.burst_beats;
+      sq_ = step / s.burst_beats, sr_ = step % s.burst_beats;
+    }
+  }
+  uint64_t value() const noexcept { return s_.start + q_ + (s_.burst_beats ? bq_ * s_.burst_gap : 0); }
+  void next() noexcept {
+    q_ += dq_, r_ += dr_;
+    if (r_ >= s_.den) ++q_, r_ -= s_.den;
+    if (s_.burst_beats) {
+      bq_ += sq_, br_ += sr_;
+      if (br_ >= s_.burst_beats) ++bq_, br_ -= s_.burst_beats;
+    }
+  }
+
+ private:
+  BeatSchedule s_;
+  uint64_t q_ = 0, r_ = 0, dq_ = 0, dr_ = 0, bq_ = 0, br_ = 0, sq_ = 0, sr_ = 0;
+};
+
 }  // namespace tinypynq::pl

@@ -507,7 +507,34 @@ inline uint32_t canon_bf(uint32_t x) noexcept {
 // target_clones: an AVX2 copy where the host has it (8 lanes instead of 4), chosen at load time.
 // (Clones need ifunc, an ELF feature: macOS gets the generic copy.)
 namespace {
-#if defined(__x86_64__) && defined(__ELF__)
+#if defined(__SSE2__)
+constexpr std::size_t kTile = 16;
+typedef float v8f __attribute__((vector_size(32)));
+// C[0..4)[0..16) of a 4-row block: acc = acc + a_k * w_k for k = 0..K-1, in registers.
+// Called with MXCSR.DAZ set (see matmul_rows).
+__attribute__((always_inline)) inline void tile4x16(
+    const uint32_t* a, std::size_t k, const float* w, std::size_t n, uint32_t* c) noexcept {
+  const v8f z = {-0.f, -0.f, -0.f, -0.f, -0.f, -0.f, -0.f, -0.f};
+  v8f c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
+  for (std::size_t kk = 0; kk < k; ++kk) {
+    v8f w0, w1;
+    std::memcpy(&w0, w + kk * n, 32);
+    std::memcpy(&w1, w + kk * n + 8, 32);
+    const float a0 = std::bit_cast<float>(ftz(a[kk])), a1 = std::bit_cast<float>(ftz(a[k + kk]));
+    const float a2 = std::bit_cast<float>(ftz(a[2 * k + kk])), a3 = std::bit_cast<float>(ftz(a[3 * k + kk]));
+    c00 = c00 + a0 * w0, c01 = c01 + a0 * w1;
+    c10 = c10 + a1 * w0, c11 = c11 + a1 * w1;
+    c20 = c20 + a2 * w0, c21 = c21 + a2 * w1;
+    c30 = c30 + a3 * w0, c31 = c31 + a3 * w1;
+  }
+  const v8f* acc[4][2] = {{&c00, &c01}, {&c10, &c11}, {&c20, &c21}, {&c30, &c31}};
+  for (std::size_t r = 0; r < 4; ++r)
+    for (std::size_t h = 0; h < 2; ++h)
+      for (std::size_t j = 0; j < 8; ++j) c[r * n + h * 8 + j] = canon_bf(std::bit_cast<uint32_t>((*acc[r][h])[j]));
+}
+#endif
+
+#if defined(__x86_64__) && defined(__ELF__)  // target_clones("avx2"): x86 only (armhf has NEON), needs ELF ifuncs (not macOS)
 __attribute__((target_clones("avx2", "default")))
 #endif
 void matmul_rows(const uint32_t* a, const uint32_t* w, uint32_t* c, std::size_t m, std::size_t k,
@@ -525,6 +552,15 @@ void matmul_rows(const uint32_t* a, const uint32_t* w, uint32_t* c, std::size_t 
     const std::size_t rows = m - i0 < kRows ? m - i0 : kRows;
     for (std::size_t j0 = 0; j0 < n; j0 += kCols) {
       const std::size_t cols = n - j0 < kCols ? n - j0 : kCols;
+#if defined(__SSE2__)
+      if (rows == kRows) {
+        // Full 4-row blocks: 4 x 16 register tiles (acc stays in registers over all of k);
+        // the per-output operation sequence is the one below, so the bits are the same.
+        std::size_t j = 0;
+        for (; j + kTile <= cols; j += kTile) tile4x16(a + i0 * k, k, wf + j0 + j, n, c + i0 * n + j0 + j);
+        if (j == cols) continue;
+      }
+#endif
       for (std::size_t r = 0; r < rows; ++r)
         for (std::size_t j = 0; j < cols; ++j) acc[r][j] = std::bit_cast<decltype(acc[0][0] + 0)>(kNegZero);
       for (std::size_t kk = 0; kk < k; ++kk) {

@@ -452,9 +452,11 @@ void AxiDma::S2mm::put(const uint8_t* data, uint64_t bytes, Cycle last_cycle) {
     // W beats of burst k start after its AW, after the previous burst, and when the port takes
     // them; one pass per burst, not per beat.
     Cycle end = 0;
-    for (uint64_t first = 0; first < nw; first += B) {
+    pl::BeatStepper ready(m_ready, B - 1, B), port(hp, 0, B);  // h(last beat), hp.at(first beat)
+    for (uint64_t first = 0; first < nw; first += B, ready.next(), port.next()) {
       const uint64_t lastb = std::min(first + B, nw) - 1;
-      const Cycle s = std::max({h(lastb) + aw_delay + 1, end, Cycle(hp.at(first))});
+      const Cycle hl = lastb == first + B - 1 ? Cycle(ready.value()) + shift : h(lastb);
+      const Cycle s = std::max({hl + aw_delay + 1, end, Cycle(port.value())});
       end = s + (lastb - first + 1);
     }
     wlast = end - 1;

@@ -19,6 +19,16 @@
 //   tlm_gp0_access_i  1 while a GP0 access (a PS register read or write) is on the AXI-Lite
 //                     port, from the cycle its VALID is driven to the response cycle
 //   tlm_mismatch_i    sticky 1 from the cycle after the lockstep checker found a difference
+//
+// Monitor outputs (as ibex's tracing top exposes its RVFI signals): what the transactors and the
+// lockstep checker read from inside the top, so that the C++ side uses ports, never the
+// mangled names of internal signals. Combinational views of the top's signals in the cycle
+// being evaluated:
+//   mon_busy_o        per unit (bit 0 vector, 1 reduce, 2 matmul): a command is running
+//                     (1 from the cycle after its START was accepted to its done cycle)
+//   mon_done_o        per unit: the command ends in this cycle (its t_done)
+//   mon_w_range_o     per unit: with done, the command's ST.W_RANGE
+//   mon_time_o        SYS.TIME: cycles since the last aresetn (a free-running counter)
 module tinypynq_pl_sim #(
   parameter int unsigned MmRows   = 4,
   parameter int unsigned MmCols   = 4,
@@ -82,7 +92,12 @@ module tinypynq_pl_sim #(
   input  logic        tlm_exp_done_i,
   input  logic [3:0]  tlm_dma_armed_i,
   input  logic        tlm_gp0_access_i,
-  input  logic        tlm_mismatch_i
+  input  logic        tlm_mismatch_i,
+  // monitor outputs (see above)
+  output logic [2:0]  mon_busy_o,
+  output logic [2:0]  mon_done_o,
+  output logic [2:0]  mon_w_range_o,
+  output logic [63:0] mon_time_o
 );
 
   tinypynq_pl_top #(
@@ -136,6 +151,12 @@ module tinypynq_pl_sim #(
     .irq_red         (irq_red),
     .irq_mmu         (irq_mmu)
   );
+
+  // Downward hierarchical references: the top keeps its ports as synthesized.
+  assign mon_busy_o    = u_top.u_busy;
+  assign mon_done_o    = u_top.u_done;
+  assign mon_w_range_o = u_top.u_w_range;
+  assign mon_time_o    = u_top.time_q;
 
   // The markers only have to exist (as ports they are in every waveform); nothing reads them.
   logic unused_markers;

@@ -114,11 +114,11 @@ module tinypynq_pl_top #(
   // index u: 0 vector, 1 reduce, 2 matmul (window u + 1, ROUTE u + 1)
   logic [2:0]  u_wr, u_rd, u_start_req, u_accept, u_reject;
   logic [2:0]  u_w_tlast, u_irq;
-  // Read by the co-simulation transactors (cosim/rtl_pl.cpp) to know when the PL is idle and
-  // when a command completes; the metacomments only keep the names through Verilator.
-  logic [2:0]  u_busy /*verilator public_flat_rd*/;
-  logic [2:0]  u_done /*verilator public_flat_rd*/;
-  logic [2:0]  u_w_range /*verilator public_flat_rd*/;
+  // u_busy, u_done, u_w_range and time_q are also the monitor outputs of the simulation
+  // wrapper rtl/sim/tinypynq_pl_sim.sv (the co-simulation's lockstep checker reads them there).
+  logic [2:0]  u_busy;
+  logic [2:0]  u_done;
+  logic [2:0]  u_w_range;
   logic [31:0] vec_rd_data, red_rd_data, mmu_rd_data;
   logic [31:0] vec_op, vec_size0, red_op, red_size0, red_size1, mmu_op, mmu_size0, mmu_size1,
                mmu_size2;
@@ -263,7 +263,7 @@ module tinypynq_pl_top #(
   end
 
   // ------------------------------------------------------------------ SYS registers
-  logic [63:0] time_q /*verilator public_flat_rd*/;
+  logic [63:0] time_q;
   logic [31:0] time_hi_q, sys_rd_data;
   always_ff @(posedge aclk) begin
     if (!aresetn) begin

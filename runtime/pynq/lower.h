@@ -1,6 +1,8 @@
 // Internal to the pynq runtime: the builder that turns one scheduled kernel into a Program
 // (program.h). It decides everything from the kernel's structure and the board config; it
-// reads no tensor data and talks to no driver.
+// reads no tensor data and talks to no driver. Callers use lower() (program.h):
+//
+//   std::optional<Program> p = ProgramBuilder(kernel, cfg).build();   // == lower(kernel, cfg)
 #pragma once
 #include <optional>
 #include <vector>

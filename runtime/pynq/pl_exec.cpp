@@ -1,5 +1,7 @@
 #include "runtime/pynq/pl_exec.h"
 
+#include <sstream>
+
 #include "base/check.h"
 #include "runtime/pynq/regmap.h"
 
@@ -10,7 +12,40 @@ constexpr uint64_t kUnitBase[3] = {reg::kVec, reg::kRed, reg::kMmu};
 constexpr uint64_t kMm2sDma[3] = {reg::kDma0, reg::kDma1, reg::kDma2};  // streams A, B, C
 constexpr const char* kUnitName[3] = {"vector", "reduce", "matmul"};
 constexpr double kTimeoutS = 10.0;  // simulated seconds; the longest legal command is ~0.2 s
+// Waiting for an interrupt: how long the PS sleeps before it polls the status itself (a lost
+// interrupt costs this much; every legal command finishes well within it).
+constexpr double kIrqTimeoutS = 0.5;
 }  // namespace
+
+#define PL_CHECK(cond, ...)                                                         \
+  do {                                                                              \
+    if (!(cond)) throw ::tinypynq::pynq::PlFault(::tinypynq::detail::cat(__VA_ARGS__)); \
+  } while (0)
+
+// The result of the command on unit u: S2MM's status once IOC (or an error) is set. A wait that
+// times out is a PL fault; in irq mode the PS first polls once, since the PL may have finished
+// and only the interrupt was lost.
+uint32_t PlExec::wait_result(int u) {
+  const uint64_t sr = reg::kDma0 + reg::S2MM_DMASR;
+  const uint32_t mask = reg::DMASR_IOC | reg::DMASR_ERR_IRQ;
+  try {
+    return drv_.wait(sr, mask, reg::kIrqDma0S2mm, mode_, mode_ == WaitMode::kIrq ? kIrqTimeoutS : kTimeoutS);
+  } catch (const DriverTimeout& e) {
+    if (mode_ == WaitMode::kIrq) {
+      const uint32_t v = drv_.read32(sr);
+      if (v & mask) {
+        ++st_.faults.lost_irqs;
+        st_.faults.log.push_back(detail::cat(kUnitName[u], ": ", e.what(), "; S2MM_DMASR polled 0x", std::hex, v,
+                                             ": the command had finished"));
+        return v;
+      }
+    }
+    std::ostringstream mm2s;
+    for (int i = 0; i < 3; ++i) mm2s << (i ? ", " : "") << "0x" << std::hex << drv_.read32(kMm2sDma[i] + reg::MM2S_DMASR);
+    throw PlFault(detail::cat("pynq: ", kUnitName[u], " command did not complete: ", e.what(),
+                              " (MM2S_DMASR of DMA0-2: ", mm2s.str(), ")"));
+  }
+}
 
 void PlExec::cpu(Phase p, double seconds, const char* what) {
   if (sink_) {
@@ -92,21 +127,31 @@ PlExec::Result PlExec::run_once(const UnitCmd& c) {
     drv_.write32(base + reg::CTRL, reg::CTRL_START);
     // 6. wait for the result in DDR
     t_wait0 = drv_.now();
-    s2mm = drv_.wait(reg::kDma0 + reg::S2MM_DMASR, reg::DMASR_IOC | reg::DMASR_ERR_IRQ, reg::kIrqDma0S2mm, mode_,
-                     kTimeoutS);
+    s2mm = wait_result(u);
     t_wait1 = drv_.now();
     drv_.write32(reg::kDma0 + reg::S2MM_DMASR, reg::DMASR_IOC | reg::DMASR_ERR_IRQ);  // W1C
     status = drv_.read32(base + reg::STATUS);
+    if ((status & reg::ST_ERR) || !(status & reg::ST_DONE)) {
+      // A status that contradicts the completed transfer: read it once more before calling it
+      // an error, so one corrupted read does not cost a reset.
+      const uint32_t again = drv_.read32(base + reg::STATUS);
+      if (again != status && (again & reg::ST_DONE) && !(again & reg::ST_ERR)) {
+        ++st_.faults.status_rereads;
+        st_.faults.log.push_back(detail::cat(kUnitName[u], " STATUS read 0x", std::hex, status, ", re-read 0x", again,
+                                             ": the first read was corrupt"));
+      }
+      status = again;
+    }
     cycles = drv_.read32(base + reg::CYCLES_LO);
     cycles |= static_cast<uint64_t>(drv_.read32(base + reg::CYCLES_HI)) << 32;
   });
-  TP_CHECK(!(s2mm & reg::DMASR_ERRORS), "pynq: DMA0 S2MM error on a ", kUnitName[u], " command: S2MM_DMASR = 0x",
+  PL_CHECK(!(s2mm & reg::DMASR_ERRORS), "pynq: DMA0 S2MM error on a ", kUnitName[u], " command: S2MM_DMASR = 0x",
            std::hex, s2mm, " (DMAIntErr/SlvErr/DecErr = bits 4/5/6), destination 0x", c.out.phys(), ", ", std::dec,
            c.out.bytes, " bytes");
-  TP_CHECK(!(status & reg::ST_ERR), "pynq: ", kUnitName[u], " unit rejected command op=0x", std::hex, c.op,
+  PL_CHECK(!(status & reg::ST_ERR), "pynq: ", kUnitName[u], " unit rejected command op=0x", std::hex, c.op,
            std::dec, " sizes ", c.size[0], "x", c.size[1], "x", c.size[2], ": ERR_CODE ", reg::err_code(status),
            " (1 BAD_OP, 2 BAD_SIZE, 3 BUSY)");
-  TP_CHECK(status & reg::ST_DONE, "pynq: ", kUnitName[u], " unit not DONE after its result arrived (STATUS 0x",
+  PL_CHECK(status & reg::ST_DONE, "pynq: ", kUnitName[u], " unit not DONE after its result arrived (STATUS 0x",
            std::hex, status, ")");
   // Clear DONE (W1C) so the next command's wait cannot see a stale completion.
   timed(Phase::kPsDriver, [&] { drv_.write32(base + reg::STATUS, reg::ST_DONE | reg::ST_W_RANGE | reg::ST_W_TLAST); });

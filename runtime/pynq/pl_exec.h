@@ -1,6 +1,10 @@
 // Internal to the pynq device: DDR blocks behind Buffers, and issuing one unit command through
 // the driver with the programming sequence of docs/hw-spec.md §7.2, timing every step into
 // the phases of PynqStats.
+//
+//   PlExec ex(driver, stats, cost, WaitMode::kPoll);  ex.init();
+//   UnitCmd c;  c.unit = Unit::kVector;  c.op = reg::V_ADD;  c.size[0] = n;  c.in[0] = a; ...
+//   PlExec::Result r = ex.run(c);             // r.cycles: the unit's CYCLES register
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -33,6 +37,14 @@ struct UnitCmd {  // a Command with its memory resolved to DDR streams
   Stream out;    // stream R
 };
 
+// A command the PL failed: a DMA error, a unit error code, a unit that never finished, a status
+// that stayed inconsistent. PlExec has reset the PL when this reaches the caller; the device
+// recomputes the kernel on the PS. (Other errors, e.g. a lockstep mismatch, are not PlFaults.)
+class PlFault : public Error {
+ public:
+  using Error::Error;
+};
+
 class PlExec {
  public:
   PlExec(Driver& drv, PynqStats& stats, const PsCost& cost, WaitMode mode)
@@ -54,12 +66,15 @@ class PlExec {
     st_.phase[static_cast<int>(p)] += drv_.now() - t;
   }
   Driver& driver() { return drv_; }
+  void set_wait_mode(WaitMode m) { mode_ = m; }
+  WaitMode wait_mode() const { return mode_; }
   // Trace events of every later command and CPU action (nullptr: off).
   void set_sink(PynqEventSink* s) { sink_ = s; }
   PynqEventSink* sink() const { return sink_; }
 
  private:
   Result run_once(const UnitCmd& c);
+  uint32_t wait_result(int unit);
   struct CmdTimes { double cache0, drv0, wait0, wait1, end, busy; uint64_t cycles; };
   void emit_command(const UnitCmd& c, const CmdTimes& t);
   Driver& drv_;

@@ -1,5 +1,6 @@
 #include "runtime/pynq/pynq_device.h"
 
+#include <cstdio>
 #include <cstring>
 #if defined(__SSE2__)
 #include <xmmintrin.h>
@@ -7,6 +8,7 @@
 
 #include "base/check.h"
 #include "runtime/pynq/executor.h"
+#include "runtime/pynq/fault_driver.h"
 #include "runtime/pynq/program.h"
 #include "tensor/schedule.h"
 
@@ -74,8 +76,20 @@ class PynqDevice final : public Device {
     const std::optional<Program> prog = lower(k, cfg_);
     if (prog && debug_level() >= 4) std::cerr << prog->str();
     bool on_pl = prog.has_value();
-    if (on_pl && runner_.run(*prog, k, &rec)) {  // MOD/SIN beyond the PL's exact range: the PS recomputes
-      ++stats_.range_recomputes;
+    try {
+      if (on_pl && runner_.run(*prog, k, &rec)) {  // MOD/SIN beyond the PL's exact range: the PS recomputes
+        ++stats_.range_recomputes;
+        on_pl = false;
+      }
+    } catch (const PlFault& e) {
+      // The PL failed a command and PlExec has reset it: the kernel's inputs are untouched (a
+      // program writes only its temporaries and the output), so the PS recomputes it and the
+      // run goes on with correct results. The time already spent on the PL stays charged.
+      ++stats_.faults.pl_faults;
+      ++stats_.faults.ps_recomputes;
+      stats_.faults.log.push_back(detail::cat(name_, ": kernel ", k.name(), ": ", e.what(),
+                                              "; PL reset, kernel recomputed on the PS"));
+      std::fprintf(stderr, "tinypynq: %s\n", stats_.faults.log.back().c_str());
       on_pl = false;
     }
     if (on_pl) {
@@ -93,6 +107,7 @@ class PynqDevice final : public Device {
 
   PynqStats stats_;
   void set_sink(PynqEventSink* s) { ex_.set_sink(s); }
+  void set_wait_mode(WaitMode m) { ex_.set_wait_mode(m); }
   double now() { return drv_->now(); }
 
  private:
@@ -158,12 +173,18 @@ class PynqDevice final : public Device {
 
 std::unique_ptr<Device> make_pynq_device(const std::string& name, std::unique_ptr<Driver> driver,
                                          const BoardConfig& cfg) {
+  std::vector<FaultSpec> faults = fault_plan(name);
+  if (!faults.empty()) driver = make_fault_driver(std::move(driver), std::move(faults));
   return std::make_unique<PynqDevice>(name, std::move(driver), cfg);
 }
 
 PynqStats* pynq_stats(Device& d) {
   auto* p = dynamic_cast<PynqDevice*>(&d);
   return p ? &p->stats_ : nullptr;
+}
+
+void set_wait_mode(Device& d, WaitMode m) {
+  if (auto* p = dynamic_cast<PynqDevice*>(&d)) p->set_wait_mode(m);
 }
 
 void set_event_sink(Device& d, PynqEventSink* sink) {

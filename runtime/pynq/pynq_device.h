@@ -53,6 +53,16 @@ struct KernelRecord {  // one kernel as it ran (for profiles and traces)
   uint64_t unit_cycles[3] = {0, 0, 0};  // vector, reduce, matmul
 };
 
+// PL faults the runtime met and how it went on (docs/pynq-runtime.md, "Faults").
+struct FaultStats {
+  int64_t pl_faults = 0;       // commands the PL failed (DMA error, unit error, hang, ...)
+  int64_t ps_recomputes = 0;   // kernels recomputed on the PS after one (the PL was reset)
+  int64_t lost_irqs = 0;       // interrupts that never came, the finished command found by polling
+  int64_t status_rereads = 0;  // inconsistent STATUS reads that a second read corrected
+  std::vector<std::string> log;  // one line per fault: kernel, what failed, what was done
+  int64_t detected() const { return pl_faults + lost_irqs + status_rereads; }
+};
+
 struct PynqStats {
   double board_seconds = 0;    // predicted, all phases
   double a9_only_seconds = 0;  // the same kernels on the A9 alone (+ the same data copies)
@@ -61,14 +71,17 @@ struct PynqStats {
   uint64_t pl_cycles[3] = {0, 0, 0};
   uint64_t dma_bytes = 0;
   int64_t pl_kernels = 0, fallback_kernels = 0, range_recomputes = 0;
+  FaultStats faults;
   std::vector<KernelRecord> kernels;   // filled only when record_kernels is set
   bool record_kernels = false;
 
   double phase_seconds(Phase p) const { return phase[static_cast<int>(p)]; }
-  void reset() {
+  void reset() {  // every figure but the faults, which count over the device's life
     bool r = record_kernels;
+    FaultStats f = std::move(faults);
     *this = PynqStats{};
     record_kernels = r;
+    faults = std::move(f);
   }
 };
 
@@ -110,6 +123,9 @@ double pynq_now(Device& d);
 
 std::unique_ptr<Device> make_pynq_device(const std::string& name, std::unique_ptr<Driver> driver,
                                          const BoardConfig& cfg);
+// Wait for each command's result by polling (the default, as PYNQ's own DMA driver does) or by
+// sleeping on its interrupt. Does nothing for a device that is not a pynq device.
+void set_wait_mode(Device& d, WaitMode m);
 // The statistics of a pynq device, or nullptr when `d` is not one.
 PynqStats* pynq_stats(Device& d);
 

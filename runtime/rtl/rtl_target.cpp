@@ -27,9 +27,7 @@ void register_rtl_target(const BoardConfig& cfg, const RtlTargetOptions& opt) {
     return;
   }
   RtlPlOptions o;
-  o.fst_path = opt.fst_path;
-  o.vcd_path = opt.vcd_path;
-  o.fst_depth = opt.fst_depth;
+  o.waves = opt.waves;
   o.lockstep = opt.lockstep;
   tlm::register_platform_target("rtl", cfg, [o](const char* name, const BoardConfig& c) {
     return std::unique_ptr<tlm::PlBlock>(new RtlPl(name, c, o));

@@ -13,14 +13,13 @@
 #include <string>
 
 #include "base/board_config.h"
+#include "cosim/wave_options.h"
 
 namespace tinypynq::cosim {
 
 struct RtlTargetOptions {
-  std::string fst_path;  // FST waveform of the whole run (empty: none)
-  std::string vcd_path;  // VCD waveform of the whole run (RtlPlOptions::vcd_path)
-  unsigned fst_depth = 0;  // levels of the design in it (RtlPlOptions::fst_depth; 0 all)
-  bool lockstep = true;
+  WaveOptions waves;     // waveform of the whole run (none by default; cosim/wave_options.h)
+  bool lockstep = true;  // check every command against the TLM unit models
 };
 
 void register_rtl_target(const BoardConfig& cfg, const RtlTargetOptions& opt = {});

@@ -201,8 +201,10 @@ class TlmDriver final : public pynq::Driver {
       const sc_time next = sc_core::sc_time_stamp() + sc_core::sc_time_to_pending_activity();
       const double k = next > r ? std::ceil((next - r) / iter) : 1.0;
       t_ps_ = r + iter * std::max(1.0, k);
-      TP_CHECK(t_ps_ <= limit, "tlm: timeout after ", (t_ps_ - start).to_seconds(), " s waiting for bits 0x",
-               std::hex, mask, " of register 0x", addr, " (last value 0x", v, ")");
+      if (t_ps_ > limit)
+        throw pynq::DriverTimeout(detail::cat("tlm: timeout after ", (t_ps_ - start).to_seconds(),
+                                              " s waiting for bits 0x", std::hex, mask, " of register 0x", addr,
+                                              " (last value 0x", v, ")"));
     }
   }
 
@@ -241,13 +243,13 @@ class TlmDriver final : public pynq::Driver {
   void step_or_hang(uint64_t addr, const sc_time& limit) {
     if (!sc_core::sc_pending_activity()) hang(addr, 0);
     sc_core::sc_start(sc_core::sc_time_to_pending_activity());
-    TP_CHECK(sc_core::sc_time_stamp() <= limit, "tlm: timeout waiting for an interrupt (register 0x", std::hex,
-             addr, ")");
+    if (sc_core::sc_time_stamp() > limit)
+      throw pynq::DriverTimeout(detail::cat("tlm: timeout waiting for an interrupt (register 0x", std::hex, addr, ")"));
   }
   [[noreturn]] void hang(uint64_t addr, uint32_t v) {
     check_fault();
-    throw Error(detail::cat(p_.kind(), ": the PL can make no more progress while the PS waits on register 0x", std::hex,
-                            addr, " (value 0x", v, "): ", p_.describe_stall()));
+    throw pynq::DriverTimeout(detail::cat(p_.kind(), ": the PL can make no more progress while the PS waits on register 0x",
+                                          std::hex, addr, " (value 0x", v, "): ", p_.describe_stall()));
   }
   void access(uint64_t addr, uint32_t* v, ::tlm::tlm_command cmd) {
     catch_up_kernel();

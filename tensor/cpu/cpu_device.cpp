@@ -6,7 +6,13 @@
 #include <cstring>
 #include <limits>
 #include <map>
+#include <exception>
 #include <mutex>
+#include <thread>
+#include <vector>
+#if defined(__SSE2__)
+#include <xmmintrin.h>
+#endif
 
 #include "tensor/core/memory.h"
 #include "tensor/cpu/cpu_eval.h"
@@ -19,25 +25,95 @@ namespace {
 using cpu::EvalProgram;
 using cpu::kBlock;
 
+// Threads for the interpreter's large kernels: TINYPYNQ_CPU_THREADS, else OPENBLAS_NUM_THREADS
+// (so "2 threads" means 2 for BLAS and for everything else), else 1. Results do not depend on
+// it: every output is computed by one thread in the same order.
+int& threads_ref() {
+  static int n = [] {
+    const char* e = std::getenv("TINYPYNQ_CPU_THREADS");
+    if (!e || !*e) e = std::getenv("OPENBLAS_NUM_THREADS");
+    const int v = e ? std::atoi(e) : 1;
+    return std::clamp(v, 1, 16);
+  }();
+  return n;
+}
+int threads() { return threads_ref(); }
+
+// f(begin, end) over [0, total) in up to cpu_threads() chunks of at least min_per items, on the
+// calling thread and workers. Workers take the caller's floating-point mode (MXCSR: the pynq
+// fallback runs cpu kernels with DAZ/FTZ set) so that every chunk rounds alike.
+template <typename F>
+void parallel_chunks(int64_t total, int64_t min_per, F f) {
+  const int64_t parts = std::min<int64_t>(threads(), total / std::max<int64_t>(min_per, 1));
+  if (parts <= 1) return f(int64_t{0}, total);
+  const int64_t per = (total + parts - 1) / parts;
+#if defined(__SSE2__)
+  const unsigned csr = _mm_getcsr();
+#endif
+  std::vector<std::exception_ptr> err(parts);
+  std::vector<std::thread> workers;
+  for (int64_t i = 1; i < parts; ++i)
+    workers.emplace_back([&, i] {
+#if defined(__SSE2__)
+      _mm_setcsr(csr);
+#endif
+      try {
+        f(i * per, std::min(total, (i + 1) * per));
+      } catch (...) {
+        err[i] = std::current_exception();
+      }
+    });
+  try {
+    f(int64_t{0}, per);
+  } catch (...) {
+    err[0] = std::current_exception();
+  }
+  for (auto& w : workers) w.join();
+  for (auto& e : err)
+    if (e) std::rethrow_exception(e);
+}
+
+constexpr int64_t kMinPerThread = 32768;  // elements: below this a thread costs more than it saves
+
 void run_elementwise(const Kernel& k) {
-  EvalProgram p(k.nodes, k.bufs, k.full_shape);
   auto* out = static_cast<uint8_t*>(k.bufs[0]->data);
   const int64_t total = prod(k.full_shape), isz = itemsize(k.out_dtype);
-  for (int64_t s = 0; s < total; s += kBlock) {
-    int64_t n = std::min(kBlock, total - s);
-    cpu::store_values(p.eval_block(s, n), p.root_dtype(), out + s * isz, k.out_dtype, n);
-  }
+  const int64_t blocks = (total + kBlock - 1) / kBlock;
+  parallel_chunks(blocks, kMinPerThread / kBlock, [&](int64_t b0, int64_t b1) {
+    EvalProgram p(k.nodes, k.bufs, k.full_shape);
+    for (int64_t s = b0 * kBlock, e = std::min(total, b1 * kBlock); s < e; s += kBlock) {
+      int64_t n = std::min(kBlock, e - s);
+      cpu::store_values(p.eval_block(s, n), p.root_dtype(), out + s * isz, k.out_dtype, n);
+    }
+  });
 }
 
 template <typename Acc, typename V, typename F>
 void accumulate(const V* v, int64_t start, int64_t n, int64_t red, Acc* acc, F f) {
-  int64_t i = 0;
+  // One division per block, not per output (max-pool windows hold 4 values).
+  int64_t i = 0, o = start / red, next = (o + 1) * red - start;
   while (i < n) {
-    int64_t flat = start + i, o = flat / red, end = std::min(n, (o + 1) * red - start);
+    const int64_t end = std::min(n, next);
     Acc a = acc[o];
     for (; i < end; ++i) a = f(a, v[i]);
-    acc[o] = a;
+    acc[o++] = a;
+    next += red;
   }
+}
+
+// Evaluates the reduce program over the flat indices of outputs [o0, o1) (`red` each, reduce
+// axes innermost) and folds them into acc with f, block by block in index order.
+template <typename V, typename Acc, typename F>
+void reduce_outputs(const std::vector<KNode>& nodes, const Kernel& k, const Shape& shape, int64_t red, Acc* acc,
+                    F f) {
+  const int64_t outn = prod(k.out_shape);
+  parallel_chunks(outn, std::max<int64_t>(1, kMinPerThread / std::max<int64_t>(red, 1)), [&](int64_t o0, int64_t o1) {
+    EvalProgram p(nodes, k.bufs, shape);
+    for (int64_t s = o0 * red, e = o1 * red; s < e; s += kBlock) {
+      const int64_t n = std::min(kBlock, e - s);
+      accumulate(static_cast<const V*>(p.eval_block(s, n)), s, n, red, acc, f);
+    }
+  });
 }
 
 void run_reduce(const Kernel& k) {
@@ -45,36 +121,24 @@ void run_reduce(const Kernel& k) {
   std::vector<KNode> nodes;
   int64_t red = 1;
   const Shape shape = analysis::reduce_innermost(k, nodes, &red);
-  const int64_t outn = prod(k.out_shape), total = prod(shape);
-  EvalProgram p(nodes, k.bufs, shape);
-  const bool f = p.root_dtype() == DType::f32;
+  const int64_t outn = prod(k.out_shape);
+  const bool f = nodes.back().dtype == DType::f32;
   const bool sum = k.reduce_op == Op::SUM;
   if (f && sum) {
     std::vector<double> acc(outn, 0.0);  // the reference sums in double, then rounds once
-    for (int64_t s = 0; s < total; s += kBlock) {
-      int64_t n = std::min(kBlock, total - s);
-      accumulate(static_cast<const float*>(p.eval_block(s, n)), s, n, red, acc.data(),
-                 [](double a, float v) { return a + v; });
-    }
+    reduce_outputs<float>(nodes, k, shape, red, acc.data(), [](double a, float v) { return a + v; });
     auto* o = static_cast<float*>(k.bufs[0]->data);
     for (int64_t i = 0; i < outn; ++i) o[i] = static_cast<float>(acc[i]);
   } else if (f) {
     std::vector<float> acc(outn, -std::numeric_limits<float>::infinity());
-    for (int64_t s = 0; s < total; s += kBlock) {
-      int64_t n = std::min(kBlock, total - s);
-      accumulate(static_cast<const float*>(p.eval_block(s, n)), s, n, red, acc.data(), [](float a, float v) {
-        return (a != a || v != v) ? std::numeric_limits<float>::quiet_NaN() : (v > a ? v : a);
-      });
-    }
+    reduce_outputs<float>(nodes, k, shape, red, acc.data(), [](float a, float v) {
+      return (a != a || v != v) ? std::numeric_limits<float>::quiet_NaN() : (v > a ? v : a);
+    });
     std::memcpy(k.bufs[0]->data, acc.data(), outn * 4);
   } else {
     std::vector<int64_t> acc(outn, sum ? 0 : std::numeric_limits<int32_t>::min());
-    for (int64_t s = 0; s < total; s += kBlock) {
-      int64_t n = std::min(kBlock, total - s);
-      auto* v = static_cast<const int32_t*>(p.eval_block(s, n));
-      if (sum) accumulate(v, s, n, red, acc.data(), [](int64_t a, int32_t x) { return a + x; });
-      else accumulate(v, s, n, red, acc.data(), [](int64_t a, int32_t x) { return std::max<int64_t>(a, x); });
-    }
+    if (sum) reduce_outputs<int32_t>(nodes, k, shape, red, acc.data(), [](int64_t a, int32_t x) { return a + x; });
+    else reduce_outputs<int32_t>(nodes, k, shape, red, acc.data(), [](int64_t a, int32_t x) { return std::max<int64_t>(a, x); });
     std::vector<int32_t> o(outn);
     for (int64_t i = 0; i < outn; ++i) o[i] = static_cast<int32_t>(static_cast<uint32_t>(acc[i]));
     cpu::store_values(o.data(), DType::i32, k.bufs[0]->data, k.out_dtype, outn);
@@ -147,6 +211,12 @@ class CpuDevice final : public Device {
 };
 
 }  // namespace
+
+int cpu_threads() { return threads(); }
+void set_cpu_threads(int n) {
+  TP_CHECK(n >= 1 && n <= 16, "set_cpu_threads: expected 1..16 threads, got ", n);
+  threads_ref() = n;
+}
 
 std::unique_ptr<Device> make_cpu_device() { return std::make_unique<CpuDevice>(); }
 

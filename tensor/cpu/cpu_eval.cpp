@@ -1,8 +1,10 @@
 #include "tensor/cpu/cpu_eval.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <type_traits>
 
 namespace tinypynq::cpu {
 
@@ -53,6 +55,75 @@ void StridedWalk::offsets(int64_t start, int64_t n, int64_t* out) const {
   }
 }
 
+void StridedWalk::gather32(const uint32_t* base, int64_t start, int64_t n, uint32_t* out) const {
+  const size_t L = size.size() - 1;
+  int64_t idx[16];
+  TP_ASSERT(size.size() <= 16);
+  int64_t cur = offset, rem = start;
+  for (size_t d = L + 1; d-- > 0;) {
+    idx[d] = rem % size[d];
+    rem /= size[d];
+    cur += idx[d] * stride[d];
+  }
+  const int64_t s = stride[L];
+  int64_t k = 0;
+  // Short innermost runs (pooling windows: 2, conv rows: 3): whole rows of the two innermost
+  // dims at once, with the inner length a compile-time constant.
+  auto rows2d = [&](auto width) {
+    constexpr int64_t W = decltype(width)::value;
+    const int64_t rows = std::min(size[L - 1] - idx[L - 1], (n - k) / W);
+    const int64_t s1 = stride[L - 1];
+    for (int64_t r = 0; r < rows; ++r) {
+      const uint32_t* src = base + cur + r * s1;
+      uint32_t* dst = out + k + r * W;
+      for (int64_t j = 0; j < W; ++j) dst[j] = src[j * s];
+    }
+    return rows;
+  };
+  while (k < n) {
+    if (L >= 1 && idx[L] == 0 && size[L] <= 4 && size[L] >= 2) {
+      const int64_t rows = size[L] == 2   ? rows2d(std::integral_constant<int64_t, 2>{})
+                           : size[L] == 3 ? rows2d(std::integral_constant<int64_t, 3>{})
+                                          : rows2d(std::integral_constant<int64_t, 4>{});
+      if (rows > 0) {
+        k += rows * size[L];
+        cur += rows * stride[L - 1];
+        idx[L - 1] += rows;
+        if (idx[L - 1] == size[L - 1]) {
+          idx[L - 1] = 0;
+          cur -= size[L - 1] * stride[L - 1];
+          for (size_t d = L - 1; d-- > 0;) {
+            cur += stride[d];
+            if (++idx[d] < size[d]) break;
+            idx[d] = 0;
+            cur -= size[d] * stride[d];
+          }
+        }
+        continue;
+      }
+    }
+    const int64_t run = std::min(n - k, size[L] - idx[L]);
+    const uint32_t* src = base + cur;
+    uint32_t* dst = out + k;
+    if (s == 1) std::memcpy(dst, src, run * 4);
+    else if (s == 0) std::fill_n(dst, run, *src);
+    else for (int64_t r = 0; r < run; ++r) dst[r] = src[r * s];
+    k += run;
+    cur += run * s;
+    idx[L] += run;
+    if (idx[L] == size[L]) {
+      idx[L] = 0;
+      cur -= size[L] * s;
+      for (size_t d = L; d-- > 0;) {
+        cur += stride[d];
+        if (++idx[d] < size[d]) break;
+        idx[d] = 0;
+        cur -= size[d] * stride[d];
+      }
+    }
+  }
+}
+
 GeneralWalk::GeneralWalk(const ShapeTracker& st) {
   auto dims_of = [](const View& v) {
     std::vector<Dim> d;
@@ -82,6 +153,39 @@ void GeneralWalk::offsets(int64_t start, int64_t n, int64_t* out, uint8_t* valid
     idx[d] = rem % top_[d].size;
     rem /= top_[d].size;
     cur += idx[d] * top_[d].stride;
+  }
+  if (lower_.empty()) {
+    // One masked view (padding, conv windows): along the innermost dim the outer dims'
+    // validity is constant, so it is tested once per run instead of once per element.
+    const size_t L = nd - 1;
+    const Dim& in = top_[L];
+    int64_t k = 0;
+    while (k < n) {
+      const int64_t run = std::min(n - k, in.size - idx[L]);
+      bool outer = true;
+      for (size_t d = 0; d < L; ++d) outer &= idx[d] >= top_[d].lo && idx[d] < top_[d].hi;
+      const int64_t lo = outer ? std::max<int64_t>(in.lo - idx[L], 0) : run;
+      const int64_t hi = outer ? std::min<int64_t>(in.hi - idx[L], run) : run;
+      for (int64_t r = 0; r < run; ++r) {
+        const bool ok = r >= lo && r < hi;
+        out[k + r] = ok ? cur + r * in.stride : 0;
+        valid[k + r] = ok;
+      }
+      k += run;
+      cur += run * in.stride;
+      idx[L] += run;
+      if (idx[L] == in.size) {
+        idx[L] = 0;
+        cur -= in.size * in.stride;
+        for (size_t d = L; d-- > 0;) {
+          cur += top_[d].stride;
+          if (++idx[d] < top_[d].size) break;
+          idx[d] = 0;
+          cur -= top_[d].size * top_[d].stride;
+        }
+      }
+    }
+    return;
   }
   for (int64_t k = 0; k < n; ++k) {
     bool ok = true;
@@ -126,6 +230,18 @@ void GeneralWalk::offsets(int64_t start, int64_t n, int64_t* out, uint8_t* valid
   }
 }
 
+// The one strided view that a tracker's offsets come from, if there is one: a single unmasked
+// view, or a stack whose upper views are all plain row-major reshapes (flat index in, the same
+// flat index out) over an unmasked bottom view, such as a pooling gradient read back in the
+// input's shape. Null when the stack needs the general walk.
+static const View* strided_bottom(const ShapeTracker& st) {
+  const auto& vs = st.views();
+  if (!vs[0].mask.empty()) return nullptr;
+  for (size_t i = 1; i < vs.size(); ++i)
+    if (!vs[i].contiguous()) return nullptr;
+  return &vs[0];
+}
+
 EvalProgram::EvalProgram(const std::vector<KNode>& nodes, const std::vector<BufferPtr>& bufs, const Shape& shape,
                          int root)
     : nodes_(nodes), root_(root < 0 ? static_cast<int>(nodes.size()) - 1 : root) {
@@ -141,8 +257,8 @@ EvalProgram::EvalProgram(const std::vector<KNode>& nodes, const std::vector<Buff
     } else if (n.op == Op::LOAD) {
       TP_ASSERT(n.st.shape() == shape, shape_str(n.st.shape()), " vs ", shape_str(shape));
       s.base = static_cast<const uint8_t*>(bufs[n.buf]->data);
-      if (n.st.single_strided()) {
-        s.walk.emplace_back(n.st.top());
+      if (const View* v = strided_bottom(n.st)) {
+        s.walk.emplace_back(*v);
         s.mode = s.walk[0].unit() ? Mode::kUnit : Mode::kStrided;
       } else {
         s.mode = Mode::kGeneral;
@@ -191,6 +307,10 @@ void EvalProgram::load(const Step& s, int64_t start, int64_t n, void* out) {
     return;
   }
   if (s.mode == Mode::kStrided) {
+    if (node.dtype == DType::f32 || node.dtype == DType::i32) {
+      s.walk[0].gather32(reinterpret_cast<const uint32_t*>(s.base), start, n, static_cast<uint32_t*>(out));
+      return;
+    }
     s.walk[0].offsets(start, n, offs_.data());
     if (f) gather(s.base, node.dtype, offs_.data(), n, static_cast<float*>(out));
     else gather(s.base, node.dtype, offs_.data(), n, static_cast<int32_t*>(out));

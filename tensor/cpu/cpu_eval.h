@@ -22,6 +22,8 @@ struct StridedWalk {
   StridedWalk(const Shape& shape, const Shape& strides, int64_t offset);
   bool unit() const { return size.size() == 1 && stride[0] == 1; }  // offset + flat
   void offsets(int64_t start, int64_t n, int64_t* out) const;
+  // out[i] = base[offset of start + i] for 4-byte elements: the walk and the copy in one pass.
+  void gather32(const uint32_t* base, int64_t start, int64_t n, uint32_t* out) const;
 };
 
 // Offsets and validity of any view stack walked in row-major order: the top view advances as

@@ -122,10 +122,11 @@ uint64_t get_uint(const JsonValue& v, const std::string& file, const std::string
 StDtype parse_dtype(const JsonValue& v, const std::string& file, const std::string& name) {
   TP_CHECK(v.kind == JsonValue::String, "safetensors file '", file, "': tensor '", name,
            "': dtype must be a string");
-  for (const StDtype dt : {StDtype::F32, StDtype::I32, StDtype::U8, StDtype::BOOL})
+  for (const StDtype dt : {StDtype::F32, StDtype::I32, StDtype::U8, StDtype::BOOL, StDtype::F64, StDtype::F16,
+                           StDtype::BF16, StDtype::I64, StDtype::I16, StDtype::I8})
     if (v.str == st_dtype_name(dt)) return dt;
   TP_CHECK(false, "safetensors file '", file, "': tensor '", name, "' has unsupported dtype '", v.str,
-           "' (supported: F32, I32, U8, BOOL)");
+           "' (supported: F32, F64, F16, BF16, I64, I32, I16, I8, U8, BOOL)");
   return StDtype::F32;
 }
 
@@ -193,11 +194,24 @@ const char* st_dtype_name(StDtype dt) {
     case StDtype::I32: return "I32";
     case StDtype::U8: return "U8";
     case StDtype::BOOL: return "BOOL";
+    case StDtype::F64: return "F64";
+    case StDtype::F16: return "F16";
+    case StDtype::BF16: return "BF16";
+    case StDtype::I64: return "I64";
+    case StDtype::I16: return "I16";
+    case StDtype::I8: return "I8";
   }
   return "?";
 }
 
-std::size_t st_dtype_size(StDtype dt) { return dt == StDtype::F32 || dt == StDtype::I32 ? 4 : 1; }
+std::size_t st_dtype_size(StDtype dt) {
+  switch (dt) {
+    case StDtype::F64: case StDtype::I64: return 8;
+    case StDtype::F32: case StDtype::I32: return 4;
+    case StDtype::F16: case StDtype::BF16: case StDtype::I16: return 2;
+    default: return 1;
+  }
+}
 
 void save_safetensors(const std::string& path, const std::map<std::string, StTensor>& tensors,
                       const std::map<std::string, std::string>& metadata) {

@@ -13,9 +13,11 @@
 
 namespace tinypynq::io {
 
-enum class StDtype { F32, I32, U8, BOOL };
+// F32, I32, U8, BOOL are what tinypynq writes; the others are read so that files written by
+// PyTorch (float16/bfloat16/float64 weights, int64 counters such as num_batches_tracked) load.
+enum class StDtype { F32, I32, U8, BOOL, F64, F16, BF16, I64, I16, I8 };
 
-const char* st_dtype_name(StDtype dt);   // "F32", "I32", "U8", "BOOL" (the on-disk spelling)
+const char* st_dtype_name(StDtype dt);   // "F32", "I32", "U8", "BOOL", "F64", ... (the on-disk spelling)
 std::size_t st_dtype_size(StDtype dt);   // bytes per element
 
 // One tensor: raw little-endian element bytes, row-major; data.size() must equal

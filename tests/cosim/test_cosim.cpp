@@ -71,3 +71,18 @@ TEST(Cosim, HungUnitIsCaughtByTheWatchdog) {
   ASSERT_FALSE(again.hung) << again.hang_reason;
   EXPECT_EQ(again.out, expected.out);
 }
+
+TEST(Cosim, ProtocolViolationOfTheUnitIsAMismatch) {
+  cosim::CommandGen gen(9);
+  const cosim::Command c = gen.next(cosim::Unit::kVector);
+  const cosim::Outcome tlm = session().run_tlm(c);
+  cosim::Outcome rtl = session().run_rtl(c);
+  ASSERT_FALSE(cosim::compare(c, tlm, rtl));
+  EXPECT_TRUE(rtl.protocol_error.empty()) << rtl.protocol_error;
+  // What the R sink transactor reports for a unit that withdraws a beat (tests/cosim/test_transactors).
+  rtl.protocol_error = "AXI-Stream protocol violation on R in cycle 12: TVALID dropped before the handshake";
+  auto m = cosim::compare(c, tlm, rtl);
+  ASSERT_TRUE(m);
+  EXPECT_THAT(m->str(), HasSubstr("vector unit"));
+  EXPECT_THAT(m->str(), HasSubstr("TVALID dropped before the handshake"));
+}

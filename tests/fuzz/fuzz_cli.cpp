@@ -27,9 +27,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   app.require_subcommand(0, 1);
   sim::TrainOptions t;
   bool json = false;
-  runtime::RtlWaves waves;
+  cosim::WaveOptions waves;
+  std::string faults, wait;
   CLI::App* train = app.add_subcommand("train", "train");
-  sim::add_train_options(train, t, json, waves);
+  sim::add_train_options(train, t, json, waves, faults, wait);
   sim::BenchOptions b;
   CLI::App* bench = app.add_subcommand("bench", "bench");
   sim::add_bench_options(bench, b);

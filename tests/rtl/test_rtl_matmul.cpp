@@ -11,12 +11,14 @@
 #include <vector>
 
 #include "Vtp_mmu_unit.h"
+#include "cosim/ports.h"
 #include "models/fp/pl_float.h"
 #include "models/fp/pl_stream.h"
 #include "models/fp/pl_units.h"
 #include "verilated.h"
 
 namespace pl = tinypynq::pl;
+namespace cosim = tinypynq::cosim;
 
 namespace {
 
@@ -43,13 +45,13 @@ struct MmCmd {
 
 class MmBench {
  public:
-  MmBench() {
+  MmBench() : a_(cosim::unit_in(m_, 0), "A"), w_(cosim::unit_in(m_, 1), "B"), r_(cosim::unit_out(m_), "R") {
     m_.clk_i = 0;
     m_.rst_ni = 0;
     m_.start_i = 0;
-    m_.s_axis_a_tvalid_i = 0;
-    m_.s_axis_b_tvalid_i = 0;
-    m_.m_axis_r_tready_i = 0;
+    a_.idle();
+    w_.idle();
+    r_.reset();
     for (int i = 0; i < 3; ++i) tick();
     m_.rst_ni = 1;
     tick();
@@ -65,7 +67,8 @@ class MmBench {
   uint64_t total_cycles() const { return cycles_; }
 
   // One command with stream A from schedule a, B (if LOADW) from w, R ready from r
-  // (TREADY(t) = t >= r.at(beats accepted)). Times relative to t0. Returns CYCLES.
+  // (TREADY(t) = t >= r.at(beats accepted)), through the co-simulation's transactors
+  // (cosim/axis.h). Times relative to t0. Returns CYCLES.
   uint64_t run(const MmCmd& c, const std::vector<uint32_t>& a, const std::vector<uint32_t>& w,
                const pl::BeatSchedule& sa, const pl::BeatSchedule& sw, const pl::BeatSchedule& sr,
                std::vector<uint32_t>& out, pl::BeatLog& log) {
@@ -76,41 +79,39 @@ class MmBench {
     m_.size0_i = c.m;
     m_.size1_i = c.k;
     m_.size2_i = c.n;
+    a_.clear(), w_.clear(), r_.disarm();
+    a_.drive(0), w_.drive(0), r_.drive(0);
     m_.eval();
     tick();
     m_.start_i = 0;
     log.clear();
     out.assign(2 * nbo, 0xDEADBEEFu);
-    uint64_t ta = 0, tw = 0, to = 0, last_a = 0, last_w = 0;
+    // Junk in lane 1 of a partial last beat and on TDATA while TVALID is low: ignored by the unit.
+    const std::vector<uint32_t> da = padded(a, uint64_t{c.m} * c.k), dw = padded(w, c.loadw ? uint64_t{c.k} * c.n : 0);
+    a_.set_idle_data(0x5555555555555555ull);
+    w_.set_idle_data(0x6666666666666666ull);
+    a_.load(reinterpret_cast<const uint8_t*>(da.data()), 4 * da.size(), &sa);
+    if (nbw) w_.load(reinterpret_cast<const uint8_t*>(dw.data()), 4 * dw.size(), &sw);
+    r_.arm(&sr);
+    uint64_t ta = 0, tw = 0, to = 0;
     for (uint64_t t = 1; t < 50000000; ++t) {
-      const bool va = ta < nba && sa.at(ta) <= t && (ta == 0 || last_a < t);
-      const bool vw = tw < nbw && sw.at(tw) <= t && (tw == 0 || last_w < t);
-      m_.s_axis_a_tvalid_i = va;
-      m_.s_axis_a_tdata_i = va ? pack(a, 2 * ta) : 0x5555555555555555ull;
-      m_.s_axis_a_tlast_i = va && ta == nba - 1;
-      m_.s_axis_b_tvalid_i = vw;
-      m_.s_axis_b_tdata_i = vw ? pack(w, 2 * tw) : 0x6666666666666666ull;
-      m_.s_axis_b_tlast_i = vw && tw == nbw - 1;
-      const bool rdy = t >= sr.at(to);
-      m_.m_axis_r_tready_i = rdy;
+      a_.drive(t), w_.drive(t), r_.drive(t);
       m_.eval();
       EXPECT_EQ(m_.busy_o, 1);
       if (!c.loadw) {
         EXPECT_EQ(m_.s_axis_b_tready_o, 0);
       }
       EXPECT_EQ(m_.w_tlast_o, 0) << "cycle " << t;
-      if (va && m_.s_axis_a_tready_o) {
+      if (a_.sample()) {
         ++ta;
-        last_a = t;
         log.in[0].push_back(t);
       }
-      if (vw && m_.s_axis_b_tready_o) {
+      if (w_.sample()) {
         ++tw;
-        last_w = t;
         log.in[1].push_back(t);
       }
       bool done = false;
-      if (m_.m_axis_r_tvalid_o && rdy) {
+      if (r_.sample(t) != cosim::PinAxisSink::kNone) {
         EXPECT_LT(to, nbo);
         if (to >= nbo) return 0;
         const bool last = to == nbo - 1;
@@ -142,11 +143,15 @@ class MmBench {
   }
 
   Vtp_mmu_unit m_;
+  cosim::PinAxisSource a_, w_;
+  cosim::PinAxisSink r_;
 
  private:
-  static uint64_t pack(const std::vector<uint32_t>& v, uint64_t e) {
-    const uint64_t lo = v[e], hi = e + 1 < v.size() ? v[e + 1] : 0x0BADF00Du;
-    return lo | (hi << 32);
+  // The first n elements of v, with junk in lane 1 of a partial last beat.
+  static std::vector<uint32_t> padded(const std::vector<uint32_t>& v, uint64_t n) {
+    std::vector<uint32_t> d(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(n));
+    if (n % 2) d.push_back(0x0BADF00Du);
+    return d;
   }
   uint64_t cycles_ = 0;
 };

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "Vtp_red_unit.h"
+#include "cosim/ports.h"
 #include "models/fp/pl_float.h"
 #include "models/fp/pl_stream.h"
 #include "models/fp/pl_timing.h"
@@ -20,6 +21,7 @@
 #include "verilated.h"
 
 namespace pl = tinypynq::pl;
+namespace cosim = tinypynq::cosim;
 
 namespace {
 
@@ -45,16 +47,17 @@ struct RedCmd {
   bool max;
 };
 
-// Drives the Verilated unit. Input stream A: beat i may be presented from arrival(i) on (and
-// after the handshake of beat i-1); R TREADY from ready(t). Times relative to t0.
+// Drives the Verilated unit through the co-simulation's transactors (cosim/axis.h). Input
+// stream A: beat i may be presented from arrival(i) on (and after the handshake of beat i-1);
+// R TREADY from ready(t). Times relative to t0.
 class RedBench {
  public:
-  RedBench() {
+  RedBench() : a_(cosim::unit_in(m_, 0), "A"), r_(cosim::unit_out(m_), "R") {
     m_.clk_i = 0;
     m_.rst_ni = 0;
     m_.start_i = 0;
-    m_.s_axis_a_tvalid_i = 0;
-    m_.m_axis_r_tready_i = 0;
+    a_.idle();
+    r_.reset();
     for (int i = 0; i < 3; ++i) tick();
     m_.rst_ni = 1;
     tick();
@@ -78,50 +81,48 @@ class RedBench {
     const uint64_t n = uint64_t{c.rows} * c.len, nb = (n + 1) / 2;
     const uint64_t nb_out = (c.rows + 1) / 2;
     pl::PipelineModel model(pl::kReduceLatency, 1, pl::reduce_tokens(c.rows, c.len), 1);
-    // cycle t0
+    // cycle t0: no transfer yet, TREADY low
     m_.start_i = 1;
     m_.op_i = c.max ? 1u : 0u;
     m_.size0_i = c.rows;
     m_.size1_i = c.len;
-    m_.s_axis_a_tvalid_i = 0;
-    m_.m_axis_r_tready_i = 0;
+    a_.clear();
+    r_.disarm();
+    a_.drive(0);
+    r_.drive(0);
     m_.eval();
     EXPECT_EQ(m_.busy_o, 0);
     tick();
     m_.start_i = 0;
+    // The transfer: lane 1 of a partial last beat and TDATA while TVALID is low carry junk,
+    // which the unit must ignore.
+    std::vector<uint32_t> data(x.begin(), x.begin() + static_cast<std::ptrdiff_t>(n));
+    if (n % 2) data.push_back(0x12345678u);
+    std::vector<uint64_t> at(nb);
+    for (uint64_t i = 0; i < nb; ++i) at[i] = arrival(i);
+    a_.set_idle_data(0xABCDABCDABCDABCDull);
+    a_.load_at(reinterpret_cast<const uint8_t*>(data.data()), 4 * data.size(), &at);
+    r_.arm([&ready](uint64_t t, uint64_t) { return ready(t); });
     out.assign(2 * nb_out, 0xDEADBEEFu);
-    uint64_t taken = 0, outs = 0, last_hs = 0;
+    uint64_t taken = 0, outs = 0;
     if (log) log->clear();
     for (uint64_t t = 1; t < 100000000; ++t) {
-      const bool valid = taken < nb && arrival(taken) <= t && (taken == 0 || last_hs < t);
-      m_.s_axis_a_tvalid_i = valid;
-      if (valid) {
-        const uint64_t e = 2 * taken;
-        const uint64_t lo = x[e];
-        const uint64_t hi = e + 1 < n ? x[e + 1] : 0x12345678u;  // lane 1 of a partial beat: ignored
-        m_.s_axis_a_tdata_i = lo | (hi << 32);
-        m_.s_axis_a_tlast_i = taken == nb - 1;
-      } else {
-        m_.s_axis_a_tdata_i = 0xABCDABCDABCDABCDull;
-        m_.s_axis_a_tlast_i = 0;
-      }
-      const bool rdy = ready(t);
-      m_.m_axis_r_tready_i = rdy;
+      a_.drive(t);
+      r_.drive(t);
       m_.eval();
       pl::PipelineModel::Inputs in;
-      in.valid[0] = valid;
-      in.out_ready = rdy;
+      in.valid[0] = a_.valid();
+      in.out_ready = r_.ready();
       const auto o = model.step(in);
       EXPECT_EQ(m_.busy_o, 1) << "cycle " << t;
       EXPECT_EQ(bool(m_.s_axis_a_tready_o), o.tready[0]) << "A TREADY, cycle t0+" << t;
       EXPECT_EQ(bool(m_.m_axis_r_tvalid_o), o.out_valid) << "R TVALID, cycle t0+" << t;
       if (::testing::Test::HasFailure()) return 0;
-      if (valid && m_.s_axis_a_tready_o) {
+      if (a_.sample()) {
         ++taken;
-        last_hs = t;
         if (log) log->in[0].push_back(t);
       }
-      if (m_.m_axis_r_tvalid_o && rdy) {
+      if (r_.sample(t) != cosim::PinAxisSink::kNone) {
         EXPECT_LT(outs, nb_out);
         const bool last = outs == nb_out - 1;
         const bool partial = last && (c.rows % 2);
@@ -136,11 +137,13 @@ class RedBench {
         ++outs;
         if (log) log->out.push_back(t);
       }
+      EXPECT_TRUE(r_.violation().empty()) << r_.violation();
       EXPECT_EQ(bool(m_.done_o), o.last) << "cycle " << t;
       EXPECT_EQ(m_.w_tlast_o, 0);
       tick();
       if (o.last) {
-        m_.s_axis_a_tvalid_i = 0;
+        a_.clear();
+        a_.idle();
         m_.eval();
         EXPECT_EQ(m_.busy_o, 0);
         EXPECT_EQ(taken, nb);
@@ -153,6 +156,8 @@ class RedBench {
   }
 
   Vtp_red_unit m_;
+  cosim::PinAxisSource a_;
+  cosim::PinAxisSink r_;
 
  private:
   uint64_t cycles_ = 0;
@@ -266,20 +271,26 @@ TEST(RtlReduce, TlastWarningAndSpeed) {
   b.m_.size1_i = 2;
   b.tick();
   b.m_.start_i = 0;
-  int warns = 0, beats = 0;
-  for (int t = 0; t < 60 && b.m_.busy_o; ++t) {
-    b.m_.s_axis_a_tvalid_i = beats < 2;
-    b.m_.s_axis_a_tdata_i = 0x3F8000003F800000ull;
-    b.m_.s_axis_a_tlast_i = beats == 0;
-    b.m_.m_axis_r_tready_i = 1;
+  // Two one-beat packets on the source: the first with TLAST (early), the second without.
+  const std::vector<uint32_t> ones(2, 0x3F800000u);
+  const auto* bytes = reinterpret_cast<const uint8_t*>(ones.data());
+  b.a_.load(bytes, 8);
+  b.r_.arm();
+  int warns = 0, packets = 1;
+  for (uint64_t t = 0; t < 60 && b.m_.busy_o; ++t) {
+    if (packets == 1 && b.a_.finished()) b.a_.load(bytes, 8, nullptr, /*flip_tlast=*/0), ++packets;
+    b.a_.drive(t);
+    b.r_.drive(t);
     b.m_.eval();
-    if (b.m_.s_axis_a_tvalid_i && b.m_.s_axis_a_tready_o) ++beats;
+    b.a_.sample();
     warns += b.m_.w_tlast_o;
     if (b.m_.m_axis_r_tvalid_o) {
       EXPECT_EQ(b.m_.m_axis_r_tdata_o, 0x4000000040000000ull);
     }
+    b.r_.sample(t);
     b.tick();
   }
+  EXPECT_TRUE(b.a_.finished());
   EXPECT_EQ(warns, 2);
   EXPECT_EQ(b.m_.busy_o, 0);
   // speed: one long SUM, ideal streams

@@ -6,16 +6,17 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
-#include <deque>
 #include <random>
 #include <vector>
 
 #include "Vtinypynq_pl_top.h"
+#include "cosim/ports.h"
 #include "models/fp/pl_float.h"
 #include "models/fp/pl_units.h"
 #include "verilated.h"
 
 namespace pl = tinypynq::pl;
+namespace cosim = tinypynq::cosim;
 
 namespace {
 
@@ -25,13 +26,17 @@ constexpr uint32_t CTRL = 0x00, STATUS = 0x04, OP = 0x08, SIZE0 = 0x0C, SIZE1 = 
                    CFG1 = 0x38, CFG2 = 0x3C;
 constexpr uint32_t ST_BUSY = 1, ST_DONE = 2, ST_ERR = 4, ST_W_TLAST = 1u << 9;
 
+// The top driven through the co-simulation's transactors (cosim/axi_lite.h, cosim/axis.h), in
+// absolute cycles from the end of reset.
 class TopBench {
  public:
-  TopBench() {
+  TopBench()
+      : gp0_(cosim::top_axil(t_)),
+        src_{{cosim::top_in(t_, 0), "A"}, {cosim::top_in(t_, 1), "B"}, {cosim::top_in(t_, 2), "C"}},
+        r_(cosim::top_out(t_), "R") {
     t_.aclk = 0;
     t_.aresetn = 0;
-    t_.s_axi_bready = 1;
-    t_.s_axi_rready = 1;
+    gp0_.idle();
     t_.s_axi_wstrb = 0xF;
     for (int i = 0; i < 3; ++i) tick();
     t_.aresetn = 1;
@@ -39,27 +44,21 @@ class TopBench {
   }
   ~TopBench() { t_.final(); }
 
-  // One cycle: drive the stream sources/sink, evaluate, record handshakes, clock edge.
+  // One cycle: drive the stream sources/sink, evaluate, record handshakes, clock edge. R takes
+  // a beat whenever r_ready_ (re-armed after each TLAST).
   void tick() {
-    for (int s = 0; s < 3; ++s) {
-      const bool v = !src_[s].empty() && cycle_ >= src_start_[s];
-      vld_[s] = v;
-      const uint64_t d = v ? src_[s].front() : 0;
-      const bool last = v && src_[s].size() == 1;
-      if (s == 0) { t_.s_axis_a_tvalid = v; t_.s_axis_a_tdata = d; t_.s_axis_a_tlast = last; t_.s_axis_a_tkeep = 0xFF; }
-      if (s == 1) { t_.s_axis_b_tvalid = v; t_.s_axis_b_tdata = d; t_.s_axis_b_tlast = last; t_.s_axis_b_tkeep = 0xFF; }
-      if (s == 2) { t_.s_axis_c_tvalid = v; t_.s_axis_c_tdata = d; t_.s_axis_c_tlast = last; t_.s_axis_c_tkeep = 0xFF; }
-    }
-    t_.m_axis_r_tready = r_ready_;
+    if (!r_.armed()) r_.arm([this](uint64_t, uint64_t) { return r_ready_; });
+    for (auto& s : src_) s.drive(cycle_);
+    r_.drive(cycle_);
     t_.eval();
-    const bool rdy[3] = {bool(t_.s_axis_a_tready), bool(t_.s_axis_b_tready), bool(t_.s_axis_c_tready)};
-    for (int s = 0; s < 3; ++s)
-      if (vld_[s] && rdy[s]) src_[s].pop_front();
-    if (t_.m_axis_r_tvalid && t_.m_axis_r_tready) {
-      out_.push_back(static_cast<uint32_t>(t_.m_axis_r_tdata));
-      if (t_.m_axis_r_tkeep == 0xFF) out_.push_back(static_cast<uint32_t>(t_.m_axis_r_tdata >> 32));
-      if (t_.m_axis_r_tlast) last_out_cycle_ = cycle_;
+    for (auto& s : src_) s.sample();
+    if (const auto ev = r_.sample(cycle_); ev != cosim::PinAxisSink::kNone) {
+      const uint8_t* b;
+      const unsigned n = r_.last_bytes(&b);
+      for (unsigned i = 0; i + 4 <= n; i += 4) out_.push_back(b[i] | b[i + 1] << 8 | b[i + 2] << 16 | uint32_t{b[i + 3]} << 24);
+      if (ev == cosim::PinAxisSink::kLast) last_out_cycle_ = cycle_;
     }
+    EXPECT_TRUE(r_.violation().empty()) << r_.violation();
     t_.aclk = 1;
     t_.eval();
     t_.aclk = 0;
@@ -69,47 +68,46 @@ class TopBench {
 
   // AXI-Lite write; returns the cycle of the AW+W handshake. Checks §7 timing.
   uint64_t write(uint32_t addr, uint32_t data, uint32_t strb = 0xF, uint32_t* resp = nullptr) {
-    t_.s_axi_awaddr = addr;
-    t_.s_axi_awvalid = 1;
-    t_.s_axi_wdata = data;
-    t_.s_axi_wstrb = strb;
-    t_.s_axi_wvalid = 1;
+    gp0_.begin_write(addr, data, static_cast<uint8_t>(strb));
     t_.eval();
-    for (int i = 0; i < 10 && !t_.s_axi_awready; ++i) tick();
-    EXPECT_TRUE(t_.s_axi_awready && t_.s_axi_wready) << "AWREADY and WREADY together";
+    for (int i = 0; i < 10 && !gp0_.handshake(); ++i) tick();
+    EXPECT_TRUE(gp0_.handshake()) << "AWREADY and WREADY together " << gp0_.error();
     const uint64_t hs = cycle_;
     tick();
-    t_.s_axi_awvalid = 0;
-    t_.s_axi_wvalid = 0;
+    gp0_.end();
     t_.eval();
-    EXPECT_TRUE(t_.s_axi_bvalid) << "BVALID in the cycle after the handshake";
-    if (resp) *resp = t_.s_axi_bresp;
-    else EXPECT_EQ(t_.s_axi_bresp, 0);
+    const cosim::AxiLiteMaster::Response r = gp0_.response();
+    EXPECT_TRUE(r.valid) << "BVALID in the cycle after the handshake";
+    if (resp) *resp = r.resp;
+    else EXPECT_EQ(r.resp, 0u);
     tick();  // B handshake (BREADY = 1)
     t_.s_axi_wstrb = 0xF;
     return hs;
   }
   uint32_t read(uint32_t addr, uint64_t* ar_cycle = nullptr, uint32_t* resp = nullptr) {
-    t_.s_axi_araddr = addr;
-    t_.s_axi_arvalid = 1;
+    gp0_.begin_read(addr);
     t_.eval();
-    for (int i = 0; i < 10 && !t_.s_axi_arready; ++i) tick();
-    EXPECT_TRUE(t_.s_axi_arready);
+    for (int i = 0; i < 10 && !gp0_.handshake(); ++i) tick();
+    EXPECT_TRUE(gp0_.handshake());
     if (ar_cycle) *ar_cycle = cycle_;
     tick();
-    t_.s_axi_arvalid = 0;
+    gp0_.end();
     t_.eval();
-    EXPECT_TRUE(t_.s_axi_rvalid) << "RVALID in the cycle after AR";
-    const uint32_t v = t_.s_axi_rdata;
-    if (resp) *resp = t_.s_axi_rresp;
+    const cosim::AxiLiteMaster::Response r = gp0_.response();
+    EXPECT_TRUE(r.valid) << "RVALID in the cycle after AR";
+    if (resp) *resp = r.resp;
     tick();
-    return v;
+    return r.data;
   }
+  // A DMA transfer on stream s from cycle from_cycle: full beats (an odd count is padded with a
+  // zero lane, TKEEP all ones), back to back after each handshake.
   void feed(int s, const std::vector<uint32_t>& elems, uint64_t from_cycle = 0) {
-    for (size_t i = 0; i < elems.size(); i += 2)
-      src_[s].push_back(uint64_t{elems[i]} | (uint64_t{i + 1 < elems.size() ? elems[i + 1] : 0u} << 32));
-    src_start_[s] = from_cycle;
+    feed_[s] = elems;
+    if (elems.size() % 2) feed_[s].push_back(0u);
+    sched_[s] = pl::BeatSchedule{.start = from_cycle};
+    src_[s].load(reinterpret_cast<const uint8_t*>(feed_[s].data()), 4 * feed_[s].size(), &sched_[s]);
   }
+  uint64_t pending(int s) const { return src_[s].beats() - src_[s].sent(); }  // beats not taken
   bool wait_idle(uint32_t unit, int max = 200000) {
     for (int i = 0; i < max; ++i) {
       if (!(read(unit + STATUS) & ST_BUSY)) return true;
@@ -118,10 +116,12 @@ class TopBench {
   }
 
   Vtinypynq_pl_top t_;
+  cosim::AxiLiteMaster gp0_;
+  cosim::PinAxisSource src_[3];
+  cosim::PinAxisSink r_;
+  std::vector<uint32_t> feed_[3];
+  pl::BeatSchedule sched_[3];
   uint64_t cycle_ = 0;
-  std::deque<uint64_t> src_[3];
-  uint64_t src_start_[3] = {0, 0, 0};
-  bool vld_[3] = {false, false, false};
   bool r_ready_ = true;
   std::vector<uint32_t> out_;
   uint64_t last_out_cycle_ = 0;
@@ -327,7 +327,7 @@ TEST(RtlTop, ReduceEndToEndCyclesIrqAndTlast) {
   EXPECT_EQ(b.out_, (std::vector<uint32_t>{0x40400000u, 0x40400000u}));
   b.write(RED + STATUS, ST_W_TLAST);
   EXPECT_EQ(b.read(RED + STATUS), ST_DONE);
-  b.src_[0].clear();
+  b.src_[0].clear();  // the transfer is abandoned
 }
 
 TEST(RtlTop, MatmulEndToEndWithTileReuse) {
@@ -371,7 +371,7 @@ TEST(RtlTop, ResetMidCommandAndRouteIsolation) {
   b.feed(2, {1, 2, 3, 4});  // stream C: never taken by the matmul
   b.write(MMU + CTRL, 1);
   for (int i = 0; i < 20; ++i) b.tick();
-  EXPECT_EQ(b.src_[2].size(), 2u);
+  EXPECT_EQ(b.pending(2), 2u);
   EXPECT_EQ(b.read(MMU + STATUS), ST_BUSY);
   // aresetn: everything back to reset values, the tile forgotten
   b.t_.aresetn = 0;
@@ -402,6 +402,6 @@ TEST(RtlTop, VectorEndToEnd) {
   EXPECT_EQ(b.read(VEC + CYC_LO), b.last_out_cycle_ - t0);
   ASSERT_EQ(b.out_.size(), n);
   for (uint32_t i = 0; i < n; ++i) EXPECT_EQ(b.out_[i], pl::vec_apply(pl::VecOp::ADD, a[i], c[i], 0));
-  EXPECT_EQ(b.src_[2].size(), 1u);
+  EXPECT_EQ(b.pending(2), 1u);
 }
 #endif

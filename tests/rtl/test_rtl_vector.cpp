@@ -27,6 +27,7 @@
 #include "verilated.h"
 
 namespace pl = tinypynq::pl;
+namespace cosim = tinypynq::cosim;
 using pl::VecOp;
 
 namespace {

@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: MIT
+#include "cosim/config_check.h"
+
+#include <sstream>
+#include <stdexcept>
+
+#include "cosim/lockstep.h"
+
+namespace tinypynq::cosim {
+
+namespace reg = tlm::pl_reg;
+
+void check_design_config(const BoardConfig& cfg, Lockstep& units, const std::function<uint32_t(uint32_t)>& read) {
+  std::ostringstream diff;
+  for (unsigned u = 0; u < 3; ++u)
+    for (uint32_t off : {reg::ID, reg::CFG0, reg::CFG1, reg::CFG2}) {
+      const uint32_t want = units.unit(u).regs.read(off, 0), got = read((u + 1) * reg::WINDOW + off);
+      if (want != got)
+        diff << " " << kRtlUnitName[u] << " register 0x" << std::hex << off << ": RTL 0x" << got << ", configuration 0x"
+             << want << std::dec << ";";
+    }
+  const uint32_t want_hz = static_cast<uint32_t>(cfg.pl_clock_hz + 0.5);
+  if (const uint32_t hz = read(reg::SYS_FCLK_HZ); hz != want_hz)
+    diff << " SYS.FCLK_HZ: RTL " << hz << ", configuration " << static_cast<uint64_t>(cfg.pl_clock_hz + 0.5) << ";";
+  if (!diff.str().empty())
+    throw std::invalid_argument(
+        "rtl: the Verilated PL was built with other parameters than the board configuration (rebuild rtl/top "
+        "with the configuration's sizes, or use the default board):" +
+        diff.str());
+}
+
+}  // namespace tinypynq::cosim

@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: MIT
+// tinypynq co-simulation — the port structs of the transactors (axis.h, axi_lite.h) for the
+// Verilated models, templated on the model type so that one definition serves every unit and
+// both tops (the plain and the traced Verilation of rtl/sim/tinypynq_pl_sim.sv, the bare
+// tinypynq_pl_top of tests/rtl):
+//
+//   Vtp_vec_unit m;
+//   PinAxisSource a(unit_in(m, 0), "A"), b(unit_in(m, 1), "B");   // streams A, B
+//   PinAxisSink r(unit_out(m), "R");
+//   Vtinypynq_pl_sim top;
+//   PinAxisSource sa(top_in(top, 0), "A (DMA0 MM2S)");
+//   AxiLiteMaster gp0(top_axil(top));
+//
+// A stream the model does not have (stream C of the reduce unit) gives a struct of nulls:
+// has_pins() is false and the transactor must not be driven.
+#pragma once
+
+#include "cosim/axi_lite.h"
+#include "cosim/axis.h"
+
+namespace tinypynq::cosim {
+
+inline bool has_pins(const AxisPins& p) { return p.tvalid != nullptr; }
+
+// A unit's input stream s (0 A, 1 B, 2 C): s_axis_*_t{valid,data,last}_i, s_axis_*_tready_o.
+template <class M>
+AxisPins unit_in(M& m, unsigned s) {
+  if (s == 0) return {&m.s_axis_a_tvalid_i, &m.s_axis_a_tdata_i, nullptr, &m.s_axis_a_tlast_i, &m.s_axis_a_tready_o};
+  if constexpr (requires { m.s_axis_b_tvalid_i; })
+    if (s == 1) return {&m.s_axis_b_tvalid_i, &m.s_axis_b_tdata_i, nullptr, &m.s_axis_b_tlast_i, &m.s_axis_b_tready_o};
+  if constexpr (requires { m.s_axis_c_tvalid_i; })
+    if (s == 2) return {&m.s_axis_c_tvalid_i, &m.s_axis_c_tdata_i, nullptr, &m.s_axis_c_tlast_i, &m.s_axis_c_tready_o};
+  return {};
+}
+// A unit's result stream R.
+template <class M>
+AxisPins unit_out(M& m) {
+  return {&m.m_axis_r_tvalid_o, &m.m_axis_r_tdata_o, &m.m_axis_r_tkeep_o, &m.m_axis_r_tlast_o, &m.m_axis_r_tready_i};
+}
+
+// The PL top's input stream s (0 A, 1 B, 2 C: DMA0..2 MM2S), with TKEEP.
+template <class M>
+AxisPins top_in(M& m, unsigned s) {
+  if (s == 0) return {&m.s_axis_a_tvalid, &m.s_axis_a_tdata, &m.s_axis_a_tkeep, &m.s_axis_a_tlast, &m.s_axis_a_tready};
+  if (s == 1) return {&m.s_axis_b_tvalid, &m.s_axis_b_tdata, &m.s_axis_b_tkeep, &m.s_axis_b_tlast, &m.s_axis_b_tready};
+  if (s == 2) return {&m.s_axis_c_tvalid, &m.s_axis_c_tdata, &m.s_axis_c_tkeep, &m.s_axis_c_tlast, &m.s_axis_c_tready};
+  return {};
+}
+// The PL top's result stream R (DMA0 S2MM).
+template <class M>
+AxisPins top_out(M& m) {
+  return {&m.m_axis_r_tvalid, &m.m_axis_r_tdata, &m.m_axis_r_tkeep, &m.m_axis_r_tlast, &m.m_axis_r_tready};
+}
+// The PL top's AXI4-Lite slave (GP0).
+template <class M>
+AxiLitePins top_axil(M& m) {
+  AxiLitePins p;
+  p.awaddr = &m.s_axi_awaddr, p.awvalid = &m.s_axi_awvalid, p.awready = &m.s_axi_awready;
+  p.wdata = &m.s_axi_wdata, p.wstrb = &m.s_axi_wstrb, p.wvalid = &m.s_axi_wvalid, p.wready = &m.s_axi_wready;
+  p.bresp = &m.s_axi_bresp, p.bvalid = &m.s_axi_bvalid, p.bready = &m.s_axi_bready;
+  p.araddr = &m.s_axi_araddr, p.arvalid = &m.s_axi_arvalid, p.arready = &m.s_axi_arready;
+  p.rdata = &m.s_axi_rdata, p.rresp = &m.s_axi_rresp, p.rvalid = &m.s_axi_rvalid, p.rready = &m.s_axi_rready;
+  return p;
+}
+
+// Every pin of the rtl target's model (rtl/sim/tinypynq_pl_sim.sv: tinypynq_pl_top's ports, the
+// TLM-side marker inputs, the monitor outputs) for code that is not templated on the model.
+struct PlSimPins {
+  uint8_t *aclk = nullptr, *aresetn = nullptr;
+  uint8_t* irq[3] = {nullptr, nullptr, nullptr};  // irq_vec, irq_red, irq_mmu
+  // monitor outputs: per-unit busy, done, W_RANGE (bit u), SYS.TIME
+  uint8_t *mon_busy = nullptr, *mon_done = nullptr, *mon_w_range = nullptr;
+  uint64_t* mon_time = nullptr;
+  // marker inputs (the waveform's TLM side)
+  uint8_t *tlm_cmd_unit = nullptr, *tlm_exp_done = nullptr, *tlm_dma_armed = nullptr, *tlm_gp0_access = nullptr,
+          *tlm_mismatch = nullptr;
+  uint32_t *tlm_cmd_seq = nullptr, *tlm_cmd_op = nullptr;
+  AxiLitePins axil;
+  AxisPins in[3];
+  AxisPins out;
+};
+template <class M>
+PlSimPins pl_sim_pins(M& m) {
+  PlSimPins p;
+  p.aclk = &m.aclk, p.aresetn = &m.aresetn;
+  p.irq[0] = &m.irq_vec, p.irq[1] = &m.irq_red, p.irq[2] = &m.irq_mmu;
+  p.mon_busy = &m.mon_busy_o, p.mon_done = &m.mon_done_o, p.mon_w_range = &m.mon_w_range_o, p.mon_time = &m.mon_time_o;
+  p.tlm_cmd_unit = &m.tlm_cmd_unit_i, p.tlm_exp_done = &m.tlm_exp_done_i, p.tlm_dma_armed = &m.tlm_dma_armed_i;
+  p.tlm_gp0_access = &m.tlm_gp0_access_i, p.tlm_mismatch = &m.tlm_mismatch_i;
+  p.tlm_cmd_seq = &m.tlm_cmd_seq_i, p.tlm_cmd_op = &m.tlm_cmd_op_i;
+  p.axil = top_axil(m);
+  for (unsigned s = 0; s < 3; ++s) p.in[s] = top_in(m, s);
+  p.out = top_out(m);
+  return p;
+}
+
+}  // namespace tinypynq::cosim

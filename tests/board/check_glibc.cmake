@@ -1,0 +1,25 @@
+# ctest script: the armhf binary must run on PYNQ v2.7 (Ubuntu 20.04, glibc 2.31) and v3.x:
+# statically linked (no program interpreter, no NEEDED libraries), or else no symbol version
+# newer than GLIBC_2.31.   cmake -DREADELF=... -DBINARY=... -P check_glibc.cmake
+execute_process(COMMAND ${READELF} --program-headers --dynamic --version-info ${BINARY}
+                OUTPUT_VARIABLE out RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "readelf failed on ${BINARY}")
+endif()
+string(REGEX MATCHALL "GLIBC_[0-9]+\\.[0-9]+" versions "${out}")
+set(newest "")
+foreach(v IN LISTS versions)
+  string(REPLACE "GLIBC_" "" n "${v}")
+  if(n VERSION_GREATER 2.31)
+    list(APPEND newest ${v})
+  endif()
+endforeach()
+if(newest)
+  list(REMOVE_DUPLICATES newest)
+  message(FATAL_ERROR "${BINARY} needs ${newest}, newer than PYNQ v2.7's glibc 2.31: link it statically")
+endif()
+if(out MATCHES "Requesting program interpreter" OR out MATCHES "\\(NEEDED\\)")
+  message(STATUS "${BINARY} is dynamically linked; its newest glibc symbol version is <= 2.31")
+else()
+  message(STATUS "${BINARY} is statically linked: no glibc needed on the board")
+endif()

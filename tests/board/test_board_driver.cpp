@@ -1,0 +1,363 @@
+// The board driver on a fake PYNQ-Z2 (tests/board/fake_board.h): register windows, u-dma-buf
+// sub-allocation and sync ranges, polling and UIO interrupt waits with timeouts, PL reset
+// through the SLCR, the contract's ID/version check, the PL clock check, and the errors for
+// missing device nodes and missing permissions.
+#include <gtest/gtest.h>
+#include <poll.h>
+#include <pty.h>
+#include <sys/wait.h>
+#include <termios.h>
+
+#include <chrono>
+#include <cstring>
+#include <thread>
+
+#include "fake_board.h"
+#include "base/check.h"
+#include "tensor/device.h"
+
+using namespace tinypynq;
+using namespace tinypynq::board;
+using namespace tinypynq::board::test;
+namespace reg = tinypynq::pynq::reg;
+
+namespace {
+
+std::string error_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "<no error>";
+}
+
+std::unique_ptr<BoardDriver> open(const FakeBoard& fb) { return make_board_driver(fb.options(), BoardConfig::defaults()); }
+
+TEST(BoardDriver, MapsThePlRegisterWindows) {
+  FakeBoard fb;
+  auto d = open(fb);
+  EXPECT_STREQ(d->name(), "board");
+  d->write32(reg::kVec + reg::SIZE0, 1234);
+  EXPECT_EQ(fb.at(reg::kVec + reg::SIZE0), 1234u);
+  fb.set(reg::kDma0 + reg::S2MM_DMASR, 0x1002);
+  EXPECT_EQ(d->read32(reg::kDma0 + reg::S2MM_DMASR), 0x1002u);
+  fb.set(reg::kMmu + 0xFFFC, 7);  // last word of the last window
+  EXPECT_EQ(d->read32(reg::kMmu + 0xFFFC), 7u);
+  EXPECT_NE(error_of([&] { d->read32(reg::kMmu + 0x1'0000); }).find("outside the mapped PL windows"), std::string::npos);
+  EXPECT_NE(error_of([&] { d->write32(reg::kVec + 2, 1); }).find("not 32-bit aligned"), std::string::npos);
+}
+
+TEST(BoardDriver, RefusesABitstreamThatIsNotTheContracts) {
+  FakeBoard fb;
+  fb.set(reg::kSys + reg::SYS_ID, 0xDEADBEEF);
+  std::string e = error_of([&] { open(fb); });
+  EXPECT_NE(e.find("not a tinypynq design"), std::string::npos) << e;
+  EXPECT_NE(e.find("0xdeadbeef"), std::string::npos) << e;
+  EXPECT_NE(e.find("tinypynq board load"), std::string::npos) << e;
+  fb.set(reg::kSys + reg::SYS_ID, reg::kSysId);
+  fb.set(reg::kSys + reg::SYS_VERSION, reg::kVersion + 0x1'0000);  // next major version
+  e = error_of([&] { open(fb); });
+  EXPECT_NE(e.find("contract version 2.0"), std::string::npos) << e;
+  EXPECT_NE(e.find("rebuild the bitstream"), std::string::npos) << e;
+  fb.set(reg::kSys + reg::SYS_VERSION, reg::kVersion + 3);  // a minor revision is compatible
+  EXPECT_NO_THROW(open(fb));
+}
+
+TEST(BoardDriver, MissingDeviceNodesSayWhatToDo) {
+  {
+    FakeBoard fb;
+    fs::remove(fb.dir / "dev" / "udmabuf0");
+    const std::string e = error_of([&] { open(fb); });
+    EXPECT_NE(e.find("udmabuf0 does not exist"), std::string::npos) << e;
+    EXPECT_NE(e.find("insmod u-dma-buf.ko"), std::string::npos) << e;
+  }
+  {
+    FakeBoard fb;
+    fs::remove_all(fb.dir / "sys" / "u-dma-buf");
+    const std::string e = error_of([&] { open(fb); });
+    EXPECT_NE(e.find("u-dma-buf/udmabuf0 does not exist"), std::string::npos) << e;
+    EXPECT_NE(e.find("insmod u-dma-buf.ko"), std::string::npos) << e;
+  }
+  {
+    FakeBoard fb;
+    put(fb.dir / "sys" / "u-dma-buf" / "udmabuf0" / "phys_addr", "garbage\n");
+    const std::string e = error_of([&] { open(fb); });
+    EXPECT_NE(e.find("expected a number"), std::string::npos) << e;
+  }
+  {
+    FakeBoard fb;
+    BoardOptions o = fb.options();
+    o.mem_path = (fb.dir / "no-such-mem").string();
+    const std::string e = error_of([&] { make_board_driver(o, BoardConfig::defaults()); });
+    EXPECT_NE(e.find("no-such-mem does not exist"), std::string::npos) << e;
+  }
+  {
+    FakeBoard fb;
+    auto d = open(fb);  // polling works without a UIO node; an interrupt wait needs one
+    fb.set(reg::kDma0 + reg::S2MM_DMASR, 0);
+    const std::string e = error_of([&] { d->wait(reg::kDma0 + reg::S2MM_DMASR, 1u << 12, 1, pynq::WaitMode::kIrq, 0.1); });
+    EXPECT_NE(e.find("no UIO device named 'fabric'"), std::string::npos) << e;
+    EXPECT_NE(e.find("polling"), std::string::npos) << e;
+  }
+}
+
+// Runs f in a child process with the uid/gid of `nobody` (the test runs as root in CI) and
+// returns the error message it got, through a pipe.
+std::string error_as_nobody(const std::function<void()>& f) {
+  int p[2];
+  EXPECT_EQ(::pipe(p), 0);
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::close(p[0]);
+    if (::geteuid() == 0 && (::setgid(65534) != 0 || ::setuid(65534) != 0)) ::_exit(3);
+    const std::string e = error_of(f);
+    ssize_t w = ::write(p[1], e.data(), e.size());
+    ::_exit(w == static_cast<ssize_t>(e.size()) ? 0 : 4);
+  }
+  ::close(p[1]);
+  std::string out;
+  char buf[512];
+  for (ssize_t n; (n = ::read(p[0], buf, sizeof buf)) > 0;) out.append(buf, static_cast<size_t>(n));
+  ::close(p[0]);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "child status " << status;
+  return out;
+}
+
+TEST(BoardDriver, MissingPermissionsSayRunAsRoot) {
+  FakeBoard fb;
+  BoardOptions o = fb.options();
+  o.require_root = true;
+  std::string e = error_as_nobody([&] { make_board_driver(o, BoardConfig::defaults()); });
+  EXPECT_NE(e.find("not running as root"), std::string::npos) << e;
+  EXPECT_NE(e.find("sudo"), std::string::npos) << e;
+  // Past the early check, the open itself fails with EACCES on a root-only node.
+  fs::permissions(fb.mem, fs::perms::owner_read | fs::perms::owner_write);
+  o.require_root = false;
+  e = error_as_nobody([&] { make_board_driver(o, BoardConfig::defaults()); });
+  EXPECT_NE(e.find("permission denied opening " + fb.mem.string()), std::string::npos) << e;
+  EXPECT_NE(e.find("run it with sudo"), std::string::npos) << e;
+}
+
+TEST(BoardDriver, SubAllocatesTheUdmabuf) {
+  FakeBoard fb;
+  auto d = open(fb);
+  std::vector<pynq::DmaBuffer> bufs;
+  for (size_t n : {100, 4096, 1, 65536, 333}) bufs.push_back(d->alloc(n, 64));
+  bufs.push_back(d->alloc(1000, 4096));
+  EXPECT_EQ(bufs.back().phys % 4096, 0u);
+  for (size_t i = 0; i < bufs.size(); ++i) {
+    const auto& b = bufs[i];
+    EXPECT_EQ(b.phys % 64, 0u);
+    EXPECT_GE(b.phys, FakeBoard::kUdmabufPhys);
+    EXPECT_LE(b.phys + b.bytes, FakeBoard::kUdmabufPhys + FakeBoard::kUdmabufBytes);
+    for (size_t j = 0; j < i; ++j)  // no overlap, not even within a cache line
+      EXPECT_TRUE(b.phys >= (bufs[j].phys + bufs[j].bytes + 31) / 32 * 32 || bufs[j].phys >= (b.phys + b.bytes + 31) / 32 * 32);
+  }
+  // The CPU's view is the u-dma-buf mapping: bytes land in the device file at phys - base.
+  std::memcpy(bufs[1].virt, "tinypynq", 8);
+  std::ifstream f(fb.dir / "dev" / "udmabuf0", std::ios::binary);
+  f.seekg(static_cast<long>(bufs[1].phys - FakeBoard::kUdmabufPhys));
+  char got[9] = {};
+  f.read(got, 8);
+  EXPECT_STREQ(got, "tinypynq");
+  const uint64_t p3 = bufs[3].phys;
+  EXPECT_EQ(d->stats().allocated_bytes, 128u + 4096 + 32 + 65536 + 352 + 1024);
+  bufs.erase(bufs.begin() + 3);  // freed when the last copy goes
+  EXPECT_EQ(d->alloc(65536, 64).phys, p3);  // first fit reuses the hole
+  bufs.clear();
+  EXPECT_EQ(d->stats().allocated_bytes, 0u);
+  auto big = d->alloc(FakeBoard::kUdmabufBytes, 64);  // everything merged back into one range
+  const std::string e = error_of([&] { d->alloc(64, 64); });
+  EXPECT_NE(e.find("u-dma-buf udmabuf0 exhausted"), std::string::npos) << e;
+  EXPECT_NE(e.find("insmod u-dma-buf.ko udmabuf0="), std::string::npos) << e;
+}
+
+// The u-dma-buf sync command written for a range: "0x<offset><size|dir<<2|1>".
+std::string sync_cmd(uint64_t off, uint64_t size, unsigned dir) {
+  char s[32];
+  std::snprintf(s, sizeof s, "0x%08X%08X", static_cast<unsigned>(off), static_cast<unsigned>(size | dir << 2 | 1));
+  return s;
+}
+
+TEST(BoardDriver, SyncsExactCacheLineRanges) {
+  FakeBoard fb;
+  auto d = open(fb);
+  auto pad = d->alloc(64, 64);
+  auto b = d->alloc(8192, 64);
+  const uint64_t base = b.phys - FakeBoard::kUdmabufPhys;
+  ASSERT_EQ(base % 32, 0u);
+  d->flush(b, 100, 50);  // bytes 100..149 -> lines 96..159
+  EXPECT_EQ(fb.sync_attr("sync_for_device"), sync_cmd(base + 96, 64, 1));
+  d->flush(b, 0, 8192);
+  EXPECT_EQ(fb.sync_attr("sync_for_device"), sync_cmd(base, 8192, 1));
+  // Invalidate: for the device now, for the CPU once the wait for the PL returns.
+  d->invalidate(b, 4096, 4000);  // 4096..8095: whole lines already
+  EXPECT_EQ(fb.sync_attr("sync_for_device"), sync_cmd(base + 4096, 4000, 2));
+  EXPECT_EQ(fb.sync_attr("sync_for_cpu"), "0");
+  fb.set(reg::kDma0 + reg::S2MM_DMASR, reg::DMASR_IOC);
+  d->wait(reg::kDma0 + reg::S2MM_DMASR, reg::DMASR_IOC, 1, pynq::WaitMode::kPoll, 1.0);
+  EXPECT_EQ(fb.sync_attr("sync_for_cpu"), sync_cmd(base + 4096, 4000, 2));
+  EXPECT_EQ(d->stats().sync_for_device, 3u);
+  EXPECT_EQ(d->stats().sync_for_cpu, 1u);
+  EXPECT_NE(error_of([&] { d->flush(b, 8000, 500); }).find("outside a buffer of 8192 bytes"), std::string::npos);
+  (void)pad;
+}
+
+TEST(BoardDriver, PollingWaitReturnsAndTimesOut) {
+  FakeBoard fb;
+  auto d = open(fb);
+  const uint64_t sr = reg::kDma0 + reg::S2MM_DMASR;
+  fb.set(sr, 0);
+  std::thread pl([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(30));
+    fb.set(sr, reg::DMASR_IOC | reg::DMASR_IDLE);
+  });
+  EXPECT_EQ(d->wait(sr, reg::DMASR_IOC, 1, pynq::WaitMode::kPoll, 5.0), reg::DMASR_IOC | reg::DMASR_IDLE);
+  pl.join();
+  fb.set(sr, reg::DMASR_IDLE);
+  const auto t0 = std::chrono::steady_clock::now();
+  const std::string e = error_of([&] { d->wait(sr, reg::DMASR_IOC, 1, pynq::WaitMode::kPoll, 0.05); });
+  const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  EXPECT_NE(e.find("timeout after 0.05 s"), std::string::npos) << e;
+  EXPECT_NE(e.find("last value 0x2"), std::string::npos) << e;
+  EXPECT_GE(took, 0.05);
+  EXPECT_LT(took, 2.0);
+}
+
+// A pty plays the generic-uio node: what the driver writes (the unmask) arrives on the master,
+// and 4 bytes written to the master are an interrupt.
+struct FakeUio {
+  int master = -1, slave = -1;
+  std::string path;
+  explicit FakeUio(FakeBoard& fb) {
+    char name[128];
+    EXPECT_EQ(::openpty(&master, &slave, name, nullptr, nullptr), 0);
+    termios t{};
+    ::tcgetattr(slave, &t);
+    ::cfmakeraw(&t);
+    ::tcsetattr(slave, TCSANOW, &t);
+    path = name;
+    put(fb.dir / "sys" / "uio" / "uio4" / "name", "fabric\n");
+    put(fb.dir / "sys" / "uio" / "uio0" / "name", "audio-codec-ctrl\n");
+    fs::create_symlink(path, fb.dir / "dev" / "uio4");
+  }
+  ~FakeUio() {
+    ::close(master);
+    ::close(slave);
+  }
+  void fire() {
+    const uint32_t count = 1;
+    EXPECT_EQ(::write(master, &count, 4), 4);
+  }
+  size_t unmasks() {  // bytes the driver wrote / 4, without blocking
+    size_t n = 0;
+    char buf[256];
+    for (;;) {
+      pollfd p{master, POLLIN, 0};
+      if (::poll(&p, 1, 0) <= 0) break;
+      const ssize_t r = ::read(master, buf, sizeof buf);
+      if (r <= 0) break;
+      n += static_cast<size_t>(r);
+    }
+    return n / 4;
+  }
+};
+
+TEST(BoardDriver, InterruptWaitSleepsOnTheFabricUio) {
+  FakeBoard fb;
+  FakeUio uio(fb);
+  auto d = open(fb);
+  const uint64_t sr = reg::kDma0 + reg::S2MM_DMASR;
+  fb.set(sr, 0);
+  std::thread pl([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    uio.fire();  // another source first: the register is not set yet, so the driver sleeps again
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    fb.set(sr, reg::DMASR_IOC);
+    uio.fire();
+  });
+  EXPECT_EQ(d->wait(sr, reg::DMASR_IOC | reg::DMASR_ERR_IRQ, 1, pynq::WaitMode::kIrq, 5.0), reg::DMASR_IOC);
+  pl.join();
+  EXPECT_EQ(d->stats().irq_wakeups, 2u);
+  EXPECT_EQ(uio.unmasks(), 3u);  // unmasked before each look at the register
+  // No interrupt: the timeout, with the register named.
+  fb.set(sr, 0);
+  const auto t0 = std::chrono::steady_clock::now();
+  const std::string e = error_of([&] { d->wait(sr, reg::DMASR_IOC, 1, pynq::WaitMode::kIrq, 0.1); });
+  const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  EXPECT_NE(e.find("timeout after 0.1 s"), std::string::npos) << e;
+  EXPECT_NE(e.find("register 0x40000034"), std::string::npos) << e;
+  EXPECT_GE(took, 0.1);
+  EXPECT_LT(took, 2.0);
+}
+
+TEST(BoardDriver, ResetPulsesFclkReset0ThroughTheSlcr) {
+  FakeBoard fb;
+  auto d = open(fb);
+  fb.set_slcr(0x240, 0xE);  // FCLK_RESET1..3 held by someone else: left alone
+  std::atomic<bool> stop{false}, saw_reset{false};
+  std::thread watch([&] {
+    while (!stop) saw_reset = saw_reset || (fb.slcr(0x240) & 1);
+  });
+  for (int i = 0; i < 200 && !saw_reset; ++i) d->reset_pl();
+  stop = true;
+  watch.join();
+  EXPECT_TRUE(saw_reset) << "FPGA_RST_CTRL bit 0 was never seen set";
+  EXPECT_EQ(fb.slcr(0x240), 0xEu);     // released, other bits kept
+  EXPECT_EQ(fb.slcr(0x008), 0xDF0Du);  // unlocked with the key ...
+  EXPECT_EQ(fb.slcr(0x004), 0x767Bu);  // ... and locked again
+}
+
+// A free-running SYS time counter at `hz`, updated by a thread from the wall clock.
+struct FakeClock {
+  FakeBoard& fb;
+  std::atomic<bool> stop{false};
+  std::thread t;
+  FakeClock(FakeBoard& b, double hz) : fb(b) {
+    t = std::thread([this, hz] {
+      const auto t0 = std::chrono::steady_clock::now();
+      while (!stop) {
+        const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        const uint64_t c = static_cast<uint64_t>(s * hz);
+        fb.set(reg::kSys + reg::SYS_TIME_HI, static_cast<uint32_t>(c >> 32));
+        fb.set(reg::kSys + reg::SYS_TIME_LO, static_cast<uint32_t>(c));
+        std::this_thread::sleep_for(std::chrono::microseconds(50));
+      }
+    });
+  }
+  ~FakeClock() {
+    stop = true;
+    t.join();
+  }
+};
+
+TEST(BoardDriver, ChecksThePlClockAgainstTheSysTimeCounter) {
+  FakeBoard fb;
+  auto d = open(fb);
+  {
+    FakeClock clk(fb, 100e6);
+    EXPECT_NEAR(d->measure_pl_clock(0.1) / 100e6, 1.0, 0.05);
+    EXPECT_NO_THROW(d->check_pl_clock(100e6, 0.05, 0.1));
+    const std::string e = error_of([&] { d->check_pl_clock(150e6, 0.05, 0.1); });
+    EXPECT_NE(e.find("the board config says 150 MHz"), std::string::npos) << e;
+    EXPECT_NE(e.find("FPGA0_CLK_CTRL"), std::string::npos) << e;
+  }
+  const std::string e = error_of([&] { d->check_pl_clock(100e6, 0.05, 0.02); });  // counter stopped
+  EXPECT_NE(e.find("does not count"), std::string::npos) << e;
+}
+
+TEST(BoardDriver, BoardTargetOpensOnFirstUse) {
+  FakeBoard fb;
+  BoardOptions o = fb.options();
+  o.udmabuf_name = "udmabuf7";  // not there: the device cannot be made, and says why
+  register_board_target(BoardConfig::defaults(), o);
+  const auto names = device_names();
+  EXPECT_NE(std::find(names.begin(), names.end(), "board"), names.end());
+  const std::string e = error_of([&] { device("board"); });
+  EXPECT_NE(e.find("udmabuf7 does not exist"), std::string::npos) << e;
+}
+
+}  // namespace
