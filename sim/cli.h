@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 #include <string>
 
+#include "cosim/wave_options.h"
 #include "runtime/targets.h"
 #include "sim/train.h"
 

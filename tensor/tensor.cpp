@@ -82,6 +82,7 @@ Tensor Tensor::from_data(const std::vector<int32_t>& v, const Shape& shape, cons
 Tensor Tensor::scalar(float v, const std::string& dev) { return from_data(std::vector<float>{v}, {}, dev); }
 Tensor Tensor::full(const Shape& shape, double value, DType dtype, const std::string& dev) {
   for (auto d : shape) TP_CHECK(d >= 0, "negative dimension in shape ", shape_str(shape));
+  (void)prod(shape);  // the element count must fit in int64
   if (dtype == DType::boolean) value = value != 0 ? 1 : 0;  // like a cast: any non-zero (or NaN) is true
   return Tensor(lb_const(dev_of(dev), dtype, value, shape));
 }

@@ -304,6 +304,7 @@ Tensor Tensor::expand(Shape s) const {
     TP_CHECK(s[i] == x.shape()[i] || x.shape()[i] == 1, "cannot expand shape ", shape_str(shape()), " to ",
              shape_str(s), " (only size-1 dimensions expand)");
   }
+  (void)prod(s);  // the element count must fit in int64
   return s == x.shape() ? x : un(fn::expand(s), x);
 }
 Tensor Tensor::pad(const std::vector<std::pair<int64_t, int64_t>>& p_in, float value) const {

@@ -212,6 +212,10 @@ Trace parse_trace(const std::string& text, const std::string& origin) {
     if (auto p = what.find("] "); p != std::string::npos) what = what.substr(p + 2);  // drop "[json.exception...]"
     throw Error(detail::cat(origin, ": not valid JSON", text.empty() ? " (the file is empty)" : " (truncated or corrupted?)",
                             ": ", what));
+  } catch (const json::exception& e) {  // e.g. a number too large for a double (found by fuzz_trace)
+    std::string what = e.what();
+    if (auto p = what.find("] "); p != std::string::npos) what = what.substr(p + 2);
+    throw Error(detail::cat(origin, ": not valid JSON: ", what));
   }
   Trace t;
   std::vector<std::string> errs = validate(doc, &t);

@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 B=build-ci-libcxx
 J=${TINYPYNQ_JOBS:-2}
-cmake -S . -B "$B" -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=Release \
+cmake -S . -B "$B" -G Ninja -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=Release \
   -DCMAKE_CXX_FLAGS="-stdlib=libc++" -DCMAKE_EXE_LINKER_FLAGS="-stdlib=libc++" \
   -DTINYPYNQ_WITH_SYSTEMC=OFF -DTINYPYNQ_WITH_VERILATOR=OFF -DTINYPYNQ_WITH_ONNX=OFF \
   -DTINYPYNQ_GTEST_SOURCE_DIR=/usr/src/googletest -DTINYPYNQ_WERROR=ON >/dev/null

@@ -114,3 +114,19 @@ TEST(CliConventions, DocumentedCommandsExist) {
   }
   EXPECT_GT(seen, 5) << "the documents show tinypynq commands; the pattern must find them";
 }
+
+// A batch the emulated DDR cannot hold is refused with the limit named, and the run leaves no
+// partial output behind (no trace, no weights).
+TEST(CliConventions, ABatchTooLargeForTheEmulatedDdrLeavesNoPartialFiles) {
+  if (!have_dataset()) GTEST_SKIP() << "Fashion-MNIST not installed";
+  if (!have_tlm()) GTEST_SKIP() << "built without SystemC";
+  const fs::path dir = scratch();
+  const fs::path trace = dir / "t.json", weights = dir / "w.safetensors";
+  const CliResult r = run_cli("train --model cnn --target tlm --batch 30000 --steps 1 --test-samples 0 --trace " +
+                              trace.string() + " --save " + weights.string());
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_NE(r.out.find("does not fit the emulated DDR"), std::string::npos) << r.out;
+  EXPECT_FALSE(fs::exists(trace));
+  EXPECT_FALSE(fs::exists(weights));
+  for (const auto& e : fs::directory_iterator(dir)) ADD_FAILURE() << "left behind: " << e.path();
+}
