@@ -106,8 +106,8 @@ StepRun model_steps(const std::string& name, const std::string& target, int64_t 
   return r;
 }
 
-StepRun mlp_steps(const std::string& target, int64_t batch, int64_t warmup, int64_t steps,
-                  const std::function<void()>& before_timed = {}) {
+[[maybe_unused]] StepRun mlp_steps(const std::string& target, int64_t batch, int64_t warmup, int64_t steps,
+                                   const std::function<void()>& before_timed = {}) {
   return model_steps("mlp", target, batch, warmup, steps, before_timed);
 }
 

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstring>
 #include <random>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "tensor/core/memory.h"

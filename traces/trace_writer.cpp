@@ -59,7 +59,7 @@ char* Args::room(std::string_view k, size_t value_max) {
   const size_t need = n_ + string_max(k.size()) + 2 + value_max;
   if (need > cap_) {
     cap_ = std::max(need, 2 * cap_);
-    auto bigger = std::make_unique_for_overwrite<char[]>(cap_);
+    auto bigger = std::unique_ptr<char[]>(new char[cap_]);
     std::memcpy(bigger.get(), buf_, n_);
     heap_ = std::move(bigger);
     buf_ = heap_.get();
@@ -97,7 +97,7 @@ char* Args::put(char* p) const {
 char* TraceWriter::Arena::room(size_t n) {
   if (cap - used < n) {
     cap = std::max<size_t>(n, 1 << 20);
-    blocks.push_back(std::make_unique_for_overwrite<char[]>(cap));
+    blocks.push_back(std::unique_ptr<char[]>(new char[cap]));
     used = 0;
   }
   return blocks.back().get() + used;
@@ -207,7 +207,7 @@ std::string meta_event(const char* what, int pid, int tid, const json& arg) {
 class OutChunks {
  public:
   explicit OutChunks(const std::function<void(std::string_view)>& put)
-      : put_(put), buf_(std::make_unique_for_overwrite<char[]>(kCap)) {}
+      : put_(put), buf_(std::unique_ptr<char[]>(new char[kCap])) {}
   char* room(size_t n) {  // where to write up to n (<= kCap) chars; then done(end)
     if (kCap - n_ < n) flush();
     return buf_.get() + n_;

@@ -94,8 +94,9 @@ TEST(CliConventions, DocumentedCommandsExist) {
   const std::regex sub_re(R"(\n  ([a-z]+)\s)");
   for (std::sregex_iterator it(help.begin(), help.end(), sub_re), end; it != end; ++it) commands.insert((*it)[1]);
   ASSERT_TRUE(commands.count("train") && commands.count("info")) << help;
-  // Built only with SystemC + Verilator: accepted in the documents when this build lacks them.
-  for (const char* optional : {"cosim"}) commands.insert(optional);
+  // Built only with SystemC + Verilator (cosim) or with libonnx (run): accepted in the documents
+  // when this build lacks them.
+  for (const char* optional : {"cosim", "run"}) commands.insert(optional);
   std::vector<fs::path> docs{fs::path(TINYPYNQ_SOURCE_DIR) / "README.md"};
   for (const auto& e : fs::recursive_directory_iterator(fs::path(TINYPYNQ_SOURCE_DIR) / "docs"))
     if (e.path().extension() == ".md") docs.push_back(e.path());
