@@ -11,7 +11,14 @@
 
 namespace tinypynq::pl {
 
-__extension__ using i128 = __int128;  // GCC/Clang; -Wpedantic-clean
+namespace {
+// x + y saturated to the int64 range (32-bit targets such as the A9 have no 128-bit integers).
+int64_t sat_add(int64_t x, int64_t y) {
+  int64_t r;
+  if (__builtin_add_overflow(x, y, &r)) return y > 0 ? INT64_MAX : INT64_MIN;
+  return r;
+}
+}  // namespace
 
 const char* vr::err_name(uint32_t code) {
   static const char* const names[] = {"OK",       "BAD_RANK",  "ZERO_LENGTH", "MISALIGNED",
@@ -66,16 +73,18 @@ DescCheck check(const ViewDesc& d, uint64_t ddr_bytes) {
     return fail(vr::kOverflow, vr::kNoDim,
                 std::to_string(d.elems()) + " elements, more than the stream limit " + std::to_string(vr::kMaxElems));
   // The valid box's lowest and highest element offsets (an empty box reads nothing).
-  // 128-bit sums: six products of 32-bit values may exceed 64 bits.
+  // Each product of a 32-bit stride and a 32-bit index fits 64 bits; their sum may not, so it
+  // saturates (anything that large is an overflow below either way).
   bool empty = false;
-  i128 lo128 = d.offset, hi128 = d.offset;
+  int64_t lo = d.offset, hi = d.offset;
   for (unsigned k = 0; k < d.rank; ++k) {
     if (d.mlo[k] == d.mhi[k]) { empty = true; continue; }
-    const i128 a = static_cast<i128>(d.stride[k]) * d.mlo[k], b = static_cast<i128>(d.stride[k]) * (d.mhi[k] - 1);
-    lo128 += std::min(a, b), hi128 += std::max(a, b);
+    const int64_t a = static_cast<int64_t>(d.stride[k]) * d.mlo[k];
+    const int64_t b = static_cast<int64_t>(d.stride[k]) * (static_cast<int64_t>(d.mhi[k]) - 1);
+    lo = sat_add(lo, std::min(a, b)), hi = sat_add(hi, std::max(a, b));
   }
-  const int64_t lo = static_cast<int64_t>(std::clamp<i128>(lo128, INT64_MIN / 8, INT64_MAX / 8));
-  const int64_t hi = static_cast<int64_t>(std::clamp<i128>(hi128, INT64_MIN / 8, INT64_MAX / 8));
+  lo = std::clamp<int64_t>(lo, INT64_MIN / 8, INT64_MAX / 8);
+  hi = std::clamp<int64_t>(hi, INT64_MIN / 8, INT64_MAX / 8);
   constexpr int64_t kI32Min = std::numeric_limits<int32_t>::min(), kI32Max = std::numeric_limits<int32_t>::max();
   if (d.offset < kI32Min || d.offset > kI32Max || lo < kI32Min || hi > kI32Max)
     return fail(vr::kOverflow, vr::kNoDim,
