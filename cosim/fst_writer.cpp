@@ -39,8 +39,11 @@ void FstWriter::open(const WaveOptions& opt, const std::function<void(VerilatedF
   // $dumpvars counts levels below TOP: depth 1 = TOP's own signals (the pins).
   if (opt.depth) f->dumpvars(static_cast<int>(opt.depth) + 1, "TOP");
   attach(*f);
-  f->open(path.c_str());
-  if (!f->isOpen()) throw std::invalid_argument("cannot write the waveform " + path);
+  // Atomic: the FST grows under a temporary name and replaces `path` only once complete, so a
+  // crashed or killed run never leaves a truncated waveform under the name the user asked for.
+  partial_ = path + ".partial";
+  f->open(partial_.c_str());
+  if (!f->isOpen()) throw std::invalid_argument("cannot write the waveform " + path + " (as " + partial_ + ")");
   fst_ = std::move(f);
   before_close_ = std::move(before_close);
   dumped_ = false;
@@ -66,6 +69,13 @@ void FstWriter::close(bool throw_errors) {
   fst_.reset();
   auto& v = open_writers();
   v.erase(std::remove(v.begin(), v.end(), this), v.end());
+  const std::string fst_path = opt_.recorded_fst();
+  if (std::rename(partial_.c_str(), fst_path.c_str()) != 0) {
+    const std::string msg = "cannot rename the waveform " + partial_ + " to " + fst_path;
+    if (throw_errors) throw std::runtime_error(msg);
+    std::fprintf(stderr, "waveform: %s\n", msg.c_str());
+    return;
+  }
   if (!opt_.vcd_path.empty()) {  // at exit or in a destructor: report, do not throw
     const std::string fst = opt_.recorded_fst();
     try {

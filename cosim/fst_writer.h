@@ -56,6 +56,7 @@ class FstWriter {
   WaveOptions opt_;
   std::function<void()> before_close_;
   uint64_t last_ps_ = 0;
+  std::string partial_;  // written here, renamed to the FST's path when complete
   bool dumped_ = false;
 };
 

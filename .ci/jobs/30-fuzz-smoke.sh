@@ -1,16 +1,16 @@
 #!/usr/bin/env bash
 # CI job: every libFuzzer target (tests/fuzz/) for a short bounded time on a copy of its corpus
-# and crashers (TINYPYNQ_FUZZ_SECONDS each, default 30), clang + ASan + UBSan. A finding fails
-# the job and leaves the crashing input in build-ci-fuzz/findings/<fuzzer>/.
+# and crashers (TINYPYNQ_FUZZ_SECONDS each, default 20), clang + ASan + UBSan, in the sanitizer job's build.
+# A finding fails the job and leaves the crashing input in build-ci-asan/findings/<fuzzer>/.
 #   TINYPYNQ_FUZZ_SECONDS=600 bash .ci/jobs/30-fuzz-smoke.sh   # the long runs of docs/reliability.md
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-B=build-ci-fuzz
+# shellcheck source=../lib/asan-build.sh
+source .ci/lib/asan-build.sh  # the sanitizer job's build (it has the fuzzers): compiled once
+B=$TP_ASAN_BUILD
 J=${TINYPYNQ_JOBS:-2}
-S=${TINYPYNQ_FUZZ_SECONDS:-30}
-cmake -S . -B "$B" -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g" -DTINYPYNQ_FUZZ=ON -DTINYPYNQ_SANITIZE="address;undefined" \
-  -DTINYPYNQ_WITH_SYSTEMC=OFF -DTINYPYNQ_WITH_VERILATOR=OFF >/dev/null
+S=${TINYPYNQ_FUZZ_SECONDS:-20}
+tp_asan_configure
 # Every fuzzer with a corpus that this configuration has (fuzz_onnx needs the ONNX frontend).
 fuzzers=""
 for d in tests/fuzz/corpus/fuzz_*; do

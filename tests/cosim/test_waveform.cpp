@@ -85,7 +85,11 @@ TEST(Waveform, CosimWritesOneFileAndOneVcdPerUnit) {
   const fs::path d = scratch("cosim");
   const CliResult r = run_cli("cosim --unit reduce --count 4 --seed 3 --fst " + (d / "w.fst").string());
   ASSERT_EQ(r.code, 0) << r.out;
-  for (const char* u : {"vector", "reduce", "matmul"}) EXPECT_TRUE(fs::exists(d / ("w." + std::string(u) + ".fst"))) << u;
+  for (const char* u : {"vector", "reduce", "matmul"}) {
+    EXPECT_TRUE(fs::exists(d / ("w." + std::string(u) + ".fst"))) << u;
+    // Written atomically: under a temporary name, renamed when complete.
+    EXPECT_FALSE(fs::exists(d / ("w." + std::string(u) + ".fst.partial"))) << u;
+  }
   const Waveform w = read_fst((d / "w.reduce.fst").string(), {"red.done_o"});
   EXPECT_EQ(std::count_if(w.changes.at("red.done_o").begin(), w.changes.at("red.done_o").end(),
                           [](auto& c) { return c.second == "1"; }),

@@ -261,7 +261,8 @@ TEST(TraceWriter, LongSlicesNeverEndPastTheNextOrTheirParent) {
     const std::string text = w.dump();
     const auto errs = validate(json::parse(text));
     ASSERT_TRUE(errs.empty()) << "round " << round << ": " << errs[0];
-    for (const auto& e : json::parse(text)["traceEvents"]) {
+    const json parsed = json::parse(text);  // a range-for over a temporary's member dangles
+    for (const auto& e : parsed["traceEvents"]) {
       if (e["ph"] == "X") {
         ASSERT_GE(e["dur"].get<double>(), 0.0);
       }
