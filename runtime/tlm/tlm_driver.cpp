@@ -198,7 +198,7 @@ class TlmDriver final : public pynq::Driver {
         t_ps_ = r + iter;
         const uint32_t again = read32(addr);
         if (again & mask) return again;
-        hang(addr, again);
+        hang(addr, again, limit);
       }
       const sc_time next = sc_core::sc_time_stamp() + sc_core::sc_time_to_pending_activity();
       const double k = next > r ? std::ceil((next - r) / iter) : 1.0;
@@ -243,13 +243,17 @@ class TlmDriver final : public pynq::Driver {
     if (!f.empty()) throw Error(detail::cat(p_.kind(), ": ", f));
   }
   void step_or_hang(uint64_t addr, const sc_time& limit) {
-    if (!sc_core::sc_pending_activity()) hang(addr, 0);
+    if (!sc_core::sc_pending_activity()) hang(addr, 0, limit);
     sc_core::sc_start(sc_core::sc_time_to_pending_activity());
     if (sc_core::sc_time_stamp() > limit)
       throw pynq::DriverTimeout(detail::cat("tlm: timeout waiting for an interrupt (register 0x", std::hex, addr, ")"));
   }
-  [[noreturn]] void hang(uint64_t addr, uint32_t v) {
+  // A PL that can make no more progress is found at once here, but the board's driver only
+  // learns it when its wait times out: the PS time moves to the deadline, so a hung unit's
+  // predicted cost is the timeout the board would spend (runtime/board/board_driver.cpp).
+  [[noreturn]] void hang(uint64_t addr, uint32_t v, const sc_time& deadline) {
     check_fault();
+    t_ps_ = std::max(t_ps_, deadline);
     throw pynq::DriverTimeout(detail::cat(p_.kind(), ": the PL can make no more progress while the PS waits on register 0x",
                                           std::hex, addr, " (value 0x", v, "): ", p_.describe_stall()));
   }

@@ -62,6 +62,10 @@ TEST(Faults, HungUnitIsDetectedResetAndRecomputed) {
   EXPECT_THAT(r.out, HasSubstr("can make no more progress"));
   EXPECT_EQ(json_field(r.out, "pl_faults"), "1");
   EXPECT_EQ(json_field(r.out, "ps_recompute"), "1");
+  // The emulation sees the hang at once; a board's driver polls until its 10 s timeout, and the
+  // prediction charges that wait.
+  EXPECT_GT(std::stod(json_field(r.out, "predicted_board_seconds")),
+            std::stod(json_field(clean("tlm").out, "predicted_board_seconds")) + 9.9);
   expect_same_losses(r, clean("tlm"));
 }
 
