@@ -16,7 +16,7 @@ void check_design_config(const BoardConfig& cfg, Lockstep& units, const std::fun
     for (uint32_t off : {reg::ID, reg::CFG0, reg::CFG1, reg::CFG2}) {
       const uint32_t want = units.unit(u).regs.read(off, 0), got = read((u + 1) * reg::WINDOW + off);
       if (want != got)
-        diff << " " << kRtlUnitName[u] << " register 0x" << std::hex << off << ": RTL 0x" << got << ", configuration 0x"
+        diff << " " << hw::kUnits[u].name << " register 0x" << std::hex << off << ": RTL 0x" << got << ", configuration 0x"
              << want << std::dec << ";";
     }
   const uint32_t want_hz = static_cast<uint32_t>(cfg.pl_clock_hz + 0.5);

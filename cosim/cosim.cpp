@@ -22,10 +22,6 @@
 
 namespace tinypynq::cosim {
 
-const char* unit_name(Unit u) {
-  return u == Unit::kVector ? "vector" : u == Unit::kReduce ? "reduce" : "matmul";
-}
-
 std::string Command::str() const {
   std::ostringstream o;
   o << unit_name(unit) << " ";

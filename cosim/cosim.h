@@ -23,12 +23,14 @@
 #include <vector>
 
 #include "cosim/wave_options.h"
+#include "hw/tp_contract.h"
 #include "models/fp/beat_schedule.h"
 
 namespace tinypynq::cosim {
 
-enum class Unit { kVector, kReduce, kMatmul };
-const char* unit_name(Unit u);
+// The contract's units (hw/pl_contract.json): names and ids come from there, not from here.
+using hw::Unit;
+using hw::unit_name;
 
 struct Command {
   Unit unit = Unit::kVector;

@@ -14,7 +14,6 @@ namespace tinypynq::cosim {
 
 namespace reg = vp::pl_reg;
 
-const char* const kRtlUnitName[3] = {"vector", "reduce", "matmul"};
 const char* const kRtlStreamName[3] = {"A (DMA0 MM2S)", "B (DMA1 MM2S)", "C (DMA2 MM2S)"};
 
 Lockstep::Lockstep(const BoardConfig& cfg, Options opt, Fault fault) : opt_(std::move(opt)), fault_(std::move(fault)) {
@@ -33,7 +32,7 @@ void Lockstep::start(unsigned u, Cycle t, uint8_t code, bool rtl_accepted) {
   vp::PlUnit& x = *shadow_[u];
   if (opt_.enabled && (code == 0) != rtl_accepted) {
     std::ostringstream o;
-    o << "lockstep (RTL vs TLM): START of the " << kRtlUnitName[u] << " unit with " << x.describe(x.regs.live())
+    o << "lockstep (RTL vs TLM): START of the " << hw::kUnits[u].name << " unit with " << x.describe(x.regs.live())
       << " in cycle " << t << ": the TLM model "
       << (code ? "rejects it (ERR_CODE " + std::to_string(code) + ")" : "accepts it") << ", the RTL "
       << (rtl_accepted ? "accepts it" : "rejects it");
@@ -89,7 +88,7 @@ void Lockstep::beat_taken(unsigned s, Cycle t) {
 
 void Lockstep::mismatch(const std::string& what, int64_t index, uint32_t tb, uint32_t rb) {
   Mismatch m;
-  m.unit = kRtlUnitName[p_.unit];
+  m.unit = hw::kUnits[p_.unit].name;
   m.command = shadow_[p_.unit]->describe(p_.cmd) + " started in cycle " + std::to_string(p_.t0);
   m.what = what;
   m.index = index, m.tlm_bits = tb, m.rtl_bits = rb;
@@ -125,11 +124,11 @@ void Lockstep::compare() {
 
 const vp::PlCommandRecord* Lockstep::done(unsigned u, Cycle t_done, bool w_range) {
   if (!p_.on || p_.unit != u) {
-    fault_(std::string("the RTL ") + kRtlUnitName[u] + " unit signalled done in cycle " + std::to_string(t_done) +
+    fault_(std::string("the RTL ") + hw::kUnits[u].name + " unit signalled done in cycle " + std::to_string(t_done) +
            " with no command of it running");
     return nullptr;
   }
-  last_ = vp::PlCommandRecord{u, kRtlUnitName[u], p_.cmd, p_.t0, {}, 0};
+  last_ = vp::PlCommandRecord{u, hw::kUnits[u].name, p_.cmd, p_.t0, {}, 0};
   last_.timing.t_done = t_done;
   last_.timing.cycles = t_done - p_.t0;
   for (unsigned s = 0; s < 3; ++s) last_.timing.in_last[s] = p_.rtl_in_last[s];

@@ -32,7 +32,6 @@ namespace tinypynq::cosim {
 
 using Cycle = uint64_t;  // FCLK0 cycles (the same as vp::Cycle and axis.h's)
 
-extern const char* const kRtlUnitName[3];    // "vector", "reduce", "matmul"
 extern const char* const kRtlStreamName[3];  // "A (DMA0 MM2S)", ...
 
 class Lockstep {

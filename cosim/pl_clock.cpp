@@ -186,7 +186,7 @@ std::string PlClock::describe() const {
   std::ostringstream o;
   o << "RTL PL at cycle " << cyc << " (" << n_clocked << " clocked)";
   if (ls.busy()) {
-    o << ", " << kRtlUnitName[ls.running_unit()] << " busy with " << ls.describe_running() << " since cycle "
+    o << ", " << hw::kUnits[ls.running_unit()].name << " busy with " << ls.describe_running() << " since cycle "
       << ls.t0();
     for (unsigned s = 0; s < 3; ++s)
       if (ls.need(s))

@@ -4,11 +4,13 @@
 #include <cstdio>
 #include <memory>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "sim/report.h"
 #include "runtime/targets.h"
 #include "base/check.h"
+#include "hw/tp_contract.h"
 #include "traces/cosim_trace.h"
 #ifdef TINYPYNQ_HAVE_COSIM
 #include "cosim/cosim.h"
@@ -19,8 +21,11 @@ namespace tinypynq::sim {
 
 CLI::App* add_cosim_command(CLI::App& app, CosimOptions& o) {
   auto* c = app.add_subcommand("cosim", "random commands through the RTL units and their TLM twins: bits and cycles");
-  c->add_option("--unit", o.unit, "vector, reduce, matmul or all")
-      ->check(CLI::IsMember({"vector", "reduce", "matmul", "all"}))
+  std::vector<std::string> names;
+  for (const hw::UnitInfo& u : hw::kUnits) names.push_back(u.name);
+  names.push_back("all");
+  c->add_option("--unit", o.unit, "one unit of the contract (vector, reduce, matmul) or all")
+      ->check(CLI::IsMember(names))
       ->capture_default_str();
   c->add_option("--count", o.count, "commands in total (round-robin over the units with --unit all)")
       ->check(CLI::Range(int64_t{1}, int64_t{100'000'000}))
@@ -41,9 +46,8 @@ int run_cosim(const CosimOptions& o) {
 #ifdef TINYPYNQ_HAVE_COSIM
   using Clock = std::chrono::steady_clock;
   std::vector<cosim::Unit> units;
-  if (o.unit == "vector" || o.unit == "all") units.push_back(cosim::Unit::kVector);
-  if (o.unit == "reduce" || o.unit == "all") units.push_back(cosim::Unit::kReduce);
-  if (o.unit == "matmul" || o.unit == "all") units.push_back(cosim::Unit::kMatmul);
+  for (const hw::UnitInfo& u : hw::kUnits)
+    if (o.unit == u.name || o.unit == "all") units.push_back(u.unit);
   std::optional<traces::CosimTrace> trace;
   if (!o.trace.empty()) {
     std::vector<int> ids;
