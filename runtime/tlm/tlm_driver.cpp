@@ -216,7 +216,7 @@ class TlmDriver final : public pynq::Driver {
     t_ps_ += sc_time(1e-6, SC_SEC);  // the reset pulse and the SLCR writes, about a microsecond
   }
 
-  double now() override { return (t_ps_ - offset_).to_seconds(); }
+  double now() override { return (t_ps_ - offset_ + unsimulated_).to_seconds(); }
   void cpu_work(double seconds) override { t_ps_ += sc_time(seconds, SC_SEC); }
 
  private:
@@ -249,11 +249,13 @@ class TlmDriver final : public pynq::Driver {
       throw pynq::DriverTimeout(detail::cat("tlm: timeout waiting for an interrupt (register 0x", std::hex, addr, ")"));
   }
   // A PL that can make no more progress is found at once here, but the board's driver only
-  // learns it when its wait times out: the PS time moves to the deadline, so a hung unit's
-  // predicted cost is the timeout the board would spend (runtime/board/board_driver.cpp).
+  // learns it when its wait times out: the rest of the wait is charged to now() (unsimulated_),
+  // so a hung unit's predicted cost is the timeout a board would spend
+  // (runtime/board/board_driver.cpp). It is not simulated: nothing can change in it, and a
+  // clocked platform (rtl) would spend ~1e9 cycles on it.
   [[noreturn]] void hang(uint64_t addr, uint32_t v, const sc_time& deadline) {
     check_fault();
-    t_ps_ = std::max(t_ps_, deadline);
+    if (deadline > t_ps_) unsimulated_ += deadline - t_ps_;
     throw pynq::DriverTimeout(detail::cat(p_.kind(), ": the PL can make no more progress while the PS waits on register 0x",
                                           std::hex, addr, " (value 0x", v, "): ", p_.describe_stall()));
   }
@@ -277,6 +279,7 @@ class TlmDriver final : public pynq::Driver {
   std::shared_ptr<DdrAllocator> alloc_;
   sc_time t_ps_;
   sc_time offset_;  // kernel time spent by other platforms' drivers (see the class comment)
+  sc_time unsimulated_;  // PS time waiting on a hung PL, charged but not simulated (hang)
 };
 
 }  // namespace
