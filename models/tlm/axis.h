@@ -31,6 +31,9 @@ struct StreamIn {
   uint64_t bytes = 0;             // MM2S_LENGTH
   uint64_t beats = 0;             // ceil(bytes / beat bytes); the last beat carries TLAST
   pl::BeatSchedule valid;         // first cycle beat i can be valid
+  // A source whose beats follow no closed form (a v2 view reader, view_reader_tlm.h) sets this:
+  // valid_at[i] is beat i's first valid cycle, and `valid` is only a lower bound of it.
+  const uint64_t* valid_at = nullptr;
 };
 
 // Implemented by an MM2S channel (a stream master): streams A, B, C.
