@@ -47,6 +47,9 @@ class AxisSource {
   // The consumer took all beats of the transfer, the last (TLAST) in cycle last_cycle (>= the
   // cycle before now: a cycle-by-cycle producer reports a cycle at its end).
   virtual void take_all(Cycle last_cycle) = 0;
+  // The source gave up on its transfer (v2: a view reader's vr_err, docs/pl-v2.md): the
+  // consumer ends its command (unit ERR_CODE STREAM). armed_event() is notified when it rises.
+  virtual bool failed() const { return false; }
 };
 
 // Implemented by an S2MM channel (a stream slave): stream R.

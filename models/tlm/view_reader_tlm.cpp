@@ -74,7 +74,7 @@ void ViewReader::reset() {
 void ViewReader::catch_up(Cycle t) {
   if (err_at_ <= t) {
     err_ = true, err_code_ = pending_code_, err_info_ = pending_info_;
-    err_level_ = true;
+    err_level_ = true, err_rise_ = err_at_;
     err_at_ = kNever;
   }
   if (busy_ && busy_until_ <= t) {
@@ -86,6 +86,7 @@ void ViewReader::catch_up(Cycle t) {
 void ViewReader::err_method() {
   catch_up(cycle_at(sc_core::sc_time_stamp()));
   err_ev_.notify(sc_core::SC_ZERO_TIME);  // vr_err rose (or a reader of it re-checks)
+  armed_ev_.notify(sc_core::SC_ZERO_TIME);  // a unit waiting for this stream sees failed()
 }
 
 // ---- registers ------------------------------------------------------------------------------

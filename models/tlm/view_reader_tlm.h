@@ -84,6 +84,7 @@ class ViewReader : public sc_core::sc_module, public AxisSource {
   const StreamIn& peek() const override { return in_; }
   const sc_core::sc_event& armed_event() const override { return armed_ev_; }
   void take_all(Cycle last_cycle) override;
+  bool failed() const override { return vr_err() && err_rise_ <= cycle_at(sc_core::sc_time_stamp()); }
 
   // vr_err: the reader found an error; the unit reading this stream ends its command (ERR 4).
   bool vr_err() const { return err_level_; }
@@ -109,7 +110,7 @@ class ViewReader : public sc_core::sc_module, public AxisSource {
   void catch_up(Cycle t);  // state changes due by cycle t
   Cycle cycle_at(const sc_core::sc_time& t) const;
   sc_core::sc_time time_of(Cycle c) const;
-  void err_method();
+  void err_method();  // vr_err rises: wakes a unit waiting on the stream
 
   const ViewReaderParams p_;
   const char* const stream_;
@@ -126,6 +127,7 @@ class ViewReader : public sc_core::sc_module, public AxisSource {
   Cycle err_at_ = kNever;           // a pending error shows in this cycle
   uint32_t pending_code_ = 0, pending_info_ = 0;
   bool armed_ = false, err_level_ = false;
+  Cycle err_rise_ = 0;              // the cycle vr_err rose
   StreamIn in_;
   std::vector<uint32_t> words_;
   pl::ReadPlan plan_;

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "base/board_config.h"
+#include "hw/tp_contract.h"
 #include "models/fp/view_reader.h"
 #include "models/tlm/axi_dma.h"
 #include "models/tlm/platform.h"
@@ -420,6 +421,48 @@ TEST_F(ViewReaderTlm, RegisterWindowAndAddressMap) {
   EXPECT_EQ(v, dma_reg::SR_RESET_VALUE);
   EXPECT_EQ(h.access(h.v1, tlm::TLM_READ_COMMAND, vr::kWindow, v), tlm::TLM_ADDRESS_ERROR_RESPONSE);
   EXPECT_EQ(h.v1.readers(), nullptr);
+}
+
+// docs/pl-v2.md "Bad descriptors": vr_err ends the unit's command with ERR_CODE STREAM and one
+// TLAST beat on R, whether the reader fails before the unit's START or while the unit waits.
+TEST_F(ViewReaderTlm, VrErrEndsTheUnitsCommandWithStreamError) {
+  for (auto& c : h.c) c->hold = true;  // the vector unit consumes the streams here
+  auto w = [&](uint64_t a, uint32_t v) { ASSERT_EQ(h.access(h.p, tlm::TLM_WRITE_COMMAND, a, v), tlm::TLM_OK_RESPONSE); };
+  auto r = [&](uint64_t a) { uint32_t v = 0; EXPECT_EQ(h.access(h.p, tlm::TLM_READ_COMMAND, a, v), tlm::TLM_OK_RESPONSE); return v; };
+  pl::ViewDesc a;
+  a.base = 0x50'0000, a.limit = 4 * 64, a.rank = 1, a.shape[0] = 64, a.stride[0] = 1;
+  a.full_mask();
+  pl::ViewDesc bad = a;
+  bad.limit = 4 * 63;  // OUT_OF_BOUNDS
+  const uint64_t vec = hw::win::VEC_BASE, dma0 = hw::win::DMA0_BASE;
+  const uint32_t kStream = static_cast<uint32_t>(hw::ErrCode::STREAM);
+  for (bool reader_first : {true, false}) {
+    SCOPED_TRACE(reader_first ? "the reader fails before the unit's START" : "the reader fails while the unit waits");
+    h.p.reset_pl();
+    h.run(10);
+    w(dma0 + hw::dma::S2MM_DMACR, hw::dma::DMACR_RS.mask);
+    w(dma0 + hw::dma::S2MM_DA, 0x60'0000);
+    w(dma0 + hw::dma::S2MM_LENGTH, 4 * 64);
+    w(vec + hw::unit::OP, static_cast<uint32_t>(hw::VecOp::ADD));
+    w(vec + hw::unit::SIZE0, 64);
+    h.program(0, a);
+    h.wr(0, vr::CTRL, vr::CTRL_START);
+    if (reader_first) h.program(1, bad), h.wr(1, vr::CTRL, vr::CTRL_START), h.run(10);
+    w(vec + hw::unit::CTRL, hw::unit::CTRL_START.mask);
+    h.run(20);
+    if (!reader_first) {
+      EXPECT_EQ(r(vec + hw::unit::STATUS), hw::unit::STATUS_BUSY.mask) << "waiting for stream B";
+      h.program(1, bad), h.wr(1, vr::CTRL, vr::CTRL_START);
+    }
+    h.run(40);
+    EXPECT_EQ(r(vec + hw::unit::STATUS),
+              hw::unit::STATUS_DONE.mask | hw::unit::STATUS_ERR.mask | hw::unit::STATUS_ERR_CODE.put(kStream));
+    EXPECT_EQ(vr::err_code(h.rd(1, vr::STATUS)), vr::kOutOfBounds);
+    EXPECT_TRUE(r(dma0 + hw::dma::S2MM_DMASR) & hw::dma::DMASR_IOC_IRQ.mask) << "S2MM completed on the TLAST beat";
+    EXPECT_EQ(r(dma0 + hw::dma::S2MM_LENGTH), 8u) << "one beat";
+    EXPECT_TRUE(h.vr.reader(0).armed()) << "nothing taken from stream A";
+  }
+  h.p.reset_pl();  // as PlExec after an error; the next test starts clean
 }
 
 TEST(AxiFillChecker, FlagsEveryRule) {
