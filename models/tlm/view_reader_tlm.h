@@ -14,7 +14,7 @@
 // table, before any DDR access), asks the HP port once for the transfer's timing (latency and
 // rate: the bus model's ddr_read_latency_ns and DDR share), plans every line fill and beat
 // with pl::plan, checks every fill against the AXI rules (AxiFillChecker), gathers the view's
-// words from DDR (DMI, else one read transaction per fill) and arms the stream. There is no
+// words from DDR (DMI, else one read of the buffer's beats) and arms the stream. There is no
 // SystemC event per beat or per fill.
 //
 // Register conventions are the PL top's and the DMA's: whole 32-bit accesses only
