@@ -22,6 +22,7 @@ namespace tinypynq::pl {
 namespace vr {  // registers of VR_i at kWindow + kReaderStride * i (i = 0, 1, 2: streams A, B, C)
 inline constexpr uint64_t kWindow = 0x4007'0000;
 inline constexpr uint32_t kReaderStride = 0x100;
+inline constexpr uint32_t kWindowBytes = 0x1000;  // GP0 decodes VR0..2 here (4 KB: Vivado's AXI-Lite minimum)
 inline constexpr uint32_t CTRL = 0x00, STATUS = 0x04, BASE = 0x08, LIMIT = 0x0C, OFFSET = 0x10, RANK = 0x14,
                           PAD = 0x18, ELEMS = 0x1C, LINES = 0x20, ERR_INFO = 0x24;
 inline constexpr uint32_t DIM0 = 0x40, DIM_BYTES = 0x10;  // dimension d at DIM0 + DIM_BYTES * d:

@@ -31,6 +31,9 @@ struct StreamIn {
   uint64_t bytes = 0;             // MM2S_LENGTH
   uint64_t beats = 0;             // ceil(bytes / beat bytes); the last beat carries TLAST
   pl::BeatSchedule valid;         // first cycle beat i can be valid
+  // A source whose beats follow no closed form (a v2 view reader, view_reader_tlm.h) sets this:
+  // valid_at[i] is beat i's first valid cycle, and `valid` is only a lower bound of it.
+  const uint64_t* valid_at = nullptr;
 };
 
 // Implemented by an MM2S channel (a stream master): streams A, B, C.
@@ -44,6 +47,9 @@ class AxisSource {
   // The consumer took all beats of the transfer, the last (TLAST) in cycle last_cycle (>= the
   // cycle before now: a cycle-by-cycle producer reports a cycle at its end).
   virtual void take_all(Cycle last_cycle) = 0;
+  // The source gave up on its transfer (v2: a view reader's vr_err, docs/pl-v2.md): the
+  // consumer ends its command (unit ERR_CODE STREAM). armed_event() is notified when it rises.
+  virtual bool failed() const { return false; }
 };
 
 // Implemented by an S2MM channel (a stream slave): stream R.

@@ -54,7 +54,8 @@ inline constexpr unsigned ST_ERR_CODE_SHIFT = hw::unit::STATUS_ERR_CODE.shift;
 inline constexpr uint32_t ST_ERR_CODE_MASK = hw::unit::STATUS_ERR_CODE.mask;
 inline constexpr uint8_t ERR_BAD_OP = static_cast<uint8_t>(hw::ErrCode::BAD_OP),
                          ERR_BAD_SIZE = static_cast<uint8_t>(hw::ErrCode::BAD_SIZE),
-                         ERR_BUSY = static_cast<uint8_t>(hw::ErrCode::BUSY);
+                         ERR_BUSY = static_cast<uint8_t>(hw::ErrCode::BUSY),
+                         ERR_STREAM = static_cast<uint8_t>(hw::ErrCode::STREAM);  // v2: vr_err
 inline constexpr uint32_t VEC_ID = hw::vec::ID_VALUE, RED_ID = hw::red::ID_VALUE, MMU_ID = hw::mmu::ID_VALUE;
 // VEC.OP (§7.3), RED.OP (§7.4), MMU.OP (§7.5)
 inline constexpr uint32_t VEC_OPCODE_MASK = hw::vec::OP_OPCODE.mask, VEC_A_SCALAR = hw::vec::OP_A_SCALAR.mask,

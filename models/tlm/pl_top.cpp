@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "models/tlm/pl_top.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <stdexcept>
@@ -207,6 +208,7 @@ void PlTop::execute(unsigned ui) {
     if (!need[s]) continue;
     if (!src_[s]) return hang(std::string("stream ") + kStream[s] + " is not connected");
     while (!src_[s]->armed()) {
+      if (src_[s]->failed()) return stream_error(u, s);
       waiting_ = std::string("waiting for a transfer on stream ") + kStream[s];
       if (!wait_for(src_[s]->armed_event())) return;
     }
@@ -219,6 +221,8 @@ void PlTop::execute(unsigned ui) {
                   std::to_string(need[s]));
     }
   }
+  for (unsigned s = 0; s < 3; ++s)
+    if (need[s] && src_[s]->failed()) return stream_error(u, s);
   while (!sink_->armed()) {
     waiting_ = "waiting for stream R (DMA0 S2MM) to be armed";
     if (!wait_for(sink_->armed_event())) return;
@@ -236,6 +240,29 @@ void PlTop::execute(unsigned ui) {
   waiting_ = "running until cycle " + std::to_string(t_done);
   if (!wait_until(t_done + 1)) return;
   u.regs.catch_up(t_done + 1);
+  waiting_.clear();
+  update_irqs();
+}
+
+// docs/pl-v2.md "Bad descriptors": a reader feeding the command raised vr_err (seen in this
+// cycle). The unit drives one beat with TLAST on R, in the first cycle after it that R accepts
+// (the S2MM channel completes a short packet, PG021), and ends the command: ERR with
+// ERR_CODE STREAM now, DONE (and its interrupt) after the beat. Nothing is taken from the
+// inputs; the runtime resets the PL after an error.
+void PlTop::stream_error(PlUnit& u, unsigned s) {
+  const Cycle t_err = std::max(cycle_at(sc_core::sc_time_stamp()), u.regs.t0() + 1);
+  u.regs.reject(ERR_STREAM);
+  while (!sink_->armed()) {
+    waiting_ = std::string("stream ") + kStream[s] + " failed; waiting for stream R to be armed for the TLAST beat";
+    if (!wait_for(sink_->armed_event())) return;
+  }
+  const Cycle t_end = std::max(t_err + 1, sink_->ready().at(0));
+  static constexpr uint8_t kBeat[8] = {};
+  u.regs.finish_at(t_end);
+  sink_->put(kBeat, sizeof kBeat, t_end);
+  waiting_ = std::string("ending on stream ") + kStream[s] + "'s error in cycle " + std::to_string(t_end);
+  if (!wait_until(t_end + 1)) return;
+  u.regs.catch_up(t_end + 1);
   waiting_.clear();
   update_irqs();
 }

@@ -99,6 +99,7 @@ class PlTop : public sc_core::sc_module, public PlBlock {
   bool wait_for(const sc_core::sc_event& ev);  // false: reset() abandoned the command
   bool wait_until(Cycle c);
   void hang(const std::string& why);
+  void stream_error(PlUnit& u, unsigned s);
   void irq_method();
   void update_irqs();
   sc_core::sc_time time_of(Cycle c) const;

@@ -3,6 +3,8 @@
 // ps7 (GP0 master, HP0-3, DDR, IRQ_F2P) -> GP0 interconnect -> DMA0/1/2 registers and the PL
 // (SYS, vector, reduce, matmul); DMA0 MM2S/S2MM on HP0, DMA1 MM2S on HP1, DMA2 MM2S on HP2;
 // streams A, B, C from the MM2S channels into the PL router, stream R to DMA0 S2MM.
+// With pl_version 2 (docs/pl-v2.md) the view readers VR0/VR1/VR2 (GP0 0x4007_0000, HP0/HP1/
+// HP2) produce streams A, B, C instead; DMA0 keeps only S2MM, DMA1 and DMA2 are not built.
 //
 // The PL is a PlBlock made by a factory: the TLM models ("tlm") or the Verilated RTL ("rtl",
 // cosim/rtl_pl.h). SystemC elaborates once per process, so every kind declared before the
@@ -27,6 +29,7 @@
 namespace tinypynq::vp {
 
 class AxiDma;
+class ViewReaders;
 
 std::unique_ptr<PlBlock> make_tlm_pl(const char* name, const BoardConfig& cfg);  // PlTop
 
@@ -41,7 +44,9 @@ class Platform {
 
   const std::string& kind() const { return kind_; }
   Ps7& ps7() { return *ps7_; }
-  AxiDma& dma(int i) { return *dma_[i]; }
+  AxiDma& dma(int i) { return *dma_[i]; }          // v2: only dma(0) (S2MM) exists
+  bool has_dma(int i) const { return dma_[i] != nullptr; }
+  ViewReaders* readers() { return vr_.get(); }      // v2; nullptr for pl_version 1
   PlBlock& pl() { return *pl_; }
   void gp0(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
   void reset_pl();                    // aresetn of the PL and the DMAs
@@ -57,6 +62,7 @@ class Platform {
   std::unique_ptr<Ps7> ps7_;
   std::unique_ptr<Gp0Interconnect> ic_;
   std::unique_ptr<AxiDma> dma_[3];
+  std::unique_ptr<ViewReaders> vr_;
   std::unique_ptr<PlBlock> pl_;
 };
 

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "hw/tp_contract.h"
+#include "models/fp/view_reader.h"
 #include "models/tlm/hp_ext.h"
 
 namespace tinypynq::vp {
@@ -127,12 +128,19 @@ void Gp0Interconnect::b_transport(tlm::tlm_generic_payload& gp, sc_time& delay) 
   int dma = -1;
   for (int i = 0; i < 3; ++i)
     if (a >= kDmaBase[i] && a < kDmaBase[i] + kDmaSize[i]) dma = i;
+  // The view readers' window (v2); its offsets live with the reader model until they move
+  // into the contract (models/fp/view_reader.h).
+  constexpr uint64_t kVrBase = pl::vr::kWindow, kVrEnd = pl::vr::kWindow + pl::vr::kWindowBytes;
+  if (dma >= 0 && m_axi_dma[dma].size() == 0) dma = -1;
   if (dma >= 0) {
     gp.set_address(a - kDmaBase[dma]);
     m_axi_dma[dma]->b_transport(gp, delay);
   } else if (a >= kPlBase && a < kPlEnd) {
     gp.set_address(a - kPlBase);
     m_axi_pl->b_transport(gp, delay);
+  } else if (a >= kVrBase && a < kVrEnd && m_axi_vr.size() != 0) {
+    gp.set_address(a - kVrBase);
+    m_axi_vr->b_transport(gp, delay);
   } else {
     gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
     return;

@@ -88,11 +88,14 @@ class Ps7 : public sc_core::sc_module, public IrqSink {
 
 // M_AXI_GP0 address decoding (hw-spec §2.2): DMA0/1/2 register windows and the PL top's
 // 256 KiB window; addresses are passed on relative to each window. Elsewhere: DECERR.
+// pl_version 2 (docs/pl-v2.md) drops DMA1/DMA2 and adds the view readers' window at
+// 0x4007_0000: a window whose socket is unbound answers DECERR, as an unmapped address does.
 class Gp0Interconnect : public sc_core::sc_module {
  public:
   tlm_utils::simple_target_socket<Gp0Interconnect> s_axi;
-  tlm_utils::simple_initiator_socket<Gp0Interconnect> m_axi_dma[3];
+  tlm_utils::simple_initiator_socket_optional<Gp0Interconnect> m_axi_dma[3];
   tlm_utils::simple_initiator_socket<Gp0Interconnect> m_axi_pl;
+  tlm_utils::simple_initiator_socket_optional<Gp0Interconnect> m_axi_vr;  // VR0..2 (v2)
 
   explicit Gp0Interconnect(sc_core::sc_module_name name);
 
