@@ -562,25 +562,43 @@ TEST(PlFloat, MatmulBlockedEdgesEqualDot) {
       ASSERT_EQ(c[i * n + j], pl::dot(&a[i * k], &w[j], k, n)) << i << "," << j;
 }
 
+TEST(PlFloat, MatmulWideTilesEqualDot) {
+  // N a multiple of 16 (the runtime's N tiles): the 4 x 32 and 4 x 16 register tiles of the
+  // AVX-512 path on hosts that have it, a row remainder (m = 11), specials in both operands.
+  Gen g(13);
+  for (const std::size_t n : {16u, 48u, 64u, 80u}) {
+    const std::size_t m = 11, k = 29;
+    std::vector<uint32_t> a(m * k), w(k * n), c(m * n);
+    for (auto& v : a) v = (g.u64() % 8 == 0) ? g.pick() : F(static_cast<float>(static_cast<int>(g.u64() % 2001) - 1000) / 77.0f);
+    for (auto& v : w) v = (g.u64() % 4 == 0) ? g.pick() : F(static_cast<float>(static_cast<int>(g.u64() % 999)) / 13.0f);
+    pl::matmul(a.data(), w.data(), c.data(), m, k, n);
+    for (std::size_t i = 0; i < m; ++i)
+      for (std::size_t j = 0; j < n; ++j)
+        ASSERT_EQ(c[i * n + j], pl::dot(&a[i * k], &w[j], k, n)) << n << ": " << i << "," << j;
+  }
+}
+
 TEST(PlFloat, MatmulUnderflowBoundaryEqualsDot) {
   // Products and sums around 2^-126: subnormal products (flushed before the add), results that
   // round up to 2^-126 (kept), subnormal accumulators (flushed before the next add), and the
   // exact case (1 - 2^-24) * 2^-126, which rounds to 2^-126 (x86 FTZ would flush it).
   Gen g(12);
-  const std::size_t m = 9, k = 23, n = 40;
-  std::vector<uint32_t> a(m * k), w(k * n), c(m * n);
-  auto near = [&](int e0) {  // sign, exponent in [e0 - 3, e0 + 3], random significand
-    const uint32_t e = static_cast<uint32_t>(127 + e0 - 3 + static_cast<int>(g.u64() % 7));
-    return static_cast<uint32_t>((g.u64() & 1) << 31) | (e << 23) | static_cast<uint32_t>(g.u64() & 0x7FFFFF);
-  };
-  for (auto& v : a) v = near(-63);
-  for (auto& v : w) v = (g.u64() % 5 == 0) ? 0x3F7FFFFFu : near(-63);
-  a[0] = 0x00800000u;  // 2^-126 x (1 - 2^-24) below
-  w[0] = 0x3F7FFFFFu;
-  pl::matmul(a.data(), w.data(), c.data(), m, k, n);
-  for (std::size_t i = 0; i < m; ++i)
-    for (std::size_t j = 0; j < n; ++j)
-      ASSERT_EQ(c[i * n + j], pl::dot(&a[i * k], &w[j], k, n)) << i << "," << j;
+  for (const std::size_t n : {40u, 64u}) {  // 64: the AVX-512 tiles where the host has them
+    const std::size_t m = 9, k = 23;
+    std::vector<uint32_t> a(m * k), w(k * n), c(m * n);
+    auto near = [&](int e0) {  // sign, exponent in [e0 - 3, e0 + 3], random significand
+      const uint32_t e = static_cast<uint32_t>(127 + e0 - 3 + static_cast<int>(g.u64() % 7));
+      return static_cast<uint32_t>((g.u64() & 1) << 31) | (e << 23) | static_cast<uint32_t>(g.u64() & 0x7FFFFF);
+    };
+    for (auto& v : a) v = near(-63);
+    for (auto& v : w) v = (g.u64() % 5 == 0) ? 0x3F7FFFFFu : near(-63);
+    a[0] = 0x00800000u;  // 2^-126 x (1 - 2^-24) below
+    w[0] = 0x3F7FFFFFu;
+    pl::matmul(a.data(), w.data(), c.data(), m, k, n);
+    for (std::size_t i = 0; i < m; ++i)
+      for (std::size_t j = 0; j < n; ++j)
+        ASSERT_EQ(c[i * n + j], pl::dot(&a[i * k], &w[j], k, n)) << n << ": " << i << "," << j;
+  }
   // Hand-made: (1 - 2^-24) * 2^-126 rounds up to 2^-126 and is kept; a subnormal product
   // (2^-100 * 2^-40) is flushed before it is added; a sum that ends subnormal is flushed.
   const uint32_t a2[3] = {0x00800000u, F(std::ldexp(1.0f, -100)), F(std::ldexp(-1.0f, -100))};
