@@ -76,26 +76,31 @@ __attribute__((always_inline)) inline void tile4x16(
 // instruction of the AVX2 clone (the inner loop is bound by the FP ports: mul and add, no FMA).
 #define TP_MATMUL_AVX512 1
 typedef float v16f __attribute__((vector_size(64)));
-// C[0..4)[0..32) of a 4-row block; called with MXCSR.DAZ set, like tile4x16.
-__attribute__((target("avx512f"), always_inline)) inline void tile4x32(
+// C[0..R)[0..32) of an R-row block; called with MXCSR.DAZ set, like tile4x16. A is read as is:
+// DAZ makes a subnormal a_k the zero of its sign in the multiply, which is the §4.1 input flush
+// (ftz) that tile4x16 spells out, one scalar op less per row and k. R = 8: 16 accumulators,
+// so two W loads feed 32 multiply-adds.
+template <std::size_t R>
+__attribute__((target("avx512f"), always_inline)) inline void tile_r_x32(
     const uint32_t* a, std::size_t k, const float* w, std::size_t n, uint32_t* c) noexcept {
+  const float* af = reinterpret_cast<const float*>(a);
   const v16f z = {-0.f, -0.f, -0.f, -0.f, -0.f, -0.f, -0.f, -0.f, -0.f, -0.f, -0.f, -0.f, -0.f, -0.f, -0.f, -0.f};
-  v16f c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
+  v16f acc[R][2];
+#pragma GCC unroll 8
+  for (std::size_t r = 0; r < R; ++r) acc[r][0] = acc[r][1] = z;
   for (std::size_t kk = 0; kk < k; ++kk) {
     v16f w0, w1;
     std::memcpy(&w0, w + kk * n, 64);
     std::memcpy(&w1, w + kk * n + 16, 64);
-    const float a0 = std::bit_cast<float>(ftz(a[kk])), a1 = std::bit_cast<float>(ftz(a[k + kk]));
-    const float a2 = std::bit_cast<float>(ftz(a[2 * k + kk])), a3 = std::bit_cast<float>(ftz(a[3 * k + kk]));
-    c00 = c00 + a0 * w0, c01 = c01 + a0 * w1;
-    c10 = c10 + a1 * w0, c11 = c11 + a1 * w1;
-    c20 = c20 + a2 * w0, c21 = c21 + a2 * w1;
-    c30 = c30 + a3 * w0, c31 = c31 + a3 * w1;
+#pragma GCC unroll 8
+    for (std::size_t r = 0; r < R; ++r) {
+      const float ar = af[r * k + kk];
+      acc[r][0] = acc[r][0] + ar * w0, acc[r][1] = acc[r][1] + ar * w1;
+    }
   }
-  const v16f* acc[4][2] = {{&c00, &c01}, {&c10, &c11}, {&c20, &c21}, {&c30, &c31}};
-  for (std::size_t r = 0; r < 4; ++r)
+  for (std::size_t r = 0; r < R; ++r)
     for (std::size_t h = 0; h < 2; ++h)
-      for (std::size_t j = 0; j < 16; ++j) c[r * n + h * 16 + j] = canon_bf(std::bit_cast<uint32_t>((*acc[r][h])[j]));
+      for (std::size_t j = 0; j < 16; ++j) c[r * n + h * 16 + j] = canon_bf(std::bit_cast<uint32_t>(acc[r][h][j]));
 }
 #endif
 
@@ -156,18 +161,25 @@ void matmul_rows(const uint32_t* a, const uint32_t* w, uint32_t* c, std::size_t 
 }
 
 #if defined(TP_MATMUL_AVX512)
-// N a multiple of 16 (every N tile of the runtime's matmuls): full 4-row blocks in 4 x 32 and
-// 4 x 16 register tiles, the remaining rows by matmul_rows.
+// N a multiple of 16 (every N tile of the runtime's matmuls): blocks of 8 (then 4) rows in
+// R x 32 and 4 x 16 register tiles, the remaining rows by matmul_rows.
 __attribute__((target("avx512f"))) void matmul_rows_avx512(const uint32_t* a, const uint32_t* w, uint32_t* c,
                                                            std::size_t m, std::size_t k, std::size_t n) noexcept {
   const unsigned csr = _mm_getcsr();
   _mm_setcsr((csr | 0x0040u) & ~0x8000u);  // DAZ on, FTZ off (see matmul_rows)
   const float* wf = reinterpret_cast<const float*>(w);
   const std::size_t m4 = m / 4 * 4;
-  for (std::size_t i0 = 0; i0 < m4; i0 += 4) {
+  for (std::size_t i0 = 0; i0 < m4;) {
+    const bool eight = i0 + 8 <= m4;
     std::size_t j = 0;
-    for (; j + 32 <= n; j += 32) tile4x32(a + i0 * k, k, wf + j, n, c + i0 * n + j);
-    for (; j < n; j += kTile) tile4x16(a + i0 * k, k, wf + j, n, c + i0 * n + j);
+    for (; j + 32 <= n; j += 32)
+      eight ? tile_r_x32<8>(a + i0 * k, k, wf + j, n, c + i0 * n + j)
+            : tile_r_x32<4>(a + i0 * k, k, wf + j, n, c + i0 * n + j);
+    for (; j < n; j += kTile) {
+      tile4x16(a + i0 * k, k, wf + j, n, c + i0 * n + j);
+      if (eight) tile4x16(a + (i0 + 4) * k, k, wf + j, n, c + (i0 + 4) * n + j);
+    }
+    i0 += eight ? 8 : 4;
   }
   _mm_setcsr(csr);
   if (m4 < m) matmul_rows(a + m4 * k, w, c + m4 * n, m - m4, k, n);

@@ -563,19 +563,21 @@ TEST(PlFloat, MatmulBlockedEdgesEqualDot) {
 }
 
 TEST(PlFloat, MatmulWideTilesEqualDot) {
-  // N a multiple of 16 (the runtime's N tiles): the 4 x 32 and 4 x 16 register tiles of the
-  // AVX-512 path on hosts that have it, a row remainder (m = 11), specials in both operands.
+  // N a multiple of 16 (the runtime's N tiles): the R x 32 and 4 x 16 register tiles of the
+  // AVX-512 path on hosts that have it (8- and 4-row blocks), row remainders, specials in both
+  // operands.
   Gen g(13);
-  for (const std::size_t n : {16u, 48u, 64u, 80u}) {
-    const std::size_t m = 11, k = 29;
-    std::vector<uint32_t> a(m * k), w(k * n), c(m * n);
-    for (auto& v : a) v = (g.u64() % 8 == 0) ? g.pick() : F(static_cast<float>(static_cast<int>(g.u64() % 2001) - 1000) / 77.0f);
-    for (auto& v : w) v = (g.u64() % 4 == 0) ? g.pick() : F(static_cast<float>(static_cast<int>(g.u64() % 999)) / 13.0f);
-    pl::matmul(a.data(), w.data(), c.data(), m, k, n);
-    for (std::size_t i = 0; i < m; ++i)
-      for (std::size_t j = 0; j < n; ++j)
-        ASSERT_EQ(c[i * n + j], pl::dot(&a[i * k], &w[j], k, n)) << n << ": " << i << "," << j;
-  }
+  for (const std::size_t n : {16u, 48u, 64u, 80u})
+    for (const std::size_t m : {11u, 15u}) {
+      const std::size_t k = 29;
+      std::vector<uint32_t> a(m * k), w(k * n), c(m * n);
+      for (auto& v : a) v = (g.u64() % 8 == 0) ? g.pick() : F(static_cast<float>(static_cast<int>(g.u64() % 2001) - 1000) / 77.0f);
+      for (auto& v : w) v = (g.u64() % 4 == 0) ? g.pick() : F(static_cast<float>(static_cast<int>(g.u64() % 999)) / 13.0f);
+      pl::matmul(a.data(), w.data(), c.data(), m, k, n);
+      for (std::size_t i = 0; i < m; ++i)
+        for (std::size_t j = 0; j < n; ++j)
+          ASSERT_EQ(c[i * n + j], pl::dot(&a[i * k], &w[j], k, n)) << n << ": " << i << "," << j;
+    }
 }
 
 TEST(PlFloat, MatmulUnderflowBoundaryEqualsDot) {
