@@ -618,8 +618,9 @@ TEST(PlFloat, MatmulUnderflowBoundaryEqualsDot) {
 }
 
 TEST(PlUnits, VecApplyNBulkEqualsPerElement) {
-  // The vectorised bulk paths (ADD, SUB, MUL, DIV, RECIP) against vec_apply element by
-  // element: specials, subnormals, values around the underflow threshold, and scalars.
+  // The vectorised bulk paths (ADD, SUB, MUL, DIV, RECIP, SQRT, COPY, NEG, MAX, compares)
+  // against vec_apply element by element: specials, subnormals, values around the underflow
+  // threshold, equal operands, and scalars (both scalar: a constant fill).
   Gen g(13);
   const std::size_t n = 20000;
   std::vector<uint32_t> a(n), b(n), got(n);
@@ -636,7 +637,10 @@ TEST(PlUnits, VecApplyNBulkEqualsPerElement) {
     }
   }
   a[0] = 0x00800000u, b[0] = 0x3F7FFFFFu;  // MUL rounds up to 2^-126 (kept)
-  for (pl::VecOp op : {pl::VecOp::ADD, pl::VecOp::SUB, pl::VecOp::MUL, pl::VecOp::DIV, pl::VecOp::RECIP}) {
+  for (std::size_t i = 1; i < 64; ++i) b[i] = (i & 1) ? a[i] : (a[i] ^ 0x80000000u);  // equal, -0 vs +0
+  for (pl::VecOp op : {pl::VecOp::ADD, pl::VecOp::SUB, pl::VecOp::MUL, pl::VecOp::DIV, pl::VecOp::RECIP,
+                       pl::VecOp::SQRT, pl::VecOp::COPY, pl::VecOp::NEG, pl::VecOp::MAX, pl::VecOp::CMPLT,
+                       pl::VecOp::CMPEQ, pl::VecOp::CMPNE}) {
     pl::vec_apply_n(op, a.data(), b.data(), nullptr, 0, 0, 0, got.data(), n);
     for (std::size_t i = 0; i < n; ++i)
       ASSERT_EQ(got[i], pl::vec_apply(op, a[i], b[i], 0)) << static_cast<int>(op) << " i " << i << std::hex
@@ -645,6 +649,8 @@ TEST(PlUnits, VecApplyNBulkEqualsPerElement) {
     for (std::size_t i = 0; i < n; ++i) ASSERT_EQ(got[i], pl::vec_apply(op, a[i], b[7], 0)) << i;
     pl::vec_apply_n(op, nullptr, b.data(), nullptr, a[9], 0, 0, got.data(), n);  // A scalar
     for (std::size_t i = 0; i < n; ++i) ASSERT_EQ(got[i], pl::vec_apply(op, a[9], b[i], 0)) << i;
+    pl::vec_apply_n(op, nullptr, nullptr, nullptr, a[3], b[5], 0, got.data(), 5);  // both scalar
+    for (std::size_t i = 0; i < 5; ++i) ASSERT_EQ(got[i], pl::vec_apply(op, a[3], b[5], 0)) << i;
   }
 }
 
