@@ -10,6 +10,9 @@
 #if defined(__SSE2__)
 #include <xmmintrin.h>
 #endif
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>  // the AVX-512 path's masked loads (target attribute, not -mavx512f)
+#endif
 
 #include "models/fp/pl_float.h"
 
@@ -102,6 +105,28 @@ __attribute__((target("avx512f"), always_inline)) inline void tile_r_x32(
     for (std::size_t h = 0; h < 2; ++h)
       for (std::size_t j = 0; j < 16; ++j) c[r * n + h * 16 + j] = canon_bf(std::bit_cast<uint32_t>(acc[r][h][j]));
 }
+
+// The last cols < 16 columns of an R-row block: masked loads (no access past W's row), the
+// same operations per output.
+template <std::size_t R>
+__attribute__((target("avx512f"), always_inline)) inline void tile_r_tail(
+    const uint32_t* a, std::size_t k, const float* w, std::size_t n, uint32_t* c, std::size_t cols) noexcept {
+  const float* af = reinterpret_cast<const float*>(a);
+  const __mmask16 mask = static_cast<__mmask16>((1u << cols) - 1u);
+  __m512 acc[R];
+#pragma GCC unroll 8
+  for (std::size_t r = 0; r < R; ++r) acc[r] = _mm512_set1_ps(-0.0f);
+  for (std::size_t kk = 0; kk < k; ++kk) {
+    const __m512 wk = _mm512_maskz_loadu_ps(mask, w + kk * n);
+#pragma GCC unroll 8
+    for (std::size_t r = 0; r < R; ++r) acc[r] = _mm512_add_ps(acc[r], _mm512_mul_ps(_mm512_set1_ps(af[r * k + kk]), wk));
+  }
+  for (std::size_t r = 0; r < R; ++r) {
+    alignas(64) float t[16];
+    _mm512_store_ps(t, acc[r]);
+    for (std::size_t j = 0; j < cols; ++j) c[r * n + j] = canon_bf(std::bit_cast<uint32_t>(t[j]));
+  }
+}
 #endif
 
 #if defined(__x86_64__) && defined(__ELF__)  // target_clones: x86 only (armhf has NEON), ELF ifunc only
@@ -161,8 +186,8 @@ void matmul_rows(const uint32_t* a, const uint32_t* w, uint32_t* c, std::size_t 
 }
 
 #if defined(TP_MATMUL_AVX512)
-// N a multiple of 16 (every N tile of the runtime's matmuls): blocks of 8 (then 4) rows in
-// R x 32 and 4 x 16 register tiles, the remaining rows by matmul_rows.
+// Blocks of 8 (then 4) rows in R x 32, 4 x 16 and masked R x (N mod 16) register tiles, the
+// remaining rows by matmul_rows.
 __attribute__((target("avx512f"))) void matmul_rows_avx512(const uint32_t* a, const uint32_t* w, uint32_t* c,
                                                            std::size_t m, std::size_t k, std::size_t n) noexcept {
   const unsigned csr = _mm_getcsr();
@@ -175,10 +200,13 @@ __attribute__((target("avx512f"))) void matmul_rows_avx512(const uint32_t* a, co
     for (; j + 32 <= n; j += 32)
       eight ? tile_r_x32<8>(a + i0 * k, k, wf + j, n, c + i0 * n + j)
             : tile_r_x32<4>(a + i0 * k, k, wf + j, n, c + i0 * n + j);
-    for (; j < n; j += kTile) {
+    for (; j + kTile <= n; j += kTile) {
       tile4x16(a + i0 * k, k, wf + j, n, c + i0 * n + j);
       if (eight) tile4x16(a + (i0 + 4) * k, k, wf + j, n, c + (i0 + 4) * n + j);
     }
+    if (j < n)
+      eight ? tile_r_tail<8>(a + i0 * k, k, wf + j, n, c + i0 * n + j, n - j)
+            : tile_r_tail<4>(a + i0 * k, k, wf + j, n, c + i0 * n + j, n - j);
     i0 += eight ? 8 : 4;
   }
   _mm_setcsr(csr);
@@ -187,12 +215,11 @@ __attribute__((target("avx512f"))) void matmul_rows_avx512(const uint32_t* a, co
 #endif
 
 using RowsFn = void (*)(const uint32_t*, const uint32_t*, uint32_t*, std::size_t, std::size_t, std::size_t) noexcept;
-RowsFn rows_fn(std::size_t n) noexcept {
+RowsFn rows_fn() noexcept {
 #if defined(TP_MATMUL_AVX512)
   static const bool avx512 = __builtin_cpu_supports("avx512f");
-  if (avx512 && n % kTile == 0) return matmul_rows_avx512;
+  if (avx512) return matmul_rows_avx512;
 #endif
-  (void)n;
   return matmul_rows;
 }
 }  // namespace
@@ -216,7 +243,7 @@ unsigned host_threads() noexcept {
 
 void matmul(const uint32_t* a, const uint32_t* w, uint32_t* c, std::size_t m, std::size_t k,
             std::size_t n) noexcept {
-  const RowsFn rows = rows_fn(n);
+  const RowsFn rows = rows_fn();
   const std::size_t threads = std::min<std::size_t>(host_threads(), (m + 3) / 4);
   if (threads < 2 || m * k * n < (std::size_t{1} << 20)) return rows(a, w, c, m, k, n);
   std::vector<std::thread> pool;

@@ -563,11 +563,10 @@ TEST(PlFloat, MatmulBlockedEdgesEqualDot) {
 }
 
 TEST(PlFloat, MatmulWideTilesEqualDot) {
-  // N a multiple of 16 (the runtime's N tiles): the R x 32 and 4 x 16 register tiles of the
-  // AVX-512 path on hosts that have it (8- and 4-row blocks), row remainders, specials in both
-  // operands.
+  // The R x 32, 4 x 16 and masked tail register tiles of the AVX-512 path on hosts that have
+  // it (8- and 4-row blocks; N = 10: only the tail), row remainders, specials in both operands.
   Gen g(13);
-  for (const std::size_t n : {16u, 48u, 64u, 80u})
+  for (const std::size_t n : {10u, 16u, 45u, 48u, 64u, 80u})
     for (const std::size_t m : {11u, 15u}) {
       const std::size_t k = 29;
       std::vector<uint32_t> a(m * k), w(k * n), c(m * n);
