@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <vector>
 
 #include "models/fp/pl_float.h"
@@ -75,13 +76,6 @@ uint32_t vec_apply(VecOp op, uint32_t a, uint32_t b, uint32_t c, bool* range) no
 }
 
 namespace {
-#if defined(__SSE2__)
-// The correctly rounded binary ops in bulk: with MXCSR.DAZ (FTZ off) subnormal operands read
-// as zeros of their sign (the §4.1 input flush) and the host rounds with gradual underflow;
-// the output flush and NaN canonicalisation follow per element. Same bits as vec_apply (the
-// tests compare them); 10-20x faster because the loop vectorises.
-// The §4.1 output rule (flush after rounding, canonical NaN) is pl::canon of the host result.
-inline uint32_t canon_out(float f) { return canon(std::bit_cast<uint32_t>(f)); }
 // An AVX2 clone chosen at load time needs ifunc (ELF) and, for a template, GCC (clang 14
 // cannot clone templates): elsewhere one generic copy, the same bits.
 #if defined(__x86_64__) && defined(__ELF__) && defined(__GNUC__) && !defined(__clang__)
@@ -89,6 +83,13 @@ inline uint32_t canon_out(float f) { return canon(std::bit_cast<uint32_t>(f)); }
 #else
 #define TP_BULK_CLONES
 #endif
+#if defined(__SSE2__)
+// The correctly rounded binary ops in bulk: with MXCSR.DAZ (FTZ off) subnormal operands read
+// as zeros of their sign (the §4.1 input flush) and the host rounds with gradual underflow;
+// the output flush and NaN canonicalisation follow per element. Same bits as vec_apply (the
+// tests compare them); 10-20x faster because the loop vectorises.
+// The §4.1 output rule (flush after rounding, canonical NaN) is pl::canon of the host result.
+inline uint32_t canon_out(float f) { return canon(std::bit_cast<uint32_t>(f)); }
 template <class F>
 TP_BULK_CLONES
 void bulk2(const uint32_t* a, const uint32_t* b, uint32_t sa, uint32_t sb, uint32_t* out, uint64_t n, F f) {
@@ -109,6 +110,27 @@ void bulk2(const uint32_t* a, const uint32_t* b, uint32_t sa, uint32_t sb, uint3
   _mm_setcsr(csr);
 }
 #endif
+
+// The bit-manipulating ops in bulk, on integers (no MXCSR): branch-free forms of the scalar
+// functions, so the loops vectorise; the tests compare them with vec_apply.
+constexpr uint32_t kSignBit = 0x80000000u, kAbsBits = 0x7FFFFFFFu;
+inline uint32_t ftz_bf(uint32_t x) { return (x & 0x7F800000u) != 0 ? x : (x & kSignBit); }
+inline bool nan_bf(uint32_t x) { return (x & kAbsBits) > 0x7F800000u; }
+inline uint32_t canon_bf(uint32_t x) { return nan_bf(x) ? kQNaN : ftz_bf(x); }
+inline float in_bf(uint32_t x) { return std::bit_cast<float>(ftz_bf(x)); }
+inline uint32_t key_bf(uint32_t x) { return (x & kSignBit) ? ~x : (x | kSignBit); }  // -0 < +0
+template <class F>
+TP_BULK_CLONES
+void bulk_u(const uint32_t* a, const uint32_t* b, uint32_t sa, uint32_t sb, uint32_t* out, uint64_t n, F f) {
+  if (a && b)
+    for (uint64_t i = 0; i < n; ++i) out[i] = f(a[i], b[i]);
+  else if (a)
+    for (uint64_t i = 0; i < n; ++i) out[i] = f(a[i], sb);
+  else if (b)
+    for (uint64_t i = 0; i < n; ++i) out[i] = f(sa, b[i]);
+  else
+    std::fill(out, out + n, f(sa, sb));
+}
 }  // namespace
 
 void vec_apply_n(VecOp op, const uint32_t* a, const uint32_t* b, const uint32_t* c, uint32_t sa,
@@ -120,9 +142,25 @@ void vec_apply_n(VecOp op, const uint32_t* a, const uint32_t* b, const uint32_t*
     case VecOp::MUL: return bulk2(a, b, sa, sb, out, n, [](float x, float y) { return x * y; });
     case VecOp::DIV: return bulk2(a, b, sa, sb, out, n, [](float x, float y) { return x / y; });
     case VecOp::RECIP: return bulk2(a, nullptr, sa, 0, out, n, [](float x, float) { return 1.0f / x; });
+    // Correctly rounded on the host as in pl::sqrt (this file has no errno: sqrtps).
+    case VecOp::SQRT: return bulk2(a, nullptr, sa, 0, out, n, [](float x, float) { return std::sqrt(x); });
     default: break;
   }
 #endif
+  switch (op) {
+    case VecOp::COPY: return bulk_u(a, nullptr, sa, 0, out, n, [](uint32_t x, uint32_t) { return canon_bf(x); });
+    case VecOp::NEG:
+      return bulk_u(a, nullptr, sa, 0, out, n, [](uint32_t x, uint32_t) { return nan_bf(x) ? kQNaN : ftz_bf(x) ^ kSignBit; });
+    case VecOp::MAX:
+      return bulk_u(a, b, sa, sb, out, n, [](uint32_t x, uint32_t y) {
+        const uint32_t fx = ftz_bf(x), fy = ftz_bf(y), m = key_bf(fx) >= key_bf(fy) ? fx : fy;
+        return nan_bf(x) || nan_bf(y) ? kQNaN : m;
+      });
+    case VecOp::CMPLT: return bulk_u(a, b, sa, sb, out, n, [](uint32_t x, uint32_t y) { return in_bf(x) < in_bf(y) ? kOne : 0u; });
+    case VecOp::CMPEQ: return bulk_u(a, b, sa, sb, out, n, [](uint32_t x, uint32_t y) { return in_bf(x) == in_bf(y) ? kOne : 0u; });
+    case VecOp::CMPNE: return bulk_u(a, b, sa, sb, out, n, [](uint32_t x, uint32_t y) { return in_bf(x) != in_bf(y) ? kOne : 0u; });
+    default: break;
+  }
   for (uint64_t i = 0; i < n; ++i)
     out[i] = vec_apply(op, a ? a[i] : sa, b ? b[i] : sb, c ? c[i] : sc, range);
 }

@@ -410,6 +410,13 @@ void AxiDma::S2mm::arm(Cycle t_arm) {
   m_armed_ev.notify(SC_ZERO_TIME);
 }
 
+// The packet fits S2MM_LENGTH and the port gives DMI for it: put() would copy it there whole
+// (the HP port refuses only addresses outside the DDR, where there is no DMI either).
+uint8_t* AxiDma::S2mm::direct(uint64_t bytes) {
+  if (!m_armed || bytes == 0 || bytes > xfer_len) return nullptr;
+  return dma.hp_dmi(dma.m_axi_s2mm, true, xfer_addr, bytes);
+}
+
 void AxiDma::S2mm::put(const uint8_t* data, uint64_t bytes, Cycle last_cycle) {
   AxiDma& d = dma;
   const auto& p = d.m_p;
@@ -444,8 +451,9 @@ void AxiDma::S2mm::put(const uint8_t* data, uint64_t bytes, Cycle last_cycle) {
       hp = ext.sched;
       if (ext.done > ext.sched.at(nw - 1)) resp = ext.done - ext.sched.at(nw - 1);
       // The data lands in DDR now, before the simulated cycles of the writes (zero copy).
-      if (uint8_t* dst = d.hp_dmi(d.m_axi_s2mm, true, xfer_addr, wbytes))
-        std::memcpy(dst, data, wbytes);
+      if (uint8_t* dst = d.hp_dmi(d.m_axi_s2mm, true, xfer_addr, wbytes)) {
+        if (dst != data) std::memcpy(dst, data, wbytes);  // == data: computed in place (direct())
+      }
       else
         st = d.hp_copy(d.m_axi_s2mm, true, xfer_addr, const_cast<uint8_t*>(data), wbytes);
     }

@@ -62,6 +62,13 @@ class AxisSink {
   // A packet of `bytes` bytes (TLAST on its last beat, handshaken in cycle last_cycle >= the
   // cycle before now).
   virtual void put(const uint8_t* data, uint64_t bytes, Cycle last_cycle) = 0;
+  // Where put() would land a packet of `bytes` bytes, when that is host memory (DMI) taking
+  // all of them: a producer may compute its result there, and put() of that pointer then
+  // copies nothing. nullptr: put() a buffer of your own.
+  virtual uint8_t* direct(uint64_t bytes) {
+    (void)bytes;
+    return nullptr;
+  }
 };
 
 // Level-sensitive interrupt lines into the PS (IRQ_F2P), implemented by the ps7 model.

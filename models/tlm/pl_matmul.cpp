@@ -70,10 +70,10 @@ UnitResult PlMatmul::run(const UnitCommand& c, Cycle t0, const StreamIn* const i
     wbuf_.assign(w, w + k * n);  // the BRAM copy: the DDR buffer may change before reuse
   }
   const uint32_t* a = words(*in[0], m * k, scratch_a_);
-  out_.resize(m * n);
-  pl::matmul(a, wbuf_.data(), out_.data(), m, k, n);
+  uint32_t* out = out_words(m * n, out_);
+  pl::matmul(a, wbuf_.data(), out, m, k, n);
   UnitResult res;
-  res.out = bytes_of(out_);
+  res.out = reinterpret_cast<const uint8_t*>(out);
   res.out_bytes = 4 * m * n;
   res.timing = pl::time_matmul(m, k, n, load_w, cfg_, t0, in[0]->valid,
                                load_w ? &in[1]->valid : nullptr, r, log);

@@ -83,6 +83,21 @@ void UnitRegs::catch_up(Cycle t) {
   }
 }
 
+uint32_t* PlUnit::out_words(uint64_t n, std::vector<uint32_t>& own) {
+  if (uint8_t* d = direct_sink_ ? direct_sink_->direct(4 * n) : nullptr) {
+    const uintptr_t lo = reinterpret_cast<uintptr_t>(d), hi = lo + 4 * n;
+    bool ok = lo % alignof(uint32_t) == 0;
+    for (unsigned s = 0; ok && s < 3; ++s)
+      if (const StreamIn* in = direct_in_[s]) {
+        const uintptr_t a = reinterpret_cast<uintptr_t>(in->data);
+        ok = a + in->bytes <= lo || hi <= a;  // the unit reads its inputs while it writes
+      }
+    if (ok) return reinterpret_cast<uint32_t*>(d);
+  }
+  own.resize(n);
+  return own.data();
+}
+
 const uint32_t* PlUnit::words(const StreamIn& in, uint64_t n, std::vector<uint32_t>& scratch) {
   if (reinterpret_cast<uintptr_t>(in.data) % alignof(uint32_t) == 0 && in.bytes >= 4 * n)
     return reinterpret_cast<const uint32_t*>(in.data);

@@ -141,6 +141,12 @@ class PlUnit {
   virtual UnitResult run(const UnitCommand& c, Cycle t0, const StreamIn* const in[3],
                          const pl::BeatSchedule& r, pl::BeatLog* log) = 0;
   virtual std::string describe(const UnitCommand& c) const = 0;  // "ADD N=1000" for messages
+  // For the next run() (PlTop): the sink that takes its result and the inputs, so that the unit
+  // may compute straight into the S2MM destination (out_words); nullptr afterwards.
+  void direct_output(AxisSink* sink, const StreamIn* const* in) {
+    direct_sink_ = sink;
+    direct_in_ = in;
+  }
 
   UnitRegs regs;
 
@@ -151,9 +157,15 @@ class PlUnit {
   static const uint8_t* bytes_of(const std::vector<uint32_t>& v) {
     return reinterpret_cast<const uint8_t*>(v.data());
   }
+  // Where run() writes n result words: the sink's DDR destination when it takes them all and no
+  // input stream's bytes overlap it (the copy in put() is saved; the bits and the timing are
+  // the same), else `own`, resized.
+  uint32_t* out_words(uint64_t n, std::vector<uint32_t>& own);
 
  private:
   const char* name_;
+  AxisSink* direct_sink_ = nullptr;
+  const StreamIn* const* direct_in_ = nullptr;
 };
 
 }  // namespace tinypynq::vp

@@ -227,7 +227,9 @@ void PlTop::execute(unsigned ui) {
     waiting_ = "waiting for stream R (DMA0 S2MM) to be armed";
     if (!wait_for(sink_->armed_event())) return;
   }
+  u.direct_output(sink_, in);
   UnitResult res = u.run(cmd, t0, in, sink_->ready(), log_);
+  u.direct_output(nullptr, nullptr);
   const Cycle t_done = res.timing.t_done;
   u.regs.warn(warn | res.warnings);
   u.regs.finish_at(t_done);

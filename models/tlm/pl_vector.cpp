@@ -43,12 +43,11 @@ UnitResult PlVector::run(const UnitCommand& c, Cycle t0, const StreamIn* const i
       x[k] = words(*in[k], n, scratch_[k]);
       sched[k] = &in[k]->valid;
     }
-  out_.resize(n);
+  uint32_t* out = out_words(n, out_);
   bool range = false;
-  pl::vec_apply_n(info->op, x[0], x[1], x[2], c.scalar[0], c.scalar[1], c.scalar[2], out_.data(),
-                  n, &range);
+  pl::vec_apply_n(info->op, x[0], x[1], x[2], c.scalar[0], c.scalar[1], c.scalar[2], out, n, &range);
   UnitResult res;
-  res.out = bytes_of(out_);
+  res.out = reinterpret_cast<const uint8_t*>(out);
   res.out_bytes = 4 * n;
   res.timing = pl::time_vector(info->op, n, t0, sched, r, log);
   res.warnings = range ? ST_W_RANGE : 0;

@@ -27,6 +27,42 @@ uint32_t scalar_bits(const Buffer& b, int64_t elem, DType as) {
          : as == DType::boolean ? (value != 0 ? kPlTrue : 0)
                                 : static_cast<uint32_t>(static_cast<int32_t>(value));
 }
+
+// The PS packing of gemm operand `which` into dst[b], one row-major [rows][cols] matrix per
+// batch (the bits of the buffer: pure data movement). A plain strided f32 load (the usual case:
+// weights, activations and their transposes) is copied row by row, or transposed in blocks of
+// 16 rows, straight from the tensor; anything else is evaluated and copied.
+void pack_gemm_operand(const Kernel& k, const analysis::GemmShape& g, int which, float* const* dst, size_t ndst,
+                       size_t dst_floats) {
+  const KNode& n = k.nodes[k.nodes.back().src[which]];
+  const int64_t R = which == 0 ? g.M : g.K, C = which == 0 ? g.K : g.N;
+  const bool plain = n.op == Op::LOAD && k.bufs[n.buf]->dtype == DType::f32 &&
+                     dst_floats == static_cast<size_t>(R * C) && ndst == static_cast<size_t>(g.Bt);
+  analysis::GemmOperand op;
+  analysis::gemm_operand(k, g, which, plain, op);
+  if (!op.packed.empty() || op.base == nullptr) {
+    for (size_t b = 0; b < ndst; ++b) std::memcpy(dst[b], op.packed.data() + b * dst_floats, 4 * dst_floats);
+    return;
+  }
+  for (size_t b = 0; b < ndst; ++b) {
+    const float* src = op.base + op.batch_off[b];
+    float* out = dst[b];
+    if (!op.trans) {
+      for (int64_t r = 0; r < R; ++r) std::memcpy(out + r * C, src + r * op.ld, 4 * static_cast<size_t>(C));
+      continue;
+    }
+    // Element (r, c) is src[c * ld + r]: 16 rows at a time read one run of src per c.
+    constexpr int64_t kRows = 16;
+    for (int64_t r0 = 0; r0 < R; r0 += kRows) {
+      const int64_t rows = std::min(kRows, R - r0);
+      for (int64_t c = 0; c < C; ++c) {  // as words: a copy of the bits, NaN payloads included
+        const auto* s = reinterpret_cast<const uint32_t*>(src + c * op.ld + r0);
+        auto* o = reinterpret_cast<uint32_t*>(out);
+        for (int64_t rr = 0; rr < rows; ++rr) o[(r0 + rr) * C + c] = s[rr];
+      }
+    }
+  }
+}
 }  // namespace
 
 DdrBlock* ddr_block(const Buffer& b) { return static_cast<DdrBlock*>(b.owner.get()); }
@@ -109,15 +145,15 @@ bool ProgramRunner::run(const Program& p, const Kernel& k, KernelRecord* rec) {
             c.slots[s.slot] = scalar_bits(*k.bufs[s.buf], s.elem, s.as);
           } else if constexpr (std::is_same_v<S, GemmPack>) {
             for (int b : loads_of(k.nodes, k.nodes.back().src[s.which])) ex_.cpu_reads(whole(*k.bufs[b]));
-            analysis::GemmOperand packed;
-            analysis::gemm_operand(k, *p.gemm, s.which, false, packed);
             size_t bytes = 0;
+            std::vector<float*> dst(s.dst.size());
             for (size_t bi = 0; bi < s.dst.size(); ++bi) {
               const Stream d = stream(c, s.dst[bi]);
               bytes = d.bytes;
               ex_.cpu_writes(d);
-              std::memcpy(at<float>(d), packed.packed.data() + bi * (bytes / 4), bytes);
+              dst[bi] = at<float>(d);
             }
+            pack_gemm_operand(k, *p.gemm, s.which, dst.data(), dst.size(), bytes / 4);
             ex_.cpu(Phase::kPsPack, cost_.copy_seconds(2 * bytes * s.dst.size()), "pack operand");
           } else if constexpr (std::is_same_v<S, CopyTile>) {
             const Stream src = stream(c, s.src), d = stream(c, s.dst);

@@ -562,25 +562,44 @@ TEST(PlFloat, MatmulBlockedEdgesEqualDot) {
       ASSERT_EQ(c[i * n + j], pl::dot(&a[i * k], &w[j], k, n)) << i << "," << j;
 }
 
+TEST(PlFloat, MatmulWideTilesEqualDot) {
+  // The R x 32, 4 x 16 and masked tail register tiles of the AVX-512 path on hosts that have
+  // it (8- and 4-row blocks; N = 10: only the tail), row remainders, specials in both operands.
+  Gen g(13);
+  for (const std::size_t n : {10u, 16u, 45u, 48u, 64u, 80u})
+    for (const std::size_t m : {11u, 15u}) {
+      const std::size_t k = 29;
+      std::vector<uint32_t> a(m * k), w(k * n), c(m * n);
+      for (auto& v : a) v = (g.u64() % 8 == 0) ? g.pick() : F(static_cast<float>(static_cast<int>(g.u64() % 2001) - 1000) / 77.0f);
+      for (auto& v : w) v = (g.u64() % 4 == 0) ? g.pick() : F(static_cast<float>(static_cast<int>(g.u64() % 999)) / 13.0f);
+      pl::matmul(a.data(), w.data(), c.data(), m, k, n);
+      for (std::size_t i = 0; i < m; ++i)
+        for (std::size_t j = 0; j < n; ++j)
+          ASSERT_EQ(c[i * n + j], pl::dot(&a[i * k], &w[j], k, n)) << n << ": " << i << "," << j;
+    }
+}
+
 TEST(PlFloat, MatmulUnderflowBoundaryEqualsDot) {
   // Products and sums around 2^-126: subnormal products (flushed before the add), results that
   // round up to 2^-126 (kept), subnormal accumulators (flushed before the next add), and the
   // exact case (1 - 2^-24) * 2^-126, which rounds to 2^-126 (x86 FTZ would flush it).
   Gen g(12);
-  const std::size_t m = 9, k = 23, n = 40;
-  std::vector<uint32_t> a(m * k), w(k * n), c(m * n);
-  auto near = [&](int e0) {  // sign, exponent in [e0 - 3, e0 + 3], random significand
-    const uint32_t e = static_cast<uint32_t>(127 + e0 - 3 + static_cast<int>(g.u64() % 7));
-    return static_cast<uint32_t>((g.u64() & 1) << 31) | (e << 23) | static_cast<uint32_t>(g.u64() & 0x7FFFFF);
-  };
-  for (auto& v : a) v = near(-63);
-  for (auto& v : w) v = (g.u64() % 5 == 0) ? 0x3F7FFFFFu : near(-63);
-  a[0] = 0x00800000u;  // 2^-126 x (1 - 2^-24) below
-  w[0] = 0x3F7FFFFFu;
-  pl::matmul(a.data(), w.data(), c.data(), m, k, n);
-  for (std::size_t i = 0; i < m; ++i)
-    for (std::size_t j = 0; j < n; ++j)
-      ASSERT_EQ(c[i * n + j], pl::dot(&a[i * k], &w[j], k, n)) << i << "," << j;
+  for (const std::size_t n : {40u, 64u}) {  // 64: the AVX-512 tiles where the host has them
+    const std::size_t m = 9, k = 23;
+    std::vector<uint32_t> a(m * k), w(k * n), c(m * n);
+    auto near = [&](int e0) {  // sign, exponent in [e0 - 3, e0 + 3], random significand
+      const uint32_t e = static_cast<uint32_t>(127 + e0 - 3 + static_cast<int>(g.u64() % 7));
+      return static_cast<uint32_t>((g.u64() & 1) << 31) | (e << 23) | static_cast<uint32_t>(g.u64() & 0x7FFFFF);
+    };
+    for (auto& v : a) v = near(-63);
+    for (auto& v : w) v = (g.u64() % 5 == 0) ? 0x3F7FFFFFu : near(-63);
+    a[0] = 0x00800000u;  // 2^-126 x (1 - 2^-24) below
+    w[0] = 0x3F7FFFFFu;
+    pl::matmul(a.data(), w.data(), c.data(), m, k, n);
+    for (std::size_t i = 0; i < m; ++i)
+      for (std::size_t j = 0; j < n; ++j)
+        ASSERT_EQ(c[i * n + j], pl::dot(&a[i * k], &w[j], k, n)) << n << ": " << i << "," << j;
+  }
   // Hand-made: (1 - 2^-24) * 2^-126 rounds up to 2^-126 and is kept; a subnormal product
   // (2^-100 * 2^-40) is flushed before it is added; a sum that ends subnormal is flushed.
   const uint32_t a2[3] = {0x00800000u, F(std::ldexp(1.0f, -100)), F(std::ldexp(-1.0f, -100))};
@@ -598,8 +617,9 @@ TEST(PlFloat, MatmulUnderflowBoundaryEqualsDot) {
 }
 
 TEST(PlUnits, VecApplyNBulkEqualsPerElement) {
-  // The vectorised bulk paths (ADD, SUB, MUL, DIV, RECIP) against vec_apply element by
-  // element: specials, subnormals, values around the underflow threshold, and scalars.
+  // The vectorised bulk paths (ADD, SUB, MUL, DIV, RECIP, SQRT, COPY, NEG, MAX, compares)
+  // against vec_apply element by element: specials, subnormals, values around the underflow
+  // threshold, equal operands, and scalars (both scalar: a constant fill).
   Gen g(13);
   const std::size_t n = 20000;
   std::vector<uint32_t> a(n), b(n), got(n);
@@ -616,7 +636,10 @@ TEST(PlUnits, VecApplyNBulkEqualsPerElement) {
     }
   }
   a[0] = 0x00800000u, b[0] = 0x3F7FFFFFu;  // MUL rounds up to 2^-126 (kept)
-  for (pl::VecOp op : {pl::VecOp::ADD, pl::VecOp::SUB, pl::VecOp::MUL, pl::VecOp::DIV, pl::VecOp::RECIP}) {
+  for (std::size_t i = 1; i < 64; ++i) b[i] = (i & 1) ? a[i] : (a[i] ^ 0x80000000u);  // equal, -0 vs +0
+  for (pl::VecOp op : {pl::VecOp::ADD, pl::VecOp::SUB, pl::VecOp::MUL, pl::VecOp::DIV, pl::VecOp::RECIP,
+                       pl::VecOp::SQRT, pl::VecOp::COPY, pl::VecOp::NEG, pl::VecOp::MAX, pl::VecOp::CMPLT,
+                       pl::VecOp::CMPEQ, pl::VecOp::CMPNE}) {
     pl::vec_apply_n(op, a.data(), b.data(), nullptr, 0, 0, 0, got.data(), n);
     for (std::size_t i = 0; i < n; ++i)
       ASSERT_EQ(got[i], pl::vec_apply(op, a[i], b[i], 0)) << static_cast<int>(op) << " i " << i << std::hex
@@ -625,6 +648,8 @@ TEST(PlUnits, VecApplyNBulkEqualsPerElement) {
     for (std::size_t i = 0; i < n; ++i) ASSERT_EQ(got[i], pl::vec_apply(op, a[i], b[7], 0)) << i;
     pl::vec_apply_n(op, nullptr, b.data(), nullptr, a[9], 0, 0, got.data(), n);  // A scalar
     for (std::size_t i = 0; i < n; ++i) ASSERT_EQ(got[i], pl::vec_apply(op, a[9], b[i], 0)) << i;
+    pl::vec_apply_n(op, nullptr, nullptr, nullptr, a[3], b[5], 0, got.data(), 5);  // both scalar
+    for (std::size_t i = 0; i < 5; ++i) ASSERT_EQ(got[i], pl::vec_apply(op, a[3], b[5], 0)) << i;
   }
 }
 
