@@ -119,71 +119,80 @@ int64_t run_score(const Kernel& k, int root, const std::vector<int>& dims) {
 
 }  // namespace
 
+bool gemm_direct(const Kernel& k, const GemmShape& g, int which, GemmOperand& op) {
+  const auto& dims = g.dims;
+  const KNode& n = k.nodes[k.nodes.back().src[which]];
+  if (n.op != Op::LOAD || !n.st.single_strided()) return false;
+  const std::vector<int>& rows = which == 0 ? dims[kGemmM] : dims[kGemmK];
+  const std::vector<int>& cols = which == 0 ? dims[kGemmK] : dims[kGemmN];
+  const int64_t R = which == 0 ? g.M : g.K, C = which == 0 ? g.K : g.N;
+  const View& v = n.st.top();
+  Group gr = group_of(v, rows), gc = group_of(v, cols);
+  if (!gr.ok || !gc.ok) return false;
+  if (gr.size == 1) gr.stride = std::max<int64_t>(C, 1);
+  if (gc.size == 1) gc.stride = 1;
+  bool direct = false;
+  if (gc.stride == 1 && gr.stride >= C) op.trans = false, op.ld = gr.stride, direct = true;
+  else if (gr.stride == 1 && gc.stride >= R) op.trans = true, op.ld = gc.stride, direct = true;
+  else if (C == 1) op.trans = false, op.ld = std::max<int64_t>(gr.stride, 1), direct = gr.stride >= 1;
+  if (!direct) return false;
+  op.base = static_cast<const float*>(k.bufs[n.buf]->data);
+  Shape bs, bst;
+  for (int d : dims[kGemmB]) bs.push_back(v.shape[d]), bst.push_back(v.strides[d]);
+  StridedWalk w(bs, bst, v.offset);
+  op.batch_off.resize(g.Bt);
+  w.offsets(0, g.Bt, op.batch_off.data());
+  return true;
+}
+
 void gemm_operand(const Kernel& k, const GemmShape& g, int which, bool allow_direct, GemmOperand& op,
                   bool may_transpose) {
-  const KNode& root = k.nodes.back();
+  if (allow_direct && gemm_direct(k, g, which, op)) return;
+  GemmPack plan = gemm_pack_plan(k, g, which, may_transpose);
+  const int64_t total = prod(plan.shape);
+  op.packed.resize(total);
+  EvalProgram p(plan.nodes, k.bufs, plan.shape, plan.node);
+  for (int64_t s = 0; s < total; s += kBlock) {
+    int64_t len = std::min(kBlock, total - s);
+    std::copy_n(static_cast<const float*>(p.eval_block(s, len)), len, op.packed.data() + s);
+  }
+  op.base = op.packed.data();
+  op.trans = plan.trans;
+  op.ld = plan.ld;
+  op.batch_off.resize(g.Bt);
+  for (int64_t b = 0; b < g.Bt; ++b) op.batch_off[b] = b * plan.batch_stride;
+}
+
+GemmPack gemm_pack_plan(const Kernel& k, const GemmShape& g, int which, bool may_transpose) {
+  // Pack: evaluate the subtree over (batch, rows, cols), or (batch, cols, rows) when allowed
+  // and that walks longer runs (im2col: output pixels are contiguous, a window row is 3
+  // wide); dims the subtree ignores are pinned to 0.
   const size_t nd = k.full_shape.size();
   const auto& dims = g.dims;
-  const int64_t Bt = g.Bt, M = g.M, N = g.N, K = g.K;
-  {
-    const int srcn = root.src[which];
-    const KNode& n = k.nodes[srcn];
-    const std::vector<int>& rows = which == 0 ? dims[kGemmM] : dims[kGemmK];
-    const std::vector<int>& cols = which == 0 ? dims[kGemmK] : dims[kGemmN];
-    const int64_t R = which == 0 ? M : K, C = which == 0 ? K : N;
-    if (allow_direct && n.op == Op::LOAD && n.st.single_strided()) {
-      const View& v = n.st.top();
-      Group gr = group_of(v, rows), gc = group_of(v, cols);
-      if (gr.ok && gc.ok) {
-        if (gr.size == 1) gr.stride = std::max<int64_t>(C, 1);
-        if (gc.size == 1) gc.stride = 1;
-        bool direct = false;
-        if (gc.stride == 1 && gr.stride >= C) op.trans = false, op.ld = gr.stride, direct = true;
-        else if (gr.stride == 1 && gc.stride >= R) op.trans = true, op.ld = gc.stride, direct = true;
-        else if (C == 1) op.trans = false, op.ld = std::max<int64_t>(gr.stride, 1), direct = gr.stride >= 1;
-        if (direct) {
-          op.base = static_cast<const float*>(k.bufs[n.buf]->data);
-          Shape bs, bst;
-          for (int d : dims[kGemmB]) bs.push_back(v.shape[d]), bst.push_back(v.strides[d]);
-          StridedWalk w(bs, bst, v.offset);
-          op.batch_off.resize(Bt);
-          w.offsets(0, Bt, op.batch_off.data());
-          return;
-        }
-      }
-    }
-    // Pack: evaluate the subtree over (batch, rows, cols), or (batch, cols, rows) when allowed
-    // and that walks longer runs (im2col: output pixels are contiguous, a window row is 3
-    // wide); dims the subtree ignores are pinned to 0.
-    const bool tpack = may_transpose && run_score(k, srcn, rows) > run_score(k, srcn, cols);
-    std::vector<int> order;
-    for (int d : dims[kGemmB]) order.push_back(d);
-    for (int d : tpack ? cols : rows) order.push_back(d);
-    for (int d : tpack ? rows : cols) order.push_back(d);
-    std::vector<std::pair<int64_t, int64_t>> pin(nd);
-    Shape shape;
-    for (size_t d = 0; d < nd; ++d) {
-      bool used = std::find(order.begin(), order.end(), (int)d) != order.end();
-      pin[d] = {0, used ? k.full_shape[d] : 1};
-      if (!used) order.push_back(static_cast<int>(d));
-    }
-    std::vector<KNode> nodes = k.nodes;
-    for (auto& x : nodes)
-      if (x.op == Op::LOAD || x.op == Op::CONST) x.st = x.st.shrink(pin).permute(order);
-    for (int d : order) shape.push_back(pin[d].second);
-    EvalProgram p(nodes, k.bufs, shape, srcn);
-    const int64_t total = Bt * R * C;
-    op.packed.resize(total);
-    for (int64_t s = 0; s < total; s += kBlock) {
-      int64_t len = std::min(kBlock, total - s);
-      std::copy_n(static_cast<const float*>(p.eval_block(s, len)), len, op.packed.data() + s);
-    }
-    op.base = op.packed.data();
-    op.trans = tpack;
-    op.ld = tpack ? R : C;
-    op.batch_off.resize(Bt);
-    for (int64_t b = 0; b < Bt; ++b) op.batch_off[b] = b * R * C;
+  const int srcn = k.nodes.back().src[which];
+  const std::vector<int>& rows = which == 0 ? dims[kGemmM] : dims[kGemmK];
+  const std::vector<int>& cols = which == 0 ? dims[kGemmK] : dims[kGemmN];
+  const int64_t R = which == 0 ? g.M : g.K, C = which == 0 ? g.K : g.N;
+  GemmPack plan;
+  plan.node = srcn;
+  plan.trans = may_transpose && run_score(k, srcn, rows) > run_score(k, srcn, cols);
+  plan.ld = plan.trans ? R : C;
+  plan.batch_stride = R * C;
+  std::vector<int> order;
+  for (int d : dims[kGemmB]) order.push_back(d);
+  for (int d : plan.trans ? cols : rows) order.push_back(d);
+  for (int d : plan.trans ? rows : cols) order.push_back(d);
+  std::vector<std::pair<int64_t, int64_t>> pin(nd);
+  for (size_t d = 0; d < nd; ++d) {
+    bool used = std::find(order.begin(), order.end(), (int)d) != order.end();
+    pin[d] = {0, used ? k.full_shape[d] : 1};
+    if (!used) order.push_back(static_cast<int>(d));
   }
+  plan.nodes = k.nodes;
+  for (auto& x : plan.nodes)
+    if (x.op == Op::LOAD || x.op == Op::CONST) x.st = x.st.shrink(pin).permute(order);
+  for (int d : order) plan.shape.push_back(pin[d].second);
+  return plan;
 }
 
 void gemm_scatter(const Kernel& k, const GemmShape& g, const float* tmp) {

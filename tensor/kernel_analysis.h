@@ -38,10 +38,23 @@ struct GemmOperand {
   int64_t ld = 0;
   std::vector<int64_t> batch_off;  // per batch index, element offset from base
 };
+// The in-place case alone: false (op untouched) when the operand needs packing.
+bool gemm_direct(const Kernel& k, const GemmShape& g, int which, GemmOperand& op);
 // may_transpose: a packed operand may be stored transposed (op.trans, ld = rows) when its loads
 // then walk longer contiguous runs (im2col); callers that read op.packed as row-major leave it false.
 void gemm_operand(const Kernel& k, const GemmShape& g, int which, bool allow_direct, GemmOperand& op,
                   bool may_transpose = false);
+// How gemm_operand packs operand `which`: the subtree rooted at nodes[node], evaluated over the
+// row-major iteration `shape` (batch, rows, cols, then pinned unit dims; rows and cols swapped
+// when trans), gives the packed operand, batch_stride floats per batch, leading dimension ld.
+struct GemmPack {
+  std::vector<KNode> nodes;
+  Shape shape;
+  int node = -1;
+  bool trans = false;
+  int64_t ld = 0, batch_stride = 0;
+};
+GemmPack gemm_pack_plan(const Kernel& k, const GemmShape& g, int which, bool may_transpose);
 // Writes C given as [batch][M][N] into k.bufs[0] in the output's own dim order.
 void gemm_scatter(const Kernel& k, const GemmShape& g, const float* c);
 

@@ -9,6 +9,7 @@
 #include <exception>
 #include <mutex>
 #include <thread>
+#include <type_traits>
 #include <vector>
 #if defined(__SSE2__)
 #include <xmmintrin.h>
@@ -16,6 +17,7 @@
 
 #include "tensor/core/memory.h"
 #include "tensor/cpu/cpu_eval.h"
+#include "tensor/cpu/cpu_parallel.h"
 #include "tensor/kernel_analysis.h"
 
 namespace tinypynq {
@@ -39,41 +41,8 @@ int& threads_ref() {
 }
 int threads() { return threads_ref(); }
 
-// f(begin, end) over [0, total) in up to cpu_threads() chunks of at least min_per items, on the
-// calling thread and workers. Workers take the caller's floating-point mode (MXCSR: the pynq
-// fallback runs cpu kernels with DAZ/FTZ set) so that every chunk rounds alike.
-template <typename F>
-void parallel_chunks(int64_t total, int64_t min_per, F f) {
-  const int64_t parts = std::min<int64_t>(threads(), total / std::max<int64_t>(min_per, 1));
-  if (parts <= 1) return f(int64_t{0}, total);
-  const int64_t per = (total + parts - 1) / parts;
-#if defined(__SSE2__)
-  const unsigned csr = _mm_getcsr();
-#endif
-  std::vector<std::exception_ptr> err(parts);
-  std::vector<std::thread> workers;
-  for (int64_t i = 1; i < parts; ++i)
-    workers.emplace_back([&, i] {
-#if defined(__SSE2__)
-      _mm_setcsr(csr);
-#endif
-      try {
-        f(i * per, std::min(total, (i + 1) * per));
-      } catch (...) {
-        err[i] = std::current_exception();
-      }
-    });
-  try {
-    f(int64_t{0}, per);
-  } catch (...) {
-    err[0] = std::current_exception();
-  }
-  for (auto& w : workers) w.join();
-  for (auto& e : err)
-    if (e) std::rethrow_exception(e);
-}
-
-constexpr int64_t kMinPerThread = 32768;  // elements: below this a thread costs more than it saves
+using cpu::kMinPerThread;
+using cpu::parallel_chunks;
 
 void run_elementwise(const Kernel& k) {
   auto* out = static_cast<uint8_t*>(k.bufs[0]->data);
@@ -101,6 +70,27 @@ void accumulate(const V* v, int64_t start, int64_t n, int64_t red, Acc* acc, F f
   }
 }
 
+// Float sums: long runs are added in four double lanes, which breaks the chain of dependent
+// adds (its latency bound the loop); the lanes differ from one serial double sum only by
+// double rounding, far below the final rounding to float. Short runs (pooling windows) add
+// serially, as before.
+void accumulate_sum(const float* v, int64_t start, int64_t n, int64_t red, double* acc) {
+  int64_t i = 0, o = start / red, next = (o + 1) * red - start;
+  while (i < n) {
+    const int64_t end = std::min(n, next);
+    double a = acc[o];
+    if (end - i >= 32) {
+      double l[4] = {0.0, 0.0, 0.0, 0.0};
+      for (; i + 4 <= end; i += 4)
+        for (int j = 0; j < 4; ++j) l[j] += v[i + j];
+      a += (l[0] + l[1]) + (l[2] + l[3]);
+    }
+    for (; i < end; ++i) a += v[i];
+    acc[o++] = a;
+    next += red;
+  }
+}
+
 // Evaluates the reduce program over the flat indices of outputs [o0, o1) (`red` each, reduce
 // axes innermost) and folds them into acc with f, block by block in index order.
 template <typename V, typename Acc, typename F>
@@ -111,7 +101,9 @@ void reduce_outputs(const std::vector<KNode>& nodes, const Kernel& k, const Shap
     EvalProgram p(nodes, k.bufs, shape);
     for (int64_t s = o0 * red, e = o1 * red; s < e; s += kBlock) {
       const int64_t n = std::min(kBlock, e - s);
-      accumulate(static_cast<const V*>(p.eval_block(s, n)), s, n, red, acc, f);
+      const auto* v = static_cast<const V*>(p.eval_block(s, n));
+      if constexpr (std::is_same_v<V, float> && std::is_same_v<Acc, double>) accumulate_sum(v, s, n, red, acc);
+      else accumulate(v, s, n, red, acc, f);
     }
   });
 }

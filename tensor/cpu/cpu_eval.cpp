@@ -80,7 +80,43 @@ void StridedWalk::gather32(const uint32_t* base, int64_t start, int64_t n, uint3
     }
     return rows;
   };
+  // Whole planes of the three innermost dims when the two inner ones are small (a 2x2 pooling
+  // window, a 3x3 conv window): one loop nest per run of planes, not one odometer step per row.
+  auto planes3d = [&](auto width) {
+    constexpr int64_t W = decltype(width)::value;
+    const int64_t H = size[L - 1], plane = W * H;
+    const int64_t planes = std::min(size[L - 2] - idx[L - 2], (n - k) / plane);
+    const int64_t s1 = stride[L - 1], s2 = stride[L - 2];
+    for (int64_t p = 0; p < planes; ++p)
+      for (int64_t r = 0; r < H; ++r) {
+        const uint32_t* src = base + cur + p * s2 + r * s1;
+        uint32_t* dst = out + k + p * plane + r * W;
+        for (int64_t j = 0; j < W; ++j) dst[j] = src[j * s];
+      }
+    return planes;
+  };
   while (k < n) {
+    if (L >= 2 && idx[L] == 0 && idx[L - 1] == 0 && size[L] <= 4 && size[L] >= 2 && size[L - 1] <= 8) {
+      const int64_t planes = size[L] == 2   ? planes3d(std::integral_constant<int64_t, 2>{})
+                             : size[L] == 3 ? planes3d(std::integral_constant<int64_t, 3>{})
+                                            : planes3d(std::integral_constant<int64_t, 4>{});
+      if (planes > 0) {
+        k += planes * size[L] * size[L - 1];
+        cur += planes * stride[L - 2];
+        idx[L - 2] += planes;
+        if (idx[L - 2] == size[L - 2]) {
+          idx[L - 2] = 0;
+          cur -= size[L - 2] * stride[L - 2];
+          for (size_t d = L - 2; d-- > 0;) {
+            cur += stride[d];
+            if (++idx[d] < size[d]) break;
+            idx[d] = 0;
+            cur -= size[d] * stride[d];
+          }
+        }
+        continue;
+      }
+    }
     if (L >= 1 && idx[L] == 0 && size[L] <= 4 && size[L] >= 2) {
       const int64_t rows = size[L] == 2   ? rows2d(std::integral_constant<int64_t, 2>{})
                            : size[L] == 3 ? rows2d(std::integral_constant<int64_t, 3>{})
@@ -230,11 +266,54 @@ void GeneralWalk::offsets(int64_t start, int64_t n, int64_t* out, uint8_t* valid
   }
 }
 
+void GeneralWalk::gather32(const uint32_t* base, int64_t start, int64_t n, uint32_t* out) const {
+  // One masked view (a padded gradient slice, col2im): per innermost run, zeros outside the
+  // mask's valid range and a strided copy inside; the same words the offsets path reads.
+  TP_DASSERT(lower_.empty());
+  const size_t nd = top_.size(), L = nd - 1;
+  int64_t idx[24];
+  TP_ASSERT(nd <= 24);
+  int64_t cur = top_offset_, rem = start;
+  for (size_t d = nd; d-- > 0;) {
+    idx[d] = rem % top_[d].size;
+    rem /= top_[d].size;
+    cur += idx[d] * top_[d].stride;
+  }
+  const Dim& in = top_[L];
+  int64_t k = 0;
+  while (k < n) {
+    const int64_t run = std::min(n - k, in.size - idx[L]);
+    bool outer = true;
+    for (size_t d = 0; d < L; ++d) outer &= idx[d] >= top_[d].lo && idx[d] < top_[d].hi;
+    const int64_t lo = outer ? std::clamp<int64_t>(in.lo - idx[L], 0, run) : run;
+    const int64_t hi = outer ? std::clamp<int64_t>(in.hi - idx[L], lo, run) : run;
+    uint32_t* dst = out + k;
+    std::fill(dst, dst + lo, 0u);
+    const uint32_t* src = base + cur;
+    if (in.stride == 1) std::memcpy(dst + lo, src + lo, 4 * static_cast<size_t>(hi - lo));
+    else for (int64_t r = lo; r < hi; ++r) dst[r] = src[r * in.stride];
+    std::fill(dst + hi, dst + run, 0u);
+    k += run;
+    cur += run * in.stride;
+    idx[L] += run;
+    if (idx[L] == in.size) {
+      idx[L] = 0;
+      cur -= in.size * in.stride;
+      for (size_t d = L; d-- > 0;) {
+        cur += top_[d].stride;
+        if (++idx[d] < top_[d].size) break;
+        idx[d] = 0;
+        cur -= top_[d].size * top_[d].stride;
+      }
+    }
+  }
+}
+
 // The one strided view that a tracker's offsets come from, if there is one: a single unmasked
 // view, or a stack whose upper views are all plain row-major reshapes (flat index in, the same
 // flat index out) over an unmasked bottom view, such as a pooling gradient read back in the
 // input's shape. Null when the stack needs the general walk.
-static const View* strided_bottom(const ShapeTracker& st) {
+const View* strided_bottom(const ShapeTracker& st) {
   const auto& vs = st.views();
   if (!vs[0].mask.empty()) return nullptr;
   for (size_t i = 1; i < vs.size(); ++i)
@@ -317,6 +396,10 @@ void EvalProgram::load(const Step& s, int64_t start, int64_t n, void* out) {
     return;
   }
   // General: a stack of views and/or a mask; invalid elements read 0.
+  if (s.gwalk[0].single() && (node.dtype == DType::f32 || node.dtype == DType::i32)) {
+    s.gwalk[0].gather32(reinterpret_cast<const uint32_t*>(s.base), start, n, static_cast<uint32_t*>(out));
+    return;
+  }
   s.gwalk[0].offsets(start, n, offs_.data(), valid_.data());
   for (int64_t i = 0; i < n; ++i) {
     const int64_t o = offs_[i];

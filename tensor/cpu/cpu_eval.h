@@ -33,6 +33,9 @@ class GeneralWalk {
   explicit GeneralWalk(const ShapeTracker& st);
   // offsets[i] is only meaningful where valid[i] != 0.
   void offsets(int64_t start, int64_t n, int64_t* off, uint8_t* valid) const;
+  bool single() const { return lower_.empty(); }  // one (masked) view
+  // For single(): out[i] = the 4-byte word at offset i, or 0 where masked out.
+  void gather32(const uint32_t* base, int64_t start, int64_t n, uint32_t* out) const;
 
  private:
   struct Dim { int64_t size, stride, lo, hi; };
@@ -42,6 +45,10 @@ class GeneralWalk {
   struct Lower { std::vector<Dim> dims; int64_t offset; bool masked; bool small; };
   std::vector<Lower> lower_;  // from the view below the top downwards
 };
+
+// The one strided view that a tracker's offsets come from (a single unmasked view, or one under
+// plain row-major reshapes), else null.
+const View* strided_bottom(const ShapeTracker& st);
 
 class EvalProgram {
  public:

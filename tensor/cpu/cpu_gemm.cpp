@@ -6,8 +6,11 @@
 #include <cblas.h>
 
 #include <algorithm>
+#include <cstring>
+#include <memory>
 
 #include "tensor/cpu/cpu_eval.h"
+#include "tensor/cpu/cpu_parallel.h"
 #include "tensor/kernel_analysis.h"
 
 namespace tinypynq::cpu {
@@ -56,6 +59,63 @@ void batch_leading_dims(const Kernel& k, GemmShape& g) {
   }
 }
 
+// Scratch memory reused across kernels, per thread: im2col buffers are megabytes per conv, and
+// fresh ones would cost a page fault per 4 KiB plus a memset each time.
+float* scratch(int slot, int64_t n) {
+  thread_local std::unique_ptr<float[]> buf[2];
+  thread_local int64_t cap[2] = {0, 0};
+  if (n > cap[slot]) {
+    buf[slot].reset();
+    buf[slot].reset(new float[n]);
+    cap[slot] = n;
+  }
+  return buf[slot].get();
+}
+
+// Packs operand `which` into scratch `slot`. A plain strided load (im2col of a padded input:
+// one view over a contiguous buffer) is one strided copy, split over threads; any other
+// subtree (a fused relu mask) is evaluated block by block. Same values as gemm_operand's.
+void pack_operand(const Kernel& k, const GemmShape& g, int which, int slot, GemmOperand& op) {
+  const GemmPack plan = gemm_pack_plan(k, g, which, true);
+  const int64_t total = prod(plan.shape);
+  float* dst = scratch(slot, total);
+  const KNode& n = plan.nodes[plan.node];
+  const View* v = n.op == Op::LOAD && n.dtype == DType::f32 ? strided_bottom(n.st) : nullptr;
+  if (v) {
+    const StridedWalk w(*v);
+    const auto* base = static_cast<const uint32_t*>(k.bufs[n.buf]->data);
+    parallel_chunks(total, kMinPerThread, [&](int64_t s, int64_t e) {
+      w.gather32(base, s, e - s, reinterpret_cast<uint32_t*>(dst) + s);
+    });
+  } else {
+    const int64_t blocks = (total + kBlock - 1) / kBlock;
+    parallel_chunks(blocks, kMinPerThread / kBlock, [&](int64_t b0, int64_t b1) {
+      EvalProgram p(plan.nodes, k.bufs, plan.shape, plan.node);
+      for (int64_t s = b0 * kBlock, e = std::min(total, b1 * kBlock); s < e; s += kBlock) {
+        const int64_t len = std::min(kBlock, e - s);
+        std::memcpy(dst + s, p.eval_block(s, len), 4 * static_cast<size_t>(len));
+      }
+    });
+  }
+  op.base = dst;
+  op.trans = plan.trans;
+  op.ld = plan.ld;
+  op.batch_off.resize(g.Bt);
+  for (int64_t b = 0; b < g.Bt; ++b) op.batch_off[b] = b * plan.batch_stride;
+}
+
+// The batch loop of small products (a conv: one per image) over cpu_threads() threads when
+// each product is too small for BLAS's own threading; every product is computed whole by one
+// thread, so the bits do not depend on the split.
+template <typename F>
+void for_batches(int64_t Bt, int64_t flops_each, F f) {
+  constexpr int64_t kSmall = int64_t{4} << 20;  // flops: below this OpenBLAS runs one thread
+  const int64_t min_per = flops_each < kSmall ? std::max<int64_t>(1, (int64_t{1} << 20) / std::max<int64_t>(flops_each, 1)) : Bt + 1;
+  parallel_chunks(Bt, min_per, [&](int64_t b0, int64_t b1) {
+    for (int64_t b = b0; b < b1; ++b) f(b);
+  });
+}
+
 }  // namespace
 
 bool try_gemm(const Kernel& k) {
@@ -65,25 +125,28 @@ bool try_gemm(const Kernel& k) {
   if (!g.out_in_order && !out_in_order_transposed(g)) batch_leading_dims(k, g);
   const int64_t Bt = g.Bt, M = g.M, N = g.N, K = g.K;
   GemmOperand A, B;
-  gemm_operand(k, g, 0, true, A, true);
-  gemm_operand(k, g, 1, true, B, true);
+  if (!gemm_direct(k, g, 0, A)) pack_operand(k, g, 0, 0, A);
+  if (!gemm_direct(k, g, 1, B)) pack_operand(k, g, 1, 1, B);
   float* C = static_cast<float*>(k.bufs[0]->data);
+  const int64_t flops = 2 * M * N * K;
   if (!g.out_in_order && out_in_order_transposed(g)) {
     // The output is [batch][N][M]: C^T = B^T A^T written in place (a weight gradient, where
     // the scatter of a temporary C would cost as much as the product).
-    for (int64_t b = 0; b < Bt; ++b)
+    for_batches(Bt, flops, [&](int64_t b) {
       cblas_sgemm(CblasRowMajor, B.trans ? CblasNoTrans : CblasTrans, A.trans ? CblasNoTrans : CblasTrans, (int)N,
                   (int)M, (int)K, 1.f, B.base + B.batch_off[b], (int)B.ld, A.base + A.batch_off[b], (int)A.ld, 0.f,
                   C + b * M * N, (int)M);
+    });
     return true;
   }
   // Output: direct when the out layout is already [batch][M][N].
   std::vector<float> tmp;
   if (!g.out_in_order) tmp.resize(Bt * M * N), C = tmp.data();
-  for (int64_t b = 0; b < Bt; ++b)
+  for_batches(Bt, flops, [&](int64_t b) {
     cblas_sgemm(CblasRowMajor, A.trans ? CblasTrans : CblasNoTrans, B.trans ? CblasTrans : CblasNoTrans, (int)M,
                 (int)N, (int)K, 1.f, A.base + A.batch_off[b], (int)A.ld, B.base + B.batch_off[b], (int)B.ld, 0.f,
                 C + b * M * N, (int)N);
+  });
   if (!g.out_in_order) gemm_scatter(k, g, tmp.data());
   return true;
 }
