@@ -107,13 +107,52 @@ void pack_operand(const Kernel& k, const GemmShape& g, int which, int slot, Gemm
 // The batch loop of small products (a conv: one per image) over cpu_threads() threads when
 // each product is too small for BLAS's own threading; every product is computed whole by one
 // thread, so the bits do not depend on the split.
+int64_t batch_min_per(int64_t Bt, int64_t flops_each) {
+  constexpr int64_t kSmall = int64_t{4} << 20;  // flops: below this OpenBLAS runs one thread
+  return flops_each < kSmall ? std::max<int64_t>(1, (int64_t{1} << 20) / std::max<int64_t>(flops_each, 1)) : Bt + 1;
+}
+bool batches_split(int64_t Bt, int64_t flops_each) {
+  return std::min<int64_t>(cpu_threads(), Bt / batch_min_per(Bt, flops_each)) > 1;
+}
 template <typename F>
 void for_batches(int64_t Bt, int64_t flops_each, F f) {
-  constexpr int64_t kSmall = int64_t{4} << 20;  // flops: below this OpenBLAS runs one thread
-  const int64_t min_per = flops_each < kSmall ? std::max<int64_t>(1, (int64_t{1} << 20) / std::max<int64_t>(flops_each, 1)) : Bt + 1;
-  parallel_chunks(Bt, min_per, [&](int64_t b0, int64_t b1) {
+  parallel_chunks(Bt, batch_min_per(Bt, flops_each), [&](int64_t b0, int64_t b1) {
     for (int64_t b = b0; b < b1; ++b) f(b);
   });
+}
+
+// With cpu_threads() > 1, OpenBLAS is held at one thread while tinypynq's kernels run and large
+// products are split by rows over tinypynq's own threads instead: OpenBLAS's idle workers
+// spin after each threaded call and, on a machine with as many cores as threads, steal the
+// cores of the elementwise kernels that follow (a 2-thread CNN step took 70 ms of wall time
+// and 137 ms of CPU time, against 46 ms at 1 thread). Restored on exit.
+struct BlasOneThread {
+  int saved = 0;
+  BlasOneThread() {
+    if (cpu_threads() > 1 && (saved = openblas_get_num_threads()) != 1) openblas_set_num_threads(1);
+  }
+  ~BlasOneThread() {
+    if (saved > 1) openblas_set_num_threads(saved);
+  }
+};
+
+constexpr int64_t kRowSplitMNK = int64_t{8} << 20;  // below this one thread is as fast
+
+// C[R][Cn] = op(X)[R][K] op(Y)[K][Cn], row-major. With cpu_threads() > 1, a large product is
+// split into row blocks, one sgemm each; every element is still one dot over the whole K in
+// the same blocked order (OpenBLAS's own threading splits the same way), so the bits do not
+// depend on the split. Parts stay well above OpenBLAS's small-matrix size (M*N*K <= 1e6) so
+// that every part takes the same kernel as the whole.
+void sgemm_rows(bool tx, bool ty, int64_t R, int64_t Cn, int64_t K, const float* X, int64_t ldx, const float* Y,
+                int64_t ldy, float* C, int64_t ldc, bool split) {
+  constexpr int64_t kMinPartMNK = kRowSplitMNK / 2;
+  const int64_t min_rows = std::max<int64_t>(1, (kMinPartMNK + Cn * K - 1) / std::max<int64_t>(Cn * K, 1));
+  auto run = [&](int64_t r0, int64_t r1) {
+    cblas_sgemm(CblasRowMajor, tx ? CblasTrans : CblasNoTrans, ty ? CblasTrans : CblasNoTrans, (int)(r1 - r0),
+                (int)Cn, (int)K, 1.f, X + (tx ? r0 : r0 * ldx), (int)ldx, Y, (int)ldy, 0.f, C + r0 * ldc, (int)ldc);
+  };
+  if (!split || cpu_threads() <= 1 || R < 2 * min_rows) return run(0, R);
+  parallel_chunks(R, min_rows, run);
 }
 
 }  // namespace
@@ -129,13 +168,15 @@ bool try_gemm(const Kernel& k) {
   if (!gemm_direct(k, g, 1, B)) pack_operand(k, g, 1, 1, B);
   float* C = static_cast<float*>(k.bufs[0]->data);
   const int64_t flops = 2 * M * N * K;
+  const BlasOneThread blas_one;
+  // Products too large for the batch split are split by rows (each product whole otherwise).
+  const bool rows_split = !batches_split(Bt, flops) && M * N * K >= kRowSplitMNK;
   if (!g.out_in_order && out_in_order_transposed(g)) {
     // The output is [batch][N][M]: C^T = B^T A^T written in place (a weight gradient, where
     // the scatter of a temporary C would cost as much as the product).
     for_batches(Bt, flops, [&](int64_t b) {
-      cblas_sgemm(CblasRowMajor, B.trans ? CblasNoTrans : CblasTrans, A.trans ? CblasNoTrans : CblasTrans, (int)N,
-                  (int)M, (int)K, 1.f, B.base + B.batch_off[b], (int)B.ld, A.base + A.batch_off[b], (int)A.ld, 0.f,
-                  C + b * M * N, (int)M);
+      sgemm_rows(!B.trans, !A.trans, N, M, K, B.base + B.batch_off[b], B.ld, A.base + A.batch_off[b], A.ld,
+                 C + b * M * N, M, rows_split);
     });
     return true;
   }
@@ -143,9 +184,8 @@ bool try_gemm(const Kernel& k) {
   std::vector<float> tmp;
   if (!g.out_in_order) tmp.resize(Bt * M * N), C = tmp.data();
   for_batches(Bt, flops, [&](int64_t b) {
-    cblas_sgemm(CblasRowMajor, A.trans ? CblasTrans : CblasNoTrans, B.trans ? CblasTrans : CblasNoTrans, (int)M,
-                (int)N, (int)K, 1.f, A.base + A.batch_off[b], (int)A.ld, B.base + B.batch_off[b], (int)B.ld, 0.f,
-                C + b * M * N, (int)N);
+    sgemm_rows(A.trans, B.trans, M, N, K, A.base + A.batch_off[b], A.ld, B.base + B.batch_off[b], B.ld,
+               C + b * M * N, N, rows_split);
   });
   if (!g.out_in_order) gemm_scatter(k, g, tmp.data());
   return true;

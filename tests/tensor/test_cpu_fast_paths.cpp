@@ -5,7 +5,9 @@
 // shapes: stride 2, padding, dilation, non-square images and kernels, batch 1, one channel.
 #include <cmath>
 #include <random>
+#include <tuple>
 
+#include "tensor/cpu/cpu_device.h"
 #include "tensor/cpu/cpu_eval.h"
 #include "tests/tensor/tensor_test_util.h"
 
@@ -186,6 +188,54 @@ TEST(CpuFastPaths, MaxPoolForwardBackwardAgainstLoops) {
         }
     for (size_t i = 0; i < gx.size(); ++i) ASSERT_NEAR(gx[i], want_gx[i], 1e-6) << "k " << k << " at " << i;
   }
+}
+
+}  // namespace
+}  // namespace tinypynq::test
+
+namespace tinypynq::test {
+namespace {
+
+// Large single products (split by rows over the worker pool, OpenBLAS held at one thread),
+// small batched products (split by batch) and elementwise kernels: the same bits at 1, 2 and
+// 3 threads, and near a double reference. Run twice per count so that the pool is reused.
+TEST(CpuFastPaths, ThreadedProductsSameBitsAsOneThread) {
+  const int64_t M = 96, K = 1024, N = 160, Bt = 64, m = 8, k = 9, n = 12;
+  const auto av = rnd_vec(M * K, 11), bv = rnd_vec(K * N, 12), xv = rnd_vec(Bt * m * k, 13), yv = rnd_vec(Bt * k * n, 14);
+  auto run = [&] {
+    Tensor a = tf(av, {M, K}), b = tf(bv, {K, N}), x = tf(xv, {Bt, m, k}), y = tf(yv, {Bt, k, n});
+    return std::make_tuple(a.matmul(b).to_vector<float>(), a.transpose(0, 1).transpose(0, 1).matmul(b).relu().to_vector<float>(),
+                           x.matmul(y).to_vector<float>());
+  };
+  const int was = cpu_threads();
+  set_cpu_threads(1);
+  const auto ref = run();
+  for (int t : {2, 3, 2}) {
+    set_cpu_threads(t);
+    for (int rep = 0; rep < 2; ++rep) {
+      const auto got = run();
+      EXPECT_EQ(std::get<0>(got), std::get<0>(ref)) << t << " threads";
+      EXPECT_EQ(std::get<1>(got), std::get<1>(ref)) << t << " threads";
+      EXPECT_EQ(std::get<2>(got), std::get<2>(ref)) << t << " threads";
+    }
+  }
+  set_cpu_threads(was);
+  const auto& c = std::get<0>(ref);
+  for (int64_t i = 0; i < M; i += 7)
+    for (int64_t j = 0; j < N; j += 5) {
+      double s = 0;
+      for (int64_t q = 0; q < K; ++q) s += double(av[i * K + q]) * bv[q * N + j];
+      ASSERT_NEAR(c[i * N + j], s, 1e-4 * (1 + std::fabs(s))) << i << "," << j;
+      ASSERT_EQ(std::get<1>(ref)[i * N + j], std::max(0.f, c[i * N + j]));
+    }
+  const auto& z = std::get<2>(ref);
+  for (int64_t b0 = 0; b0 < Bt; b0 += 9)
+    for (int64_t i = 0; i < m; ++i)
+      for (int64_t j = 0; j < n; ++j) {
+        double s = 0;
+        for (int64_t q = 0; q < k; ++q) s += double(xv[(b0 * m + i) * k + q]) * yv[(b0 * k + q) * n + j];
+        ASSERT_NEAR(z[(b0 * m + i) * n + j], s, 1e-5 * (1 + std::fabs(s)));
+      }
 }
 
 }  // namespace
