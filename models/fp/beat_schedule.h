@@ -13,6 +13,12 @@
 // data is in the DMA's FIFO); the DMA presents beat i from max(at(i), handshake of beat i-1 + 1).
 // For the output stream (unit -> S2MM), at(j) is the first cycle in which the S2MM channel can
 // accept beat j: TREADY(t) = (t >= at(number of beats accepted so far)).
+// A source whose beats follow no closed form (a v2 view reader, docs/pl-v2.md "Line buffer and
+// timing") gives an explicit per-beat table instead: with `table` set, at(i) = table[i] for
+// i < table_beats and the closed-form fields are ignored (keep start = table[0] and num = den = 1,
+// a lower bound, for readers that only look at them). Beyond the table, beats follow one per
+// cycle. The table is not owned: it must outlive every use of the schedule.
+//   pl::BeatSchedule t{.start = v[0], .table = v.data(), .table_beats = v.size()};
 // Cycles are absolute FCLK0 cycles (cycle 0 = reset). Pure C++20, no SystemC.
 #pragma once
 
@@ -26,8 +32,12 @@ struct BeatSchedule {
   uint32_t den = 1;
   uint32_t burst_beats = 0;  // 0: no burst structure; else burst_gap idle cycles after every burst
   uint32_t burst_gap = 0;
+  const uint64_t* table = nullptr;  // per-beat mode: at(i) = table[i] (see above)
+  uint64_t table_beats = 0;
 
+  constexpr bool tabled() const noexcept { return table != nullptr && table_beats != 0; }
   constexpr uint64_t at(uint64_t i) const noexcept {
+    if (tabled()) return i < table_beats ? table[i] : table[table_beats - 1] + (i - table_beats + 1);
     return start + (i * num) / den + (burst_beats ? (i / burst_beats) * burst_gap : 0);
   }
 };
@@ -36,7 +46,7 @@ struct BeatSchedule {
 // quotients and remainders are carried), for loops that walk a schedule burst by burst.
 class BeatStepper {
  public:
-  BeatStepper(const BeatSchedule& s, uint64_t i0, uint64_t step) noexcept : s_(s) {
+  BeatStepper(const BeatSchedule& s, uint64_t i0, uint64_t step) noexcept : s_(s), i_(i0), step_(step) {
     const uint64_t t = i0 * s.num, dt = step * s.num;
     q_ = t / s.den, r_ = t % s.den, dq_ = dt / s.den, dr_ = dt % s.den;
     if (s.burst_beats) {
@@ -44,8 +54,12 @@ class BeatStepper {
       sq_ = step / s.burst_beats, sr_ = step % s.burst_beats;
     }
   }
-  uint64_t value() const noexcept { return s_.start + q_ + (s_.burst_beats ? bq_ * s_.burst_gap : 0); }
+  uint64_t value() const noexcept {
+    if (s_.tabled()) return s_.at(i_);
+    return s_.start + q_ + (s_.burst_beats ? bq_ * s_.burst_gap : 0);
+  }
   void next() noexcept {
+    i_ += step_;
     q_ += dq_, r_ += dr_;
     if (r_ >= s_.den) ++q_, r_ -= s_.den;
     if (s_.burst_beats) {
@@ -56,6 +70,7 @@ class BeatStepper {
 
  private:
   BeatSchedule s_;
+  uint64_t i_ = 0, step_ = 0;
   uint64_t q_ = 0, r_ = 0, dq_ = 0, dr_ = 0, bq_ = 0, br_ = 0, sq_ = 0, sr_ = 0;
 };
 

@@ -155,10 +155,12 @@ CmdTiming memo(MemoKey key, uint64_t t0, F compute) {
 
 CmdTiming time_vector(VecOp op, uint64_t n, uint64_t t0, const BeatSchedule* const in[3],
                       const BeatSchedule& out, BeatLog* log) {
-  if (log) return time_vector_exact(op, n, t0, in, out, log);
+  const VecOpInfo* info = vec_op_info(static_cast<uint32_t>(op));
+  bool tabled = out.tabled();
+  for (unsigned s = 0; s < 3; ++s) tabled = tabled || (info && s < info->arity && in[s] && in[s]->tabled());
+  if (log || tabled) return time_vector_exact(op, n, t0, in, out, log);
   MemoKey k;
   k.w[0] = 1, k.w[1] = static_cast<uint64_t>(op), k.w[2] = n;
-  const VecOpInfo* info = vec_op_info(static_cast<uint32_t>(op));
   for (unsigned s = 0; s < 3; ++s)
     if (info && s < info->arity) put_sched(k, 3 + 3 * s, in[s], t0);
   put_sched(k, 12, &out, t0);
@@ -167,7 +169,7 @@ CmdTiming time_vector(VecOp op, uint64_t n, uint64_t t0, const BeatSchedule* con
 
 CmdTiming time_reduce(uint64_t rows, uint64_t len, uint64_t t0, const BeatSchedule& a,
                       const BeatSchedule& out, BeatLog* log) {
-  if (log) return time_reduce_exact(rows, len, t0, a, out, log);
+  if (log || a.tabled() || out.tabled()) return time_reduce_exact(rows, len, t0, a, out, log);
   MemoKey k;
   k.w[0] = 2, k.w[1] = rows, k.w[2] = len;
   put_sched(k, 3, &a, t0);
@@ -223,7 +225,8 @@ CmdTiming time_reduce_exact(uint64_t rows, uint64_t len, uint64_t t0, const Beat
 CmdTiming time_matmul(uint64_t m, uint64_t k, uint64_t n, bool load_w, const MatmulConfig& cfg,
                       uint64_t t0, const BeatSchedule& a, const BeatSchedule* w,
                       const BeatSchedule& out, BeatLog* log) {
-  if (log) return time_matmul_exact(m, k, n, load_w, cfg, t0, a, w, out, log);
+  if (log || a.tabled() || out.tabled() || (load_w && w && w->tabled()))
+    return time_matmul_exact(m, k, n, load_w, cfg, t0, a, w, out, log);
   MemoKey key;
   key.w[0] = 3 | (uint64_t{load_w} << 8), key.w[1] = m, key.w[2] = k;
   put_sched(key, 3, &a, t0);

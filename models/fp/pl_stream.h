@@ -48,8 +48,11 @@ struct BeatLog {
 // Vector command of n >= 1 elements (opcode must be defined, see vec_op_info). in[s] = schedule
 // of stream A/B/C, nullptr when that operand is a scalar register or the op does not have it
 // (all nullptr = a fill). Beats: ceil(n/2) on every streamed input and on R.
-// The same evaluations without the memo (time_vector/time_reduce remember the relative
-// timing of commands they have seen; these always walk the beats).
+// The same evaluations without the memo (time_vector/time_reduce/time_matmul remember the
+// relative timing of commands they have seen; these always walk the beats). A tabled schedule
+// (BeatSchedule::table, a v2 view reader's per-beat valid cycles) is honoured beat by beat: input
+// beat i is taken no earlier than table[i]. The memoised forms bypass the memo for a command
+// with any tabled schedule (a table is not a key).
 CmdTiming time_vector_exact(VecOp op, uint64_t n, uint64_t t0, const BeatSchedule* const in[3],
                             const BeatSchedule& out, BeatLog* log = nullptr);
 CmdTiming time_reduce_exact(uint64_t rows, uint64_t len, uint64_t t0, const BeatSchedule& a,
@@ -70,15 +73,21 @@ CmdTiming time_matmul(uint64_t m, uint64_t k, uint64_t n, bool load_w, const Mat
                       uint64_t t0, const BeatSchedule& a, const BeatSchedule* w,
                       const BeatSchedule& out, BeatLog* log = nullptr);
 
-// Walks at(0), at(1), ... of a schedule with additions only (at() divides twice per call).
+// Walks at(0), at(1), ... of a schedule with additions only (at() divides twice per call); a
+// tabled schedule (BeatSchedule::table) is walked by index.
 class ScheduleCursor {
  public:
   ScheduleCursor() noexcept : ScheduleCursor(BeatSchedule{}) {}
   explicit ScheduleCursor(const BeatSchedule& s) noexcept
-      : cur_(s.start), step_(s.den ? s.num / s.den : s.num), rem_(s.den ? s.num % s.den : 0),
-        den_(s.den ? s.den : 1), bb_(s.burst_beats), gap_(s.burst_gap) {}
+      : cur_(s.tabled() ? s.table[0] : s.start), step_(s.den ? s.num / s.den : s.num),
+        rem_(s.den ? s.num % s.den : 0), den_(s.den ? s.den : 1), bb_(s.burst_beats),
+        gap_(s.burst_gap), tab_(s.tabled() ? s.table : nullptr), tab_n_(s.table_beats) {}
   uint64_t cur() const noexcept { return cur_; }  // at(i) of the current beat i
   void next() noexcept {                          // i -> i + 1
+    if (tab_) [[unlikely]] {
+      cur_ = (++tab_i_ < tab_n_) ? tab_[tab_i_] : cur_ + 1;
+      return;
+    }
     cur_ += step_;
     acc_ += rem_;
     if (acc_ >= den_) {
@@ -95,6 +104,8 @@ class ScheduleCursor {
   uint64_t cur_;
   uint32_t step_, rem_, den_, bb_, gap_;
   uint32_t acc_ = 0, in_burst_ = 0;
+  const uint64_t* tab_;
+  uint64_t tab_n_, tab_i_ = 0;
 };
 
 }  // namespace tinypynq::pl

@@ -30,9 +30,10 @@ struct StreamIn {
   const uint8_t* data = nullptr;  // first byte of the transfer (DDR via DMI)
   uint64_t bytes = 0;             // MM2S_LENGTH
   uint64_t beats = 0;             // ceil(bytes / beat bytes); the last beat carries TLAST
-  pl::BeatSchedule valid;         // first cycle beat i can be valid
-  // A source whose beats follow no closed form (a v2 view reader, view_reader_tlm.h) sets this:
-  // valid_at[i] is beat i's first valid cycle, and `valid` is only a lower bound of it.
+  pl::BeatSchedule valid;         // first cycle beat i can be valid: valid.at(i)
+  // A source whose beats follow no closed form (a v2 view reader, view_reader_tlm.h) gives
+  // `valid` a per-beat table (BeatSchedule::table) and sets this to the same table: valid_at[i]
+  // = valid.at(i) is beat i's first valid cycle, and the unit timing engine honours it per beat.
   const uint64_t* valid_at = nullptr;
 };
 

@@ -216,7 +216,10 @@ void ViewReader::start(Cycle t0) {
   in_.data = reinterpret_cast<const uint8_t*>(words_.data());
   in_.bytes = 4ull * elems_;
   in_.beats = plan_.beat_valid.size();
-  in_.valid = pl::BeatSchedule{plan_.beat_valid.front(), 1, 1};  // a lower bound: beats are >= 1 cycle apart
+  // Per-beat mode: the unit timing engine takes beat b no earlier than beat_valid[b]
+  // (start/num/den stay the lower bound: beats are >= 1 cycle apart).
+  in_.valid = pl::BeatSchedule{.start = plan_.beat_valid.front(), .num = 1, .den = 1,
+                               .table = plan_.beat_valid.data(), .table_beats = plan_.beat_valid.size()};
   in_.valid_at = plan_.beat_valid.data();
   armed_ = true;
   const sc_time when = time_of(t0), now = sc_core::sc_time_stamp();

@@ -384,6 +384,103 @@ TEST(PlStream, LongIdleIsJumped) {
   EXPECT_EQ(v.in_last[0], 1000000000000ull + 31);
 }
 
+// ---- per-beat table mode (BeatSchedule::table, a v2 view reader's valid_at) --------------------
+// Irregular increasing tables (runs of one beat per cycle, stalls of up to a few hundred cycles,
+// as a reader with line misses), against the same references; the memoised forms must give the
+// same results (they bypass the memo: two tables with one start are different commands).
+static std::vector<uint64_t> random_table(Rng& g, uint64_t t0, uint64_t beats) {
+  std::vector<uint64_t> t(beats);
+  uint64_t c = t0 + g.below(100);
+  for (uint64_t i = 0; i < beats; ++i) {
+    c += g.chance(70) ? 1 : 1 + g.below(g.chance(10) ? 400 : 20);
+    t[i] = c;
+  }
+  return t;
+}
+static BeatSchedule tabled(const std::vector<uint64_t>& t) {
+  return BeatSchedule{.start = t.front(), .table = t.data(), .table_beats = t.size()};
+}
+
+TEST(PlStream, TabledSchedulesMatchTheReferences) {
+  Rng g(77);
+  const auto ops = all_ops();
+  for (int trial = 0; trial < 600; ++trial) {
+    const VecOp op = ops[trial % ops.size()];
+    const pl::VecOpInfo* info = pl::vec_op_info(static_cast<uint32_t>(op));
+    const uint64_t n = 1 + g.below(g.chance(10) ? 2000 : 150), nb = (n + 1) / 2, t0 = g.below(2000);
+    std::vector<uint64_t> tab[3];
+    BeatSchedule s[3];
+    const BeatSchedule* in[3] = {nullptr, nullptr, nullptr};
+    for (unsigned k = 0; k < info->arity; ++k) {
+      if (g.chance(60)) tab[k] = random_table(g, t0, nb), s[k] = tabled(tab[k]);
+      else s[k] = g.sched(t0);
+      if (!g.chance(20)) in[k] = &s[k];
+    }
+    const BeatSchedule out = g.chance(30) ? kIdeal : g.sched(t0 + info->latency);
+    BeatLog log;
+    const auto got = pl::time_vector(op, n, t0, in, out, &log);
+    const Ref ref = ref_pipe(info->latency, info->ii, iota_tokens(nb), t0, in, out);
+    ASSERT_NO_FATAL_FAILURE(expect_same(got, log, ref, t0, info->name, trial));
+    ASSERT_EQ(pl::time_vector(op, n, t0, in, out).t_done, got.t_done) << trial;
+  }
+  for (int trial = 0; trial < 300; ++trial) {
+    const uint64_t rows = 1 + g.below(40), len = 1 + g.below(40), t0 = g.below(2000);
+    const std::vector<uint64_t> tab = random_table(g, t0, (rows * len + 1) / 2);
+    const BeatSchedule a = tabled(tab), out = g.chance(30) ? kIdeal : g.sched(t0 + 24);
+    BeatLog log;
+    const auto got = pl::time_reduce(rows, len, t0, a, out, &log);
+    const BeatSchedule* in[3] = {&a, nullptr, nullptr};
+    const Ref ref = ref_pipe(pl::kReduceLatency, 1, pl::reduce_tokens(rows, len), t0, in, out);
+    ASSERT_NO_FATAL_FAILURE(expect_same(got, log, ref, t0, "reduce", trial));
+    ASSERT_EQ(pl::time_reduce(rows, len, t0, a, out).t_done, got.t_done) << trial;
+  }
+  const pl::MatmulConfig cfg;
+  for (int trial = 0; trial < 200; ++trial) {
+    const uint64_t m = 1 + g.below(40), k = 1 + g.below(cfg.kmax < 40 ? cfg.kmax : 40),
+                   n = 1 + g.below(cfg.nmax < 40 ? cfg.nmax : 40), t0 = g.below(2000);
+    const bool load_w = !g.chance(20);
+    const std::vector<uint64_t> ta = random_table(g, t0, (m * k + 1) / 2), tw = random_table(g, t0, (k * n + 1) / 2);
+    const BeatSchedule a = g.chance(80) ? tabled(ta) : g.sched(t0), w = g.chance(60) ? tabled(tw) : g.sched(t0);
+    const BeatSchedule out = g.chance(30) ? kIdeal : g.sched(t0 + 40);
+    BeatLog log;
+    const auto got = pl::time_matmul(m, k, n, load_w, cfg, t0, a, &w, out, &log);
+    const Ref ref = ref_matmul(m, k, n, load_w, cfg, t0, a, &w, out);
+    ASSERT_NO_FATAL_FAILURE(expect_same(got, log, ref, t0, "matmul", trial));
+    ASSERT_EQ(pl::time_matmul(m, k, n, load_w, cfg, t0, a, &w, out).t_done, got.t_done) << trial;
+  }
+}
+
+TEST(PlStream, TabledCommandsBypassTheMemo) {
+  // Same sizes, same t0, same start and closed-form fields: only the tables differ.
+  std::vector<uint64_t> fast(64), slow(64);
+  for (uint64_t i = 0; i < 64; ++i) fast[i] = 10 + i, slow[i] = 10 + 7 * i;
+  const BeatSchedule f = tabled(fast), s = tabled(slow);
+  const BeatSchedule* inf[3] = {&f, nullptr, nullptr};
+  const BeatSchedule* ins[3] = {&s, nullptr, nullptr};
+  const unsigned p = pl::vec_op_info(static_cast<uint32_t>(VecOp::COPY))->latency;
+  EXPECT_EQ(pl::time_vector(VecOp::COPY, 128, 0, inf, kIdeal).t_done, 10 + 63 + p);
+  EXPECT_EQ(pl::time_vector(VecOp::COPY, 128, 0, ins, kIdeal).t_done, 10 + 7 * 63 + p);
+  EXPECT_EQ(pl::time_reduce(1, 128, 0, f, kIdeal).t_done, 10 + 63 + pl::kReduceLatency);
+  EXPECT_EQ(pl::time_reduce(1, 128, 0, s, kIdeal).t_done, 10 + 7 * 63 + pl::kReduceLatency);
+  EXPECT_EQ(pl::time_matmul(8, 16, 8, true, {}, 0, f, &kIdeal, kIdeal).in_last[0], 10 + 63u);
+  EXPECT_EQ(pl::time_matmul(8, 16, 8, true, {}, 0, s, &kIdeal, kIdeal).in_last[0], 10 + 7 * 63u);
+}
+
+TEST(PlStream, TabledCursorAndStepperEqualAt) {
+  Rng g(9);
+  for (int trial = 0; trial < 100; ++trial) {
+    const std::vector<uint64_t> t = random_table(g, g.below(1000), 1 + g.below(300));
+    const BeatSchedule s = tabled(t);
+    pl::ScheduleCursor c(s);
+    for (uint64_t i = 0; i < t.size() + 5; ++i, c.next()) ASSERT_EQ(c.cur(), s.at(i)) << trial << " " << i;
+    ASSERT_EQ(s.at(t.size() - 1), t.back());
+    ASSERT_EQ(s.at(t.size() + 2), t.back() + 3) << "one beat per cycle past the table";
+    const uint64_t i0 = g.below(t.size()), step = 1 + g.below(20);
+    pl::BeatStepper st(s, i0, step);
+    for (uint64_t i = i0; i < t.size() + 40; i += step, st.next()) ASSERT_EQ(st.value(), s.at(i)) << trial;
+  }
+}
+
 TEST(PlStream, CursorEqualsAt) {
   Rng g(5);
   for (int trial = 0; trial < 200; ++trial) {

@@ -17,6 +17,8 @@
 
 #include "base/board_config.h"
 #include "hw/tp_contract.h"
+#include "models/fp/pl_timing.h"
+#include "models/fp/pl_units.h"
 #include "models/fp/view_reader.h"
 #include "models/tlm/axi_dma.h"
 #include "models/tlm/platform.h"
@@ -463,6 +465,92 @@ TEST_F(ViewReaderTlm, VrErrEndsTheUnitsCommandWithStreamError) {
     EXPECT_TRUE(h.vr.reader(0).armed()) << "nothing taken from stream A";
   }
   h.p.reset_pl();  // as PlExec after an error; the next test starts clean
+}
+
+// docs/pl-v2.md "Line buffer and timing": a unit fed by view readers takes input beat i no
+// earlier than the reader's valid_at[i] (the per-beat table of pl::BeatSchedule), not the
+// closed-form lower bound. Stream A is a transpose whose inner stride is one line per element
+// over 128 lines (> the 64-line buffer): every element misses, the beats come irregularly and
+// slowly. The unit's CYCLES must equal an independent computation over valid_at (a reference
+// loop: beat i taken at max(previous take + II, valid_at of every stream), output P cycles
+// later, and the cycle-stepped pl::PipelineModel), and exceed what the lower bound predicts.
+TEST_F(ViewReaderTlm, UnitFedByReadersTakesBeatsAtTheirValidCycles) {
+  for (auto& c : h.c) c->hold = true;  // the units consume the streams here
+  auto w = [&](uint64_t a, uint32_t v) { ASSERT_EQ(h.access(h.p, tlm::TLM_WRITE_COMMAND, a, v), tlm::TLM_OK_RESPONSE); };
+  auto r = [&](uint64_t a) { uint32_t v = 0; EXPECT_EQ(h.access(h.p, tlm::TLM_READ_COMMAND, a, v), tlm::TLM_OK_RESPONSE); return v; };
+  const uint32_t kRows = 32, kCols = 128, n = kRows * kCols;
+  pl::ViewDesc at;  // the transpose of a 128 x 32 row-major matrix: [32, 128], strides [1, 32]
+  at.base = 0x50'0000, at.limit = 4 * n, at.rank = 2;
+  at.shape[0] = kRows, at.shape[1] = kCols, at.stride[0] = 1, at.stride[1] = kRows;
+  at.full_mask();
+  pl::ViewDesc b;  // contiguous: streams fast
+  b.base = 0x58'0000, b.limit = 4 * n, b.rank = 1, b.shape[0] = n, b.stride[0] = 1;
+  b.full_mask();
+  fill(at.base, at.base + at.limit, 7), fill(b.base, b.base + b.limit, 8);
+  const uint64_t dma0 = hw::win::DMA0_BASE;
+  struct Case { const char* what; uint64_t unit; unsigned streams; unsigned ii, p; std::vector<int64_t> tokens; };
+  const pl::VecOpInfo* add = pl::vec_op_info(static_cast<uint32_t>(hw::VecOp::ADD));
+  ASSERT_NE(add, nullptr);
+  std::vector<int64_t> vec_tokens((n + 1) / 2);
+  for (size_t i = 0; i < vec_tokens.size(); ++i) vec_tokens[i] = static_cast<int64_t>(i);
+  const Case cases[] = {
+      {"vector ADD, A transposed, B contiguous", hw::win::VEC_BASE, 2, add->ii, add->latency, vec_tokens},
+      {"reduce SUM 32 rows x 128, A transposed", hw::win::RED_BASE, 1, 1, pl::kReduceLatency, pl::reduce_tokens(kRows, kCols)},
+  };
+  for (const Case& k : cases) {
+    SCOPED_TRACE(k.what);
+    h.p.reset_pl();
+    h.run(200);
+    const bool vec = k.unit == hw::win::VEC_BASE;
+    const uint32_t out_words = vec ? n : kRows;
+    w(dma0 + hw::dma::S2MM_DMACR, hw::dma::DMACR_RS.mask);
+    w(dma0 + hw::dma::S2MM_DA, 0x60'0000);
+    w(dma0 + hw::dma::S2MM_LENGTH, 4 * out_words);
+    if (vec) {
+      w(k.unit + hw::unit::OP, static_cast<uint32_t>(hw::VecOp::ADD));
+      w(k.unit + hw::unit::SIZE0, n);
+    } else {
+      w(k.unit + hw::unit::OP, 0);  // SUM
+      w(k.unit + hw::unit::SIZE0, kRows);
+      w(k.unit + hw::unit::SIZE1, kCols);
+    }
+    h.program(0, at), h.wr(0, vr::CTRL, vr::CTRL_START);
+    if (vec) h.program(1, b), h.wr(1, vr::CTRL, vr::CTRL_START);
+    const Cycle t0 = h.now();
+    w(k.unit + hw::unit::CTRL, hw::unit::CTRL_START.mask);
+    const std::vector<uint64_t> va = h.vr.reader(0).last_plan().beat_valid;
+    const std::vector<uint64_t> vb = vec ? h.vr.reader(1).last_plan().beat_valid : std::vector<uint64_t>{};
+    ASSERT_EQ(va.size(), k.tokens.size());
+    ASSERT_GT(h.vr.reader(0).last_plan().fills.size(), n / 2) << "the transpose misses on (almost) every element";
+    // The reference loop over valid_at: the output side never stalls here (input beats are many
+    // cycles apart), so the last output handshakes P cycles after its input beat.
+    auto reference = [&](bool lower_bound) {
+      uint64_t take = t0;
+      for (size_t i = 0; i < va.size(); ++i) {
+        uint64_t v = lower_bound ? va.front() + i : va[i];
+        if (vec) v = std::max<uint64_t>(v, lower_bound ? vb.front() + i : vb[i]);
+        take = std::max<uint64_t>(i ? take + k.ii : t0 + 1, v);
+      }
+      return take + k.p - t0;
+    };
+    const uint64_t want = reference(false), lower = reference(true);
+    // The same from the per-cycle pipeline of hw-spec §8.2 (pl_timing.h), R always ready.
+    pl::PipelineModel m(k.p, k.ii, k.tokens, k.streams);
+    std::vector<std::vector<uint64_t>> arrival(k.streams);
+    for (size_t i = 0; i < va.size(); ++i) {
+      arrival[0].push_back(va[i] - t0);
+      if (vec) arrival[1].push_back(vb[i] - t0);
+    }
+    EXPECT_EQ(pl::run_pipeline(m, arrival, [](uint64_t) { return true; }), want);
+    h.run(va.back() + k.p + 200 - h.now());
+    ASSERT_EQ(r(k.unit + hw::unit::STATUS), hw::unit::STATUS_DONE.mask);
+    const uint64_t cycles = r(k.unit + hw::unit::CYCLES_LO) | (uint64_t{r(k.unit + hw::unit::CYCLES_HI)} << 32);
+    EXPECT_EQ(cycles, want) << "the unit's CYCLES from the readers' valid_at";
+    EXPECT_GT(cycles, lower + 1000) << "the lower bound alone would finish much earlier (" << lower << ")";
+    EXPECT_TRUE(r(dma0 + hw::dma::S2MM_DMASR) & hw::dma::DMASR_IOC_IRQ.mask);
+    EXPECT_FALSE(h.vr.reader(0).armed()) << "stream A taken";
+  }
+  h.p.reset_pl();
 }
 
 TEST(AxiFillChecker, FlagsEveryRule) {
