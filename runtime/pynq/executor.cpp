@@ -32,6 +32,12 @@ inline void transpose32_scalar(const uint32_t* src, int64_t src_ld, uint32_t* ds
   }
 }
 #if defined(__x86_64__)
+// GCC 12 flags the "undefined" source operand of its own unpack intrinsics (avx512fintrin.h,
+// _mm512_undefined_epi32) as maybe-uninitialized: a false positive of the header, silenced here only.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 // One 16x16 block: out row j (dst + j * dst_ld) = column j of the 16 src rows.
 __attribute__((target("avx512f"), always_inline)) inline void block16(const uint32_t* src, int64_t src_ld,
                                                                        uint32_t* dst, int64_t dst_ld) {
@@ -77,6 +83,9 @@ __attribute__((target("avx512f"))) inline void transpose32_avx512(const uint32_t
   if (C16 < C) transpose32_scalar(src + C16 * src_ld, src_ld, dst + C16, dst_ld, R16, C - C16);
   if (R16 < R) transpose32_scalar(src + R16, src_ld, dst + R16 * dst_ld, dst_ld, R - R16, C);
 }
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
 #endif
 inline void transpose32(const uint32_t* src, int64_t src_ld, uint32_t* dst, int64_t dst_ld, int64_t R, int64_t C) {
 #if defined(__x86_64__)

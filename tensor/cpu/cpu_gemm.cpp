@@ -121,15 +121,16 @@ void for_batches(int64_t Bt, int64_t flops_each, F f) {
   });
 }
 
-// With cpu_threads() > 1, OpenBLAS is held at one thread while tinypynq's kernels run and large
-// products are split by rows over tinypynq's own threads instead: OpenBLAS's idle workers
-// spin after each threaded call and, on a machine with as many cores as threads, steal the
-// cores of the elementwise kernels that follow (a 2-thread CNN step took 70 ms of wall time
-// and 137 ms of CPU time, against 46 ms at 1 thread). Restored on exit.
+// OpenBLAS is held at one thread while tinypynq's products run (restored on exit) and large
+// products are split over tinypynq's own cpu_threads() instead. Two reasons: OpenBLAS's idle
+// workers spin after each threaded call and, on a machine with as many cores as threads, steal
+// the cores of the elementwise kernels that follow (a 2-thread CNN step took 70 ms of wall time
+// and 137 ms of CPU time, against 46 ms at 1 thread); and its threaded split changes the bits
+// of a product on some kernels (Haswell's), so cpu_threads() = 1 must mean one BLAS thread too.
 struct BlasOneThread {
   int saved = 0;
   BlasOneThread() {
-    if (cpu_threads() > 1 && (saved = openblas_get_num_threads()) != 1) openblas_set_num_threads(1);
+    if ((saved = openblas_get_num_threads()) != 1) openblas_set_num_threads(1);
   }
   ~BlasOneThread() {
     if (saved > 1) openblas_set_num_threads(saved);
@@ -138,21 +139,31 @@ struct BlasOneThread {
 
 constexpr int64_t kRowSplitMNK = int64_t{8} << 20;  // below this one thread is as fast
 
-// C[R][Cn] = op(X)[R][K] op(Y)[K][Cn], row-major. With cpu_threads() > 1, a large product is
-// split into row blocks, one sgemm each; every element is still one dot over the whole K in
-// the same blocked order (OpenBLAS's own threading splits the same way), so the bits do not
-// depend on the split. Parts stay well above OpenBLAS's small-matrix size (M*N*K <= 1e6) so
-// that every part takes the same kernel as the whole.
+// C[R][Cn] = op(X)[R][K] op(Y)[K][Cn], row-major. A large product is cut into row chunks, one
+// sgemm each, and the cut depends only on the sizes, never on the thread count: OpenBLAS's
+// kernels do not give the same bits for a row whatever the rows around it (Haswell kernels on
+// an AMD EPYC: 96x1024x160 whole vs in three 32-row calls differ in 3758 of 15360 elements), so
+// a cut that followed cpu_threads() would make results depend on it. With `parallel` the chunks
+// are spread over tinypynq's threads; otherwise they run in order on this one. Chunks stay well
+// above OpenBLAS's small-matrix size (M*N*K <= 1e6).
 void sgemm_rows(bool tx, bool ty, int64_t R, int64_t Cn, int64_t K, const float* X, int64_t ldx, const float* Y,
-                int64_t ldy, float* C, int64_t ldc, bool split) {
-  constexpr int64_t kMinPartMNK = kRowSplitMNK / 2;
+                int64_t ldy, float* C, int64_t ldc, bool parallel) {
+  constexpr int64_t kMinPartMNK = kRowSplitMNK / 2, kMaxChunks = 8;
   const int64_t min_rows = std::max<int64_t>(1, (kMinPartMNK + Cn * K - 1) / std::max<int64_t>(Cn * K, 1));
-  auto run = [&](int64_t r0, int64_t r1) {
-    cblas_sgemm(CblasRowMajor, tx ? CblasTrans : CblasNoTrans, ty ? CblasTrans : CblasNoTrans, (int)(r1 - r0),
-                (int)Cn, (int)K, 1.f, X + (tx ? r0 : r0 * ldx), (int)ldx, Y, (int)ldy, 0.f, C + r0 * ldc, (int)ldc);
+  const int64_t chunks =
+      R * Cn * K >= kRowSplitMNK ? std::clamp<int64_t>(R / min_rows, int64_t{1}, kMaxChunks) : int64_t{1};
+  const int64_t per = (R + chunks - 1) / chunks;
+  auto run = [&](int64_t c0, int64_t c1) {
+    for (int64_t c = c0; c < c1; ++c) {
+      const int64_t r0 = c * per, r1 = std::min(R, r0 + per);
+      if (r0 >= r1) continue;
+      cblas_sgemm(CblasRowMajor, tx ? CblasTrans : CblasNoTrans, ty ? CblasTrans : CblasNoTrans, (int)(r1 - r0),
+                  (int)Cn, (int)K, 1.f, X + (tx ? r0 : r0 * ldx), (int)ldx, Y, (int)ldy, 0.f, C + r0 * ldc,
+                  (int)ldc);
+    }
   };
-  if (!split || cpu_threads() <= 1 || R < 2 * min_rows) return run(0, R);
-  parallel_chunks(R, min_rows, run);
+  if (!parallel || cpu_threads() <= 1 || chunks < 2) return run(0, chunks);
+  parallel_chunks(chunks, 1, run);
 }
 
 }  // namespace
@@ -169,7 +180,8 @@ bool try_gemm(const Kernel& k) {
   float* C = static_cast<float*>(k.bufs[0]->data);
   const int64_t flops = 2 * M * N * K;
   const BlasOneThread blas_one;
-  // Products too large for the batch split are split by rows (each product whole otherwise).
+  // Products too large for the batch split spread their row chunks over the threads (a batch
+  // split runs each product's chunks on one thread: the same cut, so the same bits).
   const bool rows_split = !batches_split(Bt, flops) && M * N * K >= kRowSplitMNK;
   if (!g.out_in_order && out_in_order_transposed(g)) {
     // The output is [batch][N][M]: C^T = B^T A^T written in place (a weight gradient, where
