@@ -72,6 +72,9 @@ def emit_cpp(m):
         if w["parent"]:
             parent = next(p for p in m["windows"] if p["name"] == w["parent"])
             a(f"inline constexpr uint32_t {w['name']}_OFFSET = {hex32(w['base'] - parent['base'])};")
+        if w["instances"] > 1:
+            a(f"inline constexpr uint32_t {w['name']}_INSTANCES = {w['instances']}, {w['name']}_INSTANCE_STRIDE = "
+              f"{hex32(w['instance_stride'])};  // instance i at {w['name']}_BASE + i * stride")
     a("}  // namespace win")
     a("")
 
@@ -89,6 +92,26 @@ def emit_cpp(m):
         for r in b["registers"]:
             if r["fields"] and r["layout"] == r["name"]:
                 L.extend(field_lines(r["name"], r["fields"]))
+        for x in b["arrays"]:
+            n = x["name"]
+            a(f"// {n}[i], i < {n}_COUNT, at {n} + {n}_BYTES * i: {x['doc']}")
+            a(f"inline constexpr uint32_t {n} = 0x{x['offset']:02X}, {n}_COUNT = {x['count']}, "
+              f"{n}_BYTES = 0x{x['stride']:02X};")
+            for e in x["registers"]:
+                a(f"inline constexpr uint32_t {n}_{e['name']} = 0x{e['offset']:02X};  // {e['access']}: {e['doc']}")
+            for e in x["registers"]:
+                a(f"inline constexpr uint32_t {n}_{e['name']}_RESET = {hex32(e['reset'])};")
+        if b["errors"]:
+            a("// error codes of this block (its STATUS.ERR_CODE)")
+            for e in b["errors"]:
+                a(f"inline constexpr uint32_t ERR_{e['name']} = {e['value']};  // {e['doc']}")
+            a("constexpr const char* err_name(uint32_t code) {")
+            a("  switch (code) {")
+            for e in b["errors"]:
+                a(f"    case {e['value']}: return \"{e['name']}\";")
+            a("    default: return \"UNKNOWN\";")
+            a("  }")
+            a("}")
         a(f"}}  // namespace {b['prefix']}")
         a("")
 
@@ -204,13 +227,18 @@ def emit_cpp(m):
     a("")
     # tables: the whole contract as data, for tools, messages and the JSON-vs-C++ test
     a("// ---- the contract as tables (windows, registers, fields) for tools, messages and tests")
-    a("struct WindowInfo { const char* name; uint64_t base, size; const char* block; const char* parent; };")
+    a("// pl_versions: bit v - 1 set <=> the window exists in PL designs of pl_version v;")
+    a("// instances of the block `instance_stride` apart (1: the window is one block).")
+    a("struct WindowInfo { const char* name; uint64_t base, size; const char* block; const char* parent;")
+    a("                    uint8_t pl_versions; uint8_t instances; uint32_t instance_stride; };")
     a(f"inline constexpr int kNumWindows = {len(m['windows'])};")
     a("inline constexpr WindowInfo kWindows[kNumWindows] = {")
     for w in m["windows"]:
         blk = f"\"{w['block']}\"" if w["block"] else "nullptr"
         par = f"\"{w['parent']}\"" if w["parent"] else "nullptr"
-        a(f"    {{\"{w['name']}\", {hexaddr(w['base'])}, {hexaddr(w['size'])}, {blk}, {par}}},")
+        pv = sum(1 << (v - 1) for v in w["pl_versions"])
+        a(f"    {{\"{w['name']}\", {hexaddr(w['base'])}, {hexaddr(w['size'])}, {blk}, {par}, {pv}, {w['instances']}, "
+          f"{hex32(w['instance_stride'])}}},")
     a("};")
     acc = {"RW": "Access::kRW", "RO": "Access::kRO", "W1C": "Access::kW1C", "WO": "Access::kWO"}
     a("struct RegisterInfo { const char* block; const char* name; uint32_t offset; Access access;")
@@ -317,6 +345,9 @@ def emit_sv(m):
             bits = max(1, (parent["size"] - 1).bit_length())
             a(f"  localparam logic [{bits - 1}:0] WIN_{w['name']}_OFFSET = {sv_hex(bits, off)};")
             a(f"  localparam int unsigned WIN_{w['name']}_INDEX = {off // w['size']};  // offset / size")
+        if w["instances"] > 1:
+            a(f"  localparam int unsigned WIN_{w['name']}_INSTANCES = {w['instances']}, "
+              f"WIN_{w['name']}_INSTANCE_STRIDE = 32'h{w['instance_stride']:X};")
     sizes = {w["size"] for w in m["windows"] if w["parent"]}
     if len(sizes) == 1:
         a(f"  localparam int unsigned WIN_BITS = {(sizes.pop() - 1).bit_length()};  // offset bits inside a unit/SYS window")
@@ -335,6 +366,17 @@ def emit_sv(m):
             for f in fields:
                 a(f"  localparam int unsigned {P}_{lname}_{f['name']}_LSB = {f['lsb']}, "
                   f"{P}_{lname}_{f['name']}_W = {f['width']};")
+        for x in b["arrays"]:
+            n = x["name"]
+            a(f"  localparam logic [15:0] {P}_{n} = {sv_hex(16, x['offset'])};  // {n}[i] at {P}_{n} + {P}_{n}_BYTES * i")
+            a(f"  localparam int unsigned {P}_{n}_COUNT = {x['count']}, {P}_{n}_BYTES = {x['stride']};")
+            for e in x["registers"]:
+                a(f"  localparam logic [15:0] {P}_{n}_{e['name']} = {sv_hex(16, e['offset'])};")
+        if b["errors"]:
+            ew = next((f["width"] for r in b["registers"] if r["name"] == "STATUS" for f in r["fields"]
+                       if f["name"] == "ERR_CODE"), 8)
+            for e in b["errors"]:
+                a(f"  localparam logic [{ew - 1}:0] {P}_ERR_{e['name']} = {ew}'d{e['value']};")
         a("")
     a("  // ---- units (SYS.ROUTE = id + 1, SYS.BUSY bit id)")
     a(f"  localparam int unsigned NUM_UNITS = {len(m['units'])};")

@@ -141,6 +141,61 @@ def check_fields(c, fields, where, reg_access=None):
     return out
 
 
+def check_errors(c, lst, where, vmax):
+    """A list of error codes: name, value (0..vmax), doc; unique names and values."""
+    out = []
+    for i, e in enumerate(lst if isinstance(lst, list) else []):
+        n = c.name(e, "name", f"{where}[{i}]")
+        v = c.number(e, "value", f"{where}.{n or i}", 0, vmax)
+        if n is not None and v is not None:
+            out.append({"name": n, "value": v, "doc": e.get("doc", "")})
+    if not isinstance(lst, list):
+        c.err(where, "expected a list")
+    c.unique([(f"{where}.{e['name']}", e["name"]) for e in out], "error", where)
+    c.unique([(f"{where}.{e['name']}", e["value"]) for e in out], "error code", where)
+    return out
+
+
+def check_arrays(c, lst, bw):
+    """Register arrays of a block: `count` copies of a register group `stride` bytes apart from
+    `offset` (VR's DIM[d]: SHAPE, STRIDE, MLO, MHI at 0x40 + 0x10 * d)."""
+    out = []
+    if not isinstance(lst, list):
+        c.err(f"{bw}.arrays", "expected a list")
+        return out
+    for i, x in enumerate(lst):
+        xw = f"{bw}.arrays[{i}]"
+        n = c.name(x, "name", xw)
+        if n:
+            xw = f"{bw}.{n}"
+        off = c.number(x, "offset", xw, 0, 0xFFFFFFFF)
+        cnt = c.number(x, "count", xw, 1, 256)
+        stride = c.number(x, "stride", xw, 4, 0x10000)
+        for k, v in (("offset", off), ("stride", stride)):
+            if v is not None and v % 4:
+                c.err(f"{xw}.{k}", f"{v:#x} is not word-aligned")
+        els = []
+        for j, r in enumerate(c.need(x, "registers", xw, list) or []):
+            ew = f"{xw}.registers[{j}]"
+            en = c.name(r, "name", ew)
+            if en:
+                ew = f"{xw}.{en}"
+            eo = c.number(r, "offset", ew, 0, 0xFFFF)
+            acc = c.need(r, "access", ew, str)
+            if acc is not None and acc not in ACCESS:
+                c.err(f"{ew}.access", f"'{acc}' is not one of {', '.join(ACCESS)}")
+            reset = c.number(r, "reset", ew, 0, 0xFFFFFFFF)
+            if eo is not None and (eo % 4 or (stride is not None and eo + 4 > stride)):
+                c.err(f"{ew}.offset", f"{eo:#x} is not word-aligned or leaves the element (stride {stride:#x})")
+            if None not in (en, eo, acc, reset):
+                els.append({"name": en, "offset": eo, "access": acc, "reset": reset, "doc": r.get("doc", "")})
+        c.unique([(f"{xw}.{e['name']}", e["name"]) for e in els], "array register", xw)
+        if None not in (n, off, cnt, stride):
+            out.append({"name": n, "offset": off, "count": cnt, "stride": stride, "doc": x.get("doc", ""),
+                        "registers": sorted(els, key=lambda e: e["offset"])})
+    return out
+
+
 def load(path):
     try:
         with open(path, encoding="utf-8") as fh:
@@ -227,14 +282,25 @@ def validate(c, raw):
             regs.append({"name": rname, "offset": off, "access": acc, "reset": reset,
                          "layout": layout, "fields": fields, "doc": r.get("doc", "")})
         c.unique([(f"{bw}.{r['name']}", r["name"]) for r in regs], "register", bw)
+        arrays = check_arrays(c, b.get("arrays", []), bw)
+        c.unique([(f"{bw}.{x['name']}", x["name"]) for x in regs + arrays], "register or array", bw)
         by_off = {}
-        for r in regs:
-            if r["offset"] in by_off:
-                c.err(f"{bw}.{r['name']}", f"offset {r['offset']:#x} overlaps register {by_off[r['offset']]}")
+        # Every word a register or an array element occupies: overlaps between them are errors.
+        words = [(r["offset"], r["name"]) for r in regs]
+        for x in arrays:
+            for i in range(x["count"]):
+                words += [(x["offset"] + i * x["stride"] + e["offset"], f"{x['name']}[{i}].{e['name']}")
+                          for e in x["registers"]]
+        for off, name in words:
+            if off in by_off:
+                c.err(f"{bw}.{name}", f"offset {off:#x} overlaps register {by_off[off]}")
             else:
-                by_off[r["offset"]] = r["name"]
+                by_off[off] = name
+        errors = check_errors(c, b.get("errors", []), f"{bw}.errors", 255)
         m["blocks"][bname] = {"name": bname, "prefix": prefix or bname, "doc": b.get("doc", ""),
-                              "layouts": layouts, "registers": sorted(regs, key=lambda r: r["offset"])}
+                              "layouts": layouts, "registers": sorted(regs, key=lambda r: r["offset"]),
+                              "arrays": arrays, "errors": errors,
+                              "span": max([o + 4 for o, _ in words], default=0)}
     c.unique([(f"blocks.{k}", v["prefix"]) for k, v in m["blocks"].items()], "block prefix", "blocks")
 
     # ---- windows (a tree: PL_TOP holds the unit windows)
@@ -267,14 +333,32 @@ def validate(c, raw):
             if parent is None and m["gp0_base"] is not None and m["gp0_size"] is not None and (
                     base < m["gp0_base"] or base + size > m["gp0_base"] + m["gp0_size"]):
                 c.err(ww, f"{base:#x}..{base + size - 1:#x} is outside GP0")
+            # A window may hold several instances of its block (VR0..VR2), `instance_stride` apart.
+            inst = c.number(w, "instances", ww, 1, 16, optional=True) or 1
+            istride = c.number(w, "instance_stride", ww, 4, size, optional=True) or size
+            if istride % 4 or inst * istride > size:
+                c.err(ww, f"{inst} instances {istride:#x} apart do not fit the window (size {size:#x}) "
+                          "or the stride is not word-aligned")
+            pv = w.get("pl_versions", [1, 2]) if isinstance(w, dict) else [1, 2]
+            if not (isinstance(pv, list) and pv and all(v in (1, 2) for v in pv)):
+                c.err(f"{ww}.pl_versions", f"{json.dumps(pv)}: expected a non-empty list of pl_version values (1, 2)")
+                pv = [1, 2]
             rec = {"name": name, "base": base, "size": size, "block": block, "unit": w.get("unit"),
-                   "hp_port": w.get("hp_port"), "doc": w.get("doc", ""), "parent": parent["name"] if parent else None}
+                   "hp_port": w.get("hp_port"), "doc": w.get("doc", ""), "parent": parent["name"] if parent else None,
+                   "instances": inst, "instance_stride": istride, "pl_versions": sorted(set(pv))}
             m["windows"].append(rec)
             if block is not None:
-                for r in m["blocks"][block]["registers"]:
-                    if r["offset"] + 4 > size:
+                blk = m["blocks"][block]
+                for r in blk["registers"]:
+                    if r["offset"] + 4 > istride:
                         c.err(f"blocks.{block}.{r['name']}",
-                              f"offset {r['offset']:#x} is outside window {name} (size {size:#x})")
+                              f"offset {r['offset']:#x} is outside window {name} ({'instance ' if inst > 1 else ''}"
+                              f"size {istride:#x})")
+                for x in blk["arrays"]:
+                    end = x["offset"] + (x["count"] - 1) * x["stride"] + max((e["offset"] + 4 for e in x["registers"]), default=4)
+                    if end > istride:
+                        c.err(f"blocks.{block}.{x['name']}",
+                              f"the array ends at {end:#x}, outside window {name} (size {istride:#x})")
             if isinstance(w, dict) and "children" in w:
                 walk(w["children"], f"{ww}.children", rec)
 
@@ -299,14 +383,7 @@ def validate(c, raw):
     c.unique([(f"irqs.{q['name']}", q["name"]) for q in m["irqs"]], "interrupt", "irqs")
     c.unique([(f"irqs.{q['name']}", q["line"]) for q in m["irqs"]], "IRQ_F2P line", "irqs")
 
-    m["errors"] = []
-    for i, e in enumerate(c.need(raw, "errors", "(top)", list) or []):
-        n = c.name(e, "name", f"errors[{i}]")
-        v = c.number(e, "value", f"errors.{n or i}", 0, 15)
-        if n is not None and v is not None:
-            m["errors"].append({"name": n, "value": v, "doc": e.get("doc", "")})
-    c.unique([(f"errors.{e['name']}", e["name"]) for e in m["errors"]], "error", "errors")
-    c.unique([(f"errors.{e['name']}", e["value"]) for e in m["errors"]], "error code", "errors")
+    m["errors"] = check_errors(c, c.need(raw, "errors", "(top)", list) or [], "errors", 15)
 
     m["limits"] = []
     for i, e in enumerate(c.need(raw, "limits", "(top)", list) or []):

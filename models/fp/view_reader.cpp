@@ -20,12 +20,6 @@ int64_t sat_add(int64_t x, int64_t y) {
 }
 }  // namespace
 
-const char* vr::err_name(uint32_t code) {
-  static const char* const names[] = {"OK",       "BAD_RANK",  "ZERO_LENGTH", "MISALIGNED",
-                                      "OUT_OF_BOUNDS", "OVERFLOW", "BAD_MASK", "BUSY"};
-  return code < 8 ? names[code] : "UNKNOWN";
-}
-
 void ViewDesc::full_mask() {
   for (unsigned d = 0; d < vr::kMaxRank; ++d) mlo[d] = 0, mhi[d] = shape[d];
 }

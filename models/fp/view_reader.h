@@ -17,30 +17,40 @@
 #include <string>
 #include <vector>
 
+#include "hw/tp_contract.h"
+
 namespace tinypynq::pl {
 
-namespace vr {  // registers of VR_i at kWindow + kReaderStride * i (i = 0, 1, 2: streams A, B, C)
-inline constexpr uint64_t kWindow = 0x4007'0000;
-inline constexpr uint32_t kReaderStride = 0x100;
-inline constexpr uint32_t kWindowBytes = 0x1000;  // GP0 decodes VR0..2 here (4 KB: Vivado's AXI-Lite minimum)
-inline constexpr uint32_t CTRL = 0x00, STATUS = 0x04, BASE = 0x08, LIMIT = 0x0C, OFFSET = 0x10, RANK = 0x14,
-                          PAD = 0x18, ELEMS = 0x1C, LINES = 0x20, ERR_INFO = 0x24;
-inline constexpr uint32_t DIM0 = 0x40, DIM_BYTES = 0x10;  // dimension d at DIM0 + DIM_BYTES * d:
-inline constexpr uint32_t D_SHAPE = 0x0, D_STRIDE = 0x4, D_MLO = 0x8, D_MHI = 0xC;
-inline constexpr uint32_t CTRL_START = 1u << 0;
-inline constexpr uint32_t ST_BUSY = 1u << 0, ST_DONE = 1u << 1, ST_ERR = 1u << 2;
-inline constexpr uint32_t err_code(uint32_t status) { return (status >> 4) & 0xF; }
+// Registers, error codes and sizes of VR_i: names of the generated contract
+// (hw/pl_contract.json: window VR, block view_reader, limits VR_*), kept under the names the
+// models and the runtime use.
+namespace vr {
+inline constexpr uint64_t kWindow = hw::win::VR_BASE;
+inline constexpr uint32_t kReaderStride = hw::win::VR_INSTANCE_STRIDE;
+inline constexpr uint32_t kWindowBytes = static_cast<uint32_t>(hw::win::VR_SIZE);  // 4 KB: Vivado's AXI-Lite minimum
+inline constexpr unsigned kReaders = hw::win::VR_INSTANCES;  // VR0..2: streams A, B, C
+inline constexpr uint32_t CTRL = hw::vr::CTRL, STATUS = hw::vr::STATUS, BASE = hw::vr::BASE, LIMIT = hw::vr::LIMIT,
+                          OFFSET = hw::vr::OFFSET, RANK = hw::vr::RANK, PAD = hw::vr::PAD, ELEMS = hw::vr::ELEMS,
+                          LINES = hw::vr::LINES, ERR_INFO = hw::vr::ERR_INFO;
+inline constexpr uint32_t DIM0 = hw::vr::DIM, DIM_BYTES = hw::vr::DIM_BYTES;  // dimension d at DIM0 + DIM_BYTES * d:
+inline constexpr uint32_t D_SHAPE = hw::vr::DIM_SHAPE, D_STRIDE = hw::vr::DIM_STRIDE, D_MLO = hw::vr::DIM_MLO,
+                          D_MHI = hw::vr::DIM_MHI;
+inline constexpr uint32_t CTRL_START = hw::vr::CTRL_START.mask;
+inline constexpr uint32_t ST_BUSY = hw::vr::STATUS_BUSY.mask, ST_DONE = hw::vr::STATUS_DONE.mask,
+                          ST_ERR = hw::vr::STATUS_ERR.mask;
+inline constexpr uint32_t err_code(uint32_t status) { return hw::vr::STATUS_ERR_CODE.get(status); }
 enum Err : uint32_t {
-  kOk = 0, kBadRank = 1, kZeroLength = 2, kMisaligned = 3, kOutOfBounds = 4, kOverflow = 5, kBadMask = 6,
-  kBusy = 7,
+  kOk = hw::vr::ERR_OK, kBadRank = hw::vr::ERR_BAD_RANK, kZeroLength = hw::vr::ERR_ZERO_LENGTH,
+  kMisaligned = hw::vr::ERR_MISALIGNED, kOutOfBounds = hw::vr::ERR_OUT_OF_BOUNDS, kOverflow = hw::vr::ERR_OVERFLOW,
+  kBadMask = hw::vr::ERR_BAD_MASK, kBusy = hw::vr::ERR_BUSY,
 };
-const char* err_name(uint32_t code);  // "OUT_OF_BOUNDS", ...
-inline constexpr unsigned kMaxRank = 6;
-inline constexpr uint32_t kLineBytes = 128;  // one AXI3 burst of 16 x 64 bit (HP port maximum)
-inline constexpr unsigned kLines = 64;       // line buffer: 8 KB, 2 BRAM36
-inline constexpr unsigned kMaxFills = 4;     // fills in flight
-inline constexpr uint64_t kMaxElems = (1u << 24) - 1;
-inline constexpr uint32_t kNoDim = 0xF;      // ERR_INFO: the error is not about one dimension
+inline const char* err_name(uint32_t code) { return hw::vr::err_name(code); }  // "OUT_OF_BOUNDS", ...
+inline constexpr unsigned kMaxRank = hw::vr::DIM_COUNT;
+inline constexpr uint32_t kLineBytes = hw::limits::VR_LINE_BYTES;  // one AXI3 burst of 16 x 64 bit (HP port maximum)
+inline constexpr unsigned kLines = hw::limits::VR_BUFFER_LINES;    // line buffer: 8 KB, 2 BRAM36
+inline constexpr unsigned kMaxFills = hw::limits::VR_MAX_FILLS;    // fills in flight
+inline constexpr uint64_t kMaxElems = hw::limits::VR_MAX_ELEMS;
+inline constexpr uint32_t kNoDim = hw::vr::ERR_INFO_DIM.mask >> hw::vr::ERR_INFO_DIM.shift;  // ERR_INFO: not one dimension
 }  // namespace vr
 
 // A view descriptor as the registers hold it. Dimension 0 is the outermost.

@@ -140,7 +140,7 @@ class ViewReader : public sc_core::sc_module, public AxisSource {
 // The three readers behind one GP0 window: VR_i at offset 0x100 * i.
 class ViewReaders : public sc_core::sc_module {
  public:
-  static constexpr unsigned kReaders = 3;
+  static constexpr unsigned kReaders = pl::vr::kReaders;  // the contract's VR instances
   static constexpr uint64_t kWindowBytes = pl::vr::kWindowBytes;
   tlm_utils::simple_target_socket<ViewReaders> s_axi_lite;
 

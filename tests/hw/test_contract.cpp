@@ -254,6 +254,14 @@ TEST(HwContract, ErrorsIrqsLimitsAndPhasesMatch) {
       EXPECT_EQ(hw::limits::MAX_STREAM_ELEMS, num(l["value"]));
     } else if (l["name"] == "DMA_LENGTH_BITS") {
       EXPECT_EQ(hw::limits::DMA_LENGTH_BITS, num(l["value"]));
+    } else if (l["name"] == "VR_LINE_BYTES") {
+      EXPECT_EQ(hw::limits::VR_LINE_BYTES, num(l["value"]));
+    } else if (l["name"] == "VR_BUFFER_LINES") {
+      EXPECT_EQ(hw::limits::VR_BUFFER_LINES, num(l["value"]));
+    } else if (l["name"] == "VR_MAX_FILLS") {
+      EXPECT_EQ(hw::limits::VR_MAX_FILLS, num(l["value"]));
+    } else if (l["name"] == "VR_MAX_ELEMS") {
+      EXPECT_EQ(hw::limits::VR_MAX_ELEMS, num(l["value"]));
     } else {
       ADD_FAILURE() << "limit " << l["name"] << " has no named constant checked here";
     }
@@ -266,3 +274,41 @@ TEST(HwContract, ErrorsIrqsLimitsAndPhasesMatch) {
   EXPECT_STREQ(hw::phase_name(hw::Phase::kPsDriver), "ps_driver");
   EXPECT_STREQ(hw::phase_name(hw::Phase::kPlMatmul), "pl_matmul");
 }
+
+namespace {
+// The view readers of pl_version 2: the window with instances, the DIM register array and the
+// block's own error codes (test_view_reader checks that pl::vr's names are these).
+TEST(HwContract, ViewReaderWindowArrayAndErrorsMatch) {
+  const json* vr = nullptr;
+  for (const json& w : contract()["windows"])
+    if (w["name"] == "VR") vr = &w;
+  ASSERT_NE(vr, nullptr);
+  EXPECT_EQ(hw::win::VR_BASE, num((*vr)["base"]));
+  EXPECT_EQ(hw::win::VR_INSTANCES, (*vr)["instances"].get<uint32_t>());
+  EXPECT_EQ(hw::win::VR_INSTANCE_STRIDE, num((*vr)["instance_stride"]));
+  const hw::WindowInfo* g = nullptr;
+  for (const hw::WindowInfo& w : hw::kWindows) {
+    if (std::string(w.name) == "VR") g = &w;
+    // DMA1/DMA2 exist only in v1, the readers only in v2, everything else in both
+    const std::string n = w.name;
+    const uint8_t want = n == "VR" ? 2 : (n == "DMA1" || n == "DMA2") ? 1 : 3;
+    EXPECT_EQ(w.pl_versions, want) << n;
+  }
+  ASSERT_NE(g, nullptr);
+  EXPECT_EQ(g->instances, 3);
+  EXPECT_EQ(g->instance_stride, 0x100u);
+  const json& b = contract()["blocks"]["view_reader"];
+  const json& dim = b["arrays"][0];
+  EXPECT_EQ(hw::vr::DIM, num(dim["offset"]));
+  EXPECT_EQ(hw::vr::DIM_COUNT, dim["count"].get<uint32_t>());
+  EXPECT_EQ(hw::vr::DIM_BYTES, num(dim["stride"]));
+  const uint32_t el[] = {hw::vr::DIM_SHAPE, hw::vr::DIM_STRIDE, hw::vr::DIM_MLO, hw::vr::DIM_MHI};
+  ASSERT_EQ(dim["registers"].size(), 4u);
+  for (int i = 0; i < 4; ++i) EXPECT_EQ(el[i], num(dim["registers"][i]["offset"])) << i;
+  // the last element of the array stays inside one reader's 0x100 bytes
+  EXPECT_LE(hw::vr::DIM + hw::vr::DIM_BYTES * (hw::vr::DIM_COUNT - 1) + hw::vr::DIM_MHI + 4, hw::win::VR_INSTANCE_STRIDE);
+  for (const json& e : b["errors"]) EXPECT_EQ(hw::vr::err_name(e["value"]), e["name"].get<std::string>());
+  EXPECT_STREQ(hw::vr::err_name(12), "UNKNOWN");
+  EXPECT_EQ(hw::vr::STATUS_ERR_CODE.get(0x50u), hw::vr::ERR_OVERFLOW);
+}
+}  // namespace

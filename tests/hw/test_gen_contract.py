@@ -141,6 +141,32 @@ class Rejects(unittest.TestCase):
     def test_duplicate_window_name(self):
         self.reject(lambda c: child(c, "RED").update(name="VEC"), "duplicate window 'VEC'")
 
+    def test_view_reader_array_overlaps_a_register(self):
+        self.reject(lambda c: c["blocks"]["view_reader"]["arrays"][0].update(offset="0x20"),
+                    "blocks.view_reader.DIM[0].SHAPE", "offset 0x20 overlaps register LINES")
+
+    def test_view_reader_array_leaves_the_instance(self):
+        # 6 dimensions of 0x10 from 0xC0 end at 0x120: past one reader's 0x100 bytes
+        self.reject(lambda c: c["blocks"]["view_reader"]["arrays"][0].update(offset="0xC0"),
+                    "blocks.view_reader.DIM", "outside window VR (size 0x100)")
+
+    def test_view_reader_array_element_outside_its_stride(self):
+        self.reject(lambda c: c["blocks"]["view_reader"]["arrays"][0]["registers"][3].update(offset="0x10"),
+                    "blocks.view_reader.DIM.MHI.offset", "leaves the element")
+
+    def test_instances_do_not_fit_the_window(self):
+        vr = lambda c: next(w for w in c["windows"] if w["name"] == "VR")
+        self.reject(lambda c: vr(c).update(instances=17), "windows.VR.instances", "outside")
+        self.reject(lambda c: vr(c).update(instance_stride="0x800"), "windows.VR", "3 instances 0x800 apart do not fit")
+
+    def test_bad_pl_versions(self):
+        self.reject(lambda c: c["windows"][1].update(pl_versions=[3]), "windows.DMA1.pl_versions",
+                    "expected a non-empty list")
+
+    def test_duplicate_block_error_code(self):
+        self.reject(lambda c: c["blocks"]["view_reader"]["errors"][7].update(value=6),
+                    "blocks.view_reader.errors.BUSY", "duplicate error code 6")
+
     def test_unit_id_gap(self):
         self.reject(lambda c: c["units"][2].update(id=5), "unit ids must be 0..2 without gaps")
 

@@ -104,6 +104,18 @@ void check_plan(const ViewDesc& d, const ReadPlan& p) {
   }
 }
 
+// The names the models and the runtime use are the generated contract's (hw/pl_contract.json).
+TEST(ViewReader, RegisterNamesAreTheContracts) {
+  EXPECT_EQ(vr::kWindow, hw::win::VR_BASE);
+  EXPECT_EQ(vr::kWindow + vr::kReaderStride * 2 + vr::DIM0 + vr::DIM_BYTES * 5 + vr::D_MHI,
+            0x4007'0200u + 0x40 + 0x50 + 0xC);
+  EXPECT_EQ(vr::kMaxRank, 6u);
+  EXPECT_EQ(vr::kNoDim, 0xFu);
+  EXPECT_EQ(vr::kOutOfBounds, 4u);
+  EXPECT_STREQ(vr::err_name(vr::kBadMask), "BAD_MASK");
+  EXPECT_EQ(vr::kLines * vr::kLineBytes, 8192u);
+}
+
 TEST(ViewReader, ContiguousRowIsWholeLinesAtOneBeatPerCycle) {
   Mem m;
   const ViewDesc d = view(0x1000, 4096, {1024}, {1});
