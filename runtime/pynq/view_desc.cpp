@@ -71,9 +71,7 @@ ViewDescResult describe_view(const ShapeTracker& st, DType dtype) {
   return r;
 }
 
-namespace {
-// The tracker of gemm operand `which` as the GemmPack lays it out ([batch][rows][cols]); the
-// same shrink/permute as analysis::gemm_operand's packing path.
+// The same shrink/permute as analysis::gemm_operand's packing path.
 ShapeTracker gemm_operand_view(const Kernel& k, const analysis::GemmShape& g, int which, const KNode& n) {
   const auto& dims = g.dims;
   const std::vector<int>& rows = which == 0 ? dims[analysis::kGemmM] : dims[analysis::kGemmK];
@@ -91,7 +89,32 @@ ShapeTracker gemm_operand_view(const Kernel& k, const analysis::GemmShape& g, in
   }
   return n.st.shrink(pin).permute(order);
 }
-}  // namespace
+
+bool flat_range_box(const Shape& shape, int first, int count, int64_t a, int64_t len,
+                    std::vector<std::pair<int64_t, int64_t>>& bounds) {
+  if (count == 0) return a == 0 && len == 1;
+  // Find the dimension t the range runs along: the dims inside t are covered whole (P divides
+  // a and len), the dims outside t are one index each.
+  int64_t P = 1;
+  for (int t = first + count - 1; t >= first; --t) {
+    const int64_t s = shape[t];
+    if (a % P == 0 && len % P == 0) {
+      const int64_t q = a / P, within = q % s;
+      if (within + len / P <= s) {
+        for (int d = t + 1; d < first + count; ++d) bounds[d] = {0, shape[d]};
+        bounds[t] = {within, within + len / P};
+        int64_t r = q / s;
+        for (int d = t - 1; d >= first; --d) {
+          bounds[d] = {r % shape[d], r % shape[d] + 1};
+          r /= shape[d];
+        }
+        return r == 0;
+      }
+    }
+    P *= s;
+  }
+  return false;
+}
 
 PackCensus ps_steps_expressible(const Program& p, const Kernel& k) {
   PackCensus c;

@@ -26,6 +26,18 @@ struct ViewDescResult {
 // after merging, 1-byte elements (bool/uint8 storage), strides or offsets beyond 32 bits.
 ViewDescResult describe_view(const ShapeTracker& st, DType dtype);
 
+// The tracker of gemm operand `which` (analysis::GemmShape) as the GemmPack lays it out: its
+// dimensions are the batch dims, then the row dims, then the column dims (rows x cols: A is
+// M x K, B is K x N), then the kernel's other dims pinned to size 1.
+ShapeTracker gemm_operand_view(const Kernel& k, const analysis::GemmShape& g, int which, const KNode& n);
+
+// Dimensions [first, first + count) of `shape`, flattened row-major: the elements [a, a + len)
+// as a box, written into bounds[first .. first + count) (for ShapeTracker::shrink). False when
+// the range is not one box (it straddles a row of an outer dimension it does not cover whole).
+// count = 0: one element (a = 0, len = 1). The matmul lowering tiles operand views with it.
+bool flat_range_box(const Shape& shape, int first, int count, int64_t a, int64_t len,
+                    std::vector<std::pair<int64_t, int64_t>>& bounds);
+
 // For each PS step of a v1 program that the v2 readers would replace: Pack of a single LOAD
 // (or a masked constant), GemmPack of a LOAD operand, CopyTile. Scatters, narrowing and Copy
 // stay on the PS (results stay contiguous in step 2). Bytes are those the PS would have packed.

@@ -285,13 +285,9 @@ class TlmDriver final : public pynq::Driver {
 }  // namespace
 
 std::unique_ptr<pynq::Driver> make_platform_driver(const std::string& kind, const BoardConfig& cfg) {
-  // The platform models pl_version 2 (the view readers, models/tlm/view_reader_tlm.h) and is
-  // tested directly (tests/models/test_view_reader_tlm.cpp), but the runtime cannot drive it
-  // yet: commands do not carry descriptors and PlExec programs DMA MM2S (docs/pl-v2.md, "What
-  // is left of step 2").
-  TP_CHECK(cfg.pl_version == 1, kind, ": \"pl_version\": ", cfg.pl_version,
-           " is modelled by the platform (the view readers VR0..2) but the runtime's v2 lowering (commands with "
-           "descriptors, PlExec programming the readers) is not built yet (docs/pl-v2.md). Use pl_version 1.");
+  // pl_version 2 (the view readers, models/tlm/view_reader_tlm.h) is driven by the runtime's v2
+  // lowering (commands carry descriptors, PlExec programs VR0..2). The rtl target refuses it
+  // before it gets here (runtime/rtl/rtl_target.cpp: no RTL reader yet).
   return std::make_unique<TlmDriver>(Platform::get(kind), cfg);
 }
 
