@@ -175,6 +175,8 @@ ProgramBuilder::Val ProgramBuilder::load(const std::vector<KNode>& nodes, int se
     if (r.desc && elems > kChunk / 4) r = {std::nullopt, std::to_string(elems) + " elements: more than one stream"};
     // Reading the output's own buffer in another order while S2MM writes it would race.
     if (r.desc && canon_[n.buf] == canon_[0]) r = {std::nullopt, "a view of the kernel's output buffer"};
+    if (r.desc)
+      if (std::string t = line_thrash(*r.desc); !t.empty()) r = {std::nullopt, t};
     if (r.desc) {
       v.s = whole(n.buf, 0, b.nbytes());
       v.view = r.desc;

@@ -28,7 +28,7 @@ bool ProgramBuilder::matmul() {
   const int64_t C = cfg_.mm_cols, R = cfg_.mm_rows;
   const int64_t Kt_max = std::min<int64_t>(cfg_.mm_kmax, cfg_.mm_wdepth);
   const int64_t Kt = std::min(K, Kt_max);
-  const int64_t Nt = std::min<int64_t>({N, cfg_.mm_nmax, (cfg_.mm_wdepth / Kt) * C});
+  int64_t Nt = std::min<int64_t>({N, cfg_.mm_nmax, (cfg_.mm_wdepth / Kt) * C});
   TP_ASSERT(Nt >= 1 && Kt >= 1);
   p_.gemm = g;
 
@@ -76,20 +76,24 @@ bool ProgramBuilder::matmul() {
     if (!box) return std::nullopt;
     return describe_view(o.st.shrink(bounds), DType::f32).desc;
   };
-  // Every tile the loops below ask for (same tiling as pl_version 1).
-  auto all_tiles = [&](int which) {
+  // Every tile the loops below ask for: why one is not a view the reader streams well, or "".
+  auto all_tiles = [&](int which) -> std::string {
+    auto bad = [](const std::optional<pl::ViewDesc>& d) -> std::string {
+      return !d ? "a tile of it is not one box of the view" : line_thrash(*d);
+    };
     for (int64_t bi = 0; bi < Bt; ++bi)
       for (int64_t k0 = 0; k0 < K; k0 += Kt) {
         const int64_t kt = std::min(Kt, K - k0);
         for (int64_t n0 = 0; n0 < N; n0 += Nt) {
           const int64_t nt = std::min(Nt, N - n0), mc = m_chunk(kt, nt);
-          if (which == 1 && !tile(1, bi, k0, kt, n0, nt)) return false;
+          if (which == 1)
+            if (std::string w = bad(tile(1, bi, k0, kt, n0, nt)); !w.empty()) return w;
           if (which == 0)
             for (int64_t m0 = 0; m0 < M; m0 += mc)
-              if (!tile(0, bi, m0, std::min(mc, M - m0), k0, kt)) return false;
+              if (std::string w = bad(tile(0, bi, m0, std::min(mc, M - m0), k0, kt)); !w.empty()) return w;
         }
       }
-    return true;
+    return "";
   };
   auto operand_v2 = [&](int which, int64_t rows, int64_t cols, std::vector<MemRef>& per_batch) {
     const KNode& n = k_.nodes[root.src[which]];
@@ -103,7 +107,13 @@ bool ProgramBuilder::matmul() {
       o.nc = static_cast<int>(g->dims[which == 0 ? analysis::kGemmK : analysis::kGemmN].size());
       const ViewDescResult r = describe_view(o.st, DType::f32);
       why = r.why;
-      if (r.desc && !all_tiles(which)) why = "a tile of it is not one box of the view";
+      // A transposed W whose column tile exceeds the line buffer: narrower N tiles (each output
+      // column is computed as before, so the bits are v1's), as docs/pl-v2.md asks.
+      if (r.desc && which == 1 && Nt > static_cast<int64_t>(pl::vr::kLines)) {
+        const std::optional<pl::ViewDesc> t = tile(1, 0, 0, std::min(Kt, K), 0, Nt);
+        if (t && !line_thrash(*t).empty()) Nt = pl::vr::kLines;
+      }
+      if (r.desc) why = all_tiles(which);
       if (r.desc && why.empty()) {
         per_batch.assign(Bt, whole(n.buf, 0, k_.bufs[n.buf]->nbytes()));
         return;
@@ -121,9 +131,9 @@ bool ProgramBuilder::matmul() {
     step(GemmPack{which, per_batch});
   };
   std::vector<MemRef> As, Ws;
-  if (v2()) {
-    operand_v2(0, M, K, As);
+  if (v2()) {  // W first: its view may narrow the N tiles A's M chunks depend on
     operand_v2(1, K, N, Ws);
+    operand_v2(0, M, K, As);
   } else {
     operand(0, M, K, As);
     operand(1, K, N, Ws);

@@ -71,6 +71,17 @@ ViewDescResult describe_view(const ShapeTracker& st, DType dtype) {
   return r;
 }
 
+std::string line_thrash(const pl::ViewDesc& d) {
+  if (d.rank == 0) return "";
+  const unsigned in = d.rank - 1;
+  const int64_t stride = d.stride[in] < 0 ? -static_cast<int64_t>(d.stride[in]) : d.stride[in];
+  const uint32_t words_per_line = pl::vr::kLineBytes / 4;
+  const uint64_t outer = d.elems() / d.shape[in];
+  if (stride < words_per_line || d.shape[in] <= pl::vr::kLines || outer < 2) return "";
+  return "a transposed read: inner extent " + std::to_string(d.shape[in]) + " at stride " + std::to_string(stride) +
+         " exceeds the reader's " + std::to_string(pl::vr::kLines) + "-line buffer (one 128-byte line per element)";
+}
+
 // The same shrink/permute as analysis::gemm_operand's packing path.
 ShapeTracker gemm_operand_view(const Kernel& k, const analysis::GemmShape& g, int which, const KNode& n) {
   const auto& dims = g.dims;

@@ -26,6 +26,14 @@ struct ViewDescResult {
 // after merging, 1-byte elements (bool/uint8 storage), strides or offsets beyond 32 bits.
 ViewDescResult describe_view(const ShapeTracker& st, DType dtype);
 
+// Why the reader would fetch one 128-byte line per element (docs/pl-v2.md "DDR bytes per
+// view"): the innermost dimension steps a line or more (|stride| >= 32 words) over more than
+// the line buffer's 64 lines, so every element misses and the next outer index fetches them
+// all again (32x the view's bytes). Empty when the view does not. The lowering then splits the
+// operand so the inner extent fits (matmul N tiles) or, where a split would change the unit's
+// arithmetic, lets the PS pack it (cheaper: ~13 ns per element against ~70 ns per fill).
+std::string line_thrash(const pl::ViewDesc& d);
+
 // The tracker of gemm operand `which` (analysis::GemmShape) as the GemmPack lays it out: its
 // dimensions are the batch dims, then the row dims, then the column dims (rows x cols: A is
 // M x K, B is K x N), then the kernel's other dims pinned to size 1.
