@@ -32,6 +32,8 @@ class ProgramBuilder {
   Val pack(const std::vector<KNode>& nodes, int set, const Shape& shape, int i);
   bool v2() const { return cfg_.pl_version >= 2; }
   void packed_on_ps(const std::string& what, const std::string& why);  // pl_version 2: say so
+  // pl_version 2: why the PS packs this view in less time than the reader streams it, or "".
+  std::string reader_slower(const pl::ViewDesc& d) const;
   MemRef materialize(const Val& v, int64_t n);  // a scalar becomes a filled stream
   bool elementwise();
   bool reduce();

@@ -65,7 +65,8 @@ bool ProgramBuilder::matmul() {
   };
   OpView views[2];
   // The box of batch bi, rows [r0, r0 + rr), cols [c0, c0 + cc) of operand `which` as a view.
-  auto tile = [&](int which, int64_t bi, int64_t r0, int64_t rr, int64_t c0, int64_t cc) -> std::optional<pl::ViewDesc> {
+  auto tile = [&](int which, int64_t bi, int64_t r0, int64_t rr, int64_t c0, int64_t cc,
+                  std::string* why = nullptr) -> std::optional<pl::ViewDesc> {
     const OpView& o = views[which];
     const Shape& sh = o.st.shape();
     std::vector<std::pair<int64_t, int64_t>> bounds(sh.size());
@@ -73,24 +74,29 @@ bool ProgramBuilder::matmul() {
     const bool box = (o.packed || flat_range_box(sh, 0, o.nb, bi, 1, bounds)) &&
                      flat_range_box(sh, o.nb, o.nr, r0, rr, bounds) &&
                      flat_range_box(sh, o.nb + o.nr, o.nc, c0, cc, bounds);
-    if (!box) return std::nullopt;
-    return describe_view(o.st.shrink(bounds), DType::f32).desc;
+    if (!box) {
+      if (why) *why = "its tile of rows " + std::to_string(r0) + "+" + std::to_string(rr) + ", cols " + std::to_string(c0) +
+                      "+" + std::to_string(cc) + " is not one box of the view " + shape_str(sh);
+      return std::nullopt;
+    }
+    ViewDescResult r = describe_view(o.st.shrink(bounds), DType::f32);
+    if (why) *why = r.why;
+    return r.desc;
   };
   // Every tile the loops below ask for: why one is not a view the reader streams well, or "".
   auto all_tiles = [&](int which) -> std::string {
-    auto bad = [](const std::optional<pl::ViewDesc>& d) -> std::string {
-      return !d ? "a tile of it is not one box of the view" : line_thrash(*d);
-    };
+    std::string why;
+    auto bad = [&](const std::optional<pl::ViewDesc>& d) -> std::string { return !d ? why : reader_slower(*d); };
     for (int64_t bi = 0; bi < Bt; ++bi)
       for (int64_t k0 = 0; k0 < K; k0 += Kt) {
         const int64_t kt = std::min(Kt, K - k0);
         for (int64_t n0 = 0; n0 < N; n0 += Nt) {
           const int64_t nt = std::min(Nt, N - n0), mc = m_chunk(kt, nt);
           if (which == 1)
-            if (std::string w = bad(tile(1, bi, k0, kt, n0, nt)); !w.empty()) return w;
+            if (std::string w = bad(tile(1, bi, k0, kt, n0, nt, &why)); !w.empty()) return w;
           if (which == 0)
             for (int64_t m0 = 0; m0 < M; m0 += mc)
-              if (std::string w = bad(tile(0, bi, m0, std::min(mc, M - m0), k0, kt)); !w.empty()) return w;
+              if (std::string w = bad(tile(0, bi, m0, std::min(mc, M - m0), k0, kt, &why)); !w.empty()) return w;
         }
       }
     return "";
@@ -112,6 +118,18 @@ bool ProgramBuilder::matmul() {
       if (r.desc && which == 1 && Nt > static_cast<int64_t>(pl::vr::kLines)) {
         const std::optional<pl::ViewDesc> t = tile(1, 0, 0, std::min(Kt, K), 0, Nt);
         if (t && !line_thrash(*t).empty()) Nt = pl::vr::kLines;
+      }
+      // N tiles that straddle an outer column dimension (im2col columns (N, OH, OW) in tiles of
+      // NMAX) are no box: tiles of whole inner blocks instead (same bits: columns independent).
+      if (r.desc && which == 1 && !all_tiles(1).empty()) {
+        const Shape& sh = o.st.shape();
+        int64_t best = 0, P = 1;
+        for (int t = o.nb + o.nr + o.nc - 1; t >= o.nb + o.nr; --t) {
+          for (int64_t c = 1; c <= sh[t]; ++c)
+            if (sh[t] % c == 0 && c * P <= Nt) best = std::max(best, c * P);
+          P *= sh[t];
+        }
+        if (best >= 1) Nt = best;
       }
       if (r.desc) why = all_tiles(which);
       if (r.desc && why.empty()) {

@@ -82,6 +82,32 @@ std::string line_thrash(const pl::ViewDesc& d) {
          " exceeds the reader's " + std::to_string(pl::vr::kLines) + "-line buffer (one 128-byte line per element)";
 }
 
+double fills_per_element(const pl::ViewDesc& v) {
+  pl::ViewDesc d = v;
+  constexpr uint64_t kBudget = 32768;
+  for (unsigned k = 0; k < d.rank; ++k) {  // keep whole inner blocks: the prefix is a view of its own
+    uint64_t inner = 1;
+    for (unsigned j = k + 1; j < d.rank; ++j) inner *= d.shape[j];
+    const uint32_t keep = inner >= kBudget ? 1u : static_cast<uint32_t>(std::min<uint64_t>(d.shape[k], kBudget / inner));
+    d.shape[k] = std::max(1u, keep);
+    d.mlo[k] = std::min(d.mlo[k], d.shape[k]), d.mhi[k] = std::min(d.mhi[k], d.shape[k]);
+    if (inner < kBudget) break;
+  }
+  // Place it: the lowest valid element at a line-aligned base's first word at the earliest.
+  int64_t lo = d.offset, hi = d.offset;
+  for (unsigned k = 0; k < d.rank; ++k) {
+    if (d.mlo[k] == d.mhi[k]) return 0;  // all padding: no DDR read at all
+    const int64_t a = static_cast<int64_t>(d.stride[k]) * d.mlo[k], b = static_cast<int64_t>(d.stride[k]) * (d.mhi[k] - 1);
+    lo += std::min(a, b), hi += std::max(a, b);
+  }
+  d.offset -= lo;  // elements now from 0 to hi - lo
+  d.base = 0;
+  d.limit = 4 * static_cast<uint64_t>(hi - lo + 1);
+  if (!pl::check(d, uint64_t{1} << 40).ok()) return 1;  // (not expected: the caller's view passed)
+  const pl::ReadPlan p = pl::plan(d, 0, {});
+  return static_cast<double>(p.fills.size()) / static_cast<double>(d.elems());
+}
+
 // The same shrink/permute as analysis::gemm_operand's packing path.
 ShapeTracker gemm_operand_view(const Kernel& k, const analysis::GemmShape& g, int which, const KNode& n) {
   const auto& dims = g.dims;

@@ -34,6 +34,12 @@ ViewDescResult describe_view(const ShapeTracker& st, DType dtype);
 // arithmetic, lets the PS pack it (cheaper: ~13 ns per element against ~70 ns per fill).
 std::string line_thrash(const pl::ViewDesc& d);
 
+// Line fills per element the reader makes for this view: the reference model's plan
+// (pl::plan) of a prefix of it (whole outer indices, about 32K elements), placed at a
+// 128-byte aligned base. Contiguous: 1/32; a transpose that fits the line buffer: ~1/32;
+// one that does not: 1; a stride-9 col2im window: ~0.25.
+double fills_per_element(const pl::ViewDesc& d);
+
 // The tracker of gemm operand `which` (analysis::GemmShape) as the GemmPack lays it out: its
 // dimensions are the batch dims, then the row dims, then the column dims (rows x cols: A is
 // M x K, B is K x N), then the kernel's other dims pinned to size 1.
