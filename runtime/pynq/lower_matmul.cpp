@@ -129,7 +129,7 @@ bool ProgramBuilder::matmul() {
             if (sh[t] % c == 0 && c * P <= Nt) best = std::max(best, c * P);
           P *= sh[t];
         }
-        if (best >= 1) Nt = best;
+        if (4 * best >= Nt) Nt = best;  // (much narrower tiles would cost more than the PS pack)
       }
       if (r.desc) why = all_tiles(which);
       if (r.desc && why.empty()) {
