@@ -115,9 +115,22 @@ bool ProgramBuilder::matmul() {
       why = r.why;
       // A transposed W whose column tile exceeds the line buffer: narrower N tiles (each output
       // column is computed as before, so the bits are v1's), as docs/pl-v2.md asks.
+      // The widest tile (in steps of C, at most 64 lines) whose lines each fill once: with 4
+      // fills in flight and FIFO reuse, fewer than 64 columns fit (pl::plan: 48 of a 784-row
+      // transpose fill every line once, 56..64 twice).
       if (r.desc && which == 1 && Nt > static_cast<int64_t>(pl::vr::kLines)) {
         const std::optional<pl::ViewDesc> t = tile(1, 0, 0, std::min(Kt, K), 0, Nt);
-        if (t && !line_thrash(*t).empty()) Nt = pl::vr::kLines;
+        if (t && !line_thrash(*t).empty()) {
+          int64_t fit = C;
+          for (int64_t w = pl::vr::kLines / C * C; w > C; w -= C) {
+            const std::optional<pl::ViewDesc> tw = tile(1, 0, 0, std::min(Kt, K), 0, w);
+            if (tw && fills_per_element(*tw) * (pl::vr::kLineBytes / 4) <= 1.1) {
+              fit = w;
+              break;
+            }
+          }
+          Nt = fit;
+        }
       }
       // N tiles that straddle an outer column dimension (im2col columns (N, OH, OW) in tiles of
       // NMAX) are no box: tiles of whole inner blocks instead (same bits: columns independent).
