@@ -57,7 +57,8 @@ std::string Prediction::json_fields() const {
   o << "}, \"pl_commands\": {\"vector\": " << s.commands[0] << ", \"reduce\": " << s.commands[1]
     << ", \"matmul\": " << s.commands[2] << "}, \"pl_cycles\": {\"vector\": " << s.pl_cycles[0]
     << ", \"reduce\": " << s.pl_cycles[1] << ", \"matmul\": " << s.pl_cycles[2] << "}, \"pl_kernels\": " << s.pl_kernels
-    << ", \"fallback_kernels\": " << s.fallback_kernels << ", \"dma_bytes\": " << s.dma_bytes;
+    << ", \"fallback_kernels\": " << s.fallback_kernels << ", \"dma_bytes\": " << s.dma_bytes
+    << ", \"ps_packed_operands\": " << s.ps_packed_operands;  // pl_version 2: operands no descriptor says
   const pynq::FaultStats& f = s.faults;
   o << ", \"faults\": {\"detected\": " << f.detected() << ", \"pl_faults\": " << f.pl_faults
     << ", \"recovered\": {\"ps_recompute\": " << f.ps_recomputes << ", \"irq_poll\": " << f.lost_irqs

@@ -211,6 +211,8 @@ bool ProgramRunner::run(const Program& p, const Kernel& k, KernelRecord* rec) {
   c.temps.reserve(p.temps.size());
   for (size_t bytes : p.temps) c.temps.push_back(alloc_(bytes));
   bool w_range = false;
+  if (rec) rec->ps_packed += static_cast<int>(p.ps_packed.size());
+  ex_.count_ps_packed(p.ps_packed.size());
   for (const Step& st : p.steps) {
     std::visit(
         [&](const auto& s) {
@@ -222,15 +224,18 @@ bool ProgramRunner::run(const Program& p, const Kernel& k, KernelRecord* rec) {
               u.size[i] = s.size[i];
               u.scalar[i] = s.scalar_slot[i] >= 0 ? c.slots[s.scalar_slot[i]] : s.scalar[i];
               u.in[i] = stream(c, s.in[i]);
+              u.view[i] = s.view[i];
             }
             u.out = stream(c, s.out);
+            u.kernel = &p.kernel;
             const PlExec::Result r = ex_.run(u);
             w_range |= r.w_range;
             if (rec) {
               rec->commands += 1;
               rec->pl_cycles += r.cycles;
               rec->unit_cycles[static_cast<int>(u.unit)] += r.cycles;
-              for (const Stream& in : u.in) rec->dma_bytes += in.blk ? in.bytes : 0;
+              for (int i = 0; i < 3; ++i)
+                rec->dma_bytes += !u.in[i].blk ? 0 : u.view[i] ? 4 * u.view[i]->elems() : u.in[i].bytes;
               rec->dma_bytes += u.out.bytes;
             }
           } else if constexpr (std::is_same_v<S, Pack>) {

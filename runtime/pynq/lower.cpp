@@ -4,9 +4,11 @@
 
 #include <algorithm>
 #include <bit>
+#include <sstream>
 
 #include "base/check.h"
 #include "runtime/pynq/regmap.h"
+#include "runtime/pynq/view_desc.h"
 
 namespace tinypynq::pynq {
 
@@ -69,6 +71,11 @@ void ProgramBuilder::vec(uint32_t op, const Val* a, const Val* b, const Val* c, 
         cmd.op |= VEC_A_SCALAR << i;
         cmd.scalar[i] = ops[i]->bits;
         cmd.scalar_slot[i] = ops[i]->slot;
+      } else if (ops[i]->view) {  // one command: load() keeps views within one stream
+        TP_ASSERT(len == n && ops[i]->view->elems() == static_cast<uint64_t>(n), "pynq lowering: a view of ",
+                  ops[i]->view->elems(), " elements in a ", n, "-element vector command");
+        cmd.in[i] = ops[i]->s;
+        cmd.view[i] = ops[i]->view;
       } else {
         cmd.in[i] = ops[i]->s.at(4 * static_cast<size_t>(s), bytes);
       }
@@ -112,6 +119,26 @@ bool ProgramBuilder::supported_ew(const std::vector<KNode>& nodes, int root) con
   return true;
 }
 
+std::string ProgramBuilder::reader_slower(const pl::ViewDesc& d) const {
+  // The reader's extra time: each line fill holds the HP port for 16 beats (a cycle each at
+  // f_PL), against the unit's 2 elements per cycle that a contiguous stream keeps up with.
+  // The PS's: the pack (8 bytes moved per element, the cost table's memcpy rate) and the
+  // clean of the packed temp. Latency is hidden by the reader's 4 fills in flight.
+  const double n = static_cast<double>(d.elems()), fills = fills_per_element(d) * n;
+  const double reader_s = std::max(0.0, 16.0 * fills - n / 2) / cfg_.pl_clock_hz;
+  const double ps_s = 8 * n / cfg_.a9_memcpy_bytes_per_s + 4 * n / cfg_.cache_flush_bytes_per_s;
+  if (reader_s <= ps_s) return "";
+  std::ostringstream o;
+  o.precision(3);
+  o << "the reader would fetch " << fills / n << " lines per element (" << reader_s * 1e6
+    << " us beyond the unit's rate; the PS packs it in " << ps_s * 1e6 << " us)";
+  return o.str();
+}
+
+void ProgramBuilder::packed_on_ps(const std::string& what, const std::string& why) {
+  if (v2()) p_.ps_packed.push_back(what + ": " + why);
+}
+
 ProgramBuilder::Val ProgramBuilder::pack(const std::vector<KNode>& nodes, int set, const Shape& shape, int i) {
   // The PS evaluates the view (gather, padding, uint8/bool widening) into a DMA-able buffer.
   const DType dt = nodes[i].dtype;
@@ -127,7 +154,10 @@ ProgramBuilder::Val ProgramBuilder::load(const std::vector<KNode>& nodes, int se
   Val v;
   v.repr = n.dtype == DType::f32 ? Repr::kF32 : n.dtype == DType::boolean ? Repr::kBool : Repr::kI32;
   if (n.op == Op::CONST) {
-    if (n.st.has_mask()) return pack(nodes, set, shape, i);
+    if (n.st.has_mask()) {
+      packed_on_ps("n" + std::to_string(i) + " (a masked constant)", "no buffer for a reader to read");
+      return pack(nodes, set, shape, i);
+    }
     v.scalar = true;
     v.bits = n.dtype == DType::f32       ? fbits(static_cast<float>(n.value))
              : n.dtype == DType::boolean ? (n.value != 0 ? kPlTrue : 0)
@@ -154,6 +184,22 @@ ProgramBuilder::Val ProgramBuilder::load(const std::vector<KNode>& nodes, int se
       v.s = whole(n.buf, static_cast<size_t>(view.offset), 4 * static_cast<size_t>(prod(shape)));
       return v;
     }
+  }
+  if (v2()) {  // the view reader walks the view itself (docs/pl-v2.md): no PS pack
+    const std::string what = "n" + std::to_string(i) + " (buf" + std::to_string(n.buf) + ")";
+    const int64_t elems = prod(shape);
+    ViewDescResult r = describe_view(n.st, b.dtype);
+    if (r.desc && elems > kChunk / 4) r = {std::nullopt, std::to_string(elems) + " elements: more than one stream"};
+    // Reading the output's own buffer in another order while S2MM writes it would race.
+    if (r.desc && canon_[n.buf] == canon_[0]) r = {std::nullopt, "a view of the kernel's output buffer"};
+    if (r.desc)
+      if (std::string t = reader_slower(*r.desc); !t.empty()) r = {std::nullopt, t};
+    if (r.desc) {
+      v.s = whole(n.buf, 0, b.nbytes());
+      v.view = r.desc;
+      return v;
+    }
+    packed_on_ps(what, r.why);
   }
   return pack(nodes, set, shape, i);
 }
@@ -250,7 +296,7 @@ bool ProgramBuilder::elementwise() {
   if (wide_out && r.op == Op::LOAD) {
     // A copy: the PS packs views; dense data moves through the PL bit-exactly (IADD 0).
     Val v = load(k_.nodes, -1, k_.full_shape, root);
-    if (!v.scalar && !v.s.same_block(out)) vec(V_IADD, &v, &zero, nullptr, out, n);
+    if (!v.scalar && (v.view || !v.s.same_block(out))) vec(V_IADD, &v, &zero, nullptr, out, n);
     else if (v.scalar) vec(V_COPY, &v, nullptr, nullptr, out, n);
     return true;
   }
@@ -259,7 +305,7 @@ bool ProgramBuilder::elementwise() {
     narrow(v);
   } else if (v.scalar) {
     if (v.repr == Repr::kF32 || k_.out_dtype == DType::i32) vec(V_COPY, &v, nullptr, nullptr, out, n);
-  } else if (!v.s.same_block(out) || v.s.off != out.off) {
+  } else if (v.view || !v.s.same_block(out) || v.s.off != out.off) {
     vec(V_IADD, &v, &zero, nullptr, out, n);  // an alias (e.g. a no-op cast): copy the bits
   }
   return true;
@@ -284,6 +330,8 @@ bool ProgramBuilder::reduce() {
   const MemRef in = materialize(v, rows * L);
   // Rows per command: an even count keeps every chunk's output 8-byte aligned.
   const int64_t per = std::max<int64_t>(2, (kChunk / L) & ~int64_t{1});
+  // A view (pl_version 2) is read whole by one command: load() keeps it within kChunk / 4.
+  TP_ASSERT(!v.view || rows <= per, "pynq lowering: a reduce over a view in more than one command");
   for (int64_t r0 = 0; r0 < rows; r0 += per) {
     const int64_t nr = std::min(per, rows - r0);
     Command c;
@@ -291,7 +339,8 @@ bool ProgramBuilder::reduce() {
     c.op = k_.reduce_op == Op::SUM ? 0 : 1;
     c.size[0] = static_cast<uint32_t>(nr);
     c.size[1] = static_cast<uint32_t>(L);
-    c.in[0] = in.at(4 * static_cast<size_t>(r0 * L), 4 * static_cast<size_t>(nr * L));
+    c.in[0] = v.view ? in : in.at(4 * static_cast<size_t>(r0 * L), 4 * static_cast<size_t>(nr * L));
+    c.view[0] = v.view;
     c.out = whole(0, static_cast<size_t>(r0), 4 * static_cast<size_t>(nr));
     step(c);
   }

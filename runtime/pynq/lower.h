@@ -23,12 +23,17 @@ class ProgramBuilder {
     uint32_t bits = 0;
     int slot = -1;  // a scalar the PS reads at run time (ReadScalar)
     MemRef s;
+    std::optional<pl::ViewDesc> view;  // pl_version 2: s is the whole buffer, the reader walks this
     Repr repr = Repr::kF32;
   };
   bool supported_ew(const std::vector<KNode>& nodes, int root) const;
   Val lower_ew(const std::vector<KNode>& nodes, int set, const Shape& shape, int root, const MemRef* dst);
   Val load(const std::vector<KNode>& nodes, int set, const Shape& shape, int i);
   Val pack(const std::vector<KNode>& nodes, int set, const Shape& shape, int i);
+  bool v2() const { return cfg_.pl_version >= 2; }
+  void packed_on_ps(const std::string& what, const std::string& why);  // pl_version 2: say so
+  // pl_version 2: why the PS packs this view in less time than the reader streams it, or "".
+  std::string reader_slower(const pl::ViewDesc& d) const;
   MemRef materialize(const Val& v, int64_t n);  // a scalar becomes a filled stream
   bool elementwise();
   bool reduce();

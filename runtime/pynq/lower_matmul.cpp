@@ -9,6 +9,7 @@
 #include "base/check.h"
 #include "runtime/pynq/lower.h"
 #include "runtime/pynq/regmap.h"
+#include "runtime/pynq/view_desc.h"
 
 namespace tinypynq::pynq {
 
@@ -27,7 +28,7 @@ bool ProgramBuilder::matmul() {
   const int64_t C = cfg_.mm_cols, R = cfg_.mm_rows;
   const int64_t Kt_max = std::min<int64_t>(cfg_.mm_kmax, cfg_.mm_wdepth);
   const int64_t Kt = std::min(K, Kt_max);
-  const int64_t Nt = std::min<int64_t>({N, cfg_.mm_nmax, (cfg_.mm_wdepth / Kt) * C});
+  int64_t Nt = std::min<int64_t>({N, cfg_.mm_nmax, (cfg_.mm_wdepth / Kt) * C});
   TP_ASSERT(Nt >= 1 && Kt >= 1);
   p_.gemm = g;
 
@@ -52,9 +53,122 @@ bool ProgramBuilder::matmul() {
     for (int64_t bi = 0; bi < Bt; ++bi) per_batch.push_back(temp(bytes));  // each 8-byte aligned
     step(GemmPack{which, per_batch});
   };
+  // pl_version 2: each command's operand tile is a view (a box of the operand's tracker) that
+  // VR_i walks, so no GemmPack or CopyTile; the PS packs only an operand no view says.
+  const int64_t kMax = reg::kMaxElems;
+  auto m_chunk = [&](int64_t kt, int64_t nt) { return std::max<int64_t>(R, std::min(kMax / kt, kMax / nt) / R * R); };
+  struct OpView {
+    bool on = false;                   // the tiles are views
+    bool packed = false;               // ... of the GemmPack temps (one [rows][cols] per batch)
+    ShapeTracker st;                   // node: gemm_operand_view; packed: contiguous {rows, cols}
+    int nb = 0, nr = 0, nc = 0;        // dims of the batch, row and column groups in st
+  };
+  OpView views[2];
+  // The box of batch bi, rows [r0, r0 + rr), cols [c0, c0 + cc) of operand `which` as a view.
+  auto tile = [&](int which, int64_t bi, int64_t r0, int64_t rr, int64_t c0, int64_t cc,
+                  std::string* why = nullptr) -> std::optional<pl::ViewDesc> {
+    const OpView& o = views[which];
+    const Shape& sh = o.st.shape();
+    std::vector<std::pair<int64_t, int64_t>> bounds(sh.size());
+    for (size_t d = 0; d < sh.size(); ++d) bounds[d] = {0, sh[d]};
+    const bool box = (o.packed || flat_range_box(sh, 0, o.nb, bi, 1, bounds)) &&
+                     flat_range_box(sh, o.nb, o.nr, r0, rr, bounds) &&
+                     flat_range_box(sh, o.nb + o.nr, o.nc, c0, cc, bounds);
+    if (!box) {
+      if (why) *why = "its tile of rows " + std::to_string(r0) + "+" + std::to_string(rr) + ", cols " + std::to_string(c0) +
+                      "+" + std::to_string(cc) + " is not one box of the view " + shape_str(sh);
+      return std::nullopt;
+    }
+    ViewDescResult r = describe_view(o.st.shrink(bounds), DType::f32);
+    if (why) *why = r.why;
+    return r.desc;
+  };
+  // Every tile the loops below ask for: why one is not a view the reader streams well, or "".
+  auto all_tiles = [&](int which) -> std::string {
+    std::string why;
+    auto bad = [&](const std::optional<pl::ViewDesc>& d) -> std::string { return !d ? why : reader_slower(*d); };
+    for (int64_t bi = 0; bi < Bt; ++bi)
+      for (int64_t k0 = 0; k0 < K; k0 += Kt) {
+        const int64_t kt = std::min(Kt, K - k0);
+        for (int64_t n0 = 0; n0 < N; n0 += Nt) {
+          const int64_t nt = std::min(Nt, N - n0), mc = m_chunk(kt, nt);
+          if (which == 1)
+            if (std::string w = bad(tile(1, bi, k0, kt, n0, nt, &why)); !w.empty()) return w;
+          if (which == 0)
+            for (int64_t m0 = 0; m0 < M; m0 += mc)
+              if (std::string w = bad(tile(0, bi, m0, std::min(mc, M - m0), k0, kt, &why)); !w.empty()) return w;
+        }
+      }
+    return "";
+  };
+  auto operand_v2 = [&](int which, int64_t rows, int64_t cols, std::vector<MemRef>& per_batch) {
+    const KNode& n = k_.nodes[root.src[which]];
+    OpView& o = views[which];
+    o.on = true;
+    std::string why;
+    if (n.op == Op::LOAD && k_.bufs[n.buf]->dtype == DType::f32) {
+      o.st = gemm_operand_view(k_, *g, which, n);
+      o.nb = static_cast<int>(g->dims[analysis::kGemmB].size());
+      o.nr = static_cast<int>(g->dims[which == 0 ? analysis::kGemmM : analysis::kGemmK].size());
+      o.nc = static_cast<int>(g->dims[which == 0 ? analysis::kGemmK : analysis::kGemmN].size());
+      const ViewDescResult r = describe_view(o.st, DType::f32);
+      why = r.why;
+      // A transposed W whose column tile exceeds the line buffer: narrower N tiles (each output
+      // column is computed as before, so the bits are v1's), as docs/pl-v2.md asks.
+      // The widest tile (in steps of C, at most 64 lines) whose lines each fill once: with 4
+      // fills in flight and FIFO reuse, fewer than 64 columns fit (pl::plan: 48 of a 784-row
+      // transpose fill every line once, 56..64 twice).
+      if (r.desc && which == 1 && Nt > static_cast<int64_t>(pl::vr::kLines)) {
+        const std::optional<pl::ViewDesc> t = tile(1, 0, 0, std::min(Kt, K), 0, Nt);
+        if (t && !line_thrash(*t).empty()) {
+          int64_t fit = C;
+          for (int64_t w = pl::vr::kLines / C * C; w > C; w -= C) {
+            const std::optional<pl::ViewDesc> tw = tile(1, 0, 0, std::min(Kt, K), 0, w);
+            if (tw && fills_per_element(*tw) * (pl::vr::kLineBytes / 4) <= 1.1) {
+              fit = w;
+              break;
+            }
+          }
+          Nt = fit;
+        }
+      }
+      // N tiles that straddle an outer column dimension (im2col columns (N, OH, OW) in tiles of
+      // NMAX) are no box: tiles of whole inner blocks instead (same bits: columns independent).
+      if (r.desc && which == 1 && !all_tiles(1).empty()) {
+        const Shape& sh = o.st.shape();
+        int64_t best = 0, P = 1;
+        for (int t = o.nb + o.nr + o.nc - 1; t >= o.nb + o.nr; --t) {
+          for (int64_t c = 1; c <= sh[t]; ++c)
+            if (sh[t] % c == 0 && c * P <= Nt) best = std::max(best, c * P);
+          P *= sh[t];
+        }
+        if (4 * best >= Nt) Nt = best;  // (much narrower tiles would cost more than the PS pack)
+      }
+      if (r.desc) why = all_tiles(which);
+      if (r.desc && why.empty()) {
+        per_batch.assign(Bt, whole(n.buf, 0, k_.bufs[n.buf]->nbytes()));
+        return;
+      }
+    } else {
+      why = n.op == Op::LOAD ? std::string(dtype_name(k_.bufs[n.buf]->dtype)) + " elements"
+                             : std::string("an expression (") + op_name(n.op) + "), not a view";
+    }
+    packed_on_ps(std::string("gemm operand ") + (which == 0 ? "A" : "B"), why);
+    o.packed = true;
+    o.st = ShapeTracker::contiguous({rows, cols});
+    o.nb = 0, o.nr = 1, o.nc = 1;
+    const size_t bytes = 4 * static_cast<size_t>(rows * cols);
+    for (int64_t bi = 0; bi < Bt; ++bi) per_batch.push_back(temp(bytes));
+    step(GemmPack{which, per_batch});
+  };
   std::vector<MemRef> As, Ws;
-  operand(0, M, K, As);
-  operand(1, K, N, Ws);
+  if (v2()) {  // W first: its view may narrow the N tiles A's M chunks depend on
+    operand_v2(1, K, N, Ws);
+    operand_v2(0, M, K, As);
+  } else {
+    operand(0, M, K, As);
+    operand(1, K, N, Ws);
+  }
 
   const MemRef out = g->out_in_order ? whole(0, 0, 4 * static_cast<size_t>(Bt * M * N))
                                      : temp(4 * static_cast<size_t>(Bt * M * N));
@@ -64,7 +178,6 @@ bool ProgramBuilder::matmul() {
     step(CopyTile{src, s, ld, r0, c0, rows, cols});
     return s;
   };
-  const int64_t kMax = reg::kMaxElems;
   for (int64_t bi = 0; bi < Bt; ++bi) {
     const MemRef dest = out.at(static_cast<size_t>(4 * bi * M * N), static_cast<size_t>(4 * M * N));
     // The S2MM needs an 8-byte aligned destination (DRE off): odd-sized batches go via a temp.
@@ -73,15 +186,16 @@ bool ProgramBuilder::matmul() {
       const int64_t kt = std::min(Kt, K - k0);
       // Partial products of a K tile after the first go to a temp and are added on the PL.
       const MemRef acc = k0 == 0 ? Cb : temp(4 * static_cast<size_t>(M * N));
-      const MemRef A = kt == K ? As[bi] : sub(As[bi], K, 0, k0, M, kt);
+      const MemRef A = v2() || kt == K ? As[bi] : sub(As[bi], K, 0, k0, M, kt);
       for (int64_t n0 = 0; n0 < N; n0 += Nt) {
         const int64_t nt = std::min(Nt, N - n0);
-        MemRef W = nt == N ? Ws[bi].at(static_cast<size_t>(4 * k0 * N), static_cast<size_t>(4 * kt * N))
-                           : sub(Ws[bi], N, k0, n0, kt, nt);
-        if (W.off % 8) W = sub(Ws[bi], N, k0, n0, kt, nt);
+        MemRef W = v2()     ? Ws[bi]
+                   : nt == N ? Ws[bi].at(static_cast<size_t>(4 * k0 * N), static_cast<size_t>(4 * kt * N))
+                             : sub(Ws[bi], N, k0, n0, kt, nt);
+        if (!v2() && W.off % 8) W = sub(Ws[bi], N, k0, n0, kt, nt);
         const MemRef O = nt == N ? acc : temp(4 * static_cast<size_t>(M * nt));
         // M chunks: whole blocks of R rows (even), each within one DMA transfer.
-        const int64_t mc = std::max<int64_t>(R, std::min(kMax / kt, kMax / nt) / R * R);
+        const int64_t mc = m_chunk(kt, nt);
         for (int64_t m0 = 0; m0 < M; m0 += mc) {
           const int64_t mr = std::min(mc, M - m0);
           Command c;
@@ -90,8 +204,14 @@ bool ProgramBuilder::matmul() {
           c.size[0] = static_cast<uint32_t>(mr);
           c.size[1] = static_cast<uint32_t>(kt);
           c.size[2] = static_cast<uint32_t>(nt);
-          c.in[0] = A.at(static_cast<size_t>(4 * m0 * kt), static_cast<size_t>(4 * mr * kt));
-          if (m0 == 0) c.in[1] = W;
+          if (v2()) {  // all_tiles() checked every box
+            c.in[0] = A, c.view[0] = tile(0, bi, m0, mr, k0, kt);
+            if (m0 == 0) c.in[1] = W, c.view[1] = tile(1, bi, k0, kt, n0, nt);
+            TP_ASSERT(c.view[0] && (m0 || c.view[1]), "pynq lowering: a gemm tile that is not a view");
+          } else {
+            c.in[0] = A.at(static_cast<size_t>(4 * m0 * kt), static_cast<size_t>(4 * mr * kt));
+            if (m0 == 0) c.in[1] = W;
+          }
           c.out = O.at(static_cast<size_t>(4 * m0 * nt), static_cast<size_t>(4 * mr * nt));
           step(c);
         }

@@ -39,6 +39,9 @@ uint32_t PlExec::wait_result(int u) {
         return v;
       }
     }
+    if (v2())
+      throw PlFault(detail::cat("pynq: ", hw::kUnits[u].name, " command did not complete: ", e.what(),
+                                " (view reader STATUS: ", reader_status(), ")"));
     std::ostringstream mm2s;
     for (int i = 0; i < 3; ++i) mm2s << (i ? ", " : "") << "0x" << std::hex << drv_.read32(kMm2sDma[i] + reg::MM2S_DMASR);
     throw PlFault(detail::cat("pynq: ", hw::kUnits[u].name, " command did not complete: ", e.what(),
@@ -75,9 +78,14 @@ void PlExec::init() {
     const uint32_t ver = drv_.read32(reg::kSys + reg::SYS_VERSION);
     TP_CHECK(ver >> 16 == reg::kVersion >> 16, "pynq: PL design version 0x", std::hex, ver,
              " is not supported by this runtime (expects major version ", (reg::kVersion >> 16), ")");
-    for (uint64_t dma : kMm2sDma) {
-      drv_.write32(dma + reg::MM2S_DMACR, reg::DMACR_RESET);
-      drv_.write32(dma + reg::MM2S_DMACR, reg::DMACR_RS);
+    if (v2()) {  // no MM2S channels: DMA0 is S2MM only, the readers reset with the PL
+      drv_.write32(reg::kDma0 + reg::S2MM_DMACR, reg::DMACR_RESET);
+      for (VrShadow& v : vr_) v.valid = false;
+    } else {
+      for (uint64_t dma : kMm2sDma) {
+        drv_.write32(dma + reg::MM2S_DMACR, reg::DMACR_RESET);
+        drv_.write32(dma + reg::MM2S_DMACR, reg::DMACR_RS);
+      }
     }
     drv_.write32(reg::kDma0 + reg::S2MM_DMACR, reg::DMACR_RS | reg::DMACR_IOC_IRQEN | reg::DMACR_ERR_IRQEN);
   });
@@ -101,8 +109,18 @@ PlExec::Result PlExec::run_once(const UnitCmd& c) {
   // the PL last read them; the destination's dirty lines leave the cache. Invalidating what the
   // PL writes waits until the CPU reads it (cpu_reads).
   timed(Phase::kPsCache, [&] {
-    for (const Stream& s : c.in)
-      if (s.blk) apply(*s.blk, cache_.pl_reads(s.phys(), s.bytes));
+    for (int i = 0; i < 3; ++i) {
+      const Stream& s = c.in[i];
+      if (!s.blk) continue;
+      if (!v2() || !c.view[i]) {
+        apply(*s.blk, cache_.pl_reads(s.phys(), s.bytes));
+        continue;
+      }
+      // A view: clean what the reader can touch, lowest to highest byte (nothing to invalidate).
+      uint64_t lo = 0, bytes = 0;
+      if (footprint(reader_view(c, i), &lo, &bytes) && lo >= s.phys() && lo + bytes <= s.phys() + s.bytes)
+        apply(*s.blk, cache_.pl_reads(lo, bytes));
+    }
     apply(*c.out.blk, cache_.pl_writes(c.out.phys(), c.out.bytes));
   });
   const double t_drv0 = sink_ ? drv_.now() : 0;
@@ -122,11 +140,15 @@ PlExec::Result PlExec::run_once(const UnitCmd& c) {
     // 3. result channel first, 4. operand channels C, B, A, 5. START
     drv_.write32(reg::kDma0 + reg::S2MM_DA, static_cast<uint32_t>(c.out.phys()));
     drv_.write32(reg::kDma0 + reg::S2MM_LENGTH, static_cast<uint32_t>(c.out.bytes));
-    for (int i = 2; i >= 0; --i) {
-      if (!c.in[i].blk) continue;
-      drv_.write32(kMm2sDma[i] + reg::MM2S_SA, static_cast<uint32_t>(c.in[i].phys()));
-      drv_.write32(kMm2sDma[i] + reg::MM2S_LENGTH, static_cast<uint32_t>(c.in[i].bytes));
-      st_.dma_bytes += c.in[i].bytes;
+    if (v2()) {
+      program_readers(c);  // pl_exec_vr.cpp: descriptors to VR2, VR1, VR0, each started
+    } else {
+      for (int i = 2; i >= 0; --i) {
+        if (!c.in[i].blk) continue;
+        drv_.write32(kMm2sDma[i] + reg::MM2S_SA, static_cast<uint32_t>(c.in[i].phys()));
+        drv_.write32(kMm2sDma[i] + reg::MM2S_LENGTH, static_cast<uint32_t>(c.in[i].bytes));
+        st_.dma_bytes += c.in[i].bytes;
+      }
     }
     st_.dma_bytes += c.out.bytes;
     drv_.write32(base + reg::CTRL, reg::CTRL_START);
@@ -153,6 +175,8 @@ PlExec::Result PlExec::run_once(const UnitCmd& c) {
   PL_CHECK(!(s2mm & reg::DMASR_ERRORS), "pynq: DMA0 S2MM error on a ", hw::kUnits[u].name, " command: S2MM_DMASR = 0x",
            std::hex, s2mm, " (DMAIntErr/SlvErr/DecErr = bits 4/5/6), destination 0x", c.out.phys(), ", ", std::dec,
            c.out.bytes, " bytes");
+  if (v2() && (status & reg::ST_ERR) && reg::err_code(status) == static_cast<uint32_t>(hw::ErrCode::STREAM))
+    stream_fault(c);  // a reader rejected its descriptor: name it (PlFault; run() resets the PL)
   PL_CHECK(!(status & reg::ST_ERR), "pynq: ", hw::kUnits[u].name, " unit rejected command op=0x", std::hex, c.op,
            std::dec, " sizes ", c.size[0], "x", c.size[1], "x", c.size[2], ": ERR_CODE ", reg::err_code(status),
            " (1 BAD_OP, 2 BAD_SIZE, 3 BUSY)");

@@ -8,6 +8,8 @@
 #pragma once
 #include <cstdint>
 #include <memory>
+#include <optional>
+#include <string>
 
 #include "runtime/pynq/cache.h"
 #include "runtime/pynq/cost_model.h"
@@ -36,6 +38,10 @@ struct UnitCmd {  // a Command with its memory resolved to DDR streams
   uint32_t scalar[3] = {0, 0, 0};
   Stream in[3];  // streams A, B, C
   Stream out;    // stream R
+  // pl_version 2: stream i is this view of in[i] (BASE = in[i].phys(), LIMIT = in[i].bytes,
+  // docs/pl-v2.md); without one VR_i streams in[i]'s bytes as a rank-1 view.
+  std::optional<pl::ViewDesc> view[3];
+  const std::string* kernel = nullptr;  // for error messages
 };
 
 // A command the PL failed: a DMA error, a unit error code, a unit that never finished, a status
@@ -88,6 +94,7 @@ class PlExec {
     if (wall_) cpu(Phase::kPsDriver, 0, "runtime");
   }
   Driver& driver() { return drv_; }
+  void count_ps_packed(size_t n) { st_.ps_packed_operands += static_cast<int64_t>(n); }
   void set_wait_mode(WaitMode m) { mode_ = m; }
   WaitMode wait_mode() const { return mode_; }
   // Trace events of every later command and CPU action (nullptr: off).
@@ -96,6 +103,16 @@ class PlExec {
 
  private:
   Result run_once(const UnitCmd& c);
+  bool v2() const { return cost_.config().pl_version >= 2; }
+  // pl_version 2 (pl_exec_vr.cpp): the descriptor VR_i streams for operand i; programming the
+  // readers (registers unchanged since the last command are not written again); the bytes of
+  // the view's footprint (lowest to highest word it reads); a unit ERR 4 (STREAM) as a PlFault
+  // naming the kernel, the operand and the view.
+  pl::ViewDesc reader_view(const UnitCmd& c, int i) const;
+  void program_readers(const UnitCmd& c);
+  static bool footprint(const pl::ViewDesc& d, uint64_t* lo, uint64_t* bytes);
+  [[noreturn]] void stream_fault(const UnitCmd& c);
+  std::string reader_status();
   void apply(const DdrBlock& b, const CacheOps& o);
   void cache_step(const DdrBlock& b, const CacheOps& o, const char* what);
   uint32_t wait_result(int unit);
@@ -109,6 +126,9 @@ class PlExec {
   CacheTracker cache_{kCacheLineBytes};
   bool wall_ = false;
   double mark_ = 0;
+  // What VR_i's registers hold (pl_version 2), valid after the first full write since init().
+  struct VrShadow { bool valid = false; uint32_t r[0x100 / 4] = {}; };
+  VrShadow vr_[3];
 };
 
 }  // namespace tinypynq::pynq

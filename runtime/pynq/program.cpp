@@ -36,7 +36,10 @@ void print(std::ostream& o, const Command& c) {
     const char name = static_cast<char>('a' + i);
     if (c.scalar_slot[i] >= 0) o << ' ' << name << "=s" << c.scalar_slot[i];
     else if (c.unit == Unit::kVector && (c.op & (reg::VEC_A_SCALAR << i))) o << ' ' << name << '=' << hex(c.scalar[i]);
-    else if (c.in[i].used()) o << ' ' << name << '=' << c.in[i].str();
+    else if (c.in[i].used()) {
+      o << ' ' << name << '=' << c.in[i].str();
+      if (c.view[i]) o << ' ' << c.view[i]->str();  // base/limit are placed at run time
+    }
   }
   o << " -> " << c.out.str();
 }
@@ -81,6 +84,7 @@ std::string Program::str() const {
         steps[i]);
     o << '\n';
   }
+  for (const std::string& w : ps_packed) o << "  ps-packed: " << w << '\n';
   return o.str();
 }
 

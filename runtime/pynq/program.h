@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "base/board_config.h"
+#include "models/fp/view_reader.h"
 #include "hw/tp_contract.h"
 #include "tensor/kernel.h"
 #include "tensor/kernel_analysis.h"
@@ -51,6 +52,10 @@ struct Command {  // one unit command
   int scalar_slot[3] = {-1, -1, -1};  // >= 0: SCALAR i is a value the PS read (ReadScalar)
   MemRef in[3];                       // streams A, B, C
   MemRef out;                         // stream R
+  // pl_version 2 (docs/pl-v2.md): stream i is this view of in[i], read by view reader VR_i.
+  // in[i] is the buffer range it may touch (BASE/LIMIT); OFFSET and strides are in elements
+  // from in[i]'s first byte. Without a view a used stream is in[i]'s bytes, contiguous.
+  std::optional<pl::ViewDesc> view[3];
 };
 
 // PS steps. Each names what it costs the A9 (bytes copied, per the cost model) and the trace
@@ -103,6 +108,9 @@ struct Program {
   std::vector<std::vector<KNode>> node_sets;  // node lists Pack steps evaluate (0: the kernel's)
   std::shared_ptr<analysis::GemmShape> gemm;  // for GemmPack / GemmScatter
   int scalar_slots = 0;
+  // pl_version 2: one line per operand the PS still packs because no descriptor says it
+  // (describe_view's reason); empty for pl_version 1, where the PS packs every view.
+  std::vector<std::string> ps_packed;
 
   int commands() const;                // unit commands in it
   std::string str() const;             // one line per step; stable, for golden tests

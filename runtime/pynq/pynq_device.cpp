@@ -133,6 +133,7 @@ class PynqDevice final : public Device {
       if (rec.unit_cycles[u]) e.num(u == 0 ? "cycles_vector" : u == 1 ? "cycles_reduce" : "cycles_matmul",
                                     static_cast<double>(rec.unit_cycles[u]));
     e.num("a9_s", rec.a9_seconds);
+    if (rec.ps_packed) e.num("ps_packed", rec.ps_packed);  // pl_version 2: operands no view says
     ex_.sink()->on_event(std::move(e));
   }
   void charge_a9_only(double s) { stats_.a9_only_seconds += s; }

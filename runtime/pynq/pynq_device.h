@@ -47,6 +47,7 @@ struct KernelRecord {  // one kernel as it ran (for profiles and traces)
   double a9_seconds = 0;     // the same kernel on the A9 alone
   int64_t flops = 0;
   uint64_t unit_cycles[3] = {0, 0, 0};  // vector, reduce, matmul
+  int ps_packed = 0;         // pl_version 2: operands the PS still packed (Program::ps_packed)
 };
 
 // PL faults the runtime met and how it went on (docs/pynq-runtime.md, "Faults").
@@ -67,6 +68,7 @@ struct PynqStats {
   uint64_t pl_cycles[3] = {0, 0, 0};
   uint64_t dma_bytes = 0;
   int64_t pl_kernels = 0, fallback_kernels = 0, range_recomputes = 0;
+  int64_t ps_packed_operands = 0;      // pl_version 2: operands no view descriptor says (PS-packed)
   FaultStats faults;
   std::vector<KernelRecord> kernels;   // filled only when record_kernels is set
   bool record_kernels = false;

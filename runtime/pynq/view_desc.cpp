@@ -71,9 +71,44 @@ ViewDescResult describe_view(const ShapeTracker& st, DType dtype) {
   return r;
 }
 
-namespace {
-// The tracker of gemm operand `which` as the GemmPack lays it out ([batch][rows][cols]); the
-// same shrink/permute as analysis::gemm_operand's packing path.
+std::string line_thrash(const pl::ViewDesc& d) {
+  if (d.rank == 0) return "";
+  const unsigned in = d.rank - 1;
+  const int64_t stride = d.stride[in] < 0 ? -static_cast<int64_t>(d.stride[in]) : d.stride[in];
+  const uint32_t words_per_line = pl::vr::kLineBytes / 4;
+  const uint64_t outer = d.elems() / d.shape[in];
+  if (stride < words_per_line || d.shape[in] <= pl::vr::kLines || outer < 2) return "";
+  return "a transposed read: inner extent " + std::to_string(d.shape[in]) + " at stride " + std::to_string(stride) +
+         " exceeds the reader's " + std::to_string(pl::vr::kLines) + "-line buffer (one 128-byte line per element)";
+}
+
+double fills_per_element(const pl::ViewDesc& v) {
+  pl::ViewDesc d = v;
+  constexpr uint64_t kBudget = 32768;
+  for (unsigned k = 0; k < d.rank; ++k) {  // keep whole inner blocks: the prefix is a view of its own
+    uint64_t inner = 1;
+    for (unsigned j = k + 1; j < d.rank; ++j) inner *= d.shape[j];
+    const uint32_t keep = inner >= kBudget ? 1u : static_cast<uint32_t>(std::min<uint64_t>(d.shape[k], kBudget / inner));
+    d.shape[k] = std::max(1u, keep);
+    d.mlo[k] = std::min(d.mlo[k], d.shape[k]), d.mhi[k] = std::min(d.mhi[k], d.shape[k]);
+    if (inner < kBudget) break;
+  }
+  // Place it: the lowest valid element at a line-aligned base's first word at the earliest.
+  int64_t lo = d.offset, hi = d.offset;
+  for (unsigned k = 0; k < d.rank; ++k) {
+    if (d.mlo[k] == d.mhi[k]) return 0;  // all padding: no DDR read at all
+    const int64_t a = static_cast<int64_t>(d.stride[k]) * d.mlo[k], b = static_cast<int64_t>(d.stride[k]) * (d.mhi[k] - 1);
+    lo += std::min(a, b), hi += std::max(a, b);
+  }
+  d.offset -= lo;  // elements now from 0 to hi - lo
+  d.base = 0;
+  d.limit = 4 * static_cast<uint64_t>(hi - lo + 1);
+  if (!pl::check(d, uint64_t{1} << 40).ok()) return 1;  // (not expected: the caller's view passed)
+  const pl::ReadPlan p = pl::plan(d, 0, {});
+  return static_cast<double>(p.fills.size()) / static_cast<double>(d.elems());
+}
+
+// The same shrink/permute as analysis::gemm_operand's packing path.
 ShapeTracker gemm_operand_view(const Kernel& k, const analysis::GemmShape& g, int which, const KNode& n) {
   const auto& dims = g.dims;
   const std::vector<int>& rows = which == 0 ? dims[analysis::kGemmM] : dims[analysis::kGemmK];
@@ -91,7 +126,32 @@ ShapeTracker gemm_operand_view(const Kernel& k, const analysis::GemmShape& g, in
   }
   return n.st.shrink(pin).permute(order);
 }
-}  // namespace
+
+bool flat_range_box(const Shape& shape, int first, int count, int64_t a, int64_t len,
+                    std::vector<std::pair<int64_t, int64_t>>& bounds) {
+  if (count == 0) return a == 0 && len == 1;
+  // Find the dimension t the range runs along: the dims inside t are covered whole (P divides
+  // a and len), the dims outside t are one index each.
+  int64_t P = 1;
+  for (int t = first + count - 1; t >= first; --t) {
+    const int64_t s = shape[t];
+    if (a % P == 0 && len % P == 0) {
+      const int64_t q = a / P, within = q % s;
+      if (within + len / P <= s) {
+        for (int d = t + 1; d < first + count; ++d) bounds[d] = {0, shape[d]};
+        bounds[t] = {within, within + len / P};
+        int64_t r = q / s;
+        for (int d = t - 1; d >= first; --d) {
+          bounds[d] = {r % shape[d], r % shape[d] + 1};
+          r /= shape[d];
+        }
+        return r == 0;
+      }
+    }
+    P *= s;
+  }
+  return false;
+}
 
 PackCensus ps_steps_expressible(const Program& p, const Kernel& k) {
   PackCensus c;

@@ -52,12 +52,16 @@ void emit_command(const PlCommandRecord& r, double period) {
 const DmaTransferTimes& channel_times(Platform& p, int ch) {
   return ch == 1 ? p.dma(0).s2mm_times() : p.dma(ch == 0 ? 0 : ch - 1).mm2s_times();
 }
+// pl_version 2 has no MM2S channels (the view readers stream A, B, C; their transfers are not
+// traced yet): only DMA0 S2MM.
+bool has_channel(Platform& p, int ch) { return ch == 1 || !p.readers(); }
 
 // Channels in pynq::Track order: DMA0 MM2S, DMA0 S2MM, DMA1 MM2S, DMA2 MM2S.
 void emit_transfers(Platform& p) {
   static const char* const kName[4] = {"MM2S A", "S2MM R", "MM2S B", "MM2S C"};
   const double period = 1.0 / p.config().pl_clock_hz;
   for (int ch = 0; ch < 4; ++ch) {
+    if (!has_channel(p, ch)) continue;
     const DmaTransferTimes& t = channel_times(p, ch);
     if (t.transfers == p.trace_seen[ch]) continue;
     p.trace_seen[ch] = t.transfers;
@@ -285,13 +289,9 @@ class TlmDriver final : public pynq::Driver {
 }  // namespace
 
 std::unique_ptr<pynq::Driver> make_platform_driver(const std::string& kind, const BoardConfig& cfg) {
-  // The platform models pl_version 2 (the view readers, models/tlm/view_reader_tlm.h) and is
-  // tested directly (tests/models/test_view_reader_tlm.cpp), but the runtime cannot drive it
-  // yet: commands do not carry descriptors and PlExec programs DMA MM2S (docs/pl-v2.md, "What
-  // is left of step 2").
-  TP_CHECK(cfg.pl_version == 1, kind, ": \"pl_version\": ", cfg.pl_version,
-           " is modelled by the platform (the view readers VR0..2) but the runtime's v2 lowering (commands with "
-           "descriptors, PlExec programming the readers) is not built yet (docs/pl-v2.md). Use pl_version 1.");
+  // pl_version 2 (the view readers, models/tlm/view_reader_tlm.h) is driven by the runtime's v2
+  // lowering (commands carry descriptors, PlExec programs VR0..2). The rtl target refuses it
+  // before it gets here (runtime/rtl/rtl_target.cpp: no RTL reader yet).
   return std::make_unique<TlmDriver>(Platform::get(kind), cfg);
 }
 
@@ -316,7 +316,8 @@ void set_event_sink(pynq::PynqEventSink* sink) {
   // Platforms are built with the first device on them; none yet means nothing to observe.
   for (Platform* pp : Platform::all()) {
     Platform& p = *pp;
-    for (int ch = 0; ch < 4; ++ch) p.trace_seen[ch] = channel_times(p, ch).transfers;  // only later transfers
+    for (int ch = 0; ch < 4; ++ch)
+      if (has_channel(p, ch)) p.trace_seen[ch] = channel_times(p, ch).transfers;  // only later transfers
     if (!sink) {
       p.pl().set_command_observer(nullptr);
       continue;

@@ -209,5 +209,110 @@ TEST(ViewDesc, CnnTrainingStepCensus) {
   EXPECT_GT(c.expressible_bytes, 0u);
 }
 
+// The pl_version 2 lowering: which PS packing is left (every Pack / GemmPack has its reason in
+// Program::ps_packed, no CopyTile at all), and every command's view passes the reader's check
+// placed on its buffer.
+struct V2Left {
+  int kernels = 0, commands = 0, views = 0, packs = 0, copy_tiles = 0, v1_packs = 0;
+  std::vector<std::string> why;
+};
+V2Left lower_v2(const std::vector<Kernel>& ks) {
+  V2Left r;
+  BoardConfig v2 = BoardConfig::defaults();
+  v2.pl_version = 2;
+  for (const Kernel& k : ks) {
+    const std::optional<Program> p = lower(k, v2), p1 = lower(k, BoardConfig::defaults());
+    EXPECT_EQ(p.has_value(), p1.has_value()) << k.name() << ": v2 runs on the PL what v1 does";
+    if (!p) continue;
+    ++r.kernels;
+    EXPECT_TRUE(p1->ps_packed.empty()) << "v1 reports nothing";
+    for (const Step& st : p1->steps)
+      r.v1_packs += std::holds_alternative<Pack>(st) || std::holds_alternative<GemmPack>(st) ||
+                    std::holds_alternative<CopyTile>(st);
+    int packs = 0;
+    for (const Step& st : p->steps) {
+      packs += std::holds_alternative<Pack>(st) || std::holds_alternative<GemmPack>(st);
+      r.copy_tiles += std::holds_alternative<CopyTile>(st);
+      const Command* c = std::get_if<Command>(&st);
+      if (!c) continue;
+      ++r.commands;
+      for (int i = 0; i < 3; ++i) {
+        if (!c->view[i]) continue;
+        ++r.views;
+        pl::ViewDesc d = *c->view[i];
+        d.base = 4096, d.limit = c->in[i].bytes;
+        const pl::DescCheck chk = pl::check(d, 1 << 30);
+        EXPECT_TRUE(chk.ok()) << k.name() << ": " << d.str() << ": " << chk.why;
+      }
+    }
+    EXPECT_EQ(packs, static_cast<int>(p->ps_packed.size())) << k.name() << ": every PS pack has its reason\n" << p->str();
+    r.packs += packs;
+    for (const std::string& w : p->ps_packed) r.why.push_back(k.name() + ": " + w);
+  }
+  std::printf("[v2] %d kernels, %d commands, %d operand views; PS packs %d (v1: %d packing steps), tile copies %d\n",
+              r.kernels, r.commands, r.views, r.packs, r.v1_packs, r.copy_tiles);
+  for (size_t i = 0; i < r.why.size() && i < 8; ++i) std::printf("[v2]   packed on the PS: %s\n", r.why[i].c_str());
+  return r;
+}
+
+TEST(ViewDescV2, MlpTrainingStepPacksNothingOnThePs) {
+  Tensor::manual_seed(1);
+  Tensor x = Tensor::randn({32, 64}), w1 = Tensor::randn({48, 64}).requires_grad_(),
+         b1 = Tensor::zeros({48}).requires_grad_(), w2 = Tensor::randn({10, 48}).requires_grad_(),
+         b2 = Tensor::zeros({10}).requires_grad_();
+  Tensor y = Tensor::from_data(std::vector<int32_t>(32, 3), {32});
+  const auto ks = kernels_of([&] {
+    Tensor loss = x.linear(w1, b1).relu().linear(w2, b2).sparse_categorical_crossentropy(y);
+    loss.backward();
+    Tensor::realize_all({loss, w1.grad(), b1.grad(), w2.grad(), b2.grad()});
+  });
+  const V2Left r = lower_v2(ks);
+  EXPECT_GT(r.v1_packs, 0);
+  EXPECT_GT(r.views, 0);
+  EXPECT_EQ(r.packs, 0);
+  EXPECT_EQ(r.copy_tiles, 0);
+}
+
+TEST(ViewDescV2, CnnTrainingStepKeepsOnlyWhatNoViewSays) {
+  Tensor::manual_seed(2);
+  Tensor x = Tensor::randn({4, 1, 12, 12}), w = Tensor::randn({6, 1, 3, 3}).requires_grad_(),
+         b = Tensor::zeros({6}).requires_grad_(), wf = Tensor::randn({10, 6 * 6 * 6}).requires_grad_();
+  Tensor y = Tensor::from_data(std::vector<int32_t>(4, 1), {4});
+  const auto ks = kernels_of([&] {
+    Tensor h = x.conv2d(w, b, 1, 1).relu().max_pool2d(2);
+    Tensor loss = h.reshape({4, 6 * 6 * 6}).linear(wf).sparse_categorical_crossentropy(y);
+    loss.backward();
+    Tensor::realize_all({loss, w.grad(), b.grad(), wf.grad()});
+  });
+  const V2Left r = lower_v2(ks);
+  EXPECT_LT(r.packs, r.v1_packs);
+  EXPECT_EQ(r.copy_tiles, 0);
+  for (const std::string& w : r.why) EXPECT_FALSE(w.empty());
+}
+
+// Flattened ranges as boxes: the matmul lowering's tiles of multi-dimensional operands.
+TEST(ViewDescV2, FlatRangeBox) {
+  std::vector<std::pair<int64_t, int64_t>> b(4);
+  // dims 1..2 of (7, 3, 4, 5): rows [4, 8) of the 12 = index 1 of dim 1, all of dim 2
+  ASSERT_TRUE(flat_range_box({7, 3, 4, 5}, 1, 2, 4, 4, b));
+  EXPECT_EQ(b[1], (std::pair<int64_t, int64_t>{1, 2}));
+  EXPECT_EQ(b[2], (std::pair<int64_t, int64_t>{0, 4}));
+  ASSERT_TRUE(flat_range_box({7, 3, 4, 5}, 1, 2, 5, 2, b));  // within one row of dim 2
+  EXPECT_EQ(b[1], (std::pair<int64_t, int64_t>{1, 2}));
+  EXPECT_EQ(b[2], (std::pair<int64_t, int64_t>{1, 3}));
+  ASSERT_TRUE(flat_range_box({7, 3, 4, 5}, 1, 2, 0, 12, b));  // all of it
+  EXPECT_EQ(b[1], (std::pair<int64_t, int64_t>{0, 3}));
+  EXPECT_FALSE(flat_range_box({7, 3, 4, 5}, 1, 2, 2, 4, b)) << "straddles two rows of dim 2 partly";
+  EXPECT_TRUE(flat_range_box({7, 3, 4, 5}, 0, 0, 0, 1, b)) << "an empty group: one element";
+  EXPECT_FALSE(flat_range_box({7, 3, 4, 5}, 0, 0, 1, 1, b));
+  // Through a tracker: the box of a transposed matrix's rows 2..3 is a view of those rows.
+  const ShapeTracker t = ShapeTracker::contiguous({6, 4}).permute({1, 0});  // (4, 6)
+  std::vector<std::pair<int64_t, int64_t>> bb = {{0, 4}, {0, 6}};
+  ASSERT_TRUE(flat_range_box(t.shape(), 0, 1, 2, 2, bb));
+  const ViewDescResult r = describe_view(t.shrink(bb), DType::f32);
+  ASSERT_TRUE(r.desc);
+  EXPECT_EQ(r.desc->str(), "view(shape=(2, 6), strides=(1, 4), offset=2, mask=(0:2, 0:6), base=0x0, limit=0)");
+}
+
 }  // namespace
 }  // namespace tinypynq::pynq

@@ -1,0 +1,172 @@
+// PlExec on a pl_version 2 tlm platform (docs/pl-v2.md "v2 step 2"): operands streamed by the
+// view readers from descriptors, the cache cleaned over a view's footprint, and a bad
+// descriptor (out of DDR, misaligned, zero length, stride overflow) reported as a PlFault that
+// names the kernel, the operand and the view, after which the reset PL runs the next command.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <bit>
+#include <cstring>
+#include <memory>
+#include <vector>
+
+#include "base/board_config.h"
+#include "models/tlm/platform.h"
+#include "runtime/pynq/pl_exec.h"
+#include "runtime/pynq/regmap.h"
+#include "runtime/tlm/tlm_driver.h"
+
+namespace tinypynq::pynq {
+namespace {
+
+using ::testing::HasSubstr;
+
+BoardConfig v2_config() {
+  BoardConfig c = BoardConfig::defaults();
+  c.pl_version = 2;
+  return c;
+}
+
+struct Fixture {
+  BoardConfig cfg = v2_config();
+  std::unique_ptr<Driver> drv;
+  PynqStats stats;
+  std::unique_ptr<PsCost> cost;
+  std::unique_ptr<PlExec> ex;
+  Fixture() {
+    vp::Platform::declare("tlm_v2", cfg, vp::make_tlm_pl);
+    drv = vp::make_platform_driver("tlm_v2", cfg);
+    cost = std::make_unique<PsCost>(cfg);
+    ex = std::make_unique<PlExec>(*drv, stats, *cost, WaitMode::kPoll);
+    ex->init();
+  }
+  std::unique_ptr<DdrBlock> block(size_t bytes) {
+    auto b = std::make_unique<DdrBlock>();
+    b->mem = drv->alloc((bytes + 63) / 64 * 64, 64);
+    return b;
+  }
+};
+
+Fixture& fx() {
+  static Fixture f;
+  return f;
+}
+
+// out = a^T + b for a 4x6 row-major a (read transposed by VR0) and a contiguous b (VR1).
+struct TransposeAdd {
+  std::unique_ptr<DdrBlock> a, b, r;
+  std::vector<float> va, vb;
+  UnitCmd cmd;
+  std::string kernel = "E_TRANSPOSE_ADD_6_4";
+  TransposeAdd() {
+    Fixture& f = fx();
+    a = f.block(96), b = f.block(96), r = f.block(96);
+    for (int i = 0; i < 24; ++i) va.push_back(0.5f * i), vb.push_back(100.f + i);
+    std::memcpy(a->mem.virt, va.data(), 96);
+    std::memcpy(b->mem.virt, vb.data(), 96);
+    f.ex->cpu_writes(Stream{a.get(), 0, 96});
+    f.ex->cpu_writes(Stream{b.get(), 0, 96});
+    cmd.unit = Unit::kVector;
+    cmd.op = reg::V_ADD;
+    cmd.size[0] = 24;
+    cmd.in[0] = Stream{a.get(), 0, 96};
+    pl::ViewDesc t;  // (6, 4) over the (4, 6) matrix: strides (1, 6)
+    t.rank = 2;
+    t.shape[0] = 6, t.stride[0] = 1, t.shape[1] = 4, t.stride[1] = 6;
+    t.full_mask();
+    cmd.view[0] = t;
+    cmd.in[1] = Stream{b.get(), 0, 96};
+    cmd.out = Stream{r.get(), 0, 96};
+    cmd.kernel = &kernel;
+  }
+  void expect_result() const {
+    fx().ex->cpu_reads(Stream{r.get(), 0, 96});
+    const float* o = static_cast<const float*>(r->mem.virt);
+    for (int i = 0; i < 6; ++i)
+      for (int j = 0; j < 4; ++j) EXPECT_EQ(o[4 * i + j], va[6 * j + i] + vb[4 * i + j]) << i << "," << j;
+  }
+};
+
+TEST(PlExecV2, ReadersStreamATransposeAndAContiguousOperand) {
+  TransposeAdd t;
+  const uint64_t bytes0 = fx().stats.dma_bytes;
+  const PlExec::Result r = fx().ex->run(t.cmd);
+  EXPECT_GT(r.cycles, 0u);
+  t.expect_result();
+  EXPECT_EQ(fx().stats.dma_bytes - bytes0, 3u * 96) << "stream bytes: 24 words in, 24 in, 24 out";
+}
+
+// The view's footprint is cleaned (lowest to highest byte it reads), nothing invalidated: the
+// CPU-dirty lines of the operand outside the view stay dirty.
+TEST(PlExecV2, ACleanCoversTheViewsFootprintOnly) {
+  Fixture& f = fx();
+  TransposeAdd t;
+  std::memset(t.a->mem.virt, 0, 96);
+  f.ex->cpu_writes(Stream{t.a.get(), 0, 96});  // lines 0, 1, 2 of a are CPU-dirty
+  UnitCmd c = t.cmd;
+  pl::ViewDesc box;  // elements 8 .. 15: bytes 32 .. 63, line 1 only
+  box.rank = 1, box.offset = 8, box.shape[0] = 8, box.stride[0] = 1;
+  box.full_mask();
+  c.view[0] = box;
+  c.in[1] = Stream{};
+  c.op = reg::V_ADD | reg::VEC_B_SCALAR;
+  c.scalar[1] = 0;
+  c.size[0] = 8;
+  c.out = Stream{t.r.get(), 0, 32};
+  const size_t inval0 = f.ex->cache().pl_written().bytes();
+  f.ex->run(c);
+  const uint64_t a = t.a->mem.phys;
+  const RangeSet& dirty = f.ex->cache().cpu_dirty();
+  EXPECT_TRUE(dirty.overlap({a + 32, a + 64}).empty()) << "the footprint was cleaned";
+  EXPECT_FALSE(dirty.overlap({a, a + 32}).empty()) << "line 0 is not read: still dirty";
+  EXPECT_FALSE(dirty.overlap({a + 64, a + 96}).empty()) << "line 2 is not read: still dirty";
+  EXPECT_EQ(f.ex->cache().pl_written().bytes(), inval0 + 32) << "only the result is PL-written";
+}
+
+TEST(PlExecV2, BadDescriptorsNameKernelOperandAndViewAndTheResetPlRunsOn) {
+  Fixture& f = fx();
+  struct Bad {
+    const char* what;
+    const char* err;
+    void (*edit)(UnitCmd&, const Stream& a);
+  };
+  const Bad bad[] = {
+      {"out of DDR", "beyond DDR",  // LIMIT 1 GiB: the buffer would end past the 512 MiB of DDR
+       [](UnitCmd& c, const Stream& a) { c.in[0] = Stream{a.blk, 0, size_t{1} << 30}; }},
+      {"outside the buffer", "OUT_OF_BOUNDS",
+       [](UnitCmd& c, const Stream&) { c.view[0]->offset = 1 << 28; }},  // 1 GiB past its start
+      {"misaligned", "MISALIGNED", [](UnitCmd& c, const Stream& a) { c.in[0] = Stream{a.blk, 2, 92}; }},
+      {"zero length", "ZERO_LENGTH", [](UnitCmd& c, const Stream&) { c.view[0]->shape[1] = 0; }},
+      {"stride overflow", "OVERFLOW",
+       [](UnitCmd& c, const Stream&) {
+         c.view[0]->shape[1] = 4, c.view[0]->stride[1] = 0x7FFF'FFFF;  // 3 * stride beyond 32 bits
+       }},
+  };
+  for (const Bad& b : bad) {
+    TransposeAdd t;
+    UnitCmd c = t.cmd;
+    b.edit(c, t.cmd.in[0]);
+    const uint64_t commands0 = f.stats.commands[0];
+    try {
+      f.ex->run(c);
+      ADD_FAILURE() << b.what << ": no error";
+    } catch (const PlFault& e) {
+      const std::string m = e.what();
+      std::printf("[fault] %s: %s\n", b.what, m.c_str());
+      EXPECT_THAT(m, HasSubstr("kernel E_TRANSPOSE_ADD_6_4")) << b.what;
+      EXPECT_THAT(m, HasSubstr("ERR_CODE 4 (STREAM)")) << b.what;
+      EXPECT_THAT(m, HasSubstr("operand A (VR0)")) << b.what;
+      EXPECT_THAT(m, HasSubstr(b.err)) << b.what << ": " << m;
+      EXPECT_THAT(m, HasSubstr("view(shape=")) << b.what;
+    }
+    EXPECT_EQ(f.stats.commands[0], commands0) << "a failed command is not counted";
+    // PlExec reset the PL: the same command with its good descriptor runs correctly.
+    std::memset(t.r->mem.virt, 0, 96);
+    f.ex->cpu_writes(Stream{t.r.get(), 0, 96});
+    f.ex->run(t.cmd);
+    t.expect_result();
+  }
+}
+
+}  // namespace
+}  // namespace tinypynq::pynq
