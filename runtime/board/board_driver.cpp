@@ -364,6 +364,13 @@ std::vector<Window> default_pl_windows() {
 }
 
 std::unique_ptr<BoardDriver> make_board_driver(const BoardOptions& o, const BoardConfig& cfg) {
+  // Checked before /dev/mem is opened: the bitstream hw/vivado builds is the v1 PL (AXI DMAs on
+  // HP0..HP2); the view readers of pl_version 2 exist only as TLM models so far.
+  if (cfg.pl_version != 1)
+    throw Error(detail::cat("board: the board configuration selects \"pl_version\": ", cfg.pl_version,
+                            ", but the bitstream hw/vivado/build_bitstream.tcl builds is the v1 PL (hw-spec 1.x, "
+                            "AXI DMAs); the v2 view readers have no RTL or bitstream yet (docs/pl-v2.md). "
+                            "Use pl_version 1 for board (tlm models pl_version 2)."));
   return std::make_unique<Board>(o, cfg);
 }
 

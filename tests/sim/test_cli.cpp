@@ -146,7 +146,8 @@ TEST(Cli, RtlTrainGivesTlmLosses) {
 // A board the Verilated PL was not built for is refused on rtl with the register that differs,
 // exit status 1 (it used to end in std::terminate: the models throw std::invalid_argument).
 // pl_version 2 (docs/pl-v2.md): a clear error on every target that does not model it yet (rtl:
-// no RTL reader); tlm runs it (the v2 lowering) and gives v1's results.
+// no RTL reader; board: no v2 bitstream, refused before /dev/mem is opened); tlm runs it (the v2
+// lowering) and gives v1's results.
 TEST(Cli, PlVersion2IsRefusedWhereItIsNotModelled) {
   const auto dir = std::filesystem::temp_directory_path() / ("tinypynq_cli_v2_" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
@@ -155,7 +156,7 @@ TEST(Cli, PlVersion2IsRefusedWhereItIsNotModelled) {
   std::fputs(R"({"pl_version": 2})", f);
   std::fclose(f);
   const std::string info = run("info").out;
-  for (const char* target : {"rtl"}) {
+  for (const char* target : {"rtl", "board"}) {
     if (info.find(target) == std::string::npos) continue;
     const Result r = run("--board " + board + " bench mlp-step --target " + std::string(target) +
                          " --batch 4 --steps 1 --warmup 0");
