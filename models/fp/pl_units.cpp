@@ -3,7 +3,7 @@
 
 #include <bit>
 #if defined(__SSE2__)
-#include <xmmintrin.h>
+#include <emmintrin.h>
 #endif
 
 #include <algorithm>
@@ -159,10 +159,53 @@ void vec_apply_n(VecOp op, const uint32_t* a, const uint32_t* b, const uint32_t*
     case VecOp::CMPLT: return bulk_u(a, b, sa, sb, out, n, [](uint32_t x, uint32_t y) { return in_bf(x) < in_bf(y) ? kOne : 0u; });
     case VecOp::CMPEQ: return bulk_u(a, b, sa, sb, out, n, [](uint32_t x, uint32_t y) { return in_bf(x) == in_bf(y) ? kOne : 0u; });
     case VecOp::CMPNE: return bulk_u(a, b, sa, sb, out, n, [](uint32_t x, uint32_t y) { return in_bf(x) != in_bf(y) ? kOne : 0u; });
+    case VecOp::ICMPEQ: return bulk_u(a, b, sa, sb, out, n, [](uint32_t x, uint32_t y) { return x == y ? kOne : 0u; });
+    case VecOp::ICMPNE: return bulk_u(a, b, sa, sb, out, n, [](uint32_t x, uint32_t y) { return x != y ? kOne : 0u; });
     default: break;
   }
   for (uint64_t i = 0; i < n; ++i)
     out[i] = vec_apply(op, a ? a[i] : sa, b ? b[i] : sb, c ? c[i] : sc, range);
+}
+
+#if defined(__SSE2__)
+namespace {
+// canon() of four host results: NaN -> kQNaN, subnormal -> the zero of its sign (SSE2 only).
+inline __m128 canon4(__m128 v) {
+  const __m128i b = _mm_castps_si128(v);
+  const __m128i abs = _mm_and_si128(b, _mm_set1_epi32(0x7FFFFFFF));
+  const __m128i nan = _mm_cmpgt_epi32(abs, _mm_set1_epi32(0x7F800000));
+  const __m128i sub = _mm_cmpeq_epi32(_mm_and_si128(b, _mm_set1_epi32(0x7F800000)), _mm_setzero_si128());
+  __m128i r = _mm_or_si128(_mm_andnot_si128(sub, b), _mm_and_si128(sub, _mm_and_si128(b, _mm_set1_epi32(INT32_MIN))));
+  r = _mm_or_si128(_mm_andnot_si128(nan, r), _mm_and_si128(nan, _mm_set1_epi32(static_cast<int>(kQNaN))));
+  return _mm_castsi128_ps(r);
+}
+inline float add1(float a, float b) { return std::bit_cast<float>(canon(std::bit_cast<uint32_t>(a + b))); }
+}  // namespace
+#endif
+
+void reduce_sum_rows(const uint32_t* x, uint64_t rows, uint64_t len, uint32_t* out) noexcept {
+#if defined(__SSE2__)
+  // MXCSR.DAZ does the input flush (as in bulk2); the partial sums are canonical already.
+  const unsigned csr = _mm_getcsr();
+  _mm_setcsr((csr | 0x0040u) & ~0x8000u);
+  for (uint64_t r = 0; r < rows; ++r) {
+    const float* row = reinterpret_cast<const float*>(x + r * len);
+    __m128 p0 = _mm_set1_ps(-0.0f), p1 = p0;  // P0..P3, P4..P7
+    uint64_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+      p0 = canon4(_mm_add_ps(p0, _mm_loadu_ps(row + i)));
+      p1 = canon4(_mm_add_ps(p1, _mm_loadu_ps(row + i + 4)));
+    }
+    alignas(16) float p[8];
+    _mm_store_ps(p, p0);
+    _mm_store_ps(p + 4, p1);
+    for (uint64_t j = 0; i + j < len; ++j) p[j] = add1(p[j], row[i + j]);
+    out[r] = std::bit_cast<uint32_t>(add1(add1(add1(p[0], p[1]), add1(p[2], p[3])), add1(add1(p[4], p[5]), add1(p[6], p[7]))));
+  }
+  _mm_setcsr(csr);
+#else
+  for (uint64_t r = 0; r < rows; ++r) out[r] = reduce_sum(x + r * len, len);
+#endif
 }
 
 uint64_t vector_cycles_ideal(VecOp op, uint64_t n) noexcept {
