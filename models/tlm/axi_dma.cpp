@@ -397,6 +397,37 @@ void AxiDma::Mm2s::take_all(Cycle last_cycle) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// S2MM burst timing (axi_dma.h)
+
+Cycle s2mm_write_last(const pl::BeatSchedule& ready, Cycle shift, const pl::BeatSchedule& hp, uint64_t nw,
+                      uint64_t B, Cycle aw_delay, bool walk) {
+  auto h = [&](uint64_t j) { return Cycle(ready.at(j)) + shift; };
+  // Burst k's start candidates grow by >= B per burst (ready: B + gap, port: >= B when it needs
+  // at least a cycle per beat), so max(candidates, end of burst k-1) is the candidates' max.
+  const bool closed = !walk && B >= 1 && !ready.tabled() && ready.num == 1 && ready.den == 1 &&
+                      ready.burst_beats == B && !hp.tabled() && hp.den >= 1 && hp.num >= hp.den &&
+                      hp.burst_beats == 0;
+  if (closed) {
+    const uint64_t full = nw / B, rem = nw % B;
+    Cycle end = 0;
+    if (full) end = std::max(h(full * B - 1) + aw_delay + 1, Cycle(hp.at((full - 1) * B))) + B;
+    if (rem) end = std::max({h(nw - 1) + aw_delay + 1, end, Cycle(hp.at(full * B))}) + rem;
+    return end - 1;
+  }
+  // W beats of burst k start after its AW, after the previous burst, and when the port takes
+  // them; one pass per burst, not per beat.
+  Cycle end = 0;
+  pl::BeatStepper rs(ready, B - 1, B), port(hp, 0, B);  // h(last beat), hp.at(first beat)
+  for (uint64_t first = 0; first < nw; first += B, rs.next(), port.next()) {
+    const uint64_t lastb = std::min(first + B, nw) - 1;
+    const Cycle hl = lastb == first + B - 1 ? Cycle(rs.value()) + shift : h(lastb);
+    const Cycle st = std::max({hl + aw_delay + 1, end, Cycle(port.value())});
+    end = st + (lastb - first + 1);
+  }
+  return end - 1;
+}
+
+// ---------------------------------------------------------------------------------------------
 // S2MM: TREADY from t_arm on, one beat per cycle with s2mm_burst_gap idle cycles per burst.
 
 void AxiDma::S2mm::arm(Cycle t_arm) {
@@ -457,17 +488,7 @@ void AxiDma::S2mm::put(const uint8_t* data, uint64_t bytes, Cycle last_cycle) {
       else
         st = d.hp_copy(d.m_axi_s2mm, true, xfer_addr, const_cast<uint8_t*>(data), wbytes);
     }
-    // W beats of burst k start after its AW, after the previous burst, and when the port takes
-    // them; one pass per burst, not per beat.
-    Cycle end = 0;
-    pl::BeatStepper ready(m_ready, B - 1, B), port(hp, 0, B);  // h(last beat), hp.at(first beat)
-    for (uint64_t first = 0; first < nw; first += B, ready.next(), port.next()) {
-      const uint64_t lastb = std::min(first + B, nw) - 1;
-      const Cycle hl = lastb == first + B - 1 ? Cycle(ready.value()) + shift : h(lastb);
-      const Cycle s = std::max({hl + aw_delay + 1, end, Cycle(port.value())});
-      end = s + (lastb - first + 1);
-    }
-    wlast = end - 1;
+    wlast = s2mm_write_last(m_ready, shift, hp, nw, B, aw_delay);
   }
   if (st != tlm::TLM_OK_RESPONSE) err = error_bit(st);
   const Cycle done = wlast + resp;  // BVALID of the last burst

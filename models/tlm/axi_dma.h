@@ -89,6 +89,17 @@ struct DmaTransferTimes {
   uint64_t total_bytes = 0;
 };
 
+// The cycle of the last W beat (WLAST) of an S2MM write of nw beats in bursts of B: burst k
+// starts after its last stream handshake (ready.at(kB + B - 1) + shift, or the packet's last
+// beat) + aw_delay + 1, after the previous burst and when the HP port takes beat kB
+// (hp.at(kB)); its beats then move one per cycle. With the schedules the DMA and the HP port
+// give (ready one beat per cycle in bursts of B, port at least a cycle per beat), each burst
+// starts no earlier than the previous one ended, so only the last full burst and the tail need
+// evaluating: that closed form is used when the schedules allow it, else one pass per burst
+// (walk = true forces the pass; the tests compare the two).
+Cycle s2mm_write_last(const pl::BeatSchedule& ready, Cycle shift, const pl::BeatSchedule& hp, uint64_t nw,
+                      uint64_t B, Cycle aw_delay, bool walk = false);
+
 class AxiDma : public sc_core::sc_module {
  public:
   // The master sockets are the "optional" flavour so that an absent channel (DMA1/DMA2 have
