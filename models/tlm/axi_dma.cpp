@@ -297,7 +297,7 @@ uint32_t AxiDma::error_bit(tlm_response_status st) {
 
 tlm_response_status AxiDma::hp_query(HpSocket& s, bool write, uint64_t addr, uint64_t bytes,
                                      Cycle start, HpStreamExt& ext) {
-  tlm_generic_payload gp;
+  tlm_generic_payload& gp = m_gp;
   gp.set_command(tlm::TLM_IGNORE_COMMAND);
   gp.set_address(addr);
   gp.set_data_ptr(nullptr);
@@ -317,10 +317,14 @@ tlm_response_status AxiDma::hp_query(HpSocket& s, bool write, uint64_t addr, uin
 }
 
 uint8_t* AxiDma::hp_dmi(HpSocket& s, bool write, uint64_t addr, uint64_t bytes) {
-  tlm_generic_payload gp;
+  tlm_generic_payload& gp = m_gp;
   gp.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
   gp.set_address(addr);
   gp.set_data_length(unsigned(bytes));
+  gp.set_data_ptr(nullptr);  // as a fresh payload: a DMI request carries no data
+  gp.set_streaming_width(0);
+  gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+  gp.set_dmi_allowed(false);
   tlm::tlm_dmi dmi;
   if (!s->get_direct_mem_ptr(gp, dmi)) return nullptr;
   if (write ? !dmi.is_write_allowed() : !dmi.is_read_allowed()) return nullptr;
@@ -330,7 +334,7 @@ uint8_t* AxiDma::hp_dmi(HpSocket& s, bool write, uint64_t addr, uint64_t bytes) 
 
 tlm_response_status AxiDma::hp_copy(HpSocket& s, bool write, uint64_t addr, uint8_t* data,
                                     uint64_t bytes) {
-  tlm_generic_payload gp;
+  tlm_generic_payload& gp = m_gp;
   gp.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
   gp.set_address(addr);
   gp.set_data_ptr(data);

@@ -223,6 +223,7 @@ class AxiDma : public sc_core::sc_module {
   IrqSink* const m_irq;
   Mm2s m_mm2s;
   S2mm m_s2mm;
+  tlm::tlm_generic_payload m_gp;  // HP port queries and accesses (each sets what it uses)
   std::map<std::pair<sc_core::sc_time, uint64_t>, std::function<void()>> m_actions;
   uint64_t m_seq = 0;
   sc_core::sc_event m_wake;

@@ -261,7 +261,7 @@ class TlmDriver final : public pynq::Driver {
   }
   void access(uint64_t addr, uint32_t* v, tlm::tlm_command cmd) {
     catch_up_kernel();
-    tlm::tlm_generic_payload gp;
+    tlm::tlm_generic_payload& gp = gp_;  // one payload for every access: no allocation per access
     gp.set_command(cmd);
     gp.set_address(addr);
     gp.set_data_ptr(reinterpret_cast<unsigned char*>(v));
@@ -280,6 +280,7 @@ class TlmDriver final : public pynq::Driver {
   sc_time t_ps_;
   sc_time offset_;  // kernel time spent by other platforms' drivers (see the class comment)
   sc_time unsimulated_;  // PS time waiting on a hung PL, charged but not simulated (hang)
+  tlm::tlm_generic_payload gp_;  // GP0 accesses (access() sets every field it uses)
 };
 
 }  // namespace
