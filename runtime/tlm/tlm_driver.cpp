@@ -131,7 +131,9 @@ class DdrAllocator {
 class TlmDriver final : public pynq::Driver {
  public:
   TlmDriver(Platform& p, const BoardConfig& cfg)
-      : p_(p), cfg_(cfg), alloc_(std::make_shared<DdrAllocator>(kDmaRegion, cfg.ddr_bytes)) {
+      : p_(p), cfg_(cfg), alloc_(std::make_shared<DdrAllocator>(kDmaRegion, cfg.ddr_bytes)),
+        read_(cfg.gp0_read_ns * 1e-9, SC_SEC), write_(cfg.gp0_write_ns * 1e-9, SC_SEC),
+        poll_(cfg.poll_interval_ns * 1e-9, SC_SEC) {
     t_ps_ = offset_ = sc_core::sc_time_stamp();
   }
   const char* name() const override { return p_.kind().c_str(); }
@@ -140,12 +142,12 @@ class TlmDriver final : public pynq::Driver {
     sync();
     uint32_t v = 0;
     access(addr, &v, tlm::TLM_READ_COMMAND);
-    t_ps_ += sc_time(cfg_.gp0_read_ns * 1e-9, SC_SEC);
+    t_ps_ += read_;
     return v;
   }
   void write32(uint64_t addr, uint32_t value) override {
     access(addr, &value, tlm::TLM_WRITE_COMMAND);
-    t_ps_ += sc_time(cfg_.gp0_write_ns * 1e-9, SC_SEC);
+    t_ps_ += write_;
   }
 
   pynq::DmaBuffer alloc(size_t bytes, size_t align) override {
@@ -175,7 +177,6 @@ class TlmDriver final : public pynq::Driver {
   }
   uint32_t wait_for(uint64_t addr, uint32_t mask, int irq, pynq::WaitMode mode, double timeout_s) {
     const sc_time start = t_ps_, limit = t_ps_ + sc_time(timeout_s, SC_SEC);
-    const sc_time poll(cfg_.poll_interval_ns * 1e-9, SC_SEC);
     for (;;) {
       if (mode == pynq::WaitMode::kIrq) {
         sync();
@@ -193,7 +194,7 @@ class TlmDriver final : public pynq::Driver {
       // every read, lands on the same read times. (The read above happened before the
       // simulation caught up with the PS; look again before calling it a hang.)
       sync();
-      const sc_time iter = poll + sc_time(cfg_.gp0_read_ns * 1e-9, SC_SEC);
+      const sc_time iter = poll_ + read_;
       if (!sc_core::sc_pending_activity()) {  // the next read, on the same grid, decides
         t_ps_ = r + iter;
         const uint32_t again = read32(addr);
@@ -277,6 +278,7 @@ class TlmDriver final : public pynq::Driver {
   Platform& p_;
   BoardConfig cfg_;
   std::shared_ptr<DdrAllocator> alloc_;
+  const sc_time read_, write_, poll_;  // GP0 read and write, poll interval (built once: sc_time(double) costs)
   sc_time t_ps_;
   sc_time offset_;  // kernel time spent by other platforms' drivers (see the class comment)
   sc_time unsimulated_;  // PS time waiting on a hung PL, charged but not simulated (hang)
