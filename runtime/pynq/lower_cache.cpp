@@ -36,8 +36,9 @@ LowerCache::LowerCache(const BoardConfig& cfg) : cfg_(cfg), mode_(Mode::kOn) {
   }
 }
 
-void LowerCache::key_of(const Kernel& k, std::vector<int64_t>& key) {
+void LowerCache::key_of(const Kernel& k, std::vector<int64_t>& key, std::vector<int64_t>& consts) {
   key.clear();
+  consts.clear();
   key.push_back(static_cast<int64_t>(k.reduce_op));
   key.push_back(static_cast<int64_t>(k.out_dtype));
   put_shape(key, k.full_shape);
@@ -60,7 +61,7 @@ void LowerCache::key_of(const Kernel& k, std::vector<int64_t>& key) {
     key.push_back(static_cast<int64_t>(n.op));
     key.push_back(static_cast<int64_t>(n.dtype));
     key.push_back(n.buf);
-    key.push_back(std::bit_cast<int64_t>(n.value));  // constants by their bits
+    if (n.op == Op::CONST) consts.push_back(std::bit_cast<int64_t>(n.value));  // by their bits
     key.push_back(static_cast<int64_t>(n.src.size()));
     key.insert(key.end(), n.src.begin(), n.src.end());
     key.push_back(static_cast<int64_t>(n.st.views().size()));
@@ -79,11 +80,17 @@ const std::optional<Program>& LowerCache::get(const Kernel& k) {
     uncached_ = lower(k, cfg_);
     return uncached_;
   }
-  key_of(k, key_);
+  key_of(k, key_, consts_);
   const uint64_t h = hash_of(key_);
   auto [lo, hi] = map_.equal_range(h);
   for (auto it = lo; it != hi; ++it) {
     if (it->second.key != key_) continue;
+    if (it->second.consts != consts_) {  // the same structure with other constants: lower again
+      ++misses_;
+      it->second.consts = consts_;
+      it->second.program = lower(k, cfg_);
+      return it->second.program;
+    }
     ++hits_;
     if (mode_ == Mode::kCheck) {
       const std::optional<Program> fresh = lower(k, cfg_);
@@ -97,7 +104,7 @@ const std::optional<Program>& LowerCache::get(const Kernel& k) {
   }
   ++misses_;
   if (map_.size() >= kMaxEntries) map_.clear();
-  auto it = map_.emplace(h, Entry{key_, lower(k, cfg_)});
+  auto it = map_.emplace(h, Entry{key_, consts_, lower(k, cfg_)});
   return it->second.program;
 }
 

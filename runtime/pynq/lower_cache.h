@@ -7,6 +7,10 @@
 //   LowerCache cache(cfg);
 //   const std::optional<Program>& p = cache.get(kernel);   // == lower(kernel, cfg)
 //
+// Kernels that differ only in their constants' values (Adam's bias corrections change every
+// step) share one entry: it keeps the program of the latest constants, and other values are
+// lowered again (cheap) instead of filling the cache with programs that never come back.
+//
 // TINYPYNQ_LOWER_CACHE=0 turns it off (every kernel is lowered); =check lowers every kernel
 // anyway and throws when the cached program differs (a key that misses something lower() reads).
 #pragma once
@@ -27,19 +31,20 @@ class LowerCache {
   int64_t hits() const { return hits_; }
   int64_t misses() const { return misses_; }
 
-  // The structural key of a kernel: everything lower() reads (exposed for the tests).
-  static void key_of(const Kernel& k, std::vector<int64_t>& key);
+  // The structural key of a kernel and its constants' values (bits, in node order): together
+  // everything lower() reads (exposed for the tests).
+  static void key_of(const Kernel& k, std::vector<int64_t>& key, std::vector<int64_t>& consts);
 
  private:
   struct Entry {
-    std::vector<int64_t> key;
+    std::vector<int64_t> key, consts;
     std::optional<Program> program;
   };
   enum class Mode { kOff, kOn, kCheck };
   const BoardConfig& cfg_;
   Mode mode_;
   std::unordered_multimap<uint64_t, Entry> map_;
-  std::vector<int64_t> key_;        // scratch: no allocation per kernel once warm
+  std::vector<int64_t> key_, consts_;  // scratch: no allocation per kernel once warm
   std::optional<Program> uncached_;  // what get() returns when the cache is off
   int64_t hits_ = 0, misses_ = 0;
 };

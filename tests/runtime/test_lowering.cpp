@@ -202,10 +202,14 @@ TEST(LowerCache, ReusesTheProgramOfTheSameStructureOnly) {
   }
   EXPECT_EQ(cache.hits(), 1);
   EXPECT_EQ(cache.misses(), 4);
-  std::vector<int64_t> key1, key3;
-  LowerCache::key_of(k1[0], key1);
-  LowerCache::key_of(k3[0], key3);
-  EXPECT_NE(key1, key3);
+  std::vector<int64_t> key1, key3, c1, c3;
+  LowerCache::key_of(k1[0], key1, c1);
+  LowerCache::key_of(k3[0], key3, c3);
+  EXPECT_EQ(key1, key3);  // one structure, two constants
+  EXPECT_NE(c1, c3);
+  // Back to the first constant: lowered again, still the right program.
+  EXPECT_EQ(*cache.get(k1[0]), *lower(k1[0], cfg()));
+  EXPECT_EQ(cache.misses(), 5);
   EXPECT_FALSE(*lower(k1[0], cfg()) == *lower(k3[0], cfg()));  // the constant is in a register
   // A kernel the PL cannot run is remembered as such.
   Tensor i = Tensor::from_data(std::vector<int32_t>{7, 8, 9, 10}, {4});
@@ -215,6 +219,7 @@ TEST(LowerCache, ReusesTheProgramOfTheSameStructureOnly) {
   EXPECT_FALSE(cache.get(k6[0]).has_value());
   EXPECT_FALSE(cache.get(k6[0]).has_value());
   EXPECT_EQ(cache.hits(), 2);
+  EXPECT_EQ(cache.misses(), 6);
 }
 
 }  // namespace
