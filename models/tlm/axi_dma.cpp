@@ -103,28 +103,50 @@ sc_time AxiDma::time_of(Cycle c) const {
 // Timed actions: every state change is applied at its own simulated time by one SC_METHOD, so
 // a temporally decoupled PS can post writes ahead and reads see a consistent state.
 
-void AxiDma::schedule(const sc_time& at, std::function<void()> fn) {
+void AxiDma::schedule(const sc_time& at, Action a) {
   const sc_time now = sc_core::sc_time_stamp();
-  const sc_time t = std::max(at, now);
-  m_actions.emplace(std::make_pair(t, m_seq++), std::move(fn));
-  m_wake.notify(t - now);  // keeps the earlier of this and a pending notification
+  a.t = std::max(at, now);
+  a.seq = m_seq++;
+  // Few actions are pending at once: a sorted vector beats a tree of nodes.
+  auto pos = std::lower_bound(m_actions.begin(), m_actions.end(), a, [](const Action& e, const Action& x) {
+    return e.t != x.t ? e.t > x.t : e.seq > x.seq;
+  });
+  const sc_time dt = a.t - now;
+  m_actions.insert(pos, a);
+  m_wake.notify(dt);  // keeps the earlier of this and a pending notification
 }
 
-void AxiDma::schedule_cycle(Channel& ch, Cycle c, std::function<void()> fn) {
-  schedule(time_of(c), [&ch, g = ch.gen, fn = std::move(fn)] {
-    if (g == ch.gen) fn();
-  });
+void AxiDma::schedule_cycle(Channel& ch, Cycle c, Action a) {
+  a.ch = &ch;
+  a.gen = ch.gen;
+  a.c = c;
+  schedule(time_of(c), a);
+}
+
+void AxiDma::apply(const Action& a) {
+  if (a.ch && a.gen != a.ch->gen) return;  // the transfer was reset
+  switch (a.kind) {
+    case Action::kWrite: write_reg(a.a, uint32_t(a.b), a.c); break;
+    case Action::kArm: m_s2mm.arm(a.c); break;
+    case Action::kIssue: m_mm2s.issue(a.c); break;
+    case Action::kFail: fail(*a.ch, a.a, a.c); break;
+    case Action::kDoneMm2s: complete(*a.ch, a.c, a.ch->xfer_len); break;
+    case Action::kDoneS2mm:
+      a.ch->length = uint32_t(a.b);  // S2MM_LENGTH reads the bytes actually written
+      complete(*a.ch, a.c, a.b);
+      break;
+  }
 }
 
 void AxiDma::run_due() {
   const sc_time now = sc_core::sc_time_stamp();
-  while (!m_actions.empty() && m_actions.begin()->first.first <= now) {
-    auto fn = std::move(m_actions.begin()->second);
-    m_actions.erase(m_actions.begin());
-    fn();  // may schedule more actions, at now or later
+  while (!m_actions.empty() && m_actions.back().t <= now) {
+    const Action a = m_actions.back();
+    m_actions.pop_back();
+    apply(a);  // may schedule more actions, at now or later
   }
   update_irqs();
-  if (!m_actions.empty()) m_wake.notify(m_actions.begin()->first.first - now);
+  if (!m_actions.empty()) m_wake.notify(m_actions.back().t - now);
 }
 
 void AxiDma::wake() { run_due(); }
@@ -163,7 +185,9 @@ void AxiDma::b_transport(tlm_generic_payload& gp, sc_time& delay) {
   } else {
     uint32_t v;
     std::memcpy(&v, gp.get_data_ptr(), 4);
-    schedule(effect, [this, off, v, effect] { write_reg(uint32_t(off), v, cycle_ceil(effect)); });
+    Action w;
+    w.kind = Action::kWrite, w.a = uint32_t(off), w.b = v, w.c = cycle_ceil(effect);
+    schedule(effect, w);
     if (effect <= sc_core::sc_time_stamp()) run_due();
     gp.set_response_status(tlm::TLM_OK_RESPONSE);
   }
@@ -242,9 +266,9 @@ void AxiDma::write_length(Channel& ch, uint32_t v, Cycle tw) {
   ch.times.bytes = ch.length;
   const Cycle t1 = tw + m_p.start_cycles;
   if (ch.is_s2mm)
-    schedule_cycle(ch, t1, [this, t1] { m_s2mm.arm(t1); });
+    schedule_cycle(ch, t1, Action{.kind = Action::kArm});
   else
-    schedule_cycle(ch, t1, [this, t1] { m_mm2s.issue(t1); });
+    schedule_cycle(ch, t1, Action{.kind = Action::kIssue});
 }
 
 void AxiDma::soft_reset() {
@@ -371,7 +395,7 @@ void AxiDma::Mm2s::issue(Cycle t_ar) {
     // The error response reaches the DMA when the first data would have.
     const Cycle te = t_ar + d.m_p.mm2s_latency;
     const uint32_t bit = error_bit(st);
-    d.schedule_cycle(*this, te, [this, bit, te] { dma.fail(*this, bit, te); });
+    d.schedule_cycle(*this, te, Action{.kind = Action::kFail, .a = bit});
     return;
   }
   m_in.data = data;
@@ -397,7 +421,7 @@ void AxiDma::Mm2s::take_all(Cycle last_cycle) {
     SC_REPORT_WARNING(dma.name(), "MM2S take_all(): TLAST taken before it was valid");
   const Cycle end = std::max({last_cycle, earliest, dma.cycle_last()});
   times.last_beat = end;
-  dma.schedule_cycle(*this, end, [this, end] { dma.complete(*this, end, xfer_len); });
+  dma.schedule_cycle(*this, end, Action{.kind = Action::kDoneMm2s});
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -499,12 +523,9 @@ void AxiDma::S2mm::put(const uint8_t* data, uint64_t bytes, Cycle last_cycle) {
   times.addr = aw0;
   times.last_beat = wlast;
   if (err) {
-    d.schedule_cycle(*this, done, [this, err, done] { dma.fail(*this, err, done); });
+    d.schedule_cycle(*this, done, Action{.kind = Action::kFail, .a = err});
   } else {
-    d.schedule_cycle(*this, done, [this, wbytes, done] {
-      length = uint32_t(wbytes);  // S2MM_LENGTH reads the bytes actually written
-      dma.complete(*this, done, wbytes);
-    });
+    d.schedule_cycle(*this, done, Action{.kind = Action::kDoneS2mm, .b = wbytes});
   }
 }
 
