@@ -79,7 +79,7 @@ namespace {
 // An AVX2 clone chosen at load time needs ifunc (ELF) and, for a template, GCC (clang 14
 // cannot clone templates): elsewhere one generic copy, the same bits.
 #if defined(__x86_64__) && defined(__ELF__) && defined(__GNUC__) && !defined(__clang__)
-#define TP_BULK_CLONES __attribute__((target_clones("avx2", "default")))
+#define TP_BULK_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
 #else
 #define TP_BULK_CLONES
 #endif
