@@ -119,6 +119,10 @@ inline bool nan_bf(uint32_t x) { return (x & kAbsBits) > 0x7F800000u; }
 inline uint32_t canon_bf(uint32_t x) { return nan_bf(x) ? kQNaN : ftz_bf(x); }
 inline float in_bf(uint32_t x) { return std::bit_cast<float>(ftz_bf(x)); }
 inline uint32_t key_bf(uint32_t x) { return (x & kSignBit) ? ~x : (x | kSignBit); }  // -0 < +0
+inline uint32_t max_bf(uint32_t x, uint32_t y) {
+  const uint32_t fx = ftz_bf(x), fy = ftz_bf(y), m = key_bf(fx) >= key_bf(fy) ? fx : fy;
+  return nan_bf(x) || nan_bf(y) ? kQNaN : m;
+}
 template <class F>
 TP_BULK_CLONES
 void bulk_u(const uint32_t* a, const uint32_t* b, uint32_t sa, uint32_t sb, uint32_t* out, uint64_t n, F f) {
@@ -151,14 +155,31 @@ void vec_apply_n(VecOp op, const uint32_t* a, const uint32_t* b, const uint32_t*
     case VecOp::COPY: return bulk_u(a, nullptr, sa, 0, out, n, [](uint32_t x, uint32_t) { return canon_bf(x); });
     case VecOp::NEG:
       return bulk_u(a, nullptr, sa, 0, out, n, [](uint32_t x, uint32_t) { return nan_bf(x) ? kQNaN : ftz_bf(x) ^ kSignBit; });
-    case VecOp::MAX:
-      return bulk_u(a, b, sa, sb, out, n, [](uint32_t x, uint32_t y) {
-        const uint32_t fx = ftz_bf(x), fy = ftz_bf(y), m = key_bf(fx) >= key_bf(fy) ? fx : fy;
-        return nan_bf(x) || nan_bf(y) ? kQNaN : m;
-      });
+    case VecOp::MAX: return bulk_u(a, b, sa, sb, out, n, [](uint32_t x, uint32_t y) { return max_bf(x, y); });
     case VecOp::CMPLT: return bulk_u(a, b, sa, sb, out, n, [](uint32_t x, uint32_t y) { return in_bf(x) < in_bf(y) ? kOne : 0u; });
     case VecOp::CMPEQ: return bulk_u(a, b, sa, sb, out, n, [](uint32_t x, uint32_t y) { return in_bf(x) == in_bf(y) ? kOne : 0u; });
     case VecOp::CMPNE: return bulk_u(a, b, sa, sb, out, n, [](uint32_t x, uint32_t y) { return in_bf(x) != in_bf(y) ? kOne : 0u; });
+    // int32 (pl_float.cpp's definitions, inline so that the loops vectorise)
+    case VecOp::IADD: return bulk_u(a, b, sa, sb, out, n, [](uint32_t x, uint32_t y) { return x + y; });
+    case VecOp::ISUB: return bulk_u(a, b, sa, sb, out, n, [](uint32_t x, uint32_t y) { return x - y; });
+    case VecOp::IMUL: return bulk_u(a, b, sa, sb, out, n, [](uint32_t x, uint32_t y) { return x * y; });
+    case VecOp::IMAX:
+      return bulk_u(a, b, sa, sb, out, n, [](uint32_t x, uint32_t y) {
+        return static_cast<int32_t>(x) >= static_cast<int32_t>(y) ? x : y;
+      });
+    case VecOp::INEG: return bulk_u(a, nullptr, sa, 0, out, n, [](uint32_t x, uint32_t) { return 0u - x; });
+    case VecOp::IAND: return bulk_u(a, b, sa, sb, out, n, [](uint32_t x, uint32_t y) { return x & y; });
+    case VecOp::IOR: return bulk_u(a, b, sa, sb, out, n, [](uint32_t x, uint32_t y) { return x | y; });
+    case VecOp::IXOR: return bulk_u(a, b, sa, sb, out, n, [](uint32_t x, uint32_t y) { return x ^ y; });
+    case VecOp::ISHL: return bulk_u(a, b, sa, sb, out, n, [](uint32_t x, uint32_t y) { return x << (y & 31u); });
+    case VecOp::ISHR:  // arithmetic (C++20 defines >> of a negative int32)
+      return bulk_u(a, b, sa, sb, out, n, [](uint32_t x, uint32_t y) {
+        return static_cast<uint32_t>(static_cast<int32_t>(x) >> (y & 31u));
+      });
+    case VecOp::ICMPLT:
+      return bulk_u(a, b, sa, sb, out, n, [](uint32_t x, uint32_t y) {
+        return static_cast<int32_t>(x) < static_cast<int32_t>(y) ? kOne : 0u;
+      });
     case VecOp::ICMPEQ: return bulk_u(a, b, sa, sb, out, n, [](uint32_t x, uint32_t y) { return x == y ? kOne : 0u; });
     case VecOp::ICMPNE: return bulk_u(a, b, sa, sb, out, n, [](uint32_t x, uint32_t y) { return x != y ? kOne : 0u; });
     default: break;
@@ -206,6 +227,22 @@ void reduce_sum_rows(const uint32_t* x, uint64_t rows, uint64_t len, uint32_t* o
 #else
   for (uint64_t r = 0; r < rows; ++r) out[r] = reduce_sum(x + r * len, len);
 #endif
+}
+
+TP_BULK_CLONES
+void reduce_max_rows(const uint32_t* x, uint64_t rows, uint64_t len, uint32_t* out) noexcept {
+  for (uint64_t r = 0; r < rows; ++r) {
+    const uint32_t* row = x + r * len;
+    uint32_t p[8];
+    for (auto& v : p) v = kNegInf;  // the identity
+    uint64_t i = 0;
+    for (; i + 8 <= len; i += 8)
+      for (unsigned j = 0; j < 8; ++j) p[j] = max_bf(p[j], row[i + j]);
+    for (; i < len; ++i) p[0] = max_bf(p[0], row[i]);
+    uint32_t acc = p[0];
+    for (unsigned j = 1; j < 8; ++j) acc = max_bf(acc, p[j]);
+    out[r] = acc;
+  }
 }
 
 uint64_t vector_cycles_ideal(VecOp op, uint64_t n) noexcept {

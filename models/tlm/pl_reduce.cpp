@@ -31,7 +31,7 @@ UnitResult PlReduce::run(const UnitCommand& c, Cycle t0, const StreamIn* const i
   out_.resize(rows);
   const bool max = c.op & RED_MAX;
   if (max)
-    for (uint64_t i = 0; i < rows; ++i) out_[i] = pl::reduce_max(x + i * len, len);
+    pl::reduce_max_rows(x, rows, len, out_.data());
   else
     pl::reduce_sum_rows(x, rows, len, out_.data());
   UnitResult res;

@@ -639,7 +639,9 @@ TEST(PlUnits, VecApplyNBulkEqualsPerElement) {
   for (std::size_t i = 1; i < 64; ++i) b[i] = (i & 1) ? a[i] : (a[i] ^ 0x80000000u);  // equal, -0 vs +0
   for (pl::VecOp op : {pl::VecOp::ADD, pl::VecOp::SUB, pl::VecOp::MUL, pl::VecOp::DIV, pl::VecOp::RECIP,
                        pl::VecOp::SQRT, pl::VecOp::COPY, pl::VecOp::NEG, pl::VecOp::MAX, pl::VecOp::CMPLT,
-                       pl::VecOp::CMPEQ, pl::VecOp::CMPNE, pl::VecOp::ICMPEQ, pl::VecOp::ICMPNE}) {
+                       pl::VecOp::CMPEQ, pl::VecOp::CMPNE, pl::VecOp::ICMPEQ, pl::VecOp::ICMPNE, pl::VecOp::IADD,
+                       pl::VecOp::ISUB, pl::VecOp::IMUL, pl::VecOp::IMAX, pl::VecOp::INEG, pl::VecOp::IAND,
+                       pl::VecOp::IOR, pl::VecOp::IXOR, pl::VecOp::ISHL, pl::VecOp::ISHR, pl::VecOp::ICMPLT}) {
     pl::vec_apply_n(op, a.data(), b.data(), nullptr, 0, 0, 0, got.data(), n);
     for (std::size_t i = 0; i < n; ++i)
       ASSERT_EQ(got[i], pl::vec_apply(op, a[i], b[i], 0)) << static_cast<int>(op) << " i " << i << std::hex
@@ -654,7 +656,7 @@ TEST(PlUnits, VecApplyNBulkEqualsPerElement) {
 }
 
 TEST(PlUnits, ReduceSumRowsEqualsReduceSum) {
-  // The SIMD row sums against pl::reduce_sum row by row: row lengths around multiples of 8
+  // The SIMD row sums (and row maxima) against pl::reduce_sum (reduce_max) row by row: row lengths around multiples of 8
   // (the partial sums), specials, subnormals, sums that cancel into the subnormal range.
   Gen g(17);
   for (std::size_t len : {1u, 2u, 7u, 8u, 9u, 10u, 15u, 16u, 17u, 128u, 784u, 1001u}) {
@@ -674,6 +676,9 @@ TEST(PlUnits, ReduceSumRowsEqualsReduceSum) {
     pl::reduce_sum_rows(x.data(), rows, len, got.data());
     for (std::size_t r = 0; r < rows; ++r)
       ASSERT_EQ(got[r], pl::reduce_sum(&x[r * len], len)) << "len " << len << " row " << r;
+    pl::reduce_max_rows(x.data(), rows, len, got.data());
+    for (std::size_t r = 0; r < rows; ++r)
+      ASSERT_EQ(got[r], pl::reduce_max(&x[r * len], len)) << "max len " << len << " row " << r;
   }
 }
 
