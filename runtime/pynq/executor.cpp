@@ -112,7 +112,16 @@ void pack_gemm_operand(const Kernel& k, const analysis::GemmShape& g, int which,
   const bool plain = n.op == Op::LOAD && k.bufs[n.buf]->dtype == DType::f32 &&
                      dst_floats == static_cast<size_t>(R * C) && ndst == static_cast<size_t>(g.Bt);
   analysis::GemmOperand op;
-  analysis::gemm_operand(k, g, which, plain, op);
+  if (!(plain && analysis::gemm_direct(k, g, which, op))) {
+    // Packed: one batch is evaluated straight into its DMA buffer (what gemm_operand computes
+    // into op.packed, without the zero-filled temp and the copy).
+    const analysis::GemmPack plan = analysis::gemm_pack_plan(k, g, which, false);
+    if (ndst == 1 && g.Bt == 1 && static_cast<size_t>(prod(plan.shape)) == dst_floats) {
+      analysis::eval_node(plan.nodes, k.bufs, plan.shape, plan.node, dst[0]);
+      return;
+    }
+    analysis::gemm_operand(k, g, which, false, op);
+  }
   if (!op.packed.empty() || op.base == nullptr) {
     for (size_t b = 0; b < ndst; ++b) std::memcpy(dst[b], op.packed.data() + b * dst_floats, 4 * dst_floats);
     return;
