@@ -229,15 +229,39 @@ void reduce_sum_rows(const uint32_t* x, uint64_t rows, uint64_t len, uint32_t* o
 #endif
 }
 
-TP_BULK_CLONES
+#if defined(__SSE2__)
+namespace {
+// max_bf of four lanes (SSE2 integer ops): ftz both, order by the signed key (-0 < +0), NaN wins.
+inline __m128i max4(__m128i x, __m128i y) {
+  const __m128i expm = _mm_set1_epi32(0x7F800000), absm = _mm_set1_epi32(0x7FFFFFFF);
+  auto ftz4 = [&](__m128i v) {  // exponent 0: keep the sign only
+    return _mm_andnot_si128(_mm_and_si128(_mm_cmpeq_epi32(_mm_and_si128(v, expm), _mm_setzero_si128()), absm), v);
+  };
+  auto key4 = [](__m128i v) { return _mm_xor_si128(v, _mm_srli_epi32(_mm_srai_epi32(v, 31), 1)); };  // signed order
+  const __m128i fx = ftz4(x), fy = ftz4(y);
+  const __m128i y_gt = _mm_cmpgt_epi32(key4(fy), key4(fx));  // else x >= y: x
+  const __m128i m = _mm_or_si128(_mm_andnot_si128(y_gt, fx), _mm_and_si128(y_gt, fy));
+  const __m128i nan = _mm_or_si128(_mm_cmpgt_epi32(_mm_and_si128(x, absm), expm), _mm_cmpgt_epi32(_mm_and_si128(y, absm), expm));
+  return _mm_or_si128(_mm_andnot_si128(nan, m), _mm_and_si128(nan, _mm_set1_epi32(static_cast<int>(kQNaN))));
+}
+}  // namespace
+#endif
+
 void reduce_max_rows(const uint32_t* x, uint64_t rows, uint64_t len, uint32_t* out) noexcept {
   for (uint64_t r = 0; r < rows; ++r) {
     const uint32_t* row = x + r * len;
-    uint32_t p[8];
+    alignas(16) uint32_t p[8];
     for (auto& v : p) v = kNegInf;  // the identity
     uint64_t i = 0;
-    for (; i + 8 <= len; i += 8)
-      for (unsigned j = 0; j < 8; ++j) p[j] = max_bf(p[j], row[i + j]);
+#if defined(__SSE2__)
+    __m128i p0 = _mm_set1_epi32(static_cast<int>(kNegInf)), p1 = p0;
+    for (; i + 8 <= len; i += 8) {
+      p0 = max4(p0, _mm_loadu_si128(reinterpret_cast<const __m128i*>(row + i)));
+      p1 = max4(p1, _mm_loadu_si128(reinterpret_cast<const __m128i*>(row + i + 4)));
+    }
+    _mm_store_si128(reinterpret_cast<__m128i*>(p), p0);
+    _mm_store_si128(reinterpret_cast<__m128i*>(p + 4), p1);
+#endif
     for (; i < len; ++i) p[0] = max_bf(p[0], row[i]);
     uint32_t acc = p[0];
     for (unsigned j = 1; j < 8; ++j) acc = max_bf(acc, p[j]);
