@@ -157,18 +157,21 @@ bool scatter_fast(const Kernel& k, const analysis::GemmShape& g, const float* tm
     std::memcpy(out, src, 4 * static_cast<size_t>(d.empty() ? 1 : d[0].first));
     return true;
   }
-  if (d.size() != 2) return false;
-  const auto [R, sR] = d[0];
-  const auto [C, sC] = d[1];
-  if (sC == 1) {  // rows of C words, ld sR
-    for (int64_t r = 0; r < R; ++r) std::memcpy(out + r * sR, src + r * C, 4 * static_cast<size_t>(C));
-    return true;
+  // Two dims, or three with an outer one walked as a loop (conv outputs: batch, pixels, channels).
+  if (d.size() != 2 && d.size() != 3) return false;
+  const auto [Bn, sB] = d.size() == 3 ? d[0] : std::pair<int64_t, int64_t>{1, 0};
+  const auto [R, sR] = d[d.size() - 2];
+  const auto [C, sC] = d[d.size() - 1];
+  if (sC != 1 && sR != 1) return false;
+  for (int64_t b = 0; b < Bn; ++b) {
+    uint32_t* o = out + b * sB;
+    const uint32_t* sb = src + b * R * C;
+    if (sC == 1)  // rows of C words, ld sR
+      for (int64_t r = 0; r < R; ++r) std::memcpy(o + r * sR, sb + r * C, 4 * static_cast<size_t>(C));
+    else  // out[c * sC + r] = src[r * C + c]
+      transpose32(sb, C, o, sC, C, R);
   }
-  if (sR == 1) {  // out[c * sC + r] = src[r * C + c]
-    transpose32(src, C, out, sC, C, R);
-    return true;
-  }
-  return false;
+  return true;
 }
 }  // namespace
 
