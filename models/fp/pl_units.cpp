@@ -209,7 +209,27 @@ void reduce_sum_rows(const uint32_t* x, uint64_t rows, uint64_t len, uint32_t* o
   // MXCSR.DAZ does the input flush (as in bulk2); the partial sums are canonical already.
   const unsigned csr = _mm_getcsr();
   _mm_setcsr((csr | 0x0040u) & ~0x8000u);
-  for (uint64_t r = 0; r < rows; ++r) {
+  uint64_t r = 0;
+  if (len < 8) {
+    // Short rows (pooling windows): four rows at a time, one lane each. P_j = -0 + x_j for
+    // j < len, -0 for the others (what the partial sums hold), then the same tree.
+    auto add4 = [](__m128 a, __m128 b) { return canon4(_mm_add_ps(a, b)); };
+    const __m128 nz = _mm_set1_ps(-0.0f);
+    for (; r + 4 <= rows; r += 4) {
+      __m128 P[8];
+      for (unsigned j = 0; j < 8; ++j) {
+        if (j >= len) {
+          P[j] = nz;
+          continue;
+        }
+        const float* c = reinterpret_cast<const float*>(x + r * len + j);
+        P[j] = add4(nz, _mm_setr_ps(c[0], c[len], c[2 * len], c[3 * len]));
+      }
+      const __m128 sum = add4(add4(add4(P[0], P[1]), add4(P[2], P[3])), add4(add4(P[4], P[5]), add4(P[6], P[7])));
+      _mm_storeu_ps(reinterpret_cast<float*>(out + r), sum);
+    }
+  }
+  for (; r < rows; ++r) {
     const float* row = reinterpret_cast<const float*>(x + r * len);
     __m128 p0 = _mm_set1_ps(-0.0f), p1 = p0;  // P0..P3, P4..P7
     uint64_t i = 0;
@@ -248,7 +268,20 @@ inline __m128i max4(__m128i x, __m128i y) {
 #endif
 
 void reduce_max_rows(const uint32_t* x, uint64_t rows, uint64_t len, uint32_t* out) noexcept {
-  for (uint64_t r = 0; r < rows; ++r) {
+  uint64_t r = 0;
+#if defined(__SSE2__)
+  if (len < 8)  // short rows (pooling windows): four rows at a time, one lane each
+    for (; r + 4 <= rows; r += 4) {
+      __m128i acc = _mm_set1_epi32(static_cast<int>(kNegInf));
+      for (uint64_t j = 0; j < len; ++j) {
+        const uint32_t* c = x + r * len + j;
+        acc = max4(acc, _mm_setr_epi32(static_cast<int>(c[0]), static_cast<int>(c[len]), static_cast<int>(c[2 * len]),
+                                       static_cast<int>(c[3 * len])));
+      }
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(out + r), acc);
+    }
+#endif
+  for (; r < rows; ++r) {
     const uint32_t* row = x + r * len;
     alignas(16) uint32_t p[8];
     for (auto& v : p) v = kNegInf;  // the identity
