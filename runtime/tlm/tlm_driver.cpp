@@ -193,7 +193,7 @@ class TlmDriver final : public pynq::Driver {
       // skipped reads' time as well: a platform with an event every cycle (rtl), which makes
       // every read, lands on the same read times. (The read above happened before the
       // simulation caught up with the PS; look again before calling it a hang.)
-      sync();
+      sync_if_due();
       const sc_time iter = poll_ + read_;
       if (!sc_core::sc_pending_activity()) {  // the next read, on the same grid, decides
         t_ps_ = r + iter;
@@ -227,6 +227,16 @@ class TlmDriver final : public pynq::Driver {
     catch_up_kernel();
     const sc_time now = sc_core::sc_time_stamp();
     if (t_ps_ > now) sc_core::sc_start(t_ps_ - now);
+  }
+  // sync() when something is due by the PS time. Otherwise running the kernel would only move
+  // its clock: nothing the poll loop looks at (pending activity, the next event's time) changes,
+  // and the next access syncs anyway. Saves one sc_start per poll on sparse (tlm) platforms.
+  void sync_if_due() {
+    catch_up_kernel();
+    const sc_time now = sc_core::sc_time_stamp();
+    if (t_ps_ <= now) return;
+    if (!sc_core::sc_pending_activity() || now + sc_core::sc_time_to_pending_activity() > t_ps_) return;
+    sc_core::sc_start(t_ps_ - now);
   }
   // Resuming after another platform moved the kernel: start at the next whole microsecond, a
   // common multiple of every clock period in the models (PL 100 MHz, HP 150 MHz, DDR, A9), so
