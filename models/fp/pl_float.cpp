@@ -248,16 +248,23 @@ uint32_t int_parity(uint32_t k) noexcept {
 const Log2Entry* log2_table() noexcept { return kLog2Table; }
 
 // ---- basic operations (host binary32; identical to soft::*, see tests) -----------------------
-uint32_t add(uint32_t a, uint32_t b) noexcept { return out(in(a) + in(b)); }
-uint32_t sub(uint32_t a, uint32_t b) noexcept { return out(in(a) - in(b)); }
-uint32_t mul(uint32_t a, uint32_t b) noexcept { return out(in(a) * in(b)); }
+namespace {
+// The same operations, inlined into the algorithms below (the exported ones may be interposed
+// in a PIC build, so calls to them stay calls).
+inline uint32_t add_(uint32_t a, uint32_t b) noexcept { return out(in(a) + in(b)); }
+inline uint32_t sub_(uint32_t a, uint32_t b) noexcept { return out(in(a) - in(b)); }
+inline uint32_t mul_(uint32_t a, uint32_t b) noexcept { return out(in(a) * in(b)); }
+}  // namespace
+uint32_t add(uint32_t a, uint32_t b) noexcept { return add_(a, b); }
+uint32_t sub(uint32_t a, uint32_t b) noexcept { return sub_(a, b); }
+uint32_t mul(uint32_t a, uint32_t b) noexcept { return mul_(a, b); }
 uint32_t div(uint32_t a, uint32_t b) noexcept { return out(in(a) / in(b)); }
 uint32_t sqrt(uint32_t a) noexcept { return out(std::sqrt(in(a))); }
 uint32_t recip(uint32_t a) noexcept { return div(kOne, a); }
 
 uint32_t neg(uint32_t a) noexcept { return is_nan(a) ? kQNaN : (ftz(a) ^ kSign); }
 
-uint32_t mulacc(uint32_t a, uint32_t b, uint32_t c) noexcept { return add(mul(a, b), c); }
+uint32_t mulacc(uint32_t a, uint32_t b, uint32_t c) noexcept { return add_(mul_(a, b), c); }
 
 uint32_t max(uint32_t a, uint32_t b) noexcept {
   if (is_nan(a) || is_nan(b)) return kQNaN;
@@ -317,14 +324,14 @@ uint32_t exp2(uint32_t x) noexcept {
   if (xf < -126.0f) return 0u;       // also -inf; 2^x below 2^-126 flushes to +0
   const uint32_t nf = roundeven(x);  // integral, |n| <= 128
   const int32_t n = static_cast<int32_t>(from_bits(nf));
-  const uint32_t f = sub(x, nf);     // exact, |f| <= 0.5
+  const uint32_t f = sub_(x, nf);     // exact, |f| <= 0.5
   uint32_t q = E6;
-  q = add(mul(q, f), E5);
-  q = add(mul(q, f), E4);
-  q = add(mul(q, f), E3);
-  q = add(mul(q, f), E2);
-  q = add(mul(q, f), E1);
-  const uint32_t p = add(mul(q, f), kOne);  // 2^f in [0.70710677, 1.4142137]
+  q = add_(mul_(q, f), E5);
+  q = add_(mul_(q, f), E4);
+  q = add_(mul_(q, f), E3);
+  q = add_(mul_(q, f), E2);
+  q = add_(mul_(q, f), E1);
+  const uint32_t p = add_(mul_(q, f), kOne);  // 2^f in [0.70710677, 1.4142137]
   // Scale by 2^n: add n to the exponent field (1 <= result exponent <= 254 is guaranteed by
   // the clamps above; checked by the tests).
   return static_cast<uint32_t>(static_cast<int32_t>(p) + n * (1 << 23));
@@ -349,19 +356,19 @@ uint32_t log2(uint32_t x) noexcept {
   }
   const Log2Entry& t = kLog2Table[j];
   const uint32_t m_hi = m & 0xFFFFF000u;          // 12 significant bits
-  const uint32_t m_lo = sub(m, m_hi);             // exact
-  const uint32_t a = mul(m_hi, t.c);              // exact (12 x 12 bits)
-  const uint32_t b = sub(a, kOne);                // exact (Sterbenz)
-  const uint32_t d = mul(m_lo, t.c);
-  const uint32_t r = add(b, d);                   // r ~= m' * C_j - 1, |r| <= 2^-7
+  const uint32_t m_lo = sub_(m, m_hi);             // exact
+  const uint32_t a = mul_(m_hi, t.c);              // exact (12 x 12 bits)
+  const uint32_t b = sub_(a, kOne);                // exact (Sterbenz)
+  const uint32_t d = mul_(m_lo, t.c);
+  const uint32_t r = add_(b, d);                   // r ~= m' * C_j - 1, |r| <= 2^-7
   uint32_t g = L3;
-  g = add(mul(g, r), L2);
-  g = add(mul(g, r), L1);
-  g = add(mul(g, r), L0);
-  const uint32_t y = add(r, mul(r, g));           // log2(1 + r)
-  const uint32_t lo = add(t.t_lo, y);
-  const uint32_t hi = add(cast_i2f(static_cast<uint32_t>(e)), t.t_hi);  // exact
-  return add(hi, lo);
+  g = add_(mul_(g, r), L2);
+  g = add_(mul_(g, r), L1);
+  g = add_(mul_(g, r), L0);
+  const uint32_t y = add_(r, mul_(r, g));           // log2(1 + r)
+  const uint32_t lo = add_(t.t_lo, y);
+  const uint32_t hi = add_(cast_i2f(static_cast<uint32_t>(e)), t.t_hi);  // exact
+  return add_(hi, lo);
 }
 
 // ---- SIN (hw-spec §5.3) ----------------------------------------------------------------------
@@ -373,7 +380,7 @@ uint32_t sin(uint32_t x, bool* range) noexcept {
     if (range) *range = true;
     return kQNaN;
   }
-  const uint32_t k = roundeven(mul(x, INV_PI));  // integral, |k| <= 20861
+  const uint32_t k = roundeven(mul_(x, INV_PI));  // integral, |k| <= 20861
   uint32_t r = x;
   if (!is_zero(k)) {
     // Exact fixed-point reduction with 88 fraction bits: X = |x| * 2^88 (an integer, since
@@ -408,14 +415,14 @@ uint32_t sin(uint32_t x, bool* range) noexcept {
     }
     r = sgn | (static_cast<uint32_t>(127 + p - 88) << 23) | (static_cast<uint32_t>(keep) & 0x7FFFFFu);
   }
-  const uint32_t s = mul(r, r);
+  const uint32_t s = mul_(r, r);
   uint32_t q = S5;
-  q = add(mul(q, s), S4);
-  q = add(mul(q, s), S3);
-  q = add(mul(q, s), S2);
-  q = add(mul(q, s), S1);
-  const uint32_t r3 = mul(r, s);
-  const uint32_t y = add(r, mul(r3, q));
+  q = add_(mul_(q, s), S4);
+  q = add_(mul_(q, s), S3);
+  q = add_(mul_(q, s), S2);
+  q = add_(mul_(q, s), S1);
+  const uint32_t r3 = mul_(r, s);
+  const uint32_t y = add_(r, mul_(r3, q));
   return int_parity(k) ? (y ^ kSign) : y;
 }
 
@@ -463,8 +470,8 @@ uint32_t iwhere(uint32_t c, uint32_t a, uint32_t b) noexcept { return (c & kAbs)
 uint32_t reduce_sum(const uint32_t* x, std::size_t len) noexcept {
   uint32_t p[8];
   for (auto& v : p) v = kNegZero;
-  for (std::size_t i = 0; i < len; ++i) p[i & 7u] = add(p[i & 7u], x[i]);
-  return add(add(add(p[0], p[1]), add(p[2], p[3])), add(add(p[4], p[5]), add(p[6], p[7])));
+  for (std::size_t i = 0; i < len; ++i) p[i & 7u] = add_(p[i & 7u], x[i]);
+  return add_(add_(add_(p[0], p[1]), add_(p[2], p[3])), add_(add_(p[4], p[5]), add_(p[6], p[7])));
 }
 
 uint32_t reduce_max(const uint32_t* x, std::size_t len) noexcept {

@@ -3,7 +3,7 @@
 
 #include <bit>
 #if defined(__SSE2__)
-#include <xmmintrin.h>
+#include <emmintrin.h>
 #endif
 
 #include <algorithm>
@@ -79,7 +79,7 @@ namespace {
 // An AVX2 clone chosen at load time needs ifunc (ELF) and, for a template, GCC (clang 14
 // cannot clone templates): elsewhere one generic copy, the same bits.
 #if defined(__x86_64__) && defined(__ELF__) && defined(__GNUC__) && !defined(__clang__)
-#define TP_BULK_CLONES __attribute__((target_clones("avx2", "default")))
+#define TP_BULK_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
 #else
 #define TP_BULK_CLONES
 #endif
@@ -119,6 +119,10 @@ inline bool nan_bf(uint32_t x) { return (x & kAbsBits) > 0x7F800000u; }
 inline uint32_t canon_bf(uint32_t x) { return nan_bf(x) ? kQNaN : ftz_bf(x); }
 inline float in_bf(uint32_t x) { return std::bit_cast<float>(ftz_bf(x)); }
 inline uint32_t key_bf(uint32_t x) { return (x & kSignBit) ? ~x : (x | kSignBit); }  // -0 < +0
+inline uint32_t max_bf(uint32_t x, uint32_t y) {
+  const uint32_t fx = ftz_bf(x), fy = ftz_bf(y), m = key_bf(fx) >= key_bf(fy) ? fx : fy;
+  return nan_bf(x) || nan_bf(y) ? kQNaN : m;
+}
 template <class F>
 TP_BULK_CLONES
 void bulk_u(const uint32_t* a, const uint32_t* b, uint32_t sa, uint32_t sb, uint32_t* out, uint64_t n, F f) {
@@ -151,18 +155,151 @@ void vec_apply_n(VecOp op, const uint32_t* a, const uint32_t* b, const uint32_t*
     case VecOp::COPY: return bulk_u(a, nullptr, sa, 0, out, n, [](uint32_t x, uint32_t) { return canon_bf(x); });
     case VecOp::NEG:
       return bulk_u(a, nullptr, sa, 0, out, n, [](uint32_t x, uint32_t) { return nan_bf(x) ? kQNaN : ftz_bf(x) ^ kSignBit; });
-    case VecOp::MAX:
-      return bulk_u(a, b, sa, sb, out, n, [](uint32_t x, uint32_t y) {
-        const uint32_t fx = ftz_bf(x), fy = ftz_bf(y), m = key_bf(fx) >= key_bf(fy) ? fx : fy;
-        return nan_bf(x) || nan_bf(y) ? kQNaN : m;
-      });
+    case VecOp::MAX: return bulk_u(a, b, sa, sb, out, n, [](uint32_t x, uint32_t y) { return max_bf(x, y); });
     case VecOp::CMPLT: return bulk_u(a, b, sa, sb, out, n, [](uint32_t x, uint32_t y) { return in_bf(x) < in_bf(y) ? kOne : 0u; });
     case VecOp::CMPEQ: return bulk_u(a, b, sa, sb, out, n, [](uint32_t x, uint32_t y) { return in_bf(x) == in_bf(y) ? kOne : 0u; });
     case VecOp::CMPNE: return bulk_u(a, b, sa, sb, out, n, [](uint32_t x, uint32_t y) { return in_bf(x) != in_bf(y) ? kOne : 0u; });
+    // int32 (pl_float.cpp's definitions, inline so that the loops vectorise)
+    case VecOp::IADD: return bulk_u(a, b, sa, sb, out, n, [](uint32_t x, uint32_t y) { return x + y; });
+    case VecOp::ISUB: return bulk_u(a, b, sa, sb, out, n, [](uint32_t x, uint32_t y) { return x - y; });
+    case VecOp::IMUL: return bulk_u(a, b, sa, sb, out, n, [](uint32_t x, uint32_t y) { return x * y; });
+    case VecOp::IMAX:
+      return bulk_u(a, b, sa, sb, out, n, [](uint32_t x, uint32_t y) {
+        return static_cast<int32_t>(x) >= static_cast<int32_t>(y) ? x : y;
+      });
+    case VecOp::INEG: return bulk_u(a, nullptr, sa, 0, out, n, [](uint32_t x, uint32_t) { return 0u - x; });
+    case VecOp::IAND: return bulk_u(a, b, sa, sb, out, n, [](uint32_t x, uint32_t y) { return x & y; });
+    case VecOp::IOR: return bulk_u(a, b, sa, sb, out, n, [](uint32_t x, uint32_t y) { return x | y; });
+    case VecOp::IXOR: return bulk_u(a, b, sa, sb, out, n, [](uint32_t x, uint32_t y) { return x ^ y; });
+    case VecOp::ISHL: return bulk_u(a, b, sa, sb, out, n, [](uint32_t x, uint32_t y) { return x << (y & 31u); });
+    case VecOp::ISHR:  // arithmetic (C++20 defines >> of a negative int32)
+      return bulk_u(a, b, sa, sb, out, n, [](uint32_t x, uint32_t y) {
+        return static_cast<uint32_t>(static_cast<int32_t>(x) >> (y & 31u));
+      });
+    case VecOp::ICMPLT:
+      return bulk_u(a, b, sa, sb, out, n, [](uint32_t x, uint32_t y) {
+        return static_cast<int32_t>(x) < static_cast<int32_t>(y) ? kOne : 0u;
+      });
+    case VecOp::ICMPEQ: return bulk_u(a, b, sa, sb, out, n, [](uint32_t x, uint32_t y) { return x == y ? kOne : 0u; });
+    case VecOp::ICMPNE: return bulk_u(a, b, sa, sb, out, n, [](uint32_t x, uint32_t y) { return x != y ? kOne : 0u; });
     default: break;
   }
   for (uint64_t i = 0; i < n; ++i)
     out[i] = vec_apply(op, a ? a[i] : sa, b ? b[i] : sb, c ? c[i] : sc, range);
+}
+
+#if defined(__SSE2__)
+namespace {
+// canon() of four host results: NaN -> kQNaN, subnormal -> the zero of its sign (SSE2 only).
+inline __m128 canon4(__m128 v) {
+  const __m128i b = _mm_castps_si128(v);
+  const __m128i abs = _mm_and_si128(b, _mm_set1_epi32(0x7FFFFFFF));
+  const __m128i nan = _mm_cmpgt_epi32(abs, _mm_set1_epi32(0x7F800000));
+  const __m128i sub = _mm_cmpeq_epi32(_mm_and_si128(b, _mm_set1_epi32(0x7F800000)), _mm_setzero_si128());
+  __m128i r = _mm_or_si128(_mm_andnot_si128(sub, b), _mm_and_si128(sub, _mm_and_si128(b, _mm_set1_epi32(INT32_MIN))));
+  r = _mm_or_si128(_mm_andnot_si128(nan, r), _mm_and_si128(nan, _mm_set1_epi32(static_cast<int>(kQNaN))));
+  return _mm_castsi128_ps(r);
+}
+inline float add1(float a, float b) { return std::bit_cast<float>(canon(std::bit_cast<uint32_t>(a + b))); }
+}  // namespace
+#endif
+
+void reduce_sum_rows(const uint32_t* x, uint64_t rows, uint64_t len, uint32_t* out) noexcept {
+#if defined(__SSE2__)
+  // MXCSR.DAZ does the input flush (as in bulk2); the partial sums are canonical already.
+  const unsigned csr = _mm_getcsr();
+  _mm_setcsr((csr | 0x0040u) & ~0x8000u);
+  uint64_t r = 0;
+  if (len < 8) {
+    // Short rows (pooling windows): four rows at a time, one lane each. P_j = -0 + x_j for
+    // j < len, -0 for the others (what the partial sums hold), then the same tree.
+    auto add4 = [](__m128 a, __m128 b) { return canon4(_mm_add_ps(a, b)); };
+    const __m128 nz = _mm_set1_ps(-0.0f);
+    for (; r + 4 <= rows; r += 4) {
+      __m128 P[8];
+      for (unsigned j = 0; j < 8; ++j) {
+        if (j >= len) {
+          P[j] = nz;
+          continue;
+        }
+        const float* c = reinterpret_cast<const float*>(x + r * len + j);
+        P[j] = add4(nz, _mm_setr_ps(c[0], c[len], c[2 * len], c[3 * len]));
+      }
+      const __m128 sum = add4(add4(add4(P[0], P[1]), add4(P[2], P[3])), add4(add4(P[4], P[5]), add4(P[6], P[7])));
+      _mm_storeu_ps(reinterpret_cast<float*>(out + r), sum);
+    }
+  }
+  for (; r < rows; ++r) {
+    const float* row = reinterpret_cast<const float*>(x + r * len);
+    __m128 p0 = _mm_set1_ps(-0.0f), p1 = p0;  // P0..P3, P4..P7
+    uint64_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+      p0 = canon4(_mm_add_ps(p0, _mm_loadu_ps(row + i)));
+      p1 = canon4(_mm_add_ps(p1, _mm_loadu_ps(row + i + 4)));
+    }
+    alignas(16) float p[8];
+    _mm_store_ps(p, p0);
+    _mm_store_ps(p + 4, p1);
+    for (uint64_t j = 0; i + j < len; ++j) p[j] = add1(p[j], row[i + j]);
+    out[r] = std::bit_cast<uint32_t>(add1(add1(add1(p[0], p[1]), add1(p[2], p[3])), add1(add1(p[4], p[5]), add1(p[6], p[7]))));
+  }
+  _mm_setcsr(csr);
+#else
+  for (uint64_t r = 0; r < rows; ++r) out[r] = reduce_sum(x + r * len, len);
+#endif
+}
+
+#if defined(__SSE2__)
+namespace {
+// max_bf of four lanes (SSE2 integer ops): ftz both, order by the signed key (-0 < +0), NaN wins.
+inline __m128i max4(__m128i x, __m128i y) {
+  const __m128i expm = _mm_set1_epi32(0x7F800000), absm = _mm_set1_epi32(0x7FFFFFFF);
+  auto ftz4 = [&](__m128i v) {  // exponent 0: keep the sign only
+    return _mm_andnot_si128(_mm_and_si128(_mm_cmpeq_epi32(_mm_and_si128(v, expm), _mm_setzero_si128()), absm), v);
+  };
+  auto key4 = [](__m128i v) { return _mm_xor_si128(v, _mm_srli_epi32(_mm_srai_epi32(v, 31), 1)); };  // signed order
+  const __m128i fx = ftz4(x), fy = ftz4(y);
+  const __m128i y_gt = _mm_cmpgt_epi32(key4(fy), key4(fx));  // else x >= y: x
+  const __m128i m = _mm_or_si128(_mm_andnot_si128(y_gt, fx), _mm_and_si128(y_gt, fy));
+  const __m128i nan = _mm_or_si128(_mm_cmpgt_epi32(_mm_and_si128(x, absm), expm), _mm_cmpgt_epi32(_mm_and_si128(y, absm), expm));
+  return _mm_or_si128(_mm_andnot_si128(nan, m), _mm_and_si128(nan, _mm_set1_epi32(static_cast<int>(kQNaN))));
+}
+}  // namespace
+#endif
+
+void reduce_max_rows(const uint32_t* x, uint64_t rows, uint64_t len, uint32_t* out) noexcept {
+  uint64_t r = 0;
+#if defined(__SSE2__)
+  if (len < 8)  // short rows (pooling windows): four rows at a time, one lane each
+    for (; r + 4 <= rows; r += 4) {
+      __m128i acc = _mm_set1_epi32(static_cast<int>(kNegInf));
+      for (uint64_t j = 0; j < len; ++j) {
+        const uint32_t* c = x + r * len + j;
+        acc = max4(acc, _mm_setr_epi32(static_cast<int>(c[0]), static_cast<int>(c[len]), static_cast<int>(c[2 * len]),
+                                       static_cast<int>(c[3 * len])));
+      }
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(out + r), acc);
+    }
+#endif
+  for (; r < rows; ++r) {
+    const uint32_t* row = x + r * len;
+    alignas(16) uint32_t p[8];
+    for (auto& v : p) v = kNegInf;  // the identity
+    uint64_t i = 0;
+#if defined(__SSE2__)
+    __m128i p0 = _mm_set1_epi32(static_cast<int>(kNegInf)), p1 = p0;
+    for (; i + 8 <= len; i += 8) {
+      p0 = max4(p0, _mm_loadu_si128(reinterpret_cast<const __m128i*>(row + i)));
+      p1 = max4(p1, _mm_loadu_si128(reinterpret_cast<const __m128i*>(row + i + 4)));
+    }
+    _mm_store_si128(reinterpret_cast<__m128i*>(p), p0);
+    _mm_store_si128(reinterpret_cast<__m128i*>(p + 4), p1);
+#endif
+    for (; i < len; ++i) p[0] = max_bf(p[0], row[i]);
+    uint32_t acc = p[0];
+    for (unsigned j = 1; j < 8; ++j) acc = max_bf(acc, p[j]);
+    out[r] = acc;
+  }
 }
 
 uint64_t vector_cycles_ideal(VecOp op, uint64_t n) noexcept {

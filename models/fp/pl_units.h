@@ -39,6 +39,11 @@ void vec_apply_n(VecOp op, const uint32_t* a, const uint32_t* b, const uint32_t*
 // ---- reduce unit (hw-spec §6.2) --------------------------------------------------------------
 using RedOp = hw::RedOp;
 inline constexpr uint32_t kReduceLatency = hw::red::CFG0_LATENCY_VALUE;  // P_RED
+// A whole SUM command: out[r] = reduce_sum(x + r * len, len) for r < rows (pl_float.h), the same
+// bits; the 8 partial sums of the unit's order are the 8 lanes of two SIMD registers.
+void reduce_sum_rows(const uint32_t* x, uint64_t rows, uint64_t len, uint32_t* out) noexcept;
+// A whole MAX command: out[r] = reduce_max(x + r * len, len), the same bits (MAX is associative).
+void reduce_max_rows(const uint32_t* x, uint64_t rows, uint64_t len, uint32_t* out) noexcept;
 
 // ---- matmul unit (hw-spec §6.3) --------------------------------------------------------------
 struct MatmulConfig {

@@ -103,28 +103,50 @@ sc_time AxiDma::time_of(Cycle c) const {
 // Timed actions: every state change is applied at its own simulated time by one SC_METHOD, so
 // a temporally decoupled PS can post writes ahead and reads see a consistent state.
 
-void AxiDma::schedule(const sc_time& at, std::function<void()> fn) {
+void AxiDma::schedule(const sc_time& at, Action a) {
   const sc_time now = sc_core::sc_time_stamp();
-  const sc_time t = std::max(at, now);
-  m_actions.emplace(std::make_pair(t, m_seq++), std::move(fn));
-  m_wake.notify(t - now);  // keeps the earlier of this and a pending notification
+  a.t = std::max(at, now);
+  a.seq = m_seq++;
+  // Few actions are pending at once: a sorted vector beats a tree of nodes.
+  auto pos = std::lower_bound(m_actions.begin(), m_actions.end(), a, [](const Action& e, const Action& x) {
+    return e.t != x.t ? e.t > x.t : e.seq > x.seq;
+  });
+  const sc_time dt = a.t - now;
+  m_actions.insert(pos, a);
+  m_wake.notify(dt);  // keeps the earlier of this and a pending notification
 }
 
-void AxiDma::schedule_cycle(Channel& ch, Cycle c, std::function<void()> fn) {
-  schedule(time_of(c), [&ch, g = ch.gen, fn = std::move(fn)] {
-    if (g == ch.gen) fn();
-  });
+void AxiDma::schedule_cycle(Channel& ch, Cycle c, Action a) {
+  a.ch = &ch;
+  a.gen = ch.gen;
+  a.c = c;
+  schedule(time_of(c), a);
+}
+
+void AxiDma::apply(const Action& a) {
+  if (a.ch && a.gen != a.ch->gen) return;  // the transfer was reset
+  switch (a.kind) {
+    case Action::kWrite: write_reg(a.a, uint32_t(a.b), a.c); break;
+    case Action::kArm: m_s2mm.arm(a.c); break;
+    case Action::kIssue: m_mm2s.issue(a.c); break;
+    case Action::kFail: fail(*a.ch, a.a, a.c); break;
+    case Action::kDoneMm2s: complete(*a.ch, a.c, a.ch->xfer_len); break;
+    case Action::kDoneS2mm:
+      a.ch->length = uint32_t(a.b);  // S2MM_LENGTH reads the bytes actually written
+      complete(*a.ch, a.c, a.b);
+      break;
+  }
 }
 
 void AxiDma::run_due() {
   const sc_time now = sc_core::sc_time_stamp();
-  while (!m_actions.empty() && m_actions.begin()->first.first <= now) {
-    auto fn = std::move(m_actions.begin()->second);
-    m_actions.erase(m_actions.begin());
-    fn();  // may schedule more actions, at now or later
+  while (!m_actions.empty() && m_actions.back().t <= now) {
+    const Action a = m_actions.back();
+    m_actions.pop_back();
+    apply(a);  // may schedule more actions, at now or later
   }
   update_irqs();
-  if (!m_actions.empty()) m_wake.notify(m_actions.begin()->first.first - now);
+  if (!m_actions.empty()) m_wake.notify(m_actions.back().t - now);
 }
 
 void AxiDma::wake() { run_due(); }
@@ -163,7 +185,9 @@ void AxiDma::b_transport(tlm_generic_payload& gp, sc_time& delay) {
   } else {
     uint32_t v;
     std::memcpy(&v, gp.get_data_ptr(), 4);
-    schedule(effect, [this, off, v, effect] { write_reg(uint32_t(off), v, cycle_ceil(effect)); });
+    Action w;
+    w.kind = Action::kWrite, w.a = uint32_t(off), w.b = v, w.c = cycle_ceil(effect);
+    schedule(effect, w);
     if (effect <= sc_core::sc_time_stamp()) run_due();
     gp.set_response_status(tlm::TLM_OK_RESPONSE);
   }
@@ -242,9 +266,9 @@ void AxiDma::write_length(Channel& ch, uint32_t v, Cycle tw) {
   ch.times.bytes = ch.length;
   const Cycle t1 = tw + m_p.start_cycles;
   if (ch.is_s2mm)
-    schedule_cycle(ch, t1, [this, t1] { m_s2mm.arm(t1); });
+    schedule_cycle(ch, t1, Action{.kind = Action::kArm});
   else
-    schedule_cycle(ch, t1, [this, t1] { m_mm2s.issue(t1); });
+    schedule_cycle(ch, t1, Action{.kind = Action::kIssue});
 }
 
 void AxiDma::soft_reset() {
@@ -297,7 +321,7 @@ uint32_t AxiDma::error_bit(tlm_response_status st) {
 
 tlm_response_status AxiDma::hp_query(HpSocket& s, bool write, uint64_t addr, uint64_t bytes,
                                      Cycle start, HpStreamExt& ext) {
-  tlm_generic_payload gp;
+  tlm_generic_payload& gp = m_gp;
   gp.set_command(tlm::TLM_IGNORE_COMMAND);
   gp.set_address(addr);
   gp.set_data_ptr(nullptr);
@@ -317,10 +341,14 @@ tlm_response_status AxiDma::hp_query(HpSocket& s, bool write, uint64_t addr, uin
 }
 
 uint8_t* AxiDma::hp_dmi(HpSocket& s, bool write, uint64_t addr, uint64_t bytes) {
-  tlm_generic_payload gp;
+  tlm_generic_payload& gp = m_gp;
   gp.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
   gp.set_address(addr);
   gp.set_data_length(unsigned(bytes));
+  gp.set_data_ptr(nullptr);  // as a fresh payload: a DMI request carries no data
+  gp.set_streaming_width(0);
+  gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+  gp.set_dmi_allowed(false);
   tlm::tlm_dmi dmi;
   if (!s->get_direct_mem_ptr(gp, dmi)) return nullptr;
   if (write ? !dmi.is_write_allowed() : !dmi.is_read_allowed()) return nullptr;
@@ -330,7 +358,7 @@ uint8_t* AxiDma::hp_dmi(HpSocket& s, bool write, uint64_t addr, uint64_t bytes) 
 
 tlm_response_status AxiDma::hp_copy(HpSocket& s, bool write, uint64_t addr, uint8_t* data,
                                     uint64_t bytes) {
-  tlm_generic_payload gp;
+  tlm_generic_payload& gp = m_gp;
   gp.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
   gp.set_address(addr);
   gp.set_data_ptr(data);
@@ -367,7 +395,7 @@ void AxiDma::Mm2s::issue(Cycle t_ar) {
     // The error response reaches the DMA when the first data would have.
     const Cycle te = t_ar + d.m_p.mm2s_latency;
     const uint32_t bit = error_bit(st);
-    d.schedule_cycle(*this, te, [this, bit, te] { dma.fail(*this, bit, te); });
+    d.schedule_cycle(*this, te, Action{.kind = Action::kFail, .a = bit});
     return;
   }
   m_in.data = data;
@@ -393,7 +421,38 @@ void AxiDma::Mm2s::take_all(Cycle last_cycle) {
     SC_REPORT_WARNING(dma.name(), "MM2S take_all(): TLAST taken before it was valid");
   const Cycle end = std::max({last_cycle, earliest, dma.cycle_last()});
   times.last_beat = end;
-  dma.schedule_cycle(*this, end, [this, end] { dma.complete(*this, end, xfer_len); });
+  dma.schedule_cycle(*this, end, Action{.kind = Action::kDoneMm2s});
+}
+
+// ---------------------------------------------------------------------------------------------
+// S2MM burst timing (axi_dma.h)
+
+Cycle s2mm_write_last(const pl::BeatSchedule& ready, Cycle shift, const pl::BeatSchedule& hp, uint64_t nw,
+                      uint64_t B, Cycle aw_delay, bool walk) {
+  auto h = [&](uint64_t j) { return Cycle(ready.at(j)) + shift; };
+  // Burst k's start candidates grow by >= B per burst (ready: B + gap, port: >= B when it needs
+  // at least a cycle per beat), so max(candidates, end of burst k-1) is the candidates' max.
+  const bool closed = !walk && B >= 1 && !ready.tabled() && ready.num == 1 && ready.den == 1 &&
+                      ready.burst_beats == B && !hp.tabled() && hp.den >= 1 && hp.num >= hp.den &&
+                      hp.burst_beats == 0;
+  if (closed) {
+    const uint64_t full = nw / B, rem = nw % B;
+    Cycle end = 0;
+    if (full) end = std::max(h(full * B - 1) + aw_delay + 1, Cycle(hp.at((full - 1) * B))) + B;
+    if (rem) end = std::max({h(nw - 1) + aw_delay + 1, end, Cycle(hp.at(full * B))}) + rem;
+    return end - 1;
+  }
+  // W beats of burst k start after its AW, after the previous burst, and when the port takes
+  // them; one pass per burst, not per beat.
+  Cycle end = 0;
+  pl::BeatStepper rs(ready, B - 1, B), port(hp, 0, B);  // h(last beat), hp.at(first beat)
+  for (uint64_t first = 0; first < nw; first += B, rs.next(), port.next()) {
+    const uint64_t lastb = std::min(first + B, nw) - 1;
+    const Cycle hl = lastb == first + B - 1 ? Cycle(rs.value()) + shift : h(lastb);
+    const Cycle st = std::max({hl + aw_delay + 1, end, Cycle(port.value())});
+    end = st + (lastb - first + 1);
+  }
+  return end - 1;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -457,29 +516,16 @@ void AxiDma::S2mm::put(const uint8_t* data, uint64_t bytes, Cycle last_cycle) {
       else
         st = d.hp_copy(d.m_axi_s2mm, true, xfer_addr, const_cast<uint8_t*>(data), wbytes);
     }
-    // W beats of burst k start after its AW, after the previous burst, and when the port takes
-    // them; one pass per burst, not per beat.
-    Cycle end = 0;
-    pl::BeatStepper ready(m_ready, B - 1, B), port(hp, 0, B);  // h(last beat), hp.at(first beat)
-    for (uint64_t first = 0; first < nw; first += B, ready.next(), port.next()) {
-      const uint64_t lastb = std::min(first + B, nw) - 1;
-      const Cycle hl = lastb == first + B - 1 ? Cycle(ready.value()) + shift : h(lastb);
-      const Cycle s = std::max({hl + aw_delay + 1, end, Cycle(port.value())});
-      end = s + (lastb - first + 1);
-    }
-    wlast = end - 1;
+    wlast = s2mm_write_last(m_ready, shift, hp, nw, B, aw_delay);
   }
   if (st != tlm::TLM_OK_RESPONSE) err = error_bit(st);
   const Cycle done = wlast + resp;  // BVALID of the last burst
   times.addr = aw0;
   times.last_beat = wlast;
   if (err) {
-    d.schedule_cycle(*this, done, [this, err, done] { dma.fail(*this, err, done); });
+    d.schedule_cycle(*this, done, Action{.kind = Action::kFail, .a = err});
   } else {
-    d.schedule_cycle(*this, done, [this, wbytes, done] {
-      length = uint32_t(wbytes);  // S2MM_LENGTH reads the bytes actually written
-      dma.complete(*this, done, wbytes);
-    });
+    d.schedule_cycle(*this, done, Action{.kind = Action::kDoneS2mm, .b = wbytes});
   }
 }
 

@@ -89,6 +89,17 @@ struct DmaTransferTimes {
   uint64_t total_bytes = 0;
 };
 
+// The cycle of the last W beat (WLAST) of an S2MM write of nw beats in bursts of B: burst k
+// starts after its last stream handshake (ready.at(kB + B - 1) + shift, or the packet's last
+// beat) + aw_delay + 1, after the previous burst and when the HP port takes beat kB
+// (hp.at(kB)); its beats then move one per cycle. With the schedules the DMA and the HP port
+// give (ready one beat per cycle in bursts of B, port at least a cycle per beat), each burst
+// starts no earlier than the previous one ended, so only the last full burst and the tail need
+// evaluating: that closed form is used when the schedules allow it, else one pass per burst
+// (walk = true forces the pass; the tests compare the two).
+Cycle s2mm_write_last(const pl::BeatSchedule& ready, Cycle shift, const pl::BeatSchedule& hp, uint64_t nw,
+                      uint64_t B, Cycle aw_delay, bool walk = false);
+
 class AxiDma : public sc_core::sc_module {
  public:
   // The master sockets are the "optional" flavour so that an absent channel (DMA1/DMA2 have
@@ -178,9 +189,22 @@ class AxiDma : public sc_core::sc_module {
     sc_core::sc_event m_armed_ev;
   };
 
-  // Timed state changes (register writes, starts, completions, errors) in time order.
-  void schedule(const sc_core::sc_time& at, std::function<void()> fn);
-  void schedule_cycle(Channel& ch, Cycle c, std::function<void()> fn);  // dropped on reset
+  // Timed state changes (register writes, starts, completions, errors) in time order, as plain
+  // records (no closure allocated per register write or transfer event).
+  struct Action {
+    enum Kind : uint8_t { kWrite, kArm, kIssue, kFail, kDoneMm2s, kDoneS2mm };
+    sc_core::sc_time t;
+    uint64_t seq = 0;
+    Kind kind = kWrite;
+    Channel* ch = nullptr;  // a transfer's action: dropped when ch->gen has moved on (reset)
+    uint64_t gen = 0;
+    uint32_t a = 0;         // kWrite: register offset; kFail: error bit
+    uint64_t b = 0;         // kWrite: value; kDoneS2mm: bytes written
+    Cycle c = 0;            // the cycle it acts in (kWrite: the write's cycle)
+  };
+  void schedule(const sc_core::sc_time& at, Action a);
+  void schedule_cycle(Channel& ch, Cycle c, Action a);  // dropped on reset
+  void apply(const Action& a);
   void run_due();
   void wake();  // SC_METHOD on m_wake
   void end_of_elaboration() override;
@@ -212,7 +236,8 @@ class AxiDma : public sc_core::sc_module {
   IrqSink* const m_irq;
   Mm2s m_mm2s;
   S2mm m_s2mm;
-  std::map<std::pair<sc_core::sc_time, uint64_t>, std::function<void()>> m_actions;
+  tlm::tlm_generic_payload m_gp;  // HP port queries and accesses (each sets what it uses)
+  std::vector<Action> m_actions;  // by (t, seq), latest first: the next one is at the back
   uint64_t m_seq = 0;
   sc_core::sc_event m_wake;
 };

@@ -30,8 +30,10 @@ UnitResult PlReduce::run(const UnitCommand& c, Cycle t0, const StreamIn* const i
   const uint32_t* x = words(*in[0], rows * len, scratch_);
   out_.resize(rows);
   const bool max = c.op & RED_MAX;
-  for (uint64_t i = 0; i < rows; ++i)
-    out_[i] = max ? pl::reduce_max(x + i * len, len) : pl::reduce_sum(x + i * len, len);
+  if (max)
+    pl::reduce_max_rows(x, rows, len, out_.data());
+  else
+    pl::reduce_sum_rows(x, rows, len, out_.data());
   UnitResult res;
   res.out = bytes_of(out_);
   res.out_bytes = 4 * rows;

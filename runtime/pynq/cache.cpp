@@ -7,59 +7,64 @@
 
 namespace tinypynq::pynq {
 
+std::vector<Range>::iterator RangeSet::upper(uint64_t lo) {
+  return std::upper_bound(m_.begin(), m_.end(), lo, [](uint64_t v, const Range& e) { return v < e.lo; });
+}
+
 void RangeSet::add(Range r) {
   if (r.lo >= r.hi) return;
-  auto it = m_.upper_bound(r.lo);
-  if (it != m_.begin()) {
-    auto prev = std::prev(it);
-    if (prev->second >= r.lo) {  // touches or overlaps the range before: absorb it
-      r.lo = prev->first;
-      r.hi = std::max(r.hi, prev->second);
-      it = m_.erase(prev);
-    }
+  auto it = upper(r.lo);
+  auto first = it;  // the ranges [first, it) are absorbed into r
+  if (it != m_.begin() && std::prev(it)->hi >= r.lo) {  // touches or overlaps the range before
+    first = std::prev(it);
+    r.lo = first->lo;
+    r.hi = std::max(r.hi, first->hi);
   }
-  while (it != m_.end() && it->first <= r.hi) {  // absorb the ranges it reaches
-    r.hi = std::max(r.hi, it->second);
-    it = m_.erase(it);
+  while (it != m_.end() && it->lo <= r.hi) {  // absorb the ranges it reaches
+    r.hi = std::max(r.hi, it->hi);
+    ++it;
   }
-  m_.emplace(r.lo, r.hi);
+  if (first == it) {
+    m_.insert(first, r);
+  } else {
+    *first = r;
+    m_.erase(first + 1, it);
+  }
 }
 
 void RangeSet::remove(Range r) {
   if (r.lo >= r.hi) return;
-  auto it = m_.upper_bound(r.lo);
+  auto it = upper(r.lo);
   if (it != m_.begin()) --it;
-  while (it != m_.end() && it->first < r.hi) {
-    const uint64_t lo = it->first, hi = it->second;
-    if (hi <= r.lo) { ++it; continue; }
-    it = m_.erase(it);
-    if (lo < r.lo) m_.emplace(lo, r.lo);
-    if (hi > r.hi) { m_.emplace(r.hi, hi); break; }
-  }
+  if (it != m_.end() && it->hi <= r.lo) ++it;  // ends before r
+  // [it, end) are the ranges that overlap r: keep their parts outside it.
+  auto end = it;
+  while (end != m_.end() && end->lo < r.hi) ++end;
+  if (it == end) return;
+  const Range head{it->lo, r.lo}, tail{r.hi, std::prev(end)->hi};
+  const bool keep_head = head.lo < head.hi, keep_tail = tail.lo < tail.hi;
+  auto pos = m_.erase(it, end);
+  if (keep_tail) pos = m_.insert(pos, tail);
+  if (keep_head) m_.insert(pos, head);
 }
 
 std::vector<Range> RangeSet::overlap(Range r) const {
   std::vector<Range> out;
   if (r.lo >= r.hi) return out;
-  auto it = m_.upper_bound(r.lo);
+  auto it = std::upper_bound(m_.begin(), m_.end(), r.lo, [](uint64_t v, const Range& e) { return v < e.lo; });
   if (it != m_.begin()) --it;
-  for (; it != m_.end() && it->first < r.hi; ++it) {
-    const uint64_t lo = std::max(it->first, r.lo), hi = std::min(it->second, r.hi);
+  for (; it != m_.end() && it->lo < r.hi; ++it) {
+    const uint64_t lo = std::max(it->lo, r.lo), hi = std::min(it->hi, r.hi);
     if (lo < hi) out.push_back({lo, hi});
   }
   return out;
 }
 
-std::vector<Range> RangeSet::ranges() const {
-  std::vector<Range> out;
-  out.reserve(m_.size());
-  for (const auto& [lo, hi] : m_) out.push_back({lo, hi});
-  return out;
-}
+std::vector<Range> RangeSet::ranges() const { return m_; }
 
 uint64_t RangeSet::bytes() const {
   uint64_t n = 0;
-  for (const auto& [lo, hi] : m_) n += hi - lo;
+  for (const Range& e : m_) n += e.bytes();
   return n;
 }
 

@@ -12,7 +12,6 @@
 // allocation: a freed buffer's dirty lines are still in the cache when its memory is reused.
 #pragma once
 #include <cstdint>
-#include <map>
 #include <vector>
 
 namespace tinypynq::pynq {
@@ -38,7 +37,10 @@ class RangeSet {
   bool empty() const { return m_.empty(); }
 
  private:
-  std::map<uint64_t, uint64_t> m_;  // lo -> hi
+  // Sorted by lo, disjoint, merged. A flat vector: the sets stay small (a few hundred ranges),
+  // and every command queries them several times, so binary search beats a tree of nodes.
+  std::vector<Range> m_;
+  std::vector<Range>::iterator upper(uint64_t lo);  // the first range with lo > `lo`
 };
 
 struct CacheOps {  // maintenance to do, by physical range (whole lines), in this order

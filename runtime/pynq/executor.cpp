@@ -121,7 +121,16 @@ void pack_gemm_operand(const Kernel& k, const analysis::GemmShape& g, int which,
   const bool plain = n.op == Op::LOAD && k.bufs[n.buf]->dtype == DType::f32 &&
                      dst_floats == static_cast<size_t>(R * C) && ndst == static_cast<size_t>(g.Bt);
   analysis::GemmOperand op;
-  analysis::gemm_operand(k, g, which, plain, op);
+  if (!(plain && analysis::gemm_direct(k, g, which, op))) {
+    // Packed: one batch is evaluated straight into its DMA buffer (what gemm_operand computes
+    // into op.packed, without the zero-filled temp and the copy).
+    const analysis::GemmPack plan = analysis::gemm_pack_plan(k, g, which, false);
+    if (ndst == 1 && g.Bt == 1 && static_cast<size_t>(prod(plan.shape)) == dst_floats) {
+      analysis::eval_node(plan.nodes, k.bufs, plan.shape, plan.node, dst[0]);
+      return;
+    }
+    analysis::gemm_operand(k, g, which, false, op);
+  }
   if (!op.packed.empty() || op.base == nullptr) {
     for (size_t b = 0; b < ndst; ++b) std::memcpy(dst[b], op.packed.data() + b * dst_floats, 4 * dst_floats);
     return;
@@ -157,18 +166,21 @@ bool scatter_fast(const Kernel& k, const analysis::GemmShape& g, const float* tm
     std::memcpy(out, src, 4 * static_cast<size_t>(d.empty() ? 1 : d[0].first));
     return true;
   }
-  if (d.size() != 2) return false;
-  const auto [R, sR] = d[0];
-  const auto [C, sC] = d[1];
-  if (sC == 1) {  // rows of C words, ld sR
-    for (int64_t r = 0; r < R; ++r) std::memcpy(out + r * sR, src + r * C, 4 * static_cast<size_t>(C));
-    return true;
+  // Two dims, or three with an outer one walked as a loop (conv outputs: batch, pixels, channels).
+  if (d.size() != 2 && d.size() != 3) return false;
+  const auto [Bn, sB] = d.size() == 3 ? d[0] : std::pair<int64_t, int64_t>{1, 0};
+  const auto [R, sR] = d[d.size() - 2];
+  const auto [C, sC] = d[d.size() - 1];
+  if (sC != 1 && sR != 1) return false;
+  for (int64_t b = 0; b < Bn; ++b) {
+    uint32_t* o = out + b * sB;
+    const uint32_t* sb = src + b * R * C;
+    if (sC == 1)  // rows of C words, ld sR
+      for (int64_t r = 0; r < R; ++r) std::memcpy(o + r * sR, sb + r * C, 4 * static_cast<size_t>(C));
+    else  // out[c * sC + r] = src[r * C + c]
+      transpose32(sb, C, o, sC, C, R);
   }
-  if (sR == 1) {  // out[c * sC + r] = src[r * C + c]
-    transpose32(src, C, out, sC, C, R);
-    return true;
-  }
-  return false;
+  return true;
 }
 }  // namespace
 

@@ -9,6 +9,7 @@
 #include "base/check.h"
 #include "runtime/pynq/executor.h"
 #include "runtime/pynq/fault_driver.h"
+#include "runtime/pynq/lower_cache.h"
 #include "runtime/pynq/program.h"
 #include "tensor/schedule.h"
 
@@ -75,7 +76,7 @@ class PynqDevice final : public Device {
     rec.flops = k.flops();
     rec.a9_seconds = cost_.kernel_seconds(k);
     stats_.a9_only_seconds += rec.a9_seconds;
-    const std::optional<Program> prog = lower(k, cfg_);
+    const std::optional<Program>& prog = lower_.get(k);  // lowered once per kernel structure
     if (prog && debug_level() >= 4) std::cerr << prog->str();
     bool on_pl = prog.has_value();
     try {
@@ -181,6 +182,7 @@ class PynqDevice final : public Device {
   std::unique_ptr<Driver> drv_;
   BoardConfig cfg_;
   PsCost cost_;
+  LowerCache lower_{cfg_};
   PlExec ex_;
   ProgramRunner runner_;
 };

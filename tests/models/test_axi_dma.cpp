@@ -582,6 +582,25 @@ TEST_F(AxiDmaTest, ParamsFromBoardConfig) {
   EXPECT_EQ(p.clock_period, sc_time(8, SC_NS));
 }
 
+TEST(S2mmWriteLast, ClosedFormEqualsBurstWalk) {
+  // The closed form of the S2MM burst timing against the pass over every burst: packets of
+  // 1 .. a few thousand beats, late and early producers (shift), HP ports faster and slower
+  // than a beat per cycle, and schedules outside the closed form's conditions (walked either way).
+  uint64_t x = 88172645463325252ull;
+  auto rnd = [&](uint64_t n) { x ^= x << 13, x ^= x >> 7, x ^= x << 17; return x % n; };
+  for (int it = 0; it < 20000; ++it) {
+    const uint64_t B = 1 + rnd(32), nw = 1 + rnd(it % 10 ? 300 : 5000);
+    const BeatSchedule ready{rnd(1000), 1, 1, static_cast<uint32_t>(B), static_cast<uint32_t>(rnd(8))};
+    BeatSchedule hp{rnd(2000), static_cast<uint32_t>(1000 + rnd(3000)), 1000, 0, 0};
+    if (it % 7 == 0) hp.num = 1, hp.den = 1;          // ideal port
+    if (it % 11 == 0) hp.num = 500;                   // faster than a beat per cycle: walked
+    if (it % 13 == 0) hp.burst_beats = 4, hp.burst_gap = 3;  // bursts: walked
+    const Cycle shift = rnd(3) ? rnd(500) : 0, aw = 1 + rnd(40);
+    ASSERT_EQ(s2mm_write_last(ready, shift, hp, nw, B, aw), s2mm_write_last(ready, shift, hp, nw, B, aw, true))
+        << "it " << it << " B " << B << " nw " << nw;
+  }
+}
+
 }  // namespace
 
 int sc_main(int argc, char* argv[]) {

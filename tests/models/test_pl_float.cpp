@@ -639,7 +639,9 @@ TEST(PlUnits, VecApplyNBulkEqualsPerElement) {
   for (std::size_t i = 1; i < 64; ++i) b[i] = (i & 1) ? a[i] : (a[i] ^ 0x80000000u);  // equal, -0 vs +0
   for (pl::VecOp op : {pl::VecOp::ADD, pl::VecOp::SUB, pl::VecOp::MUL, pl::VecOp::DIV, pl::VecOp::RECIP,
                        pl::VecOp::SQRT, pl::VecOp::COPY, pl::VecOp::NEG, pl::VecOp::MAX, pl::VecOp::CMPLT,
-                       pl::VecOp::CMPEQ, pl::VecOp::CMPNE}) {
+                       pl::VecOp::CMPEQ, pl::VecOp::CMPNE, pl::VecOp::ICMPEQ, pl::VecOp::ICMPNE, pl::VecOp::IADD,
+                       pl::VecOp::ISUB, pl::VecOp::IMUL, pl::VecOp::IMAX, pl::VecOp::INEG, pl::VecOp::IAND,
+                       pl::VecOp::IOR, pl::VecOp::IXOR, pl::VecOp::ISHL, pl::VecOp::ISHR, pl::VecOp::ICMPLT}) {
     pl::vec_apply_n(op, a.data(), b.data(), nullptr, 0, 0, 0, got.data(), n);
     for (std::size_t i = 0; i < n; ++i)
       ASSERT_EQ(got[i], pl::vec_apply(op, a[i], b[i], 0)) << static_cast<int>(op) << " i " << i << std::hex
@@ -650,6 +652,33 @@ TEST(PlUnits, VecApplyNBulkEqualsPerElement) {
     for (std::size_t i = 0; i < n; ++i) ASSERT_EQ(got[i], pl::vec_apply(op, a[9], b[i], 0)) << i;
     pl::vec_apply_n(op, nullptr, nullptr, nullptr, a[3], b[5], 0, got.data(), 5);  // both scalar
     for (std::size_t i = 0; i < 5; ++i) ASSERT_EQ(got[i], pl::vec_apply(op, a[3], b[5], 0)) << i;
+  }
+}
+
+TEST(PlUnits, ReduceSumRowsEqualsReduceSum) {
+  // The SIMD row sums (and row maxima) against pl::reduce_sum (reduce_max) row by row: row lengths around multiples of 8
+  // (the partial sums), specials, subnormals, sums that cancel into the subnormal range.
+  Gen g(17);
+  for (std::size_t len : {1u, 2u, 3u, 4u, 5u, 6u, 7u, 8u, 9u, 10u, 15u, 16u, 17u, 128u, 784u, 1001u}) {
+    const std::size_t rows = 37;
+    std::vector<uint32_t> x(rows * len), got(rows, 0xDEADBEEFu);
+    for (std::size_t i = 0; i < x.size(); ++i) {
+      switch (g.u64() % 4) {
+        case 0: x[i] = g.pick(); break;
+        case 1:  // around 2^-126: partial sums underflow and are flushed
+          x[i] = static_cast<uint32_t>((g.u64() & 1) << 31) | static_cast<uint32_t>((g.u64() % 3) << 23) |
+                 static_cast<uint32_t>(g.u64() & 0x7FFFFF);
+          break;
+        case 2: x[i] = F(static_cast<float>(static_cast<int64_t>(g.u64() % 2001) - 1000) * 0.125f); break;
+        default: x[i] = static_cast<uint32_t>(g.u64());
+      }
+    }
+    pl::reduce_sum_rows(x.data(), rows, len, got.data());
+    for (std::size_t r = 0; r < rows; ++r)
+      ASSERT_EQ(got[r], pl::reduce_sum(&x[r * len], len)) << "len " << len << " row " << r;
+    pl::reduce_max_rows(x.data(), rows, len, got.data());
+    for (std::size_t r = 0; r < rows; ++r)
+      ASSERT_EQ(got[r], pl::reduce_max(&x[r * len], len)) << "max len " << len << " row " << r;
   }
 }
 

@@ -39,6 +39,38 @@ TEST(RangeSet, AddMergesAndRemoveSplits) {
   EXPECT_TRUE(s.empty());
 }
 
+TEST(RangeSet, RandomAddsAndRemovesMatchABitmap) {
+  // Against a byte map: the set stays sorted, disjoint and merged (no two ranges touch), and
+  // overlap() gives exactly the marked bytes inside the query.
+  RangeSet s;
+  std::vector<char> bit(512, 0);
+  uint64_t x = 12345;
+  auto rnd = [&](uint64_t n) { x ^= x << 13, x ^= x >> 7, x ^= x << 17; return x % n; };
+  for (int it = 0; it < 20000; ++it) {
+    const uint64_t lo = rnd(500), hi = lo + rnd(it % 5 ? 12 : 60);
+    const Range r{lo, std::min<uint64_t>(hi, 512)};
+    if (rnd(2)) {
+      s.add(r);
+      for (uint64_t i = r.lo; i < r.hi; ++i) bit[i] = 1;
+    } else {
+      s.remove(r);
+      for (uint64_t i = r.lo; i < r.hi; ++i) bit[i] = 0;
+    }
+    std::vector<Range> want;
+    for (uint64_t i = 0; i < bit.size(); ++i)
+      if (bit[i]) {
+        if (!want.empty() && want.back().hi == i) ++want.back().hi;
+        else want.push_back({i, i + 1});
+      }
+    ASSERT_EQ(s.ranges(), want) << "step " << it;
+    const uint64_t qlo = rnd(512), qhi = std::min<uint64_t>(512, qlo + rnd(100));
+    std::vector<Range> in;
+    for (const Range& w : want)
+      if (std::max(w.lo, qlo) < std::min(w.hi, qhi)) in.push_back({std::max(w.lo, qlo), std::min(w.hi, qhi)});
+    ASSERT_EQ(s.overlap({qlo, qhi}), in) << "step " << it;
+  }
+}
+
 TEST(CacheTracker, CpuWritesAreCleanedOnceOnlyWhereThePlReads) {
   CacheTracker t(32);
   EXPECT_TRUE(t.cpu_writes(0x1000, 100).clean.empty());  // copyin: nothing yet

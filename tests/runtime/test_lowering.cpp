@@ -7,6 +7,7 @@
 #include <variant>
 #include <vector>
 
+#include "runtime/pynq/lower_cache.h"
 #include "runtime/pynq/program.h"
 #include "tensor/schedule.h"
 #include "tensor/tensor.h"
@@ -178,6 +179,47 @@ TEST(Lowering, ProgramsAreValues) {
   EXPECT_EQ(p1, p2);  // the same structure lowers to the same program
   auto k3 = kernels_of([&] { (a - b).exp().realize(); });
   EXPECT_FALSE(p1 == *lower(k3[0], cfg()));
+}
+
+TEST(LowerCache, ReusesTheProgramOfTheSameStructureOnly) {
+  Tensor a = ramp({4, 6}), b = ramp({4, 6}), c = ramp({4, 6}), d = ramp({4, 6});
+  auto k1 = kernels_of([&] { ((a + b) * 2.f).exp().realize(); });
+  auto k2 = kernels_of([&] { ((c + d) * 2.f).exp().realize(); });    // other buffers, same structure
+  auto k3 = kernels_of([&] { ((a + b) * 3.f).exp().realize(); });    // another constant
+  auto k4 = kernels_of([&] { ((a + a) * 2.f).exp().realize(); });    // one buffer read twice
+  auto k5 = kernels_of([&] { (a + b).sum({1}).realize(); });  // a reduce
+  ASSERT_EQ(k1.size(), 1u);
+  LowerCache cache(cfg());
+  EXPECT_EQ(*cache.get(k1[0]), *lower(k1[0], cfg()));
+  EXPECT_EQ(cache.misses(), 1);
+  EXPECT_EQ(*cache.get(k2[0]), *lower(k2[0], cfg()));
+  EXPECT_EQ(cache.hits(), 1);
+  for (const auto* ks : {&k3, &k4, &k5}) {
+    ASSERT_EQ(ks->size(), 1u);
+    const std::optional<Program>& p = cache.get((*ks)[0]);
+    ASSERT_TRUE(p);
+    EXPECT_EQ(*p, *lower((*ks)[0], cfg()));
+  }
+  EXPECT_EQ(cache.hits(), 1);
+  EXPECT_EQ(cache.misses(), 4);
+  std::vector<int64_t> key1, key3, c1, c3;
+  LowerCache::key_of(k1[0], key1, c1);
+  LowerCache::key_of(k3[0], key3, c3);
+  EXPECT_EQ(key1, key3);  // one structure, two constants
+  EXPECT_NE(c1, c3);
+  // Back to the first constant: lowered again, still the right program.
+  EXPECT_EQ(*cache.get(k1[0]), *lower(k1[0], cfg()));
+  EXPECT_EQ(cache.misses(), 5);
+  EXPECT_FALSE(*lower(k1[0], cfg()) == *lower(k3[0], cfg()));  // the constant is in a register
+  // A kernel the PL cannot run is remembered as such.
+  Tensor i = Tensor::from_data(std::vector<int32_t>{7, 8, 9, 10}, {4});
+  Tensor j = Tensor::from_data(std::vector<int32_t>{2, 3, 4, 5}, {4});
+  auto k6 = kernels_of([&] { (i / j).realize(); });
+  ASSERT_EQ(k6.size(), 1u);
+  EXPECT_FALSE(cache.get(k6[0]).has_value());
+  EXPECT_FALSE(cache.get(k6[0]).has_value());
+  EXPECT_EQ(cache.hits(), 2);
+  EXPECT_EQ(cache.misses(), 6);
 }
 
 }  // namespace
