@@ -116,6 +116,7 @@ void run_reduce(const Kernel& k) {
   const int64_t outn = prod(k.out_shape);
   const bool f = nodes.back().dtype == DType::f32;
   const bool sum = k.reduce_op == Op::SUM;
+  if (f && cpu::try_window_reduce(k, nodes, shape, red)) return;
   if (f && sum) {
     std::vector<double> acc(outn, 0.0);  // the reference sums in double, then rounds once
     reduce_outputs<float>(nodes, k, shape, red, acc.data(), [](double a, float v) { return a + v; });

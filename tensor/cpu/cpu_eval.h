@@ -84,4 +84,13 @@ void store_values(const void* vals, DType from, void* dst, DType to, int64_t n);
 // to BLAS. Returns false when the kernel is not of that shape or too small to be worth it.
 bool try_gemm(const Kernel& k);
 
+// Fast paths for pooling-shaped kernels (cpu_window.cpp); each computes the general path's
+// values (see there for the exact claim) or returns false. `nodes`/`shape`/`red` are the
+// kernel in reduce_innermost's order.
+bool try_window_reduce(const Kernel& k, const std::vector<KNode>& nodes, const Shape& shape, int64_t red);
+// Tests compare the fast paths with the general interpreter by turning them off (default on).
+bool fast_paths_enabled();
+void set_fast_paths(bool on);
+int64_t fast_path_kernels();  // kernels a fast path has run so far
+
 }  // namespace tinypynq::cpu
