@@ -193,7 +193,7 @@ class CpuDevice final : public Device {
   void run(const Kernel& k) override {
     if (k.is_reduce()) {
       if (!cpu::try_gemm(k)) run_reduce(k);
-    } else {
+    } else if (!cpu::try_shifted_sum(k)) {
       run_elementwise(k);
     }
   }

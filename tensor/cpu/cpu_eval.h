@@ -88,6 +88,8 @@ bool try_gemm(const Kernel& k);
 // values (see there for the exact claim) or returns false. `nodes`/`shape`/`red` are the
 // kernel in reduce_innermost's order.
 bool try_window_reduce(const Kernel& k, const std::vector<KNode>& nodes, const Shape& shape, int64_t red);
+// col2im: an elementwise chain of ADDs of single (masked) views with equal strides.
+bool try_shifted_sum(const Kernel& k);
 // Tests compare the fast paths with the general interpreter by turning them off (default on).
 bool fast_paths_enabled();
 void set_fast_paths(bool on);

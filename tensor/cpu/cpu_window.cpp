@@ -122,3 +122,112 @@ bool try_window_reduce(const Kernel& k, const std::vector<KNode>& nodes, const S
 }
 
 }  // namespace tinypynq::cpu
+
+namespace tinypynq::cpu {
+
+namespace {
+// The terms t_0, t_1, ... of a left-leaning chain ((t_0 + t_1) + t_2) + ... of ADDs rooted at
+// node r, each a float LOAD; false if the kernel is anything else.
+bool add_chain(const std::vector<KNode>& nodes, int r, std::vector<int>& terms) {
+  const KNode& n = nodes[r];
+  if (n.op == Op::LOAD) return n.dtype == DType::f32 && (terms.push_back(r), true);
+  if (n.op != Op::ADD || n.dtype != DType::f32 || n.src.size() != 2) return false;
+  if (!add_chain(nodes, n.src[0], terms)) return false;
+  const KNode& b = nodes[n.src[1]];
+  if (b.op != Op::LOAD || b.dtype != DType::f32) return false;
+  terms.push_back(n.src[1]);
+  return true;
+}
+// A load's single view: its one view, or a crop (a row-major box: the shrink of a padded
+// gradient back to the input's size) over one masked view, folded into that view.
+bool single_view(const ShapeTracker& st, View& out) {
+  const auto& vs = st.views();
+  if (vs.size() == 1) return out = vs[0], true;
+  if (vs.size() != 2 || !vs[1].mask.empty()) return false;
+  const View &top = vs[1], &bot = vs[0];
+  const size_t nd = bot.shape.size();
+  if (top.shape.size() != nd) return false;
+  int64_t rem = top.offset, st_ = 1;
+  std::vector<int64_t> origin(nd);
+  for (size_t d = nd; d-- > 0;) {
+    if (top.shape[d] > 1 && top.strides[d] != st_) return false;
+    origin[d] = rem % bot.shape[d], rem /= bot.shape[d];
+    if (origin[d] + top.shape[d] > bot.shape[d]) return false;
+    st_ *= bot.shape[d];
+  }
+  if (rem != 0) return false;
+  out.shape = top.shape, out.strides = bot.strides, out.offset = bot.offset, out.mask.clear();
+  for (size_t d = 0; d < nd; ++d) {
+    out.offset += origin[d] * bot.strides[d];
+    if (!bot.mask.empty()) out.mask.push_back({bot.mask[d].first - origin[d], bot.mask[d].second - origin[d]});
+  }
+  return true;
+}
+}  // namespace
+
+// col2im (a convolution's input gradient: the sum of kh*kw shifted, padded views of the
+// products) is an elementwise kernel ((t_0 + t_1) + t_2) + ... of single (masked) views. The
+// interpreter walks each view run by run (a 16-wide row: one mask test and odometer step per
+// run and view); here each 2-D plane of the output takes every term in order, with the mask
+// reduced to a row and a column range per plane. Masked-out elements add +0.f exactly as the
+// interpreter's zero-filled loads do (so -0 + masked turns into +0 alike): the same bits.
+bool try_shifted_sum(const Kernel& k) {
+  if (!fast_paths_enabled() || k.is_reduce() || k.out_dtype != DType::f32) return false;
+  const size_t nd = k.full_shape.size();
+  if (nd < 2) return false;
+  std::vector<int> terms;
+  if (!add_chain(k.nodes, static_cast<int>(k.nodes.size()) - 1, terms) || terms.size() < 3) return false;
+  std::vector<View> views(terms.size());
+  for (size_t i = 0; i < terms.size(); ++i)
+    if (!single_view(k.nodes[terms[i]].st, views[i]) || views[i].strides != views[0].strides) return false;
+  const int64_t Y = k.full_shape[nd - 2], X = k.full_shape[nd - 1], plane = Y * X;
+  if (plane == 0 || X < 4) return false;  // narrow rows: nothing gained over the interpreter
+  const Shape& strides = views[0].strides;
+  const int64_t sy = strides[nd - 2], sx = strides[nd - 1], planes = prod(k.full_shape) / plane;
+  auto* out = static_cast<float*>(k.bufs[0]->data);
+  hits()++;
+  parallel_chunks(planes, std::max<int64_t>(1, kMinPerThread / plane), [&](int64_t p0, int64_t p1) {
+    std::vector<int64_t> idx(nd - 2, 0);
+    for (int64_t p = p0; p < p1; ++p) {
+      for (int64_t rem = p, d = static_cast<int64_t>(nd) - 3; d >= 0; --d) idx[d] = rem % k.full_shape[d], rem /= k.full_shape[d];
+      float* o = out + p * plane;
+      for (size_t ti = 0; ti < terms.size(); ++ti) {
+        const KNode& n = k.nodes[terms[ti]];
+        const View& v = views[ti];
+        int64_t ylo = 0, yhi = Y, xlo = 0, xhi = X, base = v.offset;
+        bool ok = true;
+        for (size_t d = 0; d + 2 < nd; ++d) {
+          if (!v.mask.empty()) ok &= idx[d] >= v.mask[d].first && idx[d] < v.mask[d].second;
+          base += idx[d] * v.strides[d];
+        }
+        if (!v.mask.empty()) {
+          ylo = std::clamp<int64_t>(v.mask[nd - 2].first, 0, Y), yhi = std::clamp<int64_t>(v.mask[nd - 2].second, ylo, Y);
+          xlo = std::clamp<int64_t>(v.mask[nd - 1].first, 0, X), xhi = std::clamp<int64_t>(v.mask[nd - 1].second, xlo, X);
+        }
+        if (!ok) ylo = yhi = 0;
+        const float* src = static_cast<const float*>(k.bufs[n.buf]->data) + base;
+        const bool first = ti == 0;
+        for (int64_t y = 0; y < Y; ++y) {
+          float* row = o + y * X;
+          const bool in = y >= ylo && y < yhi;
+          const int64_t lo = in ? xlo : X, hi = in ? xhi : X;
+          const float* s = src + y * sy;
+          if (first) {
+            for (int64_t x = 0; x < lo; ++x) row[x] = 0.f;
+            if (sx == 1) for (int64_t x = lo; x < hi; ++x) row[x] = s[x];
+            else for (int64_t x = lo; x < hi; ++x) row[x] = s[x * sx];
+            for (int64_t x = hi; x < X; ++x) row[x] = 0.f;
+          } else {
+            for (int64_t x = 0; x < lo; ++x) row[x] += 0.f;
+            if (sx == 1) for (int64_t x = lo; x < hi; ++x) row[x] += s[x];
+            else for (int64_t x = lo; x < hi; ++x) row[x] += s[x * sx];
+            for (int64_t x = hi; x < X; ++x) row[x] += 0.f;
+          }
+        }
+      }
+    }
+  });
+  return true;
+}
+
+}  // namespace tinypynq::cpu

@@ -24,10 +24,14 @@ std::vector<float> tie_vec(int64_t n, uint32_t seed, bool specials) {
   return v;
 }
 
+// Bit patterns, every NaN as one: IEEE leaves a NaN result's sign and payload open, and the
+// compiler may commute an add (inf + -inf gives -NaN on x86, whichever operand comes first).
 std::vector<uint32_t> bits(const Tensor& t) {
   const auto f = t.to_vector<float>();
   std::vector<uint32_t> b(f.size());
   std::memcpy(b.data(), f.data(), 4 * f.size());
+  for (size_t i = 0; i < f.size(); ++i)
+    if (f[i] != f[i]) b[i] = 0x7fc00000u;
   return b;
 }
 
@@ -70,6 +74,49 @@ TEST(CpuPoolPaths, SameBitsAsGeneralPath) {
   const int64_t h0 = cpu::fast_path_kernels();
   run_case({2, 2, 28, 28, 2, 2, 0}, false);
   EXPECT_GE(cpu::fast_path_kernels() - h0, 2) << "the max and avg pool forward kernels";
+}
+
+// Convolutions forward and backward (the input gradient's col2im: a chain of padded adds)
+// on odd sizes, paddings, dilations and non-square kernels.
+TEST(CpuPoolPaths, Conv2dSameBitsAsGeneralPath) {
+  struct C { int64_t n, cin, cout, h, w, kh, kw, pad, dil; };
+  const C cases[] = {{2, 3, 4, 9, 7, 3, 3, 1, 1}, {1, 1, 2, 8, 8, 3, 3, 0, 1}, {2, 2, 3, 11, 10, 2, 3, 2, 1},
+                     {1, 4, 2, 12, 9, 3, 3, 1, 2}, {2, 2, 2, 7, 13, 5, 5, 2, 1}};
+  auto run = [](const C& c) {
+    Tensor x = tf(tie_vec(c.n * c.cin * c.h * c.w, 21, false), {c.n, c.cin, c.h, c.w}).requires_grad_();
+    Tensor w = tf(tie_vec(c.cout * c.cin * c.kh * c.kw, 22, false), {c.cout, c.cin, c.kh, c.kw}).requires_grad_();
+    Tensor y = x.conv2d(w, Tensor(), 1, c.pad, c.dil);
+    (y * tf(tie_vec(prod(y.shape()), 23, true), y.shape())).sum().backward();
+    return std::vector<std::vector<uint32_t>>{bits(y), bits(x.grad()), bits(w.grad())};
+  };
+  for (const C& c : cases) {
+    cpu::set_fast_paths(false);
+    const auto want = run(c);
+    cpu::set_fast_paths(true);
+    const int64_t h0 = cpu::fast_path_kernels();
+    const auto got = run(c);
+    EXPECT_GT(cpu::fast_path_kernels(), h0) << "col2im took the general path";
+    for (size_t i = 0; i < want.size(); ++i)
+      EXPECT_EQ(got[i], want[i]) << "output " << i << " k" << c.kh << "x" << c.kw << " p" << c.pad << " d" << c.dil;
+  }
+}
+
+// Padded adds of signed zeros: a masked-out element adds +0, which turns -0 into +0.
+TEST(CpuPoolPaths, ShiftedSumSignedZeros) {
+  const std::vector<float> a = {-0.f, -0.f, 1.f, -0.f, -0.f, -0.f, -2.f, -0.f, -0.f, -0.f, -0.f, -0.f};
+  auto run = [&] {
+    Tensor x = tf(a, {1, 3, 4}), y = tf(a, {1, 3, 4}), z = tf(a, {1, 3, 4});
+    Tensor s = x.pad({{0, 0}, {0, 1}, {0, 1}}) + y.pad({{0, 0}, {1, 0}, {1, 0}}) + z.pad({{0, 0}, {0, 1}, {1, 0}});
+    return bits(s);
+  };
+  cpu::set_fast_paths(false);
+  const auto want = run();
+  cpu::set_fast_paths(true);
+  const int64_t h0 = cpu::fast_path_kernels();
+  EXPECT_EQ(run(), want);
+  EXPECT_EQ(cpu::fast_path_kernels(), h0 + 1);
+  EXPECT_EQ(want[0], 0u) << "-0 + masked 0 is +0";
+  EXPECT_EQ(want[1 * 5 + 1], 0x80000000u) << "-0 + -0 + -0 stays -0";
 }
 
 // Same bits at 1 and 2 threads (every output is computed whole by one thread).
