@@ -69,37 +69,55 @@ void StridedWalk::gather32(const uint32_t* base, int64_t start, int64_t n, uint3
   int64_t k = 0;
   // Short innermost runs (pooling windows: 2, conv rows: 3): whole rows of the two innermost
   // dims at once, with the inner length a compile-time constant.
-  auto rows2d = [&](auto width) {
+  // W, H and a unit innermost stride are compile-time where they are common (2x2 and 3x3
+  // windows), so that a window row is one or two plain moves rather than a loop.
+  using I2 = std::integral_constant<int64_t, 2>;
+  using I3 = std::integral_constant<int64_t, 3>;
+  using I4 = std::integral_constant<int64_t, 4>;
+  using I0 = std::integral_constant<int64_t, 0>;  // H known at run time only
+  auto rows2d = [&](auto width, auto unit) {
     constexpr int64_t W = decltype(width)::value;
+    constexpr bool U = decltype(unit)::value;
     const int64_t rows = std::min(size[L - 1] - idx[L - 1], (n - k) / W);
     const int64_t s1 = stride[L - 1];
     for (int64_t r = 0; r < rows; ++r) {
       const uint32_t* src = base + cur + r * s1;
       uint32_t* dst = out + k + r * W;
-      for (int64_t j = 0; j < W; ++j) dst[j] = src[j * s];
+      for (int64_t j = 0; j < W; ++j) dst[j] = src[U ? j : j * s];
     }
     return rows;
   };
   // Whole planes of the three innermost dims when the two inner ones are small (a 2x2 pooling
   // window, a 3x3 conv window): one loop nest per run of planes, not one odometer step per row.
-  auto planes3d = [&](auto width) {
-    constexpr int64_t W = decltype(width)::value;
-    const int64_t H = size[L - 1], plane = W * H;
+  auto planes3d = [&](auto width, auto height, auto unit) {
+    constexpr int64_t W = decltype(width)::value, HC = decltype(height)::value;
+    constexpr bool U = decltype(unit)::value;
+    const int64_t H = HC ? HC : size[L - 1], plane = W * H;
     const int64_t planes = std::min(size[L - 2] - idx[L - 2], (n - k) / plane);
     const int64_t s1 = stride[L - 1], s2 = stride[L - 2];
     for (int64_t p = 0; p < planes; ++p)
       for (int64_t r = 0; r < H; ++r) {
         const uint32_t* src = base + cur + p * s2 + r * s1;
         uint32_t* dst = out + k + p * plane + r * W;
-        for (int64_t j = 0; j < W; ++j) dst[j] = src[j * s];
+        for (int64_t j = 0; j < W; ++j) dst[j] = src[U ? j : j * s];
       }
     return planes;
   };
+  auto planes_any = [&](auto unit) {
+    const int64_t w = size[L], h = size[L - 1];
+    if (w == 2) return h == 2 ? planes3d(I2{}, I2{}, unit) : planes3d(I2{}, I0{}, unit);
+    if (w == 3) return h == 3 ? planes3d(I3{}, I3{}, unit) : planes3d(I3{}, I0{}, unit);
+    return planes3d(I4{}, I0{}, unit);
+  };
+  auto rows_any = [&](auto unit) {
+    const int64_t w = size[L];
+    return w == 2 ? rows2d(I2{}, unit) : w == 3 ? rows2d(I3{}, unit) : rows2d(I4{}, unit);
+  };
+  using Yes = std::true_type;
+  using No = std::false_type;
   while (k < n) {
     if (L >= 2 && idx[L] == 0 && idx[L - 1] == 0 && size[L] <= 4 && size[L] >= 2 && size[L - 1] <= 8) {
-      const int64_t planes = size[L] == 2   ? planes3d(std::integral_constant<int64_t, 2>{})
-                             : size[L] == 3 ? planes3d(std::integral_constant<int64_t, 3>{})
-                                            : planes3d(std::integral_constant<int64_t, 4>{});
+      const int64_t planes = s == 1 ? planes_any(Yes{}) : planes_any(No{});
       if (planes > 0) {
         k += planes * size[L] * size[L - 1];
         cur += planes * stride[L - 2];
@@ -118,9 +136,7 @@ void StridedWalk::gather32(const uint32_t* base, int64_t start, int64_t n, uint3
       }
     }
     if (L >= 1 && idx[L] == 0 && size[L] <= 4 && size[L] >= 2) {
-      const int64_t rows = size[L] == 2   ? rows2d(std::integral_constant<int64_t, 2>{})
-                           : size[L] == 3 ? rows2d(std::integral_constant<int64_t, 3>{})
-                                          : rows2d(std::integral_constant<int64_t, 4>{});
+      const int64_t rows = s == 1 ? rows_any(Yes{}) : rows_any(No{});
       if (rows > 0) {
         k += rows * size[L];
         cur += rows * stride[L - 1];
