@@ -154,6 +154,36 @@ void StridedWalk::gather32(const uint32_t* base, int64_t start, int64_t n, uint3
         continue;
       }
     }
+    if (L >= 1 && s == 1 && idx[L] == 0 && size[L] <= 64) {
+      // Short contiguous rows (im2col: 14-word rows of a padded map): whole rows of the two
+      // innermost dims, each copied inline in 4-word pieces (a memcpy call and an odometer
+      // step per row cost more than the row).
+      const int64_t W = size[L], s1 = stride[L - 1];
+      const int64_t rows = std::min(size[L - 1] - idx[L - 1], (n - k) / W);
+      if (rows > 0) {
+        for (int64_t r = 0; r < rows; ++r) {
+          const uint32_t* src = base + cur + r * s1;
+          uint32_t* dst = out + k + r * W;
+          int64_t j = 0;
+          for (; j + 4 <= W; j += 4) std::memcpy(dst + j, src + j, 16);
+          for (; j < W; ++j) dst[j] = src[j];
+        }
+        k += rows * W;
+        cur += rows * s1;
+        idx[L - 1] += rows;
+        if (idx[L - 1] == size[L - 1]) {
+          idx[L - 1] = 0;
+          cur -= size[L - 1] * s1;
+          for (size_t d = L - 1; d-- > 0;) {
+            cur += stride[d];
+            if (++idx[d] < size[d]) break;
+            idx[d] = 0;
+            cur -= size[d] * stride[d];
+          }
+        }
+        continue;
+      }
+    }
     const int64_t run = std::min(n - k, size[L] - idx[L]);
     const uint32_t* src = base + cur;
     uint32_t* dst = out + k;

@@ -53,8 +53,7 @@ bool try_window_reduce(const Kernel& k, const std::vector<KNode>& nodes, const S
   // o_1): (r_1, o_2, r_2, ..., o_R, r_R), which holds prod(o_2..o_R) whole windows.
   int64_t unit = 1;
   for (size_t d = 1; d < 2 * R; ++d) unit *= shape[order[lead + d]];
-  if (unit > kBlock) return false;
-  // Only when it helps: the single-view loads must walk fewer (longer) runs interleaved.
+  // Interleaved when that helps: the single-view loads then walk fewer (longer) runs.
   std::vector<KNode> in = nodes;
   size_t before = 0, after = 0;
   for (auto& n : in) {
@@ -64,25 +63,38 @@ bool try_window_reduce(const Kernel& k, const std::vector<KNode>& nodes, const S
     n.st = n.st.permute(order);
     if (single) after += StridedWalk(n.st.top()).size.size();
   }
-  if (after >= before) return false;
-  hits()++;
   Shape ishape;
-  for (int d : order) ishape.push_back(shape[d]);
-  // Positions in a unit of each output's window start and of each window offset.
-  std::vector<int64_t> istride(2 * R, 0);  // of D = (o_1, r_1, ..., o_R, r_R); o_1's is unused
-  for (int64_t st = 1, j = static_cast<int64_t>(2 * R); j-- > 1;) istride[j] = st, st *= ishape[lead + j];
+  std::vector<int32_t> obase, woff(red);
+  if (after < before && unit <= kBlock) {
+    for (int d : order) ishape.push_back(shape[d]);
+    // Positions in a unit of each output's window start and of each window offset.
+    std::vector<int64_t> istride(2 * R, 0);  // of D = (o_1, r_1, ..., o_R, r_R); o_1's is unused
+    for (int64_t st = 1, j = static_cast<int64_t>(2 * R); j-- > 1;) istride[j] = st, st *= ishape[lead + j];
+    obase.resize(unit / red);
+    for (int64_t o = 0; o < unit / red; ++o) {
+      int64_t rem = o, pos = 0;
+      for (size_t i = R; i-- > 1;) pos += (rem % shape[lead + i]) * istride[2 * i], rem /= shape[lead + i];
+      obase[o] = static_cast<int32_t>(pos);
+    }
+    for (int64_t w = 0; w < red; ++w) {
+      int64_t rem = w, pos = 0;
+      for (size_t i = R; i-- > 0;) pos += (rem % shape[lead + R + i]) * istride[2 * i + 1], rem /= shape[lead + R + i];
+      woff[w] = static_cast<int32_t>(pos);
+    }
+  } else {
+    // reduce_innermost's own order (the mask count of a max-pool backward: contiguous 2x2
+    // windows) still gains from folding the outputs of a row side by side: a unit is one
+    // index of the dims before o_R, (o_R, r_1..r_R), with outputs red apart.
+    if (red > 8) return false;
+    in = nodes, ishape = shape;
+    unit = shape[lead + R - 1] * red;
+    if (unit > kBlock || unit < 4 * red) return false;
+    obase.resize(unit / red);
+    for (int64_t q = 0; q < unit / red; ++q) obase[q] = static_cast<int32_t>(q * red);
+    std::iota(woff.begin(), woff.end(), 0);
+  }
+  hits()++;
   const int64_t opu = unit / red;
-  std::vector<int32_t> obase(opu), woff(red);
-  for (int64_t o = 0; o < opu; ++o) {
-    int64_t rem = o, pos = 0;
-    for (size_t i = R; i-- > 1;) pos += (rem % shape[lead + i]) * istride[2 * i], rem /= shape[lead + i];
-    obase[o] = static_cast<int32_t>(pos);
-  }
-  for (int64_t w = 0; w < red; ++w) {
-    int64_t rem = w, pos = 0;
-    for (size_t i = R; i-- > 0;) pos += (rem % shape[lead + R + i]) * istride[2 * i + 1], rem /= shape[lead + R + i];
-    woff[w] = static_cast<int32_t>(pos);
-  }
   // Outputs of a unit at a uniform stride (one dim o_2, as in 2-D pooling): so, else 0.
   int64_t so = opu > 1 ? obase[1] : 1;
   for (int64_t q = 0; q < opu && so; ++q) so = obase[q] == q * so ? so : 0;

@@ -76,6 +76,24 @@ TEST(CpuPoolPaths, SameBitsAsGeneralPath) {
   EXPECT_GE(cpu::fast_path_kernels() - h0, 2) << "the max and avg pool forward kernels";
 }
 
+// Small reduces over contiguous inner axes (the max-pool backward's tie count) fold the
+// outputs of a row side by side: same bits, with ties, signed zeros and specials.
+TEST(CpuPoolPaths, SmallInnerReducesSameBits) {
+  const auto v = tie_vec(3 * 5 * 6 * 2 * 3, 31, true);
+  auto run = [&] {
+    Tensor x = tf(v, {3, 5, 6, 2, 3});
+    return std::vector<std::vector<uint32_t>>{bits(x.sum({3, 4})), bits(x.max({3, 4})), bits(x.max({4})),
+                                              bits(x.reshape({3, 5, 6, 6}).sum({3}))};
+  };
+  cpu::set_fast_paths(false);
+  const auto want = run();
+  cpu::set_fast_paths(true);
+  const int64_t h0 = cpu::fast_path_kernels();
+  const auto got = run();
+  EXPECT_EQ(cpu::fast_path_kernels() - h0, 3) << "max({4}): rows of 2 outputs stay on the general path";
+  for (size_t i = 0; i < want.size(); ++i) EXPECT_EQ(got[i], want[i]) << "reduce " << i;
+}
+
 // Convolutions forward and backward (the input gradient's col2im: a chain of padded adds)
 // on odd sizes, paddings, dilations and non-square kernels.
 TEST(CpuPoolPaths, Conv2dSameBitsAsGeneralPath) {
