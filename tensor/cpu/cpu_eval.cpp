@@ -8,6 +8,16 @@
 
 namespace tinypynq::cpu {
 
+// The per-node loops (alu_f, alu_i, cast_block) also get an AVX2 copy, chosen at load time where
+// the host has it (8 lanes instead of SSE2's 4): IEEE add/mul/div/sqrt/compare give the same
+// bits at any width, the transcendental functions are the same libm calls, and AVX2 alone has
+// no FMA to contract to.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define TP_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define TP_CLONES
+#endif
+
 StridedWalk::StridedWalk(const View& v) : StridedWalk(v.shape, v.strides, v.offset) {}
 
 StridedWalk::StridedWalk(const Shape& shape, const Shape& strides, int64_t off) : offset(off) {
@@ -465,7 +475,7 @@ static inline int32_t f2i(float x) {
   return static_cast<int32_t>(x);
 }
 
-static void cast_block(const void* in, DType from, void* out, DType to, int64_t n) {
+TP_CLONES static void cast_block(const void* in, DType from, void* out, DType to, int64_t n) {
   if (from == DType::f32) {
     auto a = static_cast<const float*>(in);
     auto o = static_cast<int32_t*>(out);
@@ -489,7 +499,7 @@ static void cast_block(const void* in, DType from, void* out, DType to, int64_t 
 
 static inline float fmax_nan(float a, float b) { return (a != a || b != b) ? std::numeric_limits<float>::quiet_NaN() : (a > b ? a : b); }
 
-static void alu_f(Op op, const float* a, const float* b, const float* c, void* outv, int64_t n) {
+TP_CLONES static void alu_f(Op op, const float* a, const float* b, const float* c, void* outv, int64_t n) {
   float* o = static_cast<float*>(outv);
   int32_t* oi = static_cast<int32_t*>(outv);
   switch (op) {
@@ -512,7 +522,7 @@ static void alu_f(Op op, const float* a, const float* b, const float* c, void* o
   (void)c;
 }
 
-static void alu_i(Op op, const int32_t* a, const int32_t* b, int32_t* o, int64_t n) {
+TP_CLONES static void alu_i(Op op, const int32_t* a, const int32_t* b, int32_t* o, int64_t n) {
   // Integer arithmetic wraps (two's complement); x / 0 and x % 0 give 0 instead of trapping.
   auto u = [](int32_t v) { return static_cast<uint32_t>(v); };
   switch (op) {
