@@ -52,7 +52,9 @@ void run_elementwise(const Kernel& k) {
     EvalProgram p(k.nodes, k.bufs, k.full_shape);
     for (int64_t s = b0 * kBlock, e = std::min(total, b1 * kBlock); s < e; s += kBlock) {
       int64_t n = std::min(kBlock, e - s);
-      cpu::store_values(p.eval_block(s, n), p.root_dtype(), out + s * isz, k.out_dtype, n);
+      uint8_t* dst = out + s * isz;
+      const void* v = p.eval_block(s, n, isz == 4 ? dst : nullptr);
+      if (v != dst) cpu::store_values(v, p.root_dtype(), dst, k.out_dtype, n);
     }
   });
 }

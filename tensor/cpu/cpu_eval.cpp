@@ -542,12 +542,16 @@ TP_CLONES static void alu_i(Op op, const int32_t* a, const int32_t* b, int32_t* 
   }
 }
 
-const void* EvalProgram::eval_block(int64_t start, int64_t n) {
+const void* EvalProgram::eval_block(int64_t start, int64_t n, void* root_out) {
   TP_DASSERT(n <= kBlock);
   for (size_t i = 0; i < steps_.size(); ++i) {
     const Step& s = steps_[i];
     if (s.mode == Mode::kSkip) continue;
     void* out = scratch_.data() + i * kBlock;
+    if (s.mode != Mode::kConst) {
+      if (root_out && static_cast<int>(i) == root_) out = root_out;
+      vals_[i] = out;  // a unit load read in place overrides this below
+    }
     const KNode& node = *s.node;
     const bool f = node.dtype == DType::f32;
     switch (s.mode) {

@@ -54,8 +54,10 @@ class EvalProgram {
  public:
   EvalProgram(const std::vector<KNode>& nodes, const std::vector<BufferPtr>& bufs, const Shape& shape, int root = -1);
   // Values of the root node at flat indices [start, start + n), n <= kBlock; float* for f32
-  // roots, int32_t* otherwise. Valid until the next call.
-  const void* eval_block(int64_t start, int64_t n);
+  // roots, int32_t* otherwise. Valid until the next call. With root_out (room for n 4-byte
+  // words), the root is computed there when it is not read in place (the result then points
+  // at root_out), which saves the copy into a 4-byte output.
+  const void* eval_block(int64_t start, int64_t n, void* root_out = nullptr);
   DType root_dtype() const { return nodes_[root_].dtype; }
 
  private:
