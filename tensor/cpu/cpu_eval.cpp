@@ -8,16 +8,6 @@
 
 namespace tinypynq::cpu {
 
-// The per-node loops (alu_f, alu_i, cast_block) also get an AVX2 copy, chosen at load time where
-// the host has it (8 lanes instead of SSE2's 4): IEEE add/mul/div/sqrt/compare give the same
-// bits at any width, the transcendental functions are the same libm calls, and AVX2 alone has
-// no FMA to contract to.
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define TP_CLONES __attribute__((target_clones("avx2", "default")))
-#else
-#define TP_CLONES
-#endif
-
 StridedWalk::StridedWalk(const View& v) : StridedWalk(v.shape, v.strides, v.offset) {}
 
 StridedWalk::StridedWalk(const Shape& shape, const Shape& strides, int64_t off) : offset(off) {

@@ -13,6 +13,17 @@ namespace tinypynq::cpu {
 
 constexpr int64_t kBlock = 512;
 
+// Hot loops (the per-node ALU loops, the pooling folds) get an AVX2 copy, chosen at load time
+// where the host has it (8 lanes instead of SSE2's 4): IEEE add/mul/div/sqrt/compare give the
+// same bits at any width, the transcendental functions are the same libm calls, and AVX2 alone
+// has no FMA to contract to.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define TP_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define TP_CLONES
+#endif
+
+
 // Offsets of one strided view walked in row-major order; adjacent dims are merged when the
 // strides allow it, so most loads become one or two nested runs.
 struct StridedWalk {

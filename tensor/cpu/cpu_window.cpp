@@ -26,6 +26,46 @@ std::atomic<int64_t>& hits() {
 inline float fmax_nan(float a, float v) {
   return (a != a || v != v) ? std::numeric_limits<float>::quiet_NaN() : (v > a ? v : a);
 }
+// One unit's outputs o[0..opu): window offset by window offset over all of them (each output's
+// values still fold in window order), so that the loop over outputs vectorizes. Outputs are
+// so apart (0: at obase[q]).
+TP_CLONES void fold_unit(bool sum, const float* v, float* o, double* dacc, int64_t opu, int64_t red, int64_t so,
+                         const int32_t* obase, const int32_t* woff) {
+  if (sum) {
+    for (int64_t q = 0; q < opu; ++q) dacc[q] = 0.0;
+    for (int64_t w = 0; w < red; ++w) {
+      const float* x = v + woff[w];
+      if (so) for (int64_t q = 0; q < opu; ++q) dacc[q] += x[q * so];
+      else for (int64_t q = 0; q < opu; ++q) dacc[q] += x[obase[q]];
+    }
+    for (int64_t q = 0; q < opu; ++q) o[q] = static_cast<float>(dacc[q]);
+    return;
+  }
+  for (int64_t q = 0; q < opu; ++q) o[q] = -std::numeric_limits<float>::infinity();
+  for (int64_t w = 0; w < red; ++w) {
+    const float* x = v + woff[w];
+    if (so == 2) for (int64_t q = 0; q < opu; ++q) o[q] = fmax_nan(o[q], x[2 * q]);
+    else if (so == 4) for (int64_t q = 0; q < opu; ++q) o[q] = fmax_nan(o[q], x[4 * q]);
+    else if (so) for (int64_t q = 0; q < opu; ++q) o[q] = fmax_nan(o[q], x[q * so]);
+    else for (int64_t q = 0; q < opu; ++q) o[q] = fmax_nan(o[q], x[obase[q]]);
+  }
+}
+
+// One row of a shifted sum: row = (first ? 0 : row) + (x in [lo, hi) ? s[x * sx] : +0.f).
+TP_CLONES void add_row(float* row, const float* s, int64_t lo, int64_t hi, int64_t X, int64_t sx, bool first) {
+  if (first) {
+    for (int64_t x = 0; x < lo; ++x) row[x] = 0.f;
+    if (sx == 1) for (int64_t x = lo; x < hi; ++x) row[x] = s[x];
+    else for (int64_t x = lo; x < hi; ++x) row[x] = s[x * sx];
+    for (int64_t x = hi; x < X; ++x) row[x] = 0.f;
+    return;
+  }
+  for (int64_t x = 0; x < lo; ++x) row[x] += 0.f;
+  if (sx == 1) for (int64_t x = lo; x < hi; ++x) row[x] += s[x];
+  else if (sx == 9) for (int64_t x = lo; x < hi; ++x) row[x] += s[x * 9];  // 3x3 col2im
+  else for (int64_t x = lo; x < hi; ++x) row[x] += s[x * sx];
+  for (int64_t x = hi; x < X; ++x) row[x] += 0.f;
+}
 }  // namespace
 
 bool fast_paths_enabled() { return fast_flag().load(std::memory_order_relaxed); }
@@ -107,27 +147,8 @@ bool try_window_reduce(const Kernel& k, const std::vector<KNode>& nodes, const S
       const int64_t ng = std::min(per_block, g1 - g);
       const auto* v = static_cast<const float*>(p.eval_block(g * unit, ng * unit));
       float* o = out + g * opu;
-      for (int64_t j = 0; j < ng; ++j, v += unit, o += opu) {
-        // Window offset by window offset over all outputs of the unit (each output's values
-        // still fold in window order), so that the loop over outputs vectorizes.
-        if (sum) {
-          for (int64_t q = 0; q < opu; ++q) dacc[q] = 0.0;
-          for (int64_t w = 0; w < red; ++w) {
-            const float* x = v + woff[w];
-            if (so) for (int64_t q = 0; q < opu; ++q) dacc[q] += x[q * so];
-            else for (int64_t q = 0; q < opu; ++q) dacc[q] += x[obase[q]];
-          }
-          for (int64_t q = 0; q < opu; ++q) o[q] = static_cast<float>(dacc[q]);
-        } else {
-          for (int64_t q = 0; q < opu; ++q) o[q] = -std::numeric_limits<float>::infinity();
-          for (int64_t w = 0; w < red; ++w) {
-            const float* x = v + woff[w];
-            if (so == 2) for (int64_t q = 0; q < opu; ++q) o[q] = fmax_nan(o[q], x[2 * q]);
-            else if (so) for (int64_t q = 0; q < opu; ++q) o[q] = fmax_nan(o[q], x[q * so]);
-            else for (int64_t q = 0; q < opu; ++q) o[q] = fmax_nan(o[q], x[obase[q]]);
-          }
-        }
-      }
+      for (int64_t j = 0; j < ng; ++j, v += unit, o += opu)
+        fold_unit(sum, v, o, dacc, opu, red, so, obase.data(), woff.data());
     }
   });
   return true;
@@ -218,23 +239,9 @@ bool try_shifted_sum(const Kernel& k) {
         }
         if (!ok) ylo = yhi = 0;
         const float* src = static_cast<const float*>(k.bufs[n.buf]->data) + base;
-        const bool first = ti == 0;
         for (int64_t y = 0; y < Y; ++y) {
-          float* row = o + y * X;
           const bool in = y >= ylo && y < yhi;
-          const int64_t lo = in ? xlo : X, hi = in ? xhi : X;
-          const float* s = src + y * sy;
-          if (first) {
-            for (int64_t x = 0; x < lo; ++x) row[x] = 0.f;
-            if (sx == 1) for (int64_t x = lo; x < hi; ++x) row[x] = s[x];
-            else for (int64_t x = lo; x < hi; ++x) row[x] = s[x * sx];
-            for (int64_t x = hi; x < X; ++x) row[x] = 0.f;
-          } else {
-            for (int64_t x = 0; x < lo; ++x) row[x] += 0.f;
-            if (sx == 1) for (int64_t x = lo; x < hi; ++x) row[x] += s[x];
-            else for (int64_t x = lo; x < hi; ++x) row[x] += s[x * sx];
-            for (int64_t x = hi; x < X; ++x) row[x] += 0.f;
-          }
+          add_row(o + y * X, src + y * sy, in ? xlo : X, in ? xhi : X, X, sx, ti == 0);
         }
       }
     }
