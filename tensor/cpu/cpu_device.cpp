@@ -76,7 +76,7 @@ void accumulate(const V* v, int64_t start, int64_t n, int64_t red, Acc* acc, F f
 // adds (its latency bound the loop); the lanes differ from one serial double sum only by
 // double rounding, far below the final rounding to float. Short runs (pooling windows) add
 // serially, as before.
-void accumulate_sum(const float* v, int64_t start, int64_t n, int64_t red, double* acc) {
+TP_CLONES void accumulate_sum(const float* v, int64_t start, int64_t n, int64_t red, double* acc) {
   int64_t i = 0, o = start / red, next = (o + 1) * red - start;
   while (i < n) {
     const int64_t end = std::min(n, next);

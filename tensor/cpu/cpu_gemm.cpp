@@ -104,6 +104,37 @@ void pack_operand(const Kernel& k, const GemmShape& g, int which, int slot, Gemm
   for (int64_t b = 0; b < g.Bt; ++b) op.batch_off[b] = b * plan.batch_stride;
 }
 
+// A batched product's strided operand (im2col) packed batch by batch, right before that
+// batch's product and into per-thread scratch that stays in cache, instead of all batches up
+// front (megabytes written to and read back from memory). The same words as pack_operand.
+struct BatchPacker {
+  bool on = false;
+  int slot = 0;
+  int64_t per_batch = 0;
+  std::unique_ptr<StridedWalk> walk;
+  const uint32_t* base = nullptr;
+  // Sets `op` up (trans, ld) and returns true when operand `which` is one strided load.
+  bool setup(const Kernel& k, const GemmShape& g, int which, int s, GemmOperand& op) {
+    if (!fast_paths_enabled() || g.Bt < 2) return false;
+    const GemmPack plan = gemm_pack_plan(k, g, which, true);
+    const KNode& n = plan.nodes[plan.node];
+    const View* v = n.op == Op::LOAD && n.dtype == DType::f32 ? strided_bottom(n.st) : nullptr;
+    if (!v || plan.batch_stride * g.Bt != prod(plan.shape)) return false;
+    on = true, slot = s, per_batch = plan.batch_stride;
+    walk = std::make_unique<StridedWalk>(*v);
+    base = static_cast<const uint32_t*>(k.bufs[n.buf]->data);
+    op.trans = plan.trans, op.ld = plan.ld;
+    op.batch_off.assign(g.Bt, 0);
+    return true;
+  }
+  const float* operator()(const GemmOperand& op, int64_t b) const {
+    if (!on) return op.base + op.batch_off[b];
+    float* dst = scratch(slot, per_batch);
+    walk->gather32(base, b * per_batch, per_batch, reinterpret_cast<uint32_t*>(dst));
+    return dst;
+  }
+};
+
 // The batch loop of small products (a conv: one per image) over cpu_threads() threads when
 // each product is too small for BLAS's own threading; every product is computed whole by one
 // thread, so the bits do not depend on the split.
@@ -164,19 +195,19 @@ bool try_gemm(const Kernel& k) {
   if (!g.out_in_order && !out_in_order_transposed(g)) batch_leading_dims(k, g);
   const int64_t Bt = g.Bt, M = g.M, N = g.N, K = g.K;
   GemmOperand A, B;
-  if (!gemm_direct(k, g, 0, A)) pack_operand(k, g, 0, 0, A);
-  if (!gemm_direct(k, g, 1, B)) pack_operand(k, g, 1, 1, B);
-  float* C = static_cast<float*>(k.bufs[0]->data);
+  BatchPacker pa, pb;
   const int64_t flops = 2 * M * N * K;
-  const BlasOneThread blas_one;
   // Products too large for the batch split are split by rows (each product whole otherwise).
   const bool rows_split = !batches_split(Bt, flops) && M * N * K >= kRowSplitMNK;
+  if (!gemm_direct(k, g, 0, A) && (rows_split || !pa.setup(k, g, 0, 0, A))) pack_operand(k, g, 0, 0, A);
+  if (!gemm_direct(k, g, 1, B) && (rows_split || !pb.setup(k, g, 1, 1, B))) pack_operand(k, g, 1, 1, B);
+  float* C = static_cast<float*>(k.bufs[0]->data);
+  const BlasOneThread blas_one;
   if (!g.out_in_order && out_in_order_transposed(g)) {
     // The output is [batch][N][M]: C^T = B^T A^T written in place (a weight gradient, where
     // the scatter of a temporary C would cost as much as the product).
     for_batches(Bt, flops, [&](int64_t b) {
-      sgemm_rows(!B.trans, !A.trans, N, M, K, B.base + B.batch_off[b], B.ld, A.base + A.batch_off[b], A.ld,
-                 C + b * M * N, M, rows_split);
+      sgemm_rows(!B.trans, !A.trans, N, M, K, pb(B, b), B.ld, pa(A, b), A.ld, C + b * M * N, M, rows_split);
     });
     return true;
   }
@@ -184,8 +215,7 @@ bool try_gemm(const Kernel& k) {
   std::vector<float> tmp;
   if (!g.out_in_order) tmp.resize(Bt * M * N), C = tmp.data();
   for_batches(Bt, flops, [&](int64_t b) {
-    sgemm_rows(A.trans, B.trans, M, N, K, A.base + A.batch_off[b], A.ld, B.base + B.batch_off[b], B.ld,
-               C + b * M * N, N, rows_split);
+    sgemm_rows(A.trans, B.trans, M, N, K, pa(A, b), A.ld, pb(B, b), B.ld, C + b * M * N, N, rows_split);
   });
   if (!g.out_in_order) gemm_scatter(k, g, tmp.data());
   return true;
