@@ -26,28 +26,30 @@ std::atomic<int64_t>& hits() {
 inline float fmax_nan(float a, float v) {
   return (a != a || v != v) ? std::numeric_limits<float>::quiet_NaN() : (v > a ? v : a);
 }
-// One unit's outputs o[0..opu): window offset by window offset over all of them (each output's
-// values still fold in window order), so that the loop over outputs vectorizes. Outputs are
-// so apart (0: at obase[q]).
-TP_CLONES void fold_unit(bool sum, const float* v, float* o, double* dacc, int64_t opu, int64_t red, int64_t so,
-                         const int32_t* obase, const int32_t* woff) {
-  if (sum) {
-    for (int64_t q = 0; q < opu; ++q) dacc[q] = 0.0;
+// The outputs of nu units (unit values and opu outputs each): window offset by window offset
+// over a unit's outputs (each output's values still fold in window order), so that the loop
+// over outputs vectorizes. Outputs are so apart (0: at obase[q]).
+TP_CLONES void fold_units(bool sum, const float* v, float* o, double* dacc, int64_t nu, int64_t unit, int64_t opu,
+                          int64_t red, int64_t so, const int32_t* obase, const int32_t* woff) {
+  for (int64_t j = 0; j < nu; ++j, v += unit, o += opu) {
+    if (sum) {
+      for (int64_t q = 0; q < opu; ++q) dacc[q] = 0.0;
+      for (int64_t w = 0; w < red; ++w) {
+        const float* x = v + woff[w];
+        if (so) for (int64_t q = 0; q < opu; ++q) dacc[q] += x[q * so];
+        else for (int64_t q = 0; q < opu; ++q) dacc[q] += x[obase[q]];
+      }
+      for (int64_t q = 0; q < opu; ++q) o[q] = static_cast<float>(dacc[q]);
+      continue;
+    }
+    for (int64_t q = 0; q < opu; ++q) o[q] = -std::numeric_limits<float>::infinity();
     for (int64_t w = 0; w < red; ++w) {
       const float* x = v + woff[w];
-      if (so) for (int64_t q = 0; q < opu; ++q) dacc[q] += x[q * so];
-      else for (int64_t q = 0; q < opu; ++q) dacc[q] += x[obase[q]];
+      if (so == 2) for (int64_t q = 0; q < opu; ++q) o[q] = fmax_nan(o[q], x[2 * q]);
+      else if (so == 4) for (int64_t q = 0; q < opu; ++q) o[q] = fmax_nan(o[q], x[4 * q]);
+      else if (so) for (int64_t q = 0; q < opu; ++q) o[q] = fmax_nan(o[q], x[q * so]);
+      else for (int64_t q = 0; q < opu; ++q) o[q] = fmax_nan(o[q], x[obase[q]]);
     }
-    for (int64_t q = 0; q < opu; ++q) o[q] = static_cast<float>(dacc[q]);
-    return;
-  }
-  for (int64_t q = 0; q < opu; ++q) o[q] = -std::numeric_limits<float>::infinity();
-  for (int64_t w = 0; w < red; ++w) {
-    const float* x = v + woff[w];
-    if (so == 2) for (int64_t q = 0; q < opu; ++q) o[q] = fmax_nan(o[q], x[2 * q]);
-    else if (so == 4) for (int64_t q = 0; q < opu; ++q) o[q] = fmax_nan(o[q], x[4 * q]);
-    else if (so) for (int64_t q = 0; q < opu; ++q) o[q] = fmax_nan(o[q], x[q * so]);
-    else for (int64_t q = 0; q < opu; ++q) o[q] = fmax_nan(o[q], x[obase[q]]);
   }
 }
 
@@ -105,7 +107,8 @@ bool try_window_reduce(const Kernel& k, const std::vector<KNode>& nodes, const S
   }
   Shape ishape;
   std::vector<int32_t> obase, woff(red);
-  if (after < before && unit <= kBlock) {
+  const bool interleaved = after < before && unit <= kBlock;
+  if (interleaved) {
     for (int d : order) ishape.push_back(shape[d]);
     // Positions in a unit of each output's window start and of each window offset.
     std::vector<int64_t> istride(2 * R, 0);  // of D = (o_1, r_1, ..., o_R, r_R); o_1's is unused
@@ -123,14 +126,9 @@ bool try_window_reduce(const Kernel& k, const std::vector<KNode>& nodes, const S
     }
   } else {
     // reduce_innermost's own order (the mask count of a max-pool backward: contiguous 2x2
-    // windows) still gains from folding the outputs of a row side by side: a unit is one
-    // index of the dims before o_R, (o_R, r_1..r_R), with outputs red apart.
+    // windows) still gains from folding a block's outputs side by side: a unit is one output.
     if (red > 8) return false;
-    in = nodes, ishape = shape;
-    unit = shape[lead + R - 1] * red;
-    if (unit > kBlock || unit < 4 * red) return false;
-    obase.resize(unit / red);
-    for (int64_t q = 0; q < unit / red; ++q) obase[q] = static_cast<int32_t>(q * red);
+    in = nodes, ishape = shape, unit = red, obase = {0};
     std::iota(woff.begin(), woff.end(), 0);
   }
   hits()++;
@@ -147,8 +145,9 @@ bool try_window_reduce(const Kernel& k, const std::vector<KNode>& nodes, const S
       const int64_t ng = std::min(per_block, g1 - g);
       const auto* v = static_cast<const float*>(p.eval_block(g * unit, ng * unit));
       float* o = out + g * opu;
-      for (int64_t j = 0; j < ng; ++j, v += unit, o += opu)
-        fold_unit(sum, v, o, dacc, opu, red, so, obase.data(), woff.data());
+      // In reduce_innermost's order a block's outputs are all red apart: one run of them.
+      if (!interleaved) fold_units(sum, v, o, dacc, 1, ng * unit, ng * opu, red, red, obase.data(), woff.data());
+      else fold_units(sum, v, o, dacc, ng, unit, opu, red, so, obase.data(), woff.data());
     }
   });
   return true;
