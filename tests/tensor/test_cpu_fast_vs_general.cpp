@@ -1,4 +1,5 @@
-// The cpu device's pooling fast paths (cpu/cpu_window.cpp) against its general interpreter
+// The cpu device's fast paths (cpu/cpu_window.cpp, the gemm batch packing, the fused
+// optimizer updates) against its general interpreter
 // (fast paths off): bit for bit, forward and backward, on odd sizes, strides, padding,
 // batch 1, one channel, ties (+0 and -0 included), infinities and NaN.
 #include <cstring>
@@ -6,6 +7,7 @@
 
 #include "tensor/cpu/cpu_device.h"
 #include "tensor/cpu/cpu_eval.h"
+#include "tensor/nn.h"
 #include "tests/tensor/tensor_test_util.h"
 
 namespace tinypynq::test {
@@ -53,7 +55,7 @@ std::vector<std::vector<uint32_t>> run_case(const PoolCase& p, bool specials) {
   return {bits(y), bits(a), bits(x.grad()), bits(b.grad())};
 }
 
-TEST(CpuPoolPaths, SameBitsAsGeneralPath) {
+TEST(CpuFastVsGeneral, SameBitsAsGeneralPath) {
   const PoolCase cases[] = {
       {2, 3, 8, 8, 2, 2, 0},  {1, 1, 7, 9, 2, 2, 0},  {3, 2, 10, 9, 3, 3, 0}, {2, 4, 12, 12, 2, 2, 1},
       {1, 3, 9, 11, 3, 2, 1}, {2, 2, 28, 28, 2, 2, 0}, {1, 5, 6, 14, 2, 1, 0}, {4, 1, 5, 5, 5, 5, 0},
@@ -78,7 +80,7 @@ TEST(CpuPoolPaths, SameBitsAsGeneralPath) {
 
 // Small reduces over contiguous inner axes (the max-pool backward's tie count) fold the
 // outputs of a row side by side: same bits, with ties, signed zeros and specials.
-TEST(CpuPoolPaths, SmallInnerReducesSameBits) {
+TEST(CpuFastVsGeneral, SmallInnerReducesSameBits) {
   const auto v = tie_vec(3 * 5 * 6 * 2 * 3, 31, true);
   auto run = [&] {
     Tensor x = tf(v, {3, 5, 6, 2, 3});
@@ -96,7 +98,7 @@ TEST(CpuPoolPaths, SmallInnerReducesSameBits) {
 
 // Convolutions forward and backward (the input gradient's col2im: a chain of padded adds)
 // on odd sizes, paddings, dilations and non-square kernels.
-TEST(CpuPoolPaths, Conv2dSameBitsAsGeneralPath) {
+TEST(CpuFastVsGeneral, Conv2dSameBitsAsGeneralPath) {
   struct C { int64_t n, cin, cout, h, w, kh, kw, pad, dil; };
   const C cases[] = {{2, 3, 4, 9, 7, 3, 3, 1, 1}, {1, 1, 2, 8, 8, 3, 3, 0, 1}, {2, 2, 3, 11, 10, 2, 3, 2, 1},
                      {1, 4, 2, 12, 9, 3, 3, 1, 2}, {2, 2, 2, 7, 13, 5, 5, 2, 1}};
@@ -120,7 +122,7 @@ TEST(CpuPoolPaths, Conv2dSameBitsAsGeneralPath) {
 }
 
 // Padded adds of signed zeros: a masked-out element adds +0, which turns -0 into +0.
-TEST(CpuPoolPaths, ShiftedSumSignedZeros) {
+TEST(CpuFastVsGeneral, ShiftedSumSignedZeros) {
   const std::vector<float> a = {-0.f, -0.f, 1.f, -0.f, -0.f, -0.f, -2.f, -0.f, -0.f, -0.f, -0.f, -0.f};
   auto run = [&] {
     Tensor x = tf(a, {1, 3, 4}), y = tf(a, {1, 3, 4}), z = tf(a, {1, 3, 4});
@@ -137,8 +139,38 @@ TEST(CpuPoolPaths, ShiftedSumSignedZeros) {
   EXPECT_EQ(want[1 * 5 + 1], 0x80000000u) << "-0 + -0 + -0 stays -0";
 }
 
+// The fused optimizer updates (vectorized, split over threads) against the graph's kernels:
+// Adam, AdamW and SGD with momentum, on a parameter large enough for both.
+TEST(CpuFastVsGeneral, FusedOptimizersSameBitsAsGraph) {
+  const auto pv = tie_vec(70001, 41, false), gv = tie_vec(70001, 42, false);
+  auto run = [&](int which) {
+    Tensor p = tf(pv, {70001}).requires_grad_();
+    std::unique_ptr<nn::Optimizer> opt;
+    if (which == 0) opt = std::make_unique<nn::Adam>(std::vector<Tensor>{p}, 0.01, 0.9, 0.999, 1e-8, 0.0);
+    if (which == 1) opt = std::make_unique<nn::AdamW>(std::vector<Tensor>{p}, 0.01, 0.9, 0.999, 1e-8, 0.1);
+    if (which == 2) opt = std::make_unique<nn::Adam>(std::vector<Tensor>{p}, 0.01, 0.9, 0.999, 1e-8, 0.1);
+    for (int t = 0; t < 3; ++t) {
+      opt->zero_grad();
+      (p * tf(gv, {70001})).sum().backward();
+      opt->step();
+    }
+    return bits(p);
+  };
+  const int was = cpu_threads();
+  for (int which = 0; which < 3; ++which) {
+    cpu::set_fast_paths(false);
+    const auto want = run(which);
+    cpu::set_fast_paths(true);
+    for (int t : {1, 2}) {
+      set_cpu_threads(t);
+      EXPECT_EQ(run(which), want) << "optimizer " << which << ", " << t << " threads";
+    }
+    set_cpu_threads(was);
+  }
+}
+
 // Same bits at 1 and 2 threads (every output is computed whole by one thread).
-TEST(CpuPoolPaths, ThreadsSameBits) {
+TEST(CpuFastVsGeneral, ThreadsSameBits) {
   const int was = cpu_threads();
   set_cpu_threads(1);
   const auto ref = run_case({8, 16, 28, 28, 2, 2, 0}, true);
