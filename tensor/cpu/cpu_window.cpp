@@ -53,20 +53,26 @@ TP_CLONES void fold_units(bool sum, const float* v, float* o, double* dacc, int6
   }
 }
 
-// One row of a shifted sum: row = (first ? 0 : row) + (x in [lo, hi) ? s[x * sx] : +0.f).
-TP_CLONES void add_row(float* row, const float* s, int64_t lo, int64_t hi, int64_t X, int64_t sx, bool first) {
-  if (first) {
-    for (int64_t x = 0; x < lo; ++x) row[x] = 0.f;
-    if (sx == 1) for (int64_t x = lo; x < hi; ++x) row[x] = s[x];
-    else for (int64_t x = lo; x < hi; ++x) row[x] = s[x * sx];
-    for (int64_t x = hi; x < X; ++x) row[x] = 0.f;
-    return;
+// One term of a shifted sum over a Y x X plane: o = (first ? 0 : o) + (valid ? s : +0.f), where
+// rows [ylo, yhi) and columns [xlo, xhi) are valid.
+TP_CLONES void add_plane(float* o, const float* s, int64_t Y, int64_t X, int64_t sy, int64_t sx, int64_t ylo,
+                         int64_t yhi, int64_t xlo, int64_t xhi, bool first) {
+  for (int64_t y = 0; y < Y; ++y, o += X, s += sy) {
+    const bool in = y >= ylo && y < yhi;
+    const int64_t lo = in ? xlo : X, hi = in ? xhi : X;
+    if (first) {
+      for (int64_t x = 0; x < lo; ++x) o[x] = 0.f;
+      if (sx == 1) for (int64_t x = lo; x < hi; ++x) o[x] = s[x];
+      else for (int64_t x = lo; x < hi; ++x) o[x] = s[x * sx];
+      for (int64_t x = hi; x < X; ++x) o[x] = 0.f;
+      continue;
+    }
+    for (int64_t x = 0; x < lo; ++x) o[x] += 0.f;
+    if (sx == 1) for (int64_t x = lo; x < hi; ++x) o[x] += s[x];
+    else if (sx == 9) for (int64_t x = lo; x < hi; ++x) o[x] += s[x * 9];  // 3x3 col2im
+    else for (int64_t x = lo; x < hi; ++x) o[x] += s[x * sx];
+    for (int64_t x = hi; x < X; ++x) o[x] += 0.f;
   }
-  for (int64_t x = 0; x < lo; ++x) row[x] += 0.f;
-  if (sx == 1) for (int64_t x = lo; x < hi; ++x) row[x] += s[x];
-  else if (sx == 9) for (int64_t x = lo; x < hi; ++x) row[x] += s[x * 9];  // 3x3 col2im
-  else for (int64_t x = lo; x < hi; ++x) row[x] += s[x * sx];
-  for (int64_t x = hi; x < X; ++x) row[x] += 0.f;
 }
 }  // namespace
 
@@ -238,10 +244,7 @@ bool try_shifted_sum(const Kernel& k) {
         }
         if (!ok) ylo = yhi = 0;
         const float* src = static_cast<const float*>(k.bufs[n.buf]->data) + base;
-        for (int64_t y = 0; y < Y; ++y) {
-          const bool in = y >= ylo && y < yhi;
-          add_row(o + y * X, src + y * sy, in ? xlo : X, in ? xhi : X, X, sx, ti == 0);
-        }
+        add_plane(o, src, Y, X, sy, sx, ylo, yhi, xlo, xhi, ti == 0);
       }
     }
   });
