@@ -59,11 +59,52 @@ void batch_leading_dims(const Kernel& k, GemmShape& g) {
   }
 }
 
+// The alternative for outputs (batch..., M1..., N..., M2...) (a convolution's input gradient:
+// (b, cin, y, x, ky, kx) with M = (cin, ky, kx), N = (y, x)): batch_leading_dims would batch
+// over (b, cin) and run 2048 products with 9 columns, where the call overhead is most of the
+// time; instead one product per image, C^T[N][M1*M2] into scratch, then runs of M2 floats
+// copied into place. Each element is the same dot over K, taken by the same sgemm kernel.
+// Returns M2 (0 when the output is not of that form or the one-change batching is not tiny).
+int64_t split_m_dims(const Kernel& k, GemmShape& g) {
+  if (!fast_paths_enabled()) return 0;
+  std::vector<std::pair<int, int>> out;
+  for (int c : {kGemmB, kGemmM, kGemmN})
+    for (int d : g.dims[c]) out.push_back({d, c});
+  std::sort(out.begin(), out.end());
+  size_t need = 0;
+  for (size_t i = 0; i < out.size(); ++i)
+    if (out[i].second == kGemmB) need = i + 1;
+  for (size_t p = need; p < out.size(); ++p) {
+    // classes after p: M+ N+ M+
+    size_t i = p, a, b;
+    while (i < out.size() && out[i].second == kGemmM) ++i;
+    a = i;
+    while (i < out.size() && out[i].second == kGemmN) ++i;
+    b = i;
+    while (i < out.size() && out[i].second == kGemmM) ++i;
+    if (i != out.size() || a == p || b == a || b == out.size()) continue;
+    int64_t bt = 1, m1 = 1, n = 1, m2 = 1;
+    for (size_t j = 0; j < p; ++j) bt *= k.full_shape[out[j].first];
+    for (size_t j = p; j < a; ++j) m1 *= k.full_shape[out[j].first];
+    for (size_t j = a; j < b; ++j) n *= k.full_shape[out[j].first];
+    for (size_t j = b; j < out.size(); ++j) m2 *= k.full_shape[out[j].first];
+    // Only where the one-change batching (over p..a as well) would leave m2-column products.
+    if (m2 >= 16 || n < 16 || m1 * m2 < 16 || bt < 2) return 0;
+    GemmShape s = g;
+    s.dims[kGemmB].clear(), s.dims[kGemmM].clear(), s.dims[kGemmN].clear();
+    for (size_t j = 0; j < out.size(); ++j) s.dims[j < p ? kGemmB : out[j].second].push_back(out[j].first);
+    s.Bt = bt, s.M = m1 * m2, s.N = n, s.out_in_order = false;
+    g = s;
+    return m2;
+  }
+  return 0;
+}
+
 // Scratch memory reused across kernels, per thread: im2col buffers are megabytes per conv, and
 // fresh ones would cost a page fault per 4 KiB plus a memset each time.
 float* scratch(int slot, int64_t n) {
-  thread_local std::unique_ptr<float[]> buf[2];
-  thread_local int64_t cap[2] = {0, 0};
+  thread_local std::unique_ptr<float[]> buf[3];
+  thread_local int64_t cap[3] = {0, 0, 0};
   if (n > cap[slot]) {
     buf[slot].reset();
     buf[slot].reset(new float[n]);
@@ -71,6 +112,8 @@ float* scratch(int slot, int64_t n) {
   }
   return buf[slot].get();
 }
+
+float* scratch_c(int64_t n) { return scratch(2, n); }  // a product's C before it is copied into place
 
 // Packs operand `which` into scratch `slot`. A plain strided load (im2col of a padded input:
 // one view over a contiguous buffer) is one strided copy, split over threads; any other
@@ -192,7 +235,8 @@ bool try_gemm(const Kernel& k) {
   GemmShape g;
   if (!match_gemm(k, &g)) return false;
   if (g.M * g.N * g.K < 8192 || g.K < 4 || (g.M < 4 && g.N < 4)) return false;
-  if (!g.out_in_order && !out_in_order_transposed(g)) batch_leading_dims(k, g);
+  int64_t m2 = 0;
+  if (!g.out_in_order && !out_in_order_transposed(g) && !(m2 = split_m_dims(k, g))) batch_leading_dims(k, g);
   const int64_t Bt = g.Bt, M = g.M, N = g.N, K = g.K;
   GemmOperand A, B;
   BatchPacker pa, pb;
@@ -203,6 +247,18 @@ bool try_gemm(const Kernel& k) {
   if (!gemm_direct(k, g, 1, B) && (rows_split || !pb.setup(k, g, 1, 1, B))) pack_operand(k, g, 1, 1, B);
   float* C = static_cast<float*>(k.bufs[0]->data);
   const BlasOneThread blas_one;
+  if (m2) {
+    // Per batch: C^T[N][M] into per-thread scratch, then out[m1][n][m2] = C^T[n][m1 * M2 + m2].
+    const int64_t m1 = M / m2;
+    for_batches(Bt, flops, [&](int64_t b) {
+      float* t = scratch_c(N * M);
+      sgemm_rows(!B.trans, !A.trans, N, M, K, pb(B, b), B.ld, pa(A, b), A.ld, t, M, rows_split);
+      float* o = C + b * M * N;
+      for (int64_t i = 0; i < m1; ++i)
+        for (int64_t n = 0; n < N; ++n) std::memcpy(o + (i * N + n) * m2, t + n * M + i * m2, 4 * m2);
+    });
+    return true;
+  }
   if (!g.out_in_order && out_in_order_transposed(g)) {
     // The output is [batch][N][M]: C^T = B^T A^T written in place (a weight gradient, where
     // the scatter of a temporary C would cost as much as the product).
