@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstring>
 #include <memory>
+#include <type_traits>
 
 #include "tensor/cpu/cpu_eval.h"
 #include "tensor/cpu/cpu_parallel.h"
@@ -254,8 +255,19 @@ bool try_gemm(const Kernel& k) {
       float* t = scratch_c(N * M);
       sgemm_rows(!B.trans, !A.trans, N, M, K, pb(B, b), B.ld, pa(A, b), A.ld, t, M, rows_split);
       float* o = C + b * M * N;
-      for (int64_t i = 0; i < m1; ++i)
-        for (int64_t n = 0; n < N; ++n) std::memcpy(o + (i * N + n) * m2, t + n * M + i * m2, 4 * m2);
+      auto place = [&](auto width) {  // runs of a compile-time width are plain moves, not calls
+        constexpr int64_t w = decltype(width)::value;
+        const int64_t r = w ? w : m2;
+        for (int64_t i = 0; i < m1; ++i)
+          for (int64_t n = 0; n < N; ++n) {
+            float* d = o + (i * N + n) * r;
+            const float* q = t + n * M + i * r;
+            for (int64_t j = 0; j < r; ++j) d[j] = q[j];
+          }
+      };
+      if (m2 == 9) place(std::integral_constant<int64_t, 9>{});
+      else if (m2 == 4) place(std::integral_constant<int64_t, 4>{});
+      else place(std::integral_constant<int64_t, 0>{});
     });
     return true;
   }
