@@ -214,10 +214,14 @@ bool try_shifted_sum(const Kernel& k) {
   const size_t nd = k.full_shape.size();
   if (nd < 2) return false;
   std::vector<int> terms;
-  if (!add_chain(k.nodes, static_cast<int>(k.nodes.size()) - 1, terms) || terms.size() < 3) return false;
+  if (!add_chain(k.nodes, static_cast<int>(k.nodes.size()) - 1, terms)) return false;
   std::vector<View> views(terms.size());
   for (size_t i = 0; i < terms.size(); ++i)
     if (!single_view(k.nodes[terms[i]].st, views[i]) || views[i].strides != views[0].strides) return false;
+  // A single term (or two) only gains when masked: a padded copy (conv2d's materialised padding).
+  bool masked = false;
+  for (const View& v : views) masked |= !v.mask.empty();
+  if (terms.size() < 3 && !masked) return false;
   const int64_t Y = k.full_shape[nd - 2], X = k.full_shape[nd - 1], plane = Y * X;
   if (plane == 0 || X < 4) return false;  // narrow rows: nothing gained over the interpreter
   const Shape& strides = views[0].strides;

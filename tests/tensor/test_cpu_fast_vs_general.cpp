@@ -137,6 +137,15 @@ TEST(CpuFastVsGeneral, ShiftedSumSignedZeros) {
   EXPECT_EQ(cpu::fast_path_kernels(), h0 + 1);
   EXPECT_EQ(want[0], 0u) << "-0 + masked 0 is +0";
   EXPECT_EQ(want[1 * 5 + 1], 0x80000000u) << "-0 + -0 + -0 stays -0";
+  // A padded copy alone (conv2d's materialised padding) takes the same path.
+  auto pad = [&] { return bits(tf(a, {1, 3, 4}).pad({{0, 0}, {1, 2}, {2, 1}}).contiguous()); };
+  cpu::set_fast_paths(false);
+  const auto want_pad = pad();
+  cpu::set_fast_paths(true);
+  const int64_t h1 = cpu::fast_path_kernels();
+  EXPECT_EQ(pad(), want_pad);
+  EXPECT_EQ(cpu::fast_path_kernels(), h1 + 1);
+  EXPECT_EQ(want_pad[1 * 7 + 2], 0x80000000u) << "the copy keeps -0";
 }
 
 // The fused optimizer updates (vectorized, split over threads) against the graph's kernels:
