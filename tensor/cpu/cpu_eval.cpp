@@ -55,6 +55,17 @@ void StridedWalk::offsets(int64_t start, int64_t n, int64_t* out) const {
   }
 }
 
+int64_t StridedWalk::run_offset(int64_t start, int64_t n) const {
+  const size_t L = size.size() - 1;
+  if (stride[L] != 1 || size[L] < n) return -1;
+  int64_t cur = offset, rem = start;
+  const int64_t i = rem % size[L];
+  if (i + n > size[L]) return -1;
+  cur += i, rem /= size[L];
+  for (size_t d = L; d-- > 0;) cur += (rem % size[d]) * stride[d], rem /= size[d];
+  return cur;
+}
+
 void StridedWalk::gather32(const uint32_t* base, int64_t start, int64_t n, uint32_t* out) const {
   const size_t L = size.size() - 1;
   int64_t idx[16];
@@ -552,6 +563,15 @@ const void* EvalProgram::eval_block(int64_t start, int64_t n, void* root_out) {
         }
         [[fallthrough]];
       case Mode::kStrided:
+        if (s.mode == Mode::kStrided && itemsize(node.dtype) == 4) {
+          // A block inside one contiguous run (a bias gradient's 784-word rows) is read in place.
+          const int64_t o = s.walk[0].run_offset(start, n);
+          if (o >= 0) {
+            vals_[i] = s.base + o * 4;
+            break;
+          }
+        }
+        [[fallthrough]];
       case Mode::kGeneral: load(s, start, n, out); break;
       case Mode::kConst: break;
       case Mode::kConstMasked:

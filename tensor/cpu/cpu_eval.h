@@ -35,6 +35,9 @@ struct StridedWalk {
   void offsets(int64_t start, int64_t n, int64_t* out) const;
   // out[i] = base[offset of start + i] for 4-byte elements: the walk and the copy in one pass.
   void gather32(const uint32_t* base, int64_t start, int64_t n, uint32_t* out) const;
+  // The offset of element `start` when elements [start, start + n) are consecutive words of
+  // one innermost run (unit stride), else -1.
+  int64_t run_offset(int64_t start, int64_t n) const;
 };
 
 // Offsets and validity of any view stack walked in row-major order: the top view advances as
