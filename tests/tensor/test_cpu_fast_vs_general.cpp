@@ -1,7 +1,7 @@
-// The cpu device's fast paths (cpu/cpu_window.cpp, the gemm batch packing, the fused
-// optimizer updates) against its general interpreter
-// (fast paths off): bit for bit, forward and backward, on odd sizes, strides, padding,
-// batch 1, one channel, ties (+0 and -0 included), infinities and NaN.
+// The cpu device's fast paths (cpu/cpu_window.cpp, the gemm batch packing and per-image
+// input-gradient products, the fused optimizer updates) against the paths they replace (fast
+// paths off): bit for bit, forward and backward, on odd sizes, strides, padding, batch 1, one
+// channel, ties (+0 and -0 included), infinities and NaN.
 #include <cstring>
 #include <random>
 
