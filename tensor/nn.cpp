@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdio>
 
+#include "tensor/cpu/cpu_eval.h"  // fast_paths_enabled: tests compare the fused updates with the graph
 #include "tensor/cpu/cpu_optim.h"
 #include "tensor/io/safetensors.h"
 #include "tensor/schedule.h"
@@ -175,7 +176,7 @@ void SGD::step() {
   NoGrad ng;
   if (buf_.empty() && momentum_ > 0)
     for (auto& p : params_) buf_.push_back(p.zeros_like().contiguous().realize());
-  if (all_on_cpu(params_)) return step_fused();
+  if (all_on_cpu(params_) && cpu::fast_paths_enabled()) return step_fused();
   std::vector<std::pair<Tensor, Tensor>> up;
   for (size_t i = 0; i < params_.size(); ++i) {
     Tensor p = params_[i], g = p.grad();
@@ -237,7 +238,7 @@ void Adam::step() {
   // Bias corrections folded into two scalars, as torch.optim.Adam does.
   const float c1 = 1.f - static_cast<float>(std::pow(b1_, t_)), c2 = 1.f - static_cast<float>(std::pow(b2_, t_));
   const float step_size = lr / c1, c2s = std::sqrt(c2);
-  if (all_on_cpu(params_)) return step_fused(step_size, c2s);
+  if (all_on_cpu(params_) && cpu::fast_paths_enabled()) return step_fused(step_size, c2s);
   std::vector<std::pair<Tensor, Tensor>> up;
   for (size_t i = 0; i < params_.size(); ++i) {
     Tensor p = params_[i].detach(), g = params_[i].grad();

@@ -52,7 +52,9 @@ void run_elementwise(const Kernel& k) {
     EvalProgram p(k.nodes, k.bufs, k.full_shape);
     for (int64_t s = b0 * kBlock, e = std::min(total, b1 * kBlock); s < e; s += kBlock) {
       int64_t n = std::min(kBlock, e - s);
-      cpu::store_values(p.eval_block(s, n), p.root_dtype(), out + s * isz, k.out_dtype, n);
+      uint8_t* dst = out + s * isz;
+      const void* v = p.eval_block(s, n, isz == 4 ? dst : nullptr);
+      if (v != dst) cpu::store_values(v, p.root_dtype(), dst, k.out_dtype, n);
     }
   });
 }
@@ -74,7 +76,7 @@ void accumulate(const V* v, int64_t start, int64_t n, int64_t red, Acc* acc, F f
 // adds (its latency bound the loop); the lanes differ from one serial double sum only by
 // double rounding, far below the final rounding to float. Short runs (pooling windows) add
 // serially, as before.
-void accumulate_sum(const float* v, int64_t start, int64_t n, int64_t red, double* acc) {
+TP_CLONES void accumulate_sum(const float* v, int64_t start, int64_t n, int64_t red, double* acc) {
   int64_t i = 0, o = start / red, next = (o + 1) * red - start;
   while (i < n) {
     const int64_t end = std::min(n, next);
@@ -116,6 +118,7 @@ void run_reduce(const Kernel& k) {
   const int64_t outn = prod(k.out_shape);
   const bool f = nodes.back().dtype == DType::f32;
   const bool sum = k.reduce_op == Op::SUM;
+  if (f && cpu::try_window_reduce(k, nodes, shape, red)) return;
   if (f && sum) {
     std::vector<double> acc(outn, 0.0);  // the reference sums in double, then rounds once
     reduce_outputs<float>(nodes, k, shape, red, acc.data(), [](double a, float v) { return a + v; });
@@ -192,7 +195,7 @@ class CpuDevice final : public Device {
   void run(const Kernel& k) override {
     if (k.is_reduce()) {
       if (!cpu::try_gemm(k)) run_reduce(k);
-    } else {
+    } else if (!cpu::try_shifted_sum(k)) {
       run_elementwise(k);
     }
   }

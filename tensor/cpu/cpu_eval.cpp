@@ -8,319 +8,6 @@
 
 namespace tinypynq::cpu {
 
-StridedWalk::StridedWalk(const View& v) : StridedWalk(v.shape, v.strides, v.offset) {}
-
-StridedWalk::StridedWalk(const Shape& shape, const Shape& strides, int64_t off) : offset(off) {
-  for (size_t i = 0; i < shape.size(); ++i) {
-    if (shape[i] == 1) continue;
-    if (!size.empty() && stride.back() == strides[i] * shape[i]) {
-      size.back() *= shape[i];
-      stride.back() = strides[i];
-    } else {
-      size.push_back(shape[i]);
-      stride.push_back(strides[i]);
-    }
-  }
-  if (size.empty()) size.push_back(1), stride.push_back(1);
-}
-
-void StridedWalk::offsets(int64_t start, int64_t n, int64_t* out) const {
-  const size_t L = size.size() - 1;
-  int64_t idx[16];
-  TP_ASSERT(size.size() <= 16);
-  int64_t cur = offset, rem = start;
-  for (size_t d = L + 1; d-- > 0;) {
-    idx[d] = rem % size[d];
-    rem /= size[d];
-    cur += idx[d] * stride[d];
-  }
-  const int64_t s = stride[L];
-  int64_t k = 0;
-  while (k < n) {
-    int64_t run = std::min(n - k, size[L] - idx[L]);
-    for (int64_t r = 0; r < run; ++r) out[k + r] = cur + r * s;
-    k += run;
-    cur += run * s;
-    idx[L] += run;
-    if (idx[L] == size[L]) {
-      idx[L] = 0;
-      cur -= size[L] * s;
-      for (size_t d = L; d-- > 0;) {
-        cur += stride[d];
-        if (++idx[d] < size[d]) break;
-        idx[d] = 0;
-        cur -= size[d] * stride[d];
-      }
-    }
-  }
-}
-
-void StridedWalk::gather32(const uint32_t* base, int64_t start, int64_t n, uint32_t* out) const {
-  const size_t L = size.size() - 1;
-  int64_t idx[16];
-  TP_ASSERT(size.size() <= 16);
-  int64_t cur = offset, rem = start;
-  for (size_t d = L + 1; d-- > 0;) {
-    idx[d] = rem % size[d];
-    rem /= size[d];
-    cur += idx[d] * stride[d];
-  }
-  const int64_t s = stride[L];
-  int64_t k = 0;
-  // Short innermost runs (pooling windows: 2, conv rows: 3): whole rows of the two innermost
-  // dims at once, with the inner length a compile-time constant.
-  auto rows2d = [&](auto width) {
-    constexpr int64_t W = decltype(width)::value;
-    const int64_t rows = std::min(size[L - 1] - idx[L - 1], (n - k) / W);
-    const int64_t s1 = stride[L - 1];
-    for (int64_t r = 0; r < rows; ++r) {
-      const uint32_t* src = base + cur + r * s1;
-      uint32_t* dst = out + k + r * W;
-      for (int64_t j = 0; j < W; ++j) dst[j] = src[j * s];
-    }
-    return rows;
-  };
-  // Whole planes of the three innermost dims when the two inner ones are small (a 2x2 pooling
-  // window, a 3x3 conv window): one loop nest per run of planes, not one odometer step per row.
-  auto planes3d = [&](auto width) {
-    constexpr int64_t W = decltype(width)::value;
-    const int64_t H = size[L - 1], plane = W * H;
-    const int64_t planes = std::min(size[L - 2] - idx[L - 2], (n - k) / plane);
-    const int64_t s1 = stride[L - 1], s2 = stride[L - 2];
-    for (int64_t p = 0; p < planes; ++p)
-      for (int64_t r = 0; r < H; ++r) {
-        const uint32_t* src = base + cur + p * s2 + r * s1;
-        uint32_t* dst = out + k + p * plane + r * W;
-        for (int64_t j = 0; j < W; ++j) dst[j] = src[j * s];
-      }
-    return planes;
-  };
-  while (k < n) {
-    if (L >= 2 && idx[L] == 0 && idx[L - 1] == 0 && size[L] <= 4 && size[L] >= 2 && size[L - 1] <= 8) {
-      const int64_t planes = size[L] == 2   ? planes3d(std::integral_constant<int64_t, 2>{})
-                             : size[L] == 3 ? planes3d(std::integral_constant<int64_t, 3>{})
-                                            : planes3d(std::integral_constant<int64_t, 4>{});
-      if (planes > 0) {
-        k += planes * size[L] * size[L - 1];
-        cur += planes * stride[L - 2];
-        idx[L - 2] += planes;
-        if (idx[L - 2] == size[L - 2]) {
-          idx[L - 2] = 0;
-          cur -= size[L - 2] * stride[L - 2];
-          for (size_t d = L - 2; d-- > 0;) {
-            cur += stride[d];
-            if (++idx[d] < size[d]) break;
-            idx[d] = 0;
-            cur -= size[d] * stride[d];
-          }
-        }
-        continue;
-      }
-    }
-    if (L >= 1 && idx[L] == 0 && size[L] <= 4 && size[L] >= 2) {
-      const int64_t rows = size[L] == 2   ? rows2d(std::integral_constant<int64_t, 2>{})
-                           : size[L] == 3 ? rows2d(std::integral_constant<int64_t, 3>{})
-                                          : rows2d(std::integral_constant<int64_t, 4>{});
-      if (rows > 0) {
-        k += rows * size[L];
-        cur += rows * stride[L - 1];
-        idx[L - 1] += rows;
-        if (idx[L - 1] == size[L - 1]) {
-          idx[L - 1] = 0;
-          cur -= size[L - 1] * stride[L - 1];
-          for (size_t d = L - 1; d-- > 0;) {
-            cur += stride[d];
-            if (++idx[d] < size[d]) break;
-            idx[d] = 0;
-            cur -= size[d] * stride[d];
-          }
-        }
-        continue;
-      }
-    }
-    const int64_t run = std::min(n - k, size[L] - idx[L]);
-    const uint32_t* src = base + cur;
-    uint32_t* dst = out + k;
-    if (s == 1) std::memcpy(dst, src, run * 4);
-    else if (s == 0) std::fill_n(dst, run, *src);
-    else for (int64_t r = 0; r < run; ++r) dst[r] = src[r * s];
-    k += run;
-    cur += run * s;
-    idx[L] += run;
-    if (idx[L] == size[L]) {
-      idx[L] = 0;
-      cur -= size[L] * s;
-      for (size_t d = L; d-- > 0;) {
-        cur += stride[d];
-        if (++idx[d] < size[d]) break;
-        idx[d] = 0;
-        cur -= size[d] * stride[d];
-      }
-    }
-  }
-}
-
-GeneralWalk::GeneralWalk(const ShapeTracker& st) {
-  auto dims_of = [](const View& v) {
-    std::vector<Dim> d;
-    for (size_t i = 0; i < v.shape.size(); ++i) {
-      auto m = v.mask.empty() ? std::pair<int64_t, int64_t>{0, v.shape[i]} : v.mask[i];
-      d.push_back({v.shape[i], v.strides[i], m.first, m.second});
-    }
-    if (d.empty()) d.push_back({1, 0, 0, 1});
-    return d;
-  };
-  const auto& vs = st.views();
-  top_ = dims_of(vs.back());
-  top_offset_ = vs.back().offset;
-  top_masked_ = !vs.back().mask.empty();
-  for (size_t i = vs.size() - 1; i-- > 0;) {
-    const View& v = vs[i];
-    lower_.push_back({dims_of(v), v.offset, !v.mask.empty(), prod(v.shape) < (int64_t{1} << 31)});
-  }
-}
-
-void GeneralWalk::offsets(int64_t start, int64_t n, int64_t* out, uint8_t* valid) const {
-  const size_t nd = top_.size();
-  int64_t idx[24];
-  TP_ASSERT(nd <= 24);
-  int64_t cur = top_offset_, rem = start;
-  for (size_t d = nd; d-- > 0;) {
-    idx[d] = rem % top_[d].size;
-    rem /= top_[d].size;
-    cur += idx[d] * top_[d].stride;
-  }
-  if (lower_.empty()) {
-    // One masked view (padding, conv windows): along the innermost dim the outer dims'
-    // validity is constant, so it is tested once per run instead of once per element.
-    const size_t L = nd - 1;
-    const Dim& in = top_[L];
-    int64_t k = 0;
-    while (k < n) {
-      const int64_t run = std::min(n - k, in.size - idx[L]);
-      bool outer = true;
-      for (size_t d = 0; d < L; ++d) outer &= idx[d] >= top_[d].lo && idx[d] < top_[d].hi;
-      const int64_t lo = outer ? std::max<int64_t>(in.lo - idx[L], 0) : run;
-      const int64_t hi = outer ? std::min<int64_t>(in.hi - idx[L], run) : run;
-      for (int64_t r = 0; r < run; ++r) {
-        const bool ok = r >= lo && r < hi;
-        out[k + r] = ok ? cur + r * in.stride : 0;
-        valid[k + r] = ok;
-      }
-      k += run;
-      cur += run * in.stride;
-      idx[L] += run;
-      if (idx[L] == in.size) {
-        idx[L] = 0;
-        cur -= in.size * in.stride;
-        for (size_t d = L; d-- > 0;) {
-          cur += top_[d].stride;
-          if (++idx[d] < top_[d].size) break;
-          idx[d] = 0;
-          cur -= top_[d].size * top_[d].stride;
-        }
-      }
-    }
-    return;
-  }
-  for (int64_t k = 0; k < n; ++k) {
-    bool ok = true;
-    if (top_masked_)
-      for (size_t d = 0; d < nd; ++d) ok &= idx[d] >= top_[d].lo && idx[d] < top_[d].hi;
-    int64_t flat = cur;
-    for (const Lower& l : lower_) {
-      if (!ok) break;
-      int64_t off = l.offset;
-      if (l.small) {
-        uint32_t r = static_cast<uint32_t>(flat);
-        for (size_t d = l.dims.size(); d-- > 0;) {
-          const Dim& dm = l.dims[d];
-          uint32_t sz = static_cast<uint32_t>(dm.size), i = r % sz;
-          r /= sz;
-          ok &= !l.masked || (i >= dm.lo && i < dm.hi);
-          off += static_cast<int64_t>(i) * dm.stride;
-        }
-      } else {
-        int64_t r = flat;
-        for (size_t d = l.dims.size(); d-- > 0;) {
-          const Dim& dm = l.dims[d];
-          int64_t i = r % dm.size;
-          r /= dm.size;
-          ok &= !l.masked || (i >= dm.lo && i < dm.hi);
-          off += i * dm.stride;
-        }
-      }
-      flat = off;
-    }
-    out[k] = ok ? flat : 0;
-    valid[k] = ok;
-    // advance the top odometer
-    size_t d = nd - 1;
-    cur += top_[d].stride;
-    while (++idx[d] == top_[d].size && d > 0) {
-      cur -= top_[d].size * top_[d].stride;
-      idx[d] = 0;
-      --d;
-      cur += top_[d].stride;
-    }
-  }
-}
-
-void GeneralWalk::gather32(const uint32_t* base, int64_t start, int64_t n, uint32_t* out) const {
-  // One masked view (a padded gradient slice, col2im): per innermost run, zeros outside the
-  // mask's valid range and a strided copy inside; the same words the offsets path reads.
-  TP_DASSERT(lower_.empty());
-  const size_t nd = top_.size(), L = nd - 1;
-  int64_t idx[24];
-  TP_ASSERT(nd <= 24);
-  int64_t cur = top_offset_, rem = start;
-  for (size_t d = nd; d-- > 0;) {
-    idx[d] = rem % top_[d].size;
-    rem /= top_[d].size;
-    cur += idx[d] * top_[d].stride;
-  }
-  const Dim& in = top_[L];
-  int64_t k = 0;
-  while (k < n) {
-    const int64_t run = std::min(n - k, in.size - idx[L]);
-    bool outer = true;
-    for (size_t d = 0; d < L; ++d) outer &= idx[d] >= top_[d].lo && idx[d] < top_[d].hi;
-    const int64_t lo = outer ? std::clamp<int64_t>(in.lo - idx[L], 0, run) : run;
-    const int64_t hi = outer ? std::clamp<int64_t>(in.hi - idx[L], lo, run) : run;
-    uint32_t* dst = out + k;
-    std::fill(dst, dst + lo, 0u);
-    const uint32_t* src = base + cur;
-    if (in.stride == 1) std::memcpy(dst + lo, src + lo, 4 * static_cast<size_t>(hi - lo));
-    else for (int64_t r = lo; r < hi; ++r) dst[r] = src[r * in.stride];
-    std::fill(dst + hi, dst + run, 0u);
-    k += run;
-    cur += run * in.stride;
-    idx[L] += run;
-    if (idx[L] == in.size) {
-      idx[L] = 0;
-      cur -= in.size * in.stride;
-      for (size_t d = L; d-- > 0;) {
-        cur += top_[d].stride;
-        if (++idx[d] < top_[d].size) break;
-        idx[d] = 0;
-        cur -= top_[d].size * top_[d].stride;
-      }
-    }
-  }
-}
-
-// The one strided view that a tracker's offsets come from, if there is one: a single unmasked
-// view, or a stack whose upper views are all plain row-major reshapes (flat index in, the same
-// flat index out) over an unmasked bottom view, such as a pooling gradient read back in the
-// input's shape. Null when the stack needs the general walk.
-const View* strided_bottom(const ShapeTracker& st) {
-  const auto& vs = st.views();
-  if (!vs[0].mask.empty()) return nullptr;
-  for (size_t i = 1; i < vs.size(); ++i)
-    if (!vs[i].contiguous()) return nullptr;
-  return &vs[0];
-}
-
 EvalProgram::EvalProgram(const std::vector<KNode>& nodes, const std::vector<BufferPtr>& bufs, const Shape& shape,
                          int root)
     : nodes_(nodes), root_(root < 0 ? static_cast<int>(nodes.size()) - 1 : root) {
@@ -419,7 +106,7 @@ static inline int32_t f2i(float x) {
   return static_cast<int32_t>(x);
 }
 
-static void cast_block(const void* in, DType from, void* out, DType to, int64_t n) {
+TP_CLONES static void cast_block(const void* in, DType from, void* out, DType to, int64_t n) {
   if (from == DType::f32) {
     auto a = static_cast<const float*>(in);
     auto o = static_cast<int32_t*>(out);
@@ -443,7 +130,7 @@ static void cast_block(const void* in, DType from, void* out, DType to, int64_t 
 
 static inline float fmax_nan(float a, float b) { return (a != a || b != b) ? std::numeric_limits<float>::quiet_NaN() : (a > b ? a : b); }
 
-static void alu_f(Op op, const float* a, const float* b, const float* c, void* outv, int64_t n) {
+TP_CLONES static void alu_f(Op op, const float* a, const float* b, const float* c, void* outv, int64_t n) {
   float* o = static_cast<float*>(outv);
   int32_t* oi = static_cast<int32_t*>(outv);
   switch (op) {
@@ -466,7 +153,7 @@ static void alu_f(Op op, const float* a, const float* b, const float* c, void* o
   (void)c;
 }
 
-static void alu_i(Op op, const int32_t* a, const int32_t* b, int32_t* o, int64_t n) {
+TP_CLONES static void alu_i(Op op, const int32_t* a, const int32_t* b, int32_t* o, int64_t n) {
   // Integer arithmetic wraps (two's complement); x / 0 and x % 0 give 0 instead of trapping.
   auto u = [](int32_t v) { return static_cast<uint32_t>(v); };
   switch (op) {
@@ -486,12 +173,16 @@ static void alu_i(Op op, const int32_t* a, const int32_t* b, int32_t* o, int64_t
   }
 }
 
-const void* EvalProgram::eval_block(int64_t start, int64_t n) {
+const void* EvalProgram::eval_block(int64_t start, int64_t n, void* root_out) {
   TP_DASSERT(n <= kBlock);
   for (size_t i = 0; i < steps_.size(); ++i) {
     const Step& s = steps_[i];
     if (s.mode == Mode::kSkip) continue;
     void* out = scratch_.data() + i * kBlock;
+    if (s.mode != Mode::kConst) {
+      if (root_out && static_cast<int>(i) == root_) out = root_out;
+      vals_[i] = out;  // a unit load read in place overrides this below
+    }
     const KNode& node = *s.node;
     const bool f = node.dtype == DType::f32;
     switch (s.mode) {
@@ -502,6 +193,15 @@ const void* EvalProgram::eval_block(int64_t start, int64_t n) {
         }
         [[fallthrough]];
       case Mode::kStrided:
+        if (s.mode == Mode::kStrided && itemsize(node.dtype) == 4) {
+          // A block inside one contiguous run (a bias gradient's 784-word rows) is read in place.
+          const int64_t o = s.walk[0].run_offset(start, n);
+          if (o >= 0) {
+            vals_[i] = s.base + o * 4;
+            break;
+          }
+        }
+        [[fallthrough]];
       case Mode::kGeneral: load(s, start, n, out); break;
       case Mode::kConst: break;
       case Mode::kConstMasked:

@@ -13,6 +13,17 @@ namespace tinypynq::cpu {
 
 constexpr int64_t kBlock = 512;
 
+// Hot loops (the per-node ALU loops, the pooling folds) get an AVX2 copy, chosen at load time
+// where the host has it (8 lanes instead of SSE2's 4): IEEE add/mul/div/sqrt/compare give the
+// same bits at any width, the transcendental functions are the same libm calls, and AVX2 alone
+// has no FMA to contract to.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define TP_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define TP_CLONES
+#endif
+
+
 // Offsets of one strided view walked in row-major order; adjacent dims are merged when the
 // strides allow it, so most loads become one or two nested runs.
 struct StridedWalk {
@@ -24,6 +35,9 @@ struct StridedWalk {
   void offsets(int64_t start, int64_t n, int64_t* out) const;
   // out[i] = base[offset of start + i] for 4-byte elements: the walk and the copy in one pass.
   void gather32(const uint32_t* base, int64_t start, int64_t n, uint32_t* out) const;
+  // The offset of element `start` when elements [start, start + n) are consecutive words of
+  // one innermost run (unit stride), else -1.
+  int64_t run_offset(int64_t start, int64_t n) const;
 };
 
 // Offsets and validity of any view stack walked in row-major order: the top view advances as
@@ -54,8 +68,10 @@ class EvalProgram {
  public:
   EvalProgram(const std::vector<KNode>& nodes, const std::vector<BufferPtr>& bufs, const Shape& shape, int root = -1);
   // Values of the root node at flat indices [start, start + n), n <= kBlock; float* for f32
-  // roots, int32_t* otherwise. Valid until the next call.
-  const void* eval_block(int64_t start, int64_t n);
+  // roots, int32_t* otherwise. Valid until the next call. With root_out (room for n 4-byte
+  // words), the root is computed there when it is not read in place (the result then points
+  // at root_out), which saves the copy into a 4-byte output.
+  const void* eval_block(int64_t start, int64_t n, void* root_out = nullptr);
   DType root_dtype() const { return nodes_[root_].dtype; }
 
  private:
@@ -83,5 +99,16 @@ void store_values(const void* vals, DType from, void* dst, DType to, int64_t n);
 // Matmul-shaped reduce kernels (SUM over K of A*B, A independent of N dims, B of M dims) go
 // to BLAS. Returns false when the kernel is not of that shape or too small to be worth it.
 bool try_gemm(const Kernel& k);
+
+// Fast paths for pooling-shaped kernels (cpu_window.cpp); each computes the general path's
+// values (see there for the exact claim) or returns false. `nodes`/`shape`/`red` are the
+// kernel in reduce_innermost's order.
+bool try_window_reduce(const Kernel& k, const std::vector<KNode>& nodes, const Shape& shape, int64_t red);
+// col2im: an elementwise chain of ADDs of single (masked) views with equal strides.
+bool try_shifted_sum(const Kernel& k);
+// Tests compare the fast paths with the general interpreter by turning them off (default on).
+bool fast_paths_enabled();
+void set_fast_paths(bool on);
+int64_t fast_path_kernels();  // kernels a fast path has run so far
 
 }  // namespace tinypynq::cpu

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstring>
 #include <memory>
+#include <type_traits>
 
 #include "tensor/cpu/cpu_eval.h"
 #include "tensor/cpu/cpu_parallel.h"
@@ -59,11 +60,52 @@ void batch_leading_dims(const Kernel& k, GemmShape& g) {
   }
 }
 
+// The alternative for outputs (batch..., M1..., N..., M2...) (a convolution's input gradient:
+// (b, cin, y, x, ky, kx) with M = (cin, ky, kx), N = (y, x)): batch_leading_dims would batch
+// over (b, cin) and run 2048 products with 9 columns, where the call overhead is most of the
+// time; instead one product per image, C^T[N][M1*M2] into scratch, then runs of M2 floats
+// copied into place. Each element is the same dot over K, taken by the same sgemm kernel.
+// Returns M2 (0 when the output is not of that form or the one-change batching is not tiny).
+int64_t split_m_dims(const Kernel& k, GemmShape& g) {
+  if (!fast_paths_enabled()) return 0;
+  std::vector<std::pair<int, int>> out;
+  for (int c : {kGemmB, kGemmM, kGemmN})
+    for (int d : g.dims[c]) out.push_back({d, c});
+  std::sort(out.begin(), out.end());
+  size_t need = 0;
+  for (size_t i = 0; i < out.size(); ++i)
+    if (out[i].second == kGemmB) need = i + 1;
+  for (size_t p = need; p < out.size(); ++p) {
+    // classes after p: M+ N+ M+
+    size_t i = p, a, b;
+    while (i < out.size() && out[i].second == kGemmM) ++i;
+    a = i;
+    while (i < out.size() && out[i].second == kGemmN) ++i;
+    b = i;
+    while (i < out.size() && out[i].second == kGemmM) ++i;
+    if (i != out.size() || a == p || b == a || b == out.size()) continue;
+    int64_t bt = 1, m1 = 1, n = 1, m2 = 1;
+    for (size_t j = 0; j < p; ++j) bt *= k.full_shape[out[j].first];
+    for (size_t j = p; j < a; ++j) m1 *= k.full_shape[out[j].first];
+    for (size_t j = a; j < b; ++j) n *= k.full_shape[out[j].first];
+    for (size_t j = b; j < out.size(); ++j) m2 *= k.full_shape[out[j].first];
+    // Only where the one-change batching (over p..a as well) would leave m2-column products.
+    if (m2 >= 16 || n < 16 || m1 * m2 < 16 || bt < 2) return 0;
+    GemmShape s = g;
+    s.dims[kGemmB].clear(), s.dims[kGemmM].clear(), s.dims[kGemmN].clear();
+    for (size_t j = 0; j < out.size(); ++j) s.dims[j < p ? kGemmB : out[j].second].push_back(out[j].first);
+    s.Bt = bt, s.M = m1 * m2, s.N = n, s.out_in_order = false;
+    g = s;
+    return m2;
+  }
+  return 0;
+}
+
 // Scratch memory reused across kernels, per thread: im2col buffers are megabytes per conv, and
 // fresh ones would cost a page fault per 4 KiB plus a memset each time.
 float* scratch(int slot, int64_t n) {
-  thread_local std::unique_ptr<float[]> buf[2];
-  thread_local int64_t cap[2] = {0, 0};
+  thread_local std::unique_ptr<float[]> buf[3];
+  thread_local int64_t cap[3] = {0, 0, 0};
   if (n > cap[slot]) {
     buf[slot].reset();
     buf[slot].reset(new float[n]);
@@ -71,6 +113,8 @@ float* scratch(int slot, int64_t n) {
   }
   return buf[slot].get();
 }
+
+float* scratch_c(int64_t n) { return scratch(2, n); }  // a product's C before it is copied into place
 
 // Packs operand `which` into scratch `slot`. A plain strided load (im2col of a padded input:
 // one view over a contiguous buffer) is one strided copy, split over threads; any other
@@ -103,6 +147,37 @@ void pack_operand(const Kernel& k, const GemmShape& g, int which, int slot, Gemm
   op.batch_off.resize(g.Bt);
   for (int64_t b = 0; b < g.Bt; ++b) op.batch_off[b] = b * plan.batch_stride;
 }
+
+// A batched product's strided operand (im2col) packed batch by batch, right before that
+// batch's product and into per-thread scratch that stays in cache, instead of all batches up
+// front (megabytes written to and read back from memory). The same words as pack_operand.
+struct BatchPacker {
+  bool on = false;
+  int slot = 0;
+  int64_t per_batch = 0;
+  std::unique_ptr<StridedWalk> walk;
+  const uint32_t* base = nullptr;
+  // Sets `op` up (trans, ld) and returns true when operand `which` is one strided load.
+  bool setup(const Kernel& k, const GemmShape& g, int which, int s, GemmOperand& op) {
+    if (!fast_paths_enabled() || g.Bt < 2) return false;
+    const GemmPack plan = gemm_pack_plan(k, g, which, true);
+    const KNode& n = plan.nodes[plan.node];
+    const View* v = n.op == Op::LOAD && n.dtype == DType::f32 ? strided_bottom(n.st) : nullptr;
+    if (!v || plan.batch_stride * g.Bt != prod(plan.shape)) return false;
+    on = true, slot = s, per_batch = plan.batch_stride;
+    walk = std::make_unique<StridedWalk>(*v);
+    base = static_cast<const uint32_t*>(k.bufs[n.buf]->data);
+    op.trans = plan.trans, op.ld = plan.ld;
+    op.batch_off.assign(g.Bt, 0);
+    return true;
+  }
+  const float* operator()(const GemmOperand& op, int64_t b) const {
+    if (!on) return op.base + op.batch_off[b];
+    float* dst = scratch(slot, per_batch);
+    walk->gather32(base, b * per_batch, per_batch, reinterpret_cast<uint32_t*>(dst));
+    return dst;
+  }
+};
 
 // The batch loop of small products (a conv: one per image) over cpu_threads() threads when
 // each product is too small for BLAS's own threading; every product is computed whole by one
@@ -172,23 +247,47 @@ bool try_gemm(const Kernel& k) {
   GemmShape g;
   if (!match_gemm(k, &g)) return false;
   if (g.M * g.N * g.K < 8192 || g.K < 4 || (g.M < 4 && g.N < 4)) return false;
-  if (!g.out_in_order && !out_in_order_transposed(g)) batch_leading_dims(k, g);
+  int64_t m2 = 0;
+  if (!g.out_in_order && !out_in_order_transposed(g) && !(m2 = split_m_dims(k, g))) batch_leading_dims(k, g);
   const int64_t Bt = g.Bt, M = g.M, N = g.N, K = g.K;
   GemmOperand A, B;
-  if (!gemm_direct(k, g, 0, A)) pack_operand(k, g, 0, 0, A);
-  if (!gemm_direct(k, g, 1, B)) pack_operand(k, g, 1, 1, B);
-  float* C = static_cast<float*>(k.bufs[0]->data);
+  BatchPacker pa, pb;
   const int64_t flops = 2 * M * N * K;
-  const BlasOneThread blas_one;
   // Products too large for the batch split spread their row chunks over the threads (a batch
   // split runs each product's chunks on one thread: the same cut, so the same bits).
   const bool rows_split = !batches_split(Bt, flops) && M * N * K >= kRowSplitMNK;
+  if (!gemm_direct(k, g, 0, A) && (rows_split || !pa.setup(k, g, 0, 0, A))) pack_operand(k, g, 0, 0, A);
+  if (!gemm_direct(k, g, 1, B) && (rows_split || !pb.setup(k, g, 1, 1, B))) pack_operand(k, g, 1, 1, B);
+  float* C = static_cast<float*>(k.bufs[0]->data);
+  const BlasOneThread blas_one;
+  if (m2) {
+    // Per batch: C^T[N][M] into per-thread scratch, then out[m1][n][m2] = C^T[n][m1 * M2 + m2].
+    const int64_t m1 = M / m2;
+    for_batches(Bt, flops, [&](int64_t b) {
+      float* t = scratch_c(N * M);
+      sgemm_rows(!B.trans, !A.trans, N, M, K, pb(B, b), B.ld, pa(A, b), A.ld, t, M, rows_split);
+      float* o = C + b * M * N;
+      auto place = [&](auto width) {  // runs of a compile-time width are plain moves, not calls
+        constexpr int64_t w = decltype(width)::value;
+        const int64_t r = w ? w : m2;
+        for (int64_t i = 0; i < m1; ++i)
+          for (int64_t n = 0; n < N; ++n) {
+            float* d = o + (i * N + n) * r;
+            const float* q = t + n * M + i * r;
+            for (int64_t j = 0; j < r; ++j) d[j] = q[j];
+          }
+      };
+      if (m2 == 9) place(std::integral_constant<int64_t, 9>{});
+      else if (m2 == 4) place(std::integral_constant<int64_t, 4>{});
+      else place(std::integral_constant<int64_t, 0>{});
+    });
+    return true;
+  }
   if (!g.out_in_order && out_in_order_transposed(g)) {
     // The output is [batch][N][M]: C^T = B^T A^T written in place (a weight gradient, where
     // the scatter of a temporary C would cost as much as the product).
     for_batches(Bt, flops, [&](int64_t b) {
-      sgemm_rows(!B.trans, !A.trans, N, M, K, B.base + B.batch_off[b], B.ld, A.base + A.batch_off[b], A.ld,
-                 C + b * M * N, M, rows_split);
+      sgemm_rows(!B.trans, !A.trans, N, M, K, pb(B, b), B.ld, pa(A, b), A.ld, C + b * M * N, M, rows_split);
     });
     return true;
   }
@@ -196,8 +295,7 @@ bool try_gemm(const Kernel& k) {
   std::vector<float> tmp;
   if (!g.out_in_order) tmp.resize(Bt * M * N), C = tmp.data();
   for_batches(Bt, flops, [&](int64_t b) {
-    sgemm_rows(A.trans, B.trans, M, N, K, A.base + A.batch_off[b], A.ld, B.base + B.batch_off[b], B.ld,
-               C + b * M * N, N, rows_split);
+    sgemm_rows(A.trans, B.trans, M, N, K, pa(A, b), A.ld, pb(B, b), B.ld, C + b * M * N, N, rows_split);
   });
   if (!g.out_in_order) gemm_scatter(k, g, tmp.data());
   return true;
