@@ -83,6 +83,7 @@ void ViewWriter::catch_up(Cycle t) {
     busy_ = false;
     done_ = ok_at_end_;
   }
+  update_irq();  // the level follows DONE | ERR as soon as they are due
 }
 
 void ViewWriter::update_irq() {
@@ -92,10 +93,7 @@ void ViewWriter::update_irq() {
   if (irq_ && irq_line_ >= 0) irq_->set_irq(static_cast<unsigned>(irq_line_), level);
 }
 
-void ViewWriter::tick() {
-  catch_up(cycle_at(sc_core::sc_time_stamp()));
-  update_irq();
-}
+void ViewWriter::tick() { catch_up(cycle_at(sc_core::sc_time_stamp())); }
 
 // ---- registers ------------------------------------------------------------------------------
 
