@@ -74,7 +74,7 @@ WritePlan plan_write(const ViewDesc& d, uint64_t t0, const std::vector<uint64_t>
     const Burst* prev = p.bursts.empty() ? nullptr : &p.bursts.back();
     b.aw = std::max(c + 1, prev ? prev->aw + 1 : 0);
     const uint64_t ws = std::max(b.aw + 1, prev ? prev->wend : 0);
-    b.wend = ws + static_cast<uint64_t>(b.beats) * t.cycles_per_beat;
+    b.wend = ws + (static_cast<uint64_t>(b.beats) * t.cpb_milli + 999) / 1000;
     b.bresp = b.wend - 1 + t.write_latency;
     p.bursts.push_back(b);
     where.erase(sl.line);

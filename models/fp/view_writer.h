@@ -64,7 +64,9 @@ void scatter(const ViewDesc& d, const uint32_t* words, uint64_t n, uint8_t* ddr)
 
 struct WriterTiming {
   uint64_t write_latency = 8;    // last W beat -> B response, cycles (ddr_write_latency_ns * f_PL)
-  uint32_t cycles_per_beat = 1;  // the port's (or the DDR share's) rate
+  // The port's (or the DDR share's) rate in 1/1000 cycles per beat (the HP port model's unit,
+  // ps7.cpp): a burst of n beats takes ceil(n * cpb_milli / 1000) cycles.
+  uint32_t cpb_milli = 1000;
 };
 struct Burst {                   // one AXI3 INCR write burst of 64-bit beats inside one line
   uint64_t addr = 0;             // 8-byte aligned

@@ -205,7 +205,7 @@ void ViewWriter::put(const uint8_t* data, uint64_t bytes, Cycle last_cycle) {
   // Only TLAST's cycle is reported: the earlier handshakes as "kept pace, ended at TLAST".
   std::vector<uint64_t> h(n);
   for (uint64_t j = 0; j < n; ++j) h[j] = ready_.at(j) + (last - ready_.at(n - 1));
-  pl::WriterTiming wt{p_.write_latency_cycles, 1};
+  pl::WriterTiming wt{p_.write_latency_cycles, 1000};
   plan_ = pl::plan_write(d, t0_, h, wt);
   uint32_t code = vw::kOk;
   if (!plan_.bursts.empty()) {  // the port's rate and write latency for this transfer
@@ -226,9 +226,12 @@ void ViewWriter::put(const uint8_t* data, uint64_t bytes, Cycle last_cycle) {
     if (gp.get_response_status() != tlm::TLM_OK_RESPONSE) {
       code = vw::kOutOfBounds;
     } else {
+      // The port's fractional rate is kept (rounding 1.5 cycles per beat up to 2 would halve a
+      // write that shares DDR with two readers).
       const pl::WriterTiming got{ext.done - ext.sched.at(beats - 1),
-                                 std::max<uint32_t>(1, (ext.sched.num + ext.sched.den / 2) / ext.sched.den)};
-      if (got.write_latency != wt.write_latency || got.cycles_per_beat != wt.cycles_per_beat)
+                                 std::max<uint32_t>(1000, static_cast<uint32_t>((uint64_t{ext.sched.num} * 1000 +
+                                                                                 ext.sched.den - 1) / ext.sched.den))};
+      if (got.write_latency != wt.write_latency || got.cpb_milli != wt.cpb_milli)
         plan_ = pl::plan_write(d, t0_, h, got);
     }
   }

@@ -67,7 +67,7 @@ WritePlan naive_plan(const ViewDesc& d, uint64_t t0, const std::vector<uint64_t>
     uint64_t prev_aw = 0, prev_wend = 0;
     if (!p.bursts.empty()) prev_aw = p.bursts.back().aw + 1, prev_wend = p.bursts.back().wend;
     b.aw = std::max(c + 1, prev_aw);
-    b.wend = std::max(b.aw + 1, prev_wend) + b.beats * t.cycles_per_beat;
+    b.wend = std::max(b.aw + 1, prev_wend) + (b.beats * t.cpb_milli + 999) / 1000;
     b.bresp = b.wend - 1 + t.write_latency;
     p.bursts.push_back(b);
     line[s] = -1, mask[s] = 0, freeat[s] = b.wend;
@@ -170,7 +170,7 @@ void expect_same(const WritePlan& a, const WritePlan& b) {
 TEST(ViewWriter, ContiguousResultIsFullBurstsOnePerLine) {
   const ViewDesc d = view(0x1000, 4 * 256, {256}, {1});  // 8 lines
   ASSERT_TRUE(check_write(d, kDdr).ok());
-  const WritePlan p = plan_write(d, 100, always_valid(d, 100), {8, 1});
+  const WritePlan p = plan_write(d, 100, always_valid(d, 100), {8, 1000});
   ASSERT_EQ(p.bursts.size(), 8u);
   for (size_t k = 0; k < 8; ++k) {
     EXPECT_EQ(p.bursts[k].addr, 0x1000 + 128 * k);
@@ -185,7 +185,7 @@ TEST(ViewWriter, ContiguousResultIsFullBurstsOnePerLine) {
   EXPECT_EQ(p.accept.back(), 103u + 127);
   EXPECT_EQ(p.bursts[7].aw, 103u + 127 + 1);
   EXPECT_EQ(p.done, p.bursts[7].wend - 1 + 8 + 1);
-  expect_same(p, naive_plan(d, 100, always_valid(d, 100), {8, 1}));
+  expect_same(p, naive_plan(d, 100, always_valid(d, 100), {8, 1000}));
 }
 
 TEST(ViewWriter, TransposeWithinTheBufferCoalescesAndBeyondItWritesSingleWords) {
@@ -222,7 +222,7 @@ TEST(ViewWriter, PartialLinesUseWstrbAndNeverTouchOtherWords) {
 TEST(ViewWriter, LengthOneAndTheEndOfDdr) {
   ViewDesc d = view(kDdr - 4, 4, {1}, {1});
   ASSERT_TRUE(check_write(d, kDdr).ok());
-  WritePlan p = plan_write(d, 10, always_valid(d, 10), {3, 1});
+  WritePlan p = plan_write(d, 10, always_valid(d, 10), {3, 1000});
   ASSERT_EQ(p.bursts.size(), 1u);
   EXPECT_EQ(p.bursts[0].addr, kDdr - 8);
   EXPECT_EQ(p.bursts[0].strb(0), 0xF0);
@@ -334,7 +334,7 @@ TEST(ViewWriter, RandomDescriptorsAgainstTheNaiveReference) {
     std::vector<uint64_t> h = always_valid(d, 50);
     uint64_t lag = 0;
     for (auto& x : h) x += (lag += U(0, 1) * U(0, 3));
-    const WriterTiming t{U(1, 20), static_cast<uint32_t>(U(1, 2))};
+    const WriterTiming t{U(1, 20), static_cast<uint32_t>(U(0, 1) ? 1000 : U(1000, 2500))};
     const WritePlan p = plan_write(d, 50, h, t);
     check_bursts(d, p, d.elems());
     expect_same(p, naive_plan(d, 50, h, t));

@@ -159,7 +159,7 @@ TEST_F(ViewWriterTlm, RandomDescriptorsLandWhereTheNaiveReferenceSaysAtPlanWrite
     const pl::WritePlan& p = h.w.last_plan();
     std::vector<uint64_t> hh(std::max<uint64_t>(1, (words.size() + 1) / 2));
     for (uint64_t j = 0; j < hh.size(); ++j) hh[j] = pl::write_ready(d, t_start, j);
-    const pl::WritePlan ref = pl::plan_write(d, t_start, hh, {lat, 1});
+    const pl::WritePlan ref = pl::plan_write(d, t_start, hh, {lat, 1000});
     ASSERT_EQ(p.bursts.size(), ref.bursts.size());
     for (size_t k = 0; k < ref.bursts.size(); ++k) {
       ASSERT_EQ(p.bursts[k].addr, ref.bursts[k].addr);
