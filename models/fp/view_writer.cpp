@@ -56,6 +56,7 @@ WritePlan plan_write(const ViewDesc& d, uint64_t t0, const std::vector<uint64_t>
   unsigned next = 0;
   uint64_t seq = 0;
   const uint64_t lo = d.base, hi = d.base + d.limit;
+  uint64_t port0 = 0, wbeats = 0;  // the first W beat's earliest cycle; W beats so far
   // The words of a line inside [BASE, BASE + LIMIT): a line is full when all are written.
   auto needed = [&](uint64_t line) {
     uint32_t m = 0;
@@ -73,8 +74,12 @@ WritePlan plan_write(const ViewDesc& d, uint64_t t0, const std::vector<uint64_t>
     b.decide = c;
     const Burst* prev = p.bursts.empty() ? nullptr : &p.bursts.back();
     b.aw = std::max(c + 1, prev ? prev->aw + 1 : 0);
-    const uint64_t ws = std::max(b.aw + 1, prev ? prev->wend : 0);
-    b.wend = ws + (static_cast<uint64_t>(b.beats) * t.cpb_milli + 999) / 1000;
+    if (!prev) port0 = b.aw + 1;
+    // The port's rate over the transfer's W beats: beat i no earlier than port0 + i * cpb.
+    auto port = [&](uint64_t i) { return port0 + i * t.cpb_milli / 1000; };
+    const uint64_t ws = std::max({b.aw + 1, prev ? prev->wend : 0, port(wbeats)});
+    b.wend = std::max(ws + b.beats, port(wbeats + b.beats - 1) + 1);
+    wbeats += b.beats;
     b.bresp = b.wend - 1 + t.write_latency;
     p.bursts.push_back(b);
     where.erase(sl.line);

@@ -65,7 +65,8 @@ void scatter(const ViewDesc& d, const uint32_t* words, uint64_t n, uint8_t* ddr)
 struct WriterTiming {
   uint64_t write_latency = 8;    // last W beat -> B response, cycles (ddr_write_latency_ns * f_PL)
   // The port's (or the DDR share's) rate in 1/1000 cycles per beat (the HP port model's unit,
-  // ps7.cpp): a burst of n beats takes ceil(n * cpb_milli / 1000) cycles.
+  // ps7.cpp): W beat i of the transfer (counted over all its bursts) moves no earlier than
+  // aw_0 + 1 + floor(i * cpb_milli / 1000).
   uint32_t cpb_milli = 1000;
 };
 struct Burst {                   // one AXI3 INCR write burst of 64-bit beats inside one line

@@ -64,10 +64,19 @@ WritePlan naive_plan(const ViewDesc& d, uint64_t t0, const std::vector<uint64_t>
     for (uint32_t w = (w0 / 2) * 2; w <= w1; ++w)
       if (mask[s] >> w & 1) b.words |= 1u << (w - (w0 / 2) * 2);
     b.decide = c;
-    uint64_t prev_aw = 0, prev_wend = 0;
+    uint64_t prev_aw = 0, prev_wend = 0, before = 0;
+    for (const Burst& x : p.bursts) before += x.beats;
     if (!p.bursts.empty()) prev_aw = p.bursts.back().aw + 1, prev_wend = p.bursts.back().wend;
     b.aw = std::max(c + 1, prev_aw);
-    b.wend = std::max(b.aw + 1, prev_wend) + (b.beats * t.cpb_milli + 999) / 1000;
+    const uint64_t first_w = (p.bursts.empty() ? b.aw : p.bursts.front().aw) + 1;
+    // Each W beat: after the previous one, and no earlier than the port's rate allows.
+    uint64_t t_beat = std::max(b.aw + 1, prev_wend);
+    for (uint32_t i = 0; i < b.beats; ++i) {
+      const uint64_t at_rate = first_w + (before + i) * t.cpb_milli / 1000;
+      t_beat = std::max(t_beat, at_rate);
+      ++t_beat;
+    }
+    b.wend = t_beat;
     b.bresp = b.wend - 1 + t.write_latency;
     p.bursts.push_back(b);
     line[s] = -1, mask[s] = 0, freeat[s] = b.wend;
