@@ -82,9 +82,10 @@ void PlExec::init() {
     const uint32_t ver = drv_.read32(reg::kSys + reg::SYS_VERSION);
     TP_CHECK(ver >> 16 == reg::kVersion >> 16, "pynq: PL design version 0x", std::hex, ver,
              " is not supported by this runtime (expects major version ", (reg::kVersion >> 16), ")");
-    if (v2()) {  // no DMA: the readers and the writer reset with the PL
-      for (VrShadow& v : vr_) v.valid = false;
-      vw_.valid = false;
+    if (v2()) {  // no DMA: the readers and the writer reset with the PL, every register to 0
+      // (hw/pl_contract.json), so the shadows are exact as all zeros; a shadow that was only
+      // dropped would keep stale values of the dimensions a later command does not write.
+      for (VrShadow* v : {&vr_[0], &vr_[1], &vr_[2], &vw_}) *v = VrShadow{true, {}};
     } else {
       for (uint64_t dma : kMm2sDma) {
         drv_.write32(dma + reg::MM2S_DMACR, reg::DMACR_RESET);
@@ -132,7 +133,7 @@ PlExec::Result PlExec::run_once(const UnitCmd& c) {
   });
   const double t_drv0 = sink_ ? drv_.now() : 0;
   double t_wait0 = 0, t_wait1 = 0;
-  uint32_t status = 0, s2mm = 0;
+  uint32_t status = 0, s2mm = 0, vw_info = 0;
   uint64_t cycles = 0;
   timed(Phase::kPsDriver, [&] {
     drv_.cpu_work(cost_.config().driver_call_ns * 1e-9);
@@ -164,6 +165,7 @@ PlExec::Result PlExec::run_once(const UnitCmd& c) {
     t_wait0 = drv_.now();
     s2mm = wait_result(u);
     t_wait1 = drv_.now();
+    if (v2() && (s2mm & pl::vw::ST_ERR)) vw_info = drv_.read32(pl::vw::kWindow + pl::vw::ERR_INFO);  // before W1C clears it
     if (v2()) drv_.write32(pl::vw::kWindow + pl::vw::STATUS, pl::vw::ST_DONE | pl::vw::ST_ERR);  // W1C
     else drv_.write32(reg::kDma0 + reg::S2MM_DMASR, reg::DMASR_IOC | reg::DMASR_ERR_IRQ);
     status = drv_.read32(base + reg::STATUS);
@@ -183,7 +185,7 @@ PlExec::Result PlExec::run_once(const UnitCmd& c) {
   });
   if (v2() && (status & reg::ST_ERR) && reg::err_code(status) == static_cast<uint32_t>(hw::ErrCode::STREAM))
     stream_fault(c);  // a reader rejected its descriptor: name it (PlFault; run() resets the PL)
-  if (v2() && (s2mm & pl::vw::ST_ERR)) writer_fault(c, s2mm);  // VW rejected or failed its transfer
+  if (v2() && (s2mm & pl::vw::ST_ERR)) writer_fault(c, s2mm, vw_info);  // VW rejected or failed its transfer
   PL_CHECK(v2() || !(s2mm & reg::DMASR_ERRORS), "pynq: DMA0 S2MM error on a ", hw::kUnits[u].name, " command: S2MM_DMASR = 0x",
            std::hex, s2mm, " (DMAIntErr/SlvErr/DecErr = bits 4/5/6), destination 0x", c.out.phys(), ", ", std::dec,
            c.out.bytes, " bytes");

@@ -120,7 +120,7 @@ class PlExec {
   // shadow as for the readers), and a VW ERR as a PlFault naming the kernel and the view.
   pl::ViewDesc writer_view(const UnitCmd& c) const;
   void program_writer(const UnitCmd& c);
-  [[noreturn]] void writer_fault(const UnitCmd& c, uint32_t vw_status);
+  [[noreturn]] void writer_fault(const UnitCmd& c, uint32_t vw_status, uint32_t vw_err_info);
   std::string reader_status();
   void apply(const DdrBlock& b, const CacheOps& o);
   void cache_step(const DdrBlock& b, const CacheOps& o, const char* what);

@@ -48,9 +48,9 @@ void PlExec::program_writer(const UnitCmd& c) {
   drv_.write32(vw::kWindow + vw::CTRL, vw::CTRL_START | (mode_ == WaitMode::kIrq ? vw::CTRL_IRQ_EN : 0));
 }
 
-void PlExec::writer_fault(const UnitCmd& c, uint32_t st) {
+void PlExec::writer_fault(const UnitCmd& c, uint32_t st, uint32_t err_info) {
   const int u = static_cast<int>(c.unit);
-  const uint32_t code = vw::err_code(st), info = drv_.read32(vw::kWindow + vw::ERR_INFO) & 0xF;
+  const uint32_t code = vw::err_code(st), info = hw::vw::ERR_INFO_DIM.get(err_info);
   const pl::ViewDesc d = writer_view(c);
   std::ostringstream o;
   o << "pynq: kernel " << (c.kernel ? *c.kernel : std::string("?")) << ": the " << hw::kUnits[u].name
