@@ -227,5 +227,21 @@ TEST(PlExecV2, BadResultViewsNameKernelAndViewAndTheResetPlRunsOn) {
   }
 }
 
+// In irq mode the PS sleeps until VW's interrupt (IRQ_F2P[7], CTRL.IRQ_EN): none is lost, and
+// the wait ends with the writer's DONE, not a timeout.
+TEST(PlExecV2, IrqModeWakesOnTheWritersInterrupt) {
+  Fixture& f = fx();
+  TransposeAdd t;
+  const uint64_t lost0 = f.stats.faults.lost_irqs;
+  f.ex->set_wait_mode(WaitMode::kIrq);
+  const double t0 = f.drv->now();
+  f.ex->run(t.cmd);
+  const double waited = f.drv->now() - t0;
+  f.ex->set_wait_mode(WaitMode::kPoll);
+  t.expect_result();
+  EXPECT_EQ(f.stats.faults.lost_irqs, lost0);
+  EXPECT_LT(waited, 1e-3) << "no interrupt timeout (0.5 s)";
+}
+
 }  // namespace
 }  // namespace tinypynq::pynq
