@@ -82,18 +82,21 @@ def doc_tables(m):
         rows.append(f"| | {lname} fields | | | " + "; ".join(
             f"{_bits(f)} {f['name']} ({f['access']})" for f in fields) + " |")
     t["dma-registers"] = rows
-    vr = m["blocks"].get("view_reader")
-    if vr:
-        rows = reg_table(vr)
-        for x in vr["arrays"]:
+    # Blocks with register arrays and their own error codes (the view reader and writer of
+    # pl_version 2): "<prefix>-registers" and "<prefix>-err-codes" (vr-registers, vw-err-codes).
+    for blk in m["blocks"].values():
+        if not blk["arrays"] and not blk["errors"]:
+            continue
+        rows = reg_table(blk)
+        for x in blk["arrays"]:
             for e in x["registers"]:
                 rows.append(f"| 0x{x['offset'] + e['offset']:02X} + 0x{x['stride']:X}·d | {x['name']}[d].{e['name']} | "
                             f"{e['access']} | {fmt_hex(e['reset'])} | {e['doc']}; d = 0 … {x['count'] - 1}, {x['doc']} |")
-        t["vr-registers"] = rows
+        t[f"{blk['prefix']}-registers"] = rows
         rows = ["| ERR_CODE | name | when |", "|---|---|---|"]
-        for e in vr["errors"]:
+        for e in blk["errors"]:
             rows.append(f"| {e['value']} | {e['name']} | {e['doc']} |")
-        t["vr-err-codes"] = rows
+        t[f"{blk['prefix']}-err-codes"] = rows
     return {k: "\n".join(v) + "\n" for k, v in t.items()}
 
 

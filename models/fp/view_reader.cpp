@@ -95,28 +95,12 @@ DescCheck check(const ViewDesc& d, uint64_t ddr_bytes) {
 }
 
 namespace {
-// Calls f(element index, valid, element offset) for every element in stream order.
+// walk() whose callback returns nothing: every element.
 template <class F> void walk(const ViewDesc& d, F&& f) {
-  const unsigned r = d.rank;
-  uint32_t idx[vr::kMaxRank] = {};
-  int64_t off = d.offset;
-  unsigned invalid = 0;  // dimensions whose index is outside its mask
-  for (unsigned k = 0; k < r; ++k) invalid += idx[k] < d.mlo[k] || idx[k] >= d.mhi[k];
-  const uint64_t n = d.elems();
-  for (uint64_t e = 0; e < n; ++e) {
-    f(e, invalid == 0, off);
-    for (int k = static_cast<int>(r) - 1; k >= 0; --k) {  // odometer, innermost first
-      const bool was = idx[k] < d.mlo[k] || idx[k] >= d.mhi[k];
-      off += d.stride[k];
-      if (++idx[k] < d.shape[k]) {
-        invalid += (idx[k] < d.mlo[k] || idx[k] >= d.mhi[k]) - was;
-        break;
-      }
-      off -= static_cast<int64_t>(d.stride[k]) * d.shape[k];
-      idx[k] = 0;
-      invalid += (0 < d.mlo[k] || 0 >= d.mhi[k]) - was;
-    }
-  }
+  detail::walk(d, [&](uint64_t e, bool valid, int64_t off) {
+    f(e, valid, off);
+    return true;
+  });
 }
 }  // namespace
 

@@ -79,6 +79,33 @@ struct DescCheck {
 // The START-time validation of docs/pl-v2.md, in its order; ddr_bytes: the DDR size.
 DescCheck check(const ViewDesc& d, uint64_t ddr_bytes);
 
+namespace detail {
+// Calls f(element index, valid, element offset) for every element of the view in stream order
+// (an odometer, innermost dimension first). The descriptor must pass check().
+template <class F> void walk(const ViewDesc& d, F&& f) {
+  const unsigned r = d.rank;
+  uint32_t idx[vr::kMaxRank] = {};
+  int64_t off = d.offset;
+  unsigned invalid = 0;  // dimensions whose index is outside its mask
+  for (unsigned k = 0; k < r; ++k) invalid += idx[k] < d.mlo[k] || idx[k] >= d.mhi[k];
+  const uint64_t n = d.elems();
+  for (uint64_t e = 0; e < n; ++e) {
+    if (!f(e, invalid == 0, off)) return;
+    for (int k = static_cast<int>(r) - 1; k >= 0; --k) {
+      const bool was = idx[k] < d.mlo[k] || idx[k] >= d.mhi[k];
+      off += d.stride[k];
+      if (++idx[k] < d.shape[k]) {
+        invalid += (idx[k] < d.mlo[k] || idx[k] >= d.mhi[k]) - was;
+        break;
+      }
+      off -= static_cast<int64_t>(d.stride[k]) * d.shape[k];
+      idx[k] = 0;
+      invalid += (0 < d.mlo[k] || 0 >= d.mhi[k]) - was;
+    }
+  }
+}
+}  // namespace detail
+
 // The view's words in stream order (elems() of them) from DDR (`ddr` = the byte at physical
 // address 0). The descriptor must pass check().
 void gather(const ViewDesc& d, const uint8_t* ddr, uint32_t* out);

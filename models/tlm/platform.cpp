@@ -10,6 +10,7 @@
 #include "models/tlm/axi_dma.h"
 #include "models/tlm/pl_top.h"
 #include "models/tlm/view_reader_tlm.h"
+#include "models/tlm/view_writer_tlm.h"
 #include "base/check.h"
 
 namespace tinypynq::vp {
@@ -82,27 +83,31 @@ Platform::Platform(const std::string& kind, const BoardConfig& cfg, const PlFact
   ic_ = std::make_unique<Gp0Interconnect>(nm("axi_interconnect_gp0").c_str());
   const AxiDmaParams dp = AxiDmaParams::from(cfg_);
   // IRQ_F2P lines of hw-spec §2.5 (the contract's irqs)
-  dma_[0] = std::make_unique<AxiDma>(nm("axi_dma_0").c_str(), dp, !v2, true, ps7_.get(),
-                                     v2 ? -1 : static_cast<int>(hw::irq::DMA0_MM2S), hw::irq::DMA0_S2MM);
   if (!v2) {
+    dma_[0] = std::make_unique<AxiDma>(nm("axi_dma_0").c_str(), dp, true, true, ps7_.get(), hw::irq::DMA0_MM2S,
+                                       hw::irq::DMA0_S2MM);
     dma_[1] = std::make_unique<AxiDma>(nm("axi_dma_1").c_str(), dp, true, false, ps7_.get(), hw::irq::DMA1_MM2S, -1);
     dma_[2] = std::make_unique<AxiDma>(nm("axi_dma_2").c_str(), dp, true, false, ps7_.get(), hw::irq::DMA2_MM2S, -1);
   } else {
     vr_ = std::make_unique<ViewReaders>(nm("view_readers").c_str(), ViewReaderParams::from(cfg_));
+    vw_ = std::make_unique<ViewWriter>(nm("view_writer").c_str(), ViewWriterParams::from(cfg_), ps7_.get(),
+                                       static_cast<int>(hw::irq::VW));
   }
   pl_ = pl(nm("tinypynq_pl").c_str(), cfg_);
   ps7_->m_axi_gp0.bind(ic_->s_axi);
   for (int i = 0; i < 3; ++i) {
     if (!dma_[i]) continue;
     ic_->m_axi_dma[i].bind(dma_[i]->s_axi_lite);
-    if (!v2) dma_[i]->m_axi_mm2s.bind(ps7_->hp[i]->s_axi);
-    dma_[i]->m_axi_s2mm.bind(ps7_->hp[i]->s_axi);
+    dma_[i]->m_axi_mm2s.bind(ps7_->hp[i]->s_axi);
+    if (i == 0) dma_[i]->m_axi_s2mm.bind(ps7_->hp[i]->s_axi);
   }
   ic_->m_axi_pl.bind(pl_->socket());
-  if (v2) {  // VR_i on HP_i, where DMA0 MM2S, DMA1 and DMA2 sat in v1
+  if (v2) {  // VR_i on HP_i, where DMA0 MM2S, DMA1 and DMA2 sat in v1; VW on HP0, where S2MM sat
     ic_->m_axi_vr.bind(vr_->s_axi_lite);
     for (unsigned i = 0; i < ViewReaders::kReaders; ++i) vr_->reader(i).m_axi_hp.bind(ps7_->hp[i]->s_axi);
-    pl_->bind_streams(&vr_->reader(0), &vr_->reader(1), &vr_->reader(2), &dma_[0]->s2mm());
+    ic_->m_axi_vw.bind(vw_->s_axi_lite);
+    vw_->m_axi_hp.bind(ps7_->hp[0]->s_axi);
+    pl_->bind_streams(&vr_->reader(0), &vr_->reader(1), &vr_->reader(2), vw_.get());
   } else {
     pl_->bind_streams(&dma_[0]->mm2s(), &dma_[1]->mm2s(), &dma_[2]->mm2s(), &dma_[0]->s2mm());
   }
@@ -117,6 +122,7 @@ void Platform::gp0(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay) {
 void Platform::reset_pl() {
   pl_->reset();
   if (vr_) vr_->reset();
+  if (vw_) vw_->reset();
   // DMACR.Reset: a soft reset of each DMA core (all channels), as the peripheral reset does.
   for (auto& port : ic_->m_axi_dma) {
     if (port.size() == 0) continue;  // v2: no DMA1/DMA2
@@ -139,13 +145,15 @@ uint64_t Platform::pl_cycles() const {
 std::string Platform::describe_stall() const {
   std::ostringstream o;
   const char* names[3] = {"A (DMA0 MM2S)", "B (DMA1 MM2S)", "C (DMA2 MM2S)"};
-  if (vr_) o << vr_->describe() << "; ";
-  else
+  if (vr_) {
+    o << vr_->describe() << "; " << vw_->describe() << " (now cycle " << pl_cycles() << ")";
+  } else {
     for (int i = 0; i < 3; ++i) o << "stream " << names[i] << (dma_[i]->mm2s().armed() ? " has a transfer waiting" : " idle") << "; ";
-  o << "stream R (DMA0 S2MM) " << (dma_[0]->s2mm().armed() ? "armed" : "not armed (S2MM_LENGTH not written?)");
-  const DmaTransferTimes& w = dma_[0]->s2mm_times();
-  o << " (last S2MM transfer: LENGTH at cycle " << w.length_write << ", last WLAST " << w.last_beat << ", done "
-    << w.done << ", " << w.bytes << " bytes; now cycle " << pl_cycles() << ")";
+    o << "stream R (DMA0 S2MM) " << (dma_[0]->s2mm().armed() ? "armed" : "not armed (S2MM_LENGTH not written?)");
+    const DmaTransferTimes& w = dma_[0]->s2mm_times();
+    o << " (last S2MM transfer: LENGTH at cycle " << w.length_write << ", last WLAST " << w.last_beat << ", done "
+      << w.done << ", " << w.bytes << " bytes; now cycle " << pl_cycles() << ")";
+  }
   o << "; " << pl_->describe();
   return o.str();
 }

@@ -4,7 +4,8 @@
 // (SYS, vector, reduce, matmul); DMA0 MM2S/S2MM on HP0, DMA1 MM2S on HP1, DMA2 MM2S on HP2;
 // streams A, B, C from the MM2S channels into the PL router, stream R to DMA0 S2MM.
 // With pl_version 2 (docs/pl-v2.md) the view readers VR0/VR1/VR2 (GP0 0x4007_0000, HP0/HP1/
-// HP2) produce streams A, B, C instead; DMA0 keeps only S2MM, DMA1 and DMA2 are not built.
+// HP2) produce streams A, B, C instead and the view writer VW (GP0 0x4007_1000, HP0) takes
+// stream R (docs/pl-v2.md step 3): no AXI DMA is built.
 //
 // The PL is a PlBlock made by a factory: the TLM models ("tlm") or the Verilated RTL ("rtl",
 // cosim/rtl_pl.h). SystemC elaborates once per process, so every kind declared before the
@@ -30,6 +31,7 @@ namespace tinypynq::vp {
 
 class AxiDma;
 class ViewReaders;
+class ViewWriter;
 
 std::unique_ptr<PlBlock> make_tlm_pl(const char* name, const BoardConfig& cfg);  // PlTop
 
@@ -44,9 +46,10 @@ class Platform {
 
   const std::string& kind() const { return kind_; }
   Ps7& ps7() { return *ps7_; }
-  AxiDma& dma(int i) { return *dma_[i]; }          // v2: only dma(0) (S2MM) exists
+  AxiDma& dma(int i) { return *dma_[i]; }          // v1 only: v2 has no DMA
   bool has_dma(int i) const { return dma_[i] != nullptr; }
   ViewReaders* readers() { return vr_.get(); }      // v2; nullptr for pl_version 1
+  ViewWriter* writer() { return vw_.get(); }        // v2 (stream R); nullptr for pl_version 1
   PlBlock& pl() { return *pl_; }
   void gp0(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
   void reset_pl();                    // aresetn of the PL and the DMAs
@@ -63,6 +66,7 @@ class Platform {
   std::unique_ptr<Gp0Interconnect> ic_;
   std::unique_ptr<AxiDma> dma_[3];
   std::unique_ptr<ViewReaders> vr_;
+  std::unique_ptr<ViewWriter> vw_;
   std::unique_ptr<PlBlock> pl_;
 };
 

@@ -141,6 +141,9 @@ void Gp0Interconnect::b_transport(tlm::tlm_generic_payload& gp, sc_time& delay) 
   } else if (a >= kVrBase && a < kVrEnd && m_axi_vr.size() != 0) {
     gp.set_address(a - kVrBase);
     m_axi_vr->b_transport(gp, delay);
+  } else if (a >= hw::win::VW_BASE && a < hw::win::VW_BASE + hw::win::VW_SIZE && m_axi_vw.size() != 0) {
+    gp.set_address(a - hw::win::VW_BASE);
+    m_axi_vw->b_transport(gp, delay);
   } else {
     gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
     return;

@@ -96,6 +96,7 @@ class Gp0Interconnect : public sc_core::sc_module {
   tlm_utils::simple_initiator_socket_optional<Gp0Interconnect> m_axi_dma[3];
   tlm_utils::simple_initiator_socket<Gp0Interconnect> m_axi_pl;
   tlm_utils::simple_initiator_socket_optional<Gp0Interconnect> m_axi_vr;  // VR0..2 (v2)
+  tlm_utils::simple_initiator_socket_optional<Gp0Interconnect> m_axi_vw;  // VW (v2)
 
   explicit Gp0Interconnect(sc_core::sc_module_name name);
 

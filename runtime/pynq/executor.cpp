@@ -239,6 +239,7 @@ bool ProgramRunner::run(const Program& p, const Kernel& k, KernelRecord* rec) {
               u.view[i] = s.view[i];
             }
             u.out = stream(c, s.out);
+            u.out_view = s.out_view;
             u.kernel = &p.kernel;
             const PlExec::Result r = ex_.run(u);
             w_range |= r.w_range;
@@ -248,7 +249,7 @@ bool ProgramRunner::run(const Program& p, const Kernel& k, KernelRecord* rec) {
               rec->unit_cycles[static_cast<int>(u.unit)] += r.cycles;
               for (int i = 0; i < 3; ++i)
                 rec->dma_bytes += !u.in[i].blk ? 0 : u.view[i] ? 4 * u.view[i]->elems() : u.in[i].bytes;
-              rec->dma_bytes += u.out.bytes;
+              rec->dma_bytes += u.out_view ? 4 * u.out_view->elems() : u.out.bytes;
             }
           } else if constexpr (std::is_same_v<S, Pack>) {
             const std::vector<KNode>& nodes = s.nodes < 0 ? k.nodes : p.node_sets[s.nodes];

@@ -3,10 +3,12 @@
 #include "runtime/pynq/lower.h"
 
 #include <algorithm>
+#include <cmath>
 #include <bit>
 #include <sstream>
 
 #include "base/check.h"
+#include "models/fp/view_writer.h"
 #include "runtime/pynq/regmap.h"
 #include "runtime/pynq/view_desc.h"
 
@@ -133,6 +135,31 @@ std::string ProgramBuilder::reader_slower(const pl::ViewDesc& d) const {
   o << "the reader would fetch " << fills / n << " lines per element (" << reader_s * 1e6
     << " us beyond the unit's rate; the PS packs it in " << ps_s * 1e6 << " us)";
   return o.str();
+}
+
+double ProgramBuilder::writer_extra_seconds(const pl::ViewDesc& d, int readers) const {
+  // The view writer's time beyond one beat per cycle (the unit's output rate), from the write
+  // plan (pl::plan_write) of the tile with a producer that keeps pace and the HP port's rate
+  // when `readers` view readers stream at the same time (the bus model's equal DDR share,
+  // ps7.cpp); a large tile is judged by a prefix of its outer dimension (~64K elements), scaled.
+  pl::ViewDesc p = d;
+  double scale = 1;
+  const uint64_t n = d.elems(), kPrefix = 1 << 16;
+  if (n > kPrefix && d.shape[0] > 1) {
+    p.shape[0] = static_cast<uint32_t>(std::max<uint64_t>(1, d.shape[0] * kPrefix / n));
+    p.mhi[0] = std::min(p.mhi[0], p.shape[0]);
+    p.mlo[0] = std::min(p.mlo[0], p.mhi[0]);
+    scale = static_cast<double>(n) / static_cast<double>(p.elems());
+  }
+  std::vector<uint64_t> h((p.elems() + 1) / 2);
+  for (uint64_t j = 0; j < h.size(); ++j) h[j] = pl::write_ready(p, 0, j);
+  const uint64_t lat = static_cast<uint64_t>(std::ceil(cfg_.ddr_write_latency_ns * 1e-9 * cfg_.pl_clock_hz));
+  const double port_bpc = cfg_.hp_data_bytes * cfg_.hp_clock_hz / cfg_.pl_clock_hz;
+  const double ddr_bpc = cfg_.ddr_peak_bytes_per_s * cfg_.ddr_efficiency / cfg_.pl_clock_hz / (1 + readers);
+  const double cpb = std::max(1.0, 8.0 / std::min(port_bpc, ddr_bpc));
+  const pl::WritePlan w = pl::plan_write(p, 0, h, {lat, static_cast<uint32_t>(std::ceil(cpb * 1000.0))});
+  const double extra = static_cast<double>(w.done - h.back());
+  return std::max(0.0, extra) * scale / cfg_.pl_clock_hz;
 }
 
 void ProgramBuilder::packed_on_ps(const std::string& what, const std::string& why) {

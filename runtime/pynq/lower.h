@@ -34,6 +34,9 @@ class ProgramBuilder {
   void packed_on_ps(const std::string& what, const std::string& why);  // pl_version 2: say so
   // pl_version 2: why the PS packs this view in less time than the reader streams it, or "".
   std::string reader_slower(const pl::ViewDesc& d) const;
+  // pl_version 2: the view writer's time beyond the unit's output rate for this result view
+  // (docs/pl-v2.md step 3), to weigh against a PS scatter.
+  double writer_extra_seconds(const pl::ViewDesc& d, int readers) const;
   MemRef materialize(const Val& v, int64_t n);  // a scalar becomes a filled stream
   bool elementwise();
   bool reduce();

@@ -63,7 +63,7 @@ bool ProgramBuilder::matmul() {
     ShapeTracker st;                   // node: gemm_operand_view; packed: contiguous {rows, cols}
     int nb = 0, nr = 0, nc = 0;        // dims of the batch, row and column groups in st
   };
-  OpView views[2];
+  OpView views[3];  // A, W, and (pl_version 2) the output in gemm order
   // The box of batch bi, rows [r0, r0 + rr), cols [c0, c0 + cc) of operand `which` as a view.
   auto tile = [&](int which, int64_t bi, int64_t r0, int64_t rr, int64_t c0, int64_t cc,
                   std::string* why = nullptr) -> std::optional<pl::ViewDesc> {
@@ -170,8 +170,45 @@ bool ProgramBuilder::matmul() {
     operand(1, K, N, Ws);
   }
 
-  const MemRef out = g->out_in_order ? whole(0, 0, 4 * static_cast<size_t>(Bt * M * N))
-                                     : temp(4 * static_cast<size_t>(Bt * M * N));
+  // pl_version 2 (docs/pl-v2.md step 3): where v1 scatters the result (an output in another
+  // order, N tiles, an odd-sized batch), each command's output tile is a box of the output's
+  // view in gemm order that the view writer writes in place: no ScatterTile, Copy or
+  // GemmScatter. Only with one K tile (partial sums of several go through a temp and a vector
+  // ADD) and when the writer's bursts cost less than the PS's scatter.
+  const bool out_views = v2() && Kt >= K && (!g->out_in_order || Nt < N || (M * N) % 2) && [&] {
+    OpView& o = views[2];
+    std::vector<int> order;
+    for (int c : {analysis::kGemmB, analysis::kGemmM, analysis::kGemmN})
+      for (int d : g->dims[c]) order.push_back(d);
+    const Shape& os = k_.out_shape;
+    std::vector<std::pair<int64_t, int64_t>> pin(os.size());
+    for (size_t d = 0; d < os.size(); ++d) {
+      const bool used = std::find(order.begin(), order.end(), static_cast<int>(d)) != order.end();
+      pin[d] = {0, used ? os[d] : 1};
+      if (!used) order.push_back(static_cast<int>(d));
+    }
+    o.on = true;
+    o.st = ShapeTracker::contiguous(os).shrink(pin).permute(order);
+    o.nb = static_cast<int>(g->dims[analysis::kGemmB].size());
+    o.nr = static_cast<int>(g->dims[analysis::kGemmM].size());
+    o.nc = static_cast<int>(g->dims[analysis::kGemmN].size());
+    double writer_s = 0, ps_s = 0;
+    for (int64_t bi = 0; bi < Bt; ++bi)
+      for (int64_t n0 = 0; n0 < N; n0 += Nt) {
+        const int64_t nt = std::min(Nt, N - n0), mc = m_chunk(K, nt);
+        for (int64_t m0 = 0; m0 < M; m0 += mc) {
+          const std::optional<pl::ViewDesc> d = tile(2, bi, m0, std::min(mc, M - m0), n0, nt);
+          if (!d) return false;
+          writer_s += writer_extra_seconds(*d, 1);  // stream A is read while the result is written
+          const double n = static_cast<double>(d->elems());
+          ps_s += 8 * n / cfg_.a9_memcpy_bytes_per_s + 4 * n / cfg_.cache_flush_bytes_per_s;
+        }
+      }
+    return writer_s < ps_s;
+  }();
+  const MemRef out = out_views          ? whole(0, 0, k_.bufs[0]->nbytes())
+                     : g->out_in_order ? whole(0, 0, 4 * static_cast<size_t>(Bt * M * N))
+                                       : temp(4 * static_cast<size_t>(Bt * M * N));
   // PS: a [rows][cols] sub-matrix of a row-major matrix with `ld` columns, into a temp.
   auto sub = [&](const MemRef& src, int64_t ld, int64_t r0, int64_t c0, int64_t rows, int64_t cols) {
     MemRef s = temp(4 * static_cast<size_t>(rows * cols));
@@ -179,9 +216,9 @@ bool ProgramBuilder::matmul() {
     return s;
   };
   for (int64_t bi = 0; bi < Bt; ++bi) {
-    const MemRef dest = out.at(static_cast<size_t>(4 * bi * M * N), static_cast<size_t>(4 * M * N));
+    const MemRef dest = out_views ? out : out.at(static_cast<size_t>(4 * bi * M * N), static_cast<size_t>(4 * M * N));
     // The S2MM needs an 8-byte aligned destination (DRE off): odd-sized batches go via a temp.
-    const MemRef Cb = dest.off % 8 == 0 ? dest : temp(dest.bytes);
+    const MemRef Cb = out_views || dest.off % 8 == 0 ? dest : temp(dest.bytes);
     for (int64_t k0 = 0; k0 < K; k0 += Kt) {
       const int64_t kt = std::min(Kt, K - k0);
       // Partial products of a K tile after the first go to a temp and are added on the PL.
@@ -193,7 +230,7 @@ bool ProgramBuilder::matmul() {
                    : nt == N ? Ws[bi].at(static_cast<size_t>(4 * k0 * N), static_cast<size_t>(4 * kt * N))
                              : sub(Ws[bi], N, k0, n0, kt, nt);
         if (!v2() && W.off % 8) W = sub(Ws[bi], N, k0, n0, kt, nt);
-        const MemRef O = nt == N ? acc : temp(4 * static_cast<size_t>(M * nt));
+        const MemRef O = out_views || nt == N ? acc : temp(4 * static_cast<size_t>(M * nt));
         // M chunks: whole blocks of R rows (even), each within one DMA transfer.
         const int64_t mc = m_chunk(kt, nt);
         for (int64_t m0 = 0; m0 < M; m0 += mc) {
@@ -212,10 +249,15 @@ bool ProgramBuilder::matmul() {
             c.in[0] = A.at(static_cast<size_t>(4 * m0 * kt), static_cast<size_t>(4 * mr * kt));
             if (m0 == 0) c.in[1] = W;
           }
-          c.out = O.at(static_cast<size_t>(4 * m0 * nt), static_cast<size_t>(4 * mr * nt));
+          if (out_views) {  // the whole output buffer, written through the tile's box
+            c.out = out, c.out_view = tile(2, bi, m0, mr, n0, nt);
+            TP_ASSERT(c.out_view, "pynq lowering: a gemm output tile that is not a view");
+          } else {
+            c.out = O.at(static_cast<size_t>(4 * m0 * nt), static_cast<size_t>(4 * mr * nt));
+          }
           step(c);
         }
-        if (nt != N) step(ScatterTile{O, acc, N, n0, M, nt});  // the column tile into [M][N] (PS)
+        if (!out_views && nt != N) step(ScatterTile{O, acc, N, n0, M, nt});  // the column tile into [M][N] (PS)
       }
       if (k0 != 0) {
         Val a, b;
@@ -223,9 +265,9 @@ bool ProgramBuilder::matmul() {
         vec(reg::V_ADD, &a, &b, nullptr, Cb, M * N);
       }
     }
-    if (!Cb.same_block(dest)) step(Copy{Cb, dest});
+    if (!out_views && !Cb.same_block(dest)) step(Copy{Cb, dest});
   }
-  if (!g->out_in_order) step(GemmScatter{out});
+  if (!out_views && !g->out_in_order) step(GemmScatter{out});
   return true;
 }
 

@@ -24,24 +24,28 @@ constexpr double kIrqTimeoutS = 0.5;
 // The result of the command on unit u: S2MM's status once IOC (or an error) is set. A wait that
 // times out is a PL fault; in irq mode the PS first polls once, since the PL may have finished
 // and only the interrupt was lost.
+// pl_version 2: VW's STATUS once DONE or ERR is set.
 uint32_t PlExec::wait_result(int u) {
-  const uint64_t sr = reg::kDma0 + reg::S2MM_DMASR;
-  const uint32_t mask = reg::DMASR_IOC | reg::DMASR_ERR_IRQ;
+  const uint64_t sr = v2() ? pl::vw::kWindow + pl::vw::STATUS : reg::kDma0 + reg::S2MM_DMASR;
+  const uint32_t mask = v2() ? pl::vw::ST_DONE | pl::vw::ST_ERR : reg::DMASR_IOC | reg::DMASR_ERR_IRQ;
+  const int irq = v2() ? static_cast<int>(hw::irq::VW) : reg::kIrqDma0S2mm;
   try {
-    return drv_.wait(sr, mask, reg::kIrqDma0S2mm, mode_, mode_ == WaitMode::kIrq ? kIrqTimeoutS : kTimeoutS);
+    return drv_.wait(sr, mask, irq, mode_, mode_ == WaitMode::kIrq ? kIrqTimeoutS : kTimeoutS);
   } catch (const DriverTimeout& e) {
     if (mode_ == WaitMode::kIrq) {
       const uint32_t v = drv_.read32(sr);
       if (v & mask) {
         ++st_.faults.lost_irqs;
-        st_.faults.log.push_back(detail::cat(hw::kUnits[u].name, ": ", e.what(), "; S2MM_DMASR polled 0x", std::hex, v,
+        st_.faults.log.push_back(detail::cat(hw::kUnits[u].name, ": ", e.what(), v2() ? "; VW STATUS" : "; S2MM_DMASR",
+                                             " polled 0x", std::hex, v,
                                              ": the command had finished"));
         return v;
       }
     }
     if (v2())
       throw PlFault(detail::cat("pynq: ", hw::kUnits[u].name, " command did not complete: ", e.what(),
-                                " (view reader STATUS: ", reader_status(), ")"));
+                                " (view reader STATUS: ", reader_status(), "; VW STATUS 0x", std::hex,
+                                drv_.read32(pl::vw::kWindow + pl::vw::STATUS), ")"));
     std::ostringstream mm2s;
     for (int i = 0; i < 3; ++i) mm2s << (i ? ", " : "") << "0x" << std::hex << drv_.read32(kMm2sDma[i] + reg::MM2S_DMASR);
     throw PlFault(detail::cat("pynq: ", hw::kUnits[u].name, " command did not complete: ", e.what(),
@@ -78,16 +82,17 @@ void PlExec::init() {
     const uint32_t ver = drv_.read32(reg::kSys + reg::SYS_VERSION);
     TP_CHECK(ver >> 16 == reg::kVersion >> 16, "pynq: PL design version 0x", std::hex, ver,
              " is not supported by this runtime (expects major version ", (reg::kVersion >> 16), ")");
-    if (v2()) {  // no MM2S channels: DMA0 is S2MM only, the readers reset with the PL
-      drv_.write32(reg::kDma0 + reg::S2MM_DMACR, reg::DMACR_RESET);
-      for (VrShadow& v : vr_) v.valid = false;
+    if (v2()) {  // no DMA: the readers and the writer reset with the PL, every register to 0
+      // (hw/pl_contract.json), so the shadows are exact as all zeros; a shadow that was only
+      // dropped would keep stale values of the dimensions a later command does not write.
+      for (VrShadow* v : {&vr_[0], &vr_[1], &vr_[2], &vw_}) *v = VrShadow{true, {}};
     } else {
       for (uint64_t dma : kMm2sDma) {
         drv_.write32(dma + reg::MM2S_DMACR, reg::DMACR_RESET);
         drv_.write32(dma + reg::MM2S_DMACR, reg::DMACR_RS);
       }
+      drv_.write32(reg::kDma0 + reg::S2MM_DMACR, reg::DMACR_RS | reg::DMACR_IOC_IRQEN | reg::DMACR_ERR_IRQEN);
     }
-    drv_.write32(reg::kDma0 + reg::S2MM_DMACR, reg::DMACR_RS | reg::DMACR_IOC_IRQEN | reg::DMACR_ERR_IRQEN);
   });
 }
 
@@ -121,11 +126,14 @@ PlExec::Result PlExec::run_once(const UnitCmd& c) {
       if (footprint(reader_view(c, i), &lo, &bytes) && lo >= s.phys() && lo + bytes <= s.phys() + s.bytes)
         apply(*s.blk, cache_.pl_reads(lo, bytes));
     }
-    apply(*c.out.blk, cache_.pl_writes(c.out.phys(), c.out.bytes));
+    // The result: its lines leave the cache over what VW can write (the view's footprint).
+    uint64_t lo = c.out.phys(), bytes = c.out.bytes;
+    if (v2() && c.out_view && !footprint(writer_view(c), &lo, &bytes)) bytes = 0;  // an empty box writes nothing
+    if (bytes) apply(*c.out.blk, cache_.pl_writes(lo, bytes));
   });
   const double t_drv0 = sink_ ? drv_.now() : 0;
   double t_wait0 = 0, t_wait1 = 0;
-  uint32_t status = 0, s2mm = 0;
+  uint32_t status = 0, s2mm = 0, vw_info = 0;
   uint64_t cycles = 0;
   timed(Phase::kPsDriver, [&] {
     drv_.cpu_work(cost_.config().driver_call_ns * 1e-9);
@@ -138,11 +146,12 @@ PlExec::Result PlExec::run_once(const UnitCmd& c) {
       for (int i = 0; i < 3; ++i)
         if (!c.in[i].blk) drv_.write32(base + reg::SCALAR_A + 4 * i, c.scalar[i]);
     // 3. result channel first, 4. operand channels C, B, A, 5. START
-    drv_.write32(reg::kDma0 + reg::S2MM_DA, static_cast<uint32_t>(c.out.phys()));
-    drv_.write32(reg::kDma0 + reg::S2MM_LENGTH, static_cast<uint32_t>(c.out.bytes));
     if (v2()) {
+      program_writer(c);   // pl_exec_vw.cpp: the result's descriptor to VW, started
       program_readers(c);  // pl_exec_vr.cpp: descriptors to VR2, VR1, VR0, each started
     } else {
+      drv_.write32(reg::kDma0 + reg::S2MM_DA, static_cast<uint32_t>(c.out.phys()));
+      drv_.write32(reg::kDma0 + reg::S2MM_LENGTH, static_cast<uint32_t>(c.out.bytes));
       for (int i = 2; i >= 0; --i) {
         if (!c.in[i].blk) continue;
         drv_.write32(kMm2sDma[i] + reg::MM2S_SA, static_cast<uint32_t>(c.in[i].phys()));
@@ -156,7 +165,9 @@ PlExec::Result PlExec::run_once(const UnitCmd& c) {
     t_wait0 = drv_.now();
     s2mm = wait_result(u);
     t_wait1 = drv_.now();
-    drv_.write32(reg::kDma0 + reg::S2MM_DMASR, reg::DMASR_IOC | reg::DMASR_ERR_IRQ);  // W1C
+    if (v2() && (s2mm & pl::vw::ST_ERR)) vw_info = drv_.read32(pl::vw::kWindow + pl::vw::ERR_INFO);  // before W1C clears it
+    if (v2()) drv_.write32(pl::vw::kWindow + pl::vw::STATUS, pl::vw::ST_DONE | pl::vw::ST_ERR);  // W1C
+    else drv_.write32(reg::kDma0 + reg::S2MM_DMASR, reg::DMASR_IOC | reg::DMASR_ERR_IRQ);
     status = drv_.read32(base + reg::STATUS);
     if ((status & reg::ST_ERR) || !(status & reg::ST_DONE)) {
       // A status that contradicts the completed transfer: read it once more before calling it
@@ -172,11 +183,12 @@ PlExec::Result PlExec::run_once(const UnitCmd& c) {
     cycles = drv_.read32(base + reg::CYCLES_LO);
     cycles |= static_cast<uint64_t>(drv_.read32(base + reg::CYCLES_HI)) << 32;
   });
-  PL_CHECK(!(s2mm & reg::DMASR_ERRORS), "pynq: DMA0 S2MM error on a ", hw::kUnits[u].name, " command: S2MM_DMASR = 0x",
-           std::hex, s2mm, " (DMAIntErr/SlvErr/DecErr = bits 4/5/6), destination 0x", c.out.phys(), ", ", std::dec,
-           c.out.bytes, " bytes");
   if (v2() && (status & reg::ST_ERR) && reg::err_code(status) == static_cast<uint32_t>(hw::ErrCode::STREAM))
     stream_fault(c);  // a reader rejected its descriptor: name it (PlFault; run() resets the PL)
+  if (v2() && (s2mm & pl::vw::ST_ERR)) writer_fault(c, s2mm, vw_info);  // VW rejected or failed its transfer
+  PL_CHECK(v2() || !(s2mm & reg::DMASR_ERRORS), "pynq: DMA0 S2MM error on a ", hw::kUnits[u].name, " command: S2MM_DMASR = 0x",
+           std::hex, s2mm, " (DMAIntErr/SlvErr/DecErr = bits 4/5/6), destination 0x", c.out.phys(), ", ", std::dec,
+           c.out.bytes, " bytes");
   PL_CHECK(!(status & reg::ST_ERR), "pynq: ", hw::kUnits[u].name, " unit rejected command op=0x", std::hex, c.op,
            std::dec, " sizes ", c.size[0], "x", c.size[1], "x", c.size[2], ": ERR_CODE ", reg::err_code(status),
            " (1 BAD_OP, 2 BAD_SIZE, 3 BUSY)");
@@ -223,7 +235,7 @@ void PlExec::emit_command(const UnitCmd& c, const CmdTimes& t) {
   PynqEvent w;
   w.track = Track::kPs;
   w.cat = "wait";
-  w.name = "wait (S2MM IOC)";
+  w.name = v2() ? "wait (VW DONE)" : "wait (S2MM IOC)";
   w.t_start = t.wait0, w.t_end = t.wait1;
   w.args.reserve(3);
   w.str("unit", hw::kUnits[u].name).num("unit_s", t.busy).num("dma_s", (t.wait1 - t.wait0) - t.busy);

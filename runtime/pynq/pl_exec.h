@@ -41,6 +41,10 @@ struct UnitCmd {  // a Command with its memory resolved to DDR streams
   // pl_version 2: stream i is this view of in[i] (BASE = in[i].phys(), LIMIT = in[i].bytes,
   // docs/pl-v2.md); without one VR_i streams in[i]'s bytes as a rank-1 view.
   std::optional<pl::ViewDesc> view[3];
+  // pl_version 2: stream R is written by the view writer VW through this view of out (BASE =
+  // out.phys(), LIMIT = out.bytes, docs/pl-v2.md step 3); without one VW writes out's bytes
+  // as a rank-1 view.
+  std::optional<pl::ViewDesc> out_view;
   const std::string* kernel = nullptr;  // for error messages
 };
 
@@ -112,6 +116,11 @@ class PlExec {
   void program_readers(const UnitCmd& c);
   static bool footprint(const pl::ViewDesc& d, uint64_t* lo, uint64_t* bytes);
   [[noreturn]] void stream_fault(const UnitCmd& c);
+  // The view writer (pl_exec_vw.cpp): the descriptor VW writes R through, programming it (a
+  // shadow as for the readers), and a VW ERR as a PlFault naming the kernel and the view.
+  pl::ViewDesc writer_view(const UnitCmd& c) const;
+  void program_writer(const UnitCmd& c);
+  [[noreturn]] void writer_fault(const UnitCmd& c, uint32_t vw_status, uint32_t vw_err_info);
   std::string reader_status();
   void apply(const DdrBlock& b, const CacheOps& o);
   void cache_step(const DdrBlock& b, const CacheOps& o, const char* what);
@@ -129,6 +138,7 @@ class PlExec {
   // What VR_i's registers hold (pl_version 2), valid after the first full write since init().
   struct VrShadow { bool valid = false; uint32_t r[0x100 / 4] = {}; };
   VrShadow vr_[3];
+  VrShadow vw_;  // VW's (0x100 bytes cover its registers and DIM array)
 };
 
 }  // namespace tinypynq::pynq

@@ -20,6 +20,7 @@
 
 #include "base/board_config.h"
 #include "models/fp/view_reader.h"
+#include "models/fp/view_writer.h"
 #include "hw/tp_contract.h"
 #include "tensor/kernel.h"
 #include "tensor/kernel_analysis.h"
@@ -56,6 +57,10 @@ struct Command {  // one unit command
   // in[i] is the buffer range it may touch (BASE/LIMIT); OFFSET and strides are in elements
   // from in[i]'s first byte. Without a view a used stream is in[i]'s bytes, contiguous.
   std::optional<pl::ViewDesc> view[3];
+  // pl_version 2 (docs/pl-v2.md step 3): stream R is written by the view writer through this
+  // view of out (out is the buffer range it may touch; offset and strides in elements from
+  // out's first byte). Without one VW writes out's bytes, contiguous.
+  std::optional<pl::ViewDesc> out_view;
 };
 
 // PS steps. Each names what it costs the A9 (bytes copied, per the cost model) and the trace

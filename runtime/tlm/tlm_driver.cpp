@@ -52,9 +52,12 @@ void emit_command(const PlCommandRecord& r, double period) {
 const DmaTransferTimes& channel_times(Platform& p, int ch) {
   return ch == 1 ? p.dma(0).s2mm_times() : p.dma(ch == 0 ? 0 : ch - 1).mm2s_times();
 }
-// pl_version 2 has no MM2S channels (the view readers stream A, B, C; their transfers are not
-// traced yet): only DMA0 S2MM.
-bool has_channel(Platform& p, int ch) { return ch == 1 || !p.readers(); }
+// pl_version 2 has no DMA (the view readers stream A, B, C and the view writer takes R; their
+// transfers are not traced yet).
+bool has_channel(Platform& p, int ch) {
+  (void)ch;
+  return !p.readers();
+}
 
 // Channels in pynq::Track order: DMA0 MM2S, DMA0 S2MM, DMA1 MM2S, DMA2 MM2S.
 void emit_transfers(Platform& p) {

@@ -248,7 +248,8 @@ TEST(HwContract, ErrorsIrqsLimitsAndPhasesMatch) {
   EXPECT_EQ(hw::irq::VEC, irq.at("VEC"));
   EXPECT_EQ(hw::irq::RED, irq.at("RED"));
   EXPECT_EQ(hw::irq::MMU, irq.at("MMU"));
-  EXPECT_EQ(irq.size(), 7u);
+  EXPECT_EQ(hw::irq::VW, irq.at("VW"));
+  EXPECT_EQ(irq.size(), 8u);
   for (const json& l : contract()["limits"]) {
     if (l["name"] == "MAX_STREAM_ELEMS") {
       EXPECT_EQ(hw::limits::MAX_STREAM_ELEMS, num(l["value"]));
@@ -262,6 +263,8 @@ TEST(HwContract, ErrorsIrqsLimitsAndPhasesMatch) {
       EXPECT_EQ(hw::limits::VR_MAX_FILLS, num(l["value"]));
     } else if (l["name"] == "VR_MAX_ELEMS") {
       EXPECT_EQ(hw::limits::VR_MAX_ELEMS, num(l["value"]));
+    } else if (l["name"] == "VW_BUFFER_LINES") {
+      EXPECT_EQ(hw::limits::VW_BUFFER_LINES, num(l["value"]));
     } else {
       ADD_FAILURE() << "limit " << l["name"] << " has no named constant checked here";
     }
@@ -289,9 +292,9 @@ TEST(HwContract, ViewReaderWindowArrayAndErrorsMatch) {
   const hw::WindowInfo* g = nullptr;
   for (const hw::WindowInfo& w : hw::kWindows) {
     if (std::string(w.name) == "VR") g = &w;
-    // DMA1/DMA2 exist only in v1, the readers only in v2, everything else in both
+    // The DMAs exist only in v1, the readers and the writer only in v2, everything else in both
     const std::string n = w.name;
-    const uint8_t want = n == "VR" ? 2 : (n == "DMA1" || n == "DMA2") ? 1 : 3;
+    const uint8_t want = (n == "VR" || n == "VW") ? 2 : (n == "DMA0" || n == "DMA1" || n == "DMA2") ? 1 : 3;
     EXPECT_EQ(w.pl_versions, want) << n;
   }
   ASSERT_NE(g, nullptr);
@@ -312,3 +315,21 @@ TEST(HwContract, ViewReaderWindowArrayAndErrorsMatch) {
   EXPECT_EQ(hw::vr::STATUS_ERR_CODE.get(0x50u), hw::vr::ERR_OVERFLOW);
 }
 }  // namespace
+
+TEST(HwContract, ViewWriterWindowArrayAndErrorsMatch) {
+  const json* vw = nullptr;
+  for (const json& w : contract()["windows"])
+    if (w["name"] == "VW") vw = &w;
+  ASSERT_NE(vw, nullptr);
+  EXPECT_EQ(hw::win::VW_BASE, num((*vw)["base"]));
+  EXPECT_EQ(hw::win::VW_SIZE, num((*vw)["size"]));
+  const json& b = contract()["blocks"]["view_writer"];
+  const json& dim = b["arrays"][0];
+  EXPECT_EQ(hw::vw::DIM, num(dim["offset"]));
+  EXPECT_EQ(hw::vw::DIM_COUNT, dim["count"].get<uint32_t>());
+  EXPECT_EQ(hw::vw::DIM_BYTES, num(dim["stride"]));
+  for (const json& e : b["errors"]) EXPECT_EQ(hw::vw::err_name(e["value"]), e["name"].get<std::string>());
+  EXPECT_EQ(hw::vw::ERR_BROADCAST, 8u);
+  EXPECT_EQ(hw::irq::VW, 7u);
+  EXPECT_EQ(hw::limits::VW_BUFFER_LINES, 64u);
+}

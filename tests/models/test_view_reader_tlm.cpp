@@ -23,6 +23,7 @@
 #include "models/tlm/axi_dma.h"
 #include "models/tlm/platform.h"
 #include "models/tlm/view_reader_tlm.h"
+#include "models/tlm/view_writer_tlm.h"
 
 namespace {
 
@@ -105,6 +106,16 @@ struct Harness {
       wr(i, o + vr::D_SHAPE, d.shape[k]), wr(i, o + vr::D_STRIDE, static_cast<uint32_t>(d.stride[k]));
       wr(i, o + vr::D_MLO, d.mlo[k]), wr(i, o + vr::D_MHI, d.mhi[k]);
     }
+  }
+  // The view writer takes R contiguously into `words` words at `base` (S2MM's place in v2).
+  void program_writer(uint64_t base, uint32_t words) {
+    namespace vw = pl::vw;
+    auto w = [&](uint32_t off, uint32_t v) {
+      ASSERT_EQ(access(p, tlm::TLM_WRITE_COMMAND, vw::kWindow + off, v), tlm::TLM_OK_RESPONSE);
+    };
+    w(vw::BASE, static_cast<uint32_t>(base)), w(vw::LIMIT, 4 * words), w(vw::OFFSET, 0), w(vw::RANK, 1);
+    w(vw::DIM0 + vw::D_SHAPE, words), w(vw::DIM0 + vw::D_STRIDE, 1), w(vw::DIM0 + vw::D_MLO, 0);
+    w(vw::DIM0 + vw::D_MHI, words), w(vw::CTRL, vw::CTRL_START);
   }
   Cycle now() const { return p.pl_cycles(); }
   void run(uint64_t cycles) { sc_core::sc_start(p.ps7().pl_period() * static_cast<double>(cycles)); }
@@ -415,10 +426,17 @@ TEST_F(ViewReaderTlm, RegisterWindowAndAddressMap) {
   EXPECT_EQ(v, 0u);
   EXPECT_EQ(h.access(h.p, tlm::TLM_READ_COMMAND, vr::kWindow + 2, v), tlm::TLM_ADDRESS_ERROR_RESPONSE);
   EXPECT_EQ(h.access(h.p, tlm::TLM_READ_COMMAND, vr::kWindow, v, 8), tlm::TLM_BURST_ERROR_RESPONSE);
-  EXPECT_EQ(h.access(h.p, tlm::TLM_READ_COMMAND, vr::kWindow + vr::kWindowBytes, v), tlm::TLM_ADDRESS_ERROR_RESPONSE);
-  // v2: DMA1 and DMA2 are gone (DECERR); v1: unchanged, and no reader window.
+  // The view writer's window follows the readers' (docs/pl-v2.md step 3); past it, DECERR.
+  EXPECT_EQ(vr::kWindow + vr::kWindowBytes, pl::vw::kWindow);
+  EXPECT_EQ(h.access(h.p, tlm::TLM_READ_COMMAND, pl::vw::kWindow + pl::vw::STATUS, v), tlm::TLM_OK_RESPONSE);
+  EXPECT_EQ(h.access(h.p, tlm::TLM_READ_COMMAND, pl::vw::kWindow + pl::vw::kWindowBytes, v), tlm::TLM_ADDRESS_ERROR_RESPONSE);
+  // v2: the DMAs are gone (DECERR); v1: unchanged, and no reader or writer window.
   EXPECT_EQ(h.access(h.p, tlm::TLM_READ_COMMAND, 0x4001'0004, v), tlm::TLM_ADDRESS_ERROR_RESPONSE);
+  EXPECT_EQ(h.access(h.p, tlm::TLM_READ_COMMAND, 0x4000'0034, v), tlm::TLM_ADDRESS_ERROR_RESPONSE);
+  EXPECT_FALSE(h.p.has_dma(0));
   EXPECT_FALSE(h.p.has_dma(1));
+  EXPECT_EQ(h.access(h.v1, tlm::TLM_READ_COMMAND, pl::vw::kWindow, v), tlm::TLM_ADDRESS_ERROR_RESPONSE);
+  EXPECT_EQ(h.v1.writer(), nullptr);
   EXPECT_EQ(h.access(h.v1, tlm::TLM_READ_COMMAND, 0x4001'0004, v), tlm::TLM_OK_RESPONSE);
   EXPECT_EQ(v, dma_reg::SR_RESET_VALUE);
   EXPECT_EQ(h.access(h.v1, tlm::TLM_READ_COMMAND, vr::kWindow, v), tlm::TLM_ADDRESS_ERROR_RESPONSE);
@@ -436,15 +454,13 @@ TEST_F(ViewReaderTlm, VrErrEndsTheUnitsCommandWithStreamError) {
   a.full_mask();
   pl::ViewDesc bad = a;
   bad.limit = 4 * 63;  // OUT_OF_BOUNDS
-  const uint64_t vec = hw::win::VEC_BASE, dma0 = hw::win::DMA0_BASE;
+  const uint64_t vec = hw::win::VEC_BASE;
   const uint32_t kStream = static_cast<uint32_t>(hw::ErrCode::STREAM);
   for (bool reader_first : {true, false}) {
     SCOPED_TRACE(reader_first ? "the reader fails before the unit's START" : "the reader fails while the unit waits");
     h.p.reset_pl();
     h.run(10);
-    w(dma0 + hw::dma::S2MM_DMACR, hw::dma::DMACR_RS.mask);
-    w(dma0 + hw::dma::S2MM_DA, 0x60'0000);
-    w(dma0 + hw::dma::S2MM_LENGTH, 4 * 64);
+    h.program_writer(0x60'0000, 64);
     w(vec + hw::unit::OP, static_cast<uint32_t>(hw::VecOp::ADD));
     w(vec + hw::unit::SIZE0, 64);
     h.program(0, a);
@@ -460,8 +476,10 @@ TEST_F(ViewReaderTlm, VrErrEndsTheUnitsCommandWithStreamError) {
     EXPECT_EQ(r(vec + hw::unit::STATUS),
               hw::unit::STATUS_DONE.mask | hw::unit::STATUS_ERR.mask | hw::unit::STATUS_ERR_CODE.put(kStream));
     EXPECT_EQ(vr::err_code(h.rd(1, vr::STATUS)), vr::kOutOfBounds);
-    EXPECT_TRUE(r(dma0 + hw::dma::S2MM_DMASR) & hw::dma::DMASR_IOC_IRQ.mask) << "S2MM completed on the TLAST beat";
-    EXPECT_EQ(r(dma0 + hw::dma::S2MM_LENGTH), 8u) << "one beat";
+    const uint32_t vws = r(pl::vw::kWindow + pl::vw::STATUS);
+    EXPECT_TRUE(vws & pl::vw::ST_ERR) << "VW took the one TLAST beat";
+    EXPECT_EQ(pl::vw::err_code(vws), pl::vw::kLength) << "one beat, not 32";
+    EXPECT_EQ(h.p.writer()->times().elems, 2u);
     EXPECT_TRUE(h.vr.reader(0).armed()) << "nothing taken from stream A";
   }
   h.p.reset_pl();  // as PlExec after an error; the next test starts clean
@@ -487,7 +505,6 @@ TEST_F(ViewReaderTlm, UnitFedByReadersTakesBeatsAtTheirValidCycles) {
   b.base = 0x58'0000, b.limit = 4 * n, b.rank = 1, b.shape[0] = n, b.stride[0] = 1;
   b.full_mask();
   fill(at.base, at.base + at.limit, 7), fill(b.base, b.base + b.limit, 8);
-  const uint64_t dma0 = hw::win::DMA0_BASE;
   struct Case { const char* what; uint64_t unit; unsigned streams; unsigned ii, p; std::vector<int64_t> tokens; };
   const pl::VecOpInfo* add = pl::vec_op_info(static_cast<uint32_t>(hw::VecOp::ADD));
   ASSERT_NE(add, nullptr);
@@ -503,9 +520,7 @@ TEST_F(ViewReaderTlm, UnitFedByReadersTakesBeatsAtTheirValidCycles) {
     h.run(200);
     const bool vec = k.unit == hw::win::VEC_BASE;
     const uint32_t out_words = vec ? n : kRows;
-    w(dma0 + hw::dma::S2MM_DMACR, hw::dma::DMACR_RS.mask);
-    w(dma0 + hw::dma::S2MM_DA, 0x60'0000);
-    w(dma0 + hw::dma::S2MM_LENGTH, 4 * out_words);
+    h.program_writer(0x60'0000, out_words);
     if (vec) {
       w(k.unit + hw::unit::OP, static_cast<uint32_t>(hw::VecOp::ADD));
       w(k.unit + hw::unit::SIZE0, n);
@@ -547,7 +562,7 @@ TEST_F(ViewReaderTlm, UnitFedByReadersTakesBeatsAtTheirValidCycles) {
     const uint64_t cycles = r(k.unit + hw::unit::CYCLES_LO) | (uint64_t{r(k.unit + hw::unit::CYCLES_HI)} << 32);
     EXPECT_EQ(cycles, want) << "the unit's CYCLES from the readers' valid_at";
     EXPECT_GT(cycles, lower + 1000) << "the lower bound alone would finish much earlier (" << lower << ")";
-    EXPECT_TRUE(r(dma0 + hw::dma::S2MM_DMASR) & hw::dma::DMASR_IOC_IRQ.mask);
+    EXPECT_TRUE(r(pl::vw::kWindow + pl::vw::STATUS) & pl::vw::ST_DONE);
     EXPECT_FALSE(h.vr.reader(0).armed()) << "stream A taken";
   }
   h.p.reset_pl();

@@ -168,5 +168,80 @@ TEST(PlExecV2, BadDescriptorsNameKernelOperandAndViewAndTheResetPlRunsOn) {
   }
 }
 
+// docs/pl-v2.md step 3: the result written through a view by VW: (a^T + b) stored transposed
+// (element (i, j) of the (6, 4) sum at out[j][i]), only the footprint becomes PL-written.
+TEST(PlExecV2, TheWriterStoresTheResultThroughItsView) {
+  TransposeAdd t;
+  UnitCmd c = t.cmd;
+  pl::ViewDesc w;  // (6, 4) into a (4, 6) row-major buffer: strides (1, 6)
+  w.rank = 2, w.shape[0] = 6, w.stride[0] = 1, w.shape[1] = 4, w.stride[1] = 6;
+  w.full_mask();
+  c.out_view = w;
+  std::memset(t.r->mem.virt, 0, 96);
+  fx().ex->cpu_writes(Stream{t.r.get(), 0, 96});
+  fx().ex->run(c);
+  fx().ex->cpu_reads(Stream{t.r.get(), 0, 96});
+  const float* o = static_cast<const float*>(t.r->mem.virt);
+  for (int i = 0; i < 6; ++i)
+    for (int j = 0; j < 4; ++j) EXPECT_EQ(o[6 * j + i], t.va[6 * j + i] + t.vb[4 * i + j]) << i << "," << j;
+}
+
+// A bad result descriptor: VW rejects it (R is never accepted, the unit waits), PlExec names the
+// kernel, VW and the view, and the reset PL runs the next command.
+TEST(PlExecV2, BadResultViewsNameKernelAndViewAndTheResetPlRunsOn) {
+  Fixture& f = fx();
+  struct Bad {
+    const char* what;
+    const char* err;
+    void (*edit)(pl::ViewDesc&);
+  };
+  const Bad bad[] = {
+      {"outside the buffer", "OUT_OF_BOUNDS", [](pl::ViewDesc& d) { d.offset = 1; }},
+      {"broadcast", "BROADCAST", [](pl::ViewDesc& d) { d.stride[0] = 0; }},
+      {"zero length", "ZERO_LENGTH", [](pl::ViewDesc& d) { d.shape[1] = 0; }},
+      {"stride overflow", "OVERFLOW", [](pl::ViewDesc& d) { d.stride[1] = 0x7FFF'FFFF; }},
+  };
+  for (const Bad& b : bad) {
+    TransposeAdd t;
+    UnitCmd c = t.cmd;
+    pl::ViewDesc w;
+    w.rank = 2, w.shape[0] = 6, w.stride[0] = 4, w.shape[1] = 4, w.stride[1] = 1;
+    w.full_mask();
+    b.edit(w);
+    c.out_view = w;
+    try {
+      f.ex->run(c);
+      ADD_FAILURE() << b.what << ": no error";
+    } catch (const PlFault& e) {
+      const std::string m = e.what();
+      std::printf("[fault] %s: %s\n", b.what, m.c_str());
+      EXPECT_THAT(m, HasSubstr("kernel E_TRANSPOSE_ADD_6_4")) << b.what;
+      EXPECT_THAT(m, HasSubstr("result (VW) failed")) << b.what;
+      EXPECT_THAT(m, HasSubstr(b.err)) << b.what << ": " << m;
+      EXPECT_THAT(m, HasSubstr("view(shape=")) << b.what;
+    }
+    std::memset(t.r->mem.virt, 0, 96);
+    f.ex->cpu_writes(Stream{t.r.get(), 0, 96});
+    f.ex->run(t.cmd);
+    t.expect_result();
+  }
+}
+
+// In irq mode the PS sleeps until VW's interrupt (IRQ_F2P[7], CTRL.IRQ_EN): none is lost, and
+// the wait ends with the writer's DONE, not a timeout.
+TEST(PlExecV2, IrqModeWakesOnTheWritersInterrupt) {
+  Fixture& f = fx();
+  TransposeAdd t;
+  const uint64_t lost0 = f.stats.faults.lost_irqs;
+  f.ex->set_wait_mode(WaitMode::kIrq);
+  const double t0 = f.drv->now();
+  f.ex->run(t.cmd);
+  const double waited = f.drv->now() - t0;
+  f.ex->set_wait_mode(WaitMode::kPoll);
+  t.expect_result();
+  EXPECT_EQ(f.stats.faults.lost_irqs, lost0);
+  EXPECT_LT(waited, 1e-3) << "no interrupt timeout (0.5 s)";
+}
+
 }  // namespace
 }  // namespace tinypynq::pynq

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "runtime/pynq/program.h"
+#include "models/fp/view_writer.h"
 #include "runtime/pynq/view_desc.h"
 #include "tensor/schedule.h"
 #include "tensor/tensor.h"
@@ -214,6 +215,7 @@ TEST(ViewDesc, CnnTrainingStepCensus) {
 // placed on its buffer.
 struct V2Left {
   int kernels = 0, commands = 0, views = 0, packs = 0, copy_tiles = 0, v1_packs = 0;
+  int out_views = 0, scatters = 0, v1_scatters = 0;  // result views (step 3); ScatterTile, GemmScatter, Copy
   std::vector<std::string> why;
 };
 V2Left lower_v2(const std::vector<Kernel>& ks) {
@@ -226,16 +228,30 @@ V2Left lower_v2(const std::vector<Kernel>& ks) {
     if (!p) continue;
     ++r.kernels;
     EXPECT_TRUE(p1->ps_packed.empty()) << "v1 reports nothing";
-    for (const Step& st : p1->steps)
+    auto scatter = [](const Step& st) {
+      return std::holds_alternative<ScatterTile>(st) || std::holds_alternative<GemmScatter>(st) ||
+             std::holds_alternative<Copy>(st);
+    };
+    for (const Step& st : p1->steps) {
       r.v1_packs += std::holds_alternative<Pack>(st) || std::holds_alternative<GemmPack>(st) ||
                     std::holds_alternative<CopyTile>(st);
+      r.v1_scatters += scatter(st);
+    }
     int packs = 0;
     for (const Step& st : p->steps) {
       packs += std::holds_alternative<Pack>(st) || std::holds_alternative<GemmPack>(st);
       r.copy_tiles += std::holds_alternative<CopyTile>(st);
+      r.scatters += scatter(st);
       const Command* c = std::get_if<Command>(&st);
       if (!c) continue;
       ++r.commands;
+      if (c->out_view) {  // the writer's own check (docs/pl-v2.md step 3) on the result's buffer
+        ++r.out_views;
+        pl::ViewDesc d = *c->out_view;
+        d.base = 4096, d.limit = c->out.bytes;
+        const pl::DescCheck chk = pl::check_write(d, 1 << 30);
+        EXPECT_TRUE(chk.ok()) << k.name() << ": result " << d.str() << ": " << chk.why;
+      }
       for (int i = 0; i < 3; ++i) {
         if (!c->view[i]) continue;
         ++r.views;
@@ -249,8 +265,9 @@ V2Left lower_v2(const std::vector<Kernel>& ks) {
     r.packs += packs;
     for (const std::string& w : p->ps_packed) r.why.push_back(k.name() + ": " + w);
   }
-  std::printf("[v2] %d kernels, %d commands, %d operand views; PS packs %d (v1: %d packing steps), tile copies %d\n",
-              r.kernels, r.commands, r.views, r.packs, r.v1_packs, r.copy_tiles);
+  std::printf("[v2] %d kernels, %d commands, %d operand views, %d result views; PS packs %d (v1: %d packing steps), "
+              "tile copies %d, scatters %d (v1: %d)\n",
+              r.kernels, r.commands, r.views, r.out_views, r.packs, r.v1_packs, r.copy_tiles, r.scatters, r.v1_scatters);
   for (size_t i = 0; i < r.why.size() && i < 8; ++i) std::printf("[v2]   packed on the PS: %s\n", r.why[i].c_str());
   return r;
 }
@@ -271,6 +288,9 @@ TEST(ViewDescV2, MlpTrainingStepPacksNothingOnThePs) {
   EXPECT_GT(r.views, 0);
   EXPECT_EQ(r.packs, 0);
   EXPECT_EQ(r.copy_tiles, 0);
+  EXPECT_GT(r.v1_scatters, 0);
+  EXPECT_GT(r.out_views, 0) << "results written through views";
+  EXPECT_LT(r.scatters, r.v1_scatters);
 }
 
 TEST(ViewDescV2, CnnTrainingStepKeepsOnlyWhatNoViewSays) {
