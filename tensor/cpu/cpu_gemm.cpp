@@ -313,23 +313,24 @@ bool try_image_split(const Kernel& k, const GemmShape& g0) {
   constexpr int64_t kMinPacked = int64_t{1} << 16;  // floats of the whole-K packed operand
   GemmOperand probe;
   const bool pack_a = !gemm_direct(k, g0, 0, probe), pack_b = !gemm_direct(k, g0, 1, probe);
-  if (nb < 2 || K < 16 || g0.K < M * N || !((pack_a && M * g0.K >= kMinPacked) || (pack_b && N * g0.K >= kMinPacked)))
-    return false;
+  const bool big = (pack_a && M * g0.K >= kMinPacked) || (pack_b && N * g0.K >= kMinPacked);
+  if (nb < 2 || K < 16 || g0.K < M * N || !big) return false;
   SlicePacker pa, pb;
   pa.setup(k, g, 0), pb.setup(k, g, 1);
   if ((!pa.direct && pa.plan.batch_stride * nb != prod(pa.plan.shape)) ||
       (!pb.direct && pb.plan.batch_stride * nb != prod(pb.plan.shape)))
     return false;
   constexpr int64_t kGroups = 4;  // at most; by the sizes alone, never by cpu_threads()
-  const int64_t per = (nb + std::clamp<int64_t>(nb / 2, 1, kGroups) - 1) / std::clamp<int64_t>(nb / 2, 1, kGroups);
+  const int64_t want = std::clamp<int64_t>(nb / 2, 1, kGroups), per = (nb + want - 1) / want;
   const int64_t groups = (nb + per - 1) / per;  // none empty
   float* C = static_cast<float*>(k.bufs[0]->data);
   std::vector<float> partial(static_cast<size_t>((groups - 1) * M * N));
   const BlasOneThread blas_one;
   parallel_chunks(groups, 1, [&](int64_t g_0, int64_t g_1) {
-    std::unique_ptr<EvalProgram> progs[2];
-    if (pa.needs_program()) progs[0] = std::make_unique<EvalProgram>(pa.plan.nodes, k.bufs, pa.plan.shape, pa.plan.node);
-    if (pb.needs_program()) progs[1] = std::make_unique<EvalProgram>(pb.plan.nodes, k.bufs, pb.plan.shape, pb.plan.node);
+    std::unique_ptr<EvalProgram> progs[2];  // per thread: a program's block scratch is its own
+    for (const SlicePacker* p : {&pa, &pb})
+      if (p->needs_program())
+        progs[p->slot] = std::make_unique<EvalProgram>(p->plan.nodes, k.bufs, p->plan.shape, p->plan.node);
     for (int64_t gi = g_0; gi < g_1; ++gi) {
       float* out = gi == 0 ? C : partial.data() + (gi - 1) * M * N;
       for (int64_t b = gi * per, e = std::min(nb, (gi + 1) * per); b < e; ++b) {

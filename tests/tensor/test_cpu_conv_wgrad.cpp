@@ -33,7 +33,9 @@ struct Case {
   bool relu;
 };
 
-int64_t out_size(int64_t in, int64_t k, int64_t s, int64_t p, int64_t d) { return (in + 2 * p - d * (k - 1) - 1) / s + 1; }
+int64_t out_size(int64_t in, int64_t k, int64_t s, int64_t p, int64_t d) {
+  return (in + 2 * p - d * (k - 1) - 1) / s + 1;
+}
 
 // The weight gradient of sum(dy * f(conv(x, w))), f = relu or identity; with `absolute`, of
 // |x| and |dy| without relu (the bound's S).
@@ -71,7 +73,8 @@ TEST(CpuConvWeightGrad, ImageSplitWithinFloatRoundingOfInterpreter) {
       set_cpu_threads(t);
       const int64_t h0 = cpu::image_split_products();
       const auto got = wgrad(c, false);
-      EXPECT_EQ(cpu::image_split_products() - h0, 1) << "the weight gradient did not take the image split: n" << c.n << " " << c.h << "x" << c.w << " k" << c.kh << "x" << c.kw << " s" << c.stride;
+      EXPECT_EQ(cpu::image_split_products() - h0, 1) << "the weight gradient did not take the image split: n" << c.n
+                                                     << " " << c.h << "x" << c.w << " k" << c.kh << "x" << c.kw;
       ASSERT_EQ(got.size(), want.size());
       const double u = std::ldexp(1.0, -24);
       int bad = 0;
