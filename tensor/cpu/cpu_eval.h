@@ -99,6 +99,10 @@ void store_values(const void* vals, DType from, void* dst, DType to, int64_t n);
 // Matmul-shaped reduce kernels (SUM over K of A*B, A independent of N dims, B of M dims) go
 // to BLAS. Returns false when the kernel is not of that shape or too small to be worth it.
 bool try_gemm(const Kernel& k);
+// Tests compare products with the interpreter (double sums) by turning BLAS off (default on).
+bool blas_enabled();
+void set_blas(bool on);
+int64_t image_split_products();  // weight-gradient products accumulated image by image so far
 
 // Fast paths for pooling-shaped kernels (cpu_window.cpp); each computes the general path's
 // values (see there for the exact claim) or returns false. `nodes`/`shape`/`red` are the
@@ -110,5 +114,6 @@ bool try_shifted_sum(const Kernel& k);
 bool fast_paths_enabled();
 void set_fast_paths(bool on);
 int64_t fast_path_kernels();  // kernels a fast path has run so far
+void note_fast_path();        // counts one
 
 }  // namespace tinypynq::cpu

@@ -6,6 +6,7 @@
 #include <cblas.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
 #include <memory>
 #include <type_traits>
@@ -19,6 +20,16 @@ namespace tinypynq::cpu {
 using namespace analysis;
 
 namespace {
+
+std::atomic<int64_t>& image_split_count() {
+  static std::atomic<int64_t> n{0};
+  return n;
+}
+
+std::atomic<bool>& blas_flag() {
+  static std::atomic<bool> on{true};
+  return on;
+}
 
 // Whether the output's dims are in [batch][N][M] order.
 bool out_in_order_transposed(const GemmShape& g) {
@@ -241,12 +252,121 @@ void sgemm_rows(bool tx, bool ty, int64_t R, int64_t Cn, int64_t K, const float*
   parallel_chunks(chunks, 1, run);
 }
 
+// A weight gradient (no batch dims; K = (image, y, x), with the im2col of the input as one
+// operand) would pack that operand for all images at once (14 MB for the CNN's conv2) before
+// one sgemm. Instead the first K dim (the image) becomes a loop: each image's slice of each
+// operand is read in place or packed into per-thread scratch that stays in cache, and its
+// product is accumulated into the result with beta = 1. This changes the summation order (a
+// float sum over K either way; allowed on the cpu target, whose results must stay within float
+// rounding, not bits). The images are cut into kGroups-at-most groups by the sizes alone; each
+// group is accumulated by one thread into its own partial, and the partials are added to the
+// result in group order, so the bits do not depend on cpu_threads().
+struct SlicePacker {  // operand `which` of image b: in place, a strided copy or evaluated
+  GemmOperand op;
+  bool direct = false;
+  GemmPack plan;
+  std::unique_ptr<StridedWalk> walk;
+  const uint32_t* base = nullptr;
+  int slot = 0;
+  void setup(const Kernel& k, const GemmShape& g, int which) {
+    slot = which;
+    if ((direct = gemm_direct(k, g, which, op))) return;
+    plan = gemm_pack_plan(k, g, which, true);
+    const KNode& n = plan.nodes[plan.node];
+    if (const View* v = n.op == Op::LOAD && n.dtype == DType::f32 ? strided_bottom(n.st) : nullptr) {
+      walk = std::make_unique<StridedWalk>(*v);
+      base = static_cast<const uint32_t*>(k.bufs[n.buf]->data);
+    }
+    op.trans = plan.trans, op.ld = plan.ld;
+  }
+  bool needs_program() const { return !direct && !walk; }
+  const float* get(int64_t b, EvalProgram* p) const {
+    if (direct) return op.base + op.batch_off[b];
+    const int64_t per = plan.batch_stride;
+    float* dst = scratch(slot, per);
+    if (walk) {
+      walk->gather32(base, b * per, per, reinterpret_cast<uint32_t*>(dst));
+      return dst;
+    }
+    for (int64_t s = 0; s < per; s += kBlock) {
+      const int64_t len = std::min(kBlock, per - s);
+      std::memcpy(dst + s, p->eval_block(b * per + s, len), 4 * static_cast<size_t>(len));
+    }
+    return dst;
+  }
+};
+
+bool try_image_split(const Kernel& k, const GemmShape& g0) {
+  if (!fast_paths_enabled() || g0.Bt != 1 || g0.dims[kGemmK].size() < 2) return false;
+  const bool trans_out = !g0.out_in_order;
+  if (trans_out && !out_in_order_transposed(g0)) return false;
+  GemmShape g = g0;
+  const int kd = g.dims[kGemmK].front();
+  const int64_t nb = k.full_shape[kd];
+  g.dims[kGemmK].erase(g.dims[kGemmK].begin());
+  g.dims[kGemmB] = {kd};
+  g.Bt = nb, g.K = g0.K / nb;
+  const int64_t M = g.M, N = g.N, K = g.K;
+  // Worth it when a whole-K operand would be packed (big), each image's product is a real
+  // sgemm (K of at least 16 pixels), and the result is smaller than its reduction (a weight
+  // gradient; a forward conv's first K dim is its input channel, not an image).
+  constexpr int64_t kMinPacked = int64_t{1} << 16;  // floats of the whole-K packed operand
+  GemmOperand probe;
+  const bool pack_a = !gemm_direct(k, g0, 0, probe), pack_b = !gemm_direct(k, g0, 1, probe);
+  const bool big = (pack_a && M * g0.K >= kMinPacked) || (pack_b && N * g0.K >= kMinPacked);
+  if (nb < 2 || K < 16 || g0.K < M * N || !big) return false;
+  SlicePacker pa, pb;
+  pa.setup(k, g, 0), pb.setup(k, g, 1);
+  if ((!pa.direct && pa.plan.batch_stride * nb != prod(pa.plan.shape)) ||
+      (!pb.direct && pb.plan.batch_stride * nb != prod(pb.plan.shape)))
+    return false;
+  constexpr int64_t kGroups = 4;  // at most; by the sizes alone, never by cpu_threads()
+  const int64_t want = std::clamp<int64_t>(nb / 2, 1, kGroups), per = (nb + want - 1) / want;
+  const int64_t groups = (nb + per - 1) / per;  // none empty
+  float* C = static_cast<float*>(k.bufs[0]->data);
+  std::vector<float> partial(static_cast<size_t>((groups - 1) * M * N));
+  const BlasOneThread blas_one;
+  parallel_chunks(groups, 1, [&](int64_t g_0, int64_t g_1) {
+    std::unique_ptr<EvalProgram> progs[2];  // per thread: a program's block scratch is its own
+    for (const SlicePacker* p : {&pa, &pb})
+      if (p->needs_program())
+        progs[p->slot] = std::make_unique<EvalProgram>(p->plan.nodes, k.bufs, p->plan.shape, p->plan.node);
+    for (int64_t gi = g_0; gi < g_1; ++gi) {
+      float* out = gi == 0 ? C : partial.data() + (gi - 1) * M * N;
+      for (int64_t b = gi * per, e = std::min(nb, (gi + 1) * per); b < e; ++b) {
+        const float* a = pa.get(b, progs[0].get());
+        const float* x = pb.get(b, progs[1].get());
+        const float beta = b == gi * per ? 0.f : 1.f;
+        if (trans_out)  // [N][M]: C^T = B^T A^T in place
+          cblas_sgemm(CblasRowMajor, pb.op.trans ? CblasNoTrans : CblasTrans, pa.op.trans ? CblasNoTrans : CblasTrans,
+                      (int)N, (int)M, (int)K, 1.f, x, (int)pb.op.ld, a, (int)pa.op.ld, beta, out, (int)M);
+        else
+          cblas_sgemm(CblasRowMajor, pa.op.trans ? CblasTrans : CblasNoTrans, pb.op.trans ? CblasTrans : CblasNoTrans,
+                      (int)M, (int)N, (int)K, 1.f, a, (int)pa.op.ld, x, (int)pb.op.ld, beta, out, (int)N);
+      }
+    }
+  });
+  for (int64_t gi = 1; gi < groups; ++gi) {  // in group order, whatever thread made each
+    const float* q = partial.data() + (gi - 1) * M * N;
+    for (int64_t i = 0; i < M * N; ++i) C[i] += q[i];
+  }
+  note_fast_path();
+  image_split_count()++;
+  return true;
+}
+
 }  // namespace
 
+bool blas_enabled() { return blas_flag().load(std::memory_order_relaxed); }
+void set_blas(bool on) { blas_flag().store(on); }
+int64_t image_split_products() { return image_split_count().load(); }
+
 bool try_gemm(const Kernel& k) {
+  if (!blas_enabled()) return false;
   GemmShape g;
   if (!match_gemm(k, &g)) return false;
   if (g.M * g.N * g.K < 8192 || g.K < 4 || (g.M < 4 && g.N < 4)) return false;
+  if (try_image_split(k, g)) return true;
   int64_t m2 = 0;
   if (!g.out_in_order && !out_in_order_transposed(g) && !(m2 = split_m_dims(k, g))) batch_leading_dims(k, g);
   const int64_t Bt = g.Bt, M = g.M, N = g.N, K = g.K;

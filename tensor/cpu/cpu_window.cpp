@@ -79,6 +79,7 @@ TP_CLONES void add_plane(float* o, const float* s, int64_t Y, int64_t X, int64_t
 bool fast_paths_enabled() { return fast_flag().load(std::memory_order_relaxed); }
 void set_fast_paths(bool on) { fast_flag().store(on); }
 int64_t fast_path_kernels() { return hits().load(); }
+void note_fast_path() { hits()++; }
 
 // A window reduce (max_pool2d, avg_pool2d: reduce dims r_i that sit behind their output dims
 // o_i in memory) in reduce_innermost's order (..., oy, ox, ky, kx) reads 2-word runs; in the
