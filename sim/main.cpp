@@ -22,6 +22,7 @@
 #endif
 #include "runtime/targets.h"
 #include "sim/train.h"
+#include "tensor/cpu/cpu_device.h"
 #include "tensor/device.h"
 
 using namespace tinypynq;
@@ -116,6 +117,7 @@ int main(int argc, char** argv) {
     if (*train) return run_train(train_opts, json);
     if (*info) {
       std::printf("targets: %s\nmodels: %s\n", sim::targets_list().c_str(), sim::model_names());
+      std::printf("blas: OpenBLAS %s kernels\n", tinypynq::blas_core_name());
       if (!board_file.empty() || info_board) std::printf("board config:\n%s", runtime::board_config().to_json().c_str());
       return 0;
     }

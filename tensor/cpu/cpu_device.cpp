@@ -1,5 +1,7 @@
 #include "tensor/cpu/cpu_device.h"
 
+#include <cblas.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
@@ -208,6 +210,7 @@ class CpuDevice final : public Device {
 }  // namespace
 
 int cpu_threads() { return threads(); }
+const char* blas_core_name() { return openblas_get_corename(); }
 void set_cpu_threads(int n) {
   TP_CHECK(n >= 1 && n <= 16, "set_cpu_threads: expected 1..16 threads, got ", n);
   threads_ref() = n;

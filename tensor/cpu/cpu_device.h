@@ -13,4 +13,7 @@ std::unique_ptr<Device> make_cpu_device();
 // depend on it: each output is computed by one thread, in the same order.
 int cpu_threads();
 void set_cpu_threads(int n);  // 1..16
+// OpenBLAS's kernel set ("Haswell", "Cooperlake", ...): OPENBLAS_CORETYPE when set, else its
+// own detection. It sets the cpu target's speed (docs/tensor.md: AVX-512 kernels vs Haswell's).
+const char* blas_core_name();
 }  // namespace tinypynq

@@ -18,6 +18,10 @@ case $model in
 esac
 [ -x "$bin" ] || { echo "error: $bin not built (run: bash scripts/build.sh)" >&2; exit 1; }
 /usr/bin/python3 -c "import torch" 2>/dev/null || { echo "error: PyTorch missing (run: bash scripts/setup.sh --bench)" >&2; exit 1; }
+# Both processes load the same OpenBLAS with the same OPENBLAS_CORETYPE (unset: its own detection,
+# e.g. Cooperlake on an AVX-512 AMD EPYC; some machines force Haswell's AVX2 kernels in the
+# environment, which makes both slower): say which kernels ran.
+echo "OpenBLAS kernels (both): $("$bin" info | sed -n 's/^blas: OpenBLAS \(.*\) kernels$/\1/p') (OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-unset})"
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 field() { sed "s/.*\"$1\": \([0-9.]*\).*/\1/"; }
 for threads in 1 2; do
