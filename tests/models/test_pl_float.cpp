@@ -563,7 +563,7 @@ TEST(PlFloat, MatmulBlockedEdgesEqualDot) {
 }
 
 TEST(PlFloat, MatmulWideTilesEqualDot) {
-  // The R x 32, 4 x 16 and masked tail register tiles of the AVX-512 path on hosts that have
+  // The R x 32, R x 16 and masked tail register tiles of the AVX-512 path on hosts that have
   // it (8- and 4-row blocks; N = 10: only the tail), row remainders, specials in both operands.
   Gen g(13);
   for (const std::size_t n : {10u, 16u, 45u, 48u, 64u, 80u})
@@ -584,7 +584,7 @@ TEST(PlFloat, MatmulUnderflowBoundaryEqualsDot) {
   // round up to 2^-126 (kept), subnormal accumulators (flushed before the next add), and the
   // exact case (1 - 2^-24) * 2^-126, which rounds to 2^-126 (x86 FTZ would flush it).
   Gen g(12);
-  for (const std::size_t n : {40u, 64u}) {  // 64: the AVX-512 tiles where the host has them
+  for (const std::size_t n : {40u, 48u, 64u}) {  // 48, 64: the AVX-512 tiles where the host has them
     const std::size_t m = 9, k = 23;
     std::vector<uint32_t> a(m * k), w(k * n), c(m * n);
     auto near = [&](int e0) {  // sign, exponent in [e0 - 3, e0 + 3], random significand
