@@ -248,7 +248,7 @@ module tp_view_reader #(
   logic [31:0] off_q, off1, off2;
   logic        val0, val1, unused_val2;
   always_comb begin
-    for (int k = 0; k < int'(Dims); k++) begin
+    for (int k = 0; k < Dims; k++) begin
       sh24[24*k +: 24] = shape_q[32*k +: 24];
       ml24[24*k +: 24] = mlo_q[32*k +: 24];
       mh24[24*k +: 24] = mhi_q[32*k +: 24];
@@ -290,7 +290,7 @@ module tp_view_reader #(
   always_comb begin
     m0_slot = 6'd0;
     m1_slot = 6'd0;
-    for (int s = 0; s < int'(Lines); s++) begin
+    for (int s = 0; s < Lines; s++) begin
       m0[s] = tagv_q[s] && tag_q[25*s +: 25] == line0;
       m1[s] = tagv_q[s] && tag_q[25*s +: 25] == line1;
       if (m0[s]) m0_slot = 6'(s);

@@ -27,7 +27,7 @@ module tp_vr_step (
     off_o   = off_i;
     carry   = 1'b1;
     for (int k = 5; k >= 0; k--) begin
-      if (k < int'(rank_i)) begin
+      if ({29'd0, rank_i} > k) begin
         if (idx_i[24*k +: 24] < mlo_i[24*k +: 24] || idx_i[24*k +: 24] >= mhi_i[24*k +: 24]) valid_o = 1'b0;
         if (carry) begin
           if (idx_i[24*k +: 24] + 24'd1 < shape_i[24*k +: 24]) begin
