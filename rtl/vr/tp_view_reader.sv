@@ -312,10 +312,12 @@ module tp_view_reader #(
   assign inflight_now  = inflight_q - 3'(r_last_hs);
   logic fifo_full;
 
-  function automatic logic slot_free(input logic [Lines-1:0] tv, input logic [24*Lines-1:0] lb,
-                                     input logic [5:0] s, input logic [23:0] out_now);
-    slot_free = !tv[s] || out_now > lb[24*s +: 24];
-  endfunction
+  // Whether the beat that last read slot s has been handed over (or s holds no line), per slot:
+  // 64 comparators, then a 1-bit select (no 24-bit 64:1 multiplexers).
+  logic [Lines-1:0] free_s;
+  always_comb begin
+    for (int s = 0; s < Lines; s++) free_s[s] = !tagv_q[s] || beats_out_now > lastb_q[24*s +: 24];
+  end
 
   logic        can_fill;         // the AR channel and the fill limit allow a fill decided now
   assign can_fill = ar_free && inflight_now < 3'(MaxFills);
@@ -344,7 +346,7 @@ module tp_view_reader #(
     if (plan_act) begin
       if (!e0_done_q && v0 && !(|m0)) begin
         // element 0 misses: slot `next` (no slot holds this beat yet)
-        if (slot_free(tagv_q, lastb_q, next_q, beats_out_now) && can_fill) begin
+        if (free_s[next_q] && can_fill) begin
           alloc = 1'b1;
           a_slot = next_q;
           a_line = line0;
@@ -362,7 +364,7 @@ module tp_view_reader #(
       end else begin
         c_slot0 = e0_done_q ? e0_slot_q : m0_slot;
         if (v1 && !(|m1)) begin
-          if (slot_free(tagv_q, lastb_q, s1_pick, beats_out_now) && can_fill) begin
+          if (free_s[s1_pick] && can_fill) begin
             alloc = 1'b1;
             a_slot = s1_pick;
             a_line = line1;
@@ -489,7 +491,8 @@ module tp_view_reader #(
             lo_q <= lo_q + v_min;
             hi_q <= hi_q + v_max;
           end
-          back_q[32*k_q +: 32] <= v_back;
+          for (int k = 0; k < Dims; k++)
+            if (k_q == 3'(k)) back_q[32*k +: 32] <= v_back;
           k_q <= k_q + 3'd1;
           if (k_q + 3'd1 >= nd) state_q <= SCheck;
         end
@@ -520,24 +523,32 @@ module tp_view_reader #(
       end
 
       // plan stage
+      // per-slot decoded writes (a variable part-select write would be a barrel shifter)
+      for (int s = 0; s < Lines; s++) begin
+        if (alloc && a_slot == 6'(s)) begin
+          tag_q[25*s +: 25] <= a_line;
+          tagv_q[s] <= 1'b1;
+        end
+        if ((alloc && a_slot == 6'(s)) || (hit0_set && h0_slot == 6'(s)) || (hit1_set && h1_slot == 6'(s)))
+          lastb_q[24*s +: 24] <= beat_q;
+        if (alloc && a_slot == 6'(s)) rdy_q[s] <= 1'b0;
+        else if (r_hs && m_axi_rlast_i && r_slot == 6'(s)) rdy_q[s] <= 1'b1;
+      end
       if (alloc) begin
-        tag_q[25*a_slot +: 25] <= a_line;
-        tagv_q[a_slot] <= 1'b1;
-        rdy_q[a_slot] <= 1'b0;
-        lastb_q[24*a_slot +: 24] <= beat_q;
         next_q <= a_slot + 6'd1;
         arvalid_q <= 1'b1;
         araddr_q <= f_addr[31:0];
         arlen_q <= {3'd0, f_beats - 5'd1};
-        ff_slot_q[6*ff_wp_q +: 6] <= a_slot;
-        ff_pos_q[4*ff_wp_q +: 4] <= f_addr[6:3];
+        for (int i = 0; i < MaxFills; i++)
+          if (ff_wp_q == 2'(i)) begin
+            ff_slot_q[6*i +: 6] <= a_slot;
+            ff_pos_q[4*i +: 4] <= f_addr[6:3];
+          end
         ff_wp_q <= ff_wp_q + 2'd1;
         lines_q <= (accept ? 32'd0 : lines_q) + 32'd1;
       end else if (m_axi_arready_i) begin
         arvalid_q <= 1'b0;
       end
-      if (hit0_set) lastb_q[24*h0_slot +: 24] <= beat_q;
-      if (hit1_set) lastb_q[24*h1_slot +: 24] <= beat_q;
       if (e0_defer) begin
         e0_done_q <= 1'b1;
         e0_slot_q <= a_slot;
@@ -557,10 +568,7 @@ module tp_view_reader #(
       if (r_hs) begin
         r_pos_q <= r_pos + 4'd1;
         r_first_q <= m_axi_rlast_i;
-        if (m_axi_rlast_i) begin
-          rdy_q[r_slot] <= 1'b1;
-          ff_rp_q <= ff_rp_q + 2'd1;
-        end
+        if (m_axi_rlast_i) ff_rp_q <= ff_rp_q + 2'd1;
       end
 
       // stream stage
