@@ -161,13 +161,14 @@ module tp_view_reader #(
       mhi_q    <= '0;
     end else if (wr) begin
       if (w_dim) begin
-        unique case (wa[3:0])
-          4'(tp_contract_pkg::VR_DIM_SHAPE):  shape_q[32*w_d +: 32]  <= wr_data;
-          4'(tp_contract_pkg::VR_DIM_STRIDE): stride_q[32*w_d +: 32] <= wr_data;
-          4'(tp_contract_pkg::VR_DIM_MLO):    mlo_q[32*w_d +: 32]    <= wr_data;
-          4'(tp_contract_pkg::VR_DIM_MHI):    mhi_q[32*w_d +: 32]    <= wr_data;
-          default: ;
-        endcase
+        for (int d = 0; d < Dims; d++) begin   // decoded per dimension (no variable part-select)
+          if (w_d == 3'(d)) begin
+            if (wa[3:0] == 4'(tp_contract_pkg::VR_DIM_SHAPE))  shape_q[32*d +: 32]  <= wr_data;
+            if (wa[3:0] == 4'(tp_contract_pkg::VR_DIM_STRIDE)) stride_q[32*d +: 32] <= wr_data;
+            if (wa[3:0] == 4'(tp_contract_pkg::VR_DIM_MLO))    mlo_q[32*d +: 32]    <= wr_data;
+            if (wa[3:0] == 4'(tp_contract_pkg::VR_DIM_MHI))    mhi_q[32*d +: 32]    <= wr_data;
+          end
+        end
       end else begin
         unique case (wa)
           8'(tp_contract_pkg::VR_BASE):   base_q   <= wr_data;
@@ -293,8 +294,9 @@ module tp_view_reader #(
     for (int s = 0; s < Lines; s++) begin
       m0[s] = tagv_q[s] && tag_q[25*s +: 25] == line0;
       m1[s] = tagv_q[s] && tag_q[25*s +: 25] == line1;
-      if (m0[s]) m0_slot = 6'(s);
-      if (m1[s]) m1_slot = 6'(s);
+      // one-hot (a line is in at most one slot): an OR encoder, not a priority chain
+      m0_slot = m0_slot | ({6{m0[s]}} & 6'(s));
+      m1_slot = m1_slot | ({6{m1[s]}} & 6'(s));
     end
   end
 
@@ -627,6 +629,9 @@ module tp_view_reader #(
     if (rst_ni && t_stall_prev) begin
       assert (m_axis_tvalid_o && m_axis_tdata_o == tdata_prev && m_axis_tlast_o == tlast_prev)
         else $error("view reader: stream beat changed while stalled");
+    end
+    if (rst_ni) begin
+      assert ($onehot0(m0) && $onehot0(m1)) else $error("view reader: a line in two slots");
     end
     if (rst_ni) begin
       assert (inflight_q <= 3'(MaxFills)) else $error("view reader: more than VR_MAX_FILLS fills in flight");
