@@ -19,6 +19,11 @@ t0=$(date +%s)
 cmake --build "$TP_ASAN_BUILD" -j "$J"
 echo "--- sanitized build: $(( $(date +%s) - t0 ))s"
 t0=$(date +%s)
+# Also excluded: tests that throw out of a SystemC process after a hung unit or a lockstep
+# mismatch. ASan then reports "ignoring requested __asan_handle_no_return: stack type: default
+# top: 0x0" (it lost the stack bounds across SystemC's coroutine switches) and a stack
+# use-after-scope/overflow on the next frames that reuse the unwound stack: the false positive it
+# warns of (docs/reliability.md, "Sanitizers"). They pass in every other build.
 ctest --test-dir "$TP_ASAN_BUILD" -j "$J" --output-on-failure --timeout 900 -LE "synth|install|slow" \
-  -E "${TINYPYNQ_ASAN_EXCLUDE:-RtlTrain|Rtl.*Cnn|Cnn.*Rtl|Waveform\.|OnRtl|WatchdogNamesAStalledDesign}" ${TINYPYNQ_ASAN_CTEST_ARGS:-}
+  -E "${TINYPYNQ_ASAN_EXCLUDE:-RtlTrain|Rtl.*Cnn|Cnn.*Rtl|Waveform\.|OnRtl|WatchdogNamesAStalledDesign|Faults\.HungUnitIsDetected|RtlTarget\.Lockstep}" ${TINYPYNQ_ASAN_CTEST_ARGS:-}
 echo "--- sanitized tests: $(( $(date +%s) - t0 ))s"
