@@ -4,6 +4,7 @@
 //
 //   std::optional<Program> p = ProgramBuilder(kernel, cfg).build();   // == lower(kernel, cfg)
 #pragma once
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -40,7 +41,17 @@ class ProgramBuilder {
   MemRef materialize(const Val& v, int64_t n);  // a scalar becomes a filled stream
   bool elementwise();
   bool reduce();
-  bool matmul();
+  bool matmul();  // lower_matmul_choice.cpp: which orientation of the product (pl_version 2)
+  // lower_matmul.cpp: the product as `g` says, tiled; swapped: g is the transposed product
+  // C^T = B^T A^T (operand 0 is the kernel's src[1], M and N exchanged; pl_version 2).
+  bool matmul_gemm(std::shared_ptr<analysis::GemmShape> g, bool swapped);
+  // lower_matmul_choice.cpp: the gemm operand `which` of g as a node set whose leaves walk the
+  // [batch][rows][cols] layout (analysis::gemm_pack_plan, for the swapped product too); its
+  // iteration shape in *shape. Returns the set's index in Program::node_sets.
+  int gemm_layout_set(const analysis::GemmShape& g, int which, int node, Shape* shape);
+  // pl_version 2: the predicted seconds of a program's PL commands (ideal cycles, the readers'
+  // and the writer's extra time) and PS steps (packs, scatters, cleans): the orientation choice.
+  double estimate_seconds(const Program& p) const;
   void narrow(const Val& v);  // bool/u8 outputs: the PS converts
   MemRef temp(size_t bytes);
   MemRef whole(int buf, size_t elem_off, size_t bytes) const;

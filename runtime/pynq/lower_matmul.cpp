@@ -13,18 +13,12 @@
 
 namespace tinypynq::pynq {
 
-bool ProgramBuilder::matmul() {
-  auto g = std::make_shared<analysis::GemmShape>();
-  if (!analysis::match_gemm(k_, g.get())) return false;
+bool ProgramBuilder::matmul_gemm(std::shared_ptr<analysis::GemmShape> g, bool swapped) {
   const KNode& root = k_.nodes.back();
-  for (int s : root.src)
-    if (k_.nodes[s].dtype != DType::f32) return false;
   const int64_t Bt = g->Bt, M = g->M, N = g->N, K = g->K;
-  if (Bt * M * N * K == 0) return false;  // empty: the reduce path / PS handles identities
-  // Only real matrix products go to the array: a batch of dot products or matrix-vector
-  // products (M or N = 1, e.g. a loss's one-hot sum) runs better as MUL + reduce, one command
-  // each instead of one matmul command per batch element.
-  if (M < 2 || N < 2) return false;
+  // The kernel node of operand `which` (0: A, 1: B) of the product g describes.
+  auto src = [&](int which) { return root.src[swapped ? 1 - which : which]; };
+  TP_ASSERT(!swapped || v2(), "pynq lowering: the transposed product is a pl_version 2 lowering");
   const int64_t C = cfg_.mm_cols, R = cfg_.mm_rows;
   const int64_t Kt_max = std::min<int64_t>(cfg_.mm_kmax, cfg_.mm_wdepth);
   const int64_t Kt = std::min(K, Kt_max);
@@ -37,7 +31,7 @@ bool ProgramBuilder::matmul() {
   auto operand = [&](int which, int64_t rows, int64_t cols, std::vector<MemRef>& per_batch) {
     analysis::GemmOperand op;
     analysis::gemm_operand(k_, *g, which, true, op);
-    const KNode& n = k_.nodes[root.src[which]];
+    const KNode& n = k_.nodes[src(which)];
     bool direct = op.packed.empty() && !op.trans && (op.ld == cols || rows == 1) && n.op == Op::LOAD;
     if (direct) {
       const Buffer& b = *k_.bufs[n.buf];
@@ -102,7 +96,7 @@ bool ProgramBuilder::matmul() {
     return "";
   };
   auto operand_v2 = [&](int which, int64_t rows, int64_t cols, std::vector<MemRef>& per_batch) {
-    const KNode& n = k_.nodes[root.src[which]];
+    const KNode& n = k_.nodes[src(which)];
     OpView& o = views[which];
     o.on = true;
     std::string why;
@@ -158,6 +152,14 @@ bool ProgramBuilder::matmul() {
     o.st = ShapeTracker::contiguous({rows, cols});
     o.nb = 0, o.nr = 1, o.nc = 1;
     const size_t bytes = 4 * static_cast<size_t>(rows * cols);
+    if (swapped) {  // GemmPack packs the kernel's src[which]: the layout's own node set instead
+      Shape sh;
+      const int set = gemm_layout_set(*g, which, src(which), &sh);
+      const MemRef all = temp(bytes * static_cast<size_t>(Bt));
+      step(Pack{set, sh, src(which), DType::f32, all});
+      for (int64_t bi = 0; bi < Bt; ++bi) per_batch.push_back(all.at(bi * bytes, bytes));
+      return;
+    }
     for (int64_t bi = 0; bi < Bt; ++bi) per_batch.push_back(temp(bytes));
     step(GemmPack{which, per_batch});
   };

@@ -289,8 +289,9 @@ TEST(ViewDescV2, MlpTrainingStepPacksNothingOnThePs) {
   EXPECT_EQ(r.packs, 0);
   EXPECT_EQ(r.copy_tiles, 0);
   EXPECT_GT(r.v1_scatters, 0);
-  EXPECT_GT(r.out_views, 0) << "results written through views";
-  EXPECT_LT(r.scatters, r.v1_scatters);
+  // The weight gradients' transposed results: the transposed product (docs/pl-v2.md step 5)
+  // writes them in order, so neither a PS scatter nor a result view is needed.
+  EXPECT_EQ(r.scatters, 0);
 }
 
 TEST(ViewDescV2, CnnTrainingStepKeepsOnlyWhatNoViewSays) {

@@ -1,0 +1,105 @@
+// The pl_version 2 lowering without PS packs (docs/pl-v2.md "v2 step 5"), checked as values:
+// no driver, no SystemC. Each case lowers a kernel of a real graph (run on the cpu device) for
+// pl_version 1 and 2 and checks what v2 does instead of v1's PS steps.
+#include <gtest/gtest.h>
+
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "models/fp/view_reader.h"
+#include "runtime/pynq/program.h"
+#include "tensor/schedule.h"
+#include "tensor/tensor.h"
+
+namespace tinypynq::pynq {
+namespace {
+
+template <class F> std::vector<Kernel> kernels_of(F&& f) {
+  std::vector<Kernel> ks;
+  add_kernel_observer([&](const Kernel& k, double) { ks.push_back(k); });
+  f();
+  clear_kernel_observers();
+  return ks;
+}
+
+template <class S> int count(const Program& p) {
+  int n = 0;
+  for (const Step& s : p.steps) n += std::holds_alternative<S>(s);
+  return n;
+}
+
+BoardConfig v2cfg() {
+  BoardConfig c = BoardConfig::defaults();
+  c.pl_version = 2;
+  return c;
+}
+
+// The matmul kernel whose output has `out_elems` elements.
+const Kernel* gemm_kernel(const std::vector<Kernel>& ks, int64_t out_elems) {
+  for (const Kernel& k : ks) {
+    analysis::GemmShape g;
+    if (k.is_reduce() && prod(k.out_shape) == out_elems && analysis::match_gemm(k, &g)) return &k;
+  }
+  return nullptr;
+}
+
+// Every view passes the reader's (or the writer's) check on its buffer, every PS pack has its
+// reason, and no scatter is left.
+void expect_views_ok(const Program& p) {
+  int packs = 0;
+  for (const Step& st : p.steps) {
+    packs += std::holds_alternative<Pack>(st) || std::holds_alternative<GemmPack>(st);
+    EXPECT_FALSE(std::holds_alternative<CopyTile>(st));
+    const Command* c = std::get_if<Command>(&st);
+    if (!c) continue;
+    for (int i = 0; i < 3; ++i) {
+      if (!c->view[i]) continue;
+      pl::ViewDesc d = *c->view[i];
+      d.base = 4096, d.limit = c->in[i].bytes;
+      EXPECT_TRUE(pl::check(d, 1 << 30).ok()) << p.kernel << ": " << d.str();
+    }
+  }
+  EXPECT_EQ(packs, static_cast<int>(p.ps_packed.size())) << p.str();
+}
+
+// The MLP's first-layer weight gradient: dW = dY^T . X with A = X^T (K = batch rows of 300
+// columns: one line per element, beyond the 64-line buffer). v1 packs A and scatters the
+// [300][64] result into (64, 300); v2 runs C^T = dY^T . X: B' = X is read in place, the result
+// is in the output's order, and only the small 128 x 64 transpose dY^T is left to the PS.
+TEST(LoweringV2, WeightGradientRunsAsTheTransposedProduct) {
+  Tensor::manual_seed(3);
+  Tensor x = Tensor::randn({128, 300}), w = Tensor::randn({64, 300}).requires_grad_(), y = Tensor::randn({128, 64});
+  const auto ks = kernels_of([&] {
+    (x.linear(w) * y).sum().backward();
+    w.grad().realize();
+  });
+  const Kernel* k = gemm_kernel(ks, 64 * 300);
+  ASSERT_TRUE(k);
+  const std::optional<Program> p1 = lower(*k, BoardConfig::defaults()), p2 = lower(*k, v2cfg());
+  ASSERT_TRUE(p1 && p2);
+  ASSERT_GE(count<GemmPack>(*p1), 1) << p1->str();
+  EXPECT_EQ(std::get<GemmPack>(p1->steps[0]).which, 0) << "v1 packs the transposed A\n" << p1->str();
+  EXPECT_EQ(count<GemmScatter>(*p1) + count<ScatterTile>(*p1), 1) << p1->str();
+  EXPECT_EQ(count<GemmScatter>(*p2) + count<ScatterTile>(*p2) + count<Copy>(*p2), 0) << p2->str();
+  int mm = 0;
+  for (const Step& s : p2->steps)
+    if (const Command* c = std::get_if<Command>(&s); c && c->unit == Unit::kMatmul) {
+      ++mm;
+      EXPECT_EQ(c->size[0], 64u) << "M' = the output's rows (N of the product as matched)";
+      EXPECT_EQ(c->size[1], 128u);
+      EXPECT_FALSE(c->out_view) << "the transposed product's result is in the output's order";
+      ASSERT_TRUE(c->view[1]);
+      EXPECT_EQ(c->in[1].kind, MemRef::kKernel) << "X is read in place";
+    }
+  EXPECT_GE(mm, 1);
+  // What is left on the PS is the 128 x 64 dY^T (here the expression 1 * y of the sum's
+  // gradient), said as such.
+  ASSERT_LE(p2->ps_packed.size(), 1u) << p2->str();
+  for (const std::string& w : p2->ps_packed) EXPECT_NE(w.find("gemm operand A"), std::string::npos) << p2->str();
+  expect_views_ok(*p2);
+}
+
+}  // namespace
+}  // namespace tinypynq::pynq
