@@ -143,6 +143,21 @@ bool ProgramBuilder::matmul_gemm(std::shared_ptr<analysis::GemmShape> g, bool sw
         per_batch.assign(Bt, whole(n.buf, 0, k_.bufs[n.buf]->nbytes()));
         return;
       }
+    } else if (n.op != Op::LOAD && supported_ew(k_.nodes, src(which))) {
+      // An elementwise expression (the fused ReLU of a layer's input): the vector unit
+      // evaluates it in the [batch][rows][cols] layout into a temp the reader streams whole.
+      Shape sh;
+      const int set = gemm_layout_set(*g, which, src(which), &sh);
+      const Val v = lower_ew(p_.node_sets[set], set, sh, src(which), nullptr);
+      if (!v.scalar && !v.view && v.repr == Repr::kF32) {
+        o.packed = true;
+        o.st = ShapeTracker::contiguous({rows, cols});
+        o.nb = 0, o.nr = 1, o.nc = 1;
+        const size_t bytes = 4 * static_cast<size_t>(rows * cols);
+        for (int64_t bi = 0; bi < Bt; ++bi) per_batch.push_back(v.s.at(bi * bytes, bytes));
+        return;
+      }
+      why = "an expression the vector unit does not produce as f32 words";
     } else {
       why = n.op == Op::LOAD ? std::string(dtype_name(k_.bufs[n.buf]->dtype)) + " elements"
                              : std::string("an expression (") + op_name(n.op) + "), not a view";

@@ -10,6 +10,7 @@
 
 #include "models/fp/view_reader.h"
 #include "runtime/pynq/program.h"
+#include "runtime/pynq/regmap.h"
 #include "tensor/schedule.h"
 #include "tensor/tensor.h"
 
@@ -94,10 +95,36 @@ TEST(LoweringV2, WeightGradientRunsAsTheTransposedProduct) {
       EXPECT_EQ(c->in[1].kind, MemRef::kKernel) << "X is read in place";
     }
   EXPECT_GE(mm, 1);
-  // What is left on the PS is the 128 x 64 dY^T (here the expression 1 * y of the sum's
-  // gradient), said as such.
+  // What is left on the PS is the 128 x 64 transpose of dY (here the 1 * y of the sum's
+  // gradient, evaluated on the vector unit from that packed leaf), said as such.
   ASSERT_LE(p2->ps_packed.size(), 1u) << p2->str();
-  for (const std::string& w : p2->ps_packed) EXPECT_NE(w.find("gemm operand A"), std::string::npos) << p2->str();
+  for (const std::string& w : p2->ps_packed) EXPECT_NE(w.find("lines per element"), std::string::npos) << p2->str();
+  expect_views_ok(*p2);
+}
+
+// A product whose A is the fused ReLU of a buffer (the MLP's second layer): an expression no
+// descriptor says. v1 (and step 3) evaluated it on the PS; v2 evaluates it on the vector unit
+// into a temp in the [M][K] layout, which the matmul's reader streams.
+TEST(LoweringV2, FusedReluOperandIsEvaluatedByTheVectorUnit) {
+  Tensor::manual_seed(4);
+  Tensor h = Tensor::randn({32, 48}), w = Tensor::randn({10, 48});
+  const auto ks = kernels_of([&] { h.relu().linear(w).realize(); });
+  const Kernel* k = gemm_kernel(ks, 32 * 10);
+  ASSERT_TRUE(k);
+  const std::optional<Program> p1 = lower(*k, BoardConfig::defaults()), p2 = lower(*k, v2cfg());
+  ASSERT_TRUE(p1 && p2);
+  ASSERT_GE(count<GemmPack>(*p1), 1) << p1->str();
+  EXPECT_EQ(std::get<GemmPack>(p1->steps[0]).which, 0) << "v1 evaluates the ReLU on the PS\n" << p1->str();
+  EXPECT_EQ(count<GemmPack>(*p2) + count<Pack>(*p2), 0) << p2->str();
+  EXPECT_TRUE(p2->ps_packed.empty()) << p2->str();
+  bool max_first = false;
+  for (const Step& s : p2->steps)
+    if (const Command* c = std::get_if<Command>(&s)) {
+      if (c->unit == Unit::kVector) max_first = (c->op & 0xFF) == (reg::V_MAX & 0xFF) && c->size[0] == 32 * 48;
+      if (c->unit == Unit::kMatmul) {
+        EXPECT_TRUE(max_first) << "the MAX runs before the product\n" << p2->str();
+      }
+    }
   expect_views_ok(*p2);
 }
 

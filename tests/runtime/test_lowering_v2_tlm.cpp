@@ -27,7 +27,7 @@ std::vector<uint32_t> bits(const Tensor& t) {
 }
 
 // The MLP's two weight-gradient products and the fused-ReLU forward product: v2 computes the
-// transposed products; the same bits as v1.
+// transposed products and evaluates the ReLU on the vector unit; the same bits as v1.
 TEST(LoweringV2Tlm, TransposedProductsAndPlReluKeepV1Bits) {
   const std::vector<float> x = randn({128, 300}, 1), w = randn({64, 300}, 2), y = randn({128, 64}, 3),
                            w2 = randn({10, 64}, 4);
@@ -41,7 +41,7 @@ TEST(LoweringV2Tlm, TransposedProductsAndPlReluKeepV1Bits) {
     ((out * 0.5f).sum() + (h * Y).sum()).backward();
     res[d][0] = bits(out), res[d][1] = bits(W.grad()), res[d][2] = bits(W2.grad());
   }
-  EXPECT_EQ(res[1][0], res[0][0]) << "relu(h) . W2^T";
+  EXPECT_EQ(res[1][0], res[0][0]) << "relu(h) . W2^T: the ReLU on the vector unit";
   EXPECT_EQ(res[1][1], res[0][1]) << "dW = (X^T . dH)^T computed as dH^T . X";
   EXPECT_EQ(res[1][2], res[0][2]) << "dW2 = dOut^T . relu(h)";
 }
