@@ -49,6 +49,9 @@ class ProgramBuilder {
   // [batch][rows][cols] layout (analysis::gemm_pack_plan, for the swapped product too); its
   // iteration shape in *shape. Returns the set's index in Program::node_sets.
   int gemm_layout_set(const analysis::GemmShape& g, int which, int node, Shape* shape);
+  // pl_version 2: the K tile of the product when v1's (KMAX) tiles are no boxes of the operand
+  // views: the widest run of whole inner K blocks (docs/pl-v2.md step 5), else kt.
+  int64_t box_k_tile(const analysis::GemmShape& g, int64_t kt) const;
   // pl_version 2: the predicted seconds of a program's PL commands (ideal cycles, the readers'
   // and the writer's extra time) and PS steps (packs, scatters, cleans): the orientation choice.
   double estimate_seconds(const Program& p) const;

@@ -21,7 +21,18 @@ bool ProgramBuilder::matmul_gemm(std::shared_ptr<analysis::GemmShape> g, bool sw
   TP_ASSERT(!swapped || v2(), "pynq lowering: the transposed product is a pl_version 2 lowering");
   const int64_t C = cfg_.mm_cols, R = cfg_.mm_rows;
   const int64_t Kt_max = std::min<int64_t>(cfg_.mm_kmax, cfg_.mm_wdepth);
-  const int64_t Kt = std::min(K, Kt_max);
+  int64_t Kt = std::min(K, Kt_max);
+  // pl_version 2: K tiles that are boxes of the operand views (whole images of the conv weight
+  // gradients' N.OH.OW), so the readers stream them; this changes the partial sums against v1
+  // (docs/pl-v2.md step 5). Only when a view would be read: packed operands tile anywhere.
+  if (v2() && Kt < K) {
+    bool any_view = false;
+    for (int w : {0, 1}) {
+      const KNode& n = k_.nodes[src(w)];
+      any_view |= n.op == Op::LOAD && k_.bufs[n.buf]->dtype == DType::f32;
+    }
+    if (any_view) Kt = box_k_tile(*g, Kt);
+  }
   int64_t Nt = std::min<int64_t>({N, cfg_.mm_nmax, (cfg_.mm_wdepth / Kt) * C});
   TP_ASSERT(Nt >= 1 && Kt >= 1);
   p_.gemm = g;

@@ -80,6 +80,32 @@ int ProgramBuilder::gemm_layout_set(const analysis::GemmShape& g, int which, int
   return static_cast<int>(p_.node_sets.size()) - 1;
 }
 
+int64_t ProgramBuilder::box_k_tile(const analysis::GemmShape& g, int64_t kt) const {
+  // The K dims as the operand views order them (gemm_operand_view): K tiles [k0, k0 + kt) of
+  // the flattened group must each be one box, or the reader cannot stream them.
+  Shape ks;
+  for (int d : g.dims[analysis::kGemmK]) ks.push_back(k_.full_shape[d]);
+  const int count = static_cast<int>(ks.size());
+  std::vector<std::pair<int64_t, int64_t>> b(ks.size());
+  auto boxes = [&](int64_t t) {
+    for (int64_t k0 = 0; k0 < g.K; k0 += t)
+      if (!flat_range_box(ks, 0, count, k0, std::min(t, g.K - k0), b)) return false;
+    return true;
+  };
+  if (kt >= g.K || boxes(kt)) return kt;
+  // Candidates: c whole blocks of the dims inside dim t (c <= its extent), widest first.
+  std::vector<int64_t> cand;
+  int64_t P = 1;
+  for (int t = count - 1; t >= 0; --t) {
+    for (int64_t c = 1; c <= ks[t] && c * P <= kt; ++c) cand.push_back(c * P);
+    P *= ks[t];
+  }
+  std::sort(cand.rbegin(), cand.rend());
+  for (int64_t t : cand)
+    if (4 * t >= kt && boxes(t)) return t;  // (much narrower tiles would cost more than the pack)
+  return kt;
+}
+
 double ProgramBuilder::estimate_seconds(const Program& p) const {
   // Same rates as reader_slower / writer_extra_seconds: a PS pack or scatter moves 8 bytes per
   // element at the memcpy rate and cleans 4; a reader fill holds the port for 16 beats beyond

@@ -128,5 +128,32 @@ TEST(LoweringV2, FusedReluOperandIsEvaluatedByTheVectorUnit) {
   expect_views_ok(*p2);
 }
 
+// A conv weight gradient with K = N.OH.OW = 6 x 400 > KMAX (2048): v1's K tiles (2048 + 352)
+// cut an image, so no box of the windows' view; v2 takes K tiles of whole images (5 x 400 =
+// 2000, then 400), which the readers stream (different partial sums: docs/pl-v2.md step 5).
+TEST(LoweringV2, ConvWeightGradientKTilesAreWholeImages) {
+  Tensor::manual_seed(5);
+  Tensor x = Tensor::randn({6, 1, 20, 20}), w = Tensor::randn({4, 1, 3, 3}).requires_grad_(),
+         y = Tensor::randn({6, 4, 20, 20});
+  const auto ks = kernels_of([&] {
+    (x.conv2d(w, Tensor(), 1, 1) * y).sum().backward();
+    w.grad().realize();
+  });
+  const Kernel* k = gemm_kernel(ks, 4 * 9);
+  ASSERT_TRUE(k);
+  const std::optional<Program> p1 = lower(*k, BoardConfig::defaults()), p2 = lower(*k, v2cfg());
+  ASSERT_TRUE(p1 && p2);
+  std::vector<uint32_t> k1, k2;
+  for (const Step& s : p1->steps)
+    if (const Command* c = std::get_if<Command>(&s); c && c->unit == Unit::kMatmul) k1.push_back(c->size[1]);
+  for (const Step& s : p2->steps)
+    if (const Command* c = std::get_if<Command>(&s); c && c->unit == Unit::kMatmul) k2.push_back(c->size[1]);
+  EXPECT_EQ(k1, (std::vector<uint32_t>{2048, 352}));
+  EXPECT_EQ(k2, (std::vector<uint32_t>{2000, 400}));
+  EXPECT_EQ(count<GemmPack>(*p2) + count<Pack>(*p2), 0) << p2->str();
+  EXPECT_TRUE(p2->ps_packed.empty()) << p2->str();
+  expect_views_ok(*p2);
+}
+
 }  // namespace
 }  // namespace tinypynq::pynq

@@ -27,7 +27,7 @@ std::vector<uint32_t> bits(const Tensor& t) {
 }
 
 // The MLP's two weight-gradient products and the fused-ReLU forward product: v2 computes the
-// transposed products and evaluates the ReLU on the vector unit; the same bits as v1.
+// transposed product or evaluates the ReLU on the vector unit; the same bits as v1.
 TEST(LoweringV2Tlm, TransposedProductsAndPlReluKeepV1Bits) {
   const std::vector<float> x = randn({128, 300}, 1), w = randn({64, 300}, 2), y = randn({128, 64}, 3),
                            w2 = randn({10, 64}, 4);
@@ -44,6 +44,51 @@ TEST(LoweringV2Tlm, TransposedProductsAndPlReluKeepV1Bits) {
   EXPECT_EQ(res[1][0], res[0][0]) << "relu(h) . W2^T: the ReLU on the vector unit";
   EXPECT_EQ(res[1][1], res[0][1]) << "dW = (X^T . dH)^T computed as dH^T . X";
   EXPECT_EQ(res[1][2], res[0][2]) << "dW2 = dOut^T . relu(h)";
+}
+
+// dW[co][kh][kw] of a 3x3 conv (pad 1) over 6 images of 20x20: K = 2400 in tiles. Each tile
+// is a sequential FADD(FMUL) chain from -0.0 (hw-spec §6.3), the tiles' sums then added in
+// order by vector ADDs. v1 cuts K at 2048 (+352); v2 at whole images, 2000 (+400).
+float emulate(const std::vector<float>& xp, const std::vector<float>& y, int co, int kh, int kw, int tile) {
+  float total = 0;
+  for (int k0 = 0; k0 < 2400; k0 += tile) {
+    float acc = -0.0f;
+    for (int k = k0; k < std::min(2400, k0 + tile); ++k) {
+      const int n = k / 400, oh = k % 400 / 20, ow = k % 20;
+      const float a = xp[(n * 22 + oh + kh) * 22 + ow + kw], b = y[((n * 4 + co) * 20 + oh) * 20 + ow];
+      acc = acc + a * b;
+    }
+    total = k0 == 0 ? acc : total + acc;
+  }
+  return total;
+}
+
+TEST(LoweringV2Tlm, ConvWeightGradientSumsWholeImagesPerKTile) {
+  const std::vector<float> x = randn({6, 1, 20, 20}, 5), w = randn({4, 1, 3, 3}, 6), y = randn({6, 4, 20, 20}, 7);
+  std::vector<float> xp(6 * 22 * 22, 0.f);  // the padded input the windows read
+  for (int n = 0; n < 6; ++n)
+    for (int i = 0; i < 20; ++i)
+      for (int j = 0; j < 20; ++j) xp[(n * 22 + i + 1) * 22 + j + 1] = x[(n * 20 + i) * 20 + j];
+  std::vector<uint32_t> got[2];
+  const char* devs[2] = {"tlm", "tlm_v2"};
+  for (int d = 0; d < 2; ++d) {
+    Tensor X = on(x, {6, 1, 20, 20}, devs[d]), W = on(w, {4, 1, 3, 3}, devs[d]).requires_grad_(),
+           Y = on(y, {6, 4, 20, 20}, devs[d]);
+    (X.conv2d(W, Tensor(), 1, 1) * Y).sum().backward();
+    got[d] = bits(W.grad());
+  }
+  ASSERT_EQ(got[0].size(), 36u);
+  int differ = 0;
+  for (int co = 0; co < 4; ++co)
+    for (int kh = 0; kh < 3; ++kh)
+      for (int kw = 0; kw < 3; ++kw) {
+        const int i = (co * 3 + kh) * 3 + kw;
+        EXPECT_EQ(got[0][i], std::bit_cast<uint32_t>(emulate(xp, y, co, kh, kw, 2048))) << "v1, element " << i;
+        EXPECT_EQ(got[1][i], std::bit_cast<uint32_t>(emulate(xp, y, co, kh, kw, 2000))) << "v2, element " << i;
+        differ += got[0][i] != got[1][i];
+      }
+  EXPECT_GT(differ, 0) << "the K tiles do change the partial sums here";
+  std::printf("[v2 K tiles] conv weight gradient: %d of 36 elements differ from v1 in their bits\n", differ);
 }
 
 }  // namespace
