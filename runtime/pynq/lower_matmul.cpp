@@ -203,7 +203,8 @@ bool ProgramBuilder::matmul_gemm(std::shared_ptr<analysis::GemmShape> g, bool sw
   // view in gemm order that the view writer writes in place: no ScatterTile, Copy or
   // GemmScatter. Only with one K tile (partial sums of several go through a temp and a vector
   // ADD) and when the writer's bursts cost less than the PS's scatter.
-  const bool out_views = v2() && Kt >= K && (!g->out_in_order || Nt < N || (M * N) % 2) && [&] {
+  // The output in gemm order (B, M, N dims) as views[2], for result views.
+  auto set_out_view = [&] {
     OpView& o = views[2];
     std::vector<int> order;
     for (int c : {analysis::kGemmB, analysis::kGemmM, analysis::kGemmN})
@@ -220,6 +221,9 @@ bool ProgramBuilder::matmul_gemm(std::shared_ptr<analysis::GemmShape> g, bool sw
     o.nb = static_cast<int>(g->dims[analysis::kGemmB].size());
     o.nr = static_cast<int>(g->dims[analysis::kGemmM].size());
     o.nc = static_cast<int>(g->dims[analysis::kGemmN].size());
+  };
+  const bool out_views = v2() && Kt >= K && (!g->out_in_order || Nt < N || (M * N) % 2) && [&] {
+    set_out_view();
     double writer_s = 0, ps_s = 0;
     for (int64_t bi = 0; bi < Bt; ++bi)
       for (int64_t n0 = 0; n0 < N; n0 += Nt) {
@@ -232,6 +236,22 @@ bool ProgramBuilder::matmul_gemm(std::shared_ptr<analysis::GemmShape> g, bool sw
           ps_s += 8 * n / cfg_.a9_memcpy_bytes_per_s + 4 * n / cfg_.cache_flush_bytes_per_s;
         }
       }
+    return writer_s < ps_s;
+  }();
+  // pl_version 2 (docs/pl-v2.md step 5): with several K tiles the partial sums still go
+  // through [M][N] temps and vector ADDs; the last ADD of each batch writes the sum through
+  // the output's view (VW) instead of the PS's Copy / GemmScatter, when that costs less.
+  const int64_t kVecMax = (reg::kMaxElems / 2) * 2;
+  const bool add_view = v2() && !out_views && Kt < K && (!g->out_in_order || (M * N) % 2) && M * N <= kVecMax && [&] {
+    set_out_view();
+    double writer_s = 0, ps_s = 0;
+    for (int64_t bi = 0; bi < Bt; ++bi) {
+      const std::optional<pl::ViewDesc> d = tile(2, bi, 0, M, 0, N);
+      if (!d) return false;
+      writer_s += writer_extra_seconds(*d, 2);  // streams A and B are read while it is written
+      const double n = static_cast<double>(d->elems());
+      ps_s += 8 * n / cfg_.a9_memcpy_bytes_per_s + 4 * n / cfg_.cache_flush_bytes_per_s;
+    }
     return writer_s < ps_s;
   }();
   const MemRef out = out_views          ? whole(0, 0, k_.bufs[0]->nbytes())
@@ -287,15 +307,25 @@ bool ProgramBuilder::matmul_gemm(std::shared_ptr<analysis::GemmShape> g, bool sw
         }
         if (!out_views && nt != N) step(ScatterTile{O, acc, N, n0, M, nt});  // the column tile into [M][N] (PS)
       }
-      if (k0 != 0) {
+      if (k0 != 0 && add_view && k0 + kt >= K) {  // the last sum, into the output's view
+        Command c;
+        c.unit = Unit::kVector;
+        c.op = reg::V_ADD;
+        c.size[0] = static_cast<uint32_t>(M * N);
+        c.in[0] = Cb, c.in[1] = acc;
+        c.out = whole(0, 0, k_.bufs[0]->nbytes());
+        c.out_view = tile(2, bi, 0, M, 0, N);
+        TP_ASSERT(c.out_view, "pynq lowering: a gemm result that is not a view");
+        step(c);
+      } else if (k0 != 0) {
         Val a, b;
         a.s = Cb, b.s = acc;
         vec(reg::V_ADD, &a, &b, nullptr, Cb, M * N);
       }
     }
-    if (!out_views && !Cb.same_block(dest)) step(Copy{Cb, dest});
+    if (!out_views && !add_view && !Cb.same_block(dest)) step(Copy{Cb, dest});
   }
-  if (!out_views && !g->out_in_order) step(GemmScatter{out});
+  if (!out_views && !add_view && !g->out_in_order) step(GemmScatter{out});
   return true;
 }
 

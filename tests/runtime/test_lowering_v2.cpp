@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "models/fp/view_reader.h"
+#include "models/fp/view_writer.h"
 #include "runtime/pynq/program.h"
 #include "runtime/pynq/regmap.h"
 #include "tensor/schedule.h"
@@ -150,8 +151,72 @@ TEST(LoweringV2, ConvWeightGradientKTilesAreWholeImages) {
     if (const Command* c = std::get_if<Command>(&s); c && c->unit == Unit::kMatmul) k2.push_back(c->size[1]);
   EXPECT_EQ(k1, (std::vector<uint32_t>{2048, 352}));
   EXPECT_EQ(k2, (std::vector<uint32_t>{2000, 400}));
+  // v1 scatters the [kh.kw][co] result into dW (co, 1, kh, kw) on the PS; v2 computes the
+  // transposed product (in dW's order) here, or writes the last sum through dW's view.
+  EXPECT_EQ(count<GemmScatter>(*p1), 1) << p1->str();
+  EXPECT_EQ(count<GemmScatter>(*p2) + count<Copy>(*p2) + count<ScatterTile>(*p2), 0) << p2->str();
   EXPECT_EQ(count<GemmPack>(*p2) + count<Pack>(*p2), 0) << p2->str();
   EXPECT_TRUE(p2->ps_packed.empty()) << p2->str();
+  expect_views_ok(*p2);
+}
+
+// What test_lowering_v2_tlm runs on tlm_v2: a conv weight gradient (24 images, 4 -> 8
+// channels, 10x10) kept as matched, its last ADD through dW's view.
+TEST(LoweringV2, SmallConvWeightGradientTakesTheLastAddView) {
+  Tensor::manual_seed(7);
+  Tensor x = Tensor::randn({24, 4, 10, 10}), w = Tensor::randn({8, 4, 3, 3}).requires_grad_(),
+         y = Tensor::randn({24, 8, 10, 10});
+  const auto ks = kernels_of([&] {
+    (x.conv2d(w, Tensor(), 1, 1) * y).sum().backward();
+    w.grad().realize();
+  });
+  const Kernel* k = gemm_kernel(ks, 8 * 36);
+  ASSERT_TRUE(k);
+  const std::optional<Program> p2 = lower(*k, v2cfg());
+  ASSERT_TRUE(p2);
+  const Command* last = nullptr;
+  for (const Step& s : p2->steps)
+    if (const Command* c = std::get_if<Command>(&s)) last = c;
+  ASSERT_TRUE(last && last->op == reg::V_ADD && last->out_view) << p2->str();
+  EXPECT_EQ(count<GemmScatter>(*p2), 0);
+}
+
+// The CNN's second conv weight gradient (K = 128.14.14 in 13 tiles of 10 images, result
+// [ci.kh.kw][co] against dW (co, ci, kh, kw)): the partial sums go through temps and vector
+// ADDs, and the last ADD writes dW through its view (VW) instead of v1's PS GemmScatter.
+TEST(LoweringV2, MultiKTileResultIsWrittenByTheLastAdd) {
+  Tensor::manual_seed(6);
+  Tensor x = Tensor::randn({128, 16, 14, 14}), w = Tensor::randn({32, 16, 3, 3}).requires_grad_(),
+         y = Tensor::randn({128, 32, 14, 14});
+  const auto ks = kernels_of([&] {
+    (x.conv2d(w, Tensor(), 1, 1) * y).sum().backward();
+    w.grad().realize();
+  });
+  const Kernel* k = gemm_kernel(ks, 32 * 16 * 9);
+  ASSERT_TRUE(k);
+  const std::optional<Program> p1 = lower(*k, BoardConfig::defaults()), p2 = lower(*k, v2cfg());
+  ASSERT_TRUE(p1 && p2);
+  EXPECT_EQ(count<GemmScatter>(*p1), 1) << p1->str();
+  EXPECT_EQ(count<GemmScatter>(*p2) + count<Copy>(*p2) + count<ScatterTile>(*p2), 0) << p2->str();
+  int adds = 0, matmuls = 0;
+  const Command* last = nullptr;
+  for (const Step& s : p2->steps)
+    if (const Command* c = std::get_if<Command>(&s)) {
+      last = c;
+      adds += c->unit == Unit::kVector && c->op == reg::V_ADD;  // (the other: dY = 1 * y, on the PL)
+      matmuls += c->unit == Unit::kMatmul;
+      if (c->unit == Unit::kMatmul) {
+        EXPECT_EQ(c->size[1] % 196, 0u) << "K tiles of whole 14x14 images";
+      }
+    }
+  EXPECT_EQ(matmuls, 13) << "25088 = 12 x 1960 + 1568";
+  EXPECT_EQ(adds, 12);
+  ASSERT_TRUE(last && last->unit == Unit::kVector && last->out_view) << p2->str();
+  EXPECT_EQ(last->size[0], 144u * 32u);
+  pl::ViewDesc d = *last->out_view;
+  d.base = 4096, d.limit = last->out.bytes;
+  EXPECT_TRUE(pl::check_write(d, 1 << 30).ok()) << d.str();
+  EXPECT_EQ(d.str(), "view(shape=(144, 32), strides=(1, 144), offset=0, mask=(0:144, 0:32), base=0x1000, limit=18432)");
   expect_views_ok(*p2);
 }
 

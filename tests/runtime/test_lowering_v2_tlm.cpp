@@ -91,5 +91,39 @@ TEST(LoweringV2Tlm, ConvWeightGradientSumsWholeImagesPerKTile) {
   std::printf("[v2 K tiles] conv weight gradient: %d of 36 elements differ from v1 in their bits\n", differ);
 }
 
+// The same with 4 input channels (M = ci.kh.kw = 36, N = co = 8): the lowering keeps the product
+// as matched and its last vector ADD writes dW (co, ci, kh, kw) through the output's view
+// (test_lowering_v2 MultiKTileResultIsWrittenByTheLastAdd): the words land where v1's
+// GemmScatter put them, with v2's K tiles' sums.
+TEST(LoweringV2Tlm, LastAddWritesTheConvWeightGradientThroughItsView) {
+  const std::vector<float> x = randn({24, 4, 10, 10}, 8), w = randn({8, 4, 3, 3}, 9), y = randn({24, 8, 10, 10}, 10);
+  std::vector<float> xp(24 * 4 * 12 * 12, 0.f);
+  for (int n = 0; n < 24; ++n)
+    for (int c = 0; c < 4; ++c)
+      for (int i = 0; i < 10; ++i)
+        for (int j = 0; j < 10; ++j) xp[((n * 4 + c) * 12 + i + 1) * 12 + j + 1] = x[((n * 4 + c) * 10 + i) * 10 + j];
+  Tensor X = on(x, {24, 4, 10, 10}, "tlm_v2"), W = on(w, {8, 4, 3, 3}, "tlm_v2").requires_grad_(),
+         Y = on(y, {24, 8, 10, 10}, "tlm_v2");
+  (X.conv2d(W, Tensor(), 1, 1) * Y).sum().backward();
+  const std::vector<uint32_t> got = bits(W.grad());
+  ASSERT_EQ(got.size(), 8u * 36u);
+  for (int co = 0; co < 8; ++co)
+    for (int ci = 0; ci < 4; ++ci)
+      for (int kh = 0; kh < 3; ++kh)
+        for (int kw = 0; kw < 3; ++kw) {
+          float total = 0;  // K = 2400 = (n, oh, ow) in tiles of 20 images (2000), then 400
+          for (int k0 = 0; k0 < 2400; k0 += 2000) {
+            float acc = -0.0f;
+            for (int k = k0; k < std::min(2400, k0 + 2000); ++k) {
+              const int n = k / 100, oh = k % 100 / 10, ow = k % 10;
+              acc = acc + xp[((n * 4 + ci) * 12 + oh + kh) * 12 + ow + kw] * y[((n * 8 + co) * 10 + oh) * 10 + ow];
+            }
+            total = k0 == 0 ? acc : total + acc;
+          }
+          const int i = ((co * 4 + ci) * 3 + kh) * 3 + kw;
+          ASSERT_EQ(got[i], std::bit_cast<uint32_t>(total)) << "element " << i;
+        }
+}
+
 }  // namespace
 }  // namespace tinypynq
