@@ -4,6 +4,7 @@
 //
 //   std::optional<Program> p = ProgramBuilder(kernel, cfg).build();   // == lower(kernel, cfg)
 #pragma once
+#include <map>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -38,6 +39,10 @@ class ProgramBuilder {
   // pl_version 2: the view writer's time beyond the unit's output rate for this result view
   // (docs/pl-v2.md step 3), to weigh against a PS scatter.
   double writer_extra_seconds(const pl::ViewDesc& d, int readers) const;
+  // pl_version 2: view d of node i read from a copy of its buffer de-interleaved on the PL
+  // (one vector copy through VW, shared by the kernel's views of that buffer), when its
+  // strides share a factor s and that beats the PS pack; nullopt otherwise.
+  std::optional<Val> deinterleaved(const std::vector<KNode>& nodes, int i, const pl::ViewDesc& d, const Shape& shape);
   MemRef materialize(const Val& v, int64_t n);  // a scalar becomes a filled stream
   bool elementwise();
   bool reduce();
@@ -64,6 +69,7 @@ class ProgramBuilder {
   const Kernel& k_;
   const BoardConfig& cfg_;
   std::vector<int> canon_;  // kernel buffer index -> lowest index of the same buffer
+  std::map<std::pair<int, int64_t>, MemRef> deint_;  // (buffer, s) -> its de-interleaved copy
   Program p_;
 };
 

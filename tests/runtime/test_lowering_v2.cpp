@@ -220,5 +220,47 @@ TEST(LoweringV2, MultiKTileResultIsWrittenByTheLastAdd) {
   expect_views_ok(*p2);
 }
 
+// The CNN's col2im: dXpad (128, 16, 16, 16) as the sum of 9 shifted stride-9 views of the column
+// buffer (128, 16, 14, 14, 3, 3). Each view fetches ~0.2 lines per element (the whole buffer
+// once per view) and v1 / step 3 packed all nine on the PS; v2 de-interleaves the buffer once
+// on the PL (a vector copy written through VW into 9 planes) and reads each view's plane.
+TEST(LoweringV2, Col2imViewsReadADeinterleavedCopy) {
+  Tensor::manual_seed(8);
+  Tensor x = Tensor::randn({128, 16, 14, 14}).requires_grad_(), w = Tensor::randn({32, 16, 3, 3}),
+         y = Tensor::randn({128, 32, 14, 14});
+  const auto ks = kernels_of([&] {
+    (x.conv2d(w, Tensor(), 1, 1) * y).sum().backward();
+    x.grad().realize();
+  });
+  const Kernel* k = nullptr;
+  for (const Kernel& kk : ks) {
+    int loads = 0;
+    for (const KNode& n : kk.nodes) loads += n.op == Op::LOAD;
+    if (!kk.is_reduce() && loads == 9 && prod(kk.out_shape) == 128 * 16 * 16 * 16) k = &kk;
+  }
+  ASSERT_TRUE(k);
+  const std::optional<Program> p1 = lower(*k, BoardConfig::defaults()), p2 = lower(*k, v2cfg());
+  ASSERT_TRUE(p1 && p2);
+  EXPECT_EQ(count<Pack>(*p1), 9) << p1->str();
+  EXPECT_EQ(count<Pack>(*p2), 0) << p2->str();
+  EXPECT_TRUE(p2->ps_packed.empty()) << p2->str();
+  const Command* first = std::get_if<Command>(&p2->steps.at(0));
+  ASSERT_TRUE(first && first->unit == Unit::kVector && first->out_view) << p2->str();
+  const int64_t S = 128 * 16 * 14 * 14 * 9, P = S / 9;
+  EXPECT_EQ(first->size[0], static_cast<uint32_t>(S));
+  EXPECT_EQ(first->out_view->str(), "view(shape=(" + std::to_string(P) + ", 9), strides=(1, " + std::to_string(P) +
+                                        "), offset=0, mask=(0:" + std::to_string(P) + ", 0:9), base=0x0, limit=0)");
+  int planes = 0;
+  for (const Step& st : p2->steps)
+    if (const Command* c = std::get_if<Command>(&st))
+      for (int i = 0; i < 3; ++i)
+        if (c->view[i] && c->in[i].same_block(first->out)) {
+          ++planes;
+          EXPECT_EQ(c->view[i]->stride[c->view[i]->rank - 1], 1) << "a plane's row is contiguous: " << c->view[i]->str();
+        }
+  EXPECT_EQ(planes, 9) << p2->str();
+  expect_views_ok(*p2);
+}
+
 }  // namespace
 }  // namespace tinypynq::pynq

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "runtime/pynq/pynq_device.h"
+#include "tensor/device.h"
 #include "tensor/tensor.h"
 
 namespace tinypynq {
@@ -19,6 +21,12 @@ std::vector<float> randn(const Shape& s, uint64_t seed) {
 }
 Tensor on(const std::vector<float>& v, const Shape& s, const std::string& dev) {
   return Tensor::from_bytes(v.data(), DType::f32, s, dev);
+}
+// A PL fault would be recovered by recomputing on the PS (the same bits): none may happen.
+void expect_no_pl_fault() {
+  const pynq::PynqStats* s = pynq::pynq_stats(device("tlm_v2"));
+  ASSERT_TRUE(s);
+  EXPECT_EQ(s->faults.pl_faults, 0) << (s->faults.log.empty() ? "" : s->faults.log.back());
 }
 std::vector<uint32_t> bits(const Tensor& t) {
   std::vector<uint32_t> b;
@@ -44,6 +52,7 @@ TEST(LoweringV2Tlm, TransposedProductsAndPlReluKeepV1Bits) {
   EXPECT_EQ(res[1][0], res[0][0]) << "relu(h) . W2^T: the ReLU on the vector unit";
   EXPECT_EQ(res[1][1], res[0][1]) << "dW = (X^T . dH)^T computed as dH^T . X";
   EXPECT_EQ(res[1][2], res[0][2]) << "dW2 = dOut^T . relu(h)";
+  expect_no_pl_fault();
 }
 
 // dW[co][kh][kw] of a 3x3 conv (pad 1) over 6 images of 20x20: K = 2400 in tiles. Each tile
@@ -88,6 +97,7 @@ TEST(LoweringV2Tlm, ConvWeightGradientSumsWholeImagesPerKTile) {
         differ += got[0][i] != got[1][i];
       }
   EXPECT_GT(differ, 0) << "the K tiles do change the partial sums here";
+  expect_no_pl_fault();
   std::printf("[v2 K tiles] conv weight gradient: %d of 36 elements differ from v1 in their bits\n", differ);
 }
 
@@ -106,6 +116,7 @@ TEST(LoweringV2Tlm, LastAddWritesTheConvWeightGradientThroughItsView) {
          Y = on(y, {24, 8, 10, 10}, "tlm_v2");
   (X.conv2d(W, Tensor(), 1, 1) * Y).sum().backward();
   const std::vector<uint32_t> got = bits(W.grad());
+  expect_no_pl_fault();
   ASSERT_EQ(got.size(), 8u * 36u);
   for (int co = 0; co < 8; ++co)
     for (int ci = 0; ci < 4; ++ci)
@@ -123,6 +134,24 @@ TEST(LoweringV2Tlm, LastAddWritesTheConvWeightGradientThroughItsView) {
           const int i = ((co * 4 + ci) * 3 + kh) * 3 + kw;
           ASSERT_EQ(got[i], std::bit_cast<uint32_t>(total)) << "element " << i;
         }
+}
+
+// The CNN's conv2 input gradient (col2im through the de-interleaved copy on tlm_v2): the
+// words are copied bit for bit and summed in the same order, so tlm's bits.
+TEST(LoweringV2Tlm, Col2imFromTheDeinterleavedCopyKeepsV1Bits) {
+  const std::vector<float> x = randn({128, 16, 14, 14}, 11), w = randn({32, 16, 3, 3}, 12),
+                           y = randn({128, 32, 14, 14}, 13);
+  std::vector<uint32_t> g[2];
+  const char* devs[2] = {"tlm", "tlm_v2"};
+  for (int d = 0; d < 2; ++d) {
+    Tensor X = on(x, {128, 16, 14, 14}, devs[d]).requires_grad_(), W = on(w, {32, 16, 3, 3}, devs[d]),
+           Y = on(y, {128, 32, 14, 14}, devs[d]);
+    (X.conv2d(W, Tensor(), 1, 1) * Y).sum().backward();
+    g[d] = bits(X.grad());
+  }
+  ASSERT_EQ(g[0].size(), 128u * 16 * 14 * 14);
+  EXPECT_TRUE(g[0] == g[1]) << "dX differs between tlm_v2 and tlm";
+  expect_no_pl_fault();
 }
 
 }  // namespace
