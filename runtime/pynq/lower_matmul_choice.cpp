@@ -44,13 +44,17 @@ bool ProgramBuilder::matmul() {
   // each instead of one matmul command per batch element.
   if (g->M < 2 || g->N < 2) return false;
   if (!v2()) return matmul_gemm(g, false);
+  // The builder's state is p_ and the de-interleaved copies it made (deint_ names p_'s temps):
+  // both go back before the other orientation is lowered, and come with the one kept.
   const Program before = p_;
+  const auto deint_before = deint_;
   if (!matmul_gemm(g, false)) return false;
   Program as_matched = std::move(p_);
-  p_ = before;
+  auto deint_matched = std::move(deint_);
+  p_ = before, deint_ = deint_before;
   matmul_gemm(std::make_shared<analysis::GemmShape>(transposed(*g)), true);
   // Keep the transposed product only when it is predicted faster (ties: the product as matched).
-  if (!(estimate_seconds(p_) < estimate_seconds(as_matched))) p_ = std::move(as_matched);
+  if (!(estimate_seconds(p_) < estimate_seconds(as_matched))) p_ = std::move(as_matched), deint_ = std::move(deint_matched);
   return true;
 }
 
