@@ -68,7 +68,7 @@ void CmdQueue::notify_at(Cycle c) {
 }
 
 void CmdQueue::reset() {
-  ctrl_ = ring_base_ = ring_slots_ = tail_ = 0;
+  ctrl_ = ring_base_ = ring_slots_ = tail_ = wait_ = 0;
   batch_ = err_ = stopped_ = false;
   err_code_ = err_index_ = err_info_ = pend_code_ = pend_index_ = pend_info_ = 0;
   posted_ = completed_ = started_ = 0;
@@ -93,7 +93,7 @@ void CmdQueue::catch_up(Cycle t) {
 }
 
 void CmdQueue::update_irq() {
-  const bool level = (ctrl_ & cq::CTRL_IRQ_EN.mask) && (batch_ || err_);
+  const bool level = ((ctrl_ & cq::CTRL_IRQ_EN.mask) && (batch_ || err_)) || ((ctrl_ & cq::CTRL_REACHED_EN.mask) && reached());
   if (level == irq_level_) return;
   irq_level_ = level;
   if (irq_ && irq_line_ >= 0) irq_->set_irq(static_cast<unsigned>(irq_line_), level);
@@ -126,7 +126,7 @@ uint32_t CmdQueue::read_reg(uint32_t off, Cycle t) {
     case cq::CTRL: return ctrl_;
     case cq::STATUS:
       return (!err_ && posted_ > completed_ ? cq::STATUS_BUSY.mask : 0) | (batch_ ? cq::STATUS_BATCH.mask : 0) |
-             (err_ ? cq::STATUS_ERR.mask : 0) | cq::STATUS_ERR_CODE.put(err_code_);
+             (err_ ? cq::STATUS_ERR.mask : 0) | (reached() ? cq::STATUS_REACHED.mask : 0) | cq::STATUS_ERR_CODE.put(err_code_);
     case cq::RING_BASE: return ring_base_;
     case cq::RING_SLOTS: return ring_slots_;
     case cq::TAIL: return tail_;
@@ -134,6 +134,7 @@ uint32_t CmdQueue::read_reg(uint32_t off, Cycle t) {
     case cq::COMPLETED: return static_cast<uint32_t>(completed_);
     case cq::ERR_INDEX: return err_index_;
     case cq::ERR_INFO: return err_info_;
+    case cq::WAIT: return wait_;
     default: return 0;
   }
 }
@@ -143,7 +144,7 @@ void CmdQueue::write_reg(uint32_t off, uint32_t v, Cycle t) {
   switch (off) {
     case cq::CTRL: {
       const bool was = ctrl_ & cq::CTRL_ENABLE.mask;
-      ctrl_ = v & (cq::CTRL_ENABLE.mask | cq::CTRL_IRQ_EN.mask);
+      ctrl_ = v & (cq::CTRL_ENABLE.mask | cq::CTRL_IRQ_EN.mask | cq::CTRL_REACHED_EN.mask);
       if (!was && (ctrl_ & cq::CTRL_ENABLE.mask)) {
         const bool ok = (ring_base_ % lim::CQ_SLOT_BYTES) == 0 && pow2(ring_slots_) && ring_slots_ >= 2 &&
                         ring_slots_ <= lim::CQ_MAX_SLOTS &&
@@ -158,6 +159,10 @@ void CmdQueue::write_reg(uint32_t off, uint32_t v, Cycle t) {
     }
     case cq::STATUS:  // W1C: BATCH only (ERR clears with a reset)
       if (v & cq::STATUS_BATCH.mask) batch_ = false;
+      update_irq();
+      break;
+    case cq::WAIT:
+      wait_ = v;
       update_irq();
       break;
     case cq::RING_BASE: ring_base_ = v; break;

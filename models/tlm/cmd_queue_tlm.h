@@ -85,6 +85,7 @@ class CmdQueue : public sc_core::sc_module {
   void write_reg(uint32_t off, uint32_t v, Cycle t);
   void catch_up(Cycle t);
   void update_irq();
+  bool reached() const { return static_cast<int32_t>(static_cast<uint32_t>(completed_) - wait_) >= 0; }
   void tick();
   void notify_at(Cycle c);
   void thread();
@@ -104,7 +105,7 @@ class CmdQueue : public sc_core::sc_module {
   ViewWriter* const vw_;
   bool irq_level_ = false;
   // Registers
-  uint32_t ctrl_ = 0, ring_base_ = 0, ring_slots_ = 0, tail_ = 0;
+  uint32_t ctrl_ = 0, ring_base_ = 0, ring_slots_ = 0, tail_ = 0, wait_ = 0;
   bool batch_ = false, err_ = false;
   uint32_t err_code_ = 0, err_index_ = 0, err_info_ = 0;
   // Entries posted (TAIL moves) and completed, as (cycle, count since reset) in cycle order.

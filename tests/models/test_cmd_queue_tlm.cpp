@@ -134,7 +134,11 @@ TEST_F(CmdQueueTlm, EntriesRunBackToBackAtTheSpecsCycles) {
   h.run(20000);
   EXPECT_EQ(h.rd(kCq + cq::COMPLETED), 5u);
   EXPECT_EQ(h.rd(kCq + cq::HEAD), 5u);
-  EXPECT_EQ(h.rd(kCq + cq::STATUS), 0u) << "idle, no error, no batch (no entry asked for the interrupt)";
+  EXPECT_EQ(h.rd(kCq + cq::STATUS), cq::STATUS_REACHED.mask) << "idle, no error, no batch (no entry asked for it); WAIT 0 reached";
+  h.wr(kCq + cq::WAIT, 6);
+  EXPECT_EQ(h.rd(kCq + cq::STATUS), 0u) << "COMPLETED 5 has not reached WAIT 6";
+  h.wr(kCq + cq::WAIT, 5);
+  EXPECT_EQ(h.rd(kCq + cq::STATUS), cq::STATUS_REACHED.mask);
   for (uint32_t i = 0; i < 5; ++i) {
     const uint64_t a = 0x100'0000 + 0x10'0000 * i, b = a + 0x4'0000;
     for (uint32_t j = 0; j < sizes[i]; ++j) ASSERT_EQ(at(h, outs[i], j), at(h, a, j) + at(h, b, j)) << i << "," << j;
@@ -208,6 +212,27 @@ TEST_F(CmdQueueTlm, BatchInterruptOnTheMarkedEntryAndARingThatWraps) {
     for (uint32_t j = 0; j < n; ++j) ASSERT_EQ(at(h, 0x210'0000 + 0x1000 * k, j), at(h, a, j) + at(h, b, j));
 }
 
+// The PS's wait: WAIT = n + 1, then REACHED (and with REACHED_EN the interrupt) in the cycle
+// entry n's completion counts, however many entries that retires.
+TEST_F(CmdQueueTlm, ReachedRisesWhenTheAwaitedEntryCompletes) {
+  h.wr(kCq + cq::CTRL, cq::CTRL_ENABLE.mask | cq::CTRL_REACHED_EN.mask);
+  const uint32_t n = 64;
+  const uint64_t a = 0x500'0000, b = a + 0x1000;
+  fill(h, a, n, 1.0f), fill(h, b, n, 2.0f);
+  for (uint32_t i = 0; i < 4; ++i) put_slot(h, i, add(a, b, 0x510'0000 + 0x1000 * i, n));
+  h.wr(kCq + cq::WAIT, 3);  // entry 2
+  EXPECT_FALSE(h.p.ps7().irq(hw::irq::CQ));
+  h.wr(kCq + cq::TAIL, 4);
+  h.run(20000);
+  EXPECT_TRUE(h.p.ps7().irq(hw::irq::CQ));
+  const auto& log = h.p.queue()->log();
+  const Cycle third = log[log.size() - 2].completed;
+  EXPECT_EQ(h.p.ps7().irq_rise_time(hw::irq::CQ), h.p.ps7().pl_period() * static_cast<double>(third));
+  h.wr(kCq + cq::WAIT, 5);
+  h.run(2);
+  EXPECT_FALSE(h.p.ps7().irq(hw::irq::CQ)) << "COMPLETED 4 < WAIT 5";
+}
+
 // A bad descriptor in the middle of a batch: the queue stops there (ERR COMMAND, its slot),
 // the reader and the unit keep their error for the PS, the later entries do not run; a reset
 // PL runs the next batch.
@@ -241,7 +266,7 @@ TEST_F(CmdQueueTlm, ABadEntryStopsTheQueueAtItsIndexAndTheResetPlRunsTheNextBatc
   // The PS resets the PL, programs the ring again, and the next batch runs.
   h.p.reset_pl();
   h.run(2);
-  EXPECT_EQ(h.rd(kCq + cq::STATUS), 0u);
+  EXPECT_EQ(h.rd(kCq + cq::STATUS), cq::STATUS_REACHED.mask) << "reset: no error, COMPLETED 0 = WAIT 0";
   h.wr(kCq + cq::RING_BASE, static_cast<uint32_t>(kRing)), h.wr(kCq + cq::RING_SLOTS, 8);
   h.wr(kCq + cq::CTRL, cq::CTRL_ENABLE.mask);
   put_slot(h, 0, add(a, b, 0x310'0000 + 0x1000 * 3, n));
