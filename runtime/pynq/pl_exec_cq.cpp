@@ -157,7 +157,7 @@ void PlExec::retire(uint64_t done, double waited) {
   while (!pending_.empty() && pending_.front().e.seq < done) {
     const Pending& p = pending_.front();
     const size_t off = static_cast<size_t>((p.e.seq - seq_base_) % ring_slots_) * lim::CQ_SLOT_BYTES;
-    drv_.invalidate(ring_, off, kCacheLineBytes);  // the PL wrote the record: the CPU reads DDR
+    timed(Phase::kPsCache, [&] { drv_.invalidate(ring_, off, kCacheLineBytes); });  // the PL wrote the record
     uint32_t rec[2];
     std::memcpy(rec, static_cast<const uint8_t*>(ring_.virt) + off + 8, 8);
     const int u = static_cast<int>(p.e.unit);

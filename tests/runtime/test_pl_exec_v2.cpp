@@ -252,6 +252,7 @@ TEST(PlExecV2, IrqModeWakesOnTheWritersInterrupt) {
   EXPECT_LT(waited, 1e-3) << "no interrupt timeout (0.5 s)";
 }
 
+
 }  // namespace
 }  // namespace tinypynq::pynq
 
@@ -349,5 +350,41 @@ TEST(PlExecV2Queue, ABadDescriptorMidBatchNamesKernelOperandViewAndTheNextBatchR
   t2.expect_result();
 }
 
+
+// A queue error found by a later PS read (docs/pl-v2.md step 4 "Errors"): the entries of
+// earlier kernels that did not run are handed to `recover` (the device recomputes those kernels
+// on the PS) and the read goes on; when the running kernel lost entries, the wait throws too.
+TEST(PlExecV2Queue, LostEntriesOfEarlierKernelsAreRecoveredAndTheCurrentKernelThrows) {
+  Fixture& f = fx();
+  Queued q;
+  std::vector<uint64_t> lost;
+  f.ex->set_recover([&](uint64_t n) { lost.push_back(n); });
+  TransposeAdd t0, t1, t2;
+  UnitCmd bad = t1.cmd;
+  bad.view[0]->shape[1] = 0;  // ZERO_LENGTH
+  const int64_t faults0 = f.stats.faults.pl_faults;
+  f.ex->begin_kernel();  // "kernel 1": the good command and the bad one
+  f.ex->run(t0.cmd);
+  const uint64_t bad_seq = f.ex->enqueued();
+  f.ex->run(bad);
+  f.ex->begin_kernel();  // "kernel 2": reads kernel 1's first result, then its own command
+  t0.expect_result();    // entry 0 ran: no wait on the error yet
+  f.ex->run(t2.cmd);
+  EXPECT_NO_THROW(f.ex->cpu_reads(Stream{t1.r.get(), 0, 96})) << "kernel 1's loss is recovered, not thrown";
+  ASSERT_EQ(lost.size(), 1u);
+  EXPECT_EQ(lost[0], bad_seq);
+  EXPECT_EQ(f.stats.faults.pl_faults, faults0 + 1);
+  EXPECT_THAT(f.stats.faults.log.back(), HasSubstr("ZERO_LENGTH"));
+  EXPECT_THAT(f.stats.faults.log.back(), HasSubstr("operand A (VR0)"));
+  // Kernel 2's command was dropped with the queue: had kernel 2 been running when the error
+  // showed, the wait would throw. Now: a kernel whose own entry fails.
+  f.ex->begin_kernel();
+  f.ex->run(bad);
+  EXPECT_THROW(f.ex->finish(), PlFault);
+  EXPECT_EQ(lost.size(), 2u);
+  f.ex->set_recover(nullptr);
+  f.ex->run(t2.cmd);
+  t2.expect_result();
+}
 }  // namespace
 }  // namespace tinypynq::pynq
