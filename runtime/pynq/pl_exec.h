@@ -183,7 +183,7 @@ class PlExec {
   struct Pending { QueueEntry e; UnitCmd cmd; std::string kernel; };
   bool queue_on_ = true, queue_pref_ = true;
   DmaBuffer ring_;
-  uint32_t ring_slots_ = 0;
+  uint32_t ring_slots_ = 0, cq_ctrl_ = 0;
   uint64_t next_seq_ = 0, done_seq_ = 0, seq_base_ = 0;  // seq_base_: next_seq_ at the last PL reset
   uint64_t kernel_seq_ = 0;
   std::deque<Pending> pending_;

@@ -48,7 +48,8 @@ void PlExec::queue_init() {
   }
   drv_.write32(kCq + cq::RING_BASE, static_cast<uint32_t>(ring_.phys));
   drv_.write32(kCq + cq::RING_SLOTS, ring_slots_);
-  drv_.write32(kCq + cq::CTRL, cq::CTRL_ENABLE.mask | (mode_ == WaitMode::kIrq ? cq::CTRL_REACHED_EN.mask : 0));
+  cq_ctrl_ = cq::CTRL_ENABLE.mask | (mode_ == WaitMode::kIrq ? cq::CTRL_REACHED_EN.mask : 0);
+  drv_.write32(kCq + cq::CTRL, cq_ctrl_);
 }
 
 PlExec::Result PlExec::enqueue(const UnitCmd& c) {
@@ -126,6 +127,9 @@ void PlExec::wait_seq(uint64_t n, const char* why) {
   uint32_t st = 0, completed = 0;
   std::string hang;
   timed(Phase::kPsDriver, [&] {
+    // irq mode sleeps on REACHED's interrupt (the wait mode may have changed since init)
+    const uint32_t ctrl = cq::CTRL_ENABLE.mask | (mode_ == WaitMode::kIrq ? cq::CTRL_REACHED_EN.mask : 0);
+    if (ctrl != cq_ctrl_) drv_.write32(kCq + cq::CTRL, cq_ctrl_ = ctrl);
     drv_.write32(kCq + cq::WAIT, static_cast<uint32_t>(n - seq_base_ + 1));
     t0 = drv_.now();
     try {

@@ -386,5 +386,21 @@ TEST(PlExecV2Queue, LostEntriesOfEarlierKernelsAreRecoveredAndTheCurrentKernelTh
   f.ex->run(t2.cmd);
   t2.expect_result();
 }
+
+// irq mode: the PS sleeps on IRQ_F2P[8] (REACHED with CTRL.REACHED_EN) instead of polling, and
+// the interrupt is not lost.
+TEST(PlExecV2Queue, IrqModeSleepsOnReached) {
+  Fixture& f = fx();
+  Queued q;
+  f.ex->set_wait_mode(WaitMode::kIrq);
+  const int64_t lost0 = f.stats.faults.lost_irqs;
+  TransposeAdd a, b;
+  f.ex->run(a.cmd);
+  f.ex->run(b.cmd);
+  b.expect_result();
+  a.expect_result();
+  f.ex->set_wait_mode(WaitMode::kPoll);
+  EXPECT_EQ(f.stats.faults.lost_irqs, lost0);
+}
 }  // namespace
 }  // namespace tinypynq::pynq
