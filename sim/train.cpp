@@ -109,6 +109,9 @@ TrainResult train(const TrainOptions& o) {
     loss.backward();
     opt.step();
     float lv = loss.item();
+    // The last step ends when the PL is done with it (pl_version 2 queues the optimizer's
+    // commands past the loss read): its tail belongs to the step, and to the trace.
+    if (step + 1 == total) pynq::pynq_finish(device(o.target));
     step_times.push_back(since(ts));
     ins.step_end();
     r.losses.push_back(lv);

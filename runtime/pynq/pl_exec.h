@@ -160,7 +160,8 @@ class PlExec {
   Result enqueue(const UnitCmd& c);
   void wait_seq(uint64_t n, const char* why);
   void wait_range(const Stream& s, bool write);
-  void retire(uint64_t done, double waited);
+  std::vector<std::pair<int, double>> retire(uint64_t done, double waited);
+  void slice(Phase p, const char* name, double t0, double t1);  // a PS trace slice (sink_ set)
   void queue_fault(uint32_t status, const std::string& hang);  // throws unless `recover` took it
   void apply(const DdrBlock& b, const CacheOps& o);
   void cache_step(const DdrBlock& b, const CacheOps& o, const char* what);

@@ -63,7 +63,9 @@ PlExec::Result PlExec::enqueue(const UnitCmd& c) {
   e.seq = next_seq_;
   e.unit = static_cast<unsigned>(u);
   e.kernel = p.kernel;
+  const double t_cache0 = drv_.now();
   cache_for(c);  // as for a direct command: the PL reads DDR once the entry runs
+  slice(Phase::kPsCache, "clean/inval", t_cache0, drv_.now());
   for (int i = 0; i < 3; ++i) {
     if (!c.in[i].blk) continue;
     uint64_t lo = c.in[i].phys(), bytes = c.in[i].bytes;
@@ -76,6 +78,7 @@ PlExec::Result PlExec::enqueue(const UnitCmd& c) {
     e.write = Range{lo, lo + bytes};
   }
   e.after = deps_.deps_of(e);
+  const double t_drv0 = drv_.now();
   timed(Phase::kPsDriver, [&] {
     drv_.cpu_work(cost_.config().driver_call_ns * 1e-9);
     cq_writes_ = &e.writes;
@@ -93,6 +96,7 @@ PlExec::Result PlExec::enqueue(const UnitCmd& c) {
     drv_.flush(ring_, off, (4 * w.size() + kCacheLineBytes - 1) / kCacheLineBytes * kCacheLineBytes);
     drv_.write32(kCq + cq::TAIL, static_cast<uint32_t>((e.seq - seq_base_ + 1) % ring_slots_));
   });
+  slice(Phase::kPsDriver, hw::kUnits[u].name, t_drv0, drv_.now());
   if (debug_level() >= 4) std::cerr << e.str() << "\n";
   deps_.add(e);
   ++next_seq_;
@@ -126,6 +130,7 @@ void PlExec::wait_seq(uint64_t n, const char* why) {
   double t0 = 0, t1 = 0;
   uint32_t st = 0, completed = 0;
   std::string hang;
+  const double tw0 = drv_.now();
   timed(Phase::kPsDriver, [&] {
     // irq mode sleeps on REACHED's interrupt (the wait mode may have changed since init)
     const uint32_t ctrl = cq::CTRL_ENABLE.mask | (mode_ == WaitMode::kIrq ? cq::CTRL_REACHED_EN.mask : 0);
@@ -147,17 +152,47 @@ void PlExec::wait_seq(uint64_t n, const char* why) {
     t1 = drv_.now();
     completed = drv_.read32(kCq + cq::COMPLETED);
   });
+  const double tw1 = drv_.now();
   if (debug_level() >= 4)
     std::cerr << "cq wait #" << n << " (" << why << "): entries " << done_seq_ << " .. " << seq_base_ + completed - 1
               << " done, " << (t1 - t0) * 1e6 << " us\n";
-  retire(seq_base_ + completed, t1 - t0);
+  const std::vector<std::pair<int, double>> split = retire(seq_base_ + completed, t1 - t0);
+  if (sink_) {  // a ps_driver slice with the wait inside, one "wait" per unit (traces/summary.cpp)
+    slice(Phase::kPsDriver, "cq wait", tw0, tw1);
+    double busy = 0;
+    for (const auto& x : split) busy += x.second;
+    double t = t0;
+    for (size_t i = 0; i < split.size(); ++i) {
+      PynqEvent w;
+      w.track = Track::kPs;
+      w.cat = "wait";
+      w.name = "wait (CQ REACHED)";
+      const double dma = i == 0 ? (t1 - t0) - busy : 0.0;
+      w.t_start = t, w.t_end = t + split[i].second + dma;
+      t = w.t_end;
+      w.str("unit", hw::kUnits[split[i].first].name).num("unit_s", split[i].second).num("dma_s", dma);
+      sink_->on_event(std::move(w));
+    }
+  }
   if (!hang.empty() || (st & cq::STATUS_ERR.mask)) queue_fault(st, hang);  // resets the PL; may throw
 }
 
-// Entries < done completed: their records, the statistics, the wait's split.
-void PlExec::retire(uint64_t done, double waited) {
+void PlExec::slice(Phase p, const char* name, double t0, double t1) {
+  if (!sink_ || t1 <= t0) return;
+  PynqEvent e;
+  e.track = Track::kPs;
+  e.cat = phase_name(p);
+  e.name = name;
+  e.t_start = t0, e.t_end = t1;
+  sink_->on_event(std::move(e));
+}
+
+// Entries < done completed: their records, the statistics, the wait's split (unit, seconds of
+// the wait charged to its busy time), one per unit that got some.
+std::vector<std::pair<int, double>> PlExec::retire(uint64_t done, double waited) {
   double busy_total = 0;
   std::vector<std::pair<int, double>> busy;  // (unit, seconds), oldest first
+  const double tr0 = drv_.now();
   while (!pending_.empty() && pending_.front().e.seq < done) {
     const Pending& p = pending_.front();
     const size_t off = static_cast<size_t>((p.e.seq - seq_base_) % ring_slots_) * lim::CQ_SLOT_BYTES;
@@ -172,19 +207,27 @@ void PlExec::retire(uint64_t done, double waited) {
     busy_total += s;
     pending_.pop_front();
   }
+  slice(Phase::kPsCache, "invalidate records", tr0, drv_.now());
   done_seq_ = std::max(done_seq_, done);
   deps_.retire(done_seq_);
   // The wait (booked to ps_driver by timed) is the PL's: unit busy time of the newest entries
   // first (they ran last, up to the end of the wait), the rest the data movers and the queue.
   st_.phase[static_cast<int>(Phase::kPsDriver)] -= waited;
   double left = waited;
+  double per_unit[3] = {0, 0, 0};
   for (auto it = busy.rbegin(); it != busy.rend() && left > 0; ++it) {
     const double b = std::min(left, it->second);
     st_.phase[static_cast<int>(Phase::kPlVector) + it->first] += b;
+    per_unit[it->first] += b;
     left -= b;
   }
   st_.phase[static_cast<int>(Phase::kDma)] += left;
   st_.pl_hidden_seconds += busy_total - (waited - left);
+  std::vector<std::pair<int, double>> split;
+  for (int u = 0; u < 3; ++u)
+    if (per_unit[u] > 0) split.push_back({u, per_unit[u]});
+  if (split.empty() && waited > 0) split.push_back({0, 0.0});  // the wait is all dma
+  return split;
 }
 
 void PlExec::queue_fault(uint32_t st, const std::string& hang) {  // NOLINT: returns when recovered
