@@ -230,7 +230,8 @@ std::vector<std::pair<int, double>> PlExec::retire(uint64_t done, double waited)
   return split;
 }
 
-void PlExec::queue_fault(uint32_t st, const std::string& hang) {  // NOLINT: returns when recovered
+// Returns (after the reset and recover) when only earlier kernels lost entries; else throws.
+void PlExec::queue_fault(uint32_t st, const std::string& hang) {
   const uint64_t lost = done_seq_;  // the first entry that did not complete
   std::ostringstream o;
   const Pending* p = pending_.empty() ? nullptr : &pending_.front();
