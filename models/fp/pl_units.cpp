@@ -138,24 +138,29 @@ void bulk_u(const uint32_t* a, const uint32_t* b, uint32_t sa, uint32_t sb, uint
 }
 
 #if defined(__SSE2__) && defined(__GNUC__)
-// EXP2 and LOG2 (hw-spec §5.1-§5.2) in bulk: pl::exp2/pl::log2 step for step on 16 lanes at a
-// time (GCC vector types, so each clone uses its widest registers), with the branches of the
+// EXP2 and LOG2 (hw-spec §5.1-§5.2) in bulk: pl::exp2/pl::log2 step for step on 8 lanes at a
+// time (GCC vector types: AVX2 registers in the AVX2 and AVX-512 clones; 16-lane vectors were
+// split into scalar code by GCC 12, whose AVX-512F compares give k-masks), with the branches of the
 // scalar functions turned into selects. Under MXCSR.DAZ (as bulk2) each host operation
 // flushes its inputs; cv() applies the output rule (canon) to every intermediate result, as
 // add_/mul_/sub_ do. Special inputs compute on a harmless stand-in and are selected at the end.
 // The tests compare every lane with the scalar functions (an exhaustive sweep over all 2^32
 // inputs was run once; docs/emulation-speed.md).
-// Every helper below is inlined into the cloned loops: no call passes a 64-byte vector, so the
+// Every helper below is inlined into the cloned loops: no call passes a 32-byte vector, so the
 // default clone's ABI note (-Wpsabi) does not apply. (Not popped: GCC emits the clones, and
 // the note, at the end of the file.)
 #pragma GCC diagnostic ignored "-Wpsabi"
-using vu = uint32_t __attribute__((vector_size(64)));
-using vi = int32_t __attribute__((vector_size(64)));
-using vf = float __attribute__((vector_size(64)));
-constexpr unsigned kLanes = 16;
+using vu = uint32_t __attribute__((vector_size(32)));
+using vi = int32_t __attribute__((vector_size(32)));
+using vf = float __attribute__((vector_size(32)));
+constexpr unsigned kLanes = 8;
 [[gnu::always_inline]] inline vu U(vf f) { return reinterpret_cast<vu>(f); }
 [[gnu::always_inline]] inline vf Fv(vu u) { return reinterpret_cast<vf>(u); }
-[[gnu::always_inline]] inline vu sel(vi m, vu a, vu b) { return m ? a : b; }  // per lane
+// Per lane m ? a : b for masks of all ones or zeros (what vector compares give), in bits.
+[[gnu::always_inline]] inline vu sel(vi m, vu a, vu b) {
+  const vu mu = reinterpret_cast<vu>(m);
+  return (a & mu) | (b & ~mu);
+}
 [[gnu::always_inline]] inline vu canon_v(vu b) {
   const vi nan = reinterpret_cast<vi>((b & kAbsBits) > 0x7F800000u);
   const vi sub = reinterpret_cast<vi>((b & 0x7F800000u) == 0u);
@@ -170,9 +175,11 @@ constexpr uint32_t kE[6] = {0x3F317218u, 0x3E75FDF0u, 0x3D6357B6u, 0x3C1D952Au, 
 constexpr uint32_t kL[4] = {0x3EE2A8EDu, 0xBF38AA3Bu, 0x3EF63A9Eu, 0xBEB8AC28u};
 [[gnu::always_inline]] inline vu exp2_v(vu x0) {
   const vu x = ftz_v(x0);
-  const vf xf = Fv(x);
   const vi nan = reinterpret_cast<vi>((x & kAbsBits) > 0x7F800000u);
-  const vi big = xf >= 128.0f, small = xf < -126.0f;  // false on NaN lanes
+  // xf >= 128 and xf < -126 on the bits (NaN lanes are taken by `nan` first).
+  const vi pos = reinterpret_cast<vi>((x & kSignBit) == 0u);
+  const vi big = pos & reinterpret_cast<vi>(x >= 0x43000000u);                     // 128.0f
+  const vi small = ~pos & reinterpret_cast<vi>((x & kAbsBits) > 0x42FC0000u);      // 126.0f
   const vf xc = Fv(sel(nan | big | small, vu{}, x));
   // roundeven for |x| < 2^22: 1.5 * 2^23 added and taken away rounds to nearest even; the
   // result takes x's sign (pl::roundeven returns the zero of a's sign).
@@ -214,14 +221,14 @@ constexpr uint32_t kL[4] = {0x3EE2A8EDu, 0xBF38AA3Bu, 0x3EF63A9Eu, 0xBEB8AC28u};
   return sel(nan, vu{} + kQNaN, sel(zero, vu{} + kNegInf, sel(negv, vu{} + kQNaN, sel(inf, vu{} + kPosInf, res))));
 }
 // EXP2 (kExp) or LOG2 over n words. No lambdas: a lambda is not cloned with its caller, and
-// a 64-byte vector passed to the default-target copy would change the ABI.
+// a 32-byte vector passed to the default-target copy would change the ABI.
 template <bool kExp>
 [[gnu::always_inline]] inline vu exp2_or_log2(vu x, const Log2Entry* tab) {
   if constexpr (kExp) return exp2_v(x);
   else return log2_v(x, tab);
 }
 template <bool kExp>
-[[gnu::always_inline]] inline void lanes16(const uint32_t* a, uint32_t* out, uint64_t n) {
+[[gnu::always_inline]] inline void lanes(const uint32_t* a, uint32_t* out, uint64_t n) {
   const unsigned csr = _mm_getcsr();
   _mm_setcsr((csr | 0x0040u) & ~0x8000u);
   const Log2Entry* tab = log2_table();
@@ -241,9 +248,9 @@ template <bool kExp>
   _mm_setcsr(csr);
 }
 TP_BULK_CLONES
-void bulk_exp2(const uint32_t* a, uint32_t* out, uint64_t n) { lanes16<true>(a, out, n); }
+void bulk_exp2(const uint32_t* a, uint32_t* out, uint64_t n) { lanes<true>(a, out, n); }
 TP_BULK_CLONES
-void bulk_log2(const uint32_t* a, uint32_t* out, uint64_t n) { lanes16<false>(a, out, n); }
+void bulk_log2(const uint32_t* a, uint32_t* out, uint64_t n) { lanes<false>(a, out, n); }
 #define TP_BULK_EXP2_LOG2 1
 #endif
 }  // namespace
