@@ -80,6 +80,9 @@ module tp_view_reader #(
   localparam int unsigned Dims = tp_contract_pkg::VR_DIM_COUNT;       // 6
   localparam int unsigned FifoAw = $clog2(BeatFifoDepth);
   localparam logic [3:0] NoDim = 4'hF;
+  // Tags are line numbers within DDR: every line filled holds a valid element, which lies in
+  // [BASE, BASE + LIMIT) and so below DdrBytes (OUT_OF_BOUNDS otherwise): 22 bits for 512 MB.
+  localparam int unsigned TagW = $clog2(DdrBytes) - 7;
 
   // ---- AXI4-Lite slave and the register block ------------------------------------------------
   logic        wr, rd;
@@ -252,11 +255,11 @@ module tp_view_reader #(
   logic [31:0] addr0, addr1;
   assign addr0 = base_q + (off_q << 2);
   assign addr1 = base_q + (off1 << 2);
-  logic [24:0] line0, line1;
-  assign line0 = addr0[31:7];
-  assign line1 = addr1[31:7];
+  logic [TagW-1:0] line0, line1;
+  assign line0 = addr0[TagW+6:7];
+  assign line1 = addr1[TagW+6:7];
 
-  logic [25*Lines-1:0] tag_q;
+  logic [TagW*Lines-1:0] tag_q;
   logic [Lines-1:0]    tagv_q, rdy_q;
   logic [5:0]          next_q;
   logic [Lines-1:0]    m0, m1;
@@ -265,8 +268,8 @@ module tp_view_reader #(
     m0_slot = 6'd0;
     m1_slot = 6'd0;
     for (int s = 0; s < Lines; s++) begin
-      m0[s] = tagv_q[s] && tag_q[25*s +: 25] == line0;
-      m1[s] = tagv_q[s] && tag_q[25*s +: 25] == line1;
+      m0[s] = tagv_q[s] && tag_q[TagW*s +: TagW] == line0;
+      m1[s] = tagv_q[s] && tag_q[TagW*s +: TagW] == line1;
       // one-hot (a line is in at most one slot): an OR encoder, not a priority chain
       m0_slot = m0_slot | ({6{m0[s]}} & 6'(s));
       m1_slot = m1_slot | ({6{m1[s]}} & 6'(s));
@@ -311,7 +314,7 @@ module tp_view_reader #(
   // the decision of this cycle
   logic        alloc, commit, e0_defer;
   logic [5:0]  a_slot;           // the slot a fill takes
-  logic [24:0] a_line;
+  logic [TagW-1:0] a_line;
   logic [5:0]  c_slot0, c_slot1; // the slots of the committed beat's elements
   logic [5:0]  s1_pick;
   logic        free_s1;
@@ -371,11 +374,11 @@ module tp_view_reader #(
   assign hi_m1 = hi_b - 33'd1;
   logic [3:0] f_first;
   logic [4:0] f_stop, f_beats;
-  assign f_first = a_line == base_q[31:7] ? base_q[6:3] : 4'd0;
-  assign f_stop  = a_line == hi_m1[31:7] ? {1'b0, hi_m1[6:3]} + 5'd1 : 5'd16;
+  assign f_first = a_line == base_q[TagW+6:7] ? base_q[6:3] : 4'd0;
+  assign f_stop  = a_line == hi_m1[TagW+6:7] ? {1'b0, hi_m1[6:3]} + 5'd1 : 5'd16;
   assign f_beats = f_stop - {1'b0, f_first};
   logic [31:0] f_addr;
-  assign f_addr = {a_line, f_first, 3'b000};
+  assign f_addr = 32'({a_line, f_first, 3'b000});
 
   // fills in flight: slot and next beat position in its line
   logic [6*MaxFills-1:0] ff_slot_q;
@@ -519,7 +522,7 @@ module tp_view_reader #(
       // per-slot decoded writes (a variable part-select write would be a barrel shifter)
       for (int s = 0; s < Lines; s++) begin
         if (alloc && a_slot == 6'(s)) begin
-          tag_q[25*s +: 25] <= a_line;
+          tag_q[TagW*s +: TagW] <= a_line;
           tagv_q[s] <= 1'b1;
         end
         if (lb_we1 && c_slot1 == 6'(s)) lvt_q[s] <= 1'b1;
@@ -587,7 +590,7 @@ module tp_view_reader #(
   end
 
   logic unused_bits;
-  assign unused_bits = ^{m_axi_rresp_i, rd, wr_addr[17:8], rd_addr[17:8], addr0[1:0], addr1[1:0], hi_m1[32], hi_m1[2:0]};
+  assign unused_bits = ^{m_axi_rresp_i, rd, wr_addr[17:8], rd_addr[17:8], addr0[1:0], addr1[1:0], addr0[31:TagW+7], addr1[31:TagW+7], hi_m1[32:TagW+7], hi_m1[2:0]};
 
 `ifndef SYNTHESIS
   // AXI read: no burst crosses a 4 KB boundary, ARVALID held until ARREADY with a stable
