@@ -83,6 +83,8 @@ module tp_view_reader #(
   // Tags are line numbers within DDR: every line filled holds a valid element, which lies in
   // [BASE, BASE + LIMIT) and so below DdrBytes (OUT_OF_BOUNDS otherwise): 22 bits for 512 MB.
   localparam int unsigned TagW = $clog2(DdrBytes) - 7;
+  localparam int unsigned IdxN = tp_contract_pkg::VR_INDEX_ENTRIES;   // 512
+  localparam int unsigned IdxW = $clog2(IdxN);
 
   // ---- AXI4-Lite slave and the register block ------------------------------------------------
   logic        wr, rd;
@@ -259,22 +261,24 @@ module tp_view_reader #(
   assign line0 = addr0[TagW+6:7];
   assign line1 = addr1[TagW+6:7];
 
-  logic [TagW*Lines-1:0] tag_q;
+  // Lookup (docs/pl-v2.md "Line buffer and timing"): the line index (distributed RAM, entry
+  // pl::vr::index_of(line), VR_INDEX_ENTRIES of them) names the slot its line was last filled into; the element hits when
+  // that slot still holds the line (its tag, distributed RAM, and its valid bit). Two reads of
+  // each RAM per cycle, one per element: this replaces a 64-slot CAM (two ports of 64 tag
+  // comparators, 3 k LUT) at the price of the misses the index's conflicts cause.
+  logic [TagW-1:0]     tag_mem [Lines];
+  logic [5:0]          idx_mem [IdxN];
   logic [Lines-1:0]    tagv_q, rdy_q;
   logic [5:0]          next_q;
-  logic [Lines-1:0]    m0, m1;
+  logic [IdxW-1:0]     h0, h1;
   logic [5:0]          m0_slot, m1_slot;
-  always_comb begin
-    m0_slot = 6'd0;
-    m1_slot = 6'd0;
-    for (int s = 0; s < Lines; s++) begin
-      m0[s] = tagv_q[s] && tag_q[TagW*s +: TagW] == line0;
-      m1[s] = tagv_q[s] && tag_q[TagW*s +: TagW] == line1;
-      // one-hot (a line is in at most one slot): an OR encoder, not a priority chain
-      m0_slot = m0_slot | ({6{m0[s]}} & 6'(s));
-      m1_slot = m1_slot | ({6{m1[s]}} & 6'(s));
-    end
-  end
+  logic                hit0, hit1;
+  assign h0 = line0[IdxW-1:0];   // pl::vr::index_of: the low bits of the line number
+  assign h1 = line1[IdxW-1:0];
+  assign m0_slot = idx_mem[h0];
+  assign m1_slot = idx_mem[h1];
+  assign hit0 = tagv_q[m0_slot] && tag_mem[m0_slot] == line0;
+  assign hit1 = tagv_q[m1_slot] && tag_mem[m1_slot] == line1;
 
   // fills in flight, and whether a slot's last reader has been handed over
   logic [2:0]  inflight_q;
@@ -333,7 +337,7 @@ module tp_view_reader #(
       free_s1 = free_n1;
     end
     if (plan_act) begin
-      if (!e0_done_q && v0 && !(|m0)) begin
+      if (!e0_done_q && v0 && !hit0) begin
         // element 0 misses: slot `next` (no slot holds this beat yet)
         if (free_n0 && can_fill) begin
           alloc = 1'b1;
@@ -343,7 +347,8 @@ module tp_view_reader #(
           if (v1 && line1 == line0) begin
             commit = 1'b1;
             c_slot1 = next_q;
-          end else if (v1 && !(|(m1 & ~(Lines'(1) << next_q)))) begin
+          end else if (v1 && !(hit1 && m1_slot != next_q && h1 != h0)) begin
+            // element 1 misses once element 0's fill has taken slot `next` and its index entry
             e0_defer = 1'b1;         // element 1 misses too: its fill from the next cycle
           end else begin
             commit = 1'b1;
@@ -351,7 +356,7 @@ module tp_view_reader #(
         end
       end else begin
         c_slot0 = e0_done_q ? e0_slot_q : m0_slot;
-        if (v1 && !(|m1)) begin
+        if (v1 && !hit1) begin
           if (free_s1 && can_fill) begin
             alloc = 1'b1;
             a_slot = s1_pick;
@@ -452,6 +457,14 @@ module tp_view_reader #(
   assign m_axi_rready_o  = 1'b1;
   assign vr_err_o = err_q;
 
+  // the tag and the index entry of a fill (no reset: tagv_q says which tags are live)
+  always_ff @(posedge clk_i) begin
+    if (alloc) begin
+      tag_mem[a_slot] <= a_line;
+      idx_mem[a_line[IdxW-1:0]] <= a_slot;
+    end
+  end
+
   // last readers: both elements' slots of a committed beat (one bank each; the same slot once)
   assign lb_we0 = commit && v0;
   assign lb_we1 = commit && v1 && !(v0 && c_slot1 == c_slot0);
@@ -470,7 +483,7 @@ module tp_view_reader #(
       k_q <= 3'd0;
       idx_q <= '0; off_q <= '0; inm_q <= '1;
       planning_q <= 1'b0; beat_q <= '0; e0_done_q <= 1'b0; e0_slot_q <= '0;
-      tag_q <= '0; tagv_q <= '0; rdy_q <= '0; lvt_q <= '0; next_q <= '0;
+      tagv_q <= '0; rdy_q <= '0; lvt_q <= '0; next_q <= '0;
       inflight_q <= '0; beats_out_q <= '0;
       ff_wp_q <= '0; ff_rp_q <= '0; r_pos_q <= '0; r_first_q <= 1'b1;
       ff_slot_q <= '0; ff_pos_q <= '0;
@@ -521,10 +534,7 @@ module tp_view_reader #(
       // plan stage
       // per-slot decoded writes (a variable part-select write would be a barrel shifter)
       for (int s = 0; s < Lines; s++) begin
-        if (alloc && a_slot == 6'(s)) begin
-          tag_q[TagW*s +: TagW] <= a_line;
-          tagv_q[s] <= 1'b1;
-        end
+        if (alloc && a_slot == 6'(s)) tagv_q[s] <= 1'b1;
         if (lb_we1 && c_slot1 == 6'(s)) lvt_q[s] <= 1'b1;
         else if (lb_we0 && c_slot0 == 6'(s)) lvt_q[s] <= 1'b0;
         if (alloc && a_slot == 6'(s)) rdy_q[s] <= 1'b0;
@@ -624,9 +634,6 @@ module tp_view_reader #(
     if (rst_ni && t_stall_prev) begin
       assert (m_axis_tvalid_o && m_axis_tdata_o == tdata_prev && m_axis_tlast_o == tlast_prev)
         else $error("view reader: stream beat changed while stalled");
-    end
-    if (rst_ni) begin
-      assert ($onehot0(m0) && $onehot0(m1)) else $error("view reader: a line in two slots");
     end
     if (rst_ni) begin
       assert (inflight_q <= 3'(MaxFills)) else $error("view reader: more than VR_MAX_FILLS fills in flight");
