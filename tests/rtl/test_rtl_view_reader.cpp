@@ -204,7 +204,8 @@ class Bench {
   }
 };
 
-// The generator of tests/models/test_view_reader_tlm.cpp (random_view), unchanged.
+// The generator of tests/models/test_view_reader_tlm.cpp (random_view) plus strides that make
+// line-index conflicts (r == 3).
 pl::ViewDesc random_view(std::mt19937& g, uint64_t ddr) {
   auto U = [&](uint64_t lo, uint64_t hi) { return std::uniform_int_distribution<uint64_t>(lo, hi)(g); };
   pl::ViewDesc d;
@@ -225,6 +226,9 @@ pl::ViewDesc random_view(std::mt19937& g, uint64_t ddr) {
     if (r == 0) d.stride[k] = 0;
     else if (r == 1) d.stride[k] = -d.stride[k];
     else if (r == 2) d.stride[k] = static_cast<int32_t>(U(0, 600)) - 300;
+    // lines a multiple of 64 KB apart (give or take a line): they share line-index entries
+    // (pl::vr::index_of), so misses of lines still in the buffer and lines in two slots occur
+    else if (r == 3) d.stride[k] = static_cast<int32_t>((vr::kIndexEntries * vr::kLineBytes / 4) * U(1, 3) + U(0, 64)) - 32;
   }
   d.full_mask();
   if (U(0, 2) == 0)
