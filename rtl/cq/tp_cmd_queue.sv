@@ -343,9 +343,10 @@ module tp_cmd_queue #(
   assign m_reg_araddr_o  = raddr_q;
   assign m_reg_rready_o  = 1'b1;
 
-  // the access that finishes in this cycle (both W and AW done with its B, or R)
+  // the write in flight finishes: its B (a B while its AW/W are still waiting is the previous
+  // write's, late under back-pressure: the gate above holds the new AW/W until it came)
   logic wr_fin;
-  assign wr_fin = b_hs;
+  assign wr_fin = b_hs && !aw_q && !w_q;
 
   // ---- result records on HP3 -------------------------------------------------------------
   logic        rec_aw_q, rec_w_q;
