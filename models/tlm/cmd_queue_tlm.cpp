@@ -294,7 +294,7 @@ void CmdQueue::thread() {
     const uint32_t head = w[0];
     const unsigned unit = cq::HEADER_UNIT.get(head);
     if (nw == 0 || nw > lim::CQ_MAX_WRITES || unit >= hw::kNumUnits) {
-      fail(cq::ERR_BAD_ENTRY, n, head, e.start);
+      fail(cq::ERR_BAD_ENTRY, n, head, e.start + 1);  // checked in s_e, STATUS.ERR from s_e + 1 (the RTL's register)
       log_.push_back(e);
       continue;
     }
@@ -317,7 +317,7 @@ void CmdQueue::thread() {
     bool rok = true;
     const uint32_t ust0 = bus(tlm::TLM_READ_COMMAND, ubase + hw::unit::STATUS, 0, e.unit_check, &rok);
     if (hw::unit::STATUS_ERR.get(ust0)) {
-      fail(cq::ERR_UNIT, n, ust0, e.unit_check);
+      fail(cq::ERR_UNIT, n, ust0, e.unit_check + W);  // the read's R in u_e + 1, STATUS.ERR from u_e + 2
       log_.push_back(e);
       continue;
     }
