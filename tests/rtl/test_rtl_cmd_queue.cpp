@@ -142,7 +142,7 @@ Expect reference(const Case& c, const std::vector<uint64_t>& avail, uint64_t ena
     const uint64_t end = d + 8;
     prev_end = end;
     const uint32_t result = cq::RESULT_UNIT_STATUS.put(e.ust_final()) | cq::RESULT_VW_STATUS.put(e.vws()) | cq::RESULT_VALID.mask;
-    x.records.push_back({end + 1, c.ring_base + slot * lim::CQ_SLOT_BYTES + 8, (uint64_t{e.cycles} << 32) | result});
+    x.records.push_back({end + 1, static_cast<uint32_t>(c.ring_base + slot * lim::CQ_SLOT_BYTES + 8), (uint64_t{e.cycles} << 32) | result});
     const uint64_t b = end + 2 + c.lat_w;
     if (cmd_err) return fail(cq::ERR_COMMAND, result, b + 1), x;
     x.completion.push_back(b + 1);
@@ -500,7 +500,7 @@ Case make_case(std::mt19937& g, unsigned idx) {
         case 1: e.nw = 255, e.w.resize(254, {win::VEC_BASE, 0}); break;  // BAD_ENTRY: > CQ_MAX_WRITES
         case 2: e.unit_id = 3; break;                          // BAD_ENTRY
         case 3: {                                              // BAD_ADDR: SYS, the CQ window, misaligned
-          const uint32_t bad[] = {win::SYS_BASE + 4 * (g() % 64), win::CQ_BASE + cq::TAIL, rand_writable(g) + 2};
+          const uint32_t bad[] = {static_cast<uint32_t>(win::SYS_BASE + 4 * (g() % 64)), win::CQ_BASE + cq::TAIL, rand_writable(g) + 2};
           e.w[g() % e.nw].first = bad[g() % 3];
           break;
         }
