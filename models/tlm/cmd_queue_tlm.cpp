@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // tinypynq — the v2 command queue as a TLM-2.0 module (cmd_queue_tlm.h, docs/pl-v2.md step 4).
+#include "models/tlm/axi_lite_check.h"
 #include "models/tlm/cmd_queue_tlm.h"
 
 #include <algorithm>
@@ -24,16 +25,6 @@ CmdQueueParams CmdQueueParams::from(const BoardConfig& cfg) {
 }
 
 namespace {
-tlm::tlm_response_status lite_check(const tlm::tlm_generic_payload& gp, uint64_t bytes) {
-  if (gp.get_data_length() != 4 || gp.get_streaming_width() < 4) return tlm::TLM_BURST_ERROR_RESPONSE;
-  if (gp.get_address() % 4 || gp.get_address() >= bytes) return tlm::TLM_ADDRESS_ERROR_RESPONSE;
-  if (const unsigned char* be = gp.get_byte_enable_ptr()) {
-    const unsigned n = gp.get_byte_enable_length();
-    for (unsigned i = 0; i < 4; ++i)
-      if (n == 0 || be[i % n] != TLM_BYTE_ENABLED) return tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE;
-  }
-  return tlm::TLM_OK_RESPONSE;
-}
 // The windows an entry may write (docs/pl-v2.md step 4, BAD_ADDR): the readers, the writer and
 // the units of the PL top (not SYS, not the queue itself).
 bool writable(uint64_t a) {

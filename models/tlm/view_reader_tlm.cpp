@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // tinypynq — the v2 view readers as TLM-2.0 modules (view_reader_tlm.h, docs/pl-v2.md).
+#include "models/tlm/axi_lite_check.h"
 #include "models/tlm/view_reader_tlm.h"
 
 #include <algorithm>
@@ -21,21 +22,6 @@ ViewReaderParams ViewReaderParams::from(const BoardConfig& cfg) {
   p.read_latency_cycles = static_cast<uint64_t>(std::ceil(cfg.ddr_read_latency_ns * 1e-9 * cfg.pl_clock_hz));
   return p;
 }
-
-namespace {
-// The AXI-Lite conventions shared with the PL top and the DMA: whole aligned 32-bit accesses
-// with every byte enabled; `bytes` is the window's size.
-tlm::tlm_response_status lite_check(const tlm::tlm_generic_payload& gp, uint64_t bytes) {
-  if (gp.get_data_length() != 4 || gp.get_streaming_width() < 4) return tlm::TLM_BURST_ERROR_RESPONSE;
-  if (gp.get_address() % 4 || gp.get_address() >= bytes) return tlm::TLM_ADDRESS_ERROR_RESPONSE;
-  if (const unsigned char* be = gp.get_byte_enable_ptr()) {
-    const unsigned n = gp.get_byte_enable_length();
-    for (unsigned i = 0; i < 4; ++i)
-      if (n == 0 || be[i % n] != TLM_BYTE_ENABLED) return tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE;
-  }
-  return tlm::TLM_OK_RESPONSE;
-}
-}  // namespace
 
 ViewReader::ViewReader(sc_core::sc_module_name name, const ViewReaderParams& p, const char* stream)
     : sc_module(name), s_axi_lite("s_axi_lite"), m_axi_hp("m_axi_hp"), p_(p), stream_(stream) {

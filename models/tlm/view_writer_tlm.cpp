@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // tinypynq — the v2 view writer as a TLM-2.0 module (view_writer_tlm.h, docs/pl-v2.md step 3).
+#include "models/tlm/axi_lite_check.h"
 #include "models/tlm/view_writer_tlm.h"
 
 #include <algorithm>
@@ -24,16 +25,6 @@ ViewWriterParams ViewWriterParams::from(const BoardConfig& cfg) {
 
 namespace {
 // The AXI-Lite conventions of the PL top, the DMA and the readers.
-tlm::tlm_response_status lite_check(const tlm::tlm_generic_payload& gp, uint64_t bytes) {
-  if (gp.get_data_length() != 4 || gp.get_streaming_width() < 4) return tlm::TLM_BURST_ERROR_RESPONSE;
-  if (gp.get_address() % 4 || gp.get_address() >= bytes) return tlm::TLM_ADDRESS_ERROR_RESPONSE;
-  if (const unsigned char* be = gp.get_byte_enable_ptr()) {
-    const unsigned n = gp.get_byte_enable_length();
-    for (unsigned i = 0; i < 4; ++i)
-      if (n == 0 || be[i % n] != TLM_BYTE_ENABLED) return tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE;
-  }
-  return tlm::TLM_OK_RESPONSE;
-}
 }  // namespace
 
 ViewWriter::ViewWriter(sc_core::sc_module_name name, const ViewWriterParams& p, IrqSink* irq, int irq_line)

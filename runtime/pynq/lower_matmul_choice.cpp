@@ -61,20 +61,9 @@ bool ProgramBuilder::matmul() {
 int ProgramBuilder::gemm_layout_set(const analysis::GemmShape& g, int which, int node, Shape* shape) {
   // analysis::gemm_pack_plan's layout (untransposed), for the node the caller names: the
   // transposed product's operand 0 is the kernel's src[1] over (batch, N, K).
-  const auto& dims = g.dims;
-  const std::vector<int>& rows = which == 0 ? dims[analysis::kGemmM] : dims[analysis::kGemmK];
-  const std::vector<int>& cols = which == 0 ? dims[analysis::kGemmK] : dims[analysis::kGemmN];
-  std::vector<int> order;
-  for (int d : dims[analysis::kGemmB]) order.push_back(d);
-  for (int d : rows) order.push_back(d);
-  for (int d : cols) order.push_back(d);
-  const size_t nd = k_.full_shape.size();
-  std::vector<std::pair<int64_t, int64_t>> pin(nd);
-  for (size_t d = 0; d < nd; ++d) {
-    const bool used = std::find(order.begin(), order.end(), static_cast<int>(d)) != order.end();
-    pin[d] = {0, used ? k_.full_shape[d] : 1};
-    if (!used) order.push_back(static_cast<int>(d));
-  }
+  const GemmOperandLayout l = gemm_operand_layout(k_.full_shape, g, which);
+  const auto& pin = l.pin;
+  const auto& order = l.order;
   std::vector<KNode> nodes(k_.nodes.begin(), k_.nodes.begin() + node + 1);
   for (KNode& x : nodes)
     if (x.op == Op::LOAD || x.op == Op::CONST) x.st = x.st.shrink(pin).permute(order);

@@ -115,22 +115,27 @@ double fills_per_element(const pl::ViewDesc& v) {
 }
 
 // The same shrink/permute as analysis::gemm_operand's packing path.
-ShapeTracker gemm_operand_view(const Kernel& k, const analysis::GemmShape& g, int which, const KNode& n) {
+GemmOperandLayout gemm_operand_layout(const Shape& full_shape, const analysis::GemmShape& g, int which) {
   const auto& dims = g.dims;
   const std::vector<int>& rows = which == 0 ? dims[analysis::kGemmM] : dims[analysis::kGemmK];
   const std::vector<int>& cols = which == 0 ? dims[analysis::kGemmK] : dims[analysis::kGemmN];
-  std::vector<int> order;
-  for (int d : dims[analysis::kGemmB]) order.push_back(d);
-  for (int d : rows) order.push_back(d);
-  for (int d : cols) order.push_back(d);
-  const size_t nd = k.full_shape.size();
-  std::vector<std::pair<int64_t, int64_t>> pin(nd);
+  GemmOperandLayout l;
+  for (int d : dims[analysis::kGemmB]) l.order.push_back(d);
+  for (int d : rows) l.order.push_back(d);
+  for (int d : cols) l.order.push_back(d);
+  const size_t nd = full_shape.size();
+  l.pin.resize(nd);
   for (size_t d = 0; d < nd; ++d) {
-    const bool used = std::find(order.begin(), order.end(), static_cast<int>(d)) != order.end();
-    pin[d] = {0, used ? k.full_shape[d] : 1};
-    if (!used) order.push_back(static_cast<int>(d));
+    const bool used = std::find(l.order.begin(), l.order.end(), static_cast<int>(d)) != l.order.end();
+    l.pin[d] = {0, used ? full_shape[d] : 1};
+    if (!used) l.order.push_back(static_cast<int>(d));
   }
-  return n.st.shrink(pin).permute(order);
+  return l;
+}
+
+ShapeTracker gemm_operand_view(const Kernel& k, const analysis::GemmShape& g, int which, const KNode& n) {
+  const GemmOperandLayout l = gemm_operand_layout(k.full_shape, g, which);
+  return n.st.shrink(l.pin).permute(l.order);
 }
 
 bool flat_range_box(const Shape& shape, int first, int count, int64_t a, int64_t len,

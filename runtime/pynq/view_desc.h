@@ -46,6 +46,14 @@ double fills_per_element(const pl::ViewDesc& d);
 // M x K, B is K x N), then the kernel's other dims pinned to size 1.
 ShapeTracker gemm_operand_view(const Kernel& k, const analysis::GemmShape& g, int which, const KNode& n);
 
+// The shrink bounds and permutation gemm_operand_view applies (`x.shrink(pin).permute(order)`),
+// for callers that lay out a whole expression of nodes the same way.
+struct GemmOperandLayout {
+  std::vector<std::pair<int64_t, int64_t>> pin;
+  std::vector<int> order;
+};
+GemmOperandLayout gemm_operand_layout(const Shape& full_shape, const analysis::GemmShape& g, int which);
+
 // Dimensions [first, first + count) of `shape`, flattened row-major: the elements [a, a + len)
 // as a box, written into bounds[first .. first + count) (for ShapeTracker::shrink). False when
 // the range is not one box (it straddles a row of an outer dimension it does not cover whole).
