@@ -48,11 +48,10 @@ void naive_scatter(const ViewDesc& d, const uint32_t* w, uint64_t n, std::vector
 WritePlan naive_plan(const ViewDesc& d, uint64_t t0, const std::vector<uint64_t>& h, const WriterTiming& t) {
   WritePlan p;
   const unsigned L = vw::kLines;
-  std::vector<int64_t> line(L, -1), seq(L, 0);
+  std::vector<int64_t> line(L, -1);
   std::vector<uint32_t> mask(L, 0);
   std::vector<uint64_t> freeat(L, 0);
   unsigned ring = 0;
-  int64_t nseq = 0;
   const uint64_t tr = t0 + std::min(d.rank, 6u) + 2, take = std::min<uint64_t>(d.elems(), 2 * h.size());
   auto flush = [&](unsigned s, uint64_t c) {
     uint32_t w0 = 99, w1 = 0;
@@ -99,7 +98,7 @@ WritePlan naive_plan(const ViewDesc& d, uint64_t t0, const std::vector<uint64_t>
         ring = (s + 1) % L;
         if (line[s] >= 0) flush(s, pj);
         a = std::max(a, freeat[s]);
-        line[s] = ln, seq[s] = nseq++;
+        line[s] = ln;
       }
       mask[s] |= 1u << ((addr - ln) / 4);
       if (std::find(used.begin(), used.end(), s) == used.end()) used.push_back(s);
@@ -115,13 +114,8 @@ WritePlan naive_plan(const ViewDesc& d, uint64_t t0, const std::vector<uint64_t>
       if (full) flush(s, a);
     }
   }
-  for (;;) {  // the rest, oldest first
-    unsigned best = L;
-    for (unsigned s = 0; s < L; ++s)
-      if (line[s] >= 0 && (best == L || seq[s] < seq[best])) best = s;
-    if (best == L) break;
-    flush(best, prev);
-  }
+  for (unsigned i = 0; i < L; ++i)  // the rest, in ring order from the next slot to take
+    if (line[(ring + i) % L] >= 0) flush((ring + i) % L, prev);
   p.done = prev + 1;
   for (const Burst& b : p.bursts) p.done = std::max(p.done, b.bresp + 1);
   return p;

@@ -1,0 +1,367 @@
+// SPDX-License-Identifier: MIT
+// tinypynq — the view writer's write buffer (docs/pl-v2.md "v2 step 3", Timing): the walk of the
+// view (rtl/vr's tp_vr_step, two elements per cycle), 64 slots of one 128-byte line each (tag,
+// a 32-bit word mask, the live-value bits of the two data banks, busy while a flush of the slot
+// has W beats left), TREADY of stream R, the flush decisions, the AW channel and completion.
+// The order of decisions and their cycles are pl::plan_write's (see tp_view_writer.sv): the
+// lookup of beat j in p_j (evictions decided then), the merge and the full-line flushes in a_j,
+// after TLAST the slots holding lines in ring order from `next`, one burst per cycle on AW in
+// decision order (a queue holds those decided while AW is taken; two may be decided per cycle).
+module tp_vw_buf #(
+  parameter int unsigned Lines = 64
+) (
+  input  logic             clk_i,
+  input  logic             rst_ni,
+  input  logic             start_i,     // START accepted: a new transfer
+  input  logic             accept_i,    // the verdict accepted the descriptor (cycle t_r - 1)
+  input  logic             run_i,       // the transfer is running (from t_r)
+  input  logic [24:0]      nel_i,       // elements of the view
+  input  logic [31:0]      base_i,
+  input  logic [31:0]      limit_i,
+  input  logic [31:0]      offset_i,
+  input  logic [2:0]       rank_i,
+  input  logic [32*6-1:0]  shape_i,
+  input  logic [32*6-1:0]  stride_i,
+  input  logic [32*6-1:0]  mlo_i,
+  input  logic [32*6-1:0]  mhi_i,
+  input  logic [32*6-1:0]  back_i,
+  // stream R
+  input  logic             tlast_i,
+  input  logic             tvalid_i,
+  output logic             tready_o,
+  // AW
+  output logic [31:0]      awaddr_o,
+  output logic [7:0]       awlen_o,
+  output logic             awvalid_o,
+  input  logic             awready_i,
+  // the W channel (tp_vw_wchan)
+  output logic             aw_hs_o,
+  output logic [5:0]       aw_slot_o,
+  output logic [3:0]       aw_fb_o,
+  output logic [3:0]       aw_lb_o,
+  output logic             we0_o, we1_o, wl0_o, wl1_o,
+  output logic [9:0]       wa0_o, wa1_o,
+  input  logic [9:0]       rd_addr_i,
+  output logic [1:0]       rd_mask_o,
+  output logic [1:0]       rd_lvt_o,
+  input  logic             wdone_i,
+  input  logic [5:0]       wdone_slot_i,
+  // B
+  input  logic             bvalid_i,
+  input  logic [1:0]       bresp_i,
+  // completion: in fin_o's cycle the transfer ends (DONE or ERR fin_code_o from the next)
+  output logic             fin_o,
+  output logic [3:0]       fin_code_o,
+  output logic             aw_load_o    // a burst is decided onto AW (BURSTS counts these)
+);
+
+  // ---- the walk: the current beat's elements (registered), the next beat's first index ---------
+  logic [24*6-1:0] sh24, ml24, mh24, idx_q, idx1, idx2;
+  logic [31:0] off_q, off1, off2;
+  logic        val0, val1;
+  always_comb begin
+    for (int k = 0; k < 6; k++) begin
+      sh24[24*k +: 24] = shape_i[32*k +: 24];
+      ml24[24*k +: 24] = mlo_i[32*k +: 24];
+      mh24[24*k +: 24] = mhi_i[32*k +: 24];
+    end
+  end
+  tp_vr_step u_step0 (.rank_i, .shape_i(sh24), .stride_i, .back_i, .mlo_i(ml24), .mhi_i(mh24),
+                      .idx_i(idx_q), .off_i(off_q), .valid_o(val0), .idx_o(idx1), .off_o(off1));
+  tp_vr_step u_step1 (.rank_i, .shape_i(sh24), .stride_i, .back_i, .mlo_i(ml24), .mhi_i(mh24),
+                      .idx_i(idx1), .off_i(off1), .valid_o(val1), .idx_o(idx2), .off_o(off2));
+
+  logic [23:0] nbeats, beat_q;
+  assign nbeats = 24'((nel_i + 25'd1) >> 1);
+  logic [24:0] nb;
+  logic        nb_in, nb_last;
+  logic [31:0] addr0, addr1;
+  assign nb      = accept_i ? 25'd0 : {1'b0, beat_q} + 25'd1;
+  assign nb_in   = nb < {1'b0, nbeats};
+  assign nb_last = nb == {1'b0, nbeats} - 25'd1;
+  assign addr0   = base_i + (off_q << 2);
+  assign addr1   = base_i + (off1 << 2);
+
+  logic        c_v0, c_v1, c_last;
+  logic [24:0] c_line0, c_line1;
+  logic [4:0]  c_w0, c_w1;
+
+  // ---- slots ------------------------------------------------------------------------------------------
+  logic [25*Lines-1:0] tag_q;
+  logic [32*Lines-1:0] mask_q, lvt_q;
+  logic [Lines-1:0]    tagv_q, busy_q;
+  logic [5:0]          next_q;
+
+  logic [Lines-1:0] m0, m1;
+  logic [5:0]       m0_slot, m1_slot;
+  always_comb begin
+    m0_slot = 6'd0;
+    m1_slot = 6'd0;
+    for (int s = 0; s < Lines; s++) begin
+      m0[s] = tagv_q[s] && tag_q[25*s +: 25] == c_line0;
+      m1[s] = tagv_q[s] && tag_q[25*s +: 25] == c_line1;
+      m0_slot = m0_slot | ({6{m0[s]}} & 6'(s));   // one-hot (asserted): an OR encoder
+      m1_slot = m1_slot | ({6{m1[s]}} & 6'(s));
+    end
+  end
+
+  // the lookup of this beat (pl::plan_write's finish_beat at p_j)
+  logic       alloc0_n, alloc1_n, evict0_n, evict1_n, same_n, hit1_n, skip_n;
+  logic [5:0] s0_n, s1_n, cand1, s1a, next_n;
+  always_comb begin
+    alloc0_n = c_v0 && !(|m0);
+    s0_n     = |m0 ? m0_slot : next_q;
+    evict0_n = alloc0_n && tagv_q[next_q];
+    cand1    = alloc0_n ? next_q + 6'd1 : next_q;
+    same_n   = alloc0_n && c_line1 == c_line0;            // e1 in the line e0 just took
+    // e1's line in the slot e0 evicts: gone from the buffer, a miss
+    hit1_n   = same_n || (|m1 && !(evict0_n && m1_slot == next_q));
+    skip_n   = c_v0 && !alloc0_n && m0_slot == cand1;      // never the slot this beat wrote
+    s1a      = skip_n ? cand1 + 6'd1 : cand1;
+    alloc1_n = c_v1 && !hit1_n;
+    s1_n     = same_n ? s0_n : hit1_n ? m1_slot : s1a;
+    evict1_n = alloc1_n && tagv_q[s1a];
+    next_n   = alloc1_n ? s1a + 6'd1 : alloc0_n ? next_q + 6'd1 : next_q;
+  end
+
+  logic       dec_q, dq_alloc0, dq_alloc1, ended_q;
+  logic [5:0] dq_s0, dq_s1;
+  logic       running, decide, acc_ok, t_hs;
+  assign running = run_i && !ended_q;
+  assign decide  = running && tvalid_i && !dec_q;
+  assign acc_ok  = dec_q ? ((!dq_alloc0 || !busy_q[dq_s0]) && (!dq_alloc1 || !busy_q[dq_s1]))
+                         : ((!alloc0_n || (!evict0_n && !busy_q[s0_n])) &&
+                            (!alloc1_n || (!evict1_n && !busy_q[s1_n])));
+  assign tready_o = running && acc_ok;
+  assign t_hs = tvalid_i && tready_o;
+
+  logic       d_alloc0, d_alloc1;
+  logic [5:0] d_s0, d_s1, next_cur;
+  assign d_alloc0 = dec_q ? dq_alloc0 : alloc0_n;
+  assign d_alloc1 = dec_q ? dq_alloc1 : alloc1_n;
+  assign d_s0     = dec_q ? dq_s0 : s0_n;
+  assign d_s1     = dec_q ? dq_s1 : s1_n;
+  assign next_cur = decide ? next_n : next_q;
+
+  // the merge (a_j): the new masks of the slots this beat writes, and whether their lines are full
+  logic [31:0] mk0, mk1, am;
+  logic [24:0] at;
+  logic [5:0]  aw_slot_q;
+  always_comb begin
+    mk0 = '0; mk1 = '0; am = '0; at = '0;
+    for (int s = 0; s < Lines; s++) begin   // AND-OR multiplexers on decoded selects
+      mk0 = mk0 | ({32{d_s0 == 6'(s)}} & mask_q[32*s +: 32]);
+      mk1 = mk1 | ({32{d_s1 == 6'(s)}} & mask_q[32*s +: 32]);
+      am  = am  | ({32{aw_slot_q == 6'(s)}} & mask_q[32*s +: 32]);
+      at  = at  | ({25{aw_slot_q == 6'(s)}} & tag_q[25*s +: 25]);
+    end
+  end
+  logic [31:0] bit0, bit1, nm0, nm1, need0, need1, endm1;
+  logic        both, full0, full1;
+  assign endm1 = base_i + limit_i - 32'd4;
+  // the words of a line inside [BASE, BASE + LIMIT): all but in the buffer's first and last line
+  function automatic logic [31:0] need(input logic [24:0] line, input logic [31:0] lo, input logic [31:0] hi);
+    logic [4:0] l, h;
+    logic unused_lohi;
+    unused_lohi = ^{lo[1:0], hi[1:0]};
+    l = line == lo[31:7] ? lo[6:2] : 5'd0;
+    h = line == hi[31:7] ? hi[6:2] : 5'd31;
+    need = (32'hFFFF_FFFF << l) & (32'hFFFF_FFFF >> (5'd31 - h));
+  endfunction
+  assign bit0  = 32'd1 << c_w0;
+  assign bit1  = 32'd1 << c_w1;
+  assign both  = c_v0 && c_v1 && d_s1 == d_s0;
+  assign nm0   = (d_alloc0 ? 32'd0 : mk0) | bit0 | (both ? bit1 : 32'd0);
+  assign nm1   = (d_alloc1 ? 32'd0 : mk1) | bit1;
+  assign need0 = need(c_line0, base_i, endm1);
+  assign need1 = need(c_line1, base_i, endm1);
+  assign full0 = t_hs && c_v0 && &(nm0 | ~need0);
+  assign full1 = t_hs && c_v1 && !both && &(nm1 | ~need1);
+
+  // this cycle's flush decisions in order (evictions in p_j, full lines in a_j: never both)
+  logic       ev0, ev1;
+  logic [1:0] n_dec;
+  logic [5:0] dsl0, dsl1;
+  assign ev0 = decide && evict0_n;
+  assign ev1 = decide && evict1_n;
+  always_comb begin
+    n_dec = 2'd0; dsl0 = '0; dsl1 = '0;
+    if (ev0 || ev1) begin
+      n_dec = 2'(ev0) + 2'(ev1);
+      dsl0 = ev0 ? next_q : s1a;
+      dsl1 = s1a;
+    end else if (full0 || full1) begin
+      n_dec = 2'(full0) + 2'(full1);
+      dsl0 = full0 ? d_s0 : d_s1;
+      dsl1 = d_s1;
+    end
+  end
+
+  // tags after this cycle's merge; the end flush's pick (ring order from `next`)
+  logic [Lines-1:0] tagv_a, hi_part, sel_v, lowest;
+  logic             ended_now, pick_v;
+  logic [5:0]       pick;
+  always_comb begin
+    tagv_a = tagv_q;
+    if (t_hs) begin
+      if (d_alloc0) tagv_a[d_s0] = 1'b1;
+      if (d_alloc1) tagv_a[d_s1] = 1'b1;
+      if (full0) tagv_a[d_s0] = 1'b0;
+      if (full1) tagv_a[d_s1] = 1'b0;
+    end
+  end
+  assign ended_now = ended_q || (t_hs && tlast_i);
+  assign hi_part = tagv_a & ({Lines{1'b1}} << next_cur);
+  assign sel_v   = |hi_part ? hi_part : tagv_a;
+  assign lowest  = sel_v & (~sel_v + 1'b1);
+  always_comb begin
+    pick = 6'd0;
+    for (int s = 0; s < Lines; s++) pick = pick | ({6{lowest[s]}} & 6'(s));
+  end
+  assign pick_v = |tagv_a;
+
+  // the burst queue (decided, not yet on AW): at most one per slot
+  logic [6*Lines-1:0] bq_q;
+  logic [6:0]  bq_wp_q, bq_rp_q;
+  logic        bq_empty, aw_free, from_bq, from_dec, from_pick, load;
+  logic [5:0]  bq_head, load_slot;
+  logic [1:0]  n_push;
+  logic [5:0]  push0, push1;
+  assign bq_empty  = bq_wp_q == bq_rp_q;
+  assign bq_head   = bq_q[6*bq_rp_q[5:0] +: 6];
+  assign aw_free   = !awvalid_o || awready_i;
+  assign from_bq   = aw_free && !bq_empty;
+  assign from_dec  = aw_free && bq_empty && n_dec != 2'd0;
+  assign from_pick = aw_free && bq_empty && n_dec == 2'd0 && ended_now && pick_v;
+  assign load      = from_bq || from_dec || from_pick;
+  assign load_slot = from_bq ? bq_head : from_dec ? dsl0 : pick;
+  always_comb begin
+    n_push = n_dec; push0 = dsl0; push1 = dsl1;
+    if (from_dec) begin
+      n_push = n_dec - 2'd1; push0 = dsl1;
+    end
+  end
+  assign aw_load_o = load;
+
+  // AW payload of the registered slot: its line, from its first to its last written beat
+  logic        awvalid_q;
+  logic [4:0]  fw, lw;
+  always_comb begin
+    fw = 5'd0; lw = 5'd0;
+    for (int w = 31; w >= 0; w--) if (am[w]) fw = 5'(w);
+    for (int w = 0; w < 32; w++)  if (am[w]) lw = 5'(w);
+  end
+  assign awvalid_o = awvalid_q;
+  assign aw_fb_o   = fw[4:1];
+  assign aw_lb_o   = lw[4:1];
+  assign awaddr_o  = {at, fw[4:1], 3'b000};
+  assign awlen_o   = {4'd0, lw[4:1] - fw[4:1]};
+  assign aw_hs_o   = awvalid_q && awready_i;
+  assign aw_slot_o = aw_slot_q;
+
+  // element writes into the data banks (bank e: element e of the beat)
+  assign we0_o = t_hs && c_v0;
+  assign we1_o = t_hs && c_v1;
+  assign wa0_o = {d_s0, c_w0[4:1]};
+  assign wa1_o = {d_s1, c_w1[4:1]};
+  assign wl0_o = c_w0[0];
+  assign wl1_o = c_w1[0];
+  assign rd_mask_o = mask_q[{rd_addr_i, 1'b0} +: 2];
+  assign rd_lvt_o  = lvt_q[{rd_addr_i, 1'b0} +: 2];
+
+  // completion
+  logic [6:0] cnt_q, cnt_d;           // bursts on AW or later, B not yet answered
+  logic [6:0] bq_n_d;
+  logic       len_bad_q, bresp_bad_q, len_bad_d, bresp_bad_d;
+  assign cnt_d  = cnt_q + 7'(load) - 7'(bvalid_i);
+  assign bq_n_d = (bq_wp_q + 7'(n_push)) - (bq_rp_q + 7'(from_bq));
+  assign len_bad_d   = len_bad_q || (t_hs && tlast_i && !c_last);
+  assign bresp_bad_d = bresp_bad_q || (bvalid_i && bresp_i[1]);
+  assign fin_o = run_i && ended_now && (tagv_a & ~(from_pick ? (Lines'(1) << pick) : '0)) == '0 &&
+                 bq_n_d == 7'd0 && cnt_d == 7'd0;
+  assign fin_code_o = bresp_bad_d ? tp_contract_pkg::VW_ERR_OUT_OF_BOUNDS
+                    : len_bad_d   ? tp_contract_pkg::VW_ERR_LENGTH : tp_contract_pkg::VW_ERR_OK;
+
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) begin
+      idx_q <= '0; off_q <= '0; beat_q <= '0;
+      c_v0 <= 1'b0; c_v1 <= 1'b0; c_last <= 1'b0; c_line0 <= '0; c_line1 <= '0; c_w0 <= '0; c_w1 <= '0;
+      tag_q <= '0; mask_q <= '0; lvt_q <= '0; tagv_q <= '0; busy_q <= '0; next_q <= '0;
+      dec_q <= 1'b0; dq_alloc0 <= 1'b0; dq_alloc1 <= 1'b0; dq_s0 <= '0; dq_s1 <= '0; ended_q <= 1'b0;
+      bq_q <= '0; bq_wp_q <= '0; bq_rp_q <= '0; awvalid_q <= 1'b0; aw_slot_q <= '0;
+      cnt_q <= '0; len_bad_q <= 1'b0; bresp_bad_q <= 1'b0;
+    end else begin
+      if (start_i) begin
+        idx_q <= '0; off_q <= offset_i;
+        tagv_q <= '0; next_q <= '0; dec_q <= 1'b0; ended_q <= 1'b0;
+        bq_wp_q <= '0; bq_rp_q <= '0; cnt_q <= '0; len_bad_q <= 1'b0; bresp_bad_q <= 1'b0;
+      end else begin
+        // the walk: the next beat's elements when this one is taken (beat 0 at the verdict)
+        if (accept_i || t_hs) begin
+          beat_q  <= nb_in ? nb[23:0] : nbeats;
+          c_v0    <= nb_in && val0;
+          c_v1    <= nb_in && !(nb_last && nel_i[0]) && val1;
+          c_last  <= nb_last;
+          c_line0 <= addr0[31:7]; c_w0 <= addr0[6:2];
+          c_line1 <= addr1[31:7]; c_w1 <= addr1[6:2];
+          if (nb_in) begin
+            idx_q <= idx2; off_q <= off2;
+          end
+        end
+        if (decide) next_q <= next_n;
+        if (decide && !t_hs) begin
+          dec_q <= 1'b1; dq_alloc0 <= alloc0_n; dq_alloc1 <= alloc1_n; dq_s0 <= s0_n; dq_s1 <= s1_n;
+        end
+        if (t_hs) dec_q <= 1'b0;
+        if (t_hs && tlast_i) ended_q <= 1'b1;
+        tagv_q <= tagv_a;
+        if (from_pick) tagv_q[pick] <= 1'b0;
+        for (int s = 0; s < Lines; s++) begin   // per-slot decoded writes
+          logic sel0, sel1, clr;
+          sel0 = t_hs && c_v0 && d_s0 == 6'(s);
+          sel1 = t_hs && c_v1 && d_s1 == 6'(s);
+          clr  = t_hs && ((d_alloc0 && d_s0 == 6'(s)) || (d_alloc1 && d_s1 == 6'(s)));
+          if (t_hs && d_alloc0 && d_s0 == 6'(s)) tag_q[25*s +: 25] <= c_line0;
+          if (t_hs && d_alloc1 && d_s1 == 6'(s)) tag_q[25*s +: 25] <= c_line1;
+          if (sel0 || sel1 || clr)
+            mask_q[32*s +: 32] <= (clr ? 32'd0 : mask_q[32*s +: 32]) | ({32{sel0}} & bit0) | ({32{sel1}} & bit1);
+          if (sel0 || sel1)
+            lvt_q[32*s +: 32] <= (lvt_q[32*s +: 32] & ~(({32{sel0}} & bit0) | ({32{sel1}} & bit1))) |
+                                 ({32{sel1}} & bit1);
+          if ((n_dec != 2'd0 && dsl0 == 6'(s)) || (n_dec == 2'd2 && dsl1 == 6'(s)) || (from_pick && pick == 6'(s)))
+            busy_q[s] <= 1'b1;
+          else if (wdone_i && wdone_slot_i == 6'(s))
+            busy_q[s] <= 1'b0;
+          if (n_push != 2'd0 && bq_wp_q[5:0] == 6'(s)) bq_q[6*s +: 6] <= push0;
+          if (n_push == 2'd2 && bq_wp_q[5:0] + 6'd1 == 6'(s)) bq_q[6*s +: 6] <= push1;
+        end
+        bq_wp_q <= bq_wp_q + 7'(n_push);
+        if (from_bq) bq_rp_q <= bq_rp_q + 7'd1;
+        cnt_q <= cnt_d;
+        len_bad_q <= len_bad_d;
+        bresp_bad_q <= bresp_bad_d;
+      end
+      if (load) begin
+        awvalid_q <= 1'b1;
+        aw_slot_q <= load_slot;
+      end else if (awready_i) begin
+        awvalid_q <= 1'b0;
+      end
+    end
+  end
+
+  logic unused_bits;
+  assign unused_bits = ^{bresp_i[0], addr0[1:0], addr1[1:0], fw[0], lw[0]};
+
+`ifndef SYNTHESIS
+  always_ff @(posedge clk_i) begin
+    if (rst_ni) begin
+      assert ($onehot0(m0) && $onehot0(m1)) else $error("view writer: a line in two slots");
+      assert (!awvalid_o || am != 32'd0) else $error("view writer: a burst with no word written");
+      assert (!(t_hs && c_v0 && c_v1 && d_alloc1 && d_s1 == d_s0)) else $error("view writer: one slot taken twice");
+      assert (bq_n_d <= 7'(Lines)) else $error("view writer: burst queue overflow");
+    end
+  end
+`endif
+
+endmodule
