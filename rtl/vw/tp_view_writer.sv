@@ -9,20 +9,23 @@
 //   t0              the AXI-Lite write of CTRL.START takes effect (its W handshake cycle)
 //   t0+1..t0+R'     validation, one dimension per cycle (R' = min(RANK, 6))
 //   t0+R'+1         the verdict; ERR (a bad descriptor) or TREADY-able from t_r = t0+R'+2
-//   p_j             the first cycle beat j is presented (TVALID) from a_{j-1}+1 on: its
+//   p_j             the first cycle beat j is presented (TVALID) from m_{j-1}+1 on: its
 //                   elements are looked up; a miss takes the ring slot `next` (the one after
 //                   when `next` holds this beat's other element); a slot holding a line is
 //                   flushed (decided in p_j); TREADY waits until every slot taken is free
 //                   (its last flush's last W beat handshaken): a_j = the handshake
-//   a_j             the elements merge (mask, data); a line whose every word inside
-//                   [BASE, BASE+LIMIT) is written is flushed (decided in a_j)
+//   a_j (, a_j+1)   the elements merge (mask, data), element 1 a cycle later when it lies in
+//                   another 64-bit beat of the buffer; then (m_j) a line whose every word
+//                   inside [BASE, BASE+LIMIT) is written is flushed, and beat j+1 can be taken
 //   after TLAST     the slots still holding lines are flushed in ring order from `next`
 //   a burst decided in c has AWVALID from c+1 (after the bursts decided before it), its first
 //   W beat valid from the cycle after its AW handshake; DONE (or ERR LENGTH / OUT_OF_BOUNDS)
 //   is set in the cycle after the last B response (after a_last when nothing was written).
 //
 // TREADY is the write buffer's: the recurrence's free(j) is back-pressure on R, so a producer
-// that presents beat j in h_j is taken in a_j = max(h_j, a_{j-1}+1, free(j)) exactly.
+// that presents beat j in h_j is taken in a_j = max(h_j, m_{j-1}+1, free(j)) exactly, where
+// m_j = a_j, or a_j + 1 when the beat's two elements lie in two 64-bit beats of the buffer
+// (one buffer write per cycle: element 1 merges in a_j + 1).
 // Deviations (documented): the descriptor registers are read live (not written while BUSY);
 // BURSTS counts from the verdict (the TLM sets it when the packet arrives).
 module tp_view_writer #(
@@ -206,26 +209,24 @@ module tp_view_writer #(
   assign accept = state_q == SCheck && chk_code == tp_contract_pkg::VW_ERR_OK;
 
   // ---- write buffer, AW, W ------------------------------------------------------------------------
-  logic       aw_hs, we0, we1, wl0, wl1, wdone, fin, aw_load, w_idle;
-  logic [5:0] aw_slot, wdone_slot;
-  logic [3:0] aw_fb, aw_lb, fin_code;
-  logic [9:0] wa0, wa1, rd_addr_w;
-  logic [1:0] rd_mask, rd_lvt;
+  logic        aw_hs, wdone, fin, aw_load, w_idle;
+  logic [5:0]  aw_slot, wdone_slot;
+  logic [3:0]  aw_fb, aw_lb, fin_code;
+  logic [9:0]  bwa, rd_addr_w;
+  logic [1:0]  bwe, rd_mask;
+  logic [63:0] bwd;
   tp_vw_buf #(.Lines(Lines)) u_buf (
     .clk_i, .rst_ni, .start_i(start_go), .accept_i(accept), .run_i(state_q == SRun), .nel_i(nel),
     .base_i(base_q), .limit_i(limit_q), .offset_i(offset_q), .rank_i(rank_q[2:0]), .shape_i(shape_q),
     .stride_i(stride_q), .mlo_i(mlo_q), .mhi_i(mhi_q), .back_i(back),
-    .tlast_i(s_axis_tlast_i), .tvalid_i(s_axis_tvalid_i), .tready_o(s_axis_tready_o),
+    .tdata_i(s_axis_tdata_i), .tlast_i(s_axis_tlast_i), .tvalid_i(s_axis_tvalid_i), .tready_o(s_axis_tready_o),
     .awaddr_o(m_axi_awaddr_o), .awlen_o(m_axi_awlen_o), .awvalid_o(m_axi_awvalid_o), .awready_i(m_axi_awready_i),
     .aw_hs_o(aw_hs), .aw_slot_o(aw_slot), .aw_fb_o(aw_fb), .aw_lb_o(aw_lb),
-    .we0_o(we0), .we1_o(we1), .wl0_o(wl0), .wl1_o(wl1), .wa0_o(wa0), .wa1_o(wa1),
-    .rd_addr_i(rd_addr_w), .rd_mask_o(rd_mask), .rd_lvt_o(rd_lvt), .wdone_i(wdone), .wdone_slot_i(wdone_slot),
+    .we_o(bwe), .wa_o(bwa), .wd_o(bwd), .rd_addr_i(rd_addr_w), .rd_mask_o(rd_mask), .wdone_i(wdone), .wdone_slot_i(wdone_slot),
     .bvalid_i(m_axi_bvalid_i), .bresp_i(m_axi_bresp_i), .fin_o(fin), .fin_code_o(fin_code), .aw_load_o(aw_load));
   tp_vw_wchan #(.Lines(Lines)) u_wchan (
     .clk_i, .rst_ni, .aw_hs_i(aw_hs), .aw_slot_i(aw_slot), .aw_fb_i(aw_fb), .aw_lb_i(aw_lb),
-    .we0_i(we0), .wa0_i(wa0), .wl0_i(wl0), .wd0_i(s_axis_tdata_i[31:0]),
-    .we1_i(we1), .wa1_i(wa1), .wl1_i(wl1), .wd1_i(s_axis_tdata_i[63:32]),
-    .rd_addr_o(rd_addr_w), .rd_mask_i(rd_mask), .rd_lvt_i(rd_lvt),
+    .we_i(bwe), .wa_i(bwa), .wd_i(bwd), .rd_addr_o(rd_addr_w), .rd_mask_i(rd_mask),
     .wdata_o(m_axi_wdata_o), .wstrb_o(m_axi_wstrb_o), .wlast_o(m_axi_wlast_o), .wvalid_o(m_axi_wvalid_o),
     .wready_i(m_axi_wready_i), .wdone_o(wdone), .wdone_slot_o(wdone_slot), .idle_o(w_idle));
   assign m_axi_awsize_o  = 3'd3;

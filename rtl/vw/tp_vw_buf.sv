@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: MIT
 // tinypynq — the view writer's write buffer (docs/pl-v2.md "v2 step 3", Timing): the walk of the
-// view (rtl/vr's tp_vr_step, two elements per cycle), 64 slots of one 128-byte line each (tag,
-// a 32-bit word mask, the live-value bits of the two data banks, busy while a flush of the slot
-// has W beats left), TREADY of stream R, the flush decisions, the AW channel and completion.
-// The order of decisions and their cycles are pl::plan_write's (see tp_view_writer.sv): the
-// lookup of beat j in p_j (evictions decided then), the merge and the full-line flushes in a_j,
-// after TLAST the slots holding lines in ring order from `next`, one burst per cycle on AW in
-// decision order (a queue holds those decided while AW is taken; two may be decided per cycle).
+// view (rtl/vr's tp_vr_step, two elements per cycle), 64 slots of one 128-byte line each (a tag
+// in flip-flops for the lookup, its copy and the 32-bit word mask in distributed RAM, busy while
+// a flush of the slot has W beats left), TREADY of stream R, the flush decisions, the AW
+// channel and completion. One buffer write per cycle: a beat whose two elements lie in two
+// 64-bit beats of the buffer merges element 1 in the cycle after its handshake (phase 2, R not
+// taken). The order of decisions and their cycles are pl::plan_write's (see tp_view_writer.sv):
+// the lookup of beat j in p_j (evictions decided then), the merge in a_j (and a_j + 1), the
+// full-line flushes after the last merge, after TLAST the slots holding lines in ring order from
+// `next`, one burst per cycle on AW in decision order (a queue holds those decided while AW is
+// taken; two may be decided per cycle).
 module tp_vw_buf #(
   parameter int unsigned Lines = 64
 ) (
@@ -39,11 +42,12 @@ module tp_vw_buf #(
   output logic [5:0]       aw_slot_o,
   output logic [3:0]       aw_fb_o,
   output logic [3:0]       aw_lb_o,
-  output logic             we0_o, we1_o, wl0_o, wl1_o,
-  output logic [9:0]       wa0_o, wa1_o,
+  input  logic [63:0]      tdata_i,
+  output logic [1:0]       we_o,        // the buffer write of this cycle (per lane)
+  output logic [9:0]       wa_o,
+  output logic [63:0]      wd_o,
   input  logic [9:0]       rd_addr_i,
   output logic [1:0]       rd_mask_o,
-  output logic [1:0]       rd_lvt_o,
   input  logic             wdone_i,
   input  logic [5:0]       wdone_slot_i,
   // B
@@ -88,7 +92,8 @@ module tp_vw_buf #(
 
   // ---- slots ------------------------------------------------------------------------------------------
   logic [25*Lines-1:0] tag_q;
-  logic [32*Lines-1:0] mask_q, lvt_q;
+  logic [31:0]         mask_mem [Lines];   // word masks (distributed RAM: one write, four reads)
+  logic [24:0]         tag_mem [Lines];    // the tags again, for AW (distributed RAM)
   logic [Lines-1:0]    tagv_q, busy_q;
   logic [5:0]          next_q;
 
@@ -124,10 +129,10 @@ module tp_vw_buf #(
     next_n   = alloc1_n ? s1a + 6'd1 : alloc0_n ? next_q + 6'd1 : next_q;
   end
 
-  logic       dec_q, dq_alloc0, dq_alloc1, ended_q;
+  logic       dec_q, dq_alloc0, dq_alloc1, ended_q, ph2_q;
   logic [5:0] dq_s0, dq_s1;
   logic       running, decide, acc_ok, t_hs;
-  assign running = run_i && !ended_q;
+  assign running = run_i && !ended_q && !ph2_q;
   assign decide  = running && tvalid_i && !dec_q;
   assign acc_ok  = dec_q ? ((!dq_alloc0 || !busy_q[dq_s0]) && (!dq_alloc1 || !busy_q[dq_s1]))
                          : ((!alloc0_n || (!evict0_n && !busy_q[s0_n])) &&
@@ -143,22 +148,60 @@ module tp_vw_buf #(
   assign d_s1     = dec_q ? dq_s1 : s1_n;
   assign next_cur = decide ? next_n : next_q;
 
-  // the merge (a_j): the new masks of the slots this beat writes, and whether their lines are full
-  logic [31:0] mk0, mk1, am;
-  logic [24:0] at;
-  logic [5:0]  aw_slot_q;
+  // the merge: one buffer write (op) per cycle — the beat's elements in a_j when they lie in one
+  // 64-bit beat of the buffer, else element 0 in a_j and element 1 in a_j + 1 (phase 2)
+  logic        split, ph_v0, ph_alloc1, ph_tlast;
+  logic [5:0]  ph_s0, ph_s1;
+  logic [24:0] ph_line0, ph_line1;
+  logic [4:0]  ph_w1;
+  logic [31:0] ph_data;
+  assign split = c_v0 && c_v1 && {c_line0, c_w0[4:1]} != {c_line1, c_w1[4:1]};
+  logic        op, op_alloc, m_end, m_tlast;
+  logic [5:0]  op_slot;
+  logic [24:0] op_line;
+  logic [3:0]  op_beat;
+  logic [1:0]  op_we;
+  logic [63:0] op_data;
+  logic [31:0] op_bits, bit0, bit1, ph_bit1;
+  assign bit0 = 32'd1 << c_w0;
+  assign bit1 = 32'd1 << c_w1;
+  assign ph_bit1 = 32'd1 << ph_w1;
   always_comb begin
-    mk0 = '0; mk1 = '0; am = '0; at = '0;
-    for (int s = 0; s < Lines; s++) begin   // AND-OR multiplexers on decoded selects
-      mk0 = mk0 | ({32{d_s0 == 6'(s)}} & mask_q[32*s +: 32]);
-      mk1 = mk1 | ({32{d_s1 == 6'(s)}} & mask_q[32*s +: 32]);
-      am  = am  | ({32{aw_slot_q == 6'(s)}} & mask_q[32*s +: 32]);
-      at  = at  | ({25{aw_slot_q == 6'(s)}} & tag_q[25*s +: 25]);
+    op = 1'b0; op_alloc = 1'b0; op_slot = d_s0; op_line = c_line0; op_beat = c_w0[4:1];
+    op_we = 2'b00; op_data = tdata_i; op_bits = 32'd0;
+    if (ph2_q) begin
+      op = 1'b1; op_alloc = ph_alloc1; op_slot = ph_s1; op_line = ph_line1; op_beat = ph_w1[4:1];
+      op_we = ph_w1[0] ? 2'b10 : 2'b01; op_data = {ph_data, ph_data}; op_bits = ph_bit1;
+    end else if (t_hs && (c_v0 || c_v1)) begin
+      op = 1'b1;
+      op_alloc = c_v0 ? d_alloc0 : d_alloc1;
+      op_slot  = c_v0 ? d_s0 : d_s1;
+      op_line  = c_v0 ? c_line0 : c_line1;
+      op_beat  = c_v0 ? c_w0[4:1] : c_w1[4:1];
+      if (c_v0) begin
+        op_we[c_w0[0]] = 1'b1;
+        op_data[32*c_w0[0] +: 32] = tdata_i[31:0];
+        op_bits = bit0;
+      end
+      if (c_v1 && !split) begin   // element 1 wins a word both address
+        op_we[c_w1[0]] = 1'b1;
+        op_data[32*c_w1[0] +: 32] = tdata_i[63:32];
+        op_bits = op_bits | bit1;
+      end
     end
   end
-  logic [31:0] bit0, bit1, nm0, nm1, need0, need1, endm1;
-  logic        both, full0, full1;
-  assign endm1 = base_i + limit_i - 32'd4;
+  assign m_end   = ph2_q || (t_hs && !split);          // the beat's last merge: full lines now
+  assign m_tlast = ph2_q ? ph_tlast : tlast_i;
+
+  logic [31:0] mk_op, mk_ph0, am, nm, endm1, need_op, need_ph0;
+  logic [24:0] at;
+  logic [5:0]  aw_slot_q;
+  assign mk_op  = mask_mem[op_slot];
+  assign mk_ph0 = mask_mem[ph_s0];
+  assign am     = mask_mem[aw_slot_q];
+  assign at     = tag_mem[aw_slot_q];
+  assign nm     = (op_alloc ? 32'd0 : mk_op) | op_bits;
+  assign endm1  = base_i + limit_i - 32'd4;
   // the words of a line inside [BASE, BASE + LIMIT): all but in the buffer's first and last line
   function automatic logic [31:0] need(input logic [24:0] line, input logic [31:0] lo, input logic [31:0] hi);
     logic [4:0] l, h;
@@ -168,15 +211,16 @@ module tp_vw_buf #(
     h = line == hi[31:7] ? hi[6:2] : 5'd31;
     need = (32'hFFFF_FFFF << l) & (32'hFFFF_FFFF >> (5'd31 - h));
   endfunction
-  assign bit0  = 32'd1 << c_w0;
-  assign bit1  = 32'd1 << c_w1;
-  assign both  = c_v0 && c_v1 && d_s1 == d_s0;
-  assign nm0   = (d_alloc0 ? 32'd0 : mk0) | bit0 | (both ? bit1 : 32'd0);
-  assign nm1   = (d_alloc1 ? 32'd0 : mk1) | bit1;
-  assign need0 = need(c_line0, base_i, endm1);
-  assign need1 = need(c_line1, base_i, endm1);
-  assign full0 = t_hs && c_v0 && &(nm0 | ~need0);
-  assign full1 = t_hs && c_v1 && !both && &(nm1 | ~need1);
+  assign need_op  = need(op_line, base_i, endm1);
+  assign need_ph0 = need(ph_line0, base_i, endm1);
+  // full lines after the beat's last merge, in the order of its elements
+  logic       two_slots, full0, full1;
+  logic [5:0] fs0, fs1;
+  assign two_slots = ph2_q && ph_v0 && ph_s0 != ph_s1;
+  assign full0 = m_end && op && (two_slots ? &(mk_ph0 | ~need_ph0) : &(nm | ~need_op));
+  assign full1 = m_end && op && two_slots && &(nm | ~need_op);
+  assign fs0   = two_slots ? ph_s0 : op_slot;
+  assign fs1   = op_slot;
 
   // this cycle's flush decisions in order (evictions in p_j, full lines in a_j: never both)
   logic       ev0, ev1;
@@ -192,8 +236,8 @@ module tp_vw_buf #(
       dsl1 = s1a;
     end else if (full0 || full1) begin
       n_dec = 2'(full0) + 2'(full1);
-      dsl0 = full0 ? d_s0 : d_s1;
-      dsl1 = d_s1;
+      dsl0 = full0 ? fs0 : fs1;
+      dsl1 = fs1;
     end
   end
 
@@ -203,14 +247,11 @@ module tp_vw_buf #(
   logic [5:0]       pick;
   always_comb begin
     tagv_a = tagv_q;
-    if (t_hs) begin
-      if (d_alloc0) tagv_a[d_s0] = 1'b1;
-      if (d_alloc1) tagv_a[d_s1] = 1'b1;
-      if (full0) tagv_a[d_s0] = 1'b0;
-      if (full1) tagv_a[d_s1] = 1'b0;
-    end
+    if (op && op_alloc) tagv_a[op_slot] = 1'b1;
+    if (full0) tagv_a[fs0] = 1'b0;
+    if (full1) tagv_a[fs1] = 1'b0;
   end
-  assign ended_now = ended_q || (t_hs && tlast_i);
+  assign ended_now = ended_q || (m_end && m_tlast);
   assign hi_part = tagv_a & ({Lines{1'b1}} << next_cur);
   assign sel_v   = |hi_part ? hi_part : tagv_a;
   assign lowest  = sel_v & (~sel_v + 1'b1);
@@ -259,15 +300,13 @@ module tp_vw_buf #(
   assign aw_hs_o   = awvalid_q && awready_i;
   assign aw_slot_o = aw_slot_q;
 
-  // element writes into the data banks (bank e: element e of the beat)
-  assign we0_o = t_hs && c_v0;
-  assign we1_o = t_hs && c_v1;
-  assign wa0_o = {d_s0, c_w0[4:1]};
-  assign wa1_o = {d_s1, c_w1[4:1]};
-  assign wl0_o = c_w0[0];
-  assign wl1_o = c_w1[0];
-  assign rd_mask_o = mask_q[{rd_addr_i, 1'b0} +: 2];
-  assign rd_lvt_o  = lvt_q[{rd_addr_i, 1'b0} +: 2];
+  // the buffer write, and the mask bits of the W beat being read
+  assign we_o = op ? op_we : 2'b00;
+  assign wa_o = {op_slot, op_beat};
+  assign wd_o = op_data;
+  logic [31:0] rd_m;
+  assign rd_m = mask_mem[rd_addr_i[9:4]];
+  assign rd_mask_o = rd_m[{rd_addr_i[3:0], 1'b0} +: 2];
 
   // completion
   logic [6:0] cnt_q, cnt_d;           // bursts on AW or later, B not yet answered
@@ -282,18 +321,25 @@ module tp_vw_buf #(
   assign fin_code_o = bresp_bad_d ? tp_contract_pkg::VW_ERR_OUT_OF_BOUNDS
                     : len_bad_d   ? tp_contract_pkg::VW_ERR_LENGTH : tp_contract_pkg::VW_ERR_OK;
 
+  always_ff @(posedge clk_i) begin   // distributed RAM: no reset (a slot's mask is written when it is taken)
+    if (op) mask_mem[op_slot] <= nm;
+    if (op && op_alloc) tag_mem[op_slot] <= op_line;
+  end
+
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
       idx_q <= '0; off_q <= '0; beat_q <= '0;
       c_v0 <= 1'b0; c_v1 <= 1'b0; c_last <= 1'b0; c_line0 <= '0; c_line1 <= '0; c_w0 <= '0; c_w1 <= '0;
-      tag_q <= '0; mask_q <= '0; lvt_q <= '0; tagv_q <= '0; busy_q <= '0; next_q <= '0;
+      tag_q <= '0; tagv_q <= '0; busy_q <= '0; next_q <= '0;
+      ph2_q <= 1'b0; ph_v0 <= 1'b0; ph_alloc1 <= 1'b0; ph_tlast <= 1'b0; ph_s0 <= '0; ph_s1 <= '0;
+      ph_line0 <= '0; ph_line1 <= '0; ph_w1 <= '0; ph_data <= '0;
       dec_q <= 1'b0; dq_alloc0 <= 1'b0; dq_alloc1 <= 1'b0; dq_s0 <= '0; dq_s1 <= '0; ended_q <= 1'b0;
       bq_q <= '0; bq_wp_q <= '0; bq_rp_q <= '0; awvalid_q <= 1'b0; aw_slot_q <= '0;
       cnt_q <= '0; len_bad_q <= 1'b0; bresp_bad_q <= 1'b0;
     end else begin
       if (start_i) begin
         idx_q <= '0; off_q <= offset_i;
-        tagv_q <= '0; next_q <= '0; dec_q <= 1'b0; ended_q <= 1'b0;
+        tagv_q <= '0; next_q <= '0; dec_q <= 1'b0; ended_q <= 1'b0; ph2_q <= 1'b0;
         bq_wp_q <= '0; bq_rp_q <= '0; cnt_q <= '0; len_bad_q <= 1'b0; bresp_bad_q <= 1'b0;
       end else begin
         // the walk: the next beat's elements when this one is taken (beat 0 at the verdict)
@@ -313,21 +359,16 @@ module tp_vw_buf #(
           dec_q <= 1'b1; dq_alloc0 <= alloc0_n; dq_alloc1 <= alloc1_n; dq_s0 <= s0_n; dq_s1 <= s1_n;
         end
         if (t_hs) dec_q <= 1'b0;
-        if (t_hs && tlast_i) ended_q <= 1'b1;
+        ph2_q <= t_hs && split;
+        if (t_hs) begin   // element 1 of a split beat, for phase 2
+          ph_v0 <= c_v0; ph_alloc1 <= d_alloc1; ph_tlast <= tlast_i; ph_s0 <= d_s0; ph_s1 <= d_s1;
+          ph_line0 <= c_line0; ph_line1 <= c_line1; ph_w1 <= c_w1; ph_data <= tdata_i[63:32];
+        end
+        if (m_end && m_tlast) ended_q <= 1'b1;
         tagv_q <= tagv_a;
         if (from_pick) tagv_q[pick] <= 1'b0;
         for (int s = 0; s < Lines; s++) begin   // per-slot decoded writes
-          logic sel0, sel1, clr;
-          sel0 = t_hs && c_v0 && d_s0 == 6'(s);
-          sel1 = t_hs && c_v1 && d_s1 == 6'(s);
-          clr  = t_hs && ((d_alloc0 && d_s0 == 6'(s)) || (d_alloc1 && d_s1 == 6'(s)));
-          if (t_hs && d_alloc0 && d_s0 == 6'(s)) tag_q[25*s +: 25] <= c_line0;
-          if (t_hs && d_alloc1 && d_s1 == 6'(s)) tag_q[25*s +: 25] <= c_line1;
-          if (sel0 || sel1 || clr)
-            mask_q[32*s +: 32] <= (clr ? 32'd0 : mask_q[32*s +: 32]) | ({32{sel0}} & bit0) | ({32{sel1}} & bit1);
-          if (sel0 || sel1)
-            lvt_q[32*s +: 32] <= (lvt_q[32*s +: 32] & ~(({32{sel0}} & bit0) | ({32{sel1}} & bit1))) |
-                                 ({32{sel1}} & bit1);
+          if (op && op_alloc && op_slot == 6'(s)) tag_q[25*s +: 25] <= op_line;
           if ((n_dec != 2'd0 && dsl0 == 6'(s)) || (n_dec == 2'd2 && dsl1 == 6'(s)) || (from_pick && pick == 6'(s)))
             busy_q[s] <= 1'b1;
           else if (wdone_i && wdone_slot_i == 6'(s))
@@ -359,6 +400,7 @@ module tp_vw_buf #(
       assert ($onehot0(m0) && $onehot0(m1)) else $error("view writer: a line in two slots");
       assert (!awvalid_o || am != 32'd0) else $error("view writer: a burst with no word written");
       assert (!(t_hs && c_v0 && c_v1 && d_alloc1 && d_s1 == d_s0)) else $error("view writer: one slot taken twice");
+      assert (!(t_hs && !split && c_v0 && c_v1 && d_s1 != d_s0)) else $error("view writer: one beat of two slots");
       assert (bq_n_d <= 7'(Lines)) else $error("view writer: burst queue overflow");
     end
   end

@@ -2,11 +2,9 @@
 // tinypynq — the view writer's W channel (docs/pl-v2.md "v2 step 3"): the write buffer's data
 // and the W beats of the bursts whose AW has been handshaken, in AW order, one beat per cycle.
 //
-// Data: two elements per cycle may go to two different beats of the buffer, and a W beat is
-// read in the same cycle, so the buffer is two banks (bank e takes element e of each stream
-// beat), each two 1024 x 32 block RAMs (lane 0 / lane 1 of a 64-bit beat, rtl/matmul's
-// tp_sdp_ram); the writer's live-value bits (lvt_i: which bank wrote a word last) pick the bank
-// per lane. A W beat is read from the RAMs in the cycle before it is valid (registered read):
+// Data: two 1024 x 32 block RAMs (lane 0 / lane 1 of a 64-bit beat, rtl/matmul's tp_sdp_ram),
+// one write per cycle (the writer merges a stream beat whose two elements lie in two beats of
+// the buffer in two cycles, docs/pl-v2.md Timing) with a write enable per lane. A W beat is read from the RAMs in the cycle before it is valid (registered read):
 // a burst whose AW is handshaken in cycle aw has its first W beat valid from aw + 1 (the AW
 // FIFO is bypassed when empty), later beats back to back while WREADY allows.
 module tp_vw_wchan #(
@@ -19,20 +17,14 @@ module tp_vw_wchan #(
   input  logic [5:0]  aw_slot_i,
   input  logic [3:0]  aw_fb_i,
   input  logic [3:0]  aw_lb_i,
-  // element writes into the buffer (bank e = element e of the stream beat)
-  input  logic        we0_i,
-  input  logic [9:0]  wa0_i,          // {slot, beat}
-  input  logic        wl0_i,          // lane (word[0])
-  input  logic [31:0] wd0_i,
-  input  logic        we1_i,
-  input  logic [9:0]  wa1_i,
-  input  logic        wl1_i,
-  input  logic [31:0] wd1_i,
+  // the buffer write of this cycle: {slot, beat}, a write enable and a word per lane
+  input  logic [1:0]  we_i,
+  input  logic [9:0]  wa_i,
+  input  logic [63:0] wd_i,
   // the W beat read in this cycle: its {slot, beat}; the writer answers with its words' mask
-  // and live-value bits (combinationally, from its registers)
+  // (combinationally, from its mask RAM)
   output logic [9:0]  rd_addr_o,
   input  logic [1:0]  rd_mask_i,
-  input  logic [1:0]  rd_lvt_i,
   // AXI W
   output logic [63:0] wdata_o,
   output logic [7:0]  wstrb_o,
@@ -67,23 +59,19 @@ module tp_vw_wchan #(
 
   logic wvalid_q, wlast_q, w_hs, load;
   logic [5:0] wslot_q;
-  logic [1:0] wmask_q, wlvt_q;
+  logic [1:0] wmask_q;
   assign w_hs = wvalid_q && wready_i;
   assign load = src_valid && (!wvalid_q || wready_i);
   assign rd_addr_o = {src_slot, beat};
 
   // ---- the buffer's RAMs ----------------------------------------------------------------------
-  logic [31:0] q00, q01, q10, q11;   // q<bank><lane>
-  tp_sdp_ram #(.Width(32), .Depth(16 * Lines)) u_b0l0 (
-    .clk_i, .we_i(we0_i && !wl0_i), .waddr_i(wa0_i), .wdata_i(wd0_i), .re_i(load), .raddr_i(rd_addr_o), .rdata_o(q00));
-  tp_sdp_ram #(.Width(32), .Depth(16 * Lines)) u_b0l1 (
-    .clk_i, .we_i(we0_i && wl0_i), .waddr_i(wa0_i), .wdata_i(wd0_i), .re_i(load), .raddr_i(rd_addr_o), .rdata_o(q01));
-  tp_sdp_ram #(.Width(32), .Depth(16 * Lines)) u_b1l0 (
-    .clk_i, .we_i(we1_i && !wl1_i), .waddr_i(wa1_i), .wdata_i(wd1_i), .re_i(load), .raddr_i(rd_addr_o), .rdata_o(q10));
-  tp_sdp_ram #(.Width(32), .Depth(16 * Lines)) u_b1l1 (
-    .clk_i, .we_i(we1_i && wl1_i), .waddr_i(wa1_i), .wdata_i(wd1_i), .re_i(load), .raddr_i(rd_addr_o), .rdata_o(q11));
+  logic [31:0] q0, q1;
+  tp_sdp_ram #(.Width(32), .Depth(16 * Lines)) u_lane0 (
+    .clk_i, .we_i(we_i[0]), .waddr_i(wa_i), .wdata_i(wd_i[31:0]), .re_i(load), .raddr_i(rd_addr_o), .rdata_o(q0));
+  tp_sdp_ram #(.Width(32), .Depth(16 * Lines)) u_lane1 (
+    .clk_i, .we_i(we_i[1]), .waddr_i(wa_i), .wdata_i(wd_i[63:32]), .re_i(load), .raddr_i(rd_addr_o), .rdata_o(q1));
 
-  assign wdata_o  = {wlvt_q[1] ? q11 : q01, wlvt_q[0] ? q10 : q00};
+  assign wdata_o  = {q1, q0};
   assign wstrb_o  = {{4{wmask_q[1]}}, {4{wmask_q[0]}}};
   assign wlast_o  = wlast_q;
   assign wvalid_o = wvalid_q;
@@ -94,7 +82,7 @@ module tp_vw_wchan #(
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
       wp_q <= '0; rp_q <= '0; pos_q <= '0;
-      wvalid_q <= 1'b0; wlast_q <= 1'b0; wslot_q <= '0; wmask_q <= '0; wlvt_q <= '0;
+      wvalid_q <= 1'b0; wlast_q <= 1'b0; wslot_q <= '0; wmask_q <= '0;
     end else begin
       if (aw_hs_i) wp_q <= wp_q + 1'b1;
       if (load) begin
@@ -102,7 +90,6 @@ module tp_vw_wchan #(
         wlast_q  <= beat == src_lb;
         wslot_q  <= src_slot;
         wmask_q  <= rd_mask_i;
-        wlvt_q   <= rd_lvt_i;
         if (beat == src_lb) begin
           pos_q <= '0;
           rp_q  <= rp_q + 1'b1;     // an empty FIFO bypassed: the entry pushed now is skipped

@@ -80,14 +80,16 @@ WritePlan naive_plan(const ViewDesc& d, uint64_t t0, const std::vector<uint64_t>
     p.bursts.push_back(b);
     line[s] = -1, mask[s] = 0, freeat[s] = b.wend;
   };
-  uint64_t prev = 0;
+  uint64_t prev = 0;  // the last merge cycle
   for (uint64_t j = 0; j < h.size(); ++j) {
     const uint64_t pj = std::max({h[j], tr + j, j ? prev + 1 : 0});
+    std::vector<int64_t> beat_addr;
     uint64_t a = pj;
     std::vector<unsigned> used;
     for (uint64_t e = 2 * j; e < std::min(2 * j + 2, take); ++e) {
       const int64_t addr = naive_addr(d, e);
       if (addr < 0) continue;
+      beat_addr.push_back(addr / 8);
       const int64_t ln = addr / 128 * 128;
       unsigned s = L;
       for (unsigned x = 0; x < L; ++x)
@@ -103,7 +105,9 @@ WritePlan naive_plan(const ViewDesc& d, uint64_t t0, const std::vector<uint64_t>
       mask[s] |= 1u << ((addr - ln) / 4);
       if (std::find(used.begin(), used.end(), s) == used.end()) used.push_back(s);
     }
-    p.accept.push_back(prev = a);
+    p.accept.push_back(a);
+    // two elements into two 64-bit beats of the buffer: the second merges a cycle later
+    prev = a + (beat_addr.size() == 2 && beat_addr[0] != beat_addr[1] ? 1 : 0);
     for (unsigned s : used) {
       if (line[s] < 0) continue;
       bool full = true;
@@ -111,7 +115,7 @@ WritePlan naive_plan(const ViewDesc& d, uint64_t t0, const std::vector<uint64_t>
         const uint64_t wa = static_cast<uint64_t>(line[s]) + 4 * w;
         if (wa >= d.base && wa < d.base + d.limit && !(mask[s] >> w & 1)) full = false;
       }
-      if (full) flush(s, a);
+      if (full) flush(s, prev);
     }
   }
   for (unsigned i = 0; i < L; ++i)  // the rest, in ring order from the next slot to take
