@@ -261,15 +261,16 @@ module tp_vw_buf #(
   end
   assign pick_v = |tagv_a;
 
-  // the burst queue (decided, not yet on AW): at most one per slot
-  logic [6*Lines-1:0] bq_q;
+  // the burst queue (decided, not yet on AW): at most one per slot; distributed RAM in two
+  // banks (even and odd entries), so the two pushes of a cycle go to different banks
+  logic [5:0]  bq_even [Lines/2], bq_odd [Lines/2];
   logic [6:0]  bq_wp_q, bq_rp_q;
   logic        bq_empty, aw_free, from_bq, from_dec, from_pick, load;
   logic [5:0]  bq_head, load_slot;
   logic [1:0]  n_push;
   logic [5:0]  push0, push1;
   assign bq_empty  = bq_wp_q == bq_rp_q;
-  assign bq_head   = bq_q[6*bq_rp_q[5:0] +: 6];
+  assign bq_head   = bq_rp_q[0] ? bq_odd[bq_rp_q[5:1]] : bq_even[bq_rp_q[5:1]];
   assign aw_free   = !awvalid_o || awready_i;
   assign from_bq   = aw_free && !bq_empty;
   assign from_dec  = aw_free && bq_empty && n_dec != 2'd0;
@@ -321,9 +322,16 @@ module tp_vw_buf #(
   assign fin_code_o = bresp_bad_d ? tp_contract_pkg::VW_ERR_OUT_OF_BOUNDS
                     : len_bad_d   ? tp_contract_pkg::VW_ERR_LENGTH : tp_contract_pkg::VW_ERR_OK;
 
+  logic [5:0] bq_wp1;
+  assign bq_wp1 = bq_wp_q[5:0] + 6'd1;
   always_ff @(posedge clk_i) begin   // distributed RAM: no reset (a slot's mask is written when it is taken)
     if (op) mask_mem[op_slot] <= nm;
     if (op && op_alloc) tag_mem[op_slot] <= op_line;
+    // entry wp takes push0, entry wp + 1 push1
+    if (n_push != 2'd0 && !bq_wp_q[0]) bq_even[bq_wp_q[5:1]] <= push0;
+    if (n_push != 2'd0 && bq_wp_q[0])  bq_odd[bq_wp_q[5:1]]  <= push0;
+    if (n_push == 2'd2 && bq_wp_q[0])  bq_even[bq_wp1[5:1]]  <= push1;
+    if (n_push == 2'd2 && !bq_wp_q[0]) bq_odd[bq_wp1[5:1]]   <= push1;
   end
 
   always_ff @(posedge clk_i) begin
@@ -334,7 +342,7 @@ module tp_vw_buf #(
       ph2_q <= 1'b0; ph_v0 <= 1'b0; ph_alloc1 <= 1'b0; ph_tlast <= 1'b0; ph_s0 <= '0; ph_s1 <= '0;
       ph_line0 <= '0; ph_line1 <= '0; ph_w1 <= '0; ph_data <= '0;
       dec_q <= 1'b0; dq_alloc0 <= 1'b0; dq_alloc1 <= 1'b0; dq_s0 <= '0; dq_s1 <= '0; ended_q <= 1'b0;
-      bq_q <= '0; bq_wp_q <= '0; bq_rp_q <= '0; awvalid_q <= 1'b0; aw_slot_q <= '0;
+      bq_wp_q <= '0; bq_rp_q <= '0; awvalid_q <= 1'b0; aw_slot_q <= '0;
       cnt_q <= '0; len_bad_q <= 1'b0; bresp_bad_q <= 1'b0;
     end else begin
       if (start_i) begin
@@ -373,8 +381,6 @@ module tp_vw_buf #(
             busy_q[s] <= 1'b1;
           else if (wdone_i && wdone_slot_i == 6'(s))
             busy_q[s] <= 1'b0;
-          if (n_push != 2'd0 && bq_wp_q[5:0] == 6'(s)) bq_q[6*s +: 6] <= push0;
-          if (n_push == 2'd2 && bq_wp_q[5:0] + 6'd1 == 6'(s)) bq_q[6*s +: 6] <= push1;
         end
         bq_wp_q <= bq_wp_q + 7'(n_push);
         if (from_bq) bq_rp_q <= bq_rp_q + 7'd1;
@@ -392,7 +398,7 @@ module tp_vw_buf #(
   end
 
   logic unused_bits;
-  assign unused_bits = ^{bresp_i[0], addr0[1:0], addr1[1:0], fw[0], lw[0]};
+  assign unused_bits = ^{bresp_i[0], addr0[1:0], addr1[1:0], fw[0], lw[0], bq_wp1[0]};
 
 `ifndef SYNTHESIS
   always_ff @(posedge clk_i) begin
