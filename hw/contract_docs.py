@@ -92,6 +92,12 @@ def doc_tables(m):
             for e in x["registers"]:
                 rows.append(f"| 0x{x['offset'] + e['offset']:02X} + 0x{x['stride']:X}·d | {x['name']}[d].{e['name']} | "
                             f"{e['access']} | {fmt_hex(e['reset'])} | {e['doc']}; d = 0 … {x['count'] - 1}, {x['doc']} |")
+        # Layouts no register uses: words in DDR (the command queue's entry HEADER and RESULT).
+        used = {r["layout"] for r in blk["registers"]}
+        for lname, fields in blk["layouts"].items():
+            if lname not in used:
+                rows.append(f"| | {lname} (in DDR) | | | " + "; ".join(
+                    f"{_bits(f)} {f['name']}: {f['doc']}" for f in fields) + " |")
         t[f"{blk['prefix']}-registers"] = rows
         rows = ["| ERR_CODE | name | when |", "|---|---|---|"]
         for e in blk["errors"]:

@@ -9,6 +9,7 @@ using pynq::Phase;
 
 Prediction Prediction::take(Device& d, int64_t steps) {
   Prediction p;
+  pynq::pynq_finish(d);  // queued PL work (pl_version 2) is part of the prediction
   if (pynq::PynqStats* s = pynq::pynq_stats(d)) {
     p.valid = true;
     p.s = *s;
@@ -59,6 +60,7 @@ std::string Prediction::json_fields() const {
     << ", \"reduce\": " << s.pl_cycles[1] << ", \"matmul\": " << s.pl_cycles[2] << "}, \"pl_kernels\": " << s.pl_kernels
     << ", \"fallback_kernels\": " << s.fallback_kernels << ", \"dma_bytes\": " << s.dma_bytes
     << ", \"ps_packed_operands\": " << s.ps_packed_operands;  // pl_version 2: operands no descriptor says
+  if (s.pl_hidden_seconds > 0) o << ", \"pl_hidden_seconds\": " << s.pl_hidden_seconds;  // v2 queue: PL time behind PS work
   const pynq::FaultStats& f = s.faults;
   o << ", \"faults\": {\"detected\": " << f.detected() << ", \"pl_faults\": " << f.pl_faults
     << ", \"recovered\": {\"ps_recompute\": " << f.ps_recomputes << ", \"irq_poll\": " << f.lost_irqs

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstring>
 #include <vector>
 
 #include "models/fp/pl_float.h"
@@ -135,6 +136,123 @@ void bulk_u(const uint32_t* a, const uint32_t* b, uint32_t sa, uint32_t sb, uint
   else
     std::fill(out, out + n, f(sa, sb));
 }
+
+#if defined(__SSE2__) && defined(__GNUC__)
+// EXP2 and LOG2 (hw-spec §5.1-§5.2) in bulk: pl::exp2/pl::log2 step for step on 8 lanes at a
+// time (GCC vector types: AVX2 registers in the AVX2 and AVX-512 clones; 16-lane vectors were
+// split into scalar code by GCC 12, whose AVX-512F compares give k-masks), with the branches of the
+// scalar functions turned into selects. Under MXCSR.DAZ (as bulk2) each host operation
+// flushes its inputs; cv() applies the output rule (canon) to every intermediate result, as
+// add_/mul_/sub_ do. Special inputs compute on a harmless stand-in and are selected at the end.
+// The tests compare every lane with the scalar functions (an exhaustive sweep over all 2^32
+// inputs was run once; docs/emulation-speed.md).
+// Every helper below is inlined into the cloned loops: no call passes a 32-byte vector, so the
+// default clone's ABI note (-Wpsabi) does not apply. (Not popped: GCC emits the clones, and
+// the note, at the end of the file.)
+#pragma GCC diagnostic ignored "-Wpsabi"
+using vu = uint32_t __attribute__((vector_size(32)));
+using vi = int32_t __attribute__((vector_size(32)));
+using vf = float __attribute__((vector_size(32)));
+constexpr unsigned kLanes = 8;
+[[gnu::always_inline]] inline vu U(vf f) { return reinterpret_cast<vu>(f); }
+[[gnu::always_inline]] inline vf Fv(vu u) { return reinterpret_cast<vf>(u); }
+// Per lane m ? a : b for masks of all ones or zeros (what vector compares give), in bits.
+[[gnu::always_inline]] inline vu sel(vi m, vu a, vu b) {
+  const vu mu = reinterpret_cast<vu>(m);
+  return (a & mu) | (b & ~mu);
+}
+[[gnu::always_inline]] inline vu canon_v(vu b) {
+  const vi nan = reinterpret_cast<vi>((b & kAbsBits) > 0x7F800000u);
+  const vi sub = reinterpret_cast<vi>((b & 0x7F800000u) == 0u);
+  return sel(nan, vu{} + kQNaN, sel(sub, b & kSignBit, b));
+}
+[[gnu::always_inline]] inline vf cv(vf f) { return Fv(canon_v(U(f))); }
+[[gnu::always_inline]] inline vf splat(uint32_t bits) { return Fv(vu{} + bits); }
+[[gnu::always_inline]] inline vu ftz_v(vu x) {
+  return sel(reinterpret_cast<vi>((x & 0x7F800000u) != 0u), x, x & kSignBit);
+}
+constexpr uint32_t kE[6] = {0x3F317218u, 0x3E75FDF0u, 0x3D6357B6u, 0x3C1D952Au, 0x3AAF8448u, 0x392209C5u};
+constexpr uint32_t kL[4] = {0x3EE2A8EDu, 0xBF38AA3Bu, 0x3EF63A9Eu, 0xBEB8AC28u};
+[[gnu::always_inline]] inline vu exp2_v(vu x0) {
+  const vu x = ftz_v(x0);
+  const vi nan = reinterpret_cast<vi>((x & kAbsBits) > 0x7F800000u);
+  // xf >= 128 and xf < -126 on the bits (NaN lanes are taken by `nan` first).
+  const vi pos = reinterpret_cast<vi>((x & kSignBit) == 0u);
+  const vi big = pos & reinterpret_cast<vi>(x >= 0x43000000u);                     // 128.0f
+  const vi small = ~pos & reinterpret_cast<vi>((x & kAbsBits) > 0x42FC0000u);      // 126.0f
+  const vf xc = Fv(sel(nan | big | small, vu{}, x));
+  // roundeven for |x| < 2^22: 1.5 * 2^23 added and taken away rounds to nearest even; the
+  // result takes x's sign (pl::roundeven returns the zero of a's sign).
+  const vf mag = (Fv(U(xc) & kAbsBits) + 12582912.0f) - 12582912.0f;
+  const vf nf = Fv(U(mag) | (U(xc) & kSignBit));
+  const vi n = __builtin_convertvector(nf, vi);
+  const vf f = cv(xc - nf);
+  vf q = splat(kE[5]);
+  for (int i = 4; i >= 0; --i) q = cv(cv(q * f) + splat(kE[i]));
+  const vf p = cv(cv(q * f) + 1.0f);
+  const vu r = reinterpret_cast<vu>(reinterpret_cast<vi>(U(p)) + n * (1 << 23));
+  return sel(nan, vu{} + kQNaN, sel(big, vu{} + kPosInf, sel(small, vu{}, r)));
+}
+[[gnu::always_inline]] inline vu log2_v(vu x0, const Log2Entry* tab) {
+  const vu x = ftz_v(x0);
+  const vi nan = reinterpret_cast<vi>((x & kAbsBits) > 0x7F800000u);
+  const vi zero = reinterpret_cast<vi>((x & kAbsBits) == 0u);
+  const vi negv = reinterpret_cast<vi>((x & kSignBit) != 0u);
+  const vi inf = reinterpret_cast<vi>(x == kPosInf);
+  const vu xs = sel(nan | zero | negv | inf, vu{} + kOne, x);
+  const vu frac = xs & 0x7FFFFFu, j = frac >> 16;
+  const vi hi_half = reinterpret_cast<vi>(j >= 64u);
+  const vi e = reinterpret_cast<vi>(xs >> 23) - 127 - hi_half;  // hi_half lanes are -1: e + 1
+  const vu m = sel(hi_half, vu{} + 0x3F000000u, vu{} + 0x3F800000u) | frac;
+  vu c, t_hi, t_lo;
+  for (unsigned l = 0; l < kLanes; ++l) c[l] = tab[j[l]].c, t_hi[l] = tab[j[l]].t_hi, t_lo[l] = tab[j[l]].t_lo;
+  const vf m_hi = Fv(m & 0xFFFFF000u);
+  const vf m_lo = cv(Fv(m) - m_hi);
+  const vf a = cv(m_hi * Fv(c));
+  const vf b = cv(a - 1.0f);
+  const vf d = cv(m_lo * Fv(c));
+  const vf r = cv(b + d);
+  vf g = splat(kL[3]);
+  for (int i = 2; i >= 0; --i) g = cv(cv(g * r) + splat(kL[i]));
+  const vf y = cv(r + cv(r * g));
+  const vf lo = cv(Fv(t_lo) + y);
+  const vf hi = cv(__builtin_convertvector(e, vf) + Fv(t_hi));
+  const vu res = U(cv(hi + lo));
+  return sel(nan, vu{} + kQNaN, sel(zero, vu{} + kNegInf, sel(negv, vu{} + kQNaN, sel(inf, vu{} + kPosInf, res))));
+}
+// EXP2 (kExp) or LOG2 over n words. No lambdas: a lambda is not cloned with its caller, and
+// a 32-byte vector passed to the default-target copy would change the ABI.
+template <bool kExp>
+[[gnu::always_inline]] inline vu exp2_or_log2(vu x, const Log2Entry* tab) {
+  if constexpr (kExp) return exp2_v(x);
+  else return log2_v(x, tab);
+}
+template <bool kExp>
+[[gnu::always_inline]] inline void lanes(const uint32_t* a, uint32_t* out, uint64_t n) {
+  const unsigned csr = _mm_getcsr();
+  _mm_setcsr((csr | 0x0040u) & ~0x8000u);
+  const Log2Entry* tab = log2_table();
+  uint64_t i = 0;
+  for (; i + kLanes <= n; i += kLanes) {
+    vu x;
+    std::memcpy(&x, a + i, sizeof x);
+    const vu y = exp2_or_log2<kExp>(x, tab);
+    std::memcpy(out + i, &y, sizeof y);
+  }
+  if (i < n) {  // the tail through a padded block (the pad lanes compute on 1.0f, unused)
+    vu x = vu{} + kOne;
+    std::memcpy(&x, a + i, 4 * (n - i));
+    const vu y = exp2_or_log2<kExp>(x, tab);
+    std::memcpy(out + i, &y, 4 * (n - i));
+  }
+  _mm_setcsr(csr);
+}
+TP_BULK_CLONES
+void bulk_exp2(const uint32_t* a, uint32_t* out, uint64_t n) { lanes<true>(a, out, n); }
+TP_BULK_CLONES
+void bulk_log2(const uint32_t* a, uint32_t* out, uint64_t n) { lanes<false>(a, out, n); }
+#define TP_BULK_EXP2_LOG2 1
+#endif
 }  // namespace
 
 void vec_apply_n(VecOp op, const uint32_t* a, const uint32_t* b, const uint32_t* c, uint32_t sa,
@@ -148,6 +266,14 @@ void vec_apply_n(VecOp op, const uint32_t* a, const uint32_t* b, const uint32_t*
     case VecOp::RECIP: return bulk2(a, nullptr, sa, 0, out, n, [](float x, float) { return 1.0f / x; });
     // Correctly rounded on the host as in pl::sqrt (this file has no errno: sqrtps).
     case VecOp::SQRT: return bulk2(a, nullptr, sa, 0, out, n, [](float x, float) { return std::sqrt(x); });
+#if defined(TP_BULK_EXP2_LOG2)
+    case VecOp::EXP2:
+      if (a) return bulk_exp2(a, out, n);
+      break;
+    case VecOp::LOG2:
+      if (a) return bulk_log2(a, out, n);
+      break;
+#endif
     default: break;
   }
 #endif

@@ -7,7 +7,6 @@
 #include <cstring>
 #include <limits>
 #include <sstream>
-#include <unordered_map>
 
 namespace tinypynq::pl {
 
@@ -127,7 +126,14 @@ ReadPlan plan(const ViewDesc& d, uint64_t t0, const ReaderTiming& t) {
     size_t fill = 0;
   };
   std::vector<Slot> slots(vr::kLines);
-  std::unordered_map<uint64_t, unsigned> where;  // line address -> slot
+  // The line index: entry index_of(line) names the slot of the line filled last with that entry
+  // (a lookup hits when that slot still holds the line; another line of the same entry filled
+  // since makes it miss, even if the line is still in some slot).
+  std::vector<unsigned> index(vr::kIndexEntries, 0);
+  auto lookup = [&](uint64_t line) -> int {
+    const unsigned s = index[vr::index_of(line / vr::kLineBytes)];
+    return slots[s].line == line ? static_cast<int>(s) : -1;
+  };
   unsigned next = 0;                              // FIFO replacement pointer
   uint64_t plan_c = t0 + d.rank + 2;              // the plan stage's cycle (after validation)
   uint64_t need = 0;                              // latest arrival the current beat waits for
@@ -143,8 +149,8 @@ ReadPlan plan(const ViewDesc& d, uint64_t t0, const ReaderTiming& t) {
     const uint64_t b = e / 2;
     if (valid) {
       const uint64_t addr = d.base + 4 * static_cast<uint64_t>(off), line = addr & ~uint64_t{vr::kLineBytes - 1};
-      auto it = where.find(line);
-      if (it == where.end()) {
+      int hit = lookup(line);
+      if (hit < 0) {
         // A miss: the oldest slot not read by this beat; it must be streamed out already.
         unsigned s = next;
         while (slots[s].last_beat == static_cast<int64_t>(b)) s = (s + 1) % vr::kLines;
@@ -161,13 +167,12 @@ ReadPlan plan(const ViewDesc& d, uint64_t t0, const ReaderTiming& t) {
         f.arrive = std::max(issue + t.latency, p.fills.empty() ? 0 : p.fills.back().arrive) +
                    static_cast<uint64_t>(f.beats) * t.cycles_per_beat;
         plan_c = issue;
-        if (sl.line != ~0ull) where.erase(sl.line);
         sl.line = line, sl.fill = p.fills.size();
-        where[line] = s;
+        index[vr::index_of(line / vr::kLineBytes)] = s;
         p.fills.push_back(f);
-        it = where.find(line);
+        hit = static_cast<int>(s);
       }
-      Slot& sl = slots[it->second];
+      Slot& sl = slots[static_cast<unsigned>(hit)];
       sl.last_beat = static_cast<int64_t>(b);
       need = std::max(need, p.fills[sl.fill].arrive);
     }

@@ -151,6 +151,19 @@ void AxiDma::run_due() {
 
 void AxiDma::wake() { run_due(); }
 
+bool AxiDma::s2mm_ioc_due(sc_time* at) const {
+  for (auto it = m_actions.rbegin(); it != m_actions.rend(); ++it) {  // earliest first
+    const Action& a = *it;
+    if (a.ch && a.gen != a.ch->gen) continue;  // dropped when due
+    if (a.kind == Action::kWrite) return false;  // a posted DMACR/DMASR write may reset or clear
+    if (a.ch != &m_s2mm) continue;  // MM2S actions leave S2MM's IOC_Irq and Err_Irq alone
+    if (a.kind != Action::kDoneS2mm) return false;  // an arm (may fail) or an error first
+    *at = a.t;
+    return true;
+  }
+  return false;
+}
+
 void AxiDma::update_irqs() {
   for (Channel* ch : {static_cast<Channel*>(&m_mm2s), static_cast<Channel*>(&m_s2mm)}) {
     const bool level = ch->present && ch->irq_wanted();

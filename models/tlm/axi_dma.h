@@ -125,6 +125,11 @@ class AxiDma : public sc_core::sc_module {
   // cycle by cycle (the rtl target's transactor) evaluates cycle c at the end of it, when the
   // kernel is already at cycle c + 1; the DMA then records c and acts at once.
   Cycle cycle_last() const { const Cycle c = cycle_now(); return c ? c - 1 : 0; }
+  // When S2MM_DMASR.IOC_Irq will be set, if that is decided already: the channel's completion
+  // is scheduled (its packet was put()) and no action that could set IOC_Irq or Err_Irq, or
+  // reset the channel, comes before it (no pending arm, error or posted register write). Then
+  // nothing sets either bit earlier: a poll of the status may skip the reads in between.
+  bool s2mm_ioc_due(sc_core::sc_time* at) const;
 
  private:
   // Register state of one channel (PG021 DMACR/DMASR fields) and its transfer bookkeeping.

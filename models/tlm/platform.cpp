@@ -8,6 +8,7 @@
 
 #include "hw/tp_contract.h"
 #include "models/tlm/axi_dma.h"
+#include "models/tlm/cmd_queue_tlm.h"
 #include "models/tlm/pl_top.h"
 #include "models/tlm/view_reader_tlm.h"
 #include "models/tlm/view_writer_tlm.h"
@@ -92,6 +93,8 @@ Platform::Platform(const std::string& kind, const BoardConfig& cfg, const PlFact
     vr_ = std::make_unique<ViewReaders>(nm("view_readers").c_str(), ViewReaderParams::from(cfg_));
     vw_ = std::make_unique<ViewWriter>(nm("view_writer").c_str(), ViewWriterParams::from(cfg_), ps7_.get(),
                                        static_cast<int>(hw::irq::VW));
+    cq_ = std::make_unique<CmdQueue>(nm("cmd_queue").c_str(), CmdQueueParams::from(cfg_), ps7_.get(),
+                                     static_cast<int>(hw::irq::CQ), vw_.get());
   }
   pl_ = pl(nm("tinypynq_pl").c_str(), cfg_);
   ps7_->m_axi_gp0.bind(ic_->s_axi);
@@ -107,6 +110,11 @@ Platform::Platform(const std::string& kind, const BoardConfig& cfg, const PlFact
     for (unsigned i = 0; i < ViewReaders::kReaders; ++i) vr_->reader(i).m_axi_hp.bind(ps7_->hp[i]->s_axi);
     ic_->m_axi_vw.bind(vw_->s_axi_lite);
     vw_->m_axi_hp.bind(ps7_->hp[0]->s_axi);
+    // The queue (docs/pl-v2.md step 4): its registers on GP0, its sequencer a second master on
+    // the PL's register bus, its ring fetches and result records on HP3 (unused before).
+    ic_->m_axi_cq.bind(cq_->s_axi_lite);
+    cq_->m_axi_regs.bind(ic_->s_axi_pl);
+    cq_->m_axi_hp.bind(ps7_->hp[3]->s_axi);
     pl_->bind_streams(&vr_->reader(0), &vr_->reader(1), &vr_->reader(2), vw_.get());
   } else {
     pl_->bind_streams(&dma_[0]->mm2s(), &dma_[1]->mm2s(), &dma_[2]->mm2s(), &dma_[0]->s2mm());
@@ -123,6 +131,7 @@ void Platform::reset_pl() {
   pl_->reset();
   if (vr_) vr_->reset();
   if (vw_) vw_->reset();
+  if (cq_) cq_->reset();
   // DMACR.Reset: a soft reset of each DMA core (all channels), as the peripheral reset does.
   for (auto& port : ic_->m_axi_dma) {
     if (port.size() == 0) continue;  // v2: no DMA1/DMA2
@@ -146,7 +155,7 @@ std::string Platform::describe_stall() const {
   std::ostringstream o;
   const char* names[3] = {"A (DMA0 MM2S)", "B (DMA1 MM2S)", "C (DMA2 MM2S)"};
   if (vr_) {
-    o << vr_->describe() << "; " << vw_->describe() << " (now cycle " << pl_cycles() << ")";
+    o << vr_->describe() << "; " << vw_->describe() << "; " << cq_->describe() << " (now cycle " << pl_cycles() << ")";
   } else {
     for (int i = 0; i < 3; ++i) o << "stream " << names[i] << (dma_[i]->mm2s().armed() ? " has a transfer waiting" : " idle") << "; ";
     o << "stream R (DMA0 S2MM) " << (dma_[0]->s2mm().armed() ? "armed" : "not armed (S2MM_LENGTH not written?)");

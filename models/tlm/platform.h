@@ -32,6 +32,7 @@ namespace tinypynq::vp {
 class AxiDma;
 class ViewReaders;
 class ViewWriter;
+class CmdQueue;
 
 std::unique_ptr<PlBlock> make_tlm_pl(const char* name, const BoardConfig& cfg);  // PlTop
 
@@ -50,6 +51,7 @@ class Platform {
   bool has_dma(int i) const { return dma_[i] != nullptr; }
   ViewReaders* readers() { return vr_.get(); }      // v2; nullptr for pl_version 1
   ViewWriter* writer() { return vw_.get(); }        // v2 (stream R); nullptr for pl_version 1
+  CmdQueue* queue() { return cq_.get(); }           // v2 (the command queue); nullptr for pl_version 1
   PlBlock& pl() { return *pl_; }
   void gp0(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
   void reset_pl();                    // aresetn of the PL and the DMAs
@@ -67,6 +69,7 @@ class Platform {
   std::unique_ptr<AxiDma> dma_[3];
   std::unique_ptr<ViewReaders> vr_;
   std::unique_ptr<ViewWriter> vw_;
+  std::unique_ptr<CmdQueue> cq_;
   std::unique_ptr<PlBlock> pl_;
 };
 

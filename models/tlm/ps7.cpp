@@ -115,8 +115,19 @@ unsigned Ps7::hp_transport_dbg(int, tlm::tlm_generic_payload& gp) {
 
 // ---------------------------------------------------------------- GP0 interconnect
 
-Gp0Interconnect::Gp0Interconnect(sc_core::sc_module_name name) : sc_module(name), s_axi("s_axi"), m_axi_pl("m_axi_pl") {
+Gp0Interconnect::Gp0Interconnect(sc_core::sc_module_name name)
+    : sc_module(name), s_axi("s_axi"), m_axi_pl("m_axi_pl"), s_axi_pl("s_axi_pl") {
   s_axi.register_b_transport(this, &Gp0Interconnect::b_transport);
+  s_axi_pl.register_b_transport(this, &Gp0Interconnect::b_transport_pl);
+}
+
+void Gp0Interconnect::b_transport_pl(tlm::tlm_generic_payload& gp, sc_time& delay) {
+  const uint64_t a = gp.get_address();
+  if (a >= hw::win::CQ_BASE && a < hw::win::CQ_BASE + hw::win::CQ_SIZE) {
+    gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+    return;
+  }
+  b_transport(gp, delay);
 }
 
 void Gp0Interconnect::b_transport(tlm::tlm_generic_payload& gp, sc_time& delay) {
@@ -144,6 +155,9 @@ void Gp0Interconnect::b_transport(tlm::tlm_generic_payload& gp, sc_time& delay) 
   } else if (a >= hw::win::VW_BASE && a < hw::win::VW_BASE + hw::win::VW_SIZE && m_axi_vw.size() != 0) {
     gp.set_address(a - hw::win::VW_BASE);
     m_axi_vw->b_transport(gp, delay);
+  } else if (a >= hw::win::CQ_BASE && a < hw::win::CQ_BASE + hw::win::CQ_SIZE && m_axi_cq.size() != 0) {
+    gp.set_address(a - hw::win::CQ_BASE);
+    m_axi_cq->b_transport(gp, delay);
   } else {
     gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
     return;

@@ -35,7 +35,7 @@ class Ps7;
 // One S_AXI_HP port; several AXI masters may bind to it (through the PL's interconnect).
 class HpPort : public sc_core::sc_module {
  public:
-  // HP3 is unused by this design: zero bindings are allowed.
+  // HP3 is unused by pl_version 1 (v2: the command queue): zero bindings are allowed.
   tlm_utils::multi_passthrough_target_socket<HpPort, 32, tlm::tlm_base_protocol_types, 0, sc_core::SC_ZERO_OR_MORE_BOUND> s_axi;
   HpPort(sc_core::sc_module_name name, Ps7& ps, int index);
 
@@ -97,11 +97,16 @@ class Gp0Interconnect : public sc_core::sc_module {
   tlm_utils::simple_initiator_socket<Gp0Interconnect> m_axi_pl;
   tlm_utils::simple_initiator_socket_optional<Gp0Interconnect> m_axi_vr;  // VR0..2 (v2)
   tlm_utils::simple_initiator_socket_optional<Gp0Interconnect> m_axi_vw;  // VW (v2)
+  tlm_utils::simple_initiator_socket_optional<Gp0Interconnect> m_axi_cq;  // CQ (v2)
+  // The PL's own master on the register bus (v2: the command queue's sequencer). The same
+  // decode as GP0's; the CQ window is not reachable from it (an entry cannot program the queue).
+  tlm_utils::simple_target_socket_optional<Gp0Interconnect> s_axi_pl;
 
   explicit Gp0Interconnect(sc_core::sc_module_name name);
 
  private:
   void b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
+  void b_transport_pl(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
 };
 
 }  // namespace tinypynq::vp

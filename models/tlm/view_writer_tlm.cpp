@@ -93,7 +93,11 @@ void ViewWriter::update_irq() {
   if (irq_ && irq_line_ >= 0) irq_->set_irq(static_cast<unsigned>(irq_line_), level);
 }
 
-void ViewWriter::tick() { catch_up(cycle_at(sc_core::sc_time_stamp())); }
+void ViewWriter::tick() {
+  const bool was = done_ || err_;
+  catch_up(cycle_at(sc_core::sc_time_stamp()));
+  if ((done_ || err_) && !was) status_ev_.notify(sc_core::SC_ZERO_TIME);
+}
 
 // ---- registers ------------------------------------------------------------------------------
 

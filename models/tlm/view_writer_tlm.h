@@ -78,6 +78,9 @@ class ViewWriter : public sc_core::sc_module, public AxisSink {
   Cycle put(const uint8_t* data, uint64_t bytes, Cycle last_cycle) override;  // a_last of pl::plan_write
 
   void reset();  // aresetn: registers to 0, the transfer dropped, the interrupt low
+  // VW's done/err wires (the command queue's end of a command, docs/pl-v2.md step 4): notified
+  // in the cycle STATUS.DONE or STATUS.ERR is set.
+  const sc_core::sc_event& status_event() const { return status_ev_; }
 
   const pl::WritePlan& last_plan() const { return plan_; }
   const ViewWriterTimes& times() const { return times_; }
@@ -125,7 +128,7 @@ class ViewWriter : public sc_core::sc_module, public AxisSink {
   ViewWriterTimes times_;
   AxiWriteChecker checker_;
   uint64_t hp_transactions_ = 0;
-  sc_core::sc_event armed_ev_, tick_ev_;
+  sc_core::sc_event armed_ev_, tick_ev_, status_ev_;
 };
 
 }  // namespace tinypynq::vp

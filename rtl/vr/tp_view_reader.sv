@@ -22,6 +22,13 @@
 // Deviation from pl::plan (documented): the plan stage stalls when BeatFifoDepth beats are
 // planned but not streamed (pl::plan's look-ahead is unbounded), and it reads the descriptor
 // registers live (they must not be written while BUSY). RRESP is not checked.
+// Area (docs/pl-v2.md "RTL reader, area"): the line buffer is block RAM (two copies, one per
+// element of a beat, each with one write and one registered read port: the read is issued in
+// the cycle a beat is loaded, so the beat's words come out of the BRAM's output register in
+// the cycle the beat is valid, the timing of an asynchronous read into a data register); the
+// per-slot "last reader" beat numbers are distributed RAM (two banks and a live-value bit per
+// slot, since a beat can name two slots) read only at the two slots a miss can take; the
+// validation (tp_vr_check) walks inwards-out so the odometer (tp_vr_step) adds one delta.
 module tp_view_reader #(
   parameter logic [32:0] DdrBytes = 33'h0_2000_0000,   // 512 MB: BASE + LIMIT must not exceed it
   parameter int unsigned BeatFifoDepth = 1024           // planned, not yet streamed beats (power of 2)
@@ -73,6 +80,11 @@ module tp_view_reader #(
   localparam int unsigned Dims = tp_contract_pkg::VR_DIM_COUNT;       // 6
   localparam int unsigned FifoAw = $clog2(BeatFifoDepth);
   localparam logic [3:0] NoDim = 4'hF;
+  // Tags are line numbers within DDR: every line filled holds a valid element, which lies in
+  // [BASE, BASE + LIMIT) and so below DdrBytes (OUT_OF_BOUNDS otherwise): 22 bits for 512 MB.
+  localparam int unsigned TagW = $clog2(DdrBytes) - 7;
+  localparam int unsigned IdxN = tp_contract_pkg::VR_INDEX_ENTRIES;   // 512
+  localparam int unsigned IdxW = $clog2(IdxN);
 
   // ---- AXI4-Lite slave and the register block ------------------------------------------------
   logic        wr, rd;
@@ -182,93 +194,60 @@ module tp_view_reader #(
     end
   end
 
-  // ---- validation ------------------------------------------------------------------------------
+  // ---- validation (tp_vr_check): one dimension per cycle, RANK-1 first ---------------------------
   typedef enum logic [1:0] {SIdle, SVal, SCheck, SRun} state_e;
   state_e state_q;
   logic [2:0]  k_q;              // dimension validated in this cycle
   logic [2:0]  nd;               // dimensions to validate
-  logic        rank_bad;
-  assign rank_bad = rank_q == 32'd0 || rank_q > Dims;
-  assign nd = rank_bad ? 3'd0 : rank_q[2:0];
-
-  logic        zl_q, bm_q, empty_q;
-  logic [2:0]  zl_dim_q, bm_dim_q;
-  logic [32:0] prod_q;           // product of the extents, saturated at 2^32
-  logic signed [63:0] lo_q, hi_q;  // the valid box's lowest and highest element offsets
-  logic [32*Dims-1:0] back_q;    // STRIDE_d * (SHAPE_d - 1) mod 2^32
+  assign nd = (rank_q == 32'd0 || rank_q > Dims) ? 3'd0 : rank_q[2:0];
 
   logic [31:0] v_shape, v_stride, v_mlo, v_mhi;
   assign v_shape  = shape_q[32*k_q +: 32];
   assign v_stride = stride_q[32*k_q +: 32];
   assign v_mlo    = mlo_q[32*k_q +: 32];
   assign v_mhi    = mhi_q[32*k_q +: 32];
-  logic [64:0] v_prod;
-  logic signed [63:0] v_a, v_b, v_min, v_max;
-  logic [31:0] v_back;
-  assign v_prod = {32'd0, prod_q} * {33'd0, v_shape};
-  // Products of a 32-bit stride and an index: exact in 64 bits whenever the mask and element
-  // checks pass (MHI <= SHAPE <= 2^24), which is the only case the box decides.
-  assign v_a = 64'($signed(v_stride)) * $signed({32'd0, v_mlo});
-  assign v_b = 64'($signed(v_stride)) * ($signed({32'd0, v_mhi}) - 64'sd1);
-  assign v_min = v_a < v_b ? v_a : v_b;
-  assign v_max = v_a < v_b ? v_b : v_a;
-  assign v_back = v_stride * (v_shape - 32'd1);
-
-  // The verdict, in pl::check's order.
-  logic [32:0] buf_end;
-  assign buf_end = {1'b0, base_q} + {1'b0, limit_q};
-  logic [3:0] chk_code, chk_info;
-  always_comb begin
-    chk_code = tp_contract_pkg::VR_ERR_OK;
-    chk_info = NoDim;
-    if (rank_bad) begin
-      chk_code = tp_contract_pkg::VR_ERR_BAD_RANK;
-    end else if (zl_q) begin
-      chk_code = tp_contract_pkg::VR_ERR_ZERO_LENGTH;
-      chk_info = {1'b0, zl_dim_q};
-    end else if (base_q[1:0] != 2'b00 || limit_q[1:0] != 2'b00) begin
-      chk_code = tp_contract_pkg::VR_ERR_MISALIGNED;
-    end else if (bm_q) begin
-      chk_code = tp_contract_pkg::VR_ERR_BAD_MASK;
-      chk_info = {1'b0, bm_dim_q};
-    end else if (prod_q > 33'(tp_contract_pkg::VR_MAX_ELEMS)) begin
-      chk_code = tp_contract_pkg::VR_ERR_OVERFLOW;
-    end else if (lo_q < -64'sd2147483648 || hi_q > 64'sd2147483647) begin
-      chk_code = tp_contract_pkg::VR_ERR_OVERFLOW;
-    end else if (buf_end > DdrBytes) begin
-      chk_code = tp_contract_pkg::VR_ERR_OUT_OF_BOUNDS;
-    end else if (!empty_q && (lo_q < 0 || ((hi_q + 64'sd1) <<< 2) > $signed({32'd0, limit_q}))) begin
-      chk_code = tp_contract_pkg::VR_ERR_OUT_OF_BOUNDS;
-    end
-  end
+  logic [3:0]  chk_code, chk_info;
+  logic [23:0] nel;
+  logic [32*Dims-1:0] delta;
+  logic [Dims-1:0]    inm0;
+  tp_vr_check #(.DdrBytes(DdrBytes)) u_check (
+    .clk_i, .rst_ni, .start_i(start_go), .val_i(state_q == SVal), .k_i(k_q),
+    .rank_i(rank_q), .base_i(base_q), .limit_i(limit_q), .offset_i(offset_q),
+    .shape_i(v_shape), .stride_i(v_stride), .mlo_i(v_mlo), .mhi_i(v_mhi),
+    .code_o(chk_code), .info_o(chk_info), .elems_o(nel), .delta_o(delta), .inm0_o(inm0));
   logic accept;
   assign accept = state_q == SCheck && chk_code == tp_contract_pkg::VR_ERR_OK;
+  logic [32:0] buf_end;
+  assign buf_end = {1'b0, base_q} + {1'b0, limit_q};
 
   // ---- plan stage: odometer, tags, fills ----------------------------------------------------------
   logic [24*Dims-1:0] sh24, ml24, mh24, idx_q, idx1, idx2;
   logic [31:0] off_q, off1, off2;
-  logic        val0, val1, unused_val2;
+  logic [Dims-1:0] unused, inm_q, inm_in, inm1, inm2;
+  logic        val0, val1;
   always_comb begin
     for (int k = 0; k < Dims; k++) begin
       sh24[24*k +: 24] = shape_q[32*k +: 24];
       ml24[24*k +: 24] = mlo_q[32*k +: 24];
       mh24[24*k +: 24] = mhi_q[32*k +: 24];
+      unused[k] = 3'(k) >= rank_q[2:0];
     end
   end
-  tp_vr_step u_step0 (.rank_i(rank_q[2:0]), .shape_i(sh24), .stride_i(stride_q), .back_i(back_q), .mlo_i(ml24),
-                      .mhi_i(mh24), .idx_i(idx_q), .off_i(off_q), .valid_o(val0), .idx_o(idx1), .off_o(off1));
-  tp_vr_step u_step1 (.rank_i(rank_q[2:0]), .shape_i(sh24), .stride_i(stride_q), .back_i(back_q), .mlo_i(ml24),
-                      .mhi_i(mh24), .idx_i(idx1), .off_i(off1), .valid_o(val1), .idx_o(idx2), .off_o(off2));
-  assign unused_val2 = 1'b0;
+  // the first element's mask flags come from the validation (its cycle is the verdict's)
+  assign inm_in = state_q == SCheck ? inm0 : inm_q;
+  tp_vr_step u_step0 (.unused_i(unused), .shape_i(sh24), .mlo_i(ml24), .mhi_i(mh24), .inm0_i(inm0),
+                      .delta_i(delta), .idx_i(idx_q), .off_i(off_q), .inm_i(inm_in),
+                      .valid_o(val0), .idx_o(idx1), .off_o(off1), .inm_o(inm1));
+  tp_vr_step u_step1 (.unused_i(unused), .shape_i(sh24), .mlo_i(ml24), .mhi_i(mh24), .inm0_i(inm0),
+                      .delta_i(delta), .idx_i(idx1), .off_i(off1), .inm_i(inm1),
+                      .valid_o(val1), .idx_o(idx2), .off_o(off2), .inm_o(inm2));
 
   logic        plan_act;        // the plan stage decides in this cycle
   logic        planning_q;      // beats left to plan
   logic [23:0] beat_q, nbeats;  // the beat being planned; beats of the view
   logic        e0_done_q;       // element 0 of beat_q has its fill (element 1 waits for one)
   logic [5:0]  e0_slot_q;
-  logic [24:0] nel;
-  assign nel    = prod_q[24:0];
-  assign nbeats = 24'((nel + 25'd1) >> 1);
+  assign nbeats = 24'(({1'b0, nel} + 25'd1) >> 1);
 
   logic        has1, v0, v1, last_beat;
   assign last_beat = beat_q == nbeats - 24'd1;
@@ -278,27 +257,28 @@ module tp_view_reader #(
   logic [31:0] addr0, addr1;
   assign addr0 = base_q + (off_q << 2);
   assign addr1 = base_q + (off1 << 2);
-  logic [24:0] line0, line1;
-  assign line0 = addr0[31:7];
-  assign line1 = addr1[31:7];
+  logic [TagW-1:0] line0, line1;
+  assign line0 = addr0[TagW+6:7];
+  assign line1 = addr1[TagW+6:7];
 
-  logic [25*Lines-1:0] tag_q;
+  // Lookup (docs/pl-v2.md "Line buffer and timing"): the line index (distributed RAM, entry
+  // pl::vr::index_of(line), VR_INDEX_ENTRIES of them) names the slot its line was last filled into; the element hits when
+  // that slot still holds the line (its tag, distributed RAM, and its valid bit). Two reads of
+  // each RAM per cycle, one per element: this replaces a 64-slot CAM (two ports of 64 tag
+  // comparators, 3 k LUT) at the price of the misses the index's conflicts cause.
+  logic [TagW-1:0]     tag_mem [Lines];
+  logic [5:0]          idx_mem [IdxN];
   logic [Lines-1:0]    tagv_q, rdy_q;
-  logic [24*Lines-1:0] lastb_q;
   logic [5:0]          next_q;
-  logic [Lines-1:0]    m0, m1;
+  logic [IdxW-1:0]     h0, h1;
   logic [5:0]          m0_slot, m1_slot;
-  always_comb begin
-    m0_slot = 6'd0;
-    m1_slot = 6'd0;
-    for (int s = 0; s < Lines; s++) begin
-      m0[s] = tagv_q[s] && tag_q[25*s +: 25] == line0;
-      m1[s] = tagv_q[s] && tag_q[25*s +: 25] == line1;
-      // one-hot (a line is in at most one slot): an OR encoder, not a priority chain
-      m0_slot = m0_slot | ({6{m0[s]}} & 6'(s));
-      m1_slot = m1_slot | ({6{m1[s]}} & 6'(s));
-    end
-  end
+  logic                hit0, hit1;
+  assign h0 = line0[IdxW-1:0];   // pl::vr::index_of: the low bits of the line number
+  assign h1 = line1[IdxW-1:0];
+  assign m0_slot = idx_mem[h0];
+  assign m1_slot = idx_mem[h1];
+  assign hit0 = tagv_q[m0_slot] && tag_mem[m0_slot] == line0;
+  assign hit1 = tagv_q[m1_slot] && tag_mem[m1_slot] == line1;
 
   // fills in flight, and whether a slot's last reader has been handed over
   logic [2:0]  inflight_q;
@@ -314,12 +294,23 @@ module tp_view_reader #(
   assign inflight_now  = inflight_q - 3'(r_last_hs);
   logic fifo_full;
 
-  // Whether the beat that last read slot s has been handed over (or s holds no line), per slot:
-  // 64 comparators, then a 1-bit select (no 24-bit 64:1 multiplexers).
-  logic [Lines-1:0] free_s;
-  always_comb begin
-    for (int s = 0; s < Lines; s++) free_s[s] = !tagv_q[s] || beats_out_now > lastb_q[24*s +: 24];
-  end
+  // Whether the beat that last read slot s has been handed over (or s holds no line), asked
+  // only for the two slots a miss can take (next_q, next_q + 1). The last reader's beat number
+  // lives in distributed RAM: a committed beat writes it for both its elements' slots (one bank
+  // each, the same value), and lvt_q[s] says which bank wrote slot s last. A slot's number is
+  // written when the beat that takes it commits, before the slot can be `next` again.
+  logic [23:0]      lb0_mem [Lines];
+  logic [23:0]      lb1_mem [Lines];
+  logic [Lines-1:0] lvt_q;
+  logic             lb_we0, lb_we1;
+  logic [5:0]       nxt1;
+  logic [23:0]      lb_n0, lb_n1;
+  logic             free_n0, free_n1;
+  assign nxt1  = next_q + 6'd1;
+  assign lb_n0 = lvt_q[next_q] ? lb1_mem[next_q] : lb0_mem[next_q];
+  assign lb_n1 = lvt_q[nxt1] ? lb1_mem[nxt1] : lb0_mem[nxt1];
+  assign free_n0 = !tagv_q[next_q] || beats_out_now > lb_n0;
+  assign free_n1 = !tagv_q[nxt1] || beats_out_now > lb_n1;
 
   logic        can_fill;         // the AR channel and the fill limit allow a fill decided now
   assign can_fill = ar_free && inflight_now < 3'(MaxFills);
@@ -327,11 +318,10 @@ module tp_view_reader #(
   // the decision of this cycle
   logic        alloc, commit, e0_defer;
   logic [5:0]  a_slot;           // the slot a fill takes
-  logic [24:0] a_line;
+  logic [TagW-1:0] a_line;
   logic [5:0]  c_slot0, c_slot1; // the slots of the committed beat's elements
-  logic        hit0_set, hit1_set;
-  logic [5:0]  h0_slot, h1_slot;
   logic [5:0]  s1_pick;
+  logic        free_s1;
   always_comb begin
     alloc = 1'b0;
     commit = 1'b0;
@@ -340,15 +330,16 @@ module tp_view_reader #(
     a_line = line0;
     c_slot0 = m0_slot;
     c_slot1 = m1_slot;
-    hit0_set = 1'b0;
-    hit1_set = 1'b0;
-    h0_slot = m0_slot;
-    h1_slot = m1_slot;
-    s1_pick = (v0 && (e0_done_q ? e0_slot_q : m0_slot) == next_q) ? next_q + 6'd1 : next_q;
+    s1_pick = next_q;
+    free_s1 = free_n0;
+    if (v0 && (e0_done_q ? e0_slot_q : m0_slot) == next_q) begin
+      s1_pick = nxt1;
+      free_s1 = free_n1;
+    end
     if (plan_act) begin
-      if (!e0_done_q && v0 && !(|m0)) begin
+      if (!e0_done_q && v0 && !hit0) begin
         // element 0 misses: slot `next` (no slot holds this beat yet)
-        if (free_s[next_q] && can_fill) begin
+        if (free_n0 && can_fill) begin
           alloc = 1'b1;
           a_slot = next_q;
           a_line = line0;
@@ -356,43 +347,43 @@ module tp_view_reader #(
           if (v1 && line1 == line0) begin
             commit = 1'b1;
             c_slot1 = next_q;
-          end else if (v1 && !(|(m1 & ~(Lines'(1) << next_q)))) begin
+          end else if (v1 && !(hit1 && m1_slot != next_q && h1 != h0)) begin
+            // element 1 misses once element 0's fill has taken slot `next` and its index entry
             e0_defer = 1'b1;         // element 1 misses too: its fill from the next cycle
           end else begin
             commit = 1'b1;
-            hit1_set = v1;
           end
         end
       end else begin
         c_slot0 = e0_done_q ? e0_slot_q : m0_slot;
-        if (v1 && !(|m1)) begin
-          if (free_s[s1_pick] && can_fill) begin
+        if (v1 && !hit1) begin
+          if (free_s1 && can_fill) begin
             alloc = 1'b1;
             a_slot = s1_pick;
             a_line = line1;
             c_slot1 = s1_pick;
             commit = 1'b1;
-            hit0_set = v0 && !e0_done_q;
           end
         end else begin
           commit = 1'b1;
-          hit0_set = v0 && !e0_done_q;
-          hit1_set = v1;
         end
       end
     end
   end
 
-  // the fill's burst: the line clipped to the buffer's beats [lo_b, hi_b)
-  logic [32:0] lo_b, hi_b, l_start, l_end, f_addr, f_end;
-  assign lo_b    = {1'b0, base_q[31:3], 3'b000};
-  assign hi_b    = (buf_end + 33'd7) & ~33'd7;
-  assign l_start = {1'b0, a_line, 7'd0};
-  assign l_end   = l_start + 33'd128;
-  assign f_addr  = l_start > lo_b ? l_start : lo_b;
-  assign f_end   = l_end < hi_b ? l_end : hi_b;
-  logic [4:0] f_beats;
-  assign f_beats = 5'((f_end - f_addr) >> 3);
+  // the fill's burst: the line clipped to the buffer's beats [BASE & ~7, (BASE + LIMIT + 7) & ~7).
+  // Every line filled holds a valid element, so it lies between the buffer's first and last
+  // line: only those two lines are clipped (two equality compares, no magnitude compares).
+  logic [32:0] hi_b, hi_m1;
+  assign hi_b  = (buf_end + 33'd7) & ~33'd7;
+  assign hi_m1 = hi_b - 33'd1;
+  logic [3:0] f_first;
+  logic [4:0] f_stop, f_beats;
+  assign f_first = a_line == base_q[TagW+6:7] ? base_q[6:3] : 4'd0;
+  assign f_stop  = a_line == hi_m1[TagW+6:7] ? {1'b0, hi_m1[6:3]} + 5'd1 : 5'd16;
+  assign f_beats = f_stop - {1'b0, f_first};
+  logic [31:0] f_addr;
+  assign f_addr = 32'({a_line, f_first, 3'b000});
 
   // fills in flight: slot and next beat position in its line
   logic [6*MaxFills-1:0] ff_slot_q;
@@ -401,14 +392,18 @@ module tp_view_reader #(
   logic [3:0] r_pos_q;           // position of the next R beat in its line
   logic       r_first_q;         // the next R beat is the first of its fill
 
-  // ---- line buffer ----------------------------------------------------------------------------------
-  logic [63:0] mem_q [Lines*16];
+  // ---- line buffer: two block-RAM copies, element 0 reads one, element 1 the other ----------
+  logic [63:0] mem0 [Lines*16];
+  logic [63:0] mem1 [Lines*16];
   logic [5:0]  r_slot;
   logic [3:0]  r_pos;
   assign r_slot = ff_slot_q[6*ff_rp_q +: 6];
   assign r_pos  = r_first_q ? ff_pos_q[4*ff_rp_q +: 4] : r_pos_q;
   always_ff @(posedge clk_i) begin
-    if (r_hs) mem_q[{r_slot, r_pos}] <= m_axi_rdata_i;
+    if (r_hs) begin
+      mem0[{r_slot, r_pos}] <= m_axi_rdata_i;
+      mem1[{r_slot, r_pos}] <= m_axi_rdata_i;
+    end
   end
 
   // ---- beat FIFO (plan -> stream) -------------------------------------------------------------------
@@ -427,20 +422,27 @@ module tp_view_reader #(
   logic head_ok, out_load;
   assign head_ok  = fw_q != fr_q && (!h_v0 || rdy_q[h_s0]) && (!h_v1 || rdy_q[h_s1]);
   assign out_load = head_ok && (!m_axis_tvalid_o || m_axis_tready_i);
-  logic [63:0] q0, q1;
-  assign q0 = mem_q[{h_s0, h_w0[4:1]}];
-  assign q1 = mem_q[{h_s1, h_w1[4:1]}];
+  // Registered reads in the cycle the beat is loaded (out_load): a slot is rewritten only after
+  // its last reader has been handed over, so no read meets a write to its line. The output
+  // registers hold while the stream stalls (no read without out_load): TDATA stays stable.
+  logic [63:0] q0_q, q1_q;
+  always_ff @(posedge clk_i) begin
+    if (out_load) begin
+      q0_q <= mem0[{h_s0, h_w0[4:1]}];
+      q1_q <= mem1[{h_s1, h_w1[4:1]}];
+    end
+  end
+  logic o_v0, o_v1, o_has1, o_w0, o_w1;   // how the loaded beat's words are picked
   logic [31:0] e0w, e1w;
-  assign e0w = !h_v0 ? pad_q : (h_w0[0] ? q0[63:32] : q0[31:0]);
-  assign e1w = !h_has1 ? 32'd0 : !h_v1 ? pad_q : (h_w1[0] ? q1[63:32] : q1[31:0]);
+  assign e0w = !o_v0 ? pad_q : (o_w0 ? q0_q[63:32] : q0_q[31:0]);
+  assign e1w = !o_has1 ? 32'd0 : !o_v1 ? pad_q : (o_w1 ? q1_q[63:32] : q1_q[31:0]);
 
   assign plan_act = (accept || (state_q == SRun && planning_q)) && !fifo_full;
 
   logic        tvalid_q, tlast_q;
-  logic [63:0] tdata_q;
   logic [7:0]  tkeep_q;
   assign m_axis_tvalid_o = tvalid_q;
-  assign m_axis_tdata_o  = tdata_q;
+  assign m_axis_tdata_o  = {e1w, e0w};
   assign m_axis_tkeep_o  = tkeep_q;
   assign m_axis_tlast_o  = tlast_q;
 
@@ -455,6 +457,22 @@ module tp_view_reader #(
   assign m_axi_rready_o  = 1'b1;
   assign vr_err_o = err_q;
 
+  // the tag and the index entry of a fill (no reset: tagv_q says which tags are live)
+  always_ff @(posedge clk_i) begin
+    if (alloc) begin
+      tag_mem[a_slot] <= a_line;
+      idx_mem[a_line[IdxW-1:0]] <= a_slot;
+    end
+  end
+
+  // last readers: both elements' slots of a committed beat (one bank each; the same slot once)
+  assign lb_we0 = commit && v0;
+  assign lb_we1 = commit && v1 && !(v0 && c_slot1 == c_slot0);
+  always_ff @(posedge clk_i) begin
+    if (lb_we0) lb0_mem[c_slot0] <= beat_q;
+    if (lb_we1) lb1_mem[c_slot1] <= beat_q;
+  end
+
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
       state_q <= SIdle;
@@ -462,16 +480,16 @@ module tp_view_reader #(
       err_code_q <= 4'd0; err_info_q <= 4'd0;
       elems_q <= tp_contract_pkg::VR_ELEMS_RESET;
       lines_q <= tp_contract_pkg::VR_LINES_RESET;
-      k_q <= 3'd0; zl_q <= 1'b0; bm_q <= 1'b0; empty_q <= 1'b0; zl_dim_q <= 3'd0; bm_dim_q <= 3'd0;
-      prod_q <= 33'd1; lo_q <= '0; hi_q <= '0; back_q <= '0;
-      idx_q <= '0; off_q <= '0;
+      k_q <= 3'd0;
+      idx_q <= '0; off_q <= '0; inm_q <= '1;
       planning_q <= 1'b0; beat_q <= '0; e0_done_q <= 1'b0; e0_slot_q <= '0;
-      tag_q <= '0; tagv_q <= '0; rdy_q <= '0; lastb_q <= '0; next_q <= '0;
+      tagv_q <= '0; rdy_q <= '0; lvt_q <= '0; next_q <= '0;
       inflight_q <= '0; beats_out_q <= '0;
       ff_wp_q <= '0; ff_rp_q <= '0; r_pos_q <= '0; r_first_q <= 1'b1;
       ff_slot_q <= '0; ff_pos_q <= '0;
       fw_q <= '0; fr_q <= '0;
-      tvalid_q <= 1'b0; tlast_q <= 1'b0; tdata_q <= '0; tkeep_q <= '0;
+      tvalid_q <= 1'b0; tlast_q <= 1'b0; tkeep_q <= '0;
+      o_v0 <= 1'b0; o_v1 <= 1'b0; o_has1 <= 1'b0; o_w0 <= 1'b0; o_w1 <= 1'b0;
       arvalid_q <= 1'b0; araddr_q <= '0; arlen_q <= '0;
     end else begin
       // STATUS W1C (a verdict or START-while-BUSY of this cycle wins below)
@@ -485,24 +503,15 @@ module tp_view_reader #(
       unique case (state_q)
         SIdle: ;
         SVal: begin
-          if (!zl_q && v_shape == 32'd0) begin zl_q <= 1'b1; zl_dim_q <= k_q; end
-          if (!bm_q && (v_mlo > v_mhi || v_mhi > v_shape)) begin bm_q <= 1'b1; bm_dim_q <= k_q; end
-          prod_q <= v_prod > 65'h1_0000_0000 ? 33'h1_0000_0000 : v_prod[32:0];
-          if (v_mlo == v_mhi) empty_q <= 1'b1;
-          else begin
-            lo_q <= lo_q + v_min;
-            hi_q <= hi_q + v_max;
-          end
-          for (int k = 0; k < Dims; k++)
-            if (k_q == 3'(k)) back_q[32*k +: 32] <= v_back;
-          k_q <= k_q + 3'd1;
-          if (k_q + 3'd1 >= nd) state_q <= SCheck;
+          k_q <= k_q - 3'd1;
+          if (k_q == 3'd0) state_q <= SCheck;
         end
         SCheck: begin
           if (accept) begin
             state_q <= SRun;
             planning_q <= 1'b1;
-            elems_q <= {7'd0, nel};
+            inm_q <= inm0;         // element 0's flags (a commit below moves on)
+            elems_q <= {8'd0, nel};
             lines_q <= '0;
           end else begin
             state_q <= SIdle;
@@ -516,9 +525,7 @@ module tp_view_reader #(
       if (start_go) begin
         state_q <= nd == 3'd0 ? SCheck : SVal;
         busy_q <= 1'b1; done_q <= 1'b0;
-        k_q <= 3'd0; zl_q <= 1'b0; bm_q <= 1'b0; empty_q <= 1'b0;
-        prod_q <= 33'd1;
-        lo_q <= 64'($signed(offset_q)); hi_q <= 64'($signed(offset_q));
+        k_q <= nd - 3'd1;
         idx_q <= '0; off_q <= offset_q;
         beat_q <= '0; e0_done_q <= 1'b0;
         tagv_q <= '0; next_q <= '0; beats_out_q <= '0;
@@ -527,19 +534,16 @@ module tp_view_reader #(
       // plan stage
       // per-slot decoded writes (a variable part-select write would be a barrel shifter)
       for (int s = 0; s < Lines; s++) begin
-        if (alloc && a_slot == 6'(s)) begin
-          tag_q[25*s +: 25] <= a_line;
-          tagv_q[s] <= 1'b1;
-        end
-        if ((alloc && a_slot == 6'(s)) || (hit0_set && h0_slot == 6'(s)) || (hit1_set && h1_slot == 6'(s)))
-          lastb_q[24*s +: 24] <= beat_q;
+        if (alloc && a_slot == 6'(s)) tagv_q[s] <= 1'b1;
+        if (lb_we1 && c_slot1 == 6'(s)) lvt_q[s] <= 1'b1;
+        else if (lb_we0 && c_slot0 == 6'(s)) lvt_q[s] <= 1'b0;
         if (alloc && a_slot == 6'(s)) rdy_q[s] <= 1'b0;
         else if (r_hs && m_axi_rlast_i && r_slot == 6'(s)) rdy_q[s] <= 1'b1;
       end
       if (alloc) begin
         next_q <= a_slot + 6'd1;
         arvalid_q <= 1'b1;
-        araddr_q <= f_addr[31:0];
+        araddr_q <= f_addr;
         arlen_q <= {3'd0, f_beats - 5'd1};
         for (int i = 0; i < MaxFills; i++)
           if (ff_wp_q == 2'(i)) begin
@@ -560,6 +564,7 @@ module tp_view_reader #(
         fw_q <= fw_q + 1'b1;
         idx_q <= idx2;
         off_q <= off2;
+        inm_q <= inm2;
         beat_q <= beat_q + 24'd1;
         e0_done_q <= 1'b0;
         if (last_beat) planning_q <= 1'b0;
@@ -576,7 +581,7 @@ module tp_view_reader #(
       // stream stage
       if (out_load) begin
         tvalid_q <= 1'b1;
-        tdata_q <= {e1w, e0w};
+        o_v0 <= h_v0; o_v1 <= h_v1; o_has1 <= h_has1; o_w0 <= h_w0[0]; o_w1 <= h_w1[0];
         tkeep_q <= h_has1 ? 8'hFF : 8'h0F;
         tlast_q <= h_last;
         fr_q <= fr_q + 1'b1;
@@ -595,7 +600,7 @@ module tp_view_reader #(
   end
 
   logic unused_bits;
-  assign unused_bits = ^{m_axi_rresp_i, rd, wr_addr[17:8], rd_addr[17:8], addr0[1:0], addr1[1:0]};
+  assign unused_bits = ^{m_axi_rresp_i, rd, wr_addr[17:8], rd_addr[17:8], addr0[1:0], addr1[1:0], addr0[31:TagW+7], addr1[31:TagW+7], hi_m1[32:TagW+7], hi_m1[2:0]};
 
 `ifndef SYNTHESIS
   // AXI read: no burst crosses a 4 KB boundary, ARVALID held until ARREADY with a stable
@@ -629,9 +634,6 @@ module tp_view_reader #(
     if (rst_ni && t_stall_prev) begin
       assert (m_axis_tvalid_o && m_axis_tdata_o == tdata_prev && m_axis_tlast_o == tlast_prev)
         else $error("view reader: stream beat changed while stalled");
-    end
-    if (rst_ni) begin
-      assert ($onehot0(m0) && $onehot0(m1)) else $error("view reader: a line in two slots");
     end
     if (rst_ni) begin
       assert (inflight_q <= 3'(MaxFills)) else $error("view reader: more than VR_MAX_FILLS fills in flight");

@@ -198,13 +198,15 @@ module tp_view_writer #(
   typedef enum logic [1:0] {SIdle, SVal, SCheck, SRun} state_e;
   state_e state_q;
   logic [3:0]  chk_code, chk_info;
-  logic [24:0] nel;
-  logic [32*Dims-1:0] back;
+  logic [23:0] nel;
+  logic [32*Dims-1:0] delta;
+  logic [Dims-1:0] inm0;
   logic        val_none, val_last;
   tp_vw_check #(.DdrBytes(DdrBytes)) u_check (
-    .clk_i, .start_i(start_go), .step_i(state_q == SVal), .base_i(base_q), .limit_i(limit_q),
+    .clk_i, .rst_ni, .start_i(start_go), .step_i(state_q == SVal), .base_i(base_q), .limit_i(limit_q),
     .offset_i(offset_q), .rank_i(rank_q), .shape_i(shape_q), .stride_i(stride_q), .mlo_i(mlo_q), .mhi_i(mhi_q),
-    .none_o(val_none), .last_o(val_last), .code_o(chk_code), .info_o(chk_info), .elems_o(nel), .back_o(back));
+    .none_o(val_none), .last_o(val_last), .code_o(chk_code), .info_o(chk_info), .elems_o(nel), .delta_o(delta),
+    .inm0_o(inm0));
   logic accept;
   assign accept = state_q == SCheck && chk_code == tp_contract_pkg::VW_ERR_OK;
 
@@ -216,9 +218,9 @@ module tp_view_writer #(
   logic [1:0]  bwe, rd_mask;
   logic [63:0] bwd;
   tp_vw_buf #(.Lines(Lines)) u_buf (
-    .clk_i, .rst_ni, .start_i(start_go), .accept_i(accept), .run_i(state_q == SRun), .nel_i(nel),
+    .clk_i, .rst_ni, .start_i(start_go), .accept_i(accept), .run_i(state_q == SRun), .nel_i({1'b0, nel}),
     .base_i(base_q), .limit_i(limit_q), .offset_i(offset_q), .rank_i(rank_q[2:0]), .shape_i(shape_q),
-    .stride_i(stride_q), .mlo_i(mlo_q), .mhi_i(mhi_q), .back_i(back),
+    .mlo_i(mlo_q), .mhi_i(mhi_q), .delta_i(delta), .inm0_i(inm0),
     .tdata_i(s_axis_tdata_i), .tlast_i(s_axis_tlast_i), .tvalid_i(s_axis_tvalid_i), .tready_o(s_axis_tready_o),
     .awaddr_o(m_axi_awaddr_o), .awlen_o(m_axi_awlen_o), .awvalid_o(m_axi_awvalid_o), .awready_i(m_axi_awready_i),
     .aw_hs_o(aw_hs), .aw_slot_o(aw_slot), .aw_fb_o(aw_fb), .aw_lb_o(aw_lb),
@@ -260,7 +262,7 @@ module tp_view_writer #(
         SCheck: begin
           if (accept) begin
             state_q <= SRun;
-            elems_q <= {7'd0, nel};
+            elems_q <= {8'd0, nel};
             bursts_q <= '0;
           end else begin   // R is not accepted: the PS resets the PL
             state_q <= SIdle;

@@ -24,10 +24,10 @@ module tp_vw_buf #(
   input  logic [31:0]      offset_i,
   input  logic [2:0]       rank_i,
   input  logic [32*6-1:0]  shape_i,
-  input  logic [32*6-1:0]  stride_i,
   input  logic [32*6-1:0]  mlo_i,
   input  logic [32*6-1:0]  mhi_i,
-  input  logic [32*6-1:0]  back_i,
+  input  logic [32*6-1:0]  delta_i,     // tp_vr_step's deltas and index-0 mask flags (tp_vw_check)
+  input  logic [5:0]       inm0_i,
   // stream R
   input  logic             tlast_i,
   input  logic             tvalid_i,
@@ -62,18 +62,23 @@ module tp_vw_buf #(
   // ---- the walk: the current beat's elements (registered), the next beat's first index ---------
   logic [24*6-1:0] sh24, ml24, mh24, idx_q, idx1, idx2;
   logic [31:0] off_q, off1, off2;
+  logic [5:0]  unused_d, inm_q, inm, inm1, inm2;
   logic        val0, val1;
   always_comb begin
     for (int k = 0; k < 6; k++) begin
       sh24[24*k +: 24] = shape_i[32*k +: 24];
       ml24[24*k +: 24] = mlo_i[32*k +: 24];
       mh24[24*k +: 24] = mhi_i[32*k +: 24];
+      unused_d[k] = 3'(k) >= rank_i;
     end
   end
-  tp_vr_step u_step0 (.rank_i, .shape_i(sh24), .stride_i, .back_i, .mlo_i(ml24), .mhi_i(mh24),
-                      .idx_i(idx_q), .off_i(off_q), .valid_o(val0), .idx_o(idx1), .off_o(off1));
-  tp_vr_step u_step1 (.rank_i, .shape_i(sh24), .stride_i, .back_i, .mlo_i(ml24), .mhi_i(mh24),
-                      .idx_i(idx1), .off_i(off1), .valid_o(val1), .idx_o(idx2), .off_o(off2));
+  assign inm = accept_i ? inm0_i : inm_q;   // element 0's mask flags come with the verdict
+  tp_vr_step u_step0 (.unused_i(unused_d), .shape_i(sh24), .mlo_i(ml24), .mhi_i(mh24), .inm0_i, .delta_i,
+                      .idx_i(idx_q), .off_i(off_q), .inm_i(inm), .valid_o(val0), .idx_o(idx1), .off_o(off1),
+                      .inm_o(inm1));
+  tp_vr_step u_step1 (.unused_i(unused_d), .shape_i(sh24), .mlo_i(ml24), .mhi_i(mh24), .inm0_i, .delta_i,
+                      .idx_i(idx1), .off_i(off1), .inm_i(inm1), .valid_o(val1), .idx_o(idx2), .off_o(off2),
+                      .inm_o(inm2));
 
   logic [23:0] nbeats, beat_q;
   assign nbeats = 24'((nel_i + 25'd1) >> 1);
@@ -336,7 +341,7 @@ module tp_vw_buf #(
 
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
-      idx_q <= '0; off_q <= '0; beat_q <= '0;
+      idx_q <= '0; off_q <= '0; inm_q <= '0; beat_q <= '0;
       c_v0 <= 1'b0; c_v1 <= 1'b0; c_last <= 1'b0; c_line0 <= '0; c_line1 <= '0; c_w0 <= '0; c_w1 <= '0;
       tag_q <= '0; tagv_q <= '0; busy_q <= '0; next_q <= '0;
       ph2_q <= 1'b0; ph_v0 <= 1'b0; ph_alloc1 <= 1'b0; ph_tlast <= 1'b0; ph_s0 <= '0; ph_s1 <= '0;
@@ -359,7 +364,7 @@ module tp_vw_buf #(
           c_line0 <= addr0[31:7]; c_w0 <= addr0[6:2];
           c_line1 <= addr1[31:7]; c_w1 <= addr1[6:2];
           if (nb_in) begin
-            idx_q <= idx2; off_q <= off2;
+            idx_q <= idx2; off_q <= off2; inm_q <= inm2;
           end
         end
         if (decide) next_q <= next_n;

@@ -240,6 +240,11 @@ bool ProgramRunner::run(const Program& p, const Kernel& k, KernelRecord* rec) {
             }
             u.out = stream(c, s.out);
             u.out_view = s.out_view;
+            for (int i = 0; i < 4; ++i) {  // a queued command keeps its temporaries alive (step 4)
+              const MemRef& m = i < 3 ? s.in[i] : s.out;
+              if (m.kind == MemRef::kTemp) u.keep[i] = c.temps[m.index];
+              else if (m.kind == MemRef::kKernel) u.keep[i] = c.k.bufs[m.index];
+            }
             u.kernel = &p.kernel;
             const PlExec::Result r = ex_.run(u);
             w_range |= r.w_range;

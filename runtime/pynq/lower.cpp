@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <bit>
+#include <numeric>
 #include <sstream>
 
 #include "base/check.h"
@@ -220,7 +221,10 @@ ProgramBuilder::Val ProgramBuilder::load(const std::vector<KNode>& nodes, int se
     // Reading the output's own buffer in another order while S2MM writes it would race.
     if (r.desc && canon_[n.buf] == canon_[0]) r = {std::nullopt, "a view of the kernel's output buffer"};
     if (r.desc)
-      if (std::string t = reader_slower(*r.desc); !t.empty()) r = {std::nullopt, t};
+      if (std::string t = reader_slower(*r.desc); !t.empty()) {
+        if (std::optional<Val> dv = deinterleaved(nodes, i, *r.desc, shape)) return *dv;
+        r = {std::nullopt, t};
+      }
     if (r.desc) {
       v.s = whole(n.buf, 0, b.nbytes());
       v.view = r.desc;
@@ -229,6 +233,59 @@ ProgramBuilder::Val ProgramBuilder::load(const std::vector<KNode>& nodes, int se
     packed_on_ps(what, r.why);
   }
   return pack(nodes, set, shape, i);
+}
+
+std::optional<ProgramBuilder::Val> ProgramBuilder::deinterleaved(const std::vector<KNode>& nodes, int i,
+                                                                  const pl::ViewDesc& d, const Shape& shape) {
+  // Every stride of the view a multiple of s (the col2im views of a conv's input gradient:
+  // stride 9 into the (N, C, OH, OW, 3, 3) column buffer): the view reads one plane of the
+  // buffer de-interleaved by s, P_r[j] = buf[j * s + r]. One vector copy (IADD 0, bit-exact)
+  // reads the buffer contiguously and writes the s planes through VW (s lines in the write
+  // buffer per step, full bursts); each such view then reads its plane at unit stride/s.
+  const KNode& n = nodes[i];
+  const Buffer& b = *k_.bufs[n.buf];
+  if (itemsize(b.dtype) != 4) return std::nullopt;
+  int64_t s = 0;
+  for (unsigned k = 0; k < d.rank; ++k)
+    if (d.shape[k] > 1) s = std::gcd(s, static_cast<int64_t>(d.stride[k] < 0 ? -int64_t{d.stride[k]} : d.stride[k]));
+  const int64_t S = static_cast<int64_t>(b.nbytes() / 4);
+  if (s < 2 || s > static_cast<int64_t>(pl::vw::kLines) / 2 || S % s || S > kChunk) return std::nullopt;
+  const int64_t P = S / s, r = ((d.offset % s) + s) % s;
+  pl::ViewDesc v = d;
+  v.offset = r * P + (d.offset - r) / s;
+  for (unsigned k = 0; k < v.rank; ++k) v.stride[k] = static_cast<int32_t>(d.stride[k] / s);
+  if (!reader_slower(v).empty()) return std::nullopt;
+  pl::ViewDesc w;  // the copy's result: element (j, r) of buf viewed (P, s) to word r * P + j
+  w.rank = 2, w.shape[0] = static_cast<uint32_t>(P), w.shape[1] = static_cast<uint32_t>(s);
+  w.stride[0] = 1, w.stride[1] = static_cast<int32_t>(P);
+  w.full_mask();
+  const std::pair<int, int64_t> key{canon_[n.buf], s};
+  auto it = deint_.find(key);
+  if (it == deint_.end()) {
+    // Worth it when the views of this buffer the kernel reads cost the PS more to pack than
+    // the copy costs the PL (its S / 2 cycles and the writer's extra time).
+    int views = 0;
+    for (const KNode& x : nodes)
+      views += x.op == Op::LOAD && canon_[x.buf] == canon_[n.buf];
+    const double e = static_cast<double>(prod(shape));
+    const double ps_s = views * (8 * e / cfg_.a9_memcpy_bytes_per_s + 4 * e / cfg_.cache_flush_bytes_per_s);
+    const double pl_s = static_cast<double>(S) / 2 / cfg_.pl_clock_hz + writer_extra_seconds(w, 1);
+    if (!(pl_s < ps_s)) return std::nullopt;
+    Command c;
+    c.unit = Unit::kVector;
+    c.op = V_IADD | (VEC_A_SCALAR << 1);  // + 0 (B a scalar): the words unchanged
+    c.size[0] = static_cast<uint32_t>(S);
+    c.in[0] = whole(n.buf, 0, 4 * static_cast<size_t>(S));
+    c.out = temp(4 * static_cast<size_t>(S));
+    c.out_view = w;
+    step(c);
+    it = deint_.emplace(key, c.out).first;
+  }
+  Val out;
+  out.repr = n.dtype == DType::f32 ? Repr::kF32 : n.dtype == DType::boolean ? Repr::kBool : Repr::kI32;
+  out.s = it->second;
+  out.view = v;
+  return out;
 }
 
 MemRef ProgramBuilder::materialize(const Val& v, int64_t n) {

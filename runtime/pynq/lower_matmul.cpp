@@ -13,21 +13,26 @@
 
 namespace tinypynq::pynq {
 
-bool ProgramBuilder::matmul() {
-  auto g = std::make_shared<analysis::GemmShape>();
-  if (!analysis::match_gemm(k_, g.get())) return false;
+bool ProgramBuilder::matmul_gemm(std::shared_ptr<analysis::GemmShape> g, bool swapped) {
   const KNode& root = k_.nodes.back();
-  for (int s : root.src)
-    if (k_.nodes[s].dtype != DType::f32) return false;
   const int64_t Bt = g->Bt, M = g->M, N = g->N, K = g->K;
-  if (Bt * M * N * K == 0) return false;  // empty: the reduce path / PS handles identities
-  // Only real matrix products go to the array: a batch of dot products or matrix-vector
-  // products (M or N = 1, e.g. a loss's one-hot sum) runs better as MUL + reduce, one command
-  // each instead of one matmul command per batch element.
-  if (M < 2 || N < 2) return false;
+  // The kernel node of operand `which` (0: A, 1: B) of the product g describes.
+  auto src = [&](int which) { return root.src[swapped ? 1 - which : which]; };
+  TP_ASSERT(!swapped || v2(), "pynq lowering: the transposed product is a pl_version 2 lowering");
   const int64_t C = cfg_.mm_cols, R = cfg_.mm_rows;
   const int64_t Kt_max = std::min<int64_t>(cfg_.mm_kmax, cfg_.mm_wdepth);
-  const int64_t Kt = std::min(K, Kt_max);
+  int64_t Kt = std::min(K, Kt_max);
+  // pl_version 2: K tiles that are boxes of the operand views (whole images of the conv weight
+  // gradients' N.OH.OW), so the readers stream them; this changes the partial sums against v1
+  // (docs/pl-v2.md step 5). Only when a view would be read: packed operands tile anywhere.
+  if (v2() && Kt < K) {
+    bool any_view = false;
+    for (int w : {0, 1}) {
+      const KNode& n = k_.nodes[src(w)];
+      any_view |= n.op == Op::LOAD && k_.bufs[n.buf]->dtype == DType::f32;
+    }
+    if (any_view) Kt = box_k_tile(*g, Kt);
+  }
   int64_t Nt = std::min<int64_t>({N, cfg_.mm_nmax, (cfg_.mm_wdepth / Kt) * C});
   TP_ASSERT(Nt >= 1 && Kt >= 1);
   p_.gemm = g;
@@ -37,7 +42,7 @@ bool ProgramBuilder::matmul() {
   auto operand = [&](int which, int64_t rows, int64_t cols, std::vector<MemRef>& per_batch) {
     analysis::GemmOperand op;
     analysis::gemm_operand(k_, *g, which, true, op);
-    const KNode& n = k_.nodes[root.src[which]];
+    const KNode& n = k_.nodes[src(which)];
     bool direct = op.packed.empty() && !op.trans && (op.ld == cols || rows == 1) && n.op == Op::LOAD;
     if (direct) {
       const Buffer& b = *k_.bufs[n.buf];
@@ -102,7 +107,7 @@ bool ProgramBuilder::matmul() {
     return "";
   };
   auto operand_v2 = [&](int which, int64_t rows, int64_t cols, std::vector<MemRef>& per_batch) {
-    const KNode& n = k_.nodes[root.src[which]];
+    const KNode& n = k_.nodes[src(which)];
     OpView& o = views[which];
     o.on = true;
     std::string why;
@@ -149,6 +154,21 @@ bool ProgramBuilder::matmul() {
         per_batch.assign(Bt, whole(n.buf, 0, k_.bufs[n.buf]->nbytes()));
         return;
       }
+    } else if (n.op != Op::LOAD && supported_ew(k_.nodes, src(which))) {
+      // An elementwise expression (the fused ReLU of a layer's input): the vector unit
+      // evaluates it in the [batch][rows][cols] layout into a temp the reader streams whole.
+      Shape sh;
+      const int set = gemm_layout_set(*g, which, src(which), &sh);
+      const Val v = lower_ew(p_.node_sets[set], set, sh, src(which), nullptr);
+      if (!v.scalar && !v.view && v.repr == Repr::kF32) {
+        o.packed = true;
+        o.st = ShapeTracker::contiguous({rows, cols});
+        o.nb = 0, o.nr = 1, o.nc = 1;
+        const size_t bytes = 4 * static_cast<size_t>(rows * cols);
+        for (int64_t bi = 0; bi < Bt; ++bi) per_batch.push_back(v.s.at(bi * bytes, bytes));
+        return;
+      }
+      why = "an expression the vector unit does not produce as f32 words";
     } else {
       why = n.op == Op::LOAD ? std::string(dtype_name(k_.bufs[n.buf]->dtype)) + " elements"
                              : std::string("an expression (") + op_name(n.op) + "), not a view";
@@ -158,6 +178,14 @@ bool ProgramBuilder::matmul() {
     o.st = ShapeTracker::contiguous({rows, cols});
     o.nb = 0, o.nr = 1, o.nc = 1;
     const size_t bytes = 4 * static_cast<size_t>(rows * cols);
+    if (swapped) {  // GemmPack packs the kernel's src[which]: the layout's own node set instead
+      Shape sh;
+      const int set = gemm_layout_set(*g, which, src(which), &sh);
+      const MemRef all = temp(bytes * static_cast<size_t>(Bt));
+      step(Pack{set, sh, src(which), DType::f32, all});
+      for (int64_t bi = 0; bi < Bt; ++bi) per_batch.push_back(all.at(bi * bytes, bytes));
+      return;
+    }
     for (int64_t bi = 0; bi < Bt; ++bi) per_batch.push_back(temp(bytes));
     step(GemmPack{which, per_batch});
   };
@@ -175,7 +203,8 @@ bool ProgramBuilder::matmul() {
   // view in gemm order that the view writer writes in place: no ScatterTile, Copy or
   // GemmScatter. Only with one K tile (partial sums of several go through a temp and a vector
   // ADD) and when the writer's bursts cost less than the PS's scatter.
-  const bool out_views = v2() && Kt >= K && (!g->out_in_order || Nt < N || (M * N) % 2) && [&] {
+  // The output in gemm order (B, M, N dims) as views[2], for result views.
+  auto set_out_view = [&] {
     OpView& o = views[2];
     std::vector<int> order;
     for (int c : {analysis::kGemmB, analysis::kGemmM, analysis::kGemmN})
@@ -192,6 +221,9 @@ bool ProgramBuilder::matmul() {
     o.nb = static_cast<int>(g->dims[analysis::kGemmB].size());
     o.nr = static_cast<int>(g->dims[analysis::kGemmM].size());
     o.nc = static_cast<int>(g->dims[analysis::kGemmN].size());
+  };
+  const bool out_views = v2() && Kt >= K && (!g->out_in_order || Nt < N || (M * N) % 2) && [&] {
+    set_out_view();
     double writer_s = 0, ps_s = 0;
     for (int64_t bi = 0; bi < Bt; ++bi)
       for (int64_t n0 = 0; n0 < N; n0 += Nt) {
@@ -204,6 +236,22 @@ bool ProgramBuilder::matmul() {
           ps_s += 8 * n / cfg_.a9_memcpy_bytes_per_s + 4 * n / cfg_.cache_flush_bytes_per_s;
         }
       }
+    return writer_s < ps_s;
+  }();
+  // pl_version 2 (docs/pl-v2.md step 5): with several K tiles the partial sums still go
+  // through [M][N] temps and vector ADDs; the last ADD of each batch writes the sum through
+  // the output's view (VW) instead of the PS's Copy / GemmScatter, when that costs less.
+  const int64_t kVecMax = (reg::kMaxElems / 2) * 2;
+  const bool add_view = v2() && !out_views && Kt < K && (!g->out_in_order || (M * N) % 2) && M * N <= kVecMax && [&] {
+    set_out_view();
+    double writer_s = 0, ps_s = 0;
+    for (int64_t bi = 0; bi < Bt; ++bi) {
+      const std::optional<pl::ViewDesc> d = tile(2, bi, 0, M, 0, N);
+      if (!d) return false;
+      writer_s += writer_extra_seconds(*d, 2);  // streams A and B are read while it is written
+      const double n = static_cast<double>(d->elems());
+      ps_s += 8 * n / cfg_.a9_memcpy_bytes_per_s + 4 * n / cfg_.cache_flush_bytes_per_s;
+    }
     return writer_s < ps_s;
   }();
   const MemRef out = out_views          ? whole(0, 0, k_.bufs[0]->nbytes())
@@ -259,15 +307,25 @@ bool ProgramBuilder::matmul() {
         }
         if (!out_views && nt != N) step(ScatterTile{O, acc, N, n0, M, nt});  // the column tile into [M][N] (PS)
       }
-      if (k0 != 0) {
+      if (k0 != 0 && add_view && k0 + kt >= K) {  // the last sum, into the output's view
+        Command c;
+        c.unit = Unit::kVector;
+        c.op = reg::V_ADD;
+        c.size[0] = static_cast<uint32_t>(M * N);
+        c.in[0] = Cb, c.in[1] = acc;
+        c.out = whole(0, 0, k_.bufs[0]->nbytes());
+        c.out_view = tile(2, bi, 0, M, 0, N);
+        TP_ASSERT(c.out_view, "pynq lowering: a gemm result that is not a view");
+        step(c);
+      } else if (k0 != 0) {
         Val a, b;
         a.s = Cb, b.s = acc;
         vec(reg::V_ADD, &a, &b, nullptr, Cb, M * N);
       }
     }
-    if (!out_views && !Cb.same_block(dest)) step(Copy{Cb, dest});
+    if (!out_views && !add_view && !Cb.same_block(dest)) step(Copy{Cb, dest});
   }
-  if (!out_views && !g->out_in_order) step(GemmScatter{out});
+  if (!out_views && !add_view && !g->out_in_order) step(GemmScatter{out});
   return true;
 }
 

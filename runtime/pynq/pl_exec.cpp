@@ -86,6 +86,7 @@ void PlExec::init() {
       // (hw/pl_contract.json), so the shadows are exact as all zeros; a shadow that was only
       // dropped would keep stale values of the dimensions a later command does not write.
       for (VrShadow* v : {&vr_[0], &vr_[1], &vr_[2], &vw_}) *v = VrShadow{true, {}};
+      queue_init();  // pl_exec_cq.cpp: the ring, programmed again after every reset
     } else {
       for (uint64_t dma : kMm2sDma) {
         drv_.write32(dma + reg::MM2S_DMACR, reg::DMACR_RESET);
@@ -97,6 +98,7 @@ void PlExec::init() {
 }
 
 PlExec::Result PlExec::run(const UnitCmd& c) {
+  if (queued()) return enqueue(c);  // pl_exec_cq.cpp: errors surface where the PS waits
   try {
     return run_once(c);
   } catch (...) {
@@ -110,27 +112,7 @@ PlExec::Result PlExec::run_once(const UnitCmd& c) {
   const int u = static_cast<int>(c.unit);
   const uint64_t base = hw::kUnits[u].base;
   const double t_cache0 = sink_ ? drv_.now() : 0;
-  // 1. cache maintenance, lazily (cache.h): clean the lines of the operands the CPU wrote since
-  // the PL last read them; the destination's dirty lines leave the cache. Invalidating what the
-  // PL writes waits until the CPU reads it (cpu_reads).
-  timed(Phase::kPsCache, [&] {
-    for (int i = 0; i < 3; ++i) {
-      const Stream& s = c.in[i];
-      if (!s.blk) continue;
-      if (!v2() || !c.view[i]) {
-        apply(*s.blk, cache_.pl_reads(s.phys(), s.bytes));
-        continue;
-      }
-      // A view: clean what the reader can touch, lowest to highest byte (nothing to invalidate).
-      uint64_t lo = 0, bytes = 0;
-      if (footprint(reader_view(c, i), &lo, &bytes) && lo >= s.phys() && lo + bytes <= s.phys() + s.bytes)
-        apply(*s.blk, cache_.pl_reads(lo, bytes));
-    }
-    // The result: its lines leave the cache over what VW can write (the view's footprint).
-    uint64_t lo = c.out.phys(), bytes = c.out.bytes;
-    if (v2() && c.out_view && !footprint(writer_view(c), &lo, &bytes)) bytes = 0;  // an empty box writes nothing
-    if (bytes) apply(*c.out.blk, cache_.pl_writes(lo, bytes));
-  });
+  cache_for(c);
   const double t_drv0 = sink_ ? drv_.now() : 0;
   double t_wait0 = 0, t_wait1 = 0;
   uint32_t status = 0, s2mm = 0, vw_info = 0;
@@ -138,13 +120,7 @@ PlExec::Result PlExec::run_once(const UnitCmd& c) {
   timed(Phase::kPsDriver, [&] {
     drv_.cpu_work(cost_.config().driver_call_ns * 1e-9);
     // 2. unit registers
-    drv_.write32(base + reg::OP, c.op);
-    drv_.write32(base + reg::SIZE0, c.size[0]);
-    if (c.unit != Unit::kVector) drv_.write32(base + reg::SIZE1, c.size[1]);
-    if (c.unit == Unit::kMatmul) drv_.write32(base + reg::SIZE2, c.size[2]);
-    if (c.unit == Unit::kVector)
-      for (int i = 0; i < 3; ++i)
-        if (!c.in[i].blk) drv_.write32(base + reg::SCALAR_A + 4 * i, c.scalar[i]);
+    program_unit(c);
     // 3. result channel first, 4. operand channels C, B, A, 5. START
     if (v2()) {
       program_writer(c);   // pl_exec_vw.cpp: the result's descriptor to VW, started
@@ -240,6 +216,45 @@ void PlExec::emit_command(const UnitCmd& c, const CmdTimes& t) {
   w.args.reserve(3);
   w.str("unit", hw::kUnits[u].name).num("unit_s", t.busy).num("dma_s", (t.wait1 - t.wait0) - t.busy);
   sink_->on_event(std::move(w));
+}
+
+}  // namespace tinypynq::pynq
+
+namespace tinypynq::pynq {
+
+void PlExec::cache_for(const UnitCmd& c) {
+  // Step 1: cache maintenance, lazily (cache.h): clean the lines of the operands the CPU wrote since
+  // the PL last read them; the destination's dirty lines leave the cache. Invalidating what the
+  // PL writes waits until the CPU reads it (cpu_reads).
+  timed(Phase::kPsCache, [&] {
+    for (int i = 0; i < 3; ++i) {
+      const Stream& s = c.in[i];
+      if (!s.blk) continue;
+      if (!v2() || !c.view[i]) {
+        apply(*s.blk, cache_.pl_reads(s.phys(), s.bytes));
+        continue;
+      }
+      // A view: clean what the reader can touch, lowest to highest byte (nothing to invalidate).
+      uint64_t lo = 0, bytes = 0;
+      if (footprint(reader_view(c, i), &lo, &bytes) && lo >= s.phys() && lo + bytes <= s.phys() + s.bytes)
+        apply(*s.blk, cache_.pl_reads(lo, bytes));
+    }
+    // The result: its lines leave the cache over what VW can write (the view's footprint).
+    uint64_t lo = c.out.phys(), bytes = c.out.bytes;
+    if (v2() && c.out_view && !footprint(writer_view(c), &lo, &bytes)) bytes = 0;  // an empty box writes nothing
+    if (bytes) apply(*c.out.blk, cache_.pl_writes(lo, bytes));
+  });
+}
+
+void PlExec::program_unit(const UnitCmd& c) {
+  const uint64_t base = hw::kUnits[static_cast<int>(c.unit)].base;
+  reg_write(base + reg::OP, c.op);
+  reg_write(base + reg::SIZE0, c.size[0]);
+  if (c.unit != Unit::kVector) reg_write(base + reg::SIZE1, c.size[1]);
+  if (c.unit == Unit::kMatmul) reg_write(base + reg::SIZE2, c.size[2]);
+  if (c.unit == Unit::kVector)
+    for (int i = 0; i < 3; ++i)
+      if (!c.in[i].blk) reg_write(base + reg::SCALAR_A + 4 * i, c.scalar[i]);
 }
 
 }  // namespace tinypynq::pynq

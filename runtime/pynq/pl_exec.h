@@ -7,11 +7,14 @@
 //   PlExec::Result r = ex.run(c);             // r.cycles: the unit's CYCLES register
 #pragma once
 #include <cstdint>
+#include <deque>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 
 #include "runtime/pynq/cache.h"
+#include "runtime/pynq/cmd_queue.h"
 #include "runtime/pynq/cost_model.h"
 #include "runtime/driver.h"
 #include "runtime/pynq/program.h"
@@ -46,6 +49,9 @@ struct UnitCmd {  // a Command with its memory resolved to DDR streams
   // as a rank-1 view.
   std::optional<pl::ViewDesc> out_view;
   const std::string* kernel = nullptr;  // for error messages
+  // Owners of the blocks of in[0..2] and out: a queued command (pl_version 2, step 4) keeps
+  // them alive until it completed, so their DDR is not handed out again while the PL uses it.
+  std::shared_ptr<void> keep[4];
 };
 
 // A command the PL failed: a DMA error, a unit error code, a unit that never finished, a status
@@ -62,10 +68,28 @@ class PlExec {
       : drv_(drv), st_(stats), cost_(cost), mode_(mode), wall_(drv.wall_clock()) {}
   void init();  // identify the PL, reset and start the DMAs
 
+  // cycles: the unit's CYCLES register; 0 for a command left in the queue (pl_version 2, step 4),
+  // whose cycles are counted when it completes.
   struct Result { uint64_t cycles = 0; bool w_range = false; };
   // Runs one command; on any error the PL is reset and re-initialised before the error is
   // rethrown, so the next command starts from a clean PL.
   Result run(const UnitCmd& c);
+
+  // The command queue (pl_version 2, docs/pl-v2.md step 4; pl_exec_cq.cpp). With it run()
+  // enqueues the command and returns; cpu_reads/cpu_writes first wait for the queued entries
+  // their range depends on; finish() waits for every entry. A queue error found by a wait is
+  // reported (PlFault text as for a direct command), the PL reset, and `recover` called with
+  // the first entry that did not run: it recomputes on the PS the kernels whose entries were
+  // lost, except the current one (begin_kernel), for which the wait throws the PlFault.
+  bool queued() const { return v2() && queue_on_; }
+  // On by default for pl_version 2 (TINYPYNQ_CQ=0 turns it off: programmed and waited for per
+  // command, as in step 3); takes effect at the next init().
+  void set_queue(bool on) { queue_pref_ = on; }
+  void finish();
+  void set_recover(std::function<void(uint64_t first_lost)> f) { recover_ = std::move(f); }
+  void begin_kernel() { kernel_seq_ = next_seq_; }
+  uint64_t enqueued() const { return next_seq_; }  // entries so far (the next one's number)
+  uint64_t completed() const { return done_seq_; } // entries known complete
 
   // Lazy cache maintenance (cache.h, docs/pynq-runtime.md): call before the CPU reads or writes
   // a range of a DDR block; does what the tracker says, charged to ps_cache. Commands do their
@@ -122,6 +146,23 @@ class PlExec {
   void program_writer(const UnitCmd& c);
   [[noreturn]] void writer_fault(const UnitCmd& c, uint32_t vw_status, uint32_t vw_err_info);
   std::string reader_status();
+  std::string stream_fault_text(const UnitCmd& c);
+  std::string writer_fault_text(const UnitCmd& c, uint32_t vw_status, uint32_t vw_err_info);
+  void cache_for(const UnitCmd& c);  // step 1 of a command: clean the operands, the result's lines out
+  void program_unit(const UnitCmd& c);  // OP, SIZEs, SCALARs (not START)
+  // Register writes of a command: to GP0, or into the entry being built (queue).
+  void reg_write(uint64_t a, uint32_t v) {
+    if (cq_writes_) cq_writes_->push_back({static_cast<uint32_t>(a), v});
+    else drv_.write32(a, v);
+  }
+  // pl_exec_cq.cpp
+  void queue_init();
+  Result enqueue(const UnitCmd& c);
+  void wait_seq(uint64_t n, const char* why);
+  void wait_range(const Stream& s, bool write);
+  std::vector<std::pair<int, double>> retire(uint64_t done, double waited);
+  void slice(Phase p, const char* name, double t0, double t1);  // a PS trace slice (sink_ set)
+  void queue_fault(uint32_t status, const std::string& hang);  // throws unless `recover` took it
   void apply(const DdrBlock& b, const CacheOps& o);
   void cache_step(const DdrBlock& b, const CacheOps& o, const char* what);
   uint32_t wait_result(int unit);
@@ -139,6 +180,17 @@ class PlExec {
   struct VrShadow { bool valid = false; uint32_t r[0x100 / 4] = {}; };
   VrShadow vr_[3];
   VrShadow vw_;  // VW's (0x100 bytes cover its registers and DIM array)
+  // The command queue (pl_exec_cq.cpp)
+  struct Pending { QueueEntry e; UnitCmd cmd; std::string kernel; };
+  bool queue_on_ = true, queue_pref_ = true;
+  DmaBuffer ring_;
+  uint32_t ring_slots_ = 0, cq_ctrl_ = 0;
+  uint64_t next_seq_ = 0, done_seq_ = 0, seq_base_ = 0;  // seq_base_: next_seq_ at the last PL reset
+  uint64_t kernel_seq_ = 0;
+  std::deque<Pending> pending_;
+  DepTracker deps_;
+  std::vector<std::pair<uint32_t, uint32_t>>* cq_writes_ = nullptr;
+  std::function<void(uint64_t)> recover_;
 };
 
 }  // namespace tinypynq::pynq

@@ -26,9 +26,11 @@ void PlExec::cache_step(const DdrBlock& b, const CacheOps& o, const char* what) 
 }
 
 void PlExec::cpu_reads(const Stream& s) {
+  if (queued() && s.blk && s.bytes) wait_range(s, false);  // the queued entries that write it first (step 4)
   if (s.blk && s.bytes) cache_step(*s.blk, cache_.cpu_reads(s.phys(), s.bytes), "invalidate");
 }
 void PlExec::cpu_writes(const Stream& s) {
+  if (queued() && s.blk && s.bytes) wait_range(s, true);  // the queued entries that read or write it first
   if (s.blk && s.bytes) cache_step(*s.blk, cache_.cpu_writes(s.phys(), s.bytes), "invalidate edges");
 }
 

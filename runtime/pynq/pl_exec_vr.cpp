@@ -54,7 +54,7 @@ void PlExec::program_readers(const UnitCmd& c) {
     VrShadow& sh = vr_[i];
     auto put = [&](uint32_t off, uint32_t v) {
       if (sh.valid && sh.r[off / 4] == v) return;  // registers keep their value between commands
-      drv_.write32(vr_base(i) + off, v);
+      reg_write(vr_base(i) + off, v);
       sh.r[off / 4] = v;
     };
     put(vr::BASE, static_cast<uint32_t>(d.base));
@@ -70,7 +70,7 @@ void PlExec::program_readers(const UnitCmd& c) {
       put(r + vr::D_MHI, d.mhi[k]);
     }
     sh.valid = true;
-    drv_.write32(vr_base(i) + vr::CTRL, vr::CTRL_START);
+    reg_write(vr_base(i) + vr::CTRL, vr::CTRL_START);
     st_.dma_bytes += 4 * d.elems();
   }
 }
@@ -81,7 +81,9 @@ std::string PlExec::reader_status() {
   return o.str();
 }
 
-void PlExec::stream_fault(const UnitCmd& c) {
+void PlExec::stream_fault(const UnitCmd& c) { throw PlFault(stream_fault_text(c)); }
+
+std::string PlExec::stream_fault_text(const UnitCmd& c) {
   const int u = static_cast<int>(c.unit);
   std::ostringstream o;
   o << "pynq: kernel " << (c.kernel ? *c.kernel : std::string("?")) << ": the " << hw::kUnits[u].name
@@ -103,7 +105,7 @@ void PlExec::stream_fault(const UnitCmd& c) {
     named = true;
   }
   if (!named) o << "no reader reports an error (" << reader_status() << ")";
-  throw PlFault(o.str());
+  return o.str();
 }
 
 }  // namespace tinypynq::pynq

@@ -30,7 +30,7 @@ void PlExec::program_writer(const UnitCmd& c) {
   const pl::ViewDesc d = writer_view(c);
   auto put = [&](uint32_t off, uint32_t v) {
     if (vw_.valid && vw_.r[off / 4] == v) return;  // registers keep their value between commands
-    drv_.write32(vw::kWindow + off, v);
+    reg_write(vw::kWindow + off, v);
     vw_.r[off / 4] = v;
   };
   put(vw::BASE, static_cast<uint32_t>(d.base));
@@ -45,10 +45,15 @@ void PlExec::program_writer(const UnitCmd& c) {
     put(r + vw::D_MHI, d.mhi[k]);
   }
   vw_.valid = true;
-  drv_.write32(vw::kWindow + vw::CTRL, vw::CTRL_START | (mode_ == WaitMode::kIrq ? vw::CTRL_IRQ_EN : 0));
+  // Queued, the sequencer waits on VW's done/err wires: no interrupt of VW's own.
+  reg_write(vw::kWindow + vw::CTRL, vw::CTRL_START | (mode_ == WaitMode::kIrq && !queued() ? vw::CTRL_IRQ_EN : 0));
 }
 
 void PlExec::writer_fault(const UnitCmd& c, uint32_t st, uint32_t err_info) {
+  throw PlFault(writer_fault_text(c, st, err_info));
+}
+
+std::string PlExec::writer_fault_text(const UnitCmd& c, uint32_t st, uint32_t err_info) {
   const int u = static_cast<int>(c.unit);
   const uint32_t code = vw::err_code(st), info = hw::vw::ERR_INFO_DIM.get(err_info);
   const pl::ViewDesc d = writer_view(c);
@@ -61,7 +66,7 @@ void PlExec::writer_fault(const UnitCmd& c, uint32_t st, uint32_t err_info) {
   if (!why.ok()) o << " (" << why.why << ")";
   else if (code == vw::kLength) o << " (stream R's packet was not " << (d.elems() + 1) / 2 << " beats)";
   o << ", view " << d.str();
-  throw PlFault(o.str());
+  return o.str();
 }
 
 }  // namespace tinypynq::pynq

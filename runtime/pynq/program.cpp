@@ -42,6 +42,7 @@ void print(std::ostream& o, const Command& c) {
     }
   }
   o << " -> " << c.out.str();
+  if (c.out_view) o << ' ' << c.out_view->str();  // (without it two programs differing there compared equal)
 }
 }  // namespace
 

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <cstring>
+#include <deque>
 #if defined(__SSE2__)
 #include <xmmintrin.h>
 #endif
@@ -25,6 +26,9 @@ class PynqDevice final : public Device {
       : name_(std::move(name)), drv_(std::move(drv)), cfg_(cfg), cost_(cfg),
         ex_(*drv_, stats_, cost_, WaitMode::kPoll), runner_(ex_, cost_, [this](size_t n) { return block(n); }) {
     ex_.init();
+    // Queue errors found after a kernel returned (docs/pl-v2.md step 4): the kernels whose
+    // entries did not run are recomputed on the PS, in order.
+    ex_.set_recover([this](uint64_t lost) { recover(lost); });
     stats_.reset();  // set-up is not part of any measured work
   }
   const std::string& name() const override { return name_; }
@@ -79,6 +83,7 @@ class PynqDevice final : public Device {
     const std::optional<Program>& prog = lower_.get(k);  // lowered once per kernel structure
     if (prog && debug_level() >= 4) std::cerr << prog->str();
     bool on_pl = prog.has_value();
+    ex_.begin_kernel();
     try {
       if (on_pl && runner_.run(*prog, k, &rec)) {  // MOD/SIN beyond the PL's exact range: the PS recomputes
         ++stats_.range_recomputes;
@@ -95,6 +100,10 @@ class PynqDevice final : public Device {
       std::fprintf(stderr, "tinypynq: %s\n", stats_.faults.log.back().c_str());
       on_pl = false;
     }
+    if (on_pl && ex_.enqueued() > ex_.completed()) {  // commands of it still queued: keep the kernel
+      while (!inflight_.empty() && inflight_.front().last < ex_.completed()) inflight_.pop_front();
+      inflight_.push_back({k, ex_.enqueued() - 1, rec.a9_seconds});
+    }
     if (on_pl) {
       ++stats_.pl_kernels;
     } else {
@@ -110,6 +119,12 @@ class PynqDevice final : public Device {
   }
 
   PynqStats stats_;
+  void finish() {
+    const double t0 = drv_->now();
+    ex_.finish();
+    inflight_.clear();
+    stats_.board_seconds += drv_->now() - t0;
+  }
   void set_sink(PynqEventSink* s) { ex_.set_sink(s); }
   void set_wait_mode(WaitMode m) { ex_.set_wait_mode(m); }
   double now() { return drv_->now(); }
@@ -138,6 +153,22 @@ class PynqDevice final : public Device {
     ex_.sink()->on_event(std::move(e));
   }
   void charge_a9_only(double s) { stats_.a9_only_seconds += s; }
+  // Kernels whose last queued entry is >= lost did not (all) run: recompute them on the PS in
+  // order (they write only their temporaries and outputs; their inputs are what earlier kernels,
+  // done or recomputed here, left).
+  void recover(uint64_t lost) {
+    for (const InFlight& f : inflight_) {
+      if (f.last < lost) continue;
+      ++stats_.faults.ps_recomputes;
+      stats_.faults.log.push_back(detail::cat(name_, ": kernel ", f.k.name(), ": its queued commands were lost ",
+                                              "(entry #", lost, " failed); recomputed on the PS"));
+      ++stats_.fallback_kernels;
+      fallback(f.k, f.a9_seconds);
+    }
+    inflight_.clear();
+  }
+  struct InFlight { Kernel k; uint64_t last; double a9_seconds; };
+  std::deque<InFlight> inflight_;
   void fallback(const Kernel& k, double seconds) {
     // The A9 computes the kernel in place in DDR (its cached view) with NEON, which always
     // flushes subnormals (ARM NEON has no gradual underflow): on an x86 host the cpu reference
@@ -194,6 +225,10 @@ std::unique_ptr<Device> make_pynq_device(const std::string& name, std::unique_pt
   std::vector<FaultSpec> faults = fault_plan(name);
   if (!faults.empty()) driver = make_fault_driver(std::move(driver), std::move(faults));
   return std::make_unique<PynqDevice>(name, std::move(driver), cfg);
+}
+
+void pynq_finish(Device& d) {
+  if (auto* p = dynamic_cast<PynqDevice*>(&d)) p->finish();
 }
 
 PynqStats* pynq_stats(Device& d) {

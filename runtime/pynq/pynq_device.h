@@ -69,6 +69,9 @@ struct PynqStats {
   uint64_t dma_bytes = 0;
   int64_t pl_kernels = 0, fallback_kernels = 0, range_recomputes = 0;
   int64_t ps_packed_operands = 0;      // pl_version 2: operands no view descriptor says (PS-packed)
+  // pl_version 2 with the command queue (docs/pl-v2.md step 4): unit busy time the PS did not
+  // wait for (it ran while the PS worked); not a phase, since it is not on the board's timeline.
+  double pl_hidden_seconds = 0;
   FaultStats faults;
   std::vector<KernelRecord> kernels;   // filled only when record_kernels is set
   bool record_kernels = false;
@@ -124,6 +127,9 @@ std::unique_ptr<Device> make_pynq_device(const std::string& name, std::unique_pt
 // Wait for each command's result by polling (the default, as PYNQ's own DMA driver does) or by
 // sleeping on its interrupt. Does nothing for a device that is not a pynq device.
 void set_wait_mode(Device& d, WaitMode m);
+// Waits for every PL command still queued (pl_version 2, docs/pl-v2.md step 4) and books the
+// wait into board_seconds: call before reading the prediction. Nothing for other devices.
+void pynq_finish(Device& d);
 // The statistics of a pynq device, or nullptr when `d` is not one.
 PynqStats* pynq_stats(Device& d);
 

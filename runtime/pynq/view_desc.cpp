@@ -21,11 +21,17 @@ ViewDescResult describe_view(const ShapeTracker& st, DType dtype) {
     r.why = std::string(dtype_name(dtype)) + " elements: the reader streams 32-bit words (the PS widens them)";
     return r;
   }
-  if (st.views().size() != 1) {
-    r.why = std::to_string(st.views().size()) + " views (a reshape of a non-contiguous view): one descriptor is one view";
+  // A view that is a plain row-major reshape of the one below it (contiguous, offset 0, no
+  // mask, as many elements) streams the same elements in the same order as the one below walked
+  // row-major: the max-pool backward's (N, C, 14, 14) over (N, C, 7, 2, 7, 2). Drop it.
+  const std::vector<View>& vs = st.views();
+  size_t top = vs.size() - 1;
+  while (top > 0 && vs[top].contiguous() && prod(vs[top].shape) == prod(vs[top - 1].shape)) --top;
+  if (top != 0) {
+    r.why = std::to_string(top + 1) + " views (a reshape of a non-contiguous view): one descriptor is one view";
     return r;
   }
-  const View& v = st.top();
+  const View& v = vs[0];
   struct Dim { int64_t shape, stride, lo, hi; };
   std::vector<Dim> dims;
   for (size_t d = 0; d < v.shape.size(); ++d) {

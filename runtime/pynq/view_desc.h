@@ -22,7 +22,8 @@ struct ViewDescResult {
 };
 
 // The view normalised as the reader takes it: size-1 dimensions dropped, contiguous (and
-// stride-0) neighbours merged, the mask per dimension. Not expressible: several views, rank > 6
+// stride-0) neighbours merged, the mask per dimension; views on top that are row-major reshapes
+// of the one below (same elements, same order) dropped. Not expressible: several views, rank > 6
 // after merging, 1-byte elements (bool/uint8 storage), strides or offsets beyond 32 bits.
 ViewDescResult describe_view(const ShapeTracker& st, DType dtype);
 

@@ -8,6 +8,28 @@
 
 namespace tinypynq::cpu {
 
+namespace {
+
+// The odometer step every walk shares: dimension D has moved on by `count` whole steps (the
+// caller copied them); carry into the outer dimensions when D wraps. idx/cur are the walk's
+// position (per-dimension index and element offset).
+inline void advance(const Shape& size, const Shape& stride, int64_t* idx, int64_t& cur, size_t D,
+                    int64_t count) {
+  cur += count * stride[D];
+  idx[D] += count;
+  if (idx[D] < size[D]) return;
+  idx[D] = 0;
+  cur -= size[D] * stride[D];
+  for (size_t d = D; d-- > 0;) {
+    cur += stride[d];
+    if (++idx[d] < size[d]) break;
+    idx[d] = 0;
+    cur -= size[d] * stride[d];
+  }
+}
+
+}  // namespace
+
 StridedWalk::StridedWalk(const View& v) : StridedWalk(v.shape, v.strides, v.offset) {}
 
 StridedWalk::StridedWalk(const Shape& shape, const Shape& strides, int64_t off) : offset(off) {
@@ -40,18 +62,7 @@ void StridedWalk::offsets(int64_t start, int64_t n, int64_t* out) const {
     int64_t run = std::min(n - k, size[L] - idx[L]);
     for (int64_t r = 0; r < run; ++r) out[k + r] = cur + r * s;
     k += run;
-    cur += run * s;
-    idx[L] += run;
-    if (idx[L] == size[L]) {
-      idx[L] = 0;
-      cur -= size[L] * s;
-      for (size_t d = L; d-- > 0;) {
-        cur += stride[d];
-        if (++idx[d] < size[d]) break;
-        idx[d] = 0;
-        cur -= size[d] * stride[d];
-      }
-    }
+    advance(size, stride, idx, cur, L, run);
   }
 }
 
@@ -131,18 +142,7 @@ void StridedWalk::gather32(const uint32_t* base, int64_t start, int64_t n, uint3
       const int64_t planes = s == 1 ? planes_any(Yes{}) : planes_any(No{});
       if (planes > 0) {
         k += planes * size[L] * size[L - 1];
-        cur += planes * stride[L - 2];
-        idx[L - 2] += planes;
-        if (idx[L - 2] == size[L - 2]) {
-          idx[L - 2] = 0;
-          cur -= size[L - 2] * stride[L - 2];
-          for (size_t d = L - 2; d-- > 0;) {
-            cur += stride[d];
-            if (++idx[d] < size[d]) break;
-            idx[d] = 0;
-            cur -= size[d] * stride[d];
-          }
-        }
+        advance(size, stride, idx, cur, L - 2, planes);
         continue;
       }
     }
@@ -150,18 +150,7 @@ void StridedWalk::gather32(const uint32_t* base, int64_t start, int64_t n, uint3
       const int64_t rows = s == 1 ? rows_any(Yes{}) : rows_any(No{});
       if (rows > 0) {
         k += rows * size[L];
-        cur += rows * stride[L - 1];
-        idx[L - 1] += rows;
-        if (idx[L - 1] == size[L - 1]) {
-          idx[L - 1] = 0;
-          cur -= size[L - 1] * stride[L - 1];
-          for (size_t d = L - 1; d-- > 0;) {
-            cur += stride[d];
-            if (++idx[d] < size[d]) break;
-            idx[d] = 0;
-            cur -= size[d] * stride[d];
-          }
-        }
+        advance(size, stride, idx, cur, L - 1, rows);
         continue;
       }
     }
@@ -180,18 +169,7 @@ void StridedWalk::gather32(const uint32_t* base, int64_t start, int64_t n, uint3
           for (; j < W; ++j) dst[j] = src[j];
         }
         k += rows * W;
-        cur += rows * s1;
-        idx[L - 1] += rows;
-        if (idx[L - 1] == size[L - 1]) {
-          idx[L - 1] = 0;
-          cur -= size[L - 1] * s1;
-          for (size_t d = L - 1; d-- > 0;) {
-            cur += stride[d];
-            if (++idx[d] < size[d]) break;
-            idx[d] = 0;
-            cur -= size[d] * stride[d];
-          }
-        }
+        advance(size, stride, idx, cur, L - 1, rows);
         continue;
       }
     }
@@ -202,18 +180,7 @@ void StridedWalk::gather32(const uint32_t* base, int64_t start, int64_t n, uint3
     else if (s == 0) std::fill_n(dst, run, *src);
     else for (int64_t r = 0; r < run; ++r) dst[r] = src[r * s];
     k += run;
-    cur += run * s;
-    idx[L] += run;
-    if (idx[L] == size[L]) {
-      idx[L] = 0;
-      cur -= size[L] * s;
-      for (size_t d = L; d-- > 0;) {
-        cur += stride[d];
-        if (++idx[d] < size[d]) break;
-        idx[d] = 0;
-        cur -= size[d] * stride[d];
-      }
-    }
+    advance(size, stride, idx, cur, L, run);
   }
 }
 

@@ -112,7 +112,7 @@ Contract contract() {
     std::string n = q["name"], src;
     // The bitstream is the pl_version 1 PL (the board refuses 2): VW's line (the pl_version 2
     // view writer, docs/pl-v2.md step 3) has no source in it.
-    if (n == "VW") continue;
+    if (n == "VW" || n == "CQ") continue;  // and the command queue's (step 4)
     if (n.rfind("DMA", 0) == 0) {
       src = "dma" + n.substr(3, 1) + "/" + (n.find("S2MM") != std::string::npos ? "s2mm" : "mm2s") + "_introut";
     } else {

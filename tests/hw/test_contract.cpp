@@ -249,7 +249,8 @@ TEST(HwContract, ErrorsIrqsLimitsAndPhasesMatch) {
   EXPECT_EQ(hw::irq::RED, irq.at("RED"));
   EXPECT_EQ(hw::irq::MMU, irq.at("MMU"));
   EXPECT_EQ(hw::irq::VW, irq.at("VW"));
-  EXPECT_EQ(irq.size(), 8u);
+  EXPECT_EQ(hw::irq::CQ, irq.at("CQ"));
+  EXPECT_EQ(irq.size(), 9u);
   for (const json& l : contract()["limits"]) {
     if (l["name"] == "MAX_STREAM_ELEMS") {
       EXPECT_EQ(hw::limits::MAX_STREAM_ELEMS, num(l["value"]));
@@ -261,10 +262,22 @@ TEST(HwContract, ErrorsIrqsLimitsAndPhasesMatch) {
       EXPECT_EQ(hw::limits::VR_BUFFER_LINES, num(l["value"]));
     } else if (l["name"] == "VR_MAX_FILLS") {
       EXPECT_EQ(hw::limits::VR_MAX_FILLS, num(l["value"]));
+    } else if (l["name"] == "VR_INDEX_ENTRIES") {
+      EXPECT_EQ(hw::limits::VR_INDEX_ENTRIES, num(l["value"]));
     } else if (l["name"] == "VR_MAX_ELEMS") {
       EXPECT_EQ(hw::limits::VR_MAX_ELEMS, num(l["value"]));
     } else if (l["name"] == "VW_BUFFER_LINES") {
       EXPECT_EQ(hw::limits::VW_BUFFER_LINES, num(l["value"]));
+    } else if (l["name"] == "CQ_SLOT_BYTES") {
+      EXPECT_EQ(hw::limits::CQ_SLOT_BYTES, num(l["value"]));
+    } else if (l["name"] == "CQ_HEADER_WORDS") {
+      EXPECT_EQ(hw::limits::CQ_HEADER_WORDS, num(l["value"]));
+    } else if (l["name"] == "CQ_MAX_WRITES") {
+      EXPECT_EQ(hw::limits::CQ_MAX_WRITES, num(l["value"]));
+    } else if (l["name"] == "CQ_MAX_SLOTS") {
+      EXPECT_EQ(hw::limits::CQ_MAX_SLOTS, num(l["value"]));
+    } else if (l["name"] == "CQ_WRITE_CYCLES") {
+      EXPECT_EQ(hw::limits::CQ_WRITE_CYCLES, num(l["value"]));
     } else {
       ADD_FAILURE() << "limit " << l["name"] << " has no named constant checked here";
     }
@@ -294,7 +307,7 @@ TEST(HwContract, ViewReaderWindowArrayAndErrorsMatch) {
     if (std::string(w.name) == "VR") g = &w;
     // The DMAs exist only in v1, the readers and the writer only in v2, everything else in both
     const std::string n = w.name;
-    const uint8_t want = (n == "VR" || n == "VW") ? 2 : (n == "DMA0" || n == "DMA1" || n == "DMA2") ? 1 : 3;
+    const uint8_t want = (n == "VR" || n == "VW" || n == "CQ") ? 2 : (n == "DMA0" || n == "DMA1" || n == "DMA2") ? 1 : 3;
     EXPECT_EQ(w.pl_versions, want) << n;
   }
   ASSERT_NE(g, nullptr);
@@ -332,4 +345,23 @@ TEST(HwContract, ViewWriterWindowArrayAndErrorsMatch) {
   EXPECT_EQ(hw::vw::ERR_BROADCAST, 8u);
   EXPECT_EQ(hw::irq::VW, 7u);
   EXPECT_EQ(hw::limits::VW_BUFFER_LINES, 64u);
+}
+
+// The command queue of pl_version 2 (docs/pl-v2.md step 4): window, IRQ line, the entry's
+// layout in DDR and the slot arithmetic the sequencer and the runtime share.
+TEST(HwContract, CommandQueueWindowEntryAndErrorsMatch) {
+  const json* cq = nullptr;
+  for (const json& w : contract()["windows"])
+    if (w["name"] == "CQ") cq = &w;
+  ASSERT_NE(cq, nullptr);
+  EXPECT_EQ(hw::win::CQ_BASE, num((*cq)["base"]));
+  EXPECT_EQ(hw::win::CQ_SIZE, num((*cq)["size"]));
+  const json& b = contract()["blocks"]["cmd_queue"];
+  for (const json& e : b["errors"]) EXPECT_EQ(hw::cq::err_name(e["value"]), e["name"].get<std::string>());
+  EXPECT_EQ(hw::irq::CQ, 8u);
+  // A slot is the header words and CQ_MAX_WRITES (ADDR, DATA) pairs, exactly.
+  EXPECT_EQ(hw::limits::CQ_SLOT_BYTES, 4 * hw::limits::CQ_HEADER_WORDS + 8 * hw::limits::CQ_MAX_WRITES);
+  EXPECT_GE(hw::cq::HEADER_NWRITES.mask >> hw::cq::HEADER_NWRITES.shift, hw::limits::CQ_MAX_WRITES);
+  EXPECT_EQ(hw::cq::HEADER_UNIT.get(hw::cq::HEADER_UNIT.put(2)), 2u);
+  EXPECT_EQ(hw::cq::RESULT_VALID.mask, 0x8000'0000u);
 }

@@ -428,6 +428,35 @@ TEST_F(AxiDmaTest, S2mmShortPacketLengthReadback) {
   EXPECT_EQ(h.mem.writes, 0u);
 }
 
+TEST_F(AxiDmaTest, S2mmIocDueIsWhenIocIsSet) {
+  // The poll shortcut of the tlm driver (s2mm_ioc_due): unknown while the channel is not yet
+  // armed, the completion's time once the packet is in, unknown behind a posted register write
+  // or ahead of an error.
+  sc_time at;
+  h.p0.packet.assign(100, 0x5A);
+  const Cycle tw = start_s2mm(h.m0, 0x4000, 4096);
+  EXPECT_FALSE(h.dma0.s2mm_ioc_due(&at));  // the arm is pending, no packet yet
+  const Cycle done = tw + S + 12 + 24 + 1 + 12 + 1;  // as S2mmShortPacketLengthReadback
+  run(S + 1);
+  ASSERT_TRUE(h.dma0.s2mm_ioc_due(&at));
+  EXPECT_EQ(at, T * double(done));
+  h.m0.wr(S2MM_DMACR, CR_RS, T * 5.0);  // posted: applies in 5 cycles, before the completion
+  EXPECT_FALSE(h.dma0.s2mm_ioc_due(&at));
+  run(done - 1 - now());
+  EXPECT_TRUE(h.dma0.s2mm_ioc_due(&at));
+  EXPECT_EQ(h.m0.rd(S2MM_DMASR) & SR_IOC_IRQ, 0u);
+  run(1);
+  EXPECT_EQ(h.m0.rd(S2MM_DMASR) & SR_IOC_IRQ, SR_IOC_IRQ);
+  EXPECT_FALSE(h.dma0.s2mm_ioc_due(&at));  // nothing pending
+  h.m0.wr(S2MM_DMASR, SR_IOC_IRQ);
+  h.p0.packet.assign(100, 0x3C);  // longer than LENGTH: an error, not IOC
+  start_s2mm(h.m0, 0x4000, 64);
+  run(S + 1);
+  EXPECT_FALSE(h.dma0.s2mm_ioc_due(&at));
+  run(100);
+  EXPECT_EQ(h.m0.rd(S2MM_DMASR) & (SR_IOC_IRQ | SR_ERR_IRQ), SR_ERR_IRQ);
+}
+
 TEST_F(AxiDmaTest, S2mmPacketLongerThanLengthIsInternalError) {
   h.p0.packet.assign(100, 0x3C);
   const auto after = bytes_at(0x4000 + 64, 64);

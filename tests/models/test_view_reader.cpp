@@ -142,6 +142,24 @@ TEST(ViewReader, TransposeFetchesEveryLineOnceWhenTheInnerExtentFits) {
   EXPECT_EQ(p.ddr_bytes(), 48u * 64 * 4);
 }
 
+TEST(ViewReader, LinesSharingAnIndexEntryMissEvenWhileInTheBuffer) {
+  // Two rows read interleaved, shape (4, 2), strides (1, R): with R words = 64 KB the two lines
+  // share a line-index entry (vr::index_of: the low 9 bits of the line number), so each element
+  // finds the other row's line in the entry and misses (8 fills although both lines stay in
+  // the 64-slot buffer); with R = 32 KB they do not (2 fills).
+  Mem m;
+  const uint32_t w64k = vr::kIndexEntries * vr::kLineBytes / 4;
+  ASSERT_EQ(vr::index_of(0x2000 / vr::kLineBytes), vr::index_of((0x2000 + 4ull * w64k) / vr::kLineBytes));
+  for (const uint32_t r : {w64k, w64k / 2}) {
+    const ViewDesc d = view(0x2000, 4ull * (r + 4), {4, 2}, {1, static_cast<int32_t>(r)});
+    ASSERT_TRUE(check(d, kDdr).ok()) << d.str();
+    EXPECT_EQ(gathered(d, m), reference(d, m));
+    const ReadPlan p = plan(d, 0, {});
+    check_plan(d, p);
+    EXPECT_EQ(p.fills.size(), r == w64k ? 8u : 2u) << d.str();
+  }
+}
+
 TEST(ViewReader, BroadcastStrideZeroReadsTheRowOnce) {
   Mem m;  // a bias row of 10 broadcast over 128 rows
   const ViewDesc d = view(0x3000, 40, {128, 10}, {0, 1});

@@ -429,7 +429,11 @@ TEST_F(ViewReaderTlm, RegisterWindowAndAddressMap) {
   // The view writer's window follows the readers' (docs/pl-v2.md step 3); past it, DECERR.
   EXPECT_EQ(vr::kWindow + vr::kWindowBytes, pl::vw::kWindow);
   EXPECT_EQ(h.access(h.p, tlm::TLM_READ_COMMAND, pl::vw::kWindow + pl::vw::STATUS, v), tlm::TLM_OK_RESPONSE);
-  EXPECT_EQ(h.access(h.p, tlm::TLM_READ_COMMAND, pl::vw::kWindow + pl::vw::kWindowBytes, v), tlm::TLM_ADDRESS_ERROR_RESPONSE);
+  // The command queue's window follows the writer's (step 4); past it, DECERR.
+  EXPECT_EQ(pl::vw::kWindow + pl::vw::kWindowBytes, hw::win::CQ_BASE);
+  EXPECT_EQ(h.access(h.p, tlm::TLM_READ_COMMAND, hw::win::CQ_BASE + hw::cq::STATUS, v), tlm::TLM_OK_RESPONSE);
+  EXPECT_EQ(h.access(h.p, tlm::TLM_READ_COMMAND, hw::win::CQ_BASE + hw::win::CQ_SIZE, v), tlm::TLM_ADDRESS_ERROR_RESPONSE);
+  EXPECT_EQ(h.access(h.v1, tlm::TLM_READ_COMMAND, hw::win::CQ_BASE, v), tlm::TLM_ADDRESS_ERROR_RESPONSE) << "v1: no queue";
   // v2: the DMAs are gone (DECERR); v1: unchanged, and no reader or writer window.
   EXPECT_EQ(h.access(h.p, tlm::TLM_READ_COMMAND, 0x4001'0004, v), tlm::TLM_ADDRESS_ERROR_RESPONSE);
   EXPECT_EQ(h.access(h.p, tlm::TLM_READ_COMMAND, 0x4000'0034, v), tlm::TLM_ADDRESS_ERROR_RESPONSE);

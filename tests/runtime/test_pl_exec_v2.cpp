@@ -15,6 +15,7 @@
 #include "runtime/pynq/pl_exec.h"
 #include "runtime/pynq/regmap.h"
 #include "runtime/tlm/tlm_driver.h"
+#include "tensor/schedule.h"
 
 namespace tinypynq::pynq {
 namespace {
@@ -38,6 +39,7 @@ struct Fixture {
     drv = vp::make_platform_driver("tlm_v2", cfg);
     cost = std::make_unique<PsCost>(cfg);
     ex = std::make_unique<PlExec>(*drv, stats, *cost, WaitMode::kPoll);
+    ex->set_queue(false);  // these tests are step 3's: one command programmed and waited for (the queue: below)
     ex->init();
   }
   std::unique_ptr<DdrBlock> block(size_t bytes) {
@@ -85,6 +87,13 @@ struct TransposeAdd {
     for (int i = 0; i < 6; ++i)
       for (int j = 0; j < 4; ++j) EXPECT_EQ(o[4 * i + j], va[6 * j + i] + vb[4 * i + j]) << i << "," << j;
   }
+};
+
+// The command queue (docs/pl-v2.md step 4): the same PlExec with the queue on until the end of
+// the scope.
+struct Queued {
+  Queued() { fx().ex->set_queue(true), fx().ex->init(); }
+  ~Queued() { fx().ex->set_queue(false), fx().ex->init(); }
 };
 
 TEST(PlExecV2, ReadersStreamATransposeAndAContiguousOperand) {
@@ -243,5 +252,155 @@ TEST(PlExecV2, IrqModeWakesOnTheWritersInterrupt) {
   EXPECT_LT(waited, 1e-3) << "no interrupt timeout (0.5 s)";
 }
 
+
+}  // namespace
+}  // namespace tinypynq::pynq
+
+namespace tinypynq::pynq {
+namespace {
+
+// Queued, the PS does not wait per command: five commands are enqueued in less PS time than
+// the PL needs for them, the results are right once the PS reads them (the read waits for the
+// entry that writes them), and the wait is booked to the units and dma.
+TEST(PlExecV2Queue, CommandsRunBackToBackWhileThePsGoesOn) {
+  Fixture& f = fx();
+  Queued q;
+  ASSERT_TRUE(f.ex->queued());
+  std::vector<std::unique_ptr<TransposeAdd>> t;
+  const uint64_t seq0 = f.ex->enqueued(), commands0 = f.stats.commands[0];
+  const double ps0 = f.drv->now();
+  for (int i = 0; i < 5; ++i) {
+    t.push_back(std::make_unique<TransposeAdd>());
+    const PlExec::Result r = f.ex->run(t.back()->cmd);
+    EXPECT_EQ(r.cycles, 0u) << "left in the queue";
+  }
+  const double enqueue_s = f.drv->now() - ps0;
+  EXPECT_EQ(f.ex->enqueued(), seq0 + 5);
+  EXPECT_EQ(f.stats.commands[0], commands0) << "counted when they complete";
+  t.back()->expect_result();  // waits for the last entry: all five are done
+  EXPECT_EQ(f.ex->completed(), seq0 + 5);
+  EXPECT_EQ(f.stats.commands[0], commands0 + 5);
+  for (auto& x : t) x->expect_result();
+  EXPECT_LT(enqueue_s, 5 * 4e-6) << "no GP0 programming and no wait per command";
+}
+
+// The batch as data: what an entry reads and writes, and that it depends on the one before it
+// when it reads that one's result (TINYPYNQ_DEBUG=4 prints these lines).
+TEST(PlExecV2Queue, EntriesCarryTheirReadWriteSetsAndDependencies) {
+  Fixture& f = fx();
+  Queued q;
+  TransposeAdd t;
+  f.ex->run(t.cmd);
+  UnitCmd second = t.cmd;  // reads the first one's result as operand B
+  second.in[1] = t.cmd.out;
+  auto r2 = f.block(96);
+  second.out = Stream{r2.get(), 0, 96};
+  testing::internal::CaptureStderr();
+  const int dbg = debug_level();
+  set_debug_level(4);
+  f.ex->run(second);
+  set_debug_level(dbg);
+  const std::string line = testing::internal::GetCapturedStderr();
+  std::printf("[entry] %s", line.c_str());
+  EXPECT_THAT(line, HasSubstr("vector"));
+  EXPECT_THAT(line, HasSubstr("after #" + std::to_string(f.ex->enqueued() - 2))) << "RAW on the first result";
+  EXPECT_THAT(line, HasSubstr("(E_TRANSPOSE_ADD_6_4)"));
+  f.ex->finish();
+  const float* o = static_cast<const float*>(r2->mem.virt);
+  f.ex->cpu_reads(Stream{r2.get(), 0, 96});
+  const float* a = static_cast<const float*>(t.r->mem.virt);
+  for (int i = 0; i < 24; ++i) EXPECT_EQ(o[i], static_cast<const float*>(t.a->mem.virt)[(i % 4) * 6 + i / 4] + a[i]);
+}
+
+// A bad descriptor in the middle of a batch: the queue stops at that entry; the wait reports
+// the kernel, the operand and the view, the PL is reset, and the next batch runs.
+TEST(PlExecV2Queue, ABadDescriptorMidBatchNamesKernelOperandViewAndTheNextBatchRuns) {
+  Fixture& f = fx();
+  Queued q;
+  TransposeAdd t0, t1, t2;
+  UnitCmd bad = t1.cmd;
+  bad.view[0]->shape[1] = 4, bad.view[0]->stride[1] = 0x7FFF'FFFF;  // stride overflow
+  std::string k1 = "E_BAD_MIDDLE";
+  bad.kernel = &k1;
+  const uint64_t commands0 = f.stats.commands[0];
+  f.ex->run(t0.cmd);
+  f.ex->run(bad);
+  f.ex->run(t2.cmd);
+  try {
+    f.ex->finish();
+    ADD_FAILURE() << "no error";
+  } catch (const PlFault& e) {
+    const std::string m = e.what();
+    std::printf("[fault] %s\n", m.c_str());
+    EXPECT_THAT(m, HasSubstr("command queue stopped at entry"));
+    EXPECT_THAT(m, HasSubstr("COMMAND"));
+    EXPECT_THAT(m, HasSubstr("kernel E_BAD_MIDDLE"));
+    EXPECT_THAT(m, HasSubstr("operand A (VR0)"));
+    EXPECT_THAT(m, HasSubstr("OVERFLOW"));
+    EXPECT_THAT(m, HasSubstr("view(shape="));
+  }
+  EXPECT_EQ(f.stats.commands[0], commands0 + 1) << "the entry before the bad one completed";
+  t0.expect_result();
+  // The reset PL runs the next batch.
+  std::memset(t2.r->mem.virt, 0, 96);
+  f.ex->cpu_writes(Stream{t2.r.get(), 0, 96});
+  f.ex->run(t1.cmd);
+  f.ex->run(t2.cmd);
+  t1.expect_result();
+  t2.expect_result();
+}
+
+
+// A queue error found by a later PS read (docs/pl-v2.md step 4 "Errors"): the entries of
+// earlier kernels that did not run are handed to `recover` (the device recomputes those kernels
+// on the PS) and the read goes on; when the running kernel lost entries, the wait throws too.
+TEST(PlExecV2Queue, LostEntriesOfEarlierKernelsAreRecoveredAndTheCurrentKernelThrows) {
+  Fixture& f = fx();
+  Queued q;
+  std::vector<uint64_t> lost;
+  f.ex->set_recover([&](uint64_t n) { lost.push_back(n); });
+  TransposeAdd t0, t1, t2;
+  UnitCmd bad = t1.cmd;
+  bad.view[0]->shape[1] = 0;  // ZERO_LENGTH
+  const int64_t faults0 = f.stats.faults.pl_faults;
+  f.ex->begin_kernel();  // "kernel 1": the good command and the bad one
+  f.ex->run(t0.cmd);
+  const uint64_t bad_seq = f.ex->enqueued();
+  f.ex->run(bad);
+  f.ex->begin_kernel();  // "kernel 2": reads kernel 1's first result, then its own command
+  t0.expect_result();    // entry 0 ran: no wait on the error yet
+  f.ex->run(t2.cmd);
+  EXPECT_NO_THROW(f.ex->cpu_reads(Stream{t1.r.get(), 0, 96})) << "kernel 1's loss is recovered, not thrown";
+  ASSERT_EQ(lost.size(), 1u);
+  EXPECT_EQ(lost[0], bad_seq);
+  EXPECT_EQ(f.stats.faults.pl_faults, faults0 + 1);
+  EXPECT_THAT(f.stats.faults.log.back(), HasSubstr("ZERO_LENGTH"));
+  EXPECT_THAT(f.stats.faults.log.back(), HasSubstr("operand A (VR0)"));
+  // Kernel 2's command was dropped with the queue: had kernel 2 been running when the error
+  // showed, the wait would throw. Now: a kernel whose own entry fails.
+  f.ex->begin_kernel();
+  f.ex->run(bad);
+  EXPECT_THROW(f.ex->finish(), PlFault);
+  EXPECT_EQ(lost.size(), 2u);
+  f.ex->set_recover(nullptr);
+  f.ex->run(t2.cmd);
+  t2.expect_result();
+}
+
+// irq mode: the PS sleeps on IRQ_F2P[8] (REACHED with CTRL.REACHED_EN) instead of polling, and
+// the interrupt is not lost.
+TEST(PlExecV2Queue, IrqModeSleepsOnReached) {
+  Fixture& f = fx();
+  Queued q;
+  f.ex->set_wait_mode(WaitMode::kIrq);
+  const int64_t lost0 = f.stats.faults.lost_irqs;
+  TransposeAdd a, b;
+  f.ex->run(a.cmd);
+  f.ex->run(b.cmd);
+  b.expect_result();
+  a.expect_result();
+  f.ex->set_wait_mode(WaitMode::kPoll);
+  EXPECT_EQ(f.stats.faults.lost_irqs, lost0);
+}
 }  // namespace
 }  // namespace tinypynq::pynq
