@@ -49,12 +49,10 @@ WritePlan plan_write(const ViewDesc& d, uint64_t t0, const std::vector<uint64_t>
     uint64_t line = ~0ull;  // ~0: empty
     uint32_t mask = 0;      // words written since it was taken
     uint64_t free_at = 0;   // the cycle after its last flush's last W beat
-    uint64_t seq = 0;       // allocation order
   };
   std::vector<Slot> slots(vw::kLines);
   std::unordered_map<uint64_t, unsigned> where;
   unsigned next = 0;
-  uint64_t seq = 0;
   const uint64_t lo = d.base, hi = d.base + d.limit;
   uint64_t port0 = 0, wbeats = 0;  // the first W beat's earliest cycle; W beats so far
   // The words of a line inside [BASE, BASE + LIMIT): a line is full when all are written.
@@ -85,13 +83,13 @@ WritePlan plan_write(const ViewDesc& d, uint64_t t0, const std::vector<uint64_t>
     where.erase(sl.line);
     sl.line = ~0ull, sl.mask = 0, sl.free_at = b.wend;
   };
-  uint64_t prev_a = 0;
+  uint64_t prev_a = 0, next_p = 0;  // the last handshake; the first cycle the next beat can be taken
   // The taken elements, beat by beat (a beat holds elements 2j and 2j + 1).
   std::vector<std::pair<bool, int64_t>> beat(2);
   unsigned in_beat = 0;
   uint64_t j = 0;
   auto finish_beat = [&]() {
-    const uint64_t pj = std::max({h[j], write_ready(d, t0, j), j ? prev_a + 1 : 0});
+    const uint64_t pj = std::max({h[j], write_ready(d, t0, j), next_p});
     uint64_t a = pj;
     unsigned used[2];
     unsigned n_used = 0;
@@ -109,16 +107,25 @@ WritePlan plan_write(const ViewDesc& d, uint64_t t0, const std::vector<uint64_t>
         next = (s + 1) % vw::kLines;
         if (slots[s].line != ~0ull) flush(s, pj);
         a = std::max(a, slots[s].free_at);
-        slots[s].line = line, slots[s].seq = seq++;
+        slots[s].line = line;
         where[line] = s;
       }
       slots[s].mask |= 1u << ((addr - line) / 4);
       if (!(n_used && used[n_used - 1] == s)) used[n_used++] = s;
     }
+    // One buffer write per cycle: two valid elements in two different 64-bit beats of the
+    // buffer merge in a and a + 1, and the full lines are decided after the second.
+    bool two = in_beat == 2 && beat[0].first && beat[1].first;
+    if (two) {
+      const uint64_t b0 = (d.base + 4 * static_cast<uint64_t>(beat[0].second)) >> 3;
+      two = b0 != (d.base + 4 * static_cast<uint64_t>(beat[1].second)) >> 3;
+    }
+    const uint64_t m = a + (two ? 1 : 0);
     p.accept[j] = prev_a = a;
+    next_p = m + 1;
     for (unsigned k = 0; k < n_used; ++k) {
       Slot& sl = slots[used[k]];
-      if (sl.line != ~0ull && (sl.mask & needed(sl.line)) == needed(sl.line)) flush(used[k], a);
+      if (sl.line != ~0ull && (sl.mask & needed(sl.line)) == needed(sl.line)) flush(used[k], m);
     }
     in_beat = 0;
     ++j;
@@ -131,13 +138,18 @@ WritePlan plan_write(const ViewDesc& d, uint64_t t0, const std::vector<uint64_t>
   });
   // Beats past the elements (a long packet, or a last beat holding only dropped lanes) are
   // taken one per cycle and dropped.
-  for (; j < h.size(); ++j) p.accept[j] = prev_a = std::max({h[j], write_ready(d, t0, j), j ? prev_a + 1 : 0});
-  const uint64_t a_last = h.empty() ? write_ready(d, t0, 0) : prev_a;
-  std::vector<unsigned> left;
-  for (unsigned s = 0; s < vw::kLines; ++s)
-    if (slots[s].line != ~0ull) left.push_back(s);
-  std::sort(left.begin(), left.end(), [&](unsigned x, unsigned y) { return slots[x].seq < slots[y].seq; });
-  for (unsigned s : left) flush(s, a_last);
+  for (; j < h.size(); ++j) {
+    p.accept[j] = prev_a = std::max({h[j], write_ready(d, t0, j), next_p});
+    next_p = prev_a + 1;
+  }
+  const uint64_t a_last = h.empty() ? write_ready(d, t0, 0) : next_p - 1;  // the last merge
+  // The slots still holding lines, in ring order from `next` (the slot the next miss would
+  // take): the RTL's rotating priority encoder. Oldest-first differs only for a slot skipped by
+  // the ring (its line was hit by the other element of the beat that took the slot after it).
+  for (unsigned i = 0; i < vw::kLines; ++i) {
+    const unsigned s = (next + i) % vw::kLines;
+    if (slots[s].line != ~0ull) flush(s, a_last);
+  }
   p.done = a_last + 1;
   for (const Burst& b : p.bursts) p.done = std::max(p.done, b.bresp + 1);
   return p;

@@ -489,12 +489,12 @@ uint8_t* AxiDma::S2mm::direct(uint64_t bytes) {
   return dma.hp_dmi(dma.m_axi_s2mm, true, xfer_addr, bytes);
 }
 
-void AxiDma::S2mm::put(const uint8_t* data, uint64_t bytes, Cycle last_cycle) {
+Cycle AxiDma::S2mm::put(const uint8_t* data, uint64_t bytes, Cycle last_cycle) {
   AxiDma& d = dma;
   const auto& p = d.m_p;
   if (!m_armed) {
     SC_REPORT_WARNING(d.name(), "S2MM put() with no armed transfer (after a reset?): dropped");
-    return;
+    return last_cycle;
   }
   m_armed = false;
   const uint64_t n = std::max<uint64_t>(1, d.beats_of(bytes));  // stream beats of the packet
@@ -540,6 +540,7 @@ void AxiDma::S2mm::put(const uint8_t* data, uint64_t bytes, Cycle last_cycle) {
   } else {
     d.schedule_cycle(*this, done, Action{.kind = Action::kDoneS2mm, .b = wbytes});
   }
+  return last_cycle;  // TREADY is the closed-form ready(): the producer is not held
 }
 
 }  // namespace tinypynq::vp

@@ -183,7 +183,7 @@ class AxiDma : public sc_core::sc_module {
     bool armed() const override { return m_armed; }
     pl::BeatSchedule ready() const override { return m_ready; }
     const sc_core::sc_event& armed_event() const override { return m_armed_ev; }
-    void put(const uint8_t* data, uint64_t bytes, Cycle last_cycle) override;
+    Cycle put(const uint8_t* data, uint64_t bytes, Cycle last_cycle) override;  // last_cycle
     uint8_t* direct(uint64_t bytes) override;
     void arm(Cycle t_arm);
     void disarm() { m_armed = false; }

@@ -60,9 +60,12 @@ class AxisSink {
   virtual bool armed() const = 0;
   virtual pl::BeatSchedule ready() const = 0;   // first cycle beat j can be accepted
   virtual const sc_core::sc_event& armed_event() const = 0;
-  // A packet of `bytes` bytes (TLAST on its last beat, handshaken in cycle last_cycle >= the
-  // cycle before now).
-  virtual void put(const uint8_t* data, uint64_t bytes, Cycle last_cycle) = 0;
+  // A packet of `bytes` bytes (TLAST on its last beat, presented from cycle last_cycle >= the
+  // cycle before now, the earlier beats as the producer kept pace with ready()). Returns the
+  // cycle the sink took the last beat: last_cycle when TREADY is ready() (AXI DMA S2MM), later
+  // when the sink back-pressures R (the view writer's write buffer, docs/pl-v2.md step 3): the
+  // producer's last handshake, so a unit's DONE is the RTL's.
+  virtual Cycle put(const uint8_t* data, uint64_t bytes, Cycle last_cycle) = 0;
   // Where put() would land a packet of `bytes` bytes, when that is host memory (DMI) taking
   // all of them: a producer may compute its result there, and put() of that pointer then
   // copies nothing. nullptr: put() a buffer of your own.

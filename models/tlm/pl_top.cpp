@@ -230,10 +230,12 @@ void PlTop::execute(unsigned ui) {
   u.direct_output(sink_, in);
   UnitResult res = u.run(cmd, t0, in, sink_->ready(), log_);
   u.direct_output(nullptr, nullptr);
-  const Cycle t_done = res.timing.t_done;
   u.regs.warn(warn | res.warnings);
+  // The unit ends with its last R handshake: later than its own schedule when the sink
+  // back-pressures R (the view writer, docs/pl-v2.md step 3, "TREADY"), as the RTL unit stalls.
+  const Cycle t_done = std::max(res.timing.t_done, sink_->put(res.out, res.out_bytes, res.timing.t_done));
+  res.timing.t_done = t_done, res.timing.cycles = t_done - t0;
   u.regs.finish_at(t_done);
-  sink_->put(res.out, res.out_bytes, t_done);
   for (unsigned s = 0; s < 3; ++s)
     if (need[s]) src_[s]->take_all(res.timing.in_last[s]);
   last_ = PlCommandRecord{ui, u.name(), cmd, t0, res.timing, warn | res.warnings};
@@ -258,10 +260,10 @@ void PlTop::stream_error(PlUnit& u, unsigned s) {
     waiting_ = std::string("stream ") + kStream[s] + " failed; waiting for stream R to be armed for the TLAST beat";
     if (!wait_for(sink_->armed_event())) return;
   }
-  const Cycle t_end = std::max(t_err + 1, sink_->ready().at(0));
+  const Cycle t_beat = std::max(t_err + 1, sink_->ready().at(0));
   static constexpr uint8_t kBeat[8] = {};
+  const Cycle t_end = std::max(t_beat, sink_->put(kBeat, sizeof kBeat, t_beat));
   u.regs.finish_at(t_end);
-  sink_->put(kBeat, sizeof kBeat, t_end);
   waiting_ = std::string("ending on stream ") + kStream[s] + "'s error in cycle " + std::to_string(t_end);
   if (!wait_until(t_end + 1)) return;
   u.regs.catch_up(t_end + 1);

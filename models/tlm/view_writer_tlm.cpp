@@ -187,10 +187,10 @@ void ViewWriter::start(Cycle t0) {
   armed_ev_.notify(when > now ? when - now : sc_core::SC_ZERO_TIME);
 }
 
-void ViewWriter::put(const uint8_t* data, uint64_t bytes, Cycle last_cycle) {
+Cycle ViewWriter::put(const uint8_t* data, uint64_t bytes, Cycle last_cycle) {
   if (!armed_) {
     SC_REPORT_WARNING(name(), "put() on stream R with no accepted descriptor (after a reset?): dropped");
-    return;
+    return last_cycle;
   }
   armed_ = false;
   const pl::ViewDesc& d = desc_;
@@ -244,9 +244,13 @@ void ViewWriter::put(const uint8_t* data, uint64_t bytes, Cycle last_cycle) {
   if (code != vw::kOk) {
     busy_until_ = times_.done = plan_.done;
     ok_at_end_ = false;
-    return fail_at(code, vw::kNoDim, plan_.done);
+    fail_at(code, vw::kNoDim, plan_.done);
+    return plan_.accept.back();
   }
   finish_at(plan_.done);
+  // The write buffer's back-pressure (a_j > h_j: misses waiting for flushes) holds the producer:
+  // its last handshake is a_last, as the RTL writer's TREADY makes it.
+  return plan_.accept.back();
 }
 
 // The words land in DDR now, before the simulated cycles of the bursts (zero copy, as the

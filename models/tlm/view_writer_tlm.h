@@ -75,7 +75,7 @@ class ViewWriter : public sc_core::sc_module, public AxisSink {
   bool armed() const override { return armed_; }
   pl::BeatSchedule ready() const override { return ready_; }
   const sc_core::sc_event& armed_event() const override { return armed_ev_; }
-  void put(const uint8_t* data, uint64_t bytes, Cycle last_cycle) override;
+  Cycle put(const uint8_t* data, uint64_t bytes, Cycle last_cycle) override;  // a_last of pl::plan_write
 
   void reset();  // aresetn: registers to 0, the transfer dropped, the interrupt low
   // VW's done/err wires (the command queue's end of a command, docs/pl-v2.md step 4): notified

@@ -66,10 +66,11 @@ struct MockSink : AxisSink {
   bool armed() const override { return on; }
   BeatSchedule ready() const override { return sched; }
   const sc_core::sc_event& armed_event() const override { return ev; }
-  void put(const uint8_t* d, uint64_t bytes, Cycle c) override {
+  Cycle put(const uint8_t* d, uint64_t bytes, Cycle c) override {
     got.resize(bytes / 4);
     std::memcpy(got.data(), d, bytes);
     on = false, last = c, ++puts;
+    return c;  // TREADY is ready(): no back-pressure
   }
   void arm(BeatSchedule s) { sched = s, on = true, ev.notify(sc_core::SC_ZERO_TIME); }
   bool on = false;

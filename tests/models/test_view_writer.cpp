@@ -48,11 +48,10 @@ void naive_scatter(const ViewDesc& d, const uint32_t* w, uint64_t n, std::vector
 WritePlan naive_plan(const ViewDesc& d, uint64_t t0, const std::vector<uint64_t>& h, const WriterTiming& t) {
   WritePlan p;
   const unsigned L = vw::kLines;
-  std::vector<int64_t> line(L, -1), seq(L, 0);
+  std::vector<int64_t> line(L, -1);
   std::vector<uint32_t> mask(L, 0);
   std::vector<uint64_t> freeat(L, 0);
   unsigned ring = 0;
-  int64_t nseq = 0;
   const uint64_t tr = t0 + std::min(d.rank, 6u) + 2, take = std::min<uint64_t>(d.elems(), 2 * h.size());
   auto flush = [&](unsigned s, uint64_t c) {
     uint32_t w0 = 99, w1 = 0;
@@ -81,14 +80,16 @@ WritePlan naive_plan(const ViewDesc& d, uint64_t t0, const std::vector<uint64_t>
     p.bursts.push_back(b);
     line[s] = -1, mask[s] = 0, freeat[s] = b.wend;
   };
-  uint64_t prev = 0;
+  uint64_t prev = 0;  // the last merge cycle
   for (uint64_t j = 0; j < h.size(); ++j) {
     const uint64_t pj = std::max({h[j], tr + j, j ? prev + 1 : 0});
+    std::vector<int64_t> beat_addr;
     uint64_t a = pj;
     std::vector<unsigned> used;
     for (uint64_t e = 2 * j; e < std::min(2 * j + 2, take); ++e) {
       const int64_t addr = naive_addr(d, e);
       if (addr < 0) continue;
+      beat_addr.push_back(addr / 8);
       const int64_t ln = addr / 128 * 128;
       unsigned s = L;
       for (unsigned x = 0; x < L; ++x)
@@ -99,12 +100,14 @@ WritePlan naive_plan(const ViewDesc& d, uint64_t t0, const std::vector<uint64_t>
         ring = (s + 1) % L;
         if (line[s] >= 0) flush(s, pj);
         a = std::max(a, freeat[s]);
-        line[s] = ln, seq[s] = nseq++;
+        line[s] = ln;
       }
       mask[s] |= 1u << ((addr - ln) / 4);
       if (std::find(used.begin(), used.end(), s) == used.end()) used.push_back(s);
     }
-    p.accept.push_back(prev = a);
+    p.accept.push_back(a);
+    // two elements into two 64-bit beats of the buffer: the second merges a cycle later
+    prev = a + (beat_addr.size() == 2 && beat_addr[0] != beat_addr[1] ? 1 : 0);
     for (unsigned s : used) {
       if (line[s] < 0) continue;
       bool full = true;
@@ -112,16 +115,11 @@ WritePlan naive_plan(const ViewDesc& d, uint64_t t0, const std::vector<uint64_t>
         const uint64_t wa = static_cast<uint64_t>(line[s]) + 4 * w;
         if (wa >= d.base && wa < d.base + d.limit && !(mask[s] >> w & 1)) full = false;
       }
-      if (full) flush(s, a);
+      if (full) flush(s, prev);
     }
   }
-  for (;;) {  // the rest, oldest first
-    unsigned best = L;
-    for (unsigned s = 0; s < L; ++s)
-      if (line[s] >= 0 && (best == L || seq[s] < seq[best])) best = s;
-    if (best == L) break;
-    flush(best, prev);
-  }
+  for (unsigned i = 0; i < L; ++i)  // the rest, in ring order from the next slot to take
+    if (line[(ring + i) % L] >= 0) flush((ring + i) % L, prev);
   p.done = prev + 1;
   for (const Burst& b : p.bursts) p.done = std::max(p.done, b.bresp + 1);
   return p;
