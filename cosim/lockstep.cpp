@@ -82,6 +82,21 @@ void Lockstep::capture(const vp::StreamIn* const fresh_in[3], const pl::BeatSche
   p_.computed = true;
 }
 
+void Lockstep::stream_failed(unsigned s, Cycle t) {
+  if (!p_.on || !p_.need[s] || p_.failed || p_.computed) return;
+  p_.failed = true;
+  p_.t_fail = t;
+}
+
+void Lockstep::reader_mismatch(const std::string& what) {
+  if (!opt_.enabled || mismatched_) return;
+  mismatched_ = true;
+  fault_("lockstep (RTL vs TLM) " + what +
+         (p_.on ? std::string(" (feeding the ") + hw::kUnits[p_.unit].name + " command " + describe_running() +
+                      " started in cycle " + std::to_string(p_.t0) + ")"
+                : std::string()));
+}
+
 void Lockstep::beat_taken(unsigned s, Cycle t) {
   if (p_.on && p_.need[s] && ++p_.taken[s] == p_.need[s]) p_.consumed[s] = true, p_.rtl_in_last[s] = t;
 }
@@ -100,6 +115,19 @@ void Lockstep::mismatch(const std::string& what, int64_t index, uint32_t tb, uin
 
 void Lockstep::compare() {
   if (!opt_.enabled || !p_.checkable) return;
+  if (p_.failed) {  // models/tlm/pl_top.cpp stream_error(): ERR STREAM, one zero beat with TLAST
+    p_.exp_out.assign(8, 0);
+    const Cycle t_err = std::max(p_.t_fail, p_.t0 + 1);
+    p_.exp.t_done = std::max(t_err + 1, p_.have_r ? p_.r.at(0) : t_err + 1);
+    p_.exp.cycles = p_.exp.t_done - p_.t0;
+    p_.computed = true;
+    if (p_.rtl_out != p_.exp_out)
+      return mismatch("a command ended on a stream error: R is not one zero beat (" + std::to_string(p_.rtl_out.size()) +
+                      " bytes)");
+    if (p_.exp.t_done != last_.timing.t_done) return mismatch("CYCLES of a command ended on a stream error differ");
+    ++checked_;
+    return;
+  }
   if (!p_.computed) return mismatch("the RTL finished before the TLM model had all its streams");
   const auto& e = p_.exp_out;
   const auto& r = p_.rtl_out;
@@ -134,6 +162,10 @@ const vp::PlCommandRecord* Lockstep::done(unsigned u, Cycle t_done, bool w_range
   for (unsigned s = 0; s < 3; ++s) last_.timing.in_last[s] = p_.rtl_in_last[s];
   last_.warnings = (w_range ? reg::ST_W_RANGE : 0) | p_.tlast_warn;
   compare();
+  if (p_.sink_last > last_.timing.t_done) {
+    last_.timing.t_done = p_.sink_last;
+    last_.timing.cycles = p_.sink_last - p_.t0;
+  }
   ++completed_;
   p_.on = false;
   return &last_;

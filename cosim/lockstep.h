@@ -70,6 +70,19 @@ class Lockstep {
   void result_bytes(const uint8_t* b, unsigned n) {           // an R handshake's bytes
     if (p_.on) p_.rtl_out.insert(p_.rtl_out.end(), b, b + n);
   }
+  // The source of stream s failed in cycle t (vr_err, pl_version 2): a command reading s ends
+  // with ERR STREAM and one zero TLAST beat (models/tlm/pl_top.cpp stream_error()).
+  void stream_failed(unsigned s, Cycle t);
+  // pl_version 2: an RTL reader differs from its TLM twin (a fill, a beat's word or valid cycle,
+  // a register read): reported once, with the command it feeds.
+  void reader_mismatch(const std::string& what);
+  // The R sink (a TLM model) took the packet's last beat in cycle a (AxisSink::put's answer:
+  // later than the RTL's TLAST handshake when the TLM view writer back-pressures R, which the
+  // pins, driven by its closed-form ready(), do not show). The command's record then ends in a,
+  // as models/tlm/pl_top.cpp ends the TLM unit's; the comparison is of the RTL's own cycles.
+  void sink_took_last(Cycle a) {
+    if (p_.on) p_.sink_last = a;
+  }
   bool expects_done(Cycle t) const { return p_.on && p_.computed && p_.exp.t_done == t; }
   // Unit u's done pulse in cycle t: the record of the command (compared first), or null when
   // no command of u was running (reported as a fault).
@@ -100,6 +113,9 @@ class Lockstep {
     std::vector<uint8_t> exp_out, rtl_out;
     pl::CmdTiming exp;
     uint32_t exp_warn = 0, tlast_warn = 0;
+    bool failed = false;  // a stream it reads failed (stream_failed)
+    Cycle sink_last = 0;  // sink_took_last
+    Cycle t_fail = 0;
   };
   void mismatch(const std::string& what, int64_t index = -1, uint32_t tlm_bits = 0, uint32_t rtl_bits = 0);
   void compare();

@@ -2,6 +2,7 @@
 #include "cosim/pl_clock.h"
 
 #include <algorithm>
+#include <cstring>
 #include <sstream>
 #include <stdexcept>
 
@@ -18,7 +19,8 @@ PlClock::PlClock(std::string o, const BoardConfig& c, const RtlPlOptions& op, Pl
       model(m), eval_fn(e), ls(c, {op.lockstep, op.tamper}, [this](const std::string& f) { set_fault(f); }),
       gp0(p.axil),
       xa{{p.in[0], kRtlStreamName[0]}, {p.in[1], kRtlStreamName[1]}, {p.in[2], kRtlStreamName[2]}},
-      xr(p.out, "R (DMA0 S2MM)"), irq(period), wd(op.watchdog_cycles) {
+      xr(p.out, c.pl_version >= 2 ? "R (VW)" : "R (DMA0 S2MM)"),
+      hp{{p.hp[0], "HP0 (VR0)"}, {p.hp[1], "HP1 (VR1)"}, {p.hp[2], "HP2 (VR2)"}}, irq(period), wd(op.watchdog_cycles) {
   ps_per_cycle = static_cast<uint64_t>(period.to_seconds() * 1e12 + 0.5);
 }
 
@@ -83,6 +85,10 @@ void PlClock::pick_up_transfers() {
       Src& x = src[s];
       x.active = true;
       x.in = src_if[s]->peek();
+      if (pins.v2()) {  // the RTL reader streams it; the TLM reader's transfer is its twin
+        v2_sent[s] = 0, v2_fill[s] = 0;
+        continue;
+      }
       xa[s].load(x.in.data, x.in.bytes, &x.in.valid);
       if (x.in.beats != xa[s].beats())
         set_fault(std::string("stream ") + kRtlStreamName[s] + ": the DMA's beats are not 64-bit (" +
@@ -99,14 +105,28 @@ void PlClock::tick() {
   pick_up_transfers();
   const vp::StreamIn* fresh[3] = {nullptr, nullptr, nullptr};
   for (unsigned s = 0; s < 3; ++s)
-    if (src[s].active && xa[s].sent() == 0) fresh[s] = &src[s].in;
+    if (src[s].active && beats_sent(s) == 0) fresh[s] = &src[s].in;
   ls.capture(fresh, xr.armed() && xr.accepted() == 0 ? &r_ready : nullptr);
   const Cycle t = cyc;
-  for (PinAxisSource& a : xa) a.drive(t);
+  uint8_t err = 0;
+  for (unsigned s = 0; s < 3; ++s)
+    if (vr_if[s] && vr_if[s]->err_in_cycle(t)) err |= static_cast<uint8_t>(1u << s);
+  for (unsigned s = 0; s < 3; ++s) {
+    if ((err & ~err_bits) >> s & 1) err_since[s] = t;  // first clocked cycle with the error
+    if (err >> s & 1) ls.stream_failed(s, err_since[s]);  // ignored unless the command reads s
+  }
+  err_bits = err;
+  if (pins.in_err) *pins.in_err = err;  // v2: the RTL readers' vr_err are inside the design
+  if (pins.v2()) {
+    for (HpReadBridge& b : hp) b.drive(t);
+  } else {
+    for (PinAxisSource& a : xa) a.drive(t);
+  }
   xr.drive(t);
   set_markers(ls.expects_done(t));
   eval();
-  for (unsigned s = 0; s < 3; ++s)
+  if (pins.v2()) v2_streams(t);
+  for (unsigned s = 0; s < 3 && !pins.v2(); ++s)
     if (xa[s].sample()) {
       wd.progress(t);
       ls.beat_taken(s, t);
@@ -120,7 +140,7 @@ void PlClock::tick() {
     const uint8_t* b;
     const unsigned n = xr.last_bytes(&b);
     ls.result_bytes(b, n);
-    if (ev == PinAxisSink::kLast) sink_if->put(xr.bytes().data(), xr.bytes().size(), t);
+    if (ev == PinAxisSink::kLast) ls.sink_took_last(sink_if->put(xr.bytes().data(), xr.bytes().size(), t));
   }
   if (xr.new_violation()) set_fault(xr.violation());
   const uint8_t done = *pins.mon_done & 7, w_range = *pins.mon_w_range & 7;
@@ -130,6 +150,73 @@ void PlClock::tick() {
   for (unsigned u = 0; u < 3; ++u)
     if (done >> u & 1) complete(u, t, (w_range >> u) & 1);
   irq.sample(irq_levels(), cyc);
+}
+
+// pl_version 2: the HP bridges' handshakes (every fill checked against the AXI rules and against
+// the TLM twin's plan: address, beats, issue cycle) and the readers' beats into the units (each
+// compared with the twin's word and valid cycle; the last one hands the transfer back).
+void PlClock::v2_streams(Cycle t) {
+  for (unsigned i = 0; i < 3; ++i) {
+    const std::optional<pl::Fill> f = hp[i].sample(t);
+    if (!hp[i].error().empty()) set_fault(hp[i].error());
+    if (!f || !vr_if[i]) continue;
+    const pl::ViewDesc d = vr_if[i]->descriptor();
+    if (auto why = fill_check.check(*f, d.base, d.limit, cfg.ddr_bytes)) set_fault(hp[i].name() + ": " + *why);
+    const std::vector<pl::Fill>& want = vr_if[i]->last_plan().fills;
+    const size_t k = v2_fill[i]++;
+    // Address and length must be the plan's; the issue cycle may be later (never earlier): a unit
+    // that lags its stream by more than the line buffer holds the slot reuse back, which the
+    // plan's always-ready consumer does not (docs/pl-v2.md "Line buffer and timing"); whether that
+    // moves the unit's handshakes is the unit lockstep's CYCLES check.
+    std::ostringstream o;
+    if (k >= want.size())
+      o << "a fill the TLM reader does not make (" << want.size() << " planned)";
+    else if (want[k].addr != f->addr || want[k].beats != f->beats || f->issue < want[k].issue)
+      o << "fill " << k << ": TLM 0x" << std::hex << want[k].addr << std::dec << " " << want[k].beats
+        << " beats issued in cycle " << want[k].issue << ", RTL 0x" << std::hex << f->addr << std::dec << " "
+        << f->beats << " beats in cycle " << f->issue;
+    ++v2_stats.fills;
+    if (k < want.size() && f->issue > want[k].issue) ++v2_stats.fills_late;
+    if (!o.str().empty())
+      ls.reader_mismatch("VR" + std::to_string(i) + " (stream " + kRtlStreamName[i] + ") " + d.str() + ": " + o.str());
+  }
+  const uint8_t valid = *pins.mon_in_tvalid & 7, hs = *pins.mon_in_hs & 7;
+  for (unsigned s = 0; s < 3; ++s) {
+    const bool v = valid >> s & 1;
+    if (v && !v2_valid_prev[s]) v2_valid_since[s] = t;
+    v2_valid_prev[s] = v && !(hs >> s & 1);
+    if (!(hs >> s & 1)) continue;
+    Src& x = src[s];
+    if (!x.active) {
+      set_fault(std::string("stream ") + kRtlStreamName[s] + ": the RTL reader handed over a beat in cycle " +
+                std::to_string(t) + " with no transfer of its TLM twin");
+      continue;
+    }
+    const uint64_t b = v2_sent[s]++;
+    uint64_t want = 0;
+    const uint64_t off = 8 * b, n = std::min<uint64_t>(8, x.in.bytes - off);
+    std::memcpy(&want, x.in.data + off, n);
+    const uint64_t got = *pins.mon_in_tdata[s] & (n == 8 ? ~0ull : (1ull << (8 * n)) - 1);
+    // the twin's valid cycle, or the cycle after the previous handshake when the unit held it
+    const Cycle planned = x.in.valid_at ? x.in.valid_at[b] : x.in.valid.at(b);
+    const Cycle want_valid = b == 0 ? planned : std::max(planned, v2_last_hs[s] + 1);
+    v2_last_hs[s] = t;
+    ++v2_stats.beats;
+    if (v2_valid_since[s] > want_valid) ++v2_stats.beats_late;  // held back with its fills (above)
+    if (got != want || v2_valid_since[s] < want_valid) {
+      std::ostringstream o;
+      o << "VR" << s << " (stream " << kRtlStreamName[s] << ") " << vr_if[s]->descriptor().str() << ": beat " << b
+        << " TLM 0x" << std::hex << want << " valid in cycle " << std::dec << want_valid << ", RTL 0x" << std::hex
+        << got << " valid in cycle " << std::dec << v2_valid_since[s];
+      ls.reader_mismatch(o.str());
+    }
+    wd.progress(t);
+    ls.beat_taken(s, t);
+    if (v2_sent[s] == x.in.beats) {
+      x.active = false;
+      src_if[s]->take_all(t);
+    }
+  }
 }
 
 void PlClock::advance_to(Cycle t) {
@@ -192,7 +279,7 @@ std::string PlClock::describe() const {
       if (ls.need(s))
         o << "; stream " << kRtlStreamName[s] << ": "
           << (ls.consumed(s)    ? "all beats taken"
-              : src[s].active ? std::to_string(xa[s].sent()) + "/" + std::to_string(src[s].in.beats) + " beats taken"
+              : src[s].active ? std::to_string(beats_sent(s)) + "/" + std::to_string(src[s].in.beats) + " beats taken"
                               : std::string("no transfer (MM2S_LENGTH not written?)"));
     o << "; stream R: "
       << (xr.armed() ? std::to_string(xr.accepted()) + " beats accepted"
@@ -243,8 +330,11 @@ void PlClock::check_config() {
 
 void PlClock::reset_state() {
   ls.reset();
-  for (unsigned s = 0; s < 3; ++s) src[s].active = false, xa[s].clear();
+  for (unsigned s = 0; s < 3; ++s) src[s].active = false, xa[s].clear(), v2_sent[s] = 0, v2_fill[s] = 0;
+  for (unsigned s = 0; s < 3; ++s) v2_valid_prev[s] = false;
+  for (HpReadBridge& b : hp) b.reset();
   xr.disarm();
+  err_bits = 0;
   halted = false;
   wd.progress(cyc);
   irq.reset(irq_levels());

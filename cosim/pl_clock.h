@@ -26,6 +26,9 @@
 #include "cosim/ports.h"
 #include "cosim/rtl_pl.h"
 #include "cosim/watchdog.h"
+#include "hw/tp_contract.h"
+#include "models/tlm/axi_fill_check.h"
+#include "models/tlm/view_reader_tlm.h"
 
 namespace tinypynq::cosim {
 
@@ -45,6 +48,17 @@ struct PlClock {
   AxiLiteMaster gp0;
   PinAxisSource xa[3];
   PinAxisSink xr;
+  // pl_version 2 (pins.v2()): the readers' HP ports bridged to the DDR model, their AXI rules,
+  // and the readers' streams (inside the design) followed through the monitor outputs.
+  HpReadBridge hp[3];
+  vp::AxiFillChecker fill_check;
+  uint64_t v2_sent[3] = {0, 0, 0};   // beats of the current transfer handshaken
+  size_t v2_fill[3] = {0, 0, 0};     // fills of the current transfer seen
+  bool v2_valid_prev[3] = {false, false, false};
+  Cycle v2_valid_since[3] = {0, 0, 0}, v2_last_hs[3] = {0, 0, 0};
+  struct ReaderStats {  // compared with the TLM twins (all equal, or later where allowed)
+    uint64_t fills = 0, fills_late = 0, beats = 0, beats_late = 0;
+  } v2_stats;
   IrqPins irq;
   Watchdog wd;
   FstWriter fst;  // the traced model only
@@ -52,6 +66,9 @@ struct PlClock {
 
   vp::AxisSource* src_if[3] = {nullptr, nullptr, nullptr};
   vp::AxisSink* sink_if = nullptr;
+  const vp::ViewReader* vr_if[3] = {nullptr, nullptr, nullptr};  // pl_version 2: src_if as readers (vr_err)
+  uint8_t err_bits = 0;  // s_axis_err driven in the last cycle
+  Cycle err_since[3] = {0, 0, 0};
   struct Src {  // the MM2S transfer the transactor presents
     bool active = false;
     vp::StreamIn in;
@@ -69,12 +86,18 @@ struct PlClock {
 
   void eval() { eval_fn(model); }
   uint8_t busy_bits() const { return *pins.mon_busy & 7; }
+  uint64_t beats_sent(unsigned s) const { return pins.v2() ? v2_sent[s] : xa[s].sent(); }
   sc_core::sc_time time_of(Cycle c) const { return sc_core::sc_time::from_value(c * period.value()); }
   Cycle cycle_at(const sc_core::sc_time& t) const {
     const auto p = period.value();
     return (t.value() + p - 1) / p;
   }
-  IrqPins::Levels irq_levels() const { return {bool(*pins.irq[0]), bool(*pins.irq[1]), bool(*pins.irq[2])}; }
+  IrqPins::Levels irq_levels() const {
+    if (pins.irq_f2p)
+      return {bool(*pins.irq_f2p >> hw::irq::VEC & 1), bool(*pins.irq_f2p >> hw::irq::RED & 1),
+              bool(*pins.irq_f2p >> hw::irq::MMU & 1)};
+    return {bool(*pins.irq[0]), bool(*pins.irq[1]), bool(*pins.irq[2])};
+  }
 
   // waveform: opens opt.waves with attach (the traced model's trace()); after check_config()
   void open_trace(const std::function<void(VerilatedFstC&)>& attach);
@@ -85,8 +108,10 @@ struct PlClock {
 
   // clocking
   void pick_up_transfers();
+  void v2_streams(Cycle t);  // after the evaluation of cycle t: the readers' beats and fills
   void tick();  // one cycle: streams, evaluation, handshakes, edge, done pulses, IRQs
   bool quiescent() const {
+    if (pins.v2() && ((*pins.mon_vr_active & 7) || hp[0].busy() || hp[1].busy() || hp[2].busy())) return false;
     return !busy_bits() && !*pins.out.tvalid && !*pins.axil.bvalid && !*pins.axil.rvalid;
   }
   void advance_to(Cycle t);  // evaluate every cycle before t (idle ones are skipped)

@@ -15,6 +15,7 @@
 // has_pins() is false and the transactor must not be driven.
 #pragma once
 
+#include "cosim/axi_hp_bridge.h"
 #include "cosim/axi_lite.h"
 #include "cosim/axis.h"
 
@@ -75,23 +76,52 @@ struct PlSimPins {
   uint8_t *tlm_cmd_unit = nullptr, *tlm_exp_done = nullptr, *tlm_dma_armed = nullptr, *tlm_gp0_access = nullptr,
           *tlm_mismatch = nullptr;
   uint32_t *tlm_cmd_seq = nullptr, *tlm_cmd_op = nullptr;
+  uint8_t* in_err = nullptr;  // s_axis_err: bit s = the source of stream s failed (vr_err)
   AxiLitePins axil;
-  AxisPins in[3];
+  AxisPins in[3];  // v1: the top's stream inputs; v2: none (the readers are inside)
   AxisPins out;
+  // pl_version 2 (rtl/sim/tinypynq_pl_sim_v2.sv; null in v1): the readers' HP ports, IRQ_F2P,
+  // and the monitors of the readers' streams into the units and of their activity.
+  AxiReadPins hp[3];
+  uint16_t* irq_f2p = nullptr;
+  uint8_t *mon_in_tvalid = nullptr, *mon_in_hs = nullptr, *mon_vr_active = nullptr;
+  uint64_t* mon_in_tdata[3] = {nullptr, nullptr, nullptr};
+  bool v2() const { return hp[0].araddr != nullptr; }
 };
+template <class M>
+AxiReadPins hp_read_pins(M& m, unsigned i) {
+  if (i == 0) return {&m.m_axi_hp0_araddr, &m.m_axi_hp0_arlen, &m.m_axi_hp0_arvalid, &m.m_axi_hp0_arready,
+                      &m.m_axi_hp0_rdata, &m.m_axi_hp0_rresp, &m.m_axi_hp0_rlast, &m.m_axi_hp0_rvalid,
+                      &m.m_axi_hp0_rready};
+  if (i == 1) return {&m.m_axi_hp1_araddr, &m.m_axi_hp1_arlen, &m.m_axi_hp1_arvalid, &m.m_axi_hp1_arready,
+                      &m.m_axi_hp1_rdata, &m.m_axi_hp1_rresp, &m.m_axi_hp1_rlast, &m.m_axi_hp1_rvalid,
+                      &m.m_axi_hp1_rready};
+  return {&m.m_axi_hp2_araddr, &m.m_axi_hp2_arlen, &m.m_axi_hp2_arvalid, &m.m_axi_hp2_arready,
+          &m.m_axi_hp2_rdata, &m.m_axi_hp2_rresp, &m.m_axi_hp2_rlast, &m.m_axi_hp2_rvalid, &m.m_axi_hp2_rready};
+}
 template <class M>
 PlSimPins pl_sim_pins(M& m) {
   PlSimPins p;
   p.aclk = &m.aclk, p.aresetn = &m.aresetn;
-  p.irq[0] = &m.irq_vec, p.irq[1] = &m.irq_red, p.irq[2] = &m.irq_mmu;
   p.mon_busy = &m.mon_busy_o, p.mon_done = &m.mon_done_o, p.mon_w_range = &m.mon_w_range_o, p.mon_time = &m.mon_time_o;
   p.tlm_cmd_unit = &m.tlm_cmd_unit_i, p.tlm_exp_done = &m.tlm_exp_done_i, p.tlm_dma_armed = &m.tlm_dma_armed_i;
   p.tlm_gp0_access = &m.tlm_gp0_access_i, p.tlm_mismatch = &m.tlm_mismatch_i;
   p.tlm_cmd_seq = &m.tlm_cmd_seq_i, p.tlm_cmd_op = &m.tlm_cmd_op_i;
   p.axil = top_axil(m);
-  for (unsigned s = 0; s < 3; ++s) p.in[s] = top_in(m, s);
   p.out = top_out(m);
-  return p;
+  if constexpr (requires { m.m_axi_hp0_araddr; }) {  // tinypynq_pl_sim_v2
+    for (unsigned i = 0; i < 3; ++i) p.hp[i] = hp_read_pins(m, i);
+    p.irq_f2p = &m.irq_f2p;
+    p.mon_in_tvalid = &m.mon_in_tvalid_o, p.mon_in_hs = &m.mon_in_hs_o, p.mon_vr_active = &m.mon_vr_active_o;
+    p.mon_in_tdata[0] = &m.mon_in0_tdata_o, p.mon_in_tdata[1] = &m.mon_in1_tdata_o;
+    p.mon_in_tdata[2] = &m.mon_in2_tdata_o;
+    return p;
+  } else {
+    p.irq[0] = &m.irq_vec, p.irq[1] = &m.irq_red, p.irq[2] = &m.irq_mmu;
+    p.in_err = &m.s_axis_err;
+    for (unsigned s = 0; s < 3; ++s) p.in[s] = top_in(m, s);
+    return p;
+  }
 }
 
 }  // namespace tinypynq::cosim

@@ -6,6 +6,8 @@
 #pragma GCC diagnostic ignored "-Wpedantic"
 #include "Vtinypynq_pl_sim.h"
 #include "Vtinypynq_pl_sim_fst.h"
+#include "Vtinypynq_pl_sim_v2.h"
+#include "Vtinypynq_pl_sim_v2_fst.h"
 #include "verilated.h"
 #include "verilated_fst_c.h"
 #pragma GCC diagnostic pop
@@ -19,6 +21,7 @@
 #include <utility>
 
 #include "cosim/pl_clock.h"
+#include "models/tlm/hp_ext.h"
 
 namespace tinypynq::cosim {
 
@@ -64,16 +67,21 @@ struct ModelOf final : Model {
   std::unique_ptr<VerilatedContext> ctx;  // declared before the model: destroyed after it
   std::unique_ptr<M> m;
 };
-std::unique_ptr<Model> make_model(bool traced) {
+// pl_version 2: the v2 top (rtl/sim/tinypynq_pl_sim_v2.sv), the readers inside.
+std::unique_ptr<Model> make_model(bool traced, bool v2) {
+  if (v2 && traced) return std::make_unique<ModelOf<Vtinypynq_pl_sim_v2_fst, true>>(true);
+  if (v2) return std::make_unique<ModelOf<Vtinypynq_pl_sim_v2, false>>(false);
   if (traced) return std::make_unique<ModelOf<Vtinypynq_pl_sim_fst, true>>(true);
   return std::make_unique<ModelOf<Vtinypynq_pl_sim, false>>(false);
 }
+// The VR window inside the v2 top's AXI-Lite port (rtl/top/tinypynq_pl_top_v2.sv).
+constexpr uint64_t kVrOffset = hw::win::VR_BASE - hw::win::PL_TOP_BASE;
 }  // namespace
 
 // The SystemC side of RtlPl: GP0 accesses, the clocking thread, reset.
 struct RtlPl::Impl {
   Impl(const char* name, const BoardConfig& cfg, const RtlPlOptions& opt)
-      : model(make_model(opt.waves.enabled())),
+      : model(make_model(opt.waves.enabled(), cfg.pl_version >= 2)),
         c(name, cfg, opt, model->pins(), model->get(), model->eval_fn()) {}
   ~Impl() { c.fst.close(); }  // before the model goes
 
@@ -95,7 +103,8 @@ struct RtlPl::Impl {
     // The transactor carries whole 32-bit words, as the TLM twin accepts (pl_top.h).
     if (gp.get_data_length() != 4 || gp.get_streaming_width() < 4)
       return gp.set_response_status(tlm::TLM_BURST_ERROR_RESPONSE);
-    if (addr % 4 || addr >= reg::TOP_BYTES) return gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+    const bool vr_win = c.pins.v2() && addr >= kVrOffset && addr < kVrOffset + hw::win::VR_SIZE;
+    if (addr % 4 || (addr >= reg::TOP_BYTES && !vr_win)) return gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
     if (const unsigned char* be = gp.get_byte_enable_ptr()) {
       const unsigned n = gp.get_byte_enable_length();
       for (unsigned i = 0; i < 4; ++i)
@@ -133,7 +142,7 @@ struct RtlPl::Impl {
     // TLM's verdict on a START is taken in the state before the cycle is clocked.
     bool is_start = false;
     uint8_t verdict = 0;
-    if (wr && win > 0 && (is_start = c.ls.write(win - 1, off, v))) verdict = c.ls.verdict(win - 1);
+    if (wr && win > 0 && win <= 3 && (is_start = c.ls.write(win - 1, off, v))) verdict = c.ls.verdict(win - 1);
     const uint64_t time_now = *c.pins.mon_time;
     c.tick();
     c.in_gp0 = false;
@@ -194,12 +203,100 @@ struct RtlPl::Impl {
   }
 };
 
+namespace {
+// An access annotated ahead of the kernel's time (the command queue's sequencer issues a
+// burst of register writes from one SystemC time, each with its cycle as the delay) is
+// synchronised first: the design is clocked cycle by cycle and exchanges beats with TLM
+// blocks (the view writer on R, the readers' twins) that act in kernel time, so clocking it
+// ahead of the kernel would show it their state of an earlier time. A thread waits out the
+// delay (TLM-2.0 LT: b_transport may wait); a method cannot and keeps the annotation.
+void sync_to_kernel(sc_time& delay) {
+  if (delay == sc_core::SC_ZERO_TIME) return;
+  if (sc_core::sc_get_current_process_handle().proc_kind() != sc_core::SC_THREAD_PROC_) return;
+  sc_core::wait(delay);
+  delay = sc_core::SC_ZERO_TIME;
+}
+}  // namespace
+
+// GP0's VR window (offsets 0 .. 0xFFF): the TLM twin takes the same access in the same cycle
+// (after the design has been clocked up to it, so the twin has seen every handshake before it),
+// then the RTL; the PS gets the RTL's answer, and a read that differs is a lockstep mismatch.
+void RtlPl::vr_b_transport(tlm::tlm_generic_payload& gp, sc_time& delay) {
+  const uint64_t a = gp.get_address();
+  if (gp.get_command() == tlm::TLM_IGNORE_COMMAND) return gp.set_response_status(tlm::TLM_OK_RESPONSE);
+  if (gp.get_data_length() != 4 || gp.get_streaming_width() < 4) return gp.set_response_status(tlm::TLM_BURST_ERROR_RESPONSE);
+  if (a % 4 || a >= hw::win::VR_SIZE) return gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+  sync_to_kernel(delay);
+  PlClock& c = impl_->c;
+  c.advance_to(c.cycle_at(sc_core::sc_time_stamp() + delay));
+  uint32_t twin_v = 0;
+  if (gp.is_write()) std::memcpy(&twin_v, gp.get_data_ptr(), 4);
+  tlm::tlm_generic_payload t;
+  t.set_command(gp.get_command());
+  t.set_address(a);
+  t.set_data_ptr(reinterpret_cast<unsigned char*>(&twin_v));
+  t.set_data_length(4);
+  t.set_streaming_width(4);
+  t.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+  sc_time d2 = delay;
+  (*vr_twin_)->b_transport(t, d2);
+  gp.set_address(kVrOffset + a);
+  impl_->b_transport(gp, delay);
+  gp.set_address(a);
+  if (gp.is_read() && gp.get_response_status() == tlm::TLM_OK_RESPONSE) {
+    uint32_t v;
+    std::memcpy(&v, gp.get_data_ptr(), 4);
+    if (v != twin_v) {
+      std::ostringstream o;
+      o << "VR" << a / hw::win::VR_INSTANCE_STRIDE << " register 0x" << std::hex << a % hw::win::VR_INSTANCE_STRIDE
+        << " read in cycle " << std::dec << c.cyc - 1 << ": TLM 0x" << std::hex << twin_v << ", RTL 0x" << v;
+      c.ls.reader_mismatch(o.str());
+    }
+  }
+}
+
+// The TLM readers' HP accesses pass through to the PS7 port; the answer to a transfer's timing
+// query (HpStreamExt: its latency and DDR share) is what the bridge of that port then gives the
+// RTL reader's bursts, and the DMI grant is the bridge's view of DDR.
+void RtlPl::hp_b_transport(int i, tlm::tlm_generic_payload& gp, sc_time& delay) {
+  (*hp_m_[i])->b_transport(gp, delay);
+  auto* ext = gp.get_extension<vp::HpStreamExt>();
+  if (!ext || gp.get_response_status() != tlm::TLM_OK_RESPONSE) return;
+  HpReadBridge& b = impl_->c.hp[i];
+  // the TLM reader's rounding (view_reader_tlm.cpp): latency, whole cycles per beat
+  b.set_timing({ext->sched.start - ext->start,
+                std::max<uint32_t>(1, (ext->sched.num + ext->sched.den / 2) / ext->sched.den)});
+  tlm::tlm_generic_payload q;
+  q.set_command(tlm::TLM_READ_COMMAND);
+  q.set_address(0);
+  tlm::tlm_dmi dmi;
+  if ((*hp_m_[i])->get_direct_mem_ptr(q, dmi) && dmi.get_start_address() == 0)
+    b.set_ddr(dmi.get_dmi_ptr(), dmi.get_end_address() + 1);
+}
+bool RtlPl::hp_dmi(int i, tlm::tlm_generic_payload& gp, tlm::tlm_dmi& dmi) {
+  return (*hp_m_[i])->get_direct_mem_ptr(gp, dmi);
+}
+unsigned RtlPl::hp_dbg(int i, tlm::tlm_generic_payload& gp) { return (*hp_m_[i])->transport_dbg(gp); }
+
 RtlPl::RtlPl(sc_core::sc_module_name name, const BoardConfig& cfg, const RtlPlOptions& opt)
     : sc_module(name), s_axi("s_axi") {
   cfg.validate();
   impl_ = std::make_unique<Impl>(this->name(), cfg, opt);
   impl_->start();
   s_axi.register_b_transport(this, &RtlPl::b_transport);
+  if (cfg.pl_version >= 2) {
+    vr_s_ = std::make_unique<tlm_utils::simple_target_socket<RtlPl>>("s_axi_vr");
+    vr_s_->register_b_transport(this, &RtlPl::vr_b_transport);
+    vr_twin_ = std::make_unique<tlm_utils::simple_initiator_socket<RtlPl>>("m_vr_twin");
+    for (int i = 0; i < 3; ++i) {
+      const std::string n = std::to_string(i);
+      hp_twin_s_[i] = std::make_unique<tlm_utils::simple_target_socket_tagged<RtlPl>>(("s_hp_twin" + n).c_str());
+      hp_twin_s_[i]->register_b_transport(this, &RtlPl::hp_b_transport, i);
+      hp_twin_s_[i]->register_get_direct_mem_ptr(this, &RtlPl::hp_dmi, i);
+      hp_twin_s_[i]->register_transport_dbg(this, &RtlPl::hp_dbg, i);
+      hp_m_[i] = std::make_unique<tlm_utils::simple_initiator_socket<RtlPl>>(("m_axi_hp" + n).c_str());
+    }
+  }
   SC_THREAD(thread);
   SC_METHOD(irq_method);
   sensitive << impl_->c.irq.event();
@@ -216,12 +313,20 @@ void RtlPl::check_config(const BoardConfig& cfg) {
 void RtlPl::bind_streams(vp::AxisSource* a, vp::AxisSource* b, vp::AxisSource* c, vp::AxisSink* r) {
   if (!r) throw std::invalid_argument("RtlPl::bind_streams: stream R (S2MM) is required");
   impl_->c.src_if[0] = a, impl_->c.src_if[1] = b, impl_->c.src_if[2] = c;
+  if (impl_->c.pins.v2())
+    for (unsigned s = 0; s < 3; ++s)
+      if (!dynamic_cast<const vp::ViewReader*>(impl_->c.src_if[s]))
+        throw std::invalid_argument("RtlPl: with pl_version 2 streams A, B, C must be the TLM view readers (the twins)");
+  for (unsigned s = 0; s < 3; ++s) impl_->c.vr_if[s] = dynamic_cast<const vp::ViewReader*>(impl_->c.src_if[s]);
   impl_->c.sink_if = r;
 }
 void RtlPl::bind_irq(vp::IrqSink* irq, unsigned line_vec, unsigned line_red, unsigned line_mmu) {
   impl_->c.irq.bind(irq, {line_vec, line_red, line_mmu});
 }
-void RtlPl::b_transport(tlm::tlm_generic_payload& gp, sc_time& delay) { impl_->b_transport(gp, delay); }
+void RtlPl::b_transport(tlm::tlm_generic_payload& gp, sc_time& delay) {
+  sync_to_kernel(delay);
+  impl_->b_transport(gp, delay);
+}
 void RtlPl::thread() { impl_->thread(); }
 void RtlPl::irq_method() { impl_->c.irq.deliver(); }
 void RtlPl::reset() { impl_->reset(); }
@@ -235,5 +340,9 @@ std::string RtlPl::fault() const { return impl_->c.fault_text; }
 void RtlPl::sync(const sc_time& t) { impl_->sync(t); }
 uint64_t RtlPl::clocked_cycles() const { return impl_->c.n_clocked; }
 uint64_t RtlPl::checked_commands() const { return impl_->c.ls.checked(); }
+uint64_t RtlPl::reader_fills() const { return impl_->c.v2_stats.fills; }
+uint64_t RtlPl::reader_fills_late() const { return impl_->c.v2_stats.fills_late; }
+uint64_t RtlPl::reader_beats() const { return impl_->c.v2_stats.beats; }
+uint64_t RtlPl::reader_beats_late() const { return impl_->c.v2_stats.beats_late; }
 
 }  // namespace tinypynq::cosim

@@ -36,6 +36,7 @@
 
 #include <systemc>
 #include <tlm>
+#include <tlm_utils/simple_initiator_socket.h>
 #include <tlm_utils/simple_target_socket.h>
 
 #include <functional>
@@ -81,18 +82,36 @@ class RtlPl : public sc_core::sc_module, public vp::PlBlock {
   void set_command_observer(std::function<void(const vp::PlCommandRecord&)> fn) override;
   std::string fault() const override;
   void sync(const sc_core::sc_time& t) override;  // clocks the design up to the access cycle
+  bool clocked() const override { return true; }
+  // pl_version 2 (the v2 top, rtl/sim/tinypynq_pl_sim_v2.sv): the readers are in the design.
+  tlm::tlm_target_socket<>* vr_socket() override { return vr_s_.get(); }
+  tlm::tlm_initiator_socket<>* vr_twin() override { return vr_twin_.get(); }
+  tlm::tlm_target_socket<>* hp_twin(unsigned i) override { return i < 3 ? hp_twin_s_[i].get() : nullptr; }
+  tlm::tlm_initiator_socket<>* hp_master(unsigned i) override { return i < 3 ? hp_m_[i].get() : nullptr; }
 
   uint64_t clocked_cycles() const;   // cycles the Verilated design was actually evaluated
   uint64_t checked_commands() const; // commands the lockstep checker compared (all matched)
+  // pl_version 2: the RTL readers' fills and beats compared with their TLM twins, and of them
+  // those later than the twin's always-ready plan (a lagging unit; see pl_clock.cpp v2_streams).
+  uint64_t reader_fills() const, reader_fills_late() const, reader_beats() const, reader_beats_late() const;
 
  // The implementation (rtl_pl.cpp: one per Verilated model, plain or traced).
   struct Impl;
 
  private:
   void b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
+  void vr_b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
+  void hp_b_transport(int i, tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
+  bool hp_dmi(int i, tlm::tlm_generic_payload& gp, tlm::tlm_dmi& dmi);
+  unsigned hp_dbg(int i, tlm::tlm_generic_payload& gp);
   void thread();
   void irq_method();
   std::unique_ptr<Impl> impl_;
+  // pl_version 2 only (created when the board selects it, so v1 has no unbound sockets)
+  std::unique_ptr<tlm_utils::simple_target_socket<RtlPl>> vr_s_;
+  std::unique_ptr<tlm_utils::simple_initiator_socket<RtlPl>> vr_twin_;
+  std::unique_ptr<tlm_utils::simple_target_socket_tagged<RtlPl>> hp_twin_s_[3];
+  std::unique_ptr<tlm_utils::simple_initiator_socket<RtlPl>> hp_m_[3];
 };
 
 }  // namespace tinypynq::cosim

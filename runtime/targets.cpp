@@ -50,6 +50,8 @@ RtlLockstep rtl_lockstep() {
   const cosim::RtlTargetStats s = cosim::rtl_target_stats();
   l.valid = s.commands > 0 || s.clocked_cycles > 0;
   l.commands = s.commands, l.checked = s.checked, l.clocked_cycles = s.clocked_cycles;
+  l.reader_fills = s.reader_fills, l.reader_fills_late = s.reader_fills_late;
+  l.reader_beats = s.reader_beats, l.reader_beats_late = s.reader_beats_late;
 #endif
   return l;
 }

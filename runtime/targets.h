@@ -20,6 +20,9 @@ const BoardConfig& board_config();  // the configuration in use
 struct RtlLockstep {
   bool valid = false;
   uint64_t commands = 0, checked = 0, clocked_cycles = 0;
+  // pl_version 2: the RTL readers against the TLM readers (fills and beats compared; "late": after
+  // the TLM plan, allowed where the unit lags, docs/pl-v2.md "v2 on the rtl target")
+  uint64_t reader_fills = 0, reader_fills_late = 0, reader_beats = 0, reader_beats_late = 0;
 };
 RtlLockstep rtl_lockstep();
 bool have_tlm();

@@ -182,7 +182,13 @@ std::string to_json(const TrainOptions& o, const TrainResult& r) {
   if (r.prediction.valid) s << ", " << r.prediction.json_fields();
   if (const runtime::RtlLockstep l = runtime::rtl_lockstep(); o.target == "rtl" && l.valid)
     s << ", \"rtl_lockstep\": {\"commands\": " << l.commands << ", \"checked\": " << l.checked
-      << ", \"clocked_cycles\": " << l.clocked_cycles << "}";
+      << ", \"clocked_cycles\": " << l.clocked_cycles
+      << (l.reader_beats ? ", \"reader_fills\": " + std::to_string(l.reader_fills) + ", \"reader_fills_late\": " +
+                               std::to_string(l.reader_fills_late) + ", \"reader_beats\": " +
+                               std::to_string(l.reader_beats) + ", \"reader_beats_late\": " +
+                               std::to_string(l.reader_beats_late)
+                         : std::string())
+      << "}";
   s << "}";
   return s.str();
 }

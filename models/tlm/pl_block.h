@@ -53,6 +53,20 @@ class PlBlock {
   // cycle catches up to it first, so that what the access observes (a DMA's status, say)
   // includes every handshake the PL made before that cycle.
   virtual void sync(const sc_core::sc_time& t) { (void)t; }
+  // A PL clocked cycle by cycle (the RTL) cannot be accessed ahead of the kernel's time while
+  // other initiators (the command queue's sequencer, pl_version 2) reach it in kernel time: the
+  // PS runs the kernel up to its own time before each GP0 access instead of annotating it.
+  virtual bool clocked() const { return false; }
+
+  // pl_version 2 with the view readers inside the PL (cosim::RtlPl of a v2 board; null for PlTop,
+  // whose readers are TLM modules): the slave of GP0's VR window (offsets 0 .. 0xFFF), and the
+  // readers' twins (platform.cpp): the TLM readers' registers behind vr_twin(), their HP masters
+  // through hp_twin(i) (so the PL sees the HP port's answer to each transfer) and this PL's HP
+  // masters hp_master(i) to the PS7's S_AXI_HP<i>.
+  virtual tlm::tlm_target_socket<>* vr_socket() { return nullptr; }
+  virtual tlm::tlm_initiator_socket<>* vr_twin() { return nullptr; }
+  virtual tlm::tlm_target_socket<>* hp_twin(unsigned i) { (void)i; return nullptr; }
+  virtual tlm::tlm_initiator_socket<>* hp_master(unsigned i) { (void)i; return nullptr; }
 };
 
 }  // namespace tinypynq::vp

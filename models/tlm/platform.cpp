@@ -106,8 +106,19 @@ Platform::Platform(const std::string& kind, const BoardConfig& cfg, const PlFact
   }
   ic_->m_axi_pl.bind(pl_->socket());
   if (v2) {  // VR_i on HP_i, where DMA0 MM2S, DMA1 and DMA2 sat in v1; VW on HP0, where S2MM sat
-    ic_->m_axi_vr.bind(vr_->s_axi_lite);
-    for (unsigned i = 0; i < ViewReaders::kReaders; ++i) vr_->reader(i).m_axi_hp.bind(ps7_->hp[i]->s_axi);
+    if (tlm::tlm_target_socket<>* vs = pl_->vr_socket()) {
+      // The readers are in the PL (the rtl target's v2 top): GP0's VR window goes there, and the
+      // TLM readers become their twins, programmed by the PL and querying the HP ports through it.
+      ic_->m_axi_vr.bind(*vs);
+      pl_->vr_twin()->bind(vr_->s_axi_lite);
+      for (unsigned i = 0; i < ViewReaders::kReaders; ++i) {
+        vr_->reader(i).m_axi_hp.bind(*pl_->hp_twin(i));
+        pl_->hp_master(i)->bind(ps7_->hp[i]->s_axi);
+      }
+    } else {
+      ic_->m_axi_vr.bind(vr_->s_axi_lite);
+      for (unsigned i = 0; i < ViewReaders::kReaders; ++i) vr_->reader(i).m_axi_hp.bind(ps7_->hp[i]->s_axi);
+    }
     ic_->m_axi_vw.bind(vw_->s_axi_lite);
     vw_->m_axi_hp.bind(ps7_->hp[0]->s_axi);
     // The queue (docs/pl-v2.md step 4): its registers on GP0, its sequencer a second master on

@@ -49,6 +49,7 @@ class Platform {
   Ps7& ps7() { return *ps7_; }
   AxiDma& dma(int i) { return *dma_[i]; }          // v1 only: v2 has no DMA
   bool has_dma(int i) const { return dma_[i] != nullptr; }
+  bool has_cmd_queue() const { return cq_ != nullptr; }
   ViewReaders* readers() { return vr_.get(); }      // v2; nullptr for pl_version 1
   ViewWriter* writer() { return vw_.get(); }        // v2 (stream R); nullptr for pl_version 1
   CmdQueue* queue() { return cq_.get(); }           // v2 (the command queue); nullptr for pl_version 1

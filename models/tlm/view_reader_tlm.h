@@ -89,6 +89,9 @@ class ViewReader : public sc_core::sc_module, public AxisSource {
   // vr_err: the reader found an error; the unit reading this stream ends its command (ERR 4).
   bool vr_err() const { return err_level_; }
   const sc_core::sc_event& err_event() const { return err_ev_; }
+  // vr_err as its pin shows it in cycle t, also ahead of the kernel's time (a consumer clocked
+  // cycle by cycle, cosim/pl_clock.h, may evaluate cycles before the error's method has run).
+  bool err_in_cycle(Cycle t) const { return (err_level_ && err_rise_ <= t) || err_at_ <= t; }
 
   void reset();  // aresetn: registers to 0, the transfer dropped, vr_err low
 

@@ -75,6 +75,8 @@ module tinypynq_pl_sim #(
   input  logic        s_axis_c_tvalid,
   output logic        s_axis_c_tready,
   input  logic        s_axis_c_tlast,
+  // the sources of A, B, C failed (pl_version 2: the TLM view readers' vr_err)
+  input  logic [2:0]  s_axis_err,
   // stream R (DMA0 S2MM)
   output logic [63:0] m_axis_r_tdata,
   output logic [7:0]  m_axis_r_tkeep,
@@ -142,6 +144,7 @@ module tinypynq_pl_sim #(
     .s_axis_c_tvalid (s_axis_c_tvalid),
     .s_axis_c_tready (s_axis_c_tready),
     .s_axis_c_tlast  (s_axis_c_tlast),
+    .s_axis_err      (s_axis_err),
     .m_axis_r_tdata  (m_axis_r_tdata),
     .m_axis_r_tkeep  (m_axis_r_tkeep),
     .m_axis_r_tvalid (m_axis_r_tvalid),

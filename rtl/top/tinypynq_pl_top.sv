@@ -8,6 +8,13 @@
 // define (while rtl/vector is not built) the VEC registers still exist but every VEC START is
 // rejected with ERR_CODE = BAD_OP. The RTL twin of models/tlm/pl_top.cpp.
 //
+// s_axis_err (pl_version 2, tinypynq_pl_top_v2.sv: the view readers' vr_err of A, B, C; 0 in
+// v1): a stream the running command reads failed. The unit's command ends as docs/pl-v2.md "Bad
+// descriptors" says and models/tlm/pl_top.cpp stream_error() does: in the first cycle c >= t0+1
+// with the error, ERR with ERR_CODE STREAM; the unit is held in reset from c+1 (nothing more is
+// taken from its inputs) and the top drives one zero beat with TLAST on R, in the first cycle
+// after c that R accepts (t_end); BUSY until t_end, DONE from t_end+1.
+//
 // Clock aclk (FCLK0), synchronous active-low reset aresetn. SYS.TIME counts cycles since the
 // last cycle with aresetn = 0 (it reads 0 in the first cycle after reset).
 module tinypynq_pl_top #(
@@ -56,6 +63,8 @@ module tinypynq_pl_top #(
   input  logic        s_axis_c_tvalid,
   output logic        s_axis_c_tready,
   input  logic        s_axis_c_tlast,
+  // the sources of streams A, B, C failed (pl_version 2: vr_err of VR0..2; tie to 0 in v1)
+  input  logic [2:0]  s_axis_err,
   // stream R (DMA0 S2MM)
   output logic [63:0] m_axis_r_tdata,
   output logic [7:0]  m_axis_r_tkeep,
@@ -73,7 +82,7 @@ module tinypynq_pl_top #(
   // IDs, CFG fields, the defined vector opcodes and the window of each unit inside this slave.
   localparam logic [31:0] MaxElems = tp_contract_pkg::MAX_STREAM_ELEMS;  // floor((2^26 - 1) / 4), §6.1
   localparam logic [3:0] ErrBadOp = tp_contract_pkg::ERR_BAD_OP, ErrBadSize = tp_contract_pkg::ERR_BAD_SIZE,
-                         ErrBusy = tp_contract_pkg::ERR_BUSY;
+                         ErrBusy = tp_contract_pkg::ERR_BUSY, ErrStream = tp_contract_pkg::ERR_STREAM;
   localparam logic [31:0] VecId = tp_contract_pkg::VEC_ID_VALUE, RedId = tp_contract_pkg::RED_ID_VALUE,
                           MmuId = tp_contract_pkg::MMU_ID_VALUE;
   // MMU CFG0: R, C, L_A = 4 (tp_fp_add), L_M = 3 (tp_fp_mul); CFG2: KMAX, NMAX
@@ -132,6 +141,9 @@ module tinypynq_pl_top #(
   logic [2:0]  u_busy;
   logic [2:0]  u_done;
   logic [2:0]  u_w_range;
+  // the units' own outputs (u_busy/u_done/u_w_range/u_w_tlast are these, or the stream-error end)
+  logic [2:0]  unit_busy, unit_done, unit_w_range, unit_w_tlast, unit_rst_n;
+  logic [2:0]  abort_now, abort_q;  // per unit: its command ends on a stream error (now, ending)
   logic [31:0] vec_rd_data, red_rd_data, mmu_rd_data;
   logic [31:0] vec_op, vec_size0, red_op, red_size0, red_size1, mmu_op, mmu_size0, mmu_size1,
                mmu_size2;
@@ -252,8 +264,8 @@ module tinypynq_pl_top #(
   always_comb begin
     for (int u = 0; u < 3; u++) begin
       u_accept[u]        = u_start_req[u] && !any_busy && chk_all[4 * u +: 4] == 4'd0;
-      u_reject[u]        = u_start_req[u] && (any_busy || chk_all[4 * u +: 4] != 4'd0);
-      u_code[4 * u +: 4] = any_busy ? ErrBusy : chk_all[4 * u +: 4];
+      u_reject[u]        = (u_start_req[u] && (any_busy || chk_all[4 * u +: 4] != 4'd0)) || abort_now[u];
+      u_code[4 * u +: 4] = abort_now[u] ? ErrStream : any_busy ? ErrBusy : chk_all[4 * u +: 4];
     end
   end
 
@@ -273,6 +285,45 @@ module tinypynq_pl_top #(
         tile_k_q <= mmu_size1;
         tile_n_q <= mmu_size2;
       end
+    end
+  end
+
+  // ------------------------------------------------------------------ stream errors
+  // uses_q: the streams the accepted command reads (the TLM units' input_beats != 0): vector A,
+  // B, C up to the opcode's arity unless the operand is a scalar; reduce A; matmul A, and B
+  // with LOADW.
+  logic [9:0] vec_info;
+  logic [1:0] vec_arity;
+  logic [2:0] uses_vec, uses_q;
+  logic       abort_end;
+  assign vec_info  = tp_contract_pkg::vec_op_info(vec_op[tp_contract_pkg::VEC_OP_OPCODE_W-1:0]);
+  assign vec_arity = vec_info[8:7];
+  assign uses_vec  = {vec_arity == 2'd3 && !vec_op[tp_contract_pkg::VEC_OP_C_SCALAR_LSB],
+                      vec_arity >= 2'd2 && !vec_op[tp_contract_pkg::VEC_OP_B_SCALAR_LSB],
+                      !vec_op[tp_contract_pkg::VEC_OP_A_SCALAR_LSB]};
+  // the routed unit is running and a stream it reads failed: the command ends (one cycle)
+  for (genvar u = 0; u < 3; u++) begin : g_abort
+    assign abort_now[u]  = unit_busy[u] && route_q == 2'(u + 1) && abort_q == 3'b000 &&
+                           (uses_q & s_axis_err) != 3'b000;
+    assign unit_rst_n[u] = aresetn && !abort_q[u];
+    assign u_busy[u]     = unit_busy[u] || abort_q[u];
+    assign u_done[u]     = abort_q[u] ? abort_end : unit_done[u];
+    assign u_w_range[u]  = unit_w_range[u] && !abort_q[u];
+    assign u_w_tlast[u]  = unit_w_tlast[u] && !abort_q[u];
+  end
+  // the TLAST beat of the ended command is handshaken on R (t_end)
+  assign abort_end = abort_q != 3'b000 && m_axis_r_tready;
+
+  always_ff @(posedge aclk) begin
+    if (!aresetn) begin
+      uses_q  <= 3'b000;
+      abort_q <= 3'b000;
+    end else begin
+      if (u_accept[0]) uses_q <= uses_vec;
+      if (u_accept[1]) uses_q <= 3'b001;
+      if (u_accept[2]) uses_q <= {1'b0, mmu_op[tp_contract_pkg::MMU_OP_LOADW_LSB], 1'b1};
+      if (abort_now != 3'b000) abort_q <= abort_now;
+      else if (abort_end) abort_q <= 3'b000;
     end
   end
 
@@ -314,10 +365,22 @@ module tinypynq_pl_top #(
 
   // ------------------------------------------------------------------ stream router
   logic [8:0]   ui_tvalid, ui_tready;   // unit u, stream s: bit 3u+s
-  logic [191:0] ur_tdata;               // unit u: [64u +: 64]
-  logic [23:0]  ur_tkeep;
-  logic [2:0]   ur_tvalid, ur_tlast, ur_tready;
+  logic [191:0] ur_tdata, unit_r_tdata;               // unit u: [64u +: 64]
+  logic [23:0]  ur_tkeep, unit_r_tkeep;
+  logic [2:0]   ur_tvalid, ur_tlast, ur_tready, unit_r_tvalid, unit_r_tlast, unit_r_tready;
   logic [2:0]   in_tready;
+  logic [8:0]   unit_in_tready;
+
+  // A unit whose command ends on a stream error: one zero beat with TLAST (all bytes kept) in
+  // place of its R, nothing taken from its inputs.
+  for (genvar u = 0; u < 3; u++) begin : g_abort_r
+    assign ur_tdata[64 * u +: 64]  = abort_q[u] ? 64'd0 : unit_r_tdata[64 * u +: 64];
+    assign ur_tkeep[8 * u +: 8]    = abort_q[u] ? 8'hFF : unit_r_tkeep[8 * u +: 8];
+    assign ur_tvalid[u]            = abort_q[u] || unit_r_tvalid[u];
+    assign ur_tlast[u]             = abort_q[u] || unit_r_tlast[u];
+    assign unit_r_tready[u]        = ur_tready[u] && !abort_q[u];
+    assign ui_tready[3 * u +: 3]   = abort_q[u] ? 3'b000 : unit_in_tready[3 * u +: 3];
+  end
 
   tp_stream_router u_router (
     .route_i       (route_q),
@@ -344,108 +407,108 @@ module tinypynq_pl_top #(
 `ifdef TP_WITH_VEC
   tp_vec_unit u_vec (
     .clk_i              (aclk),
-    .rst_ni             (aresetn),
+    .rst_ni             (unit_rst_n[0]),
     .start_i            (u_accept[0]),
     .op_i               (vec_op),
     .size_i             (vec_size0),
     .scalar_a_i         (vec_sa),
     .scalar_b_i         (vec_sb),
     .scalar_c_i         (vec_sc),
-    .busy_o             (u_busy[0]),
-    .done_o             (u_done[0]),
-    .w_range_o          (u_w_range[0]),
-    .w_tlast_o          (u_w_tlast[0]),
+    .busy_o             (unit_busy[0]),
+    .done_o             (unit_done[0]),
+    .w_range_o          (unit_w_range[0]),
+    .w_tlast_o          (unit_w_tlast[0]),
     .s_axis_a_tdata_i   (s_axis_a_tdata),
     .s_axis_a_tvalid_i  (ui_tvalid[0]),
     .s_axis_a_tlast_i   (s_axis_a_tlast),
-    .s_axis_a_tready_o  (ui_tready[0]),
+    .s_axis_a_tready_o  (unit_in_tready[0]),
     .s_axis_b_tdata_i   (s_axis_b_tdata),
     .s_axis_b_tvalid_i  (ui_tvalid[1]),
     .s_axis_b_tlast_i   (s_axis_b_tlast),
-    .s_axis_b_tready_o  (ui_tready[1]),
+    .s_axis_b_tready_o  (unit_in_tready[1]),
     .s_axis_c_tdata_i   (s_axis_c_tdata),
     .s_axis_c_tvalid_i  (ui_tvalid[2]),
     .s_axis_c_tlast_i   (s_axis_c_tlast),
-    .s_axis_c_tready_o  (ui_tready[2]),
-    .m_axis_r_tdata_o   (ur_tdata[63:0]),
-    .m_axis_r_tkeep_o   (ur_tkeep[7:0]),
-    .m_axis_r_tvalid_o  (ur_tvalid[0]),
-    .m_axis_r_tlast_o   (ur_tlast[0]),
-    .m_axis_r_tready_i  (ur_tready[0])
+    .s_axis_c_tready_o  (unit_in_tready[2]),
+    .m_axis_r_tdata_o   (unit_r_tdata[63:0]),
+    .m_axis_r_tkeep_o   (unit_r_tkeep[7:0]),
+    .m_axis_r_tvalid_o  (unit_r_tvalid[0]),
+    .m_axis_r_tlast_o   (unit_r_tlast[0]),
+    .m_axis_r_tready_i  (unit_r_tready[0])
   );
 `else
-  assign u_busy[0]    = 1'b0;
-  assign u_done[0]    = 1'b0;
-  assign u_w_range[0] = 1'b0;
-  assign u_w_tlast[0] = 1'b0;
-  assign ui_tready[2:0] = 3'b000;
-  assign ur_tdata[63:0] = 64'd0;
-  assign ur_tkeep[7:0]  = 8'd0;
-  assign ur_tvalid[0] = 1'b0;
-  assign ur_tlast[0]  = 1'b0;
+  assign unit_busy[0]    = 1'b0;
+  assign unit_done[0]    = 1'b0;
+  assign unit_w_range[0] = 1'b0;
+  assign unit_w_tlast[0] = 1'b0;
+  assign unit_in_tready[2:0] = 3'b000;
+  assign unit_r_tdata[63:0]  = 64'd0;
+  assign unit_r_tkeep[7:0]   = 8'd0;
+  assign unit_r_tvalid[0]    = 1'b0;
+  assign unit_r_tlast[0]     = 1'b0;
 `endif
 
   tp_red_unit u_red (
     .clk_i             (aclk),
-    .rst_ni            (aresetn),
+    .rst_ni            (unit_rst_n[1]),
     .start_i           (u_accept[1]),
     .op_i              (red_op),
     .size0_i           (red_size0),
     .size1_i           (red_size1),
-    .busy_o            (u_busy[1]),
-    .done_o            (u_done[1]),
-    .w_range_o         (u_w_range[1]),
-    .w_tlast_o         (u_w_tlast[1]),
+    .busy_o            (unit_busy[1]),
+    .done_o            (unit_done[1]),
+    .w_range_o         (unit_w_range[1]),
+    .w_tlast_o         (unit_w_tlast[1]),
     .s_axis_a_tdata_i  (s_axis_a_tdata),
     .s_axis_a_tvalid_i (ui_tvalid[3]),
     .s_axis_a_tlast_i  (s_axis_a_tlast),
-    .s_axis_a_tready_o (ui_tready[3]),
-    .m_axis_r_tdata_o  (ur_tdata[127:64]),
-    .m_axis_r_tkeep_o  (ur_tkeep[15:8]),
-    .m_axis_r_tvalid_o (ur_tvalid[1]),
-    .m_axis_r_tlast_o  (ur_tlast[1]),
-    .m_axis_r_tready_i (ur_tready[1])
+    .s_axis_a_tready_o (unit_in_tready[3]),
+    .m_axis_r_tdata_o  (unit_r_tdata[127:64]),
+    .m_axis_r_tkeep_o  (unit_r_tkeep[15:8]),
+    .m_axis_r_tvalid_o (unit_r_tvalid[1]),
+    .m_axis_r_tlast_o  (unit_r_tlast[1]),
+    .m_axis_r_tready_i (unit_r_tready[1])
   );
-  assign ui_tready[5:4] = 2'b00;
+  assign unit_in_tready[5:4] = 2'b00;
 
   tp_mmu_unit #(
     .Rows (MmRows), .Cols (MmCols), .WDepth (MmWDepth), .KMax (MmKMax), .NMax (MmNMax)
   ) u_mmu (
     .clk_i             (aclk),
-    .rst_ni            (aresetn),
+    .rst_ni            (unit_rst_n[2]),
     .start_i           (u_accept[2]),
     .op_i              (mmu_op),
     .size0_i           (mmu_size0),
     .size1_i           (mmu_size1),
     .size2_i           (mmu_size2),
-    .busy_o            (u_busy[2]),
-    .done_o            (u_done[2]),
-    .w_range_o         (u_w_range[2]),
-    .w_tlast_o         (u_w_tlast[2]),
+    .busy_o            (unit_busy[2]),
+    .done_o            (unit_done[2]),
+    .w_range_o         (unit_w_range[2]),
+    .w_tlast_o         (unit_w_tlast[2]),
     .s_axis_a_tdata_i  (s_axis_a_tdata),
     .s_axis_a_tvalid_i (ui_tvalid[6]),
     .s_axis_a_tlast_i  (s_axis_a_tlast),
-    .s_axis_a_tready_o (ui_tready[6]),
+    .s_axis_a_tready_o (unit_in_tready[6]),
     .s_axis_b_tdata_i  (s_axis_b_tdata),
     .s_axis_b_tvalid_i (ui_tvalid[7]),
     .s_axis_b_tlast_i  (s_axis_b_tlast),
-    .s_axis_b_tready_o (ui_tready[7]),
-    .m_axis_r_tdata_o  (ur_tdata[191:128]),
-    .m_axis_r_tkeep_o  (ur_tkeep[23:16]),
-    .m_axis_r_tvalid_o (ur_tvalid[2]),
-    .m_axis_r_tlast_o  (ur_tlast[2]),
-    .m_axis_r_tready_i (ur_tready[2])
+    .s_axis_b_tready_o (unit_in_tready[7]),
+    .m_axis_r_tdata_o  (unit_r_tdata[191:128]),
+    .m_axis_r_tkeep_o  (unit_r_tkeep[23:16]),
+    .m_axis_r_tvalid_o (unit_r_tvalid[2]),
+    .m_axis_r_tlast_o  (unit_r_tlast[2]),
+    .m_axis_r_tready_i (unit_r_tready[2])
   );
-  assign ui_tready[8] = 1'b0;
+  assign unit_in_tready[8] = 1'b0;
 
   // inputs the PL does not use: TKEEP of the input streams (§3), sizes a unit does not have
   logic unused;
   assign unused = ^{s_axis_a_tkeep, s_axis_b_tkeep, s_axis_c_tkeep, vec_size1_unused,
                     vec_size2_unused, red_size2_unused, ui_tvalid[5:4], ui_tvalid[8],
 `ifndef TP_WITH_VEC
-                    vec_sa, vec_sb, vec_sc, vec_op, vec_size0, ui_tvalid[2:0], ur_tready[0],
-                    s_axis_c_tdata, s_axis_c_tlast, VecOpMask,
+                    vec_sa, vec_sb, vec_sc, vec_size0, ui_tvalid[2:0],
+                    s_axis_c_tdata, s_axis_c_tlast, VecOpMask, unit_r_tready[0],
 `endif
-                    wr_addr[1:0]};
+                    vec_info[9], vec_info[6:0], wr_addr[1:0]};
 
 endmodule

@@ -13,16 +13,8 @@
 namespace tinypynq::cosim {
 
 void register_rtl_target(const BoardConfig& cfg, const RtlTargetOptions& opt) {
-  if (cfg.pl_version != 1) {
-    // No rtl platform is declared (SystemC builds every declared platform at the first use of
-    // any, so declaring it would break tlm too): the device says why when it is asked for.
-    register_device("rtl", [v = cfg.pl_version]() -> std::unique_ptr<Device> {
-      throw Error(detail::cat("rtl: the board configuration selects \"pl_version\": ", v,
-                              ", but the Verilated PL implements hw-spec 1.x only (pl_version 1); the v2 view "
-                              "readers have no RTL yet (docs/pl-v2.md). Use pl_version 1 for rtl."));
-    });
-    return;
-  }
+  // pl_version 2 (docs/pl-v2.md "v2 on the rtl target"): the platform builds the v2 data movers
+  // (models/tlm/platform.cpp) and binds their streams to the Verilated PL as v1 binds the DMAs'.
   // The Verilated PL has the unit sizes and the clock it was built with. A board configuration
   // with others is valid for every other target (tlm), so only the rtl target refuses it, and
   // only when it is used: no rtl platform is declared (it would be elaborated, and checked,
@@ -53,6 +45,8 @@ RtlTargetStats rtl_target_stats() {
         s.commands = r->commands();
         s.checked = r->checked_commands();
         s.clocked_cycles = r->clocked_cycles();
+        s.reader_fills = r->reader_fills(), s.reader_fills_late = r->reader_fills_late();
+        s.reader_beats = r->reader_beats(), s.reader_beats_late = r->reader_beats_late();
       }
   return s;
 }

@@ -29,6 +29,9 @@ struct RtlTargetStats {
   uint64_t commands = 0;         // commands the RTL completed
   uint64_t checked = 0;          // of them, compared with the TLM models (all matched)
   uint64_t clocked_cycles = 0;   // cycles the Verilated design was evaluated
+  // pl_version 2: the RTL readers' fills and beats compared with the TLM readers', and of them
+  // those later than the TLM plan allowed for a lagging unit (docs/pl-v2.md "v2 on the rtl target")
+  uint64_t reader_fills = 0, reader_fills_late = 0, reader_beats = 0, reader_beats_late = 0;
 };
 RtlTargetStats rtl_target_stats();
 

@@ -289,7 +289,10 @@ class TlmDriver final : public pynq::Driver {
                                           std::hex, addr, " (value 0x", v, "): ", p_.describe_stall()));
   }
   void access(uint64_t addr, uint32_t* v, tlm::tlm_command cmd) {
-    catch_up_kernel();
+    if (p_.pl().clocked() || p_.has_cmd_queue())
+      sync();  // the RTL: no access ahead of the kernel (PlBlock::clocked)
+    else
+      catch_up_kernel();
     tlm::tlm_generic_payload& gp = gp_;  // one payload for every access: no allocation per access
     gp.set_command(cmd);
     gp.set_address(addr);
@@ -317,8 +320,7 @@ class TlmDriver final : public pynq::Driver {
 
 std::unique_ptr<pynq::Driver> make_platform_driver(const std::string& kind, const BoardConfig& cfg) {
   // pl_version 2 (the view readers, models/tlm/view_reader_tlm.h) is driven by the runtime's v2
-  // lowering (commands carry descriptors, PlExec programs VR0..2). The rtl target refuses it
-  // before it gets here (runtime/rtl/rtl_target.cpp: no RTL reader yet).
+  // lowering (commands carry descriptors, PlExec programs VR0..2 and VW), on tlm and rtl alike.
   return std::make_unique<TlmDriver>(Platform::get(kind), cfg);
 }
 

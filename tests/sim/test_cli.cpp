@@ -143,11 +143,33 @@ TEST(Cli, RtlTrainGivesTlmLosses) {
   EXPECT_EQ(json_field(rc.out, "predicted_board_seconds"), json_field(tc.out, "predicted_board_seconds"));
 }
 
+// pl_version 2 on rtl (docs/pl-v2.md "v2 on the rtl target"): the same steps give tlm's losses
+// and predicted time exactly, every command checked in lockstep.
+TEST(Cli, RtlPlVersion2GivesTlmFigures) {
+  if (!have_dataset()) GTEST_SKIP() << "Fashion-MNIST not installed";
+  if (run("info").out.find("rtl") == std::string::npos) GTEST_SKIP() << "built without the rtl target";
+  const auto dir = std::filesystem::temp_directory_path() / ("tinypynq_cli_v2r_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const std::string board = (dir / "v2.json").string();
+  std::FILE* f = std::fopen(board.c_str(), "w");
+  std::fputs(R"({"pl_version": 2})", f);
+  std::fclose(f);
+  const std::string args = " --model mlp --steps 3 --batch 16 --test-samples 0 --json --seed 2";
+  const Result t = run("--board " + board + " train --target tlm" + args);
+  const Result r = run("--board " + board + " train --target rtl" + args);
+  ASSERT_EQ(t.code, 0) << t.out;
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_EQ(json_field(r.out, "losses"), json_field(t.out, "losses"));
+  EXPECT_EQ(json_field(r.out, "predicted_board_seconds"), json_field(t.out, "predicted_board_seconds"));
+  EXPECT_EQ(json_field(r.out, "checked"), json_field(r.out, "commands")) << "every command checked: " << r.out;
+  EXPECT_GT(std::atoi(json_field(r.out, "checked").c_str()), 0) << r.out;
+  std::filesystem::remove_all(dir);
+}
+
 // A board the Verilated PL was not built for is refused on rtl with the register that differs,
 // exit status 1 (it used to end in std::terminate: the models throw std::invalid_argument).
-// pl_version 2 (docs/pl-v2.md): a clear error on every target that does not model it yet (rtl:
-// no RTL reader; board: no v2 bitstream, refused before /dev/mem is opened); tlm runs it (the v2
-// lowering) and gives v1's results.
+// pl_version 2 (docs/pl-v2.md): a clear error on every target that does not model it yet (board:
+// no v2 bitstream, refused before /dev/mem is opened); tlm and rtl run it (the v2 lowering).
 TEST(Cli, PlVersion2IsRefusedWhereItIsNotModelled) {
   const auto dir = std::filesystem::temp_directory_path() / ("tinypynq_cli_v2_" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
@@ -156,7 +178,7 @@ TEST(Cli, PlVersion2IsRefusedWhereItIsNotModelled) {
   std::fputs(R"({"pl_version": 2})", f);
   std::fclose(f);
   const std::string info = run("info").out;
-  for (const char* target : {"rtl", "board"}) {
+  for (const char* target : {"board"}) {
     if (info.find(target) == std::string::npos) continue;
     const Result r = run("--board " + board + " bench mlp-step --target " + std::string(target) +
                          " --batch 4 --steps 1 --warmup 0");
@@ -164,9 +186,11 @@ TEST(Cli, PlVersion2IsRefusedWhereItIsNotModelled) {
     EXPECT_NE(r.out.find("pl_version"), std::string::npos) << target << ": " << r.out;
     EXPECT_NE(r.out.find("Use pl_version 1"), std::string::npos) << target << ": " << r.out;
   }
-  if (info.find("tlm") != std::string::npos) {
-    const Result r = run("--board " + board + " bench mlp-step --target tlm --batch 4 --steps 1 --warmup 0");
-    EXPECT_EQ(r.code, 0) << "tlm runs pl_version 2: " << r.out;
+  for (const char* target : {"tlm", "rtl"}) {
+    if (info.find(target) == std::string::npos) continue;
+    const Result r = run("--board " + board + " bench mlp-step --target " + std::string(target) +
+                         " --batch 4 --steps 1 --warmup 0");
+    EXPECT_EQ(r.code, 0) << target << " runs pl_version 2: " << r.out;
   }
   std::filesystem::remove_all(dir);
 }

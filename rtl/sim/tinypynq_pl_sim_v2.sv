@@ -1,0 +1,196 @@
+// SPDX-License-Identifier: MIT
+// tinypynq — simulation-only wrapper of tinypynq_pl_top_v2 for the `rtl` target with pl_version 2
+// (cosim/rtl_pl.h, docs/pl-v2.md "v2 on the rtl target"): the top's ports, the TLM-side marker
+// inputs of tinypynq_pl_sim.sv (the same meaning; tlm_dma_armed_i: [2:0] the TLM twins of VR0..2
+// armed, [3] the view writer armed), and monitor outputs for the transactors and the lockstep
+// checker: tinypynq_pl_sim.sv's, plus the readers' streams into the units (the lockstep compares
+// every beat with the TLM readers') and their activity (a reader filling or streaming is clocked).
+// Not for synthesis.
+module tinypynq_pl_sim_v2 #(
+  parameter int unsigned MmRows   = 4,
+  parameter int unsigned MmCols   = 4,
+  parameter int unsigned MmWDepth = 16384,
+  parameter int unsigned MmKMax   = 2048,
+  parameter int unsigned MmNMax   = 1024,
+  parameter int unsigned FclkHz   = 100_000_000
+) (
+  input  logic        aclk,
+  input  logic        aresetn,
+  input  logic [18:0] s_axi_awaddr,
+  input  logic        s_axi_awvalid,
+  output logic        s_axi_awready,
+  input  logic [31:0] s_axi_wdata,
+  input  logic [3:0]  s_axi_wstrb,
+  input  logic        s_axi_wvalid,
+  output logic        s_axi_wready,
+  output logic [1:0]  s_axi_bresp,
+  output logic        s_axi_bvalid,
+  input  logic        s_axi_bready,
+  input  logic [18:0] s_axi_araddr,
+  input  logic        s_axi_arvalid,
+  output logic        s_axi_arready,
+  output logic [31:0] s_axi_rdata,
+  output logic [1:0]  s_axi_rresp,
+  output logic        s_axi_rvalid,
+  input  logic        s_axi_rready,
+  output logic [31:0] m_axi_hp0_araddr,
+  output logic [7:0]  m_axi_hp0_arlen,
+  output logic [2:0]  m_axi_hp0_arsize,
+  output logic [1:0]  m_axi_hp0_arburst,
+  output logic        m_axi_hp0_arvalid,
+  input  logic        m_axi_hp0_arready,
+  input  logic [63:0] m_axi_hp0_rdata,
+  input  logic [1:0]  m_axi_hp0_rresp,
+  input  logic        m_axi_hp0_rlast,
+  input  logic        m_axi_hp0_rvalid,
+  output logic        m_axi_hp0_rready,
+  output logic [31:0] m_axi_hp1_araddr,
+  output logic [7:0]  m_axi_hp1_arlen,
+  output logic [2:0]  m_axi_hp1_arsize,
+  output logic [1:0]  m_axi_hp1_arburst,
+  output logic        m_axi_hp1_arvalid,
+  input  logic        m_axi_hp1_arready,
+  input  logic [63:0] m_axi_hp1_rdata,
+  input  logic [1:0]  m_axi_hp1_rresp,
+  input  logic        m_axi_hp1_rlast,
+  input  logic        m_axi_hp1_rvalid,
+  output logic        m_axi_hp1_rready,
+  output logic [31:0] m_axi_hp2_araddr,
+  output logic [7:0]  m_axi_hp2_arlen,
+  output logic [2:0]  m_axi_hp2_arsize,
+  output logic [1:0]  m_axi_hp2_arburst,
+  output logic        m_axi_hp2_arvalid,
+  input  logic        m_axi_hp2_arready,
+  input  logic [63:0] m_axi_hp2_rdata,
+  input  logic [1:0]  m_axi_hp2_rresp,
+  input  logic        m_axi_hp2_rlast,
+  input  logic        m_axi_hp2_rvalid,
+  output logic        m_axi_hp2_rready,
+  output logic [63:0] m_axis_r_tdata,
+  output logic [7:0]  m_axis_r_tkeep,
+  output logic        m_axis_r_tvalid,
+  input  logic        m_axis_r_tready,
+  output logic        m_axis_r_tlast,
+  output logic [15:0] irq_f2p,
+  // TLM-side transaction markers (tinypynq_pl_sim.sv)
+  input  logic [1:0]  tlm_cmd_unit_i,
+  input  logic [31:0] tlm_cmd_seq_i,
+  input  logic [31:0] tlm_cmd_op_i,
+  input  logic        tlm_exp_done_i,
+  input  logic [3:0]  tlm_dma_armed_i,
+  input  logic        tlm_gp0_access_i,
+  input  logic        tlm_mismatch_i,
+  // monitor outputs
+  output logic [2:0]  mon_busy_o,
+  output logic [2:0]  mon_done_o,
+  output logic [2:0]  mon_w_range_o,
+  output logic [63:0] mon_time_o,
+  output logic [2:0]  mon_in_tvalid_o,   // stream s (VR_s -> unit): TVALID
+  output logic [2:0]  mon_in_hs_o,       // ... a beat handshaken in this cycle
+  output logic [63:0] mon_in0_tdata_o,
+  output logic [63:0] mon_in1_tdata_o,
+  output logic [63:0] mon_in2_tdata_o,
+  output logic [2:0]  mon_vr_active_o    // VR_i busy or fills in flight
+);
+
+  // The rtl target runs the top without its view writer (WithVw = 0: no AXI write bridge yet; R
+  // goes to the TLM writer), so HP0's write channels are idle here.
+  /* verilator lint_off PINCONNECTEMPTY */
+  tinypynq_pl_top_v2 #(
+    .MmRows (MmRows), .MmCols (MmCols), .MmWDepth (MmWDepth), .MmKMax (MmKMax), .MmNMax (MmNMax),
+    .FclkHz (FclkHz), .WithVw (1'b0)
+  ) u_top (
+    .aclk           (aclk),
+    .aresetn        (aresetn),
+    .s_axi_awaddr   (s_axi_awaddr),
+    .s_axi_awvalid  (s_axi_awvalid),
+    .s_axi_awready  (s_axi_awready),
+    .s_axi_wdata    (s_axi_wdata),
+    .s_axi_wstrb    (s_axi_wstrb),
+    .s_axi_wvalid   (s_axi_wvalid),
+    .s_axi_wready   (s_axi_wready),
+    .s_axi_bresp    (s_axi_bresp),
+    .s_axi_bvalid   (s_axi_bvalid),
+    .s_axi_bready   (s_axi_bready),
+    .s_axi_araddr   (s_axi_araddr),
+    .s_axi_arvalid  (s_axi_arvalid),
+    .s_axi_arready  (s_axi_arready),
+    .s_axi_rdata    (s_axi_rdata),
+    .s_axi_rresp    (s_axi_rresp),
+    .s_axi_rvalid   (s_axi_rvalid),
+    .s_axi_rready   (s_axi_rready),
+    .m_axi_hp0_araddr  (m_axi_hp0_araddr),
+    .m_axi_hp0_arlen   (m_axi_hp0_arlen),
+    .m_axi_hp0_arsize  (m_axi_hp0_arsize),
+    .m_axi_hp0_arburst (m_axi_hp0_arburst),
+    .m_axi_hp0_arvalid (m_axi_hp0_arvalid),
+    .m_axi_hp0_arready (m_axi_hp0_arready),
+    .m_axi_hp0_rdata   (m_axi_hp0_rdata),
+    .m_axi_hp0_rresp   (m_axi_hp0_rresp),
+    .m_axi_hp0_rlast   (m_axi_hp0_rlast),
+    .m_axi_hp0_rvalid  (m_axi_hp0_rvalid),
+    .m_axi_hp0_rready  (m_axi_hp0_rready),
+    .m_axi_hp1_araddr  (m_axi_hp1_araddr),
+    .m_axi_hp1_arlen   (m_axi_hp1_arlen),
+    .m_axi_hp1_arsize  (m_axi_hp1_arsize),
+    .m_axi_hp1_arburst (m_axi_hp1_arburst),
+    .m_axi_hp1_arvalid (m_axi_hp1_arvalid),
+    .m_axi_hp1_arready (m_axi_hp1_arready),
+    .m_axi_hp1_rdata   (m_axi_hp1_rdata),
+    .m_axi_hp1_rresp   (m_axi_hp1_rresp),
+    .m_axi_hp1_rlast   (m_axi_hp1_rlast),
+    .m_axi_hp1_rvalid  (m_axi_hp1_rvalid),
+    .m_axi_hp1_rready  (m_axi_hp1_rready),
+    .m_axi_hp2_araddr  (m_axi_hp2_araddr),
+    .m_axi_hp2_arlen   (m_axi_hp2_arlen),
+    .m_axi_hp2_arsize  (m_axi_hp2_arsize),
+    .m_axi_hp2_arburst (m_axi_hp2_arburst),
+    .m_axi_hp2_arvalid (m_axi_hp2_arvalid),
+    .m_axi_hp2_arready (m_axi_hp2_arready),
+    .m_axi_hp2_rdata   (m_axi_hp2_rdata),
+    .m_axi_hp2_rresp   (m_axi_hp2_rresp),
+    .m_axi_hp2_rlast   (m_axi_hp2_rlast),
+    .m_axi_hp2_rvalid  (m_axi_hp2_rvalid),
+    .m_axi_hp2_rready  (m_axi_hp2_rready),
+    .m_axi_hp0_awaddr (),
+    .m_axi_hp0_awlen  (),
+    .m_axi_hp0_awsize (),
+    .m_axi_hp0_awburst(),
+    .m_axi_hp0_awvalid(),
+    .m_axi_hp0_awready(1'b0),
+    .m_axi_hp0_wdata  (),
+    .m_axi_hp0_wstrb  (),
+    .m_axi_hp0_wlast  (),
+    .m_axi_hp0_wvalid (),
+    .m_axi_hp0_wready (1'b0),
+    .m_axi_hp0_bresp  (2'b00),
+    .m_axi_hp0_bvalid (1'b0),
+    .m_axi_hp0_bready (),
+    .m_axis_r_tdata (m_axis_r_tdata),
+    .m_axis_r_tkeep (m_axis_r_tkeep),
+    .m_axis_r_tvalid(m_axis_r_tvalid),
+    .m_axis_r_tready(m_axis_r_tready),
+    .m_axis_r_tlast (m_axis_r_tlast),
+    .irq_f2p        (irq_f2p)
+  );
+  /* verilator lint_on PINCONNECTEMPTY */
+
+  // Downward hierarchical references: the top keeps its ports as synthesized.
+  assign mon_busy_o      = u_top.u_top.u_busy;
+  assign mon_done_o      = u_top.u_top.u_done;
+  assign mon_w_range_o   = u_top.u_top.u_w_range;
+  assign mon_time_o      = u_top.u_top.time_q;
+  assign mon_in_tvalid_o = u_top.vr_tvalid;
+  assign mon_in_hs_o     = u_top.vr_tvalid & u_top.vr_tready;
+  assign mon_in0_tdata_o = u_top.vr_tdata[0];
+  assign mon_in1_tdata_o = u_top.vr_tdata[1];
+  assign mon_in2_tdata_o = u_top.vr_tdata[2];
+  assign mon_vr_active_o = {u_top.g_vr[2].u_vr.busy_q || u_top.g_vr[2].u_vr.inflight_q != 3'd0,
+                            u_top.g_vr[1].u_vr.busy_q || u_top.g_vr[1].u_vr.inflight_q != 3'd0,
+                            u_top.g_vr[0].u_vr.busy_q || u_top.g_vr[0].u_vr.inflight_q != 3'd0};
+
+  logic unused_markers;
+  assign unused_markers = ^{tlm_cmd_unit_i, tlm_cmd_seq_i, tlm_cmd_op_i, tlm_exp_done_i,
+                            tlm_dma_armed_i, tlm_gp0_access_i, tlm_mismatch_i};
+
+endmodule
