@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "sim/report.h"
 #include "runtime/targets.h"
 #include "base/check.h"
@@ -16,6 +18,9 @@
 #include "cosim/cosim.h"
 #include "cosim/waveform.h"
 #endif
+#ifdef TINYPYNQ_HAVE_BLOCK_COSIM
+#include "cosim/block_cosim.h"
+#endif
 
 namespace tinypynq::sim {
 
@@ -24,7 +29,12 @@ CLI::App* add_cosim_command(CLI::App& app, CosimOptions& o) {
   std::vector<std::string> names;
   for (const hw::UnitInfo& u : hw::kUnits) names.push_back(u.name);
   names.push_back("all");
-  c->add_option("--unit", o.unit, "one unit of the contract (vector, reduce, matmul) or all")
+  // pl_version 2's data movers (docs/pl-v2.md): the RTL against the reference models
+  names.push_back("view_reader");
+  names.push_back("view_writer");
+  c->add_option("--unit", o.unit,
+                "one unit of the contract (vector, reduce, matmul), all (the three units), or one of pl_version 2's "
+                "data movers: view_reader, view_writer (random descriptors: --count of them)")
       ->check(CLI::IsMember(names))
       ->capture_default_str();
   c->add_option("--count", o.count, "commands in total (round-robin over the units with --unit all)")
@@ -42,7 +52,40 @@ CLI::App* add_cosim_command(CLI::App& app, CosimOptions& o) {
   return c;
 }
 
+namespace {
+// `--unit view_reader|view_writer`: random descriptors through the Verilated block against its
+// reference model (cosim/block_cosim.h); waveforms and traces are the units' only.
+int run_block_cosim(const CosimOptions& o) {
+#ifdef TINYPYNQ_HAVE_BLOCK_COSIM
+  TP_CHECK(o.waves.fst_path.empty() && o.waves.vcd_path.empty() && o.trace.empty(), "cosim --unit ", o.unit,
+           ": --fst, --vcd and --trace are for the units (vector, reduce, matmul); the data movers' benches have none");
+  const unsigned n = static_cast<unsigned>(o.count);
+  const cosim::BlockCosimReport r =
+      o.unit == "view_reader" ? cosim::cosim_view_reader(n, o.seed) : cosim::cosim_view_writer(n, o.seed);
+  if (o.json) {
+    std::string codes;
+    for (unsigned c = 1; c < 16; ++c)
+      if (r.codes[c]) codes += (codes.empty() ? "\"" : ", \"") + std::to_string(c) + "\": " + std::to_string(r.codes[c]);
+    // the units' layout ("key": value), so the same readers parse both
+    std::printf("{\"unit\": \"%s\", \"seed\": %llu, \"compared\": %u, \"bit_exact\": %u, \"cycle_exact\": %u, "
+                "\"accepted\": %u, \"rejected\": %u, \"%s\": %llu, \"beats\": %llu, \"rejected_by_code\": {%s}, "
+                "\"wall_seconds\": %.4g, \"first_mismatch\": %s}\n",
+                o.unit.c_str(), (unsigned long long)o.seed, r.compared, r.exact, r.exact, r.accepted, r.rejected,
+                o.unit == "view_reader" ? "fills" : "bursts", (unsigned long long)r.transfers,
+                (unsigned long long)r.beats, codes.c_str(), r.seconds,
+                r.first_mismatch.empty() ? "null" : nlohmann::json(r.first_mismatch).dump().c_str());
+  } else {
+    std::printf("%s\n", r.str().c_str());
+  }
+  return r.first_mismatch.empty() ? 0 : 1;
+#else
+  throw Error(detail::cat("cosim --unit ", o.unit, ": this build has no Verilated view reader and writer (rtl/vr, rtl/vw)"));
+#endif
+}
+}  // namespace
+
 int run_cosim(const CosimOptions& o) {
+  if (o.unit == "view_reader" || o.unit == "view_writer") return run_block_cosim(o);
 #ifdef TINYPYNQ_HAVE_COSIM
   using Clock = std::chrono::steady_clock;
   std::vector<cosim::Unit> units;

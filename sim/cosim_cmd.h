@@ -1,6 +1,7 @@
 // `tinypynq cosim`: seeded random commands through the Verilated units and their TLM twins,
 // compared bit for bit and cycle for cycle (cosim/cosim.h).
 //   tinypynq cosim --unit all --count 2000 --seed 1 [--json] [--fst waves.fst] [--trace cosim.json]
+//   tinypynq cosim --unit view_reader --count 2000 --seed 1 [--json]   (pl_version 2: also view_writer)
 #pragma once
 #include <CLI/CLI.hpp>
 #include <cstdint>

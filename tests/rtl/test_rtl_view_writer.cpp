@@ -1,60 +1,39 @@
 // SPDX-License-Identifier: MIT
 // Co-simulation of the RTL view writer (rtl/vw/tp_view_writer.sv) against pl::check_write /
-// pl::scatter / pl::plan_write (the bench: tests/rtl/vw_cosim.h): random descriptors (every fifth
+// pl::scatter / pl::plan_write (the bench: cosim/vw_bench.h): random descriptors (every fifth
 // broken, every code 1..8; some packets short or long: LENGTH), producers that keep pace, lag
 // or start late, HP ports of any write latency and fractional rate — all bit- and cycle-exact;
 // back-pressure on AWREADY / WREADY / B (the same words and bursts); START while BUSY, reset
 // with bursts in flight, SLVERR, length 1 at the end of DDR and the maximum length.
 // TINYPYNQ_VW_COSIM_COUNT sets the number of random descriptors (default 300).
-#include "tests/rtl/vw_cosim.h"
+#include <gtest/gtest.h>
+
+#include "cosim/block_cosim.h"
+#include "cosim/vw_bench.h"
 
 namespace {
 
-using namespace vwcosim;
+using namespace tinypynq::cosim::vwbench;
 using tinypynq::testgen::break_view;
 using tinypynq::testgen::random_write_view;
 
-pl::WriterTiming random_timing(std::mt19937& g, unsigned i) {
-  return {i % 3 == 0 ? 8u : 1 + g() % 40, i % 4 == 3 ? 1000 + static_cast<uint32_t>(g() % 3000) : 1000u};
-}
-
 TEST(RtlViewWriter, RandomDescriptorsAreBitAndCycleExact) {
-  auto ddr = std::make_unique<Ddr>();
-  Bench b(ddr->p);
-  std::mt19937 g(20261204);
+  // The loop is the library's (`tinypynq cosim --unit view_writer` runs the same).
   const unsigned n = count_from_env(300);
-  unsigned good = 0, bad = 0, codes[16] = {}, lengths = 0;
-  uint64_t bursts = 0, beats = 0;
-  for (unsigned i = 0; good + bad < n; ++i) {
-    Case cs;
-    cs.d = random_write_view(g, kDdr, i % 25 == 24);
-    if (i % 25 != 24 && !pl::check_write(cs.d, kDdr).ok()) continue;
-    if (i % 5 == 4 && i % 25 != 24) cs.d = break_view(cs.d, g, kDdr);
-    cs.producer = g() % 3;
-    cs.beats_delta = g() % 12 == 0 ? (g() % 2 ? 1 : -1) * static_cast<int64_t>(1 + g() % 3) : 0;
-    b.timing = random_timing(g, i);
-    const pl::DescCheck c = pl::check_write(cs.d, kDdr);
-    ++codes[c.err & 15];
-    const std::string why = cosim_one(b, *ddr, cs, g, &bursts);
-    ASSERT_EQ(why, "") << "descriptor " << i << " (write latency " << b.timing.write_latency << ", "
-                       << b.timing.cpb_milli << "/1000 cycles per beat, producer " << cs.producer << ", packet "
-                       << cs.beats_delta << " beats off)";
-    if (c.ok()) {
-      ++good;
-      beats += b.accept.size();
-      const int64_t want = static_cast<int64_t>((cs.d.elems() + 1) / 2);
-      lengths += std::max<int64_t>(1, want + cs.beats_delta) != want;
-    } else {
-      ++bad;
-    }
-  }
-  EXPECT_GT(good, n / 2);
+  const tinypynq::cosim::BlockCosimReport r = tinypynq::cosim::cosim_view_writer(n, 20261204);
+  ASSERT_EQ(r.first_mismatch, "");
+  EXPECT_EQ(r.compared, n);
+  EXPECT_EQ(r.exact, n);
+  EXPECT_GT(r.accepted, n / 2);
   for (uint32_t e = vw::kBadRank; e <= vw::kBroadcast; ++e)
-    if (e != vw::kBusy) EXPECT_GT(codes[e], 0u) << "no descriptor with ERR_CODE " << e;
-  std::printf("[rtl view writer] %u descriptors: %u accepted (%llu bursts, %llu beats, %u with LENGTH, all bit- and "
-              "cycle-exact), %u rejected (codes 1..6, 8: %u %u %u %u %u %u %u, STATUS, ERR_INFO and cycle exact)\n",
-              good + bad, good, static_cast<unsigned long long>(bursts), static_cast<unsigned long long>(beats), lengths,
-              bad, codes[1], codes[2], codes[3], codes[4], codes[5], codes[6], codes[8]);
+    if (e != vw::kBusy) {
+      EXPECT_GT(r.codes[e], 0u) << "no descriptor with ERR_CODE " << e;
+    }
+  std::printf("[rtl view writer] %u descriptors: %u accepted (%llu bursts, %llu beats, all bit- and cycle-exact), "
+              "%u rejected (codes 1..6, 8: %u %u %u %u %u %u %u, STATUS, ERR_INFO and cycle exact)\n",
+              r.compared, r.accepted, static_cast<unsigned long long>(r.transfers),
+              static_cast<unsigned long long>(r.beats), r.rejected, r.codes[1], r.codes[2], r.codes[3], r.codes[4],
+              r.codes[5], r.codes[6], r.codes[8]);
 }
 
 // Back-pressure on AW, W and B: the same words and the same bursts (which lines, beats and words
@@ -108,7 +87,9 @@ TEST(RtlViewWriter, TransposesAliasingAndEdges) {
       Case cs;
       cs.d = d;
       ASSERT_EQ(cosim_one(b, *ddr, cs, g), "") << "cpb " << cpb;
-      if (d.shape[0] == 784) EXPECT_GT(b.stalled_r_, 0u) << "the thrashing transpose stalls R";
+      if (d.shape[0] == 784) {
+        EXPECT_GT(b.stalled_r_, 0u) << "the thrashing transpose stalls R";
+      }
     }
 }
 

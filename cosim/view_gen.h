@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Test helper shared by the view reader's and writer's co-simulations (tests/rtl): random view
+// Shared by the view reader's and writer's co-simulations (cosim/block_cosim, tests/rtl): random view
 // descriptors (docs/pl-v2.md "Descriptor") and bad ones.
 //   std::mt19937 g(seed);
 //   pl::ViewDesc d = testgen::random_view(g, ddr_bytes);   // ranks 1..6, strides 0 / negative /
