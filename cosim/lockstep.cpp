@@ -14,9 +14,14 @@ namespace tinypynq::cosim {
 
 namespace reg = vp::pl_reg;
 
-const char* const kRtlStreamName[3] = {"A (DMA0 MM2S)", "B (DMA1 MM2S)", "C (DMA2 MM2S)"};
+const char* rtl_stream_name(unsigned s, unsigned pl_version) {
+  static const char* const kV1[3] = {"A (DMA0 MM2S)", "B (DMA1 MM2S)", "C (DMA2 MM2S)"};
+  static const char* const kV2[3] = {"A (VR0)", "B (VR1)", "C (VR2)"};
+  return (pl_version >= 2 ? kV2 : kV1)[s % 3];
+}
 
-Lockstep::Lockstep(const BoardConfig& cfg, Options opt, Fault fault) : opt_(std::move(opt)), fault_(std::move(fault)) {
+Lockstep::Lockstep(const BoardConfig& cfg, Options opt, Fault fault)
+    : pl_version_(cfg.pl_version), opt_(std::move(opt)), fault_(std::move(fault)) {
   shadow_[0] = std::make_unique<vp::PlVector>();
   shadow_[1] = std::make_unique<vp::PlReduce>();
   shadow_[2] = std::make_unique<vp::PlMatmul>(vp::matmul_config(cfg));
@@ -144,7 +149,7 @@ void Lockstep::compare() {
     return mismatch(std::string("W_RANGE differs (tlm ") + (wr_t ? "1" : "0") + ", rtl " + (wr_r ? "1" : "0") + ")");
   for (unsigned s = 0; s < 3; ++s)
     if (p_.need[s] && p_.exp.in_last[s] != p_.rtl_in_last[s])
-      return mismatch(std::string("last handshake on stream ") + kRtlStreamName[s] + " differs (tlm cycle " +
+      return mismatch(std::string("last handshake on stream ") + rtl_stream_name(s, pl_version_) + " differs (tlm cycle " +
                       std::to_string(p_.exp.in_last[s]) + ", rtl " + std::to_string(p_.rtl_in_last[s]) + ")");
   if (p_.exp.t_done != last_.timing.t_done) return mismatch("CYCLES differ");
   ++checked_;

@@ -32,7 +32,8 @@ namespace tinypynq::cosim {
 
 using Cycle = uint64_t;  // FCLK0 cycles (the same as vp::Cycle and axis.h's)
 
-extern const char* const kRtlStreamName[3];  // "A (DMA0 MM2S)", ...
+// Stream s's name in messages, with its source: "A (DMA0 MM2S)" (pl_version 1), "A (VR0)" (2).
+const char* rtl_stream_name(unsigned s, unsigned pl_version);
 
 class Lockstep {
  public:
@@ -96,6 +97,7 @@ class Lockstep {
   void reset();  // aresetn: registers and the running command
 
  private:
+  unsigned pl_version_ = 1;
   struct Pending {
     bool on = false;
     unsigned unit = 0;

@@ -18,7 +18,8 @@ PlClock::PlClock(std::string o, const BoardConfig& c, const RtlPlOptions& op, Pl
     : owner(std::move(o)), cfg(c), opt(op), period(sc_core::sc_time(1.0 / c.pl_clock_hz, sc_core::SC_SEC)), pins(p),
       model(m), eval_fn(e), ls(c, {op.lockstep, op.tamper}, [this](const std::string& f) { set_fault(f); }),
       gp0(p.axil),
-      xa{{p.in[0], kRtlStreamName[0]}, {p.in[1], kRtlStreamName[1]}, {p.in[2], kRtlStreamName[2]}},
+      xa{{p.in[0], rtl_stream_name(0, c.pl_version)}, {p.in[1], rtl_stream_name(1, c.pl_version)},
+         {p.in[2], rtl_stream_name(2, c.pl_version)}},
       xr(p.out, c.pl_version >= 2 ? "R (VW)" : "R (DMA0 S2MM)"),
       hp{{p.hp[0], "HP0 (VR0)"}, {p.hp[1], "HP1 (VR1)"}, {p.hp[2], "HP2 (VR2)"}}, irq(period), wd(op.watchdog_cycles) {
   ps_per_cycle = static_cast<uint64_t>(period.to_seconds() * 1e12 + 0.5);
@@ -91,7 +92,7 @@ void PlClock::pick_up_transfers() {
       }
       xa[s].load(x.in.data, x.in.bytes, &x.in.valid);
       if (x.in.beats != xa[s].beats())
-        set_fault(std::string("stream ") + kRtlStreamName[s] + ": the DMA's beats are not 64-bit (" +
+        set_fault(std::string("stream ") + rtl_stream_name(s, cfg.pl_version) + ": the DMA's beats are not 64-bit (" +
                   std::to_string(x.in.beats) + " beats for " + std::to_string(x.in.bytes) +
                   " bytes); the RTL top has 64-bit streams");
     }
@@ -178,7 +179,7 @@ void PlClock::v2_streams(Cycle t) {
     ++v2_stats.fills;
     if (k < want.size() && f->issue > want[k].issue) ++v2_stats.fills_late;
     if (!o.str().empty())
-      ls.reader_mismatch("VR" + std::to_string(i) + " (stream " + kRtlStreamName[i] + ") " + d.str() + ": " + o.str());
+      ls.reader_mismatch("VR" + std::to_string(i) + " (stream " + std::string(1, static_cast<char>('A' + i)) + ") " + d.str() + ": " + o.str());
   }
   const uint8_t valid = *pins.mon_in_tvalid & 7, hs = *pins.mon_in_hs & 7;
   for (unsigned s = 0; s < 3; ++s) {
@@ -188,7 +189,7 @@ void PlClock::v2_streams(Cycle t) {
     if (!(hs >> s & 1)) continue;
     Src& x = src[s];
     if (!x.active) {
-      set_fault(std::string("stream ") + kRtlStreamName[s] + ": the RTL reader handed over a beat in cycle " +
+      set_fault(std::string("stream ") + rtl_stream_name(s, cfg.pl_version) + ": the RTL reader handed over a beat in cycle " +
                 std::to_string(t) + " with no transfer of its TLM twin");
       continue;
     }
@@ -205,7 +206,7 @@ void PlClock::v2_streams(Cycle t) {
     if (v2_valid_since[s] > want_valid) ++v2_stats.beats_late;  // held back with its fills (above)
     if (got != want || v2_valid_since[s] < want_valid) {
       std::ostringstream o;
-      o << "VR" << s << " (stream " << kRtlStreamName[s] << ") " << vr_if[s]->descriptor().str() << ": beat " << b
+      o << "VR" << s << " (stream " << static_cast<char>('A' + s) << ") " << vr_if[s]->descriptor().str() << ": beat " << b
         << " TLM 0x" << std::hex << want << " valid in cycle " << std::dec << want_valid << ", RTL 0x" << std::hex
         << got << " valid in cycle " << std::dec << v2_valid_since[s];
       ls.reader_mismatch(o.str());
@@ -277,7 +278,7 @@ std::string PlClock::describe() const {
       << ls.t0();
     for (unsigned s = 0; s < 3; ++s)
       if (ls.need(s))
-        o << "; stream " << kRtlStreamName[s] << ": "
+        o << "; stream " << rtl_stream_name(s, cfg.pl_version) << ": "
           << (ls.consumed(s)    ? "all beats taken"
               : src[s].active ? std::to_string(beats_sent(s)) + "/" + std::to_string(src[s].in.beats) + " beats taken"
                               : std::string("no transfer (MM2S_LENGTH not written?)"));
