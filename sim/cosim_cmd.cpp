@@ -32,9 +32,10 @@ CLI::App* add_cosim_command(CLI::App& app, CosimOptions& o) {
   // pl_version 2's data movers (docs/pl-v2.md): the RTL against the reference models
   names.push_back("view_reader");
   names.push_back("view_writer");
+  names.push_back("cmd_queue");
   c->add_option("--unit", o.unit,
                 "one unit of the contract (vector, reduce, matmul), all (the three units), or one of pl_version 2's "
-                "data movers: view_reader, view_writer (random descriptors: --count of them)")
+                "blocks: view_reader, view_writer (random descriptors: --count of them), cmd_queue (random rings)")
       ->check(CLI::IsMember(names))
       ->capture_default_str();
   c->add_option("--count", o.count, "commands in total (round-robin over the units with --unit all)")
@@ -53,39 +54,44 @@ CLI::App* add_cosim_command(CLI::App& app, CosimOptions& o) {
 }
 
 namespace {
-// `--unit view_reader|view_writer`: random descriptors through the Verilated block against its
+// `--unit view_reader|view_writer|cmd_queue`: random descriptors (rings) through the Verilated block against its
 // reference model (cosim/block_cosim.h); waveforms and traces are the units' only.
 int run_block_cosim(const CosimOptions& o) {
 #ifdef TINYPYNQ_HAVE_BLOCK_COSIM
   TP_CHECK(o.waves.fst_path.empty() && o.waves.vcd_path.empty() && o.trace.empty(), "cosim --unit ", o.unit,
-           ": --fst, --vcd and --trace are for the units (vector, reduce, matmul); the data movers' benches have none");
+           ": --fst, --vcd and --trace are for the units (vector, reduce, matmul); the v2 blocks' benches have none");
   const unsigned n = static_cast<unsigned>(o.count);
-  const cosim::BlockCosimReport r =
-      o.unit == "view_reader" ? cosim::cosim_view_reader(n, o.seed) : cosim::cosim_view_writer(n, o.seed);
+  const cosim::BlockCosimReport r = o.unit == "view_reader"   ? cosim::cosim_view_reader(n, o.seed)
+                                    : o.unit == "view_writer" ? cosim::cosim_view_writer(n, o.seed)
+                                                              : cosim::cosim_cmd_queue(n, o.seed);
   if (o.json) {
-    std::string codes;
+    std::string codes, counts;
     for (unsigned c = 1; c < 16; ++c)
       if (r.codes[c]) codes += (codes.empty() ? "\"" : ", \"") + std::to_string(c) + "\": " + std::to_string(r.codes[c]);
+    for (const auto& [name, n] : r.counts) {
+      std::string key = name;
+      for (char& ch : key) ch = ch == ' ' || ch == '-' ? '_' : ch;
+      counts += ", \"" + key + "\": " + std::to_string(n);
+    }
     // the units' layout ("key": value), so the same readers parse both
     std::printf("{\"unit\": \"%s\", \"seed\": %llu, \"compared\": %u, \"bit_exact\": %u, \"cycle_exact\": %u, "
-                "\"accepted\": %u, \"rejected\": %u, \"%s\": %llu, \"beats\": %llu, \"rejected_by_code\": {%s}, "
-                "\"wall_seconds\": %.4g, \"first_mismatch\": %s}\n",
+                "\"accepted\": %u, \"rejected\": %u%s, \"by_code\": {%s}, \"wall_seconds\": %.4g, "
+                "\"first_mismatch\": %s}\n",
                 o.unit.c_str(), (unsigned long long)o.seed, r.compared, r.exact, r.exact, r.accepted, r.rejected,
-                o.unit == "view_reader" ? "fills" : "bursts", (unsigned long long)r.transfers,
-                (unsigned long long)r.beats, codes.c_str(), r.seconds,
+                counts.c_str(), codes.c_str(), r.seconds,
                 r.first_mismatch.empty() ? "null" : nlohmann::json(r.first_mismatch).dump().c_str());
   } else {
     std::printf("%s\n", r.str().c_str());
   }
   return r.first_mismatch.empty() ? 0 : 1;
 #else
-  throw Error(detail::cat("cosim --unit ", o.unit, ": this build has no Verilated view reader and writer (rtl/vr, rtl/vw)"));
+  throw Error(detail::cat("cosim --unit ", o.unit, ": this build has no Verilated v2 blocks (rtl/vr, rtl/vw, rtl/cq)"));
 #endif
 }
 }  // namespace
 
 int run_cosim(const CosimOptions& o) {
-  if (o.unit == "view_reader" || o.unit == "view_writer") return run_block_cosim(o);
+  if (o.unit == "view_reader" || o.unit == "view_writer" || o.unit == "cmd_queue") return run_block_cosim(o);
 #ifdef TINYPYNQ_HAVE_COSIM
   using Clock = std::chrono::steady_clock;
   std::vector<cosim::Unit> units;

@@ -246,18 +246,22 @@ TEST(Cli, RtlRefusesABoardTheRtlWasNotBuiltFor) {
   std::filesystem::remove_all(dir);
 }
 
-// `cosim --unit view_reader|view_writer`: pl_version 2's data movers against their reference
+// `cosim --unit view_reader|view_writer|cmd_queue`: pl_version 2's blocks against their reference
 // models (cosim/block_cosim.h) from the CLI, text and JSON; waveform options are refused.
 TEST(Cli, CosimOfTheDataMovers) {
   if (run("info").out.find("rtl") == std::string::npos) GTEST_SKIP() << "built without the Verilated PL";
-  for (const char* unit : {"view_reader", "view_writer"}) {
-    const Result t = run(std::string("cosim --unit ") + unit + " --count 40 --seed 7");
+  for (const char* unit : {"view_reader", "view_writer", "cmd_queue"}) {
+    const bool rings = std::string(unit) == "cmd_queue";
+    const std::string n = rings ? "12" : "40";
+    const Result t = run(std::string("cosim --unit ") + unit + " --count " + n + " --seed 7");
     ASSERT_EQ(t.code, 0) << t.out;
-    EXPECT_NE(t.out.find("40 descriptors compared, 40 bit- and cycle-exact (100%)"), std::string::npos) << t.out;
-    const Result j = run(std::string("cosim --unit ") + unit + " --count 40 --seed 7 --json");
+    EXPECT_NE(t.out.find(n + (rings ? " rings" : " descriptors") + " compared, " + n + " bit- and cycle-exact (100%)"),
+              std::string::npos)
+        << t.out;
+    const Result j = run(std::string("cosim --unit ") + unit + " --count " + n + " --seed 7 --json");
     ASSERT_EQ(j.code, 0) << j.out;
-    EXPECT_EQ(json_field(j.out, "compared"), "40") << j.out;
-    EXPECT_EQ(json_field(j.out, "bit_exact"), "40") << j.out;
+    EXPECT_EQ(json_field(j.out, "compared"), n) << j.out;
+    EXPECT_EQ(json_field(j.out, "bit_exact"), n) << j.out;
     EXPECT_EQ(json_field(j.out, "first_mismatch"), "null") << j.out;
     const Result w = run(std::string("cosim --unit ") + unit + " --count 2 --fst /tmp/x.fst");
     EXPECT_EQ(w.code, 1) << w.out;
