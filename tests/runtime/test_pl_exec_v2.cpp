@@ -17,6 +17,10 @@
 #include "runtime/tlm/tlm_driver.h"
 #include "tensor/schedule.h"
 
+#ifdef TINYPYNQ_HAVE_RTL
+#include "cosim/rtl_pl.h"
+#endif
+
 namespace tinypynq::pynq {
 namespace {
 
@@ -28,15 +32,27 @@ BoardConfig v2_config() {
   return c;
 }
 
+// Both platforms are declared before either is built (SystemC elaborates every declared
+// platform at the first use of any): "tlm_v2", and with the rtl target "rtl_v2x" (the Verilated
+// v2 top, its readers' TLM twins in lockstep).
+const bool declared = [] {
+  vp::Platform::declare("tlm_v2", v2_config(), vp::make_tlm_pl);
+#ifdef TINYPYNQ_HAVE_RTL
+  vp::Platform::declare("rtl_v2x", v2_config(), [](const char* name, const BoardConfig& c) {
+    return std::unique_ptr<vp::PlBlock>(new cosim::RtlPl(name, c));
+  });
+#endif
+  return true;
+}();
+
 struct Fixture {
   BoardConfig cfg = v2_config();
   std::unique_ptr<Driver> drv;
   PynqStats stats;
   std::unique_ptr<PsCost> cost;
   std::unique_ptr<PlExec> ex;
-  Fixture() {
-    vp::Platform::declare("tlm_v2", cfg, vp::make_tlm_pl);
-    drv = vp::make_platform_driver("tlm_v2", cfg);
+  explicit Fixture(const char* platform) {
+    drv = vp::make_platform_driver(platform, cfg);
     cost = std::make_unique<PsCost>(cfg);
     ex = std::make_unique<PlExec>(*drv, stats, *cost, WaitMode::kPoll);
     ex->set_queue(false);  // these tests are step 3's: one command programmed and waited for (the queue: below)
@@ -49,10 +65,20 @@ struct Fixture {
   }
 };
 
+Fixture* g_current = nullptr;  // the rtl tests point it at their fixture for their duration
 Fixture& fx() {
-  static Fixture f;
-  return f;
+  static Fixture f("tlm_v2");
+  return g_current ? *g_current : f;
 }
+#ifdef TINYPYNQ_HAVE_RTL
+struct OnRtl {  // fx() is the rtl platform's fixture until the end of the scope
+  OnRtl() {
+    static Fixture f("rtl_v2x");
+    g_current = &f;
+  }
+  ~OnRtl() { g_current = nullptr; }
+};
+#endif
 
 // out = a^T + b for a 4x6 row-major a (read transposed by VR0) and a contiguous b (VR1).
 struct TransposeAdd {
@@ -132,7 +158,7 @@ TEST(PlExecV2, ACleanCoversTheViewsFootprintOnly) {
   EXPECT_EQ(f.ex->cache().pl_written().bytes(), inval0 + 32) << "only the result is PL-written";
 }
 
-TEST(PlExecV2, BadDescriptorsNameKernelOperandAndViewAndTheResetPlRunsOn) {
+void bad_descriptors_are_named_and_the_reset_pl_runs_on() {
   Fixture& f = fx();
   struct Bad {
     const char* what;
@@ -176,6 +202,20 @@ TEST(PlExecV2, BadDescriptorsNameKernelOperandAndViewAndTheResetPlRunsOn) {
     t.expect_result();
   }
 }
+
+TEST(PlExecV2, BadDescriptorsNameKernelOperandAndViewAndTheResetPlRunsOn) {
+  bad_descriptors_are_named_and_the_reset_pl_runs_on();
+}
+
+#ifdef TINYPYNQ_HAVE_RTL
+// The same on the rtl target: the Verilated readers answer every bad descriptor with the
+// spec's code (their TLM twins in lockstep read the same registers), PlExec names kernel,
+// operand and view, resets the PL, and the next command runs on the RTL.
+TEST(PlExecV2Rtl, BadDescriptorsNameKernelOperandAndViewAndTheResetPlRunsOn) {
+  OnRtl rtl;
+  bad_descriptors_are_named_and_the_reset_pl_runs_on();
+}
+#endif
 
 // docs/pl-v2.md step 3: the result written through a view by VW: (a^T + b) stored transposed
 // (element (i, j) of the (6, 4) sum at out[j][i]), only the footprint becomes PL-written.
@@ -314,7 +354,7 @@ TEST(PlExecV2Queue, EntriesCarryTheirReadWriteSetsAndDependencies) {
 
 // A bad descriptor in the middle of a batch: the queue stops at that entry; the wait reports
 // the kernel, the operand and the view, the PL is reset, and the next batch runs.
-TEST(PlExecV2Queue, ABadDescriptorMidBatchNamesKernelOperandViewAndTheNextBatchRuns) {
+void bad_descriptor_mid_batch() {
   Fixture& f = fx();
   Queued q;
   TransposeAdd t0, t1, t2;
@@ -350,6 +390,19 @@ TEST(PlExecV2Queue, ABadDescriptorMidBatchNamesKernelOperandViewAndTheNextBatchR
   t2.expect_result();
 }
 
+
+TEST(PlExecV2Queue, ABadDescriptorMidBatchNamesKernelOperandViewAndTheNextBatchRuns) {
+  bad_descriptor_mid_batch();
+}
+
+#ifdef TINYPYNQ_HAVE_RTL
+// The same on the rtl target, through the queue: the sequencer programs the Verilated reader,
+// its error ends the batch, and the PL after the reset runs the next batch on the RTL.
+TEST(PlExecV2QueueRtl, ABadDescriptorMidBatchNamesKernelOperandViewAndTheNextBatchRuns) {
+  OnRtl rtl;
+  bad_descriptor_mid_batch();
+}
+#endif
 
 // A queue error found by a later PS read (docs/pl-v2.md step 4 "Errors"): the entries of
 // earlier kernels that did not run are handed to `recover` (the device recomputes those kernels
