@@ -123,11 +123,13 @@ class Bench {
   }
   void clear_log() {
     fills.clear(), beats.clear(), beat_cycle.clear(), beat_keep.clear(), beat_last.clear();
-    saw_last_ = false, ar_hold_ = false;
+    beat_valid_since.clear();
+    saw_last_ = false, ar_hold_ = false, valid_pending_ = false;
   }
   std::vector<GotFill> fills;
   std::vector<uint64_t> beats;       // 64-bit beats as streamed
-  std::vector<uint64_t> beat_cycle;  // their handshake (= first valid) cycles
+  std::vector<uint64_t> beat_cycle;  // their handshake cycles (= first valid with a ready consumer)
+  std::vector<uint64_t> beat_valid_since;  // the cycle each beat's TVALID rose
   std::vector<uint8_t> beat_keep;
   std::vector<uint8_t> beat_last;
   // A context of its own (declared first: destroyed after the model): the program may hold
@@ -177,7 +179,10 @@ class Bench {
     if (m_.m_axi_rvalid_i && m_.m_axi_rready_o) {
       if (++rb_ == fills[rf_].beats) rb_ = 0, ++rf_;
     }
+    if (m_.m_axis_tvalid_o && !valid_pending_) valid_pending_ = true, valid_since_ = cycle_;
     if (m_.m_axis_tvalid_o && m_.m_axis_tready_i) {
+      beat_valid_since.push_back(valid_since_);
+      valid_pending_ = false;
       beats.push_back(m_.m_axis_tdata_o);
       beat_cycle.push_back(cycle_);
       beat_keep.push_back(m_.m_axis_tkeep_o);
@@ -196,8 +201,8 @@ class Bench {
   uint64_t cycle_ = 0;
   size_t rf_ = 0;
   uint64_t rb_ = 0;
-  bool saw_last_ = false, ar_hold_ = false;
-  uint64_t ar_first_ = 0;
+  bool saw_last_ = false, ar_hold_ = false, valid_pending_ = false;
+  uint64_t ar_first_ = 0, valid_since_ = 0;
 
  public:
   void reset_slave_log() { rf_ = 0, rb_ = 0; }

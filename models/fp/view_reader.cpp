@@ -116,10 +116,15 @@ uint64_t ReadPlan::ddr_bytes() const {
   return n;
 }
 
-ReadPlan plan(const ViewDesc& d, uint64_t t0, const ReaderTiming& t) {
+ReadPlan plan(const ViewDesc& d, uint64_t t0, const ReaderTiming& t, const std::vector<uint64_t>* handshakes) {
   ReadPlan p;
   const uint64_t n = d.elems(), beats = (n + 1) / 2;
   p.beat_valid.resize(beats);
+  const std::vector<uint64_t>* hs = handshakes && handshakes->size() == beats ? handshakes : nullptr;
+  // when beat k was handed over, and when it was valid (its table entry, or later while the
+  // consumer held the one before it)
+  auto handed = [&](uint64_t k) { return hs ? (*hs)[k] : p.beat_valid[k]; };
+  auto valid_at = [&](uint64_t k) { return hs && k ? std::max(p.beat_valid[k], (*hs)[k - 1] + 1) : p.beat_valid[k]; };
   struct Slot {
     uint64_t line = ~0ull;
     int64_t last_beat = -1;  // the last beat that reads it
@@ -147,6 +152,8 @@ ReadPlan plan(const ViewDesc& d, uint64_t t0, const ReaderTiming& t) {
   };
   walk(d, [&](uint64_t e, bool valid, int64_t off) {
     const uint64_t b = e / 2;
+    // the beat FIFO: beat b is planned once beat b - VR_BEAT_FIFO has left it (was loaded)
+    if (e % 2 == 0 && b >= vr::kBeatFifo) plan_c = std::max(plan_c, valid_at(b - vr::kBeatFifo) + 1);
     if (valid) {
       const uint64_t addr = d.base + 4 * static_cast<uint64_t>(off), line = addr & ~uint64_t{vr::kLineBytes - 1};
       int hit = lookup(line);
@@ -157,7 +164,7 @@ ReadPlan plan(const ViewDesc& d, uint64_t t0, const ReaderTiming& t) {
         next = (s + 1) % vr::kLines;
         Slot& sl = slots[s];
         uint64_t issue = plan_c;
-        if (sl.last_beat >= 0) issue = std::max(issue, p.beat_valid[sl.last_beat] + 1);
+        if (sl.last_beat >= 0) issue = std::max(issue, handed(static_cast<uint64_t>(sl.last_beat)) + 1);
         if (!p.fills.empty()) issue = std::max(issue, p.fills.back().issue + 1);
         if (p.fills.size() >= vr::kMaxFills) issue = std::max(issue, p.fills[p.fills.size() - vr::kMaxFills].arrive);
         Fill f;

@@ -49,6 +49,7 @@ inline constexpr unsigned kMaxRank = hw::vr::DIM_COUNT;
 inline constexpr uint32_t kLineBytes = hw::limits::VR_LINE_BYTES;  // one AXI3 burst of 16 x 64 bit (HP port maximum)
 inline constexpr unsigned kLines = hw::limits::VR_BUFFER_LINES;    // line buffer: 8 KB, 2 BRAM36
 inline constexpr unsigned kMaxFills = hw::limits::VR_MAX_FILLS;    // fills in flight
+inline constexpr unsigned kBeatFifo = hw::limits::VR_BEAT_FIFO;    // beats planned ahead of the stream
 inline constexpr unsigned kIndexEntries = hw::limits::VR_INDEX_ENTRIES;  // line index (docs/pl-v2.md)
 // The line index's entry for a line number (byte address / 128): its low log2(VR_INDEX_ENTRIES)
 // bits (docs/pl-v2.md "Line buffer and timing"). Lines 64 KB apart share an entry; an XOR fold
@@ -135,6 +136,14 @@ struct ReadPlan {
 };
 // The fills and the beat schedule when validation starts in cycle t0 (the descriptor must pass
 // check()). Normative: the recurrence of docs/pl-v2.md "Line buffer and timing".
-ReadPlan plan(const ViewDesc& d, uint64_t t0, const ReaderTiming& t);
+// handshakes: the consumer's handshake cycle of every beat (nullptr: a consumer that takes each
+// beat when it is valid). A slot is reused only after the beat that last read it was handed over,
+// and the plan stage stays at most VR_BEAT_FIFO beats ahead of the stream, so a consumer that
+// lags delays the fills and the beats after them; beat_valid[b] stays the first cycle beat b
+// could be valid were the consumer ready (it is valid from max(beat_valid[b], handshake of b-1
+// + 1)). Since beat b's entry depends only on the handshakes of earlier beats, plan() with the
+// handshakes that a consumer made against an earlier plan converges (models/tlm/pl_top.cpp).
+ReadPlan plan(const ViewDesc& d, uint64_t t0, const ReaderTiming& t,
+              const std::vector<uint64_t>* handshakes = nullptr);
 
 }  // namespace tinypynq::pl

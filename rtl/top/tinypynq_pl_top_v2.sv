@@ -30,7 +30,7 @@ module tinypynq_pl_top_v2 #(
   parameter int unsigned MmNMax   = 1024,
   parameter int unsigned FclkHz   = tp_contract_pkg::SYS_FCLK_HZ_RESET,
   parameter logic [32:0] DdrBytes = 33'h0_2000_0000,
-  parameter int unsigned VrBeatFifoDepth = 1024,
+  parameter int unsigned VrBeatFifoDepth = tp_contract_pkg::VR_BEAT_FIFO,
 `ifdef TP_V2_WITH_VW
   parameter bit          WithVw   = 1'b1
 `else

@@ -19,9 +19,10 @@
 // The plan stage walks two elements per cycle; a miss takes the FIFO slot `next` (the one after
 // it when `next` holds this beat's other element), issues when the beat that last read the slot
 // has been handed over, the AR channel is free and fewer than VR_MAX_FILLS fills are in flight.
-// Deviation from pl::plan (documented): the plan stage stalls when BeatFifoDepth beats are
-// planned but not streamed (pl::plan's look-ahead is unbounded), and it reads the descriptor
-// registers live (they must not be written while BUSY). RRESP is not checked.
+// The plan stage stalls while BeatFifoDepth beats are planned but not loaded (pl::plan models
+// it: VR_BEAT_FIFO; with a consumer that lags, pl::plan takes its handshakes). Deviation from
+// pl::plan (documented): it reads the descriptor registers live (they must not be written while
+// BUSY). RRESP is not checked.
 // Area (docs/pl-v2.md "RTL reader, area"): the line buffer is block RAM (two copies, one per
 // element of a beat, each with one write and one registered read port: the read is issued in
 // the cycle a beat is loaded, so the beat's words come out of the BRAM's output register in
@@ -31,7 +32,7 @@
 // validation (tp_vr_check) walks inwards-out so the odometer (tp_vr_step) adds one delta.
 module tp_view_reader #(
   parameter logic [32:0] DdrBytes = 33'h0_2000_0000,   // 512 MB: BASE + LIMIT must not exceed it
-  parameter int unsigned BeatFifoDepth = 1024           // planned, not yet streamed beats (power of 2)
+  parameter int unsigned BeatFifoDepth = tp_contract_pkg::VR_BEAT_FIFO  // planned, not yet loaded beats (power of 2)
 ) (
   input  logic        clk_i,
   input  logic        rst_ni,
