@@ -262,6 +262,8 @@ TEST(HwContract, ErrorsIrqsLimitsAndPhasesMatch) {
       EXPECT_EQ(hw::limits::VR_BUFFER_LINES, num(l["value"]));
     } else if (l["name"] == "VR_MAX_FILLS") {
       EXPECT_EQ(hw::limits::VR_MAX_FILLS, num(l["value"]));
+    } else if (l["name"] == "VR_BEAT_FIFO") {
+      EXPECT_EQ(hw::limits::VR_BEAT_FIFO, num(l["value"]));
     } else if (l["name"] == "VR_INDEX_ENTRIES") {
       EXPECT_EQ(hw::limits::VR_INDEX_ENTRIES, num(l["value"]));
     } else if (l["name"] == "VR_MAX_ELEMS") {
