@@ -61,7 +61,8 @@ void Lockstep::start(unsigned u, Cycle t, uint8_t code, bool rtl_accepted) {
 
 std::string Lockstep::describe_running() const { return shadow_[p_.unit]->describe(p_.cmd); }
 
-void Lockstep::capture(const vp::StreamIn* const fresh_in[3], const pl::BeatSchedule* fresh_r) {
+void Lockstep::capture(const vp::StreamIn* const fresh_in[3], const pl::BeatSchedule* fresh_r,
+                       vp::AxisSource* const src[3]) {
   if (!opt_.enabled || !p_.on || p_.computed || !p_.checkable) return;
   for (unsigned s = 0; s < 3; ++s)
     if (p_.need[s] && !p_.have_in[s] && fresh_in[s]) p_.in[s] = *fresh_in[s], p_.have_in[s] = true;
@@ -79,7 +80,10 @@ void Lockstep::capture(const vp::StreamIn* const fresh_in[3], const pl::BeatSche
     }
     in[s] = &p_.in[s];
   }
-  const vp::UnitResult res = shadow_[p_.unit]->run(p_.cmd, p_.t0, in, p_.r, nullptr);
+  vp::AxisSource* sources[3] = {nullptr, nullptr, nullptr};
+  for (unsigned s = 0; s < 3; ++s)
+    if (src && p_.need[s]) sources[s] = src[s];
+  const vp::UnitResult res = vp::run_with_sources(*shadow_[p_.unit], p_.cmd, p_.t0, in, sources, p_.r, nullptr);
   p_.exp_out.assign(res.out, res.out + res.out_bytes);
   p_.exp = res.timing;
   p_.exp_warn = res.warnings;

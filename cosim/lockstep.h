@@ -66,7 +66,9 @@ class Lockstep {
   std::string describe_running() const;                       // "SQRT N=64"
   // Before the cycle is evaluated: the transfers the RTL is about to see (null: none, or one
   // whose first beat has already moved) and the S2MM ready schedule (null likewise).
-  void capture(const vp::StreamIn* const fresh_in[3], const pl::BeatSchedule* fresh_r);
+  // src: the streams' sources (a v2 reader replans from the shadow unit's handshakes, as on tlm).
+  void capture(const vp::StreamIn* const fresh_in[3], const pl::BeatSchedule* fresh_r,
+               vp::AxisSource* const src[3] = nullptr);
   void beat_taken(unsigned s, Cycle t);                       // an input handshake in cycle t
   void result_bytes(const uint8_t* b, unsigned n) {           // an R handshake's bytes
     if (p_.on) p_.rtl_out.insert(p_.rtl_out.end(), b, b + n);

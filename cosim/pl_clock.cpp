@@ -107,7 +107,7 @@ void PlClock::tick() {
   const vp::StreamIn* fresh[3] = {nullptr, nullptr, nullptr};
   for (unsigned s = 0; s < 3; ++s)
     if (src[s].active && beats_sent(s) == 0) fresh[s] = &src[s].in;
-  ls.capture(fresh, xr.armed() && xr.accepted() == 0 ? &r_ready : nullptr);
+  ls.capture(fresh, xr.armed() && xr.accepted() == 0 ? &r_ready : nullptr, src_if);
   const Cycle t = cyc;
   uint8_t err = 0;
   for (unsigned s = 0; s < 3; ++s)
@@ -165,14 +165,13 @@ void PlClock::v2_streams(Cycle t) {
     if (auto why = fill_check.check(*f, d.base, d.limit, cfg.ddr_bytes)) set_fault(hp[i].name() + ": " + *why);
     const std::vector<pl::Fill>& want = vr_if[i]->last_plan().fills;
     const size_t k = v2_fill[i]++;
-    // Address and length must be the plan's; the issue cycle may be later (never earlier): a unit
-    // that lags its stream by more than the line buffer holds the slot reuse back, which the
-    // plan's always-ready consumer does not (docs/pl-v2.md "Line buffer and timing"); whether that
-    // moves the unit's handshakes is the unit lockstep's CYCLES check.
+    // Address, length and issue cycle must be the plan's: the twin replans from the shadow unit's
+    // handshakes (pl::plan with a consumer that lags: slot reuse after the last reader's handshake,
+    // the beat FIFO), so a unit that holds its stream back moves the twin's fills as the RTL's.
     std::ostringstream o;
     if (k >= want.size())
       o << "a fill the TLM reader does not make (" << want.size() << " planned)";
-    else if (want[k].addr != f->addr || want[k].beats != f->beats || f->issue < want[k].issue)
+    else if (want[k].addr != f->addr || want[k].beats != f->beats || f->issue != want[k].issue)
       o << "fill " << k << ": TLM 0x" << std::hex << want[k].addr << std::dec << " " << want[k].beats
         << " beats issued in cycle " << want[k].issue << ", RTL 0x" << std::hex << f->addr << std::dec << " "
         << f->beats << " beats in cycle " << f->issue;
@@ -204,7 +203,7 @@ void PlClock::v2_streams(Cycle t) {
     v2_last_hs[s] = t;
     ++v2_stats.beats;
     if (v2_valid_since[s] > want_valid) ++v2_stats.beats_late;  // held back with its fills (above)
-    if (got != want || v2_valid_since[s] < want_valid) {
+    if (got != want || v2_valid_since[s] != want_valid) {
       std::ostringstream o;
       o << "VR" << s << " (stream " << static_cast<char>('A' + s) << ") " << vr_if[s]->descriptor().str() << ": beat " << b
         << " TLM 0x" << std::hex << want << " valid in cycle " << std::dec << want_valid << ", RTL 0x" << std::hex

@@ -18,6 +18,7 @@
 #include <systemc>
 
 #include <cstdint>
+#include <vector>
 
 #include "models/fp/beat_schedule.h"
 
@@ -51,6 +52,14 @@ class AxisSource {
   // The source gave up on its transfer (v2: a view reader's vr_err, docs/pl-v2.md): the
   // consumer ends its command (unit ERR_CODE STREAM). armed_event() is notified when it rises.
   virtual bool failed() const { return false; }
+  // A source whose beats depend on when the consumer takes them (a v2 view reader reuses a line
+  // slot after its last reader's handshake, pl::plan) replans the running transfer from the
+  // consumer's handshake cycles (one per beat); true when peek()'s valid table changed.
+  virtual bool replans() const { return false; }
+  virtual bool replan(const std::vector<uint64_t>& handshakes) {
+    (void)handshakes;
+    return false;
+  }
 };
 
 // Implemented by an S2MM channel (a stream slave): stream R.

@@ -80,6 +80,13 @@ UnitResult PlMatmul::run(const UnitCommand& c, Cycle t0, const StreamIn* const i
   return res;
 }
 
+pl::CmdTiming PlMatmul::retime(const UnitCommand& c, Cycle t0, const StreamIn* const in[3], const pl::BeatSchedule& r,
+                               pl::BeatLog* log) const {
+  const bool load_w = c.op & MMU_LOADW;
+  return pl::time_matmul(c.size[0], c.size[1], c.size[2], load_w, cfg_, t0, in[0]->valid,
+                         load_w ? &in[1]->valid : nullptr, r, log);
+}
+
 std::string PlMatmul::describe(const UnitCommand& c) const {
   return "MATMUL " + std::to_string(c.size[0]) + "x" + std::to_string(c.size[1]) + "x" +
          std::to_string(c.size[2]) + (c.op & MMU_LOADW ? " LOADW" : "");

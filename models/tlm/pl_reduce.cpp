@@ -41,6 +41,11 @@ UnitResult PlReduce::run(const UnitCommand& c, Cycle t0, const StreamIn* const i
   return res;
 }
 
+pl::CmdTiming PlReduce::retime(const UnitCommand& c, Cycle t0, const StreamIn* const in[3], const pl::BeatSchedule& r,
+                               pl::BeatLog* log) const {
+  return pl::time_reduce(c.size[0], c.size[1], t0, in[0]->valid, r, log);
+}
+
 std::string PlReduce::describe(const UnitCommand& c) const {
   return std::string(c.op & RED_MAX ? "MAX" : "SUM") + " ROWS=" + std::to_string(c.size[0]) +
          " L=" + std::to_string(c.size[1]);

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <stdexcept>
 
 namespace tinypynq::vp {
 
@@ -106,6 +107,30 @@ const uint32_t* PlUnit::words(const StreamIn& in, uint64_t n, std::vector<uint32
   scratch.assign(n, 0u);
   std::memcpy(scratch.data(), in.data, std::min<uint64_t>(in.bytes, 4 * n));
   return scratch.data();
+}
+
+UnitResult run_with_sources(PlUnit& u, const UnitCommand& c, Cycle t0, const StreamIn* const in[3],
+                            AxisSource* const src[3], const pl::BeatSchedule& r, pl::BeatLog* log) {
+  bool any = false;
+  for (unsigned s = 0; s < 3; ++s) any |= in[s] && src[s] && src[s]->replans();
+  if (!any) return u.run(c, t0, in, r, log);
+  pl::BeatLog local;
+  pl::BeatLog& lg = log ? *log : local;
+  lg.clear();
+  UnitResult res = u.run(c, t0, in, r, &lg);
+  // Each pass moves the first beat that was late by at least one line buffer's worth of beats:
+  // a bound far above any view's beats / VR_BEAT_FIFO.
+  for (unsigned pass = 0;; ++pass) {
+    bool changed = false;
+    for (unsigned s = 0; s < 3; ++s)
+      if (in[s] && src[s] && src[s]->replans()) changed |= src[s]->replan(lg.in[s]);
+    if (!changed) break;
+    if (pass == 100000) throw std::logic_error(u.name() + std::string(": ") + u.describe(c) +
+                                               ": the readers' plans and the unit's handshakes do not converge");
+    lg.clear();
+    res.timing = u.retime(c, t0, in, r, &lg);
+  }
+  return res;
 }
 
 }  // namespace tinypynq::vp

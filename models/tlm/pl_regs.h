@@ -120,6 +120,15 @@ struct UnitResult {
   uint32_t warnings = 0;  // ST_W_RANGE from the datapath
 };
 
+class PlUnit;
+// run() of u, then, while a source whose beat times depend on its consumer (AxisSource::replans:
+// a v2 view reader) changes its table given the unit's handshakes, the timing again with the new
+// table (PlUnit::retime): a fixed point, since beat b's time depends only on earlier beats'
+// handshakes and the handshakes only grow. `log` (may be null) gets the final handshakes.
+// PlTop and the rtl target's lockstep shadow run every command through it.
+UnitResult run_with_sources(PlUnit& u, const UnitCommand& c, Cycle t0, const StreamIn* const in[3],
+                            AxisSource* const src[3], const pl::BeatSchedule& r, pl::BeatLog* log);
+
 // One PL unit: its registers plus the command semantics PlTop needs. Not a SystemC module: the
 // PL runs one command at a time (§1), so one thread in PlTop drives whichever unit is routed.
 class PlUnit {
@@ -140,6 +149,9 @@ class PlUnit {
   // holds at least that many beats; r = when stream R can accept each beat.
   virtual UnitResult run(const UnitCommand& c, Cycle t0, const StreamIn* const in[3],
                          const pl::BeatSchedule& r, pl::BeatLog* log) = 0;
+  // The timing of run() alone (no data): for a source that replans from the unit's handshakes.
+  virtual pl::CmdTiming retime(const UnitCommand& c, Cycle t0, const StreamIn* const in[3],
+                               const pl::BeatSchedule& r, pl::BeatLog* log) const = 0;
   virtual std::string describe(const UnitCommand& c) const = 0;  // "ADD N=1000" for messages
   // For the next run() (PlTop): the sink that takes its result and the inputs, so that the unit
   // may compute straight into the S2MM destination (out_words); nullptr afterwards.

@@ -228,7 +228,10 @@ void PlTop::execute(unsigned ui) {
     if (!wait_for(sink_->armed_event())) return;
   }
   u.direct_output(sink_, in);
-  UnitResult res = u.run(cmd, t0, in, sink_->ready(), log_);
+  AxisSource* src[3] = {nullptr, nullptr, nullptr};
+  for (unsigned s = 0; s < 3; ++s)
+    if (need[s]) src[s] = src_[s];
+  UnitResult res = run_with_sources(u, cmd, t0, in, src, sink_->ready(), log_);
   u.direct_output(nullptr, nullptr);
   u.regs.warn(warn | res.warnings);
   // The unit ends with its last R handshake: later than its own schedule when the sink

@@ -54,6 +54,17 @@ UnitResult PlVector::run(const UnitCommand& c, Cycle t0, const StreamIn* const i
   return res;
 }
 
+pl::CmdTiming PlVector::retime(const UnitCommand& c, Cycle t0, const StreamIn* const in[3], const pl::BeatSchedule& r,
+                               pl::BeatLog* log) const {
+  const pl::VecOpInfo* info = pl::vec_op_info(c.op & VEC_OPCODE_MASK);
+  bool s[3];
+  streamed(c, s);
+  const pl::BeatSchedule* sched[3] = {nullptr, nullptr, nullptr};
+  for (unsigned k = 0; k < 3; ++k)
+    if (s[k]) sched[k] = &in[k]->valid;
+  return pl::time_vector(info->op, c.size[0], t0, sched, r, log);
+}
+
 std::string PlVector::describe(const UnitCommand& c) const {
   const pl::VecOpInfo* info = pl::vec_op_info(c.op & VEC_OPCODE_MASK);
   std::string s = std::string(info ? info->name : "?") + " N=" + std::to_string(c.size[0]);

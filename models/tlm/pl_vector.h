@@ -20,6 +20,8 @@ class PlVector final : public PlUnit {
   void input_beats(const UnitCommand& c, uint64_t beats[3]) const override;
   UnitResult run(const UnitCommand& c, Cycle t0, const StreamIn* const in[3],
                  const pl::BeatSchedule& r, pl::BeatLog* log) override;
+  pl::CmdTiming retime(const UnitCommand& c, Cycle t0, const StreamIn* const in[3], const pl::BeatSchedule& r,
+                       pl::BeatLog* log) const override;
   std::string describe(const UnitCommand& c) const override;
 
  private:

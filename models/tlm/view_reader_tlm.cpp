@@ -187,7 +187,9 @@ void ViewReader::start(Cycle t0) {
     const pl::ReaderTiming got{ext.sched.start - ext.start,
                                std::max<uint32_t>(1, (ext.sched.num + ext.sched.den / 2) / ext.sched.den)};
     if (got.latency != rt.latency || got.cycles_per_beat != rt.cycles_per_beat) plan_ = pl::plan(d, t0, got);
+    rt = got;
   }
+  desc_ = d, plan_t0_ = t0, plan_rt_ = rt, replanned_ = false;
   for (const pl::Fill& f : plan_.fills)
     if (auto why = checker_.check(f, d.base, d.limit, p_.ddr_bytes)) SC_REPORT_ERROR(name(), why->c_str());
   if (!gather(d)) {
@@ -210,6 +212,23 @@ void ViewReader::start(Cycle t0) {
   armed_ = true;
   const sc_time when = time_of(t0), now = sc_core::sc_time_stamp();
   armed_ev_.notify(when > now ? when - now : sc_core::SC_ZERO_TIME);
+}
+
+bool ViewReader::replan(const std::vector<uint64_t>& handshakes) {
+  if (!armed_ || handshakes.size() != plan_.beat_valid.size()) return false;
+  // a consumer that took every beat when it was valid changes nothing
+  bool lagged = false;
+  for (size_t b = 0; b < handshakes.size() && !lagged; ++b) lagged = handshakes[b] > plan_.beat_valid[b];
+  if (!lagged) return false;
+  pl::ReadPlan p = pl::plan(desc_, plan_t0_, plan_rt_, &handshakes);
+  // the fills may move without moving a beat (the rtl target's lockstep compares them too)
+  for (size_t f = 0; f < p.fills.size() && f < plan_.fills.size(); ++f)
+    plan_.fills[f].issue = p.fills[f].issue, plan_.fills[f].arrive = p.fills[f].arrive;
+  if (p.beat_valid == plan_.beat_valid) return false;
+  // in place: peek()'s table points into it
+  std::copy(p.beat_valid.begin(), p.beat_valid.end(), plan_.beat_valid.begin());
+  if (!replanned_) ++replans_changed_, replanned_ = true;
+  return true;
 }
 
 // The view's words, read through the HP port: DMI when granted over the buffer's beats, else

@@ -85,6 +85,11 @@ class ViewReader : public sc_core::sc_module, public AxisSource {
   const sc_core::sc_event& armed_event() const override { return armed_ev_; }
   void take_all(Cycle last_cycle) override;
   bool failed() const override { return vr_err() && err_rise_ <= cycle_at(sc_core::sc_time_stamp()); }
+  // pl::plan with the consumer's handshakes: slots are reused after their last reader was handed
+  // over, the beat FIFO bounds the look-ahead (the RTL's behaviour with a unit that lags).
+  bool replans() const override { return true; }
+  bool replan(const std::vector<uint64_t>& handshakes) override;
+  uint64_t replans_changed() const { return replans_changed_; }  // transfers whose table moved
 
   // vr_err: the reader found an error; the unit reading this stream ends its command (ERR 4).
   bool vr_err() const { return err_level_; }
@@ -117,6 +122,12 @@ class ViewReader : public sc_core::sc_module, public AxisSource {
 
   const ViewReaderParams p_;
   const char* const stream_;
+  // the accepted transfer's descriptor, START cycle and port timing (replan)
+  pl::ViewDesc desc_;
+  Cycle plan_t0_ = 0;
+  pl::ReaderTiming plan_rt_;
+  uint64_t replans_changed_ = 0;
+  bool replanned_ = false;
   // Registers
   uint32_t base_ = 0, limit_ = 0, offset_ = 0, rank_ = 0, pad_ = 0, elems_ = 0, lines_ = 0;
   uint32_t dim_[pl::vr::kMaxRank][4] = {};  // SHAPE, STRIDE, MLO, MHI
