@@ -21,7 +21,9 @@ namespace tinypynq::testgen {
 namespace pl = tinypynq::pl;
 namespace vr = tinypynq::pl::vr;
 
-inline pl::ViewDesc random_view(std::mt19937& g, uint64_t ddr) {
+// index_conflicts: now and then strides that put lines a multiple of 64 KB apart (the reader's
+// line-index conflicts, pl::vr::index_of); the RTL reader's cosim uses them.
+inline pl::ViewDesc random_view(std::mt19937& g, uint64_t ddr, bool index_conflicts = false) {
   auto U = [&](uint64_t lo, uint64_t hi) { return std::uniform_int_distribution<uint64_t>(lo, hi)(g); };
   pl::ViewDesc d;
   d.rank = static_cast<unsigned>(U(1, 6));
@@ -41,6 +43,10 @@ inline pl::ViewDesc random_view(std::mt19937& g, uint64_t ddr) {
     if (r == 0) d.stride[k] = 0;
     else if (r == 1) d.stride[k] = -d.stride[k];
     else if (r == 2) d.stride[k] = static_cast<int32_t>(U(0, 600)) - 300;
+    // lines a multiple of 64 KB apart (give or take a line): they share line-index entries
+    // (pl::vr::index_of), so misses of lines still in the buffer and lines in two slots occur
+    else if (r == 3 && index_conflicts)
+      d.stride[k] = static_cast<int32_t>((pl::vr::kIndexEntries * pl::vr::kLineBytes / 4) * U(1, 3) + U(0, 64)) - 32;
   }
   d.full_mask();
   if (U(0, 2) == 0)

@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "Vtp_view_reader.h"
+#include "cosim/view_gen.h"
 #include "models/fp/view_reader.h"
 #include "verilated.h"
 
@@ -217,73 +218,10 @@ class Bench {
   }
 };
 
-// The generator of tests/models/test_view_reader_tlm.cpp (random_view) plus strides that make
-// line-index conflicts (r == 3).
-inline pl::ViewDesc random_view(std::mt19937& g, uint64_t ddr) {
-  auto U = [&](uint64_t lo, uint64_t hi) { return std::uniform_int_distribution<uint64_t>(lo, hi)(g); };
-  pl::ViewDesc d;
-  d.rank = static_cast<unsigned>(U(1, 6));
-  const uint64_t budget = U(0, 9) == 0 ? 20000 : 1200;
-  uint64_t n = 1;
-  for (unsigned k = 0; k < d.rank; ++k) {
-    const uint64_t room = std::max<uint64_t>(1, budget / n);
-    d.shape[k] = static_cast<uint32_t>(U(0, 3) == 0 ? 1 : U(1, std::min<uint64_t>(room, k + 1 == d.rank ? room : 40)));
-    n *= d.shape[k];
-  }
-  unsigned perm[vr::kMaxRank] = {0, 1, 2, 3, 4, 5};
-  std::shuffle(perm, perm + d.rank, g);
-  int64_t s = 1;
-  for (int j = static_cast<int>(d.rank) - 1; j >= 0; --j) d.stride[perm[j]] = static_cast<int32_t>(s), s *= d.shape[perm[j]];
-  for (unsigned k = 0; k < d.rank; ++k) {
-    const uint64_t r = U(0, 9);
-    if (r == 0) d.stride[k] = 0;
-    else if (r == 1) d.stride[k] = -d.stride[k];
-    else if (r == 2) d.stride[k] = static_cast<int32_t>(U(0, 600)) - 300;
-    // lines a multiple of 64 KB apart (give or take a line): they share line-index entries
-    // (pl::vr::index_of), so misses of lines still in the buffer and lines in two slots occur
-    else if (r == 3) d.stride[k] = static_cast<int32_t>((vr::kIndexEntries * vr::kLineBytes / 4) * U(1, 3) + U(0, 64)) - 32;
-  }
-  d.full_mask();
-  if (U(0, 2) == 0)
-    for (unsigned k = 0; k < d.rank; ++k) {
-      const uint32_t a = static_cast<uint32_t>(U(0, d.shape[k])), b = static_cast<uint32_t>(U(0, d.shape[k]));
-      d.mlo[k] = std::min(a, b), d.mhi[k] = std::max(a, b);
-      if (U(0, 3)) d.mlo[k] = 0, d.mhi[k] = d.shape[k] - (U(0, 1) ? 0 : d.shape[k] / 2);
-    }
-  d.pad = static_cast<uint32_t>(g());
-  int64_t lo = 0, hi = 0;
-  for (unsigned k = 0; k < d.rank; ++k) {
-    const int64_t e = static_cast<int64_t>(d.stride[k]) * (d.shape[k] - 1);
-    lo += std::min<int64_t>(0, e), hi += std::max<int64_t>(0, e);
-  }
-  const int64_t slack_lo = static_cast<int64_t>(U(0, 40)), slack_hi = static_cast<int64_t>(U(0, 40));
-  d.offset = slack_lo - lo;
-  d.limit = 4 * static_cast<uint64_t>(hi - lo + 1 + slack_lo + slack_hi);
-  const uint64_t place = U(0, 3);
-  if (place == 0) d.base = ddr - d.limit;
-  else if (place == 1) d.base = (U(1, 2000) << 12) - 4 * U(0, 64);
-  else d.base = 4 * U(0, (ddr - d.limit) / 4 / 2);
-  return d;
-}
-
-// A bad descriptor: a valid one broken in one of the ways of the error table.
-inline pl::ViewDesc break_view(pl::ViewDesc d, std::mt19937& g) {
-  auto U = [&](uint64_t lo, uint64_t hi) { return std::uniform_int_distribution<uint64_t>(lo, hi)(g); };
-  const unsigned k = static_cast<unsigned>(U(0, d.rank - 1));
-  switch (U(0, 9)) {
-    case 0: d.rank = U(0, 1) ? 0 : static_cast<unsigned>(U(7, 40)); break;
-    case 1: d.shape[k] = 0; break;
-    case 2: if (U(0, 1)) d.base += 2; else d.limit += 1 + U(0, 2); break;
-    case 3: d.limit = 4 * U(0, d.limit / 8); break;                      // outside the buffer
-    case 4: d.base = kDdr - 4 * U(0, 8); break;                          // beyond DDR
-    case 5: d.stride[k] = U(0, 1) ? INT32_MAX : INT32_MIN; if (d.shape[k] == 1) d.shape[k] = 3, d.mhi[k] = 3; break;
-    case 6: d.mlo[k] = d.mhi[k] + 1; break;                              // MLO > MHI
-    case 7: d.mhi[k] = d.shape[k] + 1; break;                            // MHI > SHAPE
-    case 8: d.shape[0] = 1u << 13, d.shape[d.rank - 1] = 1u << 12, d.rank = std::max(d.rank, 2u); break;  // > VR_MAX_ELEMS
-    default: d.offset = -1 - static_cast<int64_t>(U(0, 100)); break;     // below the buffer
-  }
-  return d;
-}
+// The shared generators (cosim/view_gen.h) with the line-index conflicts, and bad descriptors
+// for this bench's DDR.
+inline pl::ViewDesc random_view(std::mt19937& g, uint64_t ddr) { return testgen::random_view(g, ddr, true); }
+inline pl::ViewDesc break_view(pl::ViewDesc d, std::mt19937& g) { return testgen::break_view(d, g, kDdr); }
 
 inline std::string hex(uint64_t v) {
   std::ostringstream o;

@@ -19,6 +19,7 @@
 #include "hw/tp_contract.h"
 #include "models/fp/pl_timing.h"
 #include "models/fp/pl_units.h"
+#include "cosim/view_gen.h"
 #include "models/fp/view_reader.h"
 #include "models/tlm/axi_dma.h"
 #include "models/tlm/platform.h"
@@ -194,55 +195,9 @@ class ViewReaderTlm : public ::testing::Test {
   }
 };
 
-// A random descriptor the reader accepts: rank 1..6, strides from a (flipped, broadcast,
-// permuted) contiguous layout or arbitrary, masks, offsets, buffers that cross 4 KB pages or
-// end at the end of DDR.
-pl::ViewDesc random_view(std::mt19937& g, uint64_t ddr) {
-  auto U = [&](uint64_t lo, uint64_t hi) { return std::uniform_int_distribution<uint64_t>(lo, hi)(g); };
-  pl::ViewDesc d;
-  d.rank = static_cast<unsigned>(U(1, 6));
-  const uint64_t budget = U(0, 9) == 0 ? 20000 : 1200;  // elements, now and then a long one
-  uint64_t n = 1;
-  for (unsigned k = 0; k < d.rank; ++k) {
-    const uint64_t room = std::max<uint64_t>(1, budget / n);
-    d.shape[k] = static_cast<uint32_t>(U(0, 3) == 0 ? 1 : U(1, std::min<uint64_t>(room, k + 1 == d.rank ? room : 40)));
-    n *= d.shape[k];
-  }
-  // Strides: a contiguous layout of a permutation of the dimensions, then flips, broadcasts
-  // and now and then an arbitrary stride.
-  unsigned perm[vr::kMaxRank] = {0, 1, 2, 3, 4, 5};
-  std::shuffle(perm, perm + d.rank, g);
-  int64_t s = 1;
-  for (int j = static_cast<int>(d.rank) - 1; j >= 0; --j) d.stride[perm[j]] = static_cast<int32_t>(s), s *= d.shape[perm[j]];
-  for (unsigned k = 0; k < d.rank; ++k) {
-    const uint64_t r = U(0, 9);
-    if (r == 0) d.stride[k] = 0;
-    else if (r == 1) d.stride[k] = -d.stride[k];
-    else if (r == 2) d.stride[k] = static_cast<int32_t>(U(0, 600)) - 300;
-  }
-  d.full_mask();
-  if (U(0, 2) == 0)
-    for (unsigned k = 0; k < d.rank; ++k) {
-      const uint32_t a = static_cast<uint32_t>(U(0, d.shape[k])), b = static_cast<uint32_t>(U(0, d.shape[k]));
-      d.mlo[k] = std::min(a, b), d.mhi[k] = std::max(a, b);
-      if (U(0, 3)) d.mlo[k] = 0, d.mhi[k] = d.shape[k] - (U(0, 1) ? 0 : d.shape[k] / 2);  // mostly mild masks
-    }
-  d.pad = static_cast<uint32_t>(g());
-  // The element range the view touches over the whole shape, so any mask stays inside.
-  int64_t lo = 0, hi = 0;
-  for (unsigned k = 0; k < d.rank; ++k) {
-    const int64_t e = static_cast<int64_t>(d.stride[k]) * (d.shape[k] - 1);
-    lo += std::min<int64_t>(0, e), hi += std::max<int64_t>(0, e);
-  }
-  const int64_t slack_lo = static_cast<int64_t>(U(0, 40)), slack_hi = static_cast<int64_t>(U(0, 40));
-  d.offset = slack_lo - lo;
-  d.limit = 4 * static_cast<uint64_t>(hi - lo + 1 + slack_lo + slack_hi);
-  const uint64_t place = U(0, 3);
-  if (place == 0) d.base = ddr - d.limit;                            // ends at the end of DDR
-  else if (place == 1) d.base = (U(1, 2000) << 12) - 4 * U(0, 64);   // starts just below a 4 KB boundary
-  else d.base = 4 * U(0, (ddr - d.limit) / 4 / 2);
-  return d;
-}
+// The generator shared with the RTL cosim (cosim/view_gen.h): ranks 1..6, strides 0 /
+// negative / permuted / arbitrary, masks, buffers next to 4 KB boundaries and at the end of DDR.
+using tinypynq::testgen::random_view;
 
 TEST_F(ViewReaderTlm, RandomDescriptorsStreamTheViewAtThePlannedBeats) {
   std::mt19937 g(20261204);
