@@ -21,6 +21,7 @@
 
 // Header-only (no .cpp, no tensor library link): TP_CHECK throws tinypynq::Error.
 #include "base/check.h"
+#include "hw/tp_contract.h"
 
 namespace tinypynq {
 namespace {
@@ -84,6 +85,12 @@ const std::array kFields = {
     uns("mm_wdepth", &B::mm_wdepth, "words"),
     uns("mm_kmax", &B::mm_kmax, "elements"),
     uns("mm_nmax", &B::mm_nmax, "elements"),
+    uns("vec_sfu_div", &B::vec_sfu_div, ""),
+    uns("vec_sfu_sqrt", &B::vec_sfu_sqrt, ""),
+    uns("vec_sfu_mod", &B::vec_sfu_mod, ""),
+    uns("vec_sfu_exp2", &B::vec_sfu_exp2, ""),
+    uns("vec_sfu_log2", &B::vec_sfu_log2, ""),
+    uns("vec_sfu_sin", &B::vec_sfu_sin, ""),
     dbl("a9_flops_per_cycle", &B::a9_flops_per_cycle, "flop/cycle", Rule::Positive),
     dbl("a9_transcendental_cycles", &B::a9_transcendental_cycles, "cycles", Rule::Positive),
     dbl("a9_memcpy_bytes_per_s", &B::a9_memcpy_bytes_per_s, "bytes/s", Rule::Positive),
@@ -94,6 +101,30 @@ const std::array kFields = {
     dbl("irq_latency_ns", &B::irq_latency_ns, "ns", Rule::NonNegative),
     dbl("poll_interval_ns", &B::poll_interval_ns, "ns", Rule::NonNegative),
 };
+
+// The vec_sfu_* keys in the contract's datapath order (bit i = hw::kSfuDatapaths[i]); the
+// static_asserts keep the names here and in hw/pl_contract.json the same.
+struct SfuKey {
+  const char* name;
+  unsigned BoardConfig::*member;
+  const char* datapath;
+};
+constexpr std::array<SfuKey, hw::kNumSfuDatapaths> kSfuKeys = {{
+    {"vec_sfu_div", &B::vec_sfu_div, "DIV/RECIP"},
+    {"vec_sfu_sqrt", &B::vec_sfu_sqrt, "SQRT"},
+    {"vec_sfu_mod", &B::vec_sfu_mod, "MOD"},
+    {"vec_sfu_exp2", &B::vec_sfu_exp2, "EXP2"},
+    {"vec_sfu_log2", &B::vec_sfu_log2, "LOG2"},
+    {"vec_sfu_sin", &B::vec_sfu_sin, "SIN"},
+}};
+constexpr bool sfu_keys_match_contract() {
+  for (int i = 0; i < hw::kNumSfuDatapaths; ++i)
+    if (std::string_view(kSfuKeys[i].name) != hw::kSfuDatapaths[i].config_key ||
+        hw::kSfuDatapaths[i].bit != static_cast<uint32_t>(i))
+      return false;
+  return true;
+}
+static_assert(sfu_keys_match_contract(), "vec_sfu_* keys differ from hw/pl_contract.json sfu_datapaths");
 
 // ------------------------------------------------------------------------------------------
 // Formatting helpers.
@@ -283,6 +314,10 @@ void validate_impl(const BoardConfig& c, const std::string& origin) {
   TP_CHECK(c.mm_kmax >= 1, p, "\"mm_kmax\" must be at least 1, got ", c.mm_kmax);
   TP_CHECK(c.mm_nmax >= 1, p, "\"mm_nmax\" must be at least 1, got ", c.mm_nmax);
 
+  for (const SfuKey& k : kSfuKeys)
+    TP_CHECK(c.*k.member <= 1, p, "\"", k.name, "\" must be 1 (the SFU's ", k.datapath,
+             " datapath is built into the PL) or 0 (not built: its opcodes run on the PS), got ", c.*k.member);
+
   TP_CHECK(c.poll_interval_ns >= c.gp0_read_ns, p, "\"poll_interval_ns\" must be at least ",
            "\"gp0_read_ns\" (", fmt(c.gp0_read_ns), " ns): each poll is one STATUS read, got ",
            fmt(c.poll_interval_ns));
@@ -330,6 +365,19 @@ std::string strip_tag(const char* what) {
 // ------------------------------------------------------------------------------------------
 
 BoardConfig BoardConfig::defaults() { return BoardConfig{}; }
+
+uint32_t BoardConfig::sfu_datapaths() const {
+  uint32_t m = 0;
+  for (size_t i = 0; i < kSfuKeys.size(); ++i)
+    if (this->*kSfuKeys[i].member) m |= 1u << i;
+  return m;
+}
+
+bool BoardConfig::vec_opcode_built(uint32_t opcode) const {
+  if (!hw::find_opcode(hw::Unit::kVector, opcode)) return false;
+  const uint32_t need = hw::sfu_datapath_of(opcode);
+  return (need & sfu_datapaths()) == need;
+}
 
 BoardConfig::PlResources BoardConfig::pl_resources() const {
   PlResources r;

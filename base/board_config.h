@@ -58,6 +58,12 @@ struct BoardConfig {
   unsigned mm_rows = 4, mm_cols = 4;    // systolic array R x C (R even)
   unsigned mm_wdepth = 16384;           // words per weight bank
   unsigned mm_kmax = 2048, mm_nmax = 1024;
+  // SFU datapaths built into the PL (hw/pl_contract.json sfu_datapaths; 1 = built, 0 = not): an
+  // opcode whose datapath is absent is rejected with BAD_OP and its kernels run on the PS. A
+  // per-model choice: training needs DIV/RECIP and SQRT (Adam); EXP2/LOG2 (softmax) are few
+  // elements per step. EXP2, LOG2 and SIN share the Horner chain.
+  unsigned vec_sfu_div = 1, vec_sfu_sqrt = 1, vec_sfu_mod = 1;
+  unsigned vec_sfu_exp2 = 1, vec_sfu_log2 = 1, vec_sfu_sin = 1;
 
   // ---- PS cost model (Cortex-A9 + NEON), used for fallback ops and the A9-only estimate
   double a9_flops_per_cycle = 4;        // peak: VMLA.F32 on Q regs, 2 lanes/cycle x 2 flop (mul+add);
@@ -86,6 +92,10 @@ struct BoardConfig {
     uint64_t bram36 = 0, bram36_wbuf = 0, bram36_abuf = 0, bram36_obuf = 0, bram36_dma = 0;
   };
   PlResources pl_resources() const;
+  // The vec_sfu_* keys as the RTL parameter SfuDps / CFG0.SFU_DPS (bit i = sfu_datapaths[i]).
+  uint32_t sfu_datapaths() const;
+  // Whether this PL has vector opcode `opcode` (defined, and its SFU datapath built).
+  bool vec_opcode_built(uint32_t opcode) const;
   static constexpr uint64_t kXc7z020Dsp48 = 220;
   static constexpr uint64_t kXc7z020Bram36 = 140;
 };

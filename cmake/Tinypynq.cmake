@@ -128,16 +128,17 @@ function(tinypynq_verilate lib)
   target_compile_features(${lib} PUBLIC cxx_std_20)
 endfunction()
 
-# tinypynq_add_rtl_lint(<name> SOURCES <sv>... [TOP <module>])
+# tinypynq_add_rtl_lint(<name> SOURCES <sv>... [TOP <module>] [ARGS <arg>...])
 # A ctest (labels rtl;lint) running `verilator --lint-only -Wall` on the sources: the RTL must
-# stay lint-clean.
+# stay lint-clean. ARGS go to verilator before the sources (+define+..., -G<param>=<value>).
 function(tinypynq_add_rtl_lint name)
-  cmake_parse_arguments(PARSE_ARGV 1 ARG "" "TOP" "SOURCES")
+  cmake_parse_arguments(PARSE_ARGV 1 ARG "" "TOP" "SOURCES;ARGS")
   _tinypynq_check_args(tinypynq_add_rtl_lint ${ARG_UNPARSED_ARGUMENTS})
   set(top_arg "")
   if(ARG_TOP)
     set(top_arg --top-module ${ARG_TOP})
   endif()
-  add_test(NAME lint_${name} COMMAND ${VERILATOR_BIN} --lint-only -Wall ${top_arg} ${ARG_SOURCES})
+  add_test(NAME lint_${name}
+           COMMAND ${VERILATOR_BIN} --lint-only -Wall ${ARG_ARGS} ${top_arg} ${ARG_SOURCES})
   set_tests_properties(lint_${name} PROPERTIES LABELS "rtl;lint")
 endfunction()

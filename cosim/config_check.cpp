@@ -15,9 +15,21 @@ void check_design_config(const BoardConfig& cfg, Lockstep& units, const std::fun
   for (unsigned u = 0; u < 3; ++u)
     for (uint32_t off : {reg::ID, reg::CFG0, reg::CFG1, reg::CFG2}) {
       const uint32_t want = units.unit(u).regs.read(off, 0), got = read((u + 1) * reg::WINDOW + off);
-      if (want != got)
+      if (want != got) {
         diff << " " << hw::kUnits[u].name << " register 0x" << std::hex << off << ": RTL 0x" << got << ", configuration 0x"
-             << want << std::dec << ";";
+             << want << std::dec;
+        constexpr hw::Field kDps = hw::vec::CFG0_SFU_DPS;
+        if (u == static_cast<unsigned>(hw::Unit::kVector) && off == reg::CFG0 && ((want ^ got) & kDps.mask)) {
+          diff << " (CFG0.SFU_DPS, the SFU datapaths: RTL";
+          for (const hw::SfuDatapath& d : hw::kSfuDatapaths)
+            if ((kDps.get(got) >> d.bit) & 1) diff << " " << d.name;
+          diff << "; the configuration's vec_sfu_* keys";
+          for (const hw::SfuDatapath& d : hw::kSfuDatapaths)
+            if ((kDps.get(want) >> d.bit) & 1) diff << " " << d.name;
+          diff << ")";
+        }
+        diff << ";";
+      }
     }
   const uint32_t want_hz = static_cast<uint32_t>(cfg.pl_clock_hz + 0.5);
   if (const uint32_t hz = read(reg::SYS_FCLK_HZ); hz != want_hz)

@@ -69,6 +69,13 @@ def doc_tables(m):
                     f"{', '.join(o['operands'])} → {o['result']} | {o['ii']} | {o['latency']} | "
                     f"{', '.join(o['flags'])} |")
     t["vec-opcodes"] = rows
+    rows = ["| bit | datapath | opcodes | board config key | LUT (yosys) | what |", "|---|---|---|---|---|---|"]
+    for d in m["sfu_datapaths"]:
+        rows.append(f"| {d['bit']} | {d['name']} | {', '.join(d['opcode_names'])} | `{d['config_key']}` | "
+                    f"{d['luts']:,} | {d['doc']} |")
+    rows.append(f"| | Horner chain | (EXP2, LOG2, SIN) | built with any of them | {m['sfu_horner_luts'] or 0:,} | "
+                "the shared polynomial pipeline (tp_vec_horner) |")
+    t["sfu-datapaths"] = rows
     rows = ["| line | source |", "|---|---|"]
     for q in m["irqs"]:
         rows.append(f"| IRQ_F2P[{q['line']}] | {q['name']}: {q['doc']} |")

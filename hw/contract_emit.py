@@ -199,6 +199,33 @@ def emit_cpp(m):
     a("  return nullptr;")
     a("}")
     a("")
+    # SFU datapaths
+    dps = m["sfu_datapaths"]
+    a("// ---- SFU datapaths: each built into a PL or not (board config vec_sfu_*, RTL parameter SfuDps,")
+    a("// VEC CFG0.SFU_DPS). An opcode whose datapath is absent is undefined in that PL (BAD_OP).")
+    a("struct SfuDatapath {")
+    a("  const char* name;")
+    a("  uint32_t bit;             // bit of SfuDps / CFG0.SFU_DPS")
+    a("  const char* config_key;   // BoardConfig key (0 or 1)")
+    a("  uint64_t opcodes;         // bit v set <=> vector opcode v needs this datapath")
+    a("  uint32_t luts;            // yosys 0.23 synth_xilinx count of the datapath alone")
+    a("};")
+    a(f"inline constexpr int kNumSfuDatapaths = {len(dps)};")
+    a(f"inline constexpr uint32_t kSfuDpAll = {hex32((1 << len(dps)) - 1)};")
+    a(f"inline constexpr uint32_t kSfuHornerLuts = {m['sfu_horner_luts'] or 0};  // shared by "
+      "EXP2, LOG2, SIN")
+    a("inline constexpr SfuDatapath kSfuDatapaths[kNumSfuDatapaths] = {")
+    for d in dps:
+        mask = sum(1 << v for v in d["opcodes"])
+        a(f"    {{\"{d['name']}\", {d['bit']}, \"{d['config_key']}\", 0x{mask:016X}ull, {d['luts']}}},")
+    a("};")
+    a("// The datapath bit a vector opcode needs, 0 when it needs none (not an SFU opcode).")
+    a("constexpr uint32_t sfu_datapath_of(uint32_t vec_opcode) {")
+    a("  for (const SfuDatapath& d : kSfuDatapaths)")
+    a("    if (vec_opcode < 64 && ((d.opcodes >> vec_opcode) & 1)) return 1u << d.bit;")
+    a("  return 0;")
+    a("}")
+    a("")
 
     # errors, irqs, limits, phases
     a("// ---- STATUS.ERR_CODE")
@@ -449,6 +476,25 @@ def emit_sv(m):
             a("  endfunction")
             maxlat = max(o["latency"] for o in timed)
             a(f"  localparam int unsigned {S}_PMAX = {maxlat};  // longest P of the table")
+    dps = m["sfu_datapaths"]
+    if dps:
+        n = len(dps)
+        a("")
+        a("  // ---- SFU datapaths (parameter SfuDps of the vector unit; bit i = datapath i)")
+        a(f"  localparam int unsigned SFU_DP_W = {n};")
+        a(f"  localparam logic [{n - 1}:0] SFU_DP_ALL = {n}'h{(1 << n) - 1:X};")
+        for d in dps:
+            a(f"  localparam int unsigned SFU_DP_{d['name']} = {d['bit']};")
+            mask = sum(1 << v for v in d["opcodes"])
+            a(f"  localparam logic [63:0] SFU_DP_{d['name']}_OPCODES = {sv_hex(64, mask)};")
+        a("  // VEC opcodes defined in a PL built with datapaths dps")
+        a(f"  function automatic logic [63:0] vec_opcode_available(input logic [SFU_DP_W-1:0] dps);")
+        a("    logic [63:0] r;")
+        a("    r = VEC_OPCODE_DEFINED;")
+        for d in dps:
+            a(f"    if (!dps[SFU_DP_{d['name']}]) r = r & ~SFU_DP_{d['name']}_OPCODES;")
+        a("    vec_opcode_available = r;")
+        a("  endfunction")
     a("")
     a("  /* verilator lint_on UNUSEDPARAM */")
     a("")

@@ -503,6 +503,40 @@ def validate(c, raw):
         mine = [o for o in m["opcodes"] if o["unit"] == un]
         c.unique([(f"opcodes.{un}.{o['name']}", o["name"]) for o in mine], f"{un} opcode name", "opcodes")
         c.unique([(f"opcodes.{un}.{o['name']}", o["value"]) for o in mine], f"{un} opcode value", "opcodes")
+
+    # ---- SFU datapaths (optional per PL build): every "sfu" opcode of the vector unit in exactly one
+    m["sfu_datapaths"] = []
+    vec_sfu = {o["name"]: o for o in m["opcodes"] if o["unit"] == "vector" and "sfu" in o["flags"]}
+    owner = {}
+    for i, d in enumerate(c.need(raw, "sfu_datapaths", "(top)", list) or []):
+        dw = f"sfu_datapaths[{i}]"
+        n = c.name(d, "name", dw)
+        b = c.number(d, "bit", dw, 0, 7)
+        key = c.need(d, "config_key", dw, str)
+        ops = c.need(d, "opcodes", dw, list) or []
+        luts = c.number(d, "luts", dw, 0, 1 << 20)
+        if b is not None and b != i:
+            c.err(f"{dw}.bit", f"{b}: bits must be 0..{i} in order (the list index), got {b} at {i}")
+        if key is not None and not re.fullmatch(r"vec_sfu_[a-z0-9]+", key):
+            c.err(f"{dw}.config_key", f"'{key}' is not 'vec_sfu_<name>'")
+        for o in ops:
+            if o not in vec_sfu:
+                c.err(f"{dw}.opcodes", f"'{o}' is not a vector opcode with flag 'sfu' ({', '.join(vec_sfu)})")
+            elif o in owner:
+                c.err(f"{dw}.opcodes", f"'{o}' is already in datapath {owner[o]}")
+            else:
+                owner[o] = n
+        if None in (n, b, key, luts):
+            continue
+        m["sfu_datapaths"].append({"name": n, "bit": b, "config_key": key, "luts": luts,
+                                   "opcodes": [vec_sfu[o]["value"] for o in ops if o in vec_sfu],
+                                   "opcode_names": ops, "doc": d.get("doc", "")})
+    for o in vec_sfu:
+        if o not in owner:
+            c.err("sfu_datapaths", f"SFU opcode {o} is in no datapath")
+    c.unique([(f"sfu_datapaths.{d['name']}", d["name"]) for d in m["sfu_datapaths"]], "SFU datapath name",
+             "sfu_datapaths")
+    m["sfu_horner_luts"] = c.number(raw, "sfu_horner_luts", "(top)", 0, 1 << 20)
     return m
 
 

@@ -9,12 +9,21 @@ namespace tinypynq::vp {
 
 using namespace pl_reg;
 
-// CFG0: lanes [7:0] = 2, SFUs [15:8] = 1 (§7.2)
-PlVector::PlVector() : PlUnit(hw::unit_name(hw::Unit::kVector), {VEC_ID, hw::vec::CFG0_VALUE, 0, 0, hw::unit_info(hw::Unit::kVector).scalars}) {}
+// CFG0: lanes [7:0] = 2, SFUs [15:8] = 1 (§7.2), SFU_DPS [21:16] = the datapaths built
+PlVector::PlVector(uint32_t sfu_dps)
+    : PlUnit(hw::unit_name(hw::Unit::kVector),
+             {VEC_ID,
+              hw::vec::CFG0_LANES.put(hw::vec::CFG0_LANES_VALUE) | hw::vec::CFG0_SFUS.put(hw::vec::CFG0_SFUS_VALUE) |
+                  hw::vec::CFG0_SFU_DPS.put(sfu_dps),
+              0, 0, hw::unit_info(hw::Unit::kVector).scalars}),
+      sfu_dps_(sfu_dps & hw::kSfuDpAll) {}
 
 uint8_t PlVector::check(const UnitCommand& c) const {
-  // An undefined opcode is reported before a bad size (both make the START fail).
-  if (!pl::vec_op_info(c.op & VEC_OPCODE_MASK)) return ERR_BAD_OP;
+  // An undefined opcode is reported before a bad size (both make the START fail); so is an SFU
+  // opcode whose datapath this PL was built without (hw/pl_contract.json sfu_datapaths).
+  const uint32_t code = c.op & VEC_OPCODE_MASK;
+  if (!pl::vec_op_info(code)) return ERR_BAD_OP;
+  if ((hw::sfu_datapath_of(code) & ~sfu_dps_) != 0) return ERR_BAD_OP;
   if (c.size[0] == 0 || c.size[0] > MAX_STREAM_ELEMS) return ERR_BAD_SIZE;
   return 0;
 }

@@ -6,7 +6,10 @@ XC7Z020 (53,200 LUT, 106,400 FF, 220 DSP48E1, 140 BRAM36). Exit status 1 if any 
 or yosys fails. The Xilinx IP of the block design (AXI DMAs, interconnect) is not included.
 
   tp_synth_check.py --yosys yosys --top tinypynq_pl_top [--define TP_WITH_VEC] \
-      --work DIR -- a.sv b.sv ...
+      [--param SfuDps=3] --work DIR -- a.sv b.sv ...
+
+--param NAME=VALUE (repeatable) overrides a parameter of the top (yosys `chparam -set`; VALUE
+an integer or a Verilog literal such as 6'h03).
 
 Writes DIR/synth.ys (the script run), DIR/yosys.log and DIR/resources.json.
 """
@@ -47,6 +50,48 @@ def parse_stat(text, top):
     return cells
 
 
+def module_luts(text):
+    """LUTs (logic + LUTRAM/SRL) of every module of the last `stat`, including its submodules:
+    {module: (LUT of one instance, instances below the top)}. A module's section lists its own
+    cells and its submodule instances as cell types."""
+    sections = re.split(r"^=== (.+?) ===\s*$", text, flags=re.M)
+    own = {}
+    root = None
+    for i in range(1, len(sections) - 1, 2):
+        if sections[i] == "design hierarchy":
+            # its first line is the top (after chparam: $paramod\<top>\<param>=...)
+            m = re.search(r"^\s+(\S+)\s+1\s*$", sections[i + 1], flags=re.M)
+            root = m.group(1) if m else root
+            continue
+        own[sections[i]] = {m.group(1): int(m.group(2)) for m in
+                            re.finditer(r"^\s+(\S+)\s+(\d+)\s*$", sections[i + 1], flags=re.M)}
+    memo = {}
+
+    def incl(m):
+        if m not in memo:
+            memo[m] = 0
+            n = 0
+            for k, v in own[m].items():
+                if k in own:
+                    n += v * incl(k)
+                elif re.fullmatch(r"LUT[1-6]", k):
+                    n += v
+                elif k in LUTRAM:
+                    n += v * LUTRAM[k]
+            memo[m] = n
+        return memo[m]
+
+    count = {}
+
+    def walk(m, times):
+        count[m] = count.get(m, 0) + times
+        for k, v in own[m].items():
+            if k in own:
+                walk(k, times * v)
+
+    return {m: incl(m) for m in own}, walk, count, root
+
+
 def summarize(cells):
     lut_logic = sum(v for k, v in cells.items() if re.fullmatch(r"LUT[1-6]", k))
     lut_mem = sum(LUTRAM[k] * v for k, v in cells.items() if k in LUTRAM)
@@ -63,15 +108,27 @@ def main():
     ap.add_argument("--yosys", default="yosys")
     ap.add_argument("--top", default="tinypynq_pl_top")
     ap.add_argument("--define", action="append", default=[])
+    ap.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
+                    help="parameter of the top (chparam -set), repeatable")
     ap.add_argument("--work", required=True)
+    ap.add_argument("--modules", type=int, default=0, metavar="N",
+                    help="also print the N modules with the most LUTs (with their submodules)")
     ap.add_argument("sources", nargs="+")
     ap.add_argument("--parse-only", action="store_true", help="re-read DIR/yosys.log, no yosys run")
     a = ap.parse_args()
     os.makedirs(a.work, exist_ok=True)
     defines = " ".join("-D" + d for d in a.define)
+    params = []
+    for p in a.param:
+        name, sep, value = p.partition("=")
+        if not sep or not re.fullmatch(r"[A-Za-z_]\w*", name) or not value or " " in value:
+            ap.error(f"--param {p}: expected NAME=VALUE")
+        params.append((name, value))
     script = os.path.join(a.work, "synth.ys")
     with open(script, "w") as f:
         f.write(f"read_verilog -sv {defines} {' '.join(a.sources)}\n")
+        for name, value in params:  # re-elaborates the top with the value (before hierarchy)
+            f.write(f"chparam -set {name} {value} {a.top}\n")
         f.write(f"synth_xilinx -top {a.top} -family xc7\n")
         f.write("stat\n")
     log = os.path.join(a.work, "yosys.log")
@@ -92,9 +149,10 @@ def main():
     res = summarize(cells)
     res["yosys_seconds"] = round(secs, 1)
     res["defines"] = a.define
+    res["params"] = a.param
     with open(os.path.join(a.work, "resources.json"), "w") as f:
         json.dump(res, f, indent=2)
-    print(f"yosys {a.top} ({' '.join(a.define) or 'no defines'}), synth_xilinx -family xc7, "
+    print(f"yosys {a.top} ({' '.join(a.define + a.param) or 'no defines'}), synth_xilinx -family xc7, "
           f"{secs:.0f} s")
     ok = True
     for k, lim in LIMITS.items():
@@ -104,6 +162,16 @@ def main():
               + ("  EXCEEDS XC7Z020" if over else ""))
     print(f"  (LUT = {res['LUT_logic']} logic + {res['LUT_memory']} LUTRAM/SRL; BRAM36 = "
           f"{res['RAMB36E1']} RAMB36E1 + {res['RAMB18E1']} RAMB18E1 / 2; CARRY4 {res['CARRY4']})")
+    if a.modules > 0:
+        with open(log) as f:
+            luts, walk, count, root = module_luts(f.read())
+        root = a.top if a.top in luts else root
+        if root in luts:
+            walk(root, 1)
+            rows = sorted(count, key=lambda m: -luts[m] * count[m])[:a.modules]
+            print(f"  LUT per module (one instance, with its submodules) x instances:")
+            for m in rows:
+                print(f"    {luts[m]:7d} x {count[m]:3d}  {m}")
     return 0 if ok else 1
 
 

@@ -23,7 +23,9 @@ module tinypynq_pl_top #(
   parameter int unsigned MmWDepth = 16384,  // words per weight bank
   parameter int unsigned MmKMax   = 2048,
   parameter int unsigned MmNMax   = 1024,
-  parameter int unsigned FclkHz   = tp_contract_pkg::SYS_FCLK_HZ_RESET
+  parameter int unsigned FclkHz   = tp_contract_pkg::SYS_FCLK_HZ_RESET,
+  // SFU datapaths of the vector unit (bit tp_contract_pkg::SFU_DP_*; VEC CFG0.SFU_DPS)
+  parameter logic [tp_contract_pkg::SFU_DP_W-1:0] SfuDps = tp_contract_pkg::SFU_DP_ALL
 ) (
   input  logic        aclk,
   input  logic        aresetn,
@@ -85,6 +87,11 @@ module tinypynq_pl_top #(
                          ErrBusy = tp_contract_pkg::ERR_BUSY, ErrStream = tp_contract_pkg::ERR_STREAM;
   localparam logic [31:0] VecId = tp_contract_pkg::VEC_ID_VALUE, RedId = tp_contract_pkg::RED_ID_VALUE,
                           MmuId = tp_contract_pkg::MMU_ID_VALUE;
+  // VEC CFG0: LANES, SFUS and the SFU datapaths this build has (SFU_DPS, the drivers read it)
+  // (the package's per-field *_VALUE constants are field values, not yet shifted into place)
+  localparam logic [31:0] VecCfg0 = (tp_contract_pkg::VEC_CFG0_LANES_VALUE << tp_contract_pkg::VEC_CFG0_LANES_LSB) |
+                                    (tp_contract_pkg::VEC_CFG0_SFUS_VALUE << tp_contract_pkg::VEC_CFG0_SFUS_LSB) |
+                                    (32'(SfuDps) << tp_contract_pkg::VEC_CFG0_SFU_DPS_LSB);
   // MMU CFG0: R, C, L_A = 4 (tp_fp_add), L_M = 3 (tp_fp_mul); CFG2: KMAX, NMAX
   localparam logic [31:0] MmuCfg0 = (MmRows << tp_contract_pkg::MMU_CFG0_ROWS_LSB) |
                                     (MmCols << tp_contract_pkg::MMU_CFG0_COLS_LSB) |
@@ -92,8 +99,9 @@ module tinypynq_pl_top #(
                                     (3 << tp_contract_pkg::MMU_CFG0_FMUL_LAT_LSB);
   localparam logic [31:0] MmuCfg2 = ((MmKMax & 32'hFFFF) << tp_contract_pkg::MMU_CFG2_KMAX_LSB) |
                                     (MmNMax << tp_contract_pkg::MMU_CFG2_NMAX_LSB);
-  // defined vector opcodes (§6.1): bit i set <=> opcode i exists
-  localparam logic [63:0] VecOpMask = tp_contract_pkg::VEC_OPCODE_DEFINED;
+  // vector opcodes (§6.1) this build runs: bit i set <=> opcode i is defined and, for an SFU
+  // opcode, its datapath is built (an absent one is rejected with BAD_OP like an undefined one)
+  localparam logic [63:0] VecOpMask = tp_contract_pkg::vec_opcode_available(SfuDps);
   // window index (address bits [17:16]) of SYS and of unit u = 0 vector, 1 reduce, 2 matmul
   localparam logic [1:0] SysWin = 2'(tp_contract_pkg::WIN_SYS_INDEX);
   localparam logic [5:0] UnitWin = {2'(tp_contract_pkg::WIN_MMU_INDEX), 2'(tp_contract_pkg::WIN_RED_INDEX),
@@ -156,7 +164,7 @@ module tinypynq_pl_top #(
     assign u_rd[u] = rd && (rd_addr[17:16] == UnitWin[2 * u +: 2]);
   end
 
-  tp_unit_regs #(.Id(VecId), .Cfg0(tp_contract_pkg::VEC_CFG0_VALUE), .HasScalars(1'b1)) u_vec_regs (
+  tp_unit_regs #(.Id(VecId), .Cfg0(VecCfg0), .HasScalars(1'b1)) u_vec_regs (
     .clk_i (aclk), .rst_ni (aresetn),
     .wr_i (u_wr[0]), .wr_off_i (wr_addr[15:0]), .wr_data_i (wr_data),
     .rd_i (u_rd[0]), .rd_off_i (rd_addr[15:0]), .rd_data_o (vec_rd_data),
@@ -405,7 +413,7 @@ module tinypynq_pl_top #(
 
   // ------------------------------------------------------------------ units
 `ifdef TP_WITH_VEC
-  tp_vec_unit u_vec (
+  tp_vec_unit #(.SfuDps (SfuDps)) u_vec (
     .clk_i              (aclk),
     .rst_ni             (unit_rst_n[0]),
     .start_i            (u_accept[0]),

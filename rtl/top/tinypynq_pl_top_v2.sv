@@ -31,6 +31,8 @@ module tinypynq_pl_top_v2 #(
   parameter int unsigned FclkHz   = tp_contract_pkg::SYS_FCLK_HZ_RESET,
   parameter logic [32:0] DdrBytes = 33'h0_2000_0000,
   parameter int unsigned VrBeatFifoDepth = tp_contract_pkg::VR_BEAT_FIFO,
+  // SFU datapaths of the vector unit (tinypynq_pl_top; a PL build chooses them per model)
+  parameter logic [tp_contract_pkg::SFU_DP_W-1:0] SfuDps = tp_contract_pkg::SFU_DP_ALL,
 `ifdef TP_V2_WITH_VW
   parameter bit          WithVw   = 1'b1
 `else
@@ -183,7 +185,7 @@ module tinypynq_pl_top_v2 #(
 
   tinypynq_pl_top #(
     .MmRows (MmRows), .MmCols (MmCols), .MmWDepth (MmWDepth), .MmKMax (MmKMax), .MmNMax (MmNMax),
-    .FclkHz (FclkHz)
+    .FclkHz (FclkHz), .SfuDps (SfuDps)
   ) u_top (
     .aclk            (aclk),
     .aresetn         (aresetn),

@@ -18,8 +18,10 @@
 //   S_P together (P = 1 + D + 1 + 1).
 // Warnings: w_range_o (MOD d > 31, SIN |x| > 65536; sticky, final when done_o), w_tlast_o
 // (input TLAST not exactly on the last beat of a streamed input, §3).
-module tp_vec_unit
-(
+module tp_vec_unit #(
+  // SFU datapaths built (tp_vec_sfu): the top rejects the opcodes of absent ones with BAD_OP
+  parameter logic [tp_contract_pkg::SFU_DP_W-1:0] SfuDps = tp_contract_pkg::SFU_DP_ALL
+) (
   input  logic        clk_i,
   input  logic        rst_ni,
 
@@ -216,7 +218,7 @@ module tp_vec_unit
   assign sfu_x    = sfu_sel0 ? a0_q : a1_s2_q;
   assign sfu_y    = sfu_sel0 ? b0_q : b1_s2_q;
 
-  tp_vec_sfu u_sfu (
+  tp_vec_sfu #(.SfuDps (SfuDps)) u_sfu (
     .clk_i, .rst_ni,
     .en_i    (en),
     .op_i    (op_q),

@@ -90,6 +90,21 @@ void ProgramBuilder::vec(uint32_t op, const Val* a, const Val* b, const Val* c, 
 
 // ---------------------------------------------------------------- elementwise graphs
 
+// The vector opcode of an SFU op (f32 operands).
+uint32_t ProgramBuilder::sfu_opcode(Op op) {
+  switch (op) {
+    case Op::EXP2: return V_EXP2;
+    case Op::LOG2: return V_LOG2;
+    case Op::SIN: return V_SIN;
+    case Op::SQRT: return V_SQRT;
+    case Op::RECIP: return V_RECIP;
+    case Op::DIV: return V_DIV;
+    case Op::MOD: return V_MOD;
+    default: TP_ASSERT(false, "pynq lowering: ", op_name(op), " is not an SFU op");
+  }
+  return 0;
+}
+
 bool ProgramBuilder::supported_ew(const std::vector<KNode>& nodes, int root) const {
   std::vector<char> need(nodes.size(), 0);
   need[root] = 1;
@@ -102,7 +117,9 @@ bool ProgramBuilder::supported_ew(const std::vector<KNode>& nodes, int root) con
     const bool f = in == DType::f32, b = in == DType::boolean;
     switch (n.op) {
       case Op::EXP2: case Op::LOG2: case Op::SIN: case Op::SQRT: case Op::RECIP: case Op::DIV: case Op::MOD:
-        if (!f) return false;
+        // f32 only; and this PL must have the op's SFU datapath (the vec_sfu_* keys): a PL built
+        // without it rejects the opcode (BAD_OP), so the kernel runs on the PS.
+        if (!f || !cfg_.vec_opcode_built(sfu_opcode(n.op))) return false;
         break;
       case Op::NEG: case Op::ADD: case Op::SUB: case Op::MUL:
         if (b || from_u8(in)) return false;
@@ -319,13 +336,9 @@ ProgramBuilder::Val ProgramBuilder::lower_ew(const std::vector<KNode>& nodes, in
     const Val* c = nd.src.size() > 2 ? &val[nd.src[2]] : nullptr;
     const bool I = in == Repr::kI32;
     switch (nd.op) {
-      case Op::EXP2: op = V_EXP2; break;
-      case Op::LOG2: op = V_LOG2; break;
-      case Op::SIN: op = V_SIN; break;
-      case Op::SQRT: op = V_SQRT; break;
-      case Op::RECIP: op = V_RECIP; break;
-      case Op::DIV: op = V_DIV; break;
-      case Op::MOD: op = V_MOD; break;
+      case Op::EXP2: case Op::LOG2: case Op::SIN: case Op::SQRT: case Op::RECIP: case Op::DIV: case Op::MOD:
+        op = sfu_opcode(nd.op);
+        break;
       case Op::NEG: op = I ? V_INEG : V_NEG; break;
       case Op::ADD: op = I ? V_IADD : V_ADD; break;
       case Op::SUB: op = I ? V_ISUB : V_SUB; break;

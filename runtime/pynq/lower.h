@@ -28,6 +28,7 @@ class ProgramBuilder {
     std::optional<pl::ViewDesc> view;  // pl_version 2: s is the whole buffer, the reader walks this
     Repr repr = Repr::kF32;
   };
+  static uint32_t sfu_opcode(Op op);
   bool supported_ew(const std::vector<KNode>& nodes, int root) const;
   Val lower_ew(const std::vector<KNode>& nodes, int set, const Shape& shape, int root, const MemRef* dst);
   Val load(const std::vector<KNode>& nodes, int set, const Shape& shape, int i);

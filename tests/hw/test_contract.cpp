@@ -4,6 +4,8 @@
 // plus the named constants the code uses, so a generator bug cannot hide behind itself.
 #include <gtest/gtest.h>
 
+#include <bit>
+
 #include <cstdint>
 #include <fstream>
 #include <map>
@@ -167,9 +169,34 @@ TEST(HwContract, EveryRegisterAndFieldMatches) {
   EXPECT_EQ(hw::unit::CTRL_START.mask, 1u);
   EXPECT_EQ(hw::vec::OP_OPCODE.mask, 0x3Fu);
   EXPECT_EQ(hw::vec::OP_B_SCALAR.mask, 1u << 9);
-  EXPECT_EQ(hw::vec::CFG0_VALUE, 0x0102u);
+  EXPECT_EQ(hw::vec::CFG0_LANES_VALUE, 2u);
+  EXPECT_EQ(hw::vec::CFG0_SFUS_VALUE, 1u);
+  EXPECT_EQ(hw::vec::CFG0_SFU_DPS.mask, 0x3F0000u);
   EXPECT_EQ(hw::red::CFG0_VALUE, 24u);
   EXPECT_EQ(hw::mmu::CFG2_NMAX.shift, 16);
+}
+
+// Every SFU opcode is in exactly one datapath; no other opcode is in any.
+TEST(HwContract, SfuDatapathsCoverTheSfuOpcodes) {
+  const json& ds = contract()["sfu_datapaths"];
+  ASSERT_EQ(ds.size(), static_cast<size_t>(hw::kNumSfuDatapaths));
+  EXPECT_EQ(hw::kSfuDpAll, (1u << hw::kNumSfuDatapaths) - 1);
+  for (int i = 0; i < hw::kNumSfuDatapaths; ++i) {
+    EXPECT_EQ(ds[i]["name"], hw::kSfuDatapaths[i].name);
+    EXPECT_EQ(ds[i]["config_key"], hw::kSfuDatapaths[i].config_key);
+    EXPECT_EQ(hw::kSfuDatapaths[i].bit, static_cast<uint32_t>(i));
+  }
+  for (const hw::OpcodeInfo& o : hw::kOpcodes) {
+    if (o.unit != hw::Unit::kVector) continue;
+    const uint32_t dp = hw::sfu_datapath_of(o.value);
+    if (o.flags & hw::kFlagSfu) {
+      EXPECT_EQ(std::popcount(dp), 1) << o.name;
+    } else {
+      EXPECT_EQ(dp, 0u) << o.name;
+    }
+  }
+  EXPECT_EQ(hw::sfu_datapath_of(0x11), 1u << 0);  // RECIP: the divider
+  EXPECT_EQ(hw::sfu_datapath_of(0x13), 1u << 3);  // EXP2
 }
 
 TEST(HwContract, EveryUnitMatches) {

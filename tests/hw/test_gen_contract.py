@@ -183,6 +183,16 @@ class Rejects(unittest.TestCase):
         self.reject(lambda c: c["irqs"][6].update(line=5), "duplicate IRQ_F2P line 5")
         self.reject(lambda c: c["errors"][3].update(value=2), "duplicate error code 2")
 
+    def test_sfu_datapaths(self):
+        self.reject(lambda c: c["sfu_datapaths"][1]["opcodes"].append("DIV"),
+                    "sfu_datapaths[1].opcodes", "'DIV' is already in datapath DIV")
+        self.reject(lambda c: c["sfu_datapaths"][0]["opcodes"].append("ADD"),
+                    "sfu_datapaths[0].opcodes", "'ADD' is not a vector opcode with flag 'sfu'")
+        self.reject(lambda c: c["sfu_datapaths"].pop(5), "SFU opcode SIN is in no datapath")
+        self.reject(lambda c: c["sfu_datapaths"][2].update(bit=4), "sfu_datapaths[2].bit")
+        self.reject(lambda c: c["sfu_datapaths"][2].update(config_key="mod"), "sfu_datapaths[2].config_key",
+                    "'mod' is not 'vec_sfu_<name>'")
+
     def test_duplicate_phase(self):
         self.reject(lambda c: c["phases"][8].update(name="pl_reduce"), "duplicate phase 'pl_reduce'")
 

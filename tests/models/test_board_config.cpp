@@ -502,5 +502,25 @@ TEST(BoardConfigShippedFile, PynqZ2JsonEqualsDefaults) {
   EXPECT_TRUE(same(BoardConfig::load_file(path), BoardConfig::defaults()));
 }
 
+
+TEST(BoardConfig, SfuDatapathKeys) {
+  EXPECT_EQ(BoardConfig::defaults().sfu_datapaths(), 0x3Fu);
+  const BoardConfig c = BoardConfig::from_json(
+      R"({"vec_sfu_mod": 0, "vec_sfu_exp2": 0, "vec_sfu_log2": 0, "vec_sfu_sin": 0})");
+  EXPECT_EQ(c.sfu_datapaths(), 0x03u);  // DIV/RECIP and SQRT
+  EXPECT_TRUE(c.vec_opcode_built(0x04));   // DIV
+  EXPECT_TRUE(c.vec_opcode_built(0x11));   // RECIP
+  EXPECT_TRUE(c.vec_opcode_built(0x12));   // SQRT
+  EXPECT_FALSE(c.vec_opcode_built(0x13));  // EXP2
+  EXPECT_FALSE(c.vec_opcode_built(0x06));  // MOD
+  EXPECT_TRUE(c.vec_opcode_built(0x01));   // ADD: not an SFU opcode
+  EXPECT_FALSE(c.vec_opcode_built(0x3F));  // undefined everywhere
+  EXPECT_NE(c.to_json().find("\"vec_sfu_exp2\": 0"), std::string::npos);
+  EXPECT_EQ(BoardConfig::from_json(c.to_json()).sfu_datapaths(), 0x03u);
+  EXPECT_EQ(error_of(R"({"vec_sfu_sin": 2})"),
+            "board config my.json: \"vec_sfu_sin\" must be 1 (the SFU's SIN datapath is built into the PL) or 0 "
+            "(not built: its opcodes run on the PS), got 2");
+}
+
 }  // namespace
 }  // namespace tinypynq

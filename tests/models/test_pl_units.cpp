@@ -21,6 +21,7 @@
 #include "models/fp/pl_stream.h"
 #include "models/fp/pl_units.h"
 #include "models/tlm/pl_top.h"
+#include "models/tlm/pl_vector.h"
 
 namespace {
 
@@ -209,7 +210,8 @@ TEST_F(PlTopTest, ResetValuesAndIds) {  // first test: nothing has run yet
   EXPECT_EQ(cpu.rd(SYS_BASE + SYS_TIME_LO), c);
   EXPECT_EQ(cpu.rd(SYS_BASE + SYS_TIME_HI), 0u);
   const uint32_t id[3] = {0x56454331u, 0x52454431u, 0x4D4D5531u};
-  const uint32_t cfg[3][3] = {{0x0102, 0, 0}, {24, 0, 0}, {0x00340404, 16384, 0x04000800}};
+  // VEC CFG0: SFU_DPS 0x3F (every SFU datapath), SFUS 1, LANES 2
+  const uint32_t cfg[3][3] = {{0x3F0102, 0, 0}, {24, 0, 0}, {0x00340404, 16384, 0x04000800}};
   for (unsigned u = 0; u < 3; ++u) {
     for (uint32_t off : {CTRL, STATUS, OP, SIZE0, SIZE1, SIZE2, CYCLES_LO, CYCLES_HI, SCALAR_A,
                          SCALAR_B, SCALAR_C})
@@ -664,4 +666,29 @@ TEST_F(PlTopTest, Speed) {
 int sc_main(int argc, char* argv[]) {
   ::testing::InitGoogleTest(&argc, argv);
   return RUN_ALL_TESTS();
+}
+
+// ---- a PL built without some SFU datapaths (hw/pl_contract.json sfu_datapaths) ---------------
+TEST(PlVectorSfuDatapaths, AbsentDatapathsOpcodesAreBadOpAndCfg0SaysWhichAreBuilt) {
+  namespace hw = tinypynq::hw;
+  const uint32_t dps = 1u << 0 | 1u << 1;  // DIV/RECIP and SQRT only: a training PL
+  PlVector trimmed(dps), full;
+  EXPECT_EQ(trimmed.regs.read(CFG0, 0), 0x00030102u);  // SFU_DPS [21:16], SFUS 1, LANES 2
+  EXPECT_EQ(full.regs.read(CFG0, 0), 0x003F0102u);
+  for (const hw::OpcodeInfo& o : hw::kOpcodes) {
+    if (o.unit != hw::Unit::kVector) continue;
+    UnitCommand c;
+    c.op = o.value;
+    c.size[0] = 4;
+    const bool built = (hw::sfu_datapath_of(o.value) & ~dps) == 0;
+    EXPECT_EQ(trimmed.check(c), built ? 0 : ERR_BAD_OP) << o.name;
+    EXPECT_EQ(full.check(c), 0) << o.name;
+  }
+  // the opcodes the contract puts in the absent datapaths, by name
+  for (uint32_t op : {0x06u /*MOD*/, 0x13u /*EXP2*/, 0x14u /*LOG2*/, 0x15u /*SIN*/}) {
+    UnitCommand c;
+    c.op = op;
+    c.size[0] = 1;
+    EXPECT_EQ(trimmed.check(c), ERR_BAD_OP) << op;
+  }
 }

@@ -169,6 +169,23 @@ TEST(Lowering, IntegerDivisionFallsBackToThePs) {
   EXPECT_FALSE(lower(ks[0], cfg()).has_value());
 }
 
+// A PL built without the EXP2 datapath (vec_sfu_exp2 = 0) rejects the opcode: the kernel
+// that needs it is not lowered (it runs on the PS); one that needs only SQRT still is.
+TEST(Lowering, KernelsNeedingAnAbsentSfuDatapathFallBackToThePs) {
+  Tensor a = ramp({4, 6}), b = ramp({4, 6});
+  auto ke = kernels_of([&] { (a + b).exp().realize(); });
+  auto ks = kernels_of([&] { (a * a + b * b).sqrt().realize(); });
+  ASSERT_EQ(ke.size(), 1u);
+  ASSERT_EQ(ks.size(), 1u);
+  BoardConfig train = cfg();
+  train.vec_sfu_exp2 = train.vec_sfu_log2 = train.vec_sfu_sin = train.vec_sfu_mod = 0;
+  EXPECT_TRUE(lower(ke[0], cfg()).has_value());
+  EXPECT_FALSE(lower(ke[0], train).has_value());
+  const std::optional<Program> p = lower(ks[0], train);
+  ASSERT_TRUE(p);
+  EXPECT_NE(p->str().find("op=0x12"), std::string::npos) << p->str();  // SQRT on the PL
+}
+
 TEST(Lowering, ProgramsAreValues) {
   Tensor a = ramp({4, 6}), b = ramp({4, 6});
   auto k1 = kernels_of([&] { (a + b).exp().realize(); });
