@@ -50,46 +50,36 @@ def parse_stat(text, top):
     return cells
 
 
-def module_luts(text):
-    """LUTs (logic + LUTRAM/SRL) of every module of the last `stat`, including its submodules:
-    {module: (LUT of one instance, instances below the top)}. A module's section lists its own
-    cells and its submodule instances as cell types."""
+def module_luts(text, top):
+    """LUTs (logic + LUTRAM/SRL, as summarize counts them) of every module below `top` in the
+    last `stat`, including its submodules: {module: (LUT of one instance, instances)}. A module's
+    section lists its own cells and its submodule instances as cell types. After chparam the top
+    is named $paramod\\<top>\\<param>=...: then the first module of the hierarchy section."""
     sections = re.split(r"^=== (.+?) ===\s*$", text, flags=re.M)
-    own = {}
-    root = None
+    cells = {}
     for i in range(1, len(sections) - 1, 2):
         if sections[i] == "design hierarchy":
-            # its first line is the top (after chparam: $paramod\<top>\<param>=...)
             m = re.search(r"^\s+(\S+)\s+1\s*$", sections[i + 1], flags=re.M)
-            root = m.group(1) if m else root
+            top = top if top in cells or not m else m.group(1)
             continue
-        own[sections[i]] = {m.group(1): int(m.group(2)) for m in
-                            re.finditer(r"^\s+(\S+)\s+(\d+)\s*$", sections[i + 1], flags=re.M)}
-    memo = {}
+        cells[sections[i]] = {m.group(1): int(m.group(2)) for m in
+                              re.finditer(r"^\s+(\S+)\s+(\d+)\s*$", sections[i + 1], flags=re.M)}
+    luts, count = {}, {}
 
-    def incl(m):
-        if m not in memo:
-            memo[m] = 0
-            n = 0
-            for k, v in own[m].items():
-                if k in own:
-                    n += v * incl(k)
-                elif re.fullmatch(r"LUT[1-6]", k):
-                    n += v
-                elif k in LUTRAM:
-                    n += v * LUTRAM[k]
-            memo[m] = n
-        return memo[m]
-
-    count = {}
-
-    def walk(m, times):
+    def visit(m, times):
         count[m] = count.get(m, 0) + times
-        for k, v in own[m].items():
-            if k in own:
-                walk(k, times * v)
+        if m not in luts:
+            own = {k: v for k, v in cells[m].items() if k not in cells}
+            subs = {k: v for k, v in cells[m].items() if k in cells}
+            luts[m] = summarize(own)["LUT"] + sum(v * visit(k, 0) for k, v in subs.items())
+        for k, v in cells[m].items():
+            if k in cells and times:
+                visit(k, times * v)
+        return luts[m]
 
-    return {m: incl(m) for m in own}, walk, count, root
+    if top in cells:
+        visit(top, 1)
+    return {m: (luts[m], count[m]) for m in luts if count[m]}
 
 
 def summarize(cells):
@@ -164,14 +154,10 @@ def main():
           f"{res['RAMB36E1']} RAMB36E1 + {res['RAMB18E1']} RAMB18E1 / 2; CARRY4 {res['CARRY4']})")
     if a.modules > 0:
         with open(log) as f:
-            luts, walk, count, root = module_luts(f.read())
-        root = a.top if a.top in luts else root
-        if root in luts:
-            walk(root, 1)
-            rows = sorted(count, key=lambda m: -luts[m] * count[m])[:a.modules]
-            print(f"  LUT per module (one instance, with its submodules) x instances:")
-            for m in rows:
-                print(f"    {luts[m]:7d} x {count[m]:3d}  {m}")
+            mods = module_luts(f.read(), a.top)
+        print("  LUT per module (one instance, with its submodules) x instances:")
+        for m, (n, k) in sorted(mods.items(), key=lambda e: -e[1][0] * e[1][1])[:a.modules]:
+            print(f"    {n:7d} x {k:3d}  {m}")
     return 0 if ok else 1
 
 

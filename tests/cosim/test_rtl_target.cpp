@@ -121,3 +121,19 @@ TEST(RtlTarget, ConfigurationTheDesignWasNotBuiltForIsRefused) {
     EXPECT_THAT(e.what(), HasSubstr("SYS.FCLK_HZ: RTL 100000000, configuration 125000000")) << e.what();
   }
 }
+
+// The Verilated PL has every SFU datapath; a training build's configuration (vec_sfu_* = 0) is
+// refused with the datapaths of both sides named.
+TEST(RtlTarget, ConfigurationWithOtherSfuDatapathsIsRefused) {
+  BoardConfig c = BoardConfig::defaults();
+  c.vec_sfu_mod = c.vec_sfu_exp2 = c.vec_sfu_log2 = c.vec_sfu_sin = 0;
+  try {
+    cosim::RtlPl::check_config(c);
+    FAIL() << "accepted SFU datapaths the design was not built with";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_THAT(e.what(), HasSubstr("vector register 0x34: RTL 0x3f0102, configuration 0x30102")) << e.what();
+    EXPECT_THAT(e.what(), HasSubstr("(CFG0.SFU_DPS, the SFU datapaths: RTL DIV SQRT MOD EXP2 LOG2 SIN; the "
+                                    "configuration's vec_sfu_* keys DIV SQRT)"))
+        << e.what();
+  }
+}

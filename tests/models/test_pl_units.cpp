@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <cstring>
 #include <random>
+#include <string_view>
 #include <tuple>
 #include <vector>
 
@@ -671,7 +672,10 @@ int sc_main(int argc, char* argv[]) {
 // ---- a PL built without some SFU datapaths (hw/pl_contract.json sfu_datapaths) ---------------
 TEST(PlVectorSfuDatapaths, AbsentDatapathsOpcodesAreBadOpAndCfg0SaysWhichAreBuilt) {
   namespace hw = tinypynq::hw;
-  const uint32_t dps = 1u << 0 | 1u << 1;  // DIV/RECIP and SQRT only: a training PL
+  uint32_t dps = 0;  // DIV/RECIP and SQRT only: a training PL (bits from the contract)
+  for (const hw::SfuDatapath& d : hw::kSfuDatapaths)
+    if (std::string_view(d.name) == "DIV" || std::string_view(d.name) == "SQRT") dps |= 1u << d.bit;
+  ASSERT_EQ(dps, 0x03u);
   PlVector trimmed(dps), full;
   EXPECT_EQ(trimmed.regs.read(CFG0, 0), 0x00030102u);  // SFU_DPS [21:16], SFUS 1, LANES 2
   EXPECT_EQ(full.regs.read(CFG0, 0), 0x003F0102u);
