@@ -86,9 +86,10 @@ BlockCosimReport cosim_view_writer(unsigned count, uint64_t seed) {
   auto ddr = std::make_unique<Ddr>();
   Bench b(ddr->p);
   std::mt19937 g(static_cast<uint32_t>(seed));
+  uint64_t conflicts = 0;  // plan_write's line-index conflict flushes (the generator makes some)
   for (unsigned i = 0; r.compared < count; ++i) {
     Case cs;
-    cs.d = random_write_view(g, kDdr, i % 25 == 24);
+    cs.d = random_write_view(g, kDdr, i % 25 == 24, true);  // with line-index conflicts
     if (i % 25 != 24 && !pl::check_write(cs.d, kDdr).ok()) continue;
     if (i % 5 == 4 && i % 25 != 24) cs.d = break_view(cs.d, g, kDdr);
     cs.producer = g() % 3;
@@ -97,7 +98,7 @@ BlockCosimReport cosim_view_writer(unsigned count, uint64_t seed) {
     const pl::DescCheck c = pl::check_write(cs.d, kDdr);
     ++r.codes[c.err & 15];
     uint64_t bursts = 0;
-    const std::string why = cosim_one(b, *ddr, cs, g, &bursts);
+    const std::string why = cosim_one(b, *ddr, cs, g, &bursts, &conflicts);
     ++r.compared;
     if (!why.empty()) {
       std::ostringstream o;
@@ -115,7 +116,7 @@ BlockCosimReport cosim_view_writer(unsigned count, uint64_t seed) {
       ++r.rejected;
     }
   }
-  r.counts = {{"bursts", r.transfers}, {"beats", r.beats}};
+  r.counts = {{"bursts", r.transfers}, {"beats", r.beats}, {"line-index conflict flushes", conflicts}};
   r.seconds = since(t0);
   return r;
 }

@@ -15,15 +15,17 @@
 #include <random>
 
 #include "models/fp/view_reader.h"
+#include "models/fp/view_writer.h"
 
 namespace tinypynq::testgen {
 
 namespace pl = tinypynq::pl;
 namespace vr = tinypynq::pl::vr;
 
-// index_conflicts: now and then strides that put lines a multiple of 64 KB apart (the reader's
-// line-index conflicts, pl::vr::index_of); the RTL reader's cosim uses them.
-inline pl::ViewDesc random_view(std::mt19937& g, uint64_t ddr, bool index_conflicts = false) {
+// conflict_lines != 0: now and then strides of a multiple of that many lines (give or take one)
+// that make line-index conflicts: pl::vr::kIndexEntries for the reader's (pl::vr::index_of),
+// pl::vw::kIndexEntries + 1 for the writer's fold (pl::vw::index_of).
+inline pl::ViewDesc random_view(std::mt19937& g, uint64_t ddr, uint64_t conflict_lines = 0) {
   auto U = [&](uint64_t lo, uint64_t hi) { return std::uniform_int_distribution<uint64_t>(lo, hi)(g); };
   pl::ViewDesc d;
   d.rank = static_cast<unsigned>(U(1, 6));
@@ -43,10 +45,10 @@ inline pl::ViewDesc random_view(std::mt19937& g, uint64_t ddr, bool index_confli
     if (r == 0) d.stride[k] = 0;
     else if (r == 1) d.stride[k] = -d.stride[k];
     else if (r == 2) d.stride[k] = static_cast<int32_t>(U(0, 600)) - 300;
-    // lines a multiple of 64 KB apart (give or take a line): they share line-index entries
-    // (pl::vr::index_of), so misses of lines still in the buffer and lines in two slots occur
-    else if (r == 3 && index_conflicts)
-      d.stride[k] = static_cast<int32_t>((pl::vr::kIndexEntries * pl::vr::kLineBytes / 4) * U(1, 3) + U(0, 64)) - 32;
+    // lines that often share line-index entries, so misses of lines still in the buffer (the
+    // reader) or flushes of the line an entry held (the writer) occur
+    else if (r == 3 && conflict_lines)
+      d.stride[k] = static_cast<int32_t>((conflict_lines * pl::vr::kLineBytes / 4) * U(1, 3) + U(0, 64)) - 32;
   }
   d.full_mask();
   if (U(0, 2) == 0)
@@ -92,9 +94,12 @@ inline pl::ViewDesc break_view(pl::ViewDesc d, std::mt19937& g, uint64_t ddr) {
 
 // A view to write (the writer rejects STRIDE_d = 0 with SHAPE_d > 1 as BROADCAST): random_view
 // with such strides replaced by +-1 (the buffer grown to hold the view, moved down when it would
-// end beyond DDR), unless keep_broadcast.
-inline pl::ViewDesc random_write_view(std::mt19937& g, uint64_t ddr, bool keep_broadcast = false) {
-  pl::ViewDesc d = random_view(g, ddr);
+// end beyond DDR), unless keep_broadcast. index_conflicts: random_view's conflict strides for
+// the writer's line index (lines N + 1 apart share an entry of the fold whenever the line number's
+// low and high halves have as many trailing ones).
+inline pl::ViewDesc random_write_view(std::mt19937& g, uint64_t ddr, bool keep_broadcast = false,
+                                      bool index_conflicts = false) {
+  pl::ViewDesc d = random_view(g, ddr, index_conflicts ? pl::vw::kIndexEntries + 1 : 0);
   if (keep_broadcast) return d;
   auto span = [&](int64_t& lo, int64_t& hi) {
     lo = 0, hi = 0;

@@ -220,7 +220,7 @@ class Bench {
 
 // The shared generators (cosim/view_gen.h) with the line-index conflicts, and bad descriptors
 // for this bench's DDR.
-inline pl::ViewDesc random_view(std::mt19937& g, uint64_t ddr) { return testgen::random_view(g, ddr, true); }
+inline pl::ViewDesc random_view(std::mt19937& g, uint64_t ddr) { return testgen::random_view(g, ddr, pl::vr::kIndexEntries); }
 inline pl::ViewDesc break_view(pl::ViewDesc d, std::mt19937& g) { return testgen::break_view(d, g, kDdr); }
 
 inline std::string hex(uint64_t v) {

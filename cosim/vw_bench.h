@@ -245,7 +245,8 @@ struct Case {
 };
 
 // Runs one descriptor through the RTL; returns "" or the first mismatch.
-inline std::string cosim_one(Bench& b, Ddr& ddr, Case cs, std::mt19937& g, uint64_t* n_bursts = nullptr) {
+inline std::string cosim_one(Bench& b, Ddr& ddr, Case cs, std::mt19937& g, uint64_t* n_bursts = nullptr,
+                             uint64_t* n_conflicts = nullptr) {
   pl::ViewDesc& d = cs.d;
   d.base &= 0xFFFF'FFFFu, d.limit &= 0xFFFF'FFFFu;
   d.offset = static_cast<int32_t>(static_cast<uint32_t>(d.offset));
@@ -307,6 +308,7 @@ inline std::string cosim_one(Bench& b, Ddr& ddr, Case cs, std::mt19937& g, uint6
   pl::scatter(rel_d, words.data(), 2 * nb, want.data());
   b.run_until(timed ? p.done + 100 : p.done * 4 + 200000);
   if (n_bursts) *n_bursts += b.bursts.size();
+  if (n_conflicts) *n_conflicts += p.conflict_flushes;
   tinypynq::vp::AxiWriteChecker chk;
   for (size_t k = 0; k < std::max(p.bursts.size(), b.bursts.size()); ++k) {
     if (k >= b.bursts.size())

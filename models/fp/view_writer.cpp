@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cstring>
-#include <unordered_map>
 
 namespace tinypynq::pl {
 
@@ -51,7 +50,12 @@ WritePlan plan_write(const ViewDesc& d, uint64_t t0, const std::vector<uint64_t>
     uint64_t free_at = 0;   // the cycle after its last flush's last W beat
   };
   std::vector<Slot> slots(vw::kLines);
-  std::unordered_map<uint64_t, unsigned> where;
+  // The line index (docs/pl-v2.md step 3, "Write buffer"): entry index_of(line) names the slot
+  // the last line with that entry was taken into. Invariant: a line in the buffer is in the slot
+  // its entry names, so a lookup is one entry and one tag (the RTL's two RAM reads), and no line
+  // is in two slots (which would let a later full copy reach DDR before an older partial one).
+  std::vector<unsigned> index(vw::kIndexEntries, 0);
+  auto entry = [](uint64_t line) { return vw::index_of(line / vw::kLineBytes); };
   unsigned next = 0;
   const uint64_t lo = d.base, hi = d.base + d.limit;
   uint64_t port0 = 0, wbeats = 0;  // the first W beat's earliest cycle; W beats so far
@@ -80,7 +84,6 @@ WritePlan plan_write(const ViewDesc& d, uint64_t t0, const std::vector<uint64_t>
     wbeats += b.beats;
     b.bresp = b.wend - 1 + t.write_latency;
     p.bursts.push_back(b);
-    where.erase(sl.line);
     sl.line = ~0ull, sl.mask = 0, sl.free_at = b.wend;
   };
   uint64_t prev_a = 0, next_p = 0;  // the last handshake; the first cycle the next beat can be taken
@@ -93,22 +96,33 @@ WritePlan plan_write(const ViewDesc& d, uint64_t t0, const std::vector<uint64_t>
     uint64_t a = pj;
     unsigned used[2];
     unsigned n_used = 0;
+    bool orphan = false;  // element 0's slot lost its index entry to element 1's line
     for (unsigned k = 0; k < in_beat; ++k) {
       if (!beat[k].first) continue;
       const uint64_t addr = d.base + 4 * static_cast<uint64_t>(beat[k].second);
       const uint64_t line = addr & ~uint64_t{vw::kLineBytes - 1};
-      auto it = where.find(line);
-      unsigned s;
-      if (it != where.end()) {
-        s = it->second;
-      } else {
-        s = next;
-        while (n_used && used[0] == s) s = (s + 1) % vw::kLines;  // never a slot this beat wrote
-        next = (s + 1) % vw::kLines;
-        if (slots[s].line != ~0ull) flush(s, pj);
+      const unsigned e = entry(line), c = index[e];
+      unsigned s = c;
+      if (slots[c].line != line) {
+        // A miss. If the entry's slot holds another line of the same entry (a conflict, lines
+        // a multiple of 64 KB apart), that line is flushed: in p_j, and its slot taken, unless
+        // this beat wrote the slot (then after the beat's last merge, below).
+        const bool conflict = slots[c].line != ~0ull && entry(slots[c].line) == e;
+        const bool wrote_c = n_used && used[0] == c;
+        if (conflict && !wrote_c) {
+          flush(c, pj);
+          ++p.conflict_flushes;
+        } else {
+          s = next;
+          while (n_used && used[0] == s) s = (s + 1) % vw::kLines;  // never a slot this beat wrote
+          next = (s + 1) % vw::kLines;
+          if (slots[s].line != ~0ull) flush(s, pj);
+          orphan = orphan || conflict;
+          p.conflict_flushes += conflict ? 1 : 0;
+        }
         a = std::max(a, slots[s].free_at);
         slots[s].line = line;
-        where[line] = s;
+        index[e] = s;
       }
       slots[s].mask |= 1u << ((addr - line) / 4);
       if (!(n_used && used[n_used - 1] == s)) used[n_used++] = s;
@@ -125,7 +139,8 @@ WritePlan plan_write(const ViewDesc& d, uint64_t t0, const std::vector<uint64_t>
     next_p = m + 1;
     for (unsigned k = 0; k < n_used; ++k) {
       Slot& sl = slots[used[k]];
-      if (sl.line != ~0ull && (sl.mask & needed(sl.line)) == needed(sl.line)) flush(used[k], m);
+      if (sl.line != ~0ull && ((sl.mask & needed(sl.line)) == needed(sl.line) || (k == 0 && orphan)))
+        flush(used[k], m);
     }
     in_beat = 0;
     ++j;

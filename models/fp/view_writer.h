@@ -50,6 +50,16 @@ inline constexpr unsigned kMaxRank = hw::vw::DIM_COUNT;
 inline constexpr uint32_t kLineBytes = hw::limits::VR_LINE_BYTES;  // a line: one 16-beat AXI3 burst
 inline constexpr uint32_t kLineWords = kLineBytes / 4;
 inline constexpr unsigned kLines = hw::limits::VW_BUFFER_LINES;    // write buffer: 8 KB
+inline constexpr unsigned kIndexEntries = hw::limits::VW_INDEX_ENTRIES;  // line index ("Timing")
+// The line index's entry for a line number n (byte address / 128): (n ^ n >> b) mod 2^b with
+// b = log2(VW_INDEX_ENTRIES). Not the reader's plain modulo (pl::vr::index_of): result views
+// that step over samples of a batch put lines 8 KB apart (2048-word samples), which a modulo
+// of 512 lines folds onto 8 entries (CNN tlm 1.644 -> 1.854 s); the fold spreads them.
+inline constexpr unsigned index_of(uint64_t line) {
+  static_assert((kIndexEntries & (kIndexEntries - 1)) == 0, "VW_INDEX_ENTRIES must be a power of 2");
+  constexpr unsigned bits = __builtin_ctz(kIndexEntries);
+  return static_cast<unsigned>((line ^ (line >> bits)) & (kIndexEntries - 1));
+}
 inline constexpr uint32_t kNoDim = hw::vw::ERR_INFO_DIM.mask >> hw::vw::ERR_INFO_DIM.shift;
 }  // namespace vw
 
@@ -82,6 +92,7 @@ struct WritePlan {
   std::vector<Burst> bursts;
   std::vector<uint64_t> accept;  // a_j: the cycle beat j of the packet is handshaken
   uint64_t done = 0;             // DONE (or a completion ERR) is set in this cycle
+  uint64_t conflict_flushes = 0; // flushes of a line whose index entry another line took
   uint64_t ddr_bytes() const;    // bytes of the bursts' beats
 };
 // First cycle beat j can be accepted when START was in cycle t0: t0 + RANK' + 2 + j.

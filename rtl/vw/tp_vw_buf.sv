@@ -96,45 +96,66 @@ module tp_vw_buf #(
   logic [4:0]  c_w0, c_w1;
 
   // ---- slots ------------------------------------------------------------------------------------------
-  logic [25*Lines-1:0] tag_q;
+  // The line index (docs/pl-v2.md step 3, "Write buffer"; pl::plan_write): entry
+  // pl::vw::index_of(line) names the slot the last line with that entry was taken into, and a
+  // line in the buffer is always in the slot its entry names. So a lookup is two distributed-RAM
+  // reads and one tag comparator per element instead of 64 (the fully associative first RTL:
+  // 2 x 64 comparators of 25 bits).
+  localparam int unsigned IdxN = tp_contract_pkg::VW_INDEX_ENTRIES;   // 512
+  localparam int unsigned IdxW = $clog2(IdxN);
+  // pl::vw::index_of: the line number XOR-folded, (n ^ n >> IdxW) mod IdxN
+  function automatic logic [IdxW-1:0] entry(input logic [2*IdxW-1:0] n);
+    entry = n[IdxW-1:0] ^ n[2*IdxW-1:IdxW];
+  endfunction
   logic [31:0]         mask_mem [Lines];   // word masks (distributed RAM: one write, four reads)
-  logic [24:0]         tag_mem [Lines];    // the tags again, for AW (distributed RAM)
+  logic [24:0]         tag_mem [Lines];    // the tags (distributed RAM: one write, three reads)
+  logic [5:0]          idx_mem [IdxN];     // the line index (distributed RAM: one write, two reads)
   logic [Lines-1:0]    tagv_q, busy_q;
   logic [5:0]          next_q;
 
-  logic [Lines-1:0] m0, m1;
-  logic [5:0]       m0_slot, m1_slot;
-  always_comb begin
-    m0_slot = 6'd0;
-    m1_slot = 6'd0;
-    for (int s = 0; s < Lines; s++) begin
-      m0[s] = tagv_q[s] && tag_q[25*s +: 25] == c_line0;
-      m1[s] = tagv_q[s] && tag_q[25*s +: 25] == c_line1;
-      m0_slot = m0_slot | ({6{m0[s]}} & 6'(s));   // one-hot (asserted): an OR encoder
-      m1_slot = m1_slot | ({6{m1[s]}} & 6'(s));
-    end
-  end
+  // element 0 sees the buffer as it is; element 1 sees it after element 0's take (its entry
+  // and slot), as pl::plan_write's sequential walk does
+  logic [5:0]      x0, x1r, x1;
+  logic [24:0]     t0, t1;
+  logic [IdxW-1:0] e0, e1;
+  logic            v0, v1, hit0, hit1_n, cf0, cf1, eq_e;
+  assign e0   = entry(c_line0[2*IdxW-1:0]);
+  assign e1   = entry(c_line1[2*IdxW-1:0]);
+  assign x0   = idx_mem[e0];
+  assign t0   = tag_mem[x0];
+  assign v0   = tagv_q[x0];
+  assign hit0 = v0 && t0 == c_line0;
+  assign cf0  = v0 && entry(t0[2*IdxW-1:0]) == e0 && !hit0;   // another line of the entry
+  assign eq_e = e1 == e0;
+  assign x1r  = idx_mem[e1];
 
   // the lookup of this beat (pl::plan_write's finish_beat at p_j)
-  logic       alloc0_n, alloc1_n, evict0_n, evict1_n, same_n, hit1_n, skip_n;
+  logic       alloc0_n, alloc1_n, evict0_n, evict1_n, take0, take1, skip_n, orphan_n, fwd1, wrote1;
   logic [5:0] s0_n, s1_n, cand1, s1a, next_n;
   always_comb begin
-    alloc0_n = c_v0 && !(|m0);
-    s0_n     = |m0 ? m0_slot : next_q;
-    evict0_n = alloc0_n && tagv_q[next_q];
-    cand1    = alloc0_n ? next_q + 6'd1 : next_q;
-    same_n   = alloc0_n && c_line1 == c_line0;            // e1 in the line e0 just took
-    // e1's line in the slot e0 evicts: gone from the buffer, a miss
-    hit1_n   = same_n || (|m1 && !(evict0_n && m1_slot == next_q));
-    skip_n   = c_v0 && !alloc0_n && m0_slot == cand1;      // never the slot this beat wrote
-    s1a      = skip_n ? cand1 + 6'd1 : cand1;
+    alloc0_n = c_v0 && !hit0;
+    take0    = alloc0_n && cf0;                       // the conflicting slot itself is taken
+    s0_n     = (hit0 || take0) ? x0 : next_q;
+    evict0_n = alloc0_n && (take0 || tagv_q[next_q]);
+    x1       = (alloc0_n && eq_e) ? s0_n : x1r;       // element 0's take wrote its entry
+    fwd1     = alloc0_n && x1 == s0_n;                // ... and its slot's tag
+    t1       = fwd1 ? c_line0 : tag_mem[x1];
+    v1       = fwd1 || tagv_q[x1];
+    hit1_n   = v1 && t1 == c_line1;
+    cf1      = v1 && entry(t1[2*IdxW-1:0]) == e1 && !hit1_n;
+    wrote1   = c_v0 && x1 == s0_n;                    // the conflict is the slot element 0 wrote
     alloc1_n = c_v1 && !hit1_n;
-    s1_n     = same_n ? s0_n : hit1_n ? m1_slot : s1a;
-    evict1_n = alloc1_n && tagv_q[s1a];
-    next_n   = alloc1_n ? s1a + 6'd1 : alloc0_n ? next_q + 6'd1 : next_q;
+    take1    = alloc1_n && cf1 && !wrote1;
+    orphan_n = alloc1_n && cf1 && wrote1;             // element 0's slot: flushed after the merge
+    cand1    = (alloc0_n && !take0) ? next_q + 6'd1 : next_q;
+    skip_n   = c_v0 && s0_n == cand1;                 // never the slot this beat wrote
+    s1a      = skip_n ? cand1 + 6'd1 : cand1;
+    s1_n     = (hit1_n || take1) ? x1 : s1a;
+    evict1_n = alloc1_n && (take1 || tagv_q[s1a]);
+    next_n   = (alloc1_n && !take1) ? s1a + 6'd1 : (alloc0_n && !take0) ? next_q + 6'd1 : next_q;
   end
 
-  logic       dec_q, dq_alloc0, dq_alloc1, ended_q, ph2_q;
+  logic       dec_q, dq_alloc0, dq_alloc1, dq_orphan, ended_q, ph2_q;
   logic [5:0] dq_s0, dq_s1;
   logic       running, decide, acc_ok, t_hs;
   assign running = run_i && !ended_q && !ph2_q;
@@ -155,7 +176,7 @@ module tp_vw_buf #(
 
   // the merge: one buffer write (op) per cycle — the beat's elements in a_j when they lie in one
   // 64-bit beat of the buffer, else element 0 in a_j and element 1 in a_j + 1 (phase 2)
-  logic        split, ph_v0, ph_alloc1, ph_tlast;
+  logic        split, ph_v0, ph_alloc1, ph_tlast, ph_orphan0;
   logic [5:0]  ph_s0, ph_s1;
   logic [24:0] ph_line0, ph_line1;
   logic [4:0]  ph_w1;
@@ -222,7 +243,7 @@ module tp_vw_buf #(
   logic       two_slots, full0, full1;
   logic [5:0] fs0, fs1;
   assign two_slots = ph2_q && ph_v0 && ph_s0 != ph_s1;
-  assign full0 = m_end && op && (two_slots ? &(mk_ph0 | ~need_ph0) : &(nm | ~need_op));
+  assign full0 = m_end && op && (two_slots ? (&(mk_ph0 | ~need_ph0) || ph_orphan0) : &(nm | ~need_op));
   assign full1 = m_end && op && two_slots && &(nm | ~need_op);
   assign fs0   = two_slots ? ph_s0 : op_slot;
   assign fs1   = op_slot;
@@ -237,8 +258,8 @@ module tp_vw_buf #(
     n_dec = 2'd0; dsl0 = '0; dsl1 = '0;
     if (ev0 || ev1) begin
       n_dec = 2'(ev0) + 2'(ev1);
-      dsl0 = ev0 ? next_q : s1a;
-      dsl1 = s1a;
+      dsl0 = ev0 ? s0_n : s1_n;
+      dsl1 = s1_n;
     end else if (full0 || full1) begin
       n_dec = 2'(full0) + 2'(full1);
       dsl0 = full0 ? fs0 : fs1;
@@ -332,6 +353,7 @@ module tp_vw_buf #(
   always_ff @(posedge clk_i) begin   // distributed RAM: no reset (a slot's mask is written when it is taken)
     if (op) mask_mem[op_slot] <= nm;
     if (op && op_alloc) tag_mem[op_slot] <= op_line;
+    if (op && op_alloc) idx_mem[entry(op_line[2*IdxW-1:0])] <= op_slot;
     // entry wp takes push0, entry wp + 1 push1
     if (n_push != 2'd0 && !bq_wp_q[0]) bq_even[bq_wp_q[5:1]] <= push0;
     if (n_push != 2'd0 && bq_wp_q[0])  bq_odd[bq_wp_q[5:1]]  <= push0;
@@ -343,10 +365,11 @@ module tp_vw_buf #(
     if (!rst_ni) begin
       idx_q <= '0; off_q <= '0; inm_q <= '0; beat_q <= '0;
       c_v0 <= 1'b0; c_v1 <= 1'b0; c_last <= 1'b0; c_line0 <= '0; c_line1 <= '0; c_w0 <= '0; c_w1 <= '0;
-      tag_q <= '0; tagv_q <= '0; busy_q <= '0; next_q <= '0;
+      tagv_q <= '0; busy_q <= '0; next_q <= '0;
       ph2_q <= 1'b0; ph_v0 <= 1'b0; ph_alloc1 <= 1'b0; ph_tlast <= 1'b0; ph_s0 <= '0; ph_s1 <= '0;
       ph_line0 <= '0; ph_line1 <= '0; ph_w1 <= '0; ph_data <= '0;
-      dec_q <= 1'b0; dq_alloc0 <= 1'b0; dq_alloc1 <= 1'b0; dq_s0 <= '0; dq_s1 <= '0; ended_q <= 1'b0;
+      dec_q <= 1'b0; dq_alloc0 <= 1'b0; dq_alloc1 <= 1'b0; dq_orphan <= 1'b0; dq_s0 <= '0; dq_s1 <= '0;
+      ended_q <= 1'b0; ph_orphan0 <= 1'b0;
       bq_wp_q <= '0; bq_rp_q <= '0; awvalid_q <= 1'b0; aw_slot_q <= '0;
       cnt_q <= '0; len_bad_q <= 1'b0; bresp_bad_q <= 1'b0;
     end else begin
@@ -369,19 +392,20 @@ module tp_vw_buf #(
         end
         if (decide) next_q <= next_n;
         if (decide && !t_hs) begin
-          dec_q <= 1'b1; dq_alloc0 <= alloc0_n; dq_alloc1 <= alloc1_n; dq_s0 <= s0_n; dq_s1 <= s1_n;
+          dec_q <= 1'b1; dq_alloc0 <= alloc0_n; dq_alloc1 <= alloc1_n; dq_orphan <= orphan_n;
+          dq_s0 <= s0_n; dq_s1 <= s1_n;
         end
         if (t_hs) dec_q <= 1'b0;
         ph2_q <= t_hs && split;
         if (t_hs) begin   // element 1 of a split beat, for phase 2
           ph_v0 <= c_v0; ph_alloc1 <= d_alloc1; ph_tlast <= tlast_i; ph_s0 <= d_s0; ph_s1 <= d_s1;
+          ph_orphan0 <= dec_q ? dq_orphan : orphan_n;
           ph_line0 <= c_line0; ph_line1 <= c_line1; ph_w1 <= c_w1; ph_data <= tdata_i[63:32];
         end
         if (m_end && m_tlast) ended_q <= 1'b1;
         tagv_q <= tagv_a;
         if (from_pick) tagv_q[pick] <= 1'b0;
         for (int s = 0; s < Lines; s++) begin   // per-slot decoded writes
-          if (op && op_alloc && op_slot == 6'(s)) tag_q[25*s +: 25] <= op_line;
           if ((n_dec != 2'd0 && dsl0 == 6'(s)) || (n_dec == 2'd2 && dsl1 == 6'(s)) || (from_pick && pick == 6'(s)))
             busy_q[s] <= 1'b1;
           else if (wdone_i && wdone_slot_i == 6'(s))
@@ -408,7 +432,10 @@ module tp_vw_buf #(
 `ifndef SYNTHESIS
   always_ff @(posedge clk_i) begin
     if (rst_ni) begin
-      assert ($onehot0(m0) && $onehot0(m1)) else $error("view writer: a line in two slots");
+      // the index invariant: a line in the buffer is in the slot its entry names (and one slot)
+      for (int s = 0; s < Lines; s++)
+        assert (!(decide && c_v0 && tagv_q[s] && tag_mem[s] == c_line0 && !(hit0 && x0 == 6'(s))))
+          else $error("view writer: line %h in slot %0d, its index entry names %0d", c_line0, s, x0);
       assert (!awvalid_o || am != 32'd0) else $error("view writer: a burst with no word written");
       assert (!(t_hs && c_v0 && c_v1 && d_alloc1 && d_s1 == d_s0)) else $error("view writer: one slot taken twice");
       assert (!(t_hs && !split && c_v0 && c_v1 && d_s1 != d_s0)) else $error("view writer: one beat of two slots");

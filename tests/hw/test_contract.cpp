@@ -297,6 +297,8 @@ TEST(HwContract, ErrorsIrqsLimitsAndPhasesMatch) {
       EXPECT_EQ(hw::limits::VR_MAX_ELEMS, num(l["value"]));
     } else if (l["name"] == "VW_BUFFER_LINES") {
       EXPECT_EQ(hw::limits::VW_BUFFER_LINES, num(l["value"]));
+    } else if (l["name"] == "VW_INDEX_ENTRIES") {
+      EXPECT_EQ(hw::limits::VW_INDEX_ENTRIES, num(l["value"]));
     } else if (l["name"] == "CQ_SLOT_BYTES") {
       EXPECT_EQ(hw::limits::CQ_SLOT_BYTES, num(l["value"]));
     } else if (l["name"] == "CQ_HEADER_WORDS") {

@@ -85,16 +85,29 @@ WritePlan naive_plan(const ViewDesc& d, uint64_t t0, const std::vector<uint64_t>
     const uint64_t pj = std::max({h[j], tr + j, j ? prev + 1 : 0});
     std::vector<int64_t> beat_addr;
     uint64_t a = pj;
-    std::vector<unsigned> used;
+    std::vector<unsigned> used, orphans;
     for (uint64_t e = 2 * j; e < std::min(2 * j + 2, take); ++e) {
       const int64_t addr = naive_addr(d, e);
       if (addr < 0) continue;
       beat_addr.push_back(addr / 8);
       const int64_t ln = addr / 128 * 128;
-      unsigned s = L;
-      for (unsigned x = 0; x < L; ++x)
+      // The line index as the spec states it, without an index: the buffer holds at most one
+      // line per entry (line number mod VW_INDEX_ENTRIES); a miss whose entry another line holds
+      // flushes that line and takes its slot, or, when this beat wrote that slot, takes the
+      // ring's slot and flushes the other line after the beat's last merge.
+      auto entry = [](int64_t l) { return vw::index_of(static_cast<uint64_t>(l) / 128); };
+      unsigned s = L, other = L;
+      for (unsigned x = 0; x < L; ++x) {
         if (line[x] == ln) s = x;
-      if (s == L) {
+        else if (line[x] >= 0 && entry(line[x]) == entry(ln)) other = x;
+      }
+      if (s == L && other != L && std::find(used.begin(), used.end(), other) == used.end()) {
+        s = other;
+        flush(s, pj);
+        a = std::max(a, freeat[s]);
+        line[s] = ln;
+      } else if (s == L) {
+        if (other != L) orphans.push_back(other);
         s = ring;
         if (std::find(used.begin(), used.end(), s) != used.end()) s = (s + 1) % L;
         ring = (s + 1) % L;
@@ -115,7 +128,7 @@ WritePlan naive_plan(const ViewDesc& d, uint64_t t0, const std::vector<uint64_t>
         const uint64_t wa = static_cast<uint64_t>(line[s]) + 4 * w;
         if (wa >= d.base && wa < d.base + d.limit && !(mask[s] >> w & 1)) full = false;
       }
-      if (full) flush(s, prev);
+      if (full || std::find(orphans.begin(), orphans.end(), s) != orphans.end()) flush(s, prev);
     }
   }
   for (unsigned i = 0; i < L; ++i)  // the rest, in ring order from the next slot to take
@@ -211,6 +224,29 @@ TEST(ViewWriter, TransposeWithinTheBufferCoalescesAndBeyondItWritesSingleWords) 
   EXPECT_GT(p.accept.back(), always_valid(d, 0).back()) << "the writer stalls the stream";
 }
 
+// Two lines of one index entry written element by element in turn: each miss flushes the other
+// line (the buffer holds one line per entry), so every element is a one-word burst, and the plan
+// is the linear-search formulation's. Lines 32 and 32 + 513: 32 ^ 0 = 33 ^ 1.
+TEST(ViewWriter, TwoLinesOfOneIndexEntryInterleavedFlushEachOther) {
+  const int32_t apart = (vw::kIndexEntries + 1) * vw::kLineBytes / 4;  // words
+  ASSERT_EQ(vw::index_of(0x1000 / 128), vw::index_of(0x1000 / 128 + vw::kIndexEntries + 1));
+  const ViewDesc d = view(0x1000, 4 * (apart + 32), {32, 2}, {1, apart});
+  ASSERT_TRUE(check_write(d, kDdr).ok());
+  const WritePlan p = plan_write(d, 0, always_valid(d, 0), {});
+  EXPECT_EQ(p.bursts.size(), 64u);
+  EXPECT_EQ(p.conflict_flushes, 63u);  // all but the last element's line
+  check_bursts(d, p, d.elems());
+  expect_same(p, naive_plan(d, 0, always_valid(d, 0), {}));
+  // 64 lines 8 KB apart, as the rows of a batch of 2048-word samples: 64 entries (a plain
+  // modulo of the line number would give them 8)
+  std::set<unsigned> entries;
+  for (uint64_t k = 0; k < vw::kLines; ++k) entries.insert(vw::index_of(0x1000 / 128 + 64 * k));
+  EXPECT_EQ(entries.size(), vw::kLines);
+  // one line apart instead: two index entries, two full-line bursts
+  const ViewDesc n = view(0x1000, 4 * 64, {32, 2}, {1, 32});
+  EXPECT_EQ(plan_write(n, 0, always_valid(n, 0), {}).bursts.size(), 2u);
+}
+
 TEST(ViewWriter, PartialLinesUseWstrbAndNeverTouchOtherWords) {
   // Every other word of a buffer that starts and ends inside lines.
   const ViewDesc d = view(0x3000 + 12, 4 * 77, {38}, {2});
@@ -302,6 +338,7 @@ TEST(ViewWriter, RandomDescriptorsAgainstTheNaiveReference) {
   std::mt19937_64 rng(14);
   auto U = [&](uint64_t lo, uint64_t hi) { return std::uniform_int_distribution<uint64_t>(lo, hi)(rng); };
   int tested = 0;
+  uint64_t conflicts = 0;  // line-index conflict flushes (the 64 KB strides)
   for (int it = 0; it < 600; ++it) {
     ViewDesc d;
     d.rank = static_cast<unsigned>(U(1, 4));
@@ -312,6 +349,13 @@ TEST(ViewWriter, RandomDescriptorsAgainstTheNaiveReference) {
       d.stride[k] = kind == 0 ? 1 : kind == 1 ? static_cast<int32_t>(U(1, 300)) : kind == 2 ? -static_cast<int32_t>(U(1, 40))
                                                                                              : static_cast<int32_t>(U(1, 8));
       if (d.shape[k] == 1 && U(0, 1)) d.stride[k] = 0;
+    }
+    // Now and then one dimension whose lines are 513 apart (give or take one): they often share
+    // line-index entries (pl::vw::index_of).
+    if (U(0, 4) == 0) {
+      const unsigned k = static_cast<unsigned>(U(0, d.rank - 1));
+      d.shape[k] = static_cast<uint32_t>(U(2, 3));
+      d.stride[k] = static_cast<int32_t>((vw::kIndexEntries + 1) * vw::kLineBytes / 4 + U(0, 64)) - 32;
     }
     d.full_mask();
     if (U(0, 3) == 0)
@@ -345,9 +389,11 @@ TEST(ViewWriter, RandomDescriptorsAgainstTheNaiveReference) {
     const WritePlan p = plan_write(d, 50, h, t);
     check_bursts(d, p, d.elems());
     expect_same(p, naive_plan(d, 50, h, t));
+    conflicts += p.conflict_flushes;
     for (size_t j = 0; j < h.size(); ++j) ASSERT_GE(p.accept[j], h[j]);
   }
   EXPECT_GT(tested, 400);
+  EXPECT_GT(conflicts, 0u);
 }
 
 }  // namespace

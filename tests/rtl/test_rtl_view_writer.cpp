@@ -25,15 +25,18 @@ TEST(RtlViewWriter, RandomDescriptorsAreBitAndCycleExact) {
   EXPECT_EQ(r.compared, n);
   EXPECT_EQ(r.exact, n);
   EXPECT_GT(r.accepted, n / 2);
+  ASSERT_EQ(r.counts.size(), 3u);
+  EXPECT_GT(r.counts[2].second, 0u) << "no line-index conflicts among the descriptors";
   for (uint32_t e = vw::kBadRank; e <= vw::kBroadcast; ++e)
     if (e != vw::kBusy) {
       EXPECT_GT(r.codes[e], 0u) << "no descriptor with ERR_CODE " << e;
     }
   std::printf("[rtl view writer] %u descriptors: %u accepted (%llu bursts, %llu beats, all bit- and cycle-exact), "
-              "%u rejected (codes 1..6, 8: %u %u %u %u %u %u %u, STATUS, ERR_INFO and cycle exact)\n",
+              "%u rejected (codes 1..6, 8: %u %u %u %u %u %u %u, STATUS, ERR_INFO and cycle exact), "
+              "%llu line-index conflict flushes\n",
               r.compared, r.accepted, static_cast<unsigned long long>(r.transfers),
               static_cast<unsigned long long>(r.beats), r.rejected, r.codes[1], r.codes[2], r.codes[3], r.codes[4],
-              r.codes[5], r.codes[6], r.codes[8]);
+              r.codes[5], r.codes[6], r.codes[8], static_cast<unsigned long long>(r.counts[2].second));
 }
 
 // Back-pressure on AW, W and B: the same words and the same bursts (which lines, beats and words
@@ -45,7 +48,7 @@ TEST(RtlViewWriter, BackPressureKeepsWordsAndBursts) {
   unsigned done = 0;
   for (unsigned i = 0; done < count_from_env(300) / 3; ++i) {
     Case cs;
-    cs.d = random_write_view(g, kDdr);
+    cs.d = random_write_view(g, kDdr, false, true);
     if (!pl::check_write(cs.d, kDdr).ok()) continue;
     cs.producer = g() % 3;
     b.timing = random_timing(g, i);
