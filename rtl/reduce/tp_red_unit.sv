@@ -10,10 +10,20 @@
 // canon line; later ones are FADD(P_j, x) on the partial's own 4-stage tp_fp_add, whose
 // previous result for that partial is exactly 4 enabled cycles old (or parked in acc_j). Both
 // results appear at stage 5; a partial's row-final result goes to fin[row parity][j]
-// (double-buffered: row r+2 cannot write before row r's tree has read). The row's last
-// element issued at stage 1 -> all its partials are in fin at stage 6 -> 3-level FADD tree
-// (7 tp_fp_add) -> stage 18. MAX: running max at stage 1, fed to the tree as P_0 with the
-// other partials -0 (FADD(x, -0) = x for canonical x), so it arrives at stage 18 too.
+// (double-buffered: row r+2 cannot write before row r's pairs have read), readable at stage 6.
+// Tree, 5 tp_fp_add instead of 7: a level-1 pair k = (P_2k, P_2k+1) is added as soon as both
+// partials are final, at stage 6 of the beat holding the later of their last elements (the
+// "completion"; rule in the lane metadata below). A beat holds two elements, and one beat can
+// complete two pairs: the last beat of an odd row for odd L (L = 9: positions 7 and 8 complete
+// pairs 3 and 0), so level 1 has two adders, one per pair class k mod 2 (those two pairs are
+// adjacent, hence of different classes; every other beat completes at most one pair). Results
+// reach stage 10 and wait in hold_q[k] until the row's last beat reaches stage 10 (or bypass
+// it when they complete in that beat). Levels 2 (one adder per quad, both quads can complete
+// in the last beat) and 3 then run as before: last beat stage 6 -> 10 -> 14 -> 18. Absent
+// operands are -0 (FADD(x, -0) = x for canonical x): a pair whose P_2k+1 is masked (j >= L)
+// is issued as FADD(P_2k, -0), a pair with no partial (2k >= L) enters level 2 as -0.
+// MAX: running max at stage 1, issued at the row's last beat as pair 0 = FADD(max, -0) with
+// the other pairs -0, so it arrives at stage 18 too.
 // L = 1: both lanes end a row; the results canon(x) go through a 17-stage line to stage 18.
 // Stage 18 pairs rows 2b and 2b+1 into output beat b; stages 19..24 carry it to S_24.
 module tp_red_unit (
@@ -79,7 +89,7 @@ module tp_red_unit (
   // lane metadata of the beat at the input
   logic [23:0] pos0, pos1, row1;
   logic        end0, end1, lastrow0, lastrow1, last0, v1, last1, lastbeat;
-  logic        first0, first1, fin0, fin1;
+  logic        first0, first1, fin0, fin1, cp0, cp1;
   always_comb begin
     pos0     = pos_q;
     end0     = (pos0 == len_m1_q);
@@ -96,6 +106,11 @@ module tp_red_unit (
     first1   = (pos1 < 24'd8);
     fin0     = ({1'b0, pos0} + 25'd8 >= {1'b0, len_q});
     fin1     = ({1'b0, pos1} + 25'd8 >= {1'b0, len_q});
+    // the element completes pair j/2 (j = pos mod 8): odd j when the partner's last element
+    // (pos-1) is final too, even j only at the row's end, when the partner's last element was
+    // pos-7 (L >= 8) or the partner is masked (L = pos+1 < 8)
+    cp0      = pos0[0] ? ({1'b0, pos0} + 25'd7 >= {1'b0, len_q}) : end0;
+    cp1      = pos1[0] ? ({1'b0, pos1} + 25'd7 >= {1'b0, len_q}) : end1;
   end
 
   always_ff @(posedge clk_i) begin
@@ -138,30 +153,15 @@ module tp_red_unit (
 
   // ------------------------------------------------------------------ stage 1
   logic        s1_v, s1_v1, s1_first0, s1_first1, s1_fin0, s1_fin1, s1_end0, s1_end1;
-  logic        s1_par0, s1_par1, s1_lastrow0, s1_lastrow1, s1_last, s1_start0;
+  logic        s1_par0, s1_par1, s1_lastrow0, s1_lastrow1, s1_last, s1_start0, s1_cp0, s1_cp1;
   logic [2:0]  s1_j0, s1_j1;
   logic [31:0] s1_x0, s1_x1;
 
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
-      s1_v <= 1'b0;
-      s1_v1 <= 1'b0;
-      s1_first0 <= 1'b0;
-      s1_first1 <= 1'b0;
-      s1_fin0 <= 1'b0;
-      s1_fin1 <= 1'b0;
-      s1_end0 <= 1'b0;
-      s1_end1 <= 1'b0;
-      s1_par0 <= 1'b0;
-      s1_par1 <= 1'b0;
-      s1_lastrow0 <= 1'b0;
-      s1_lastrow1 <= 1'b0;
-      s1_last <= 1'b0;
-      s1_start0 <= 1'b0;
-      s1_j0 <= 3'd0;
-      s1_j1 <= 3'd0;
-      s1_x0 <= 32'd0;
-      s1_x1 <= 32'd0;
+      {s1_v, s1_v1, s1_first0, s1_first1, s1_fin0, s1_fin1, s1_end0, s1_end1} <= 8'd0;
+      {s1_par0, s1_par1, s1_lastrow0, s1_lastrow1, s1_last, s1_start0, s1_cp0, s1_cp1} <= 8'd0;
+      {s1_j0, s1_j1, s1_x0, s1_x1} <= 70'd0;
     end else if (en) begin
       s1_v        <= take;
       s1_v1       <= take && v1;
@@ -177,6 +177,8 @@ module tp_red_unit (
       s1_lastrow1 <= lastrow1;
       s1_last     <= lastbeat;
       s1_start0   <= (pos0 == 24'd0);
+      s1_cp0      <= cp0;
+      s1_cp1      <= cp1;
       s1_j0       <= pos0[2:0];
       s1_j1       <= pos1[2:0];
       s1_x0       <= s_axis_a_tdata_i[31:0];
@@ -285,29 +287,106 @@ module tp_red_unit (
     .clk_i (clk_i), .rst_ni (rst_ni), .en_i (en), .d_i (rt_in), .q_o (rt6)
   );
 
-  // ------------------------------------------------------------------ tree (stage 6 -> 18)
-  logic [255:0] p, fin_sel;
-  assign fin_sel = rt6[33] ? fin1_all : fin0_all;
-  always_comb begin
-    for (int j = 0; j < 8; j++) begin
-      if (max_q) p[32 * j +: 32] = (j == 0) ? rt6[31:0] : NegZero;
-      else       p[32 * j +: 32] = lmask_q[j] ? fin_sel[32 * j +: 32] : NegZero;
+  // ------------------------------------------------------------------ level 1 (stage 6 -> 10)
+  // per lane: {completes a pair, parity, pair index}; L = 1 has its own path, MAX its own issue
+  logic [7:0] ct_in, ct6;
+  logic       sum_rows;
+  assign sum_rows = !max_q && !l1_q;
+  assign ct_in = {s1_v1 && s1_cp1 && sum_rows, s1_par1, s1_j1[2:1],
+                  s1_v && s1_cp0 && sum_rows, s1_par0, s1_j0[2:1]};
+  tp_pipe #(.Width(8), .Depth(5)) u_ct (
+    .clk_i (clk_i), .rst_ni (rst_ni), .en_i (en), .d_i (ct_in), .q_o (ct6)
+  );
+
+  // adder c adds pairs c and c+2 (kh = pair index bit 1); its tag {valid, kh} rides along
+  logic [1:0]  l1_iss, l1_v10, l1_kh10;
+  logic [63:0] l1_y;
+  for (genvar c = 0; c < 2; c++) begin : g_l1
+    logic        sel0, sel1, miss, par, kh, mb;
+    logic [31:0] pa, pb;
+    logic [1:0]  tag10;
+    assign sel0 = ct6[3] && ct6[0] == 1'(c);
+    assign sel1 = ct6[7] && ct6[4] == 1'(c);
+    assign miss = (c == 0) && max_q && rt6[34];
+    assign par  = sel0 ? ct6[2] : ct6[6];
+    assign kh   = sel0 ? ct6[1] : ct6[5];
+    // P_2k and P_2k+1 of the completing row (k = 2 kh + c)
+    assign pa   = par ? (kh ? fin1_all[64 * c + 128 +: 32] : fin1_all[64 * c +: 32])
+                      : (kh ? fin0_all[64 * c + 128 +: 32] : fin0_all[64 * c +: 32]);
+    assign pb   = par ? (kh ? fin1_all[64 * c + 160 +: 32] : fin1_all[64 * c + 32 +: 32])
+                      : (kh ? fin0_all[64 * c + 160 +: 32] : fin0_all[64 * c + 32 +: 32]);
+    assign mb   = kh ? lmask_q[2 * c + 5] : lmask_q[2 * c + 1];
+    assign l1_iss[c] = sel0 || sel1 || miss;
+    tp_fp_add u_add (
+      .clk_i (clk_i), .rst_ni (rst_ni), .en_i (en), .a_i (miss ? rt6[31:0] : pa),
+      .b_i ((miss || !mb) ? NegZero : pb), .y_o (l1_y[32 * c +: 32])
+    );
+    tp_pipe #(.Width(2), .Depth(4)) u_tag (
+      .clk_i (clk_i), .rst_ni (rst_ni), .en_i (en), .d_i ({l1_iss[c], kh && !miss}), .q_o (tag10)
+    );
+    assign l1_v10[c]  = tag10[1];
+    assign l1_kh10[c] = tag10[0];
+`ifndef SYNTHESIS
+    // the schedule argument of the header: at most one issue per level-1 adder and beat
+    always_ff @(posedge clk_i) begin
+      if (rst_ni && en) assert (32'(sel0) + 32'(sel1) + 32'(miss) <= 1)
+        else $error("level-1 adder %0d: two issues in one beat", c);
+    end
+`endif
+  end
+
+  // ------------------------------------------------------------------ hold (stage 10)
+  // Pair results wait for the row's last beat. No per-row copy is needed: pairs of row r+1
+  // complete only in beats after row r's last one (the straddling beat's row-(r+1) element is
+  // position 0, which completes nothing for L >= 2), so they write after row r has read.
+  logic [127:0] hold_q, pv;
+  logic [3:0]   l1_hit;
+  logic [2:0]   rt10;   // {valid, parity, last row}
+  tp_pipe #(.Width(3), .Depth(4)) u_rt10 (
+    .clk_i (clk_i), .rst_ni (rst_ni), .en_i (en), .d_i (rt6[34:32]), .q_o (rt10)
+  );
+  for (genvar k = 0; k < 4; k++) begin : g_hold
+    logic pm;   // pair k has a partial (MAX: pair 0 only)
+    assign l1_hit[k] = l1_v10[k % 2] && l1_kh10[k % 2] == 1'(k / 2);
+    assign pm = max_q ? (k == 0) : lmask_q[2 * k];
+    assign pv[32 * k +: 32] = !pm ? NegZero : l1_hit[k] ? l1_y[32 * (k % 2) +: 32]
+                                                        : hold_q[32 * k +: 32];
+    always_ff @(posedge clk_i) begin
+      if (!rst_ni) hold_q[32 * k +: 32] <= 32'd0;
+      else if (en && l1_hit[k]) hold_q[32 * k +: 32] <= l1_y[32 * (k % 2) +: 32];
     end
   end
 
-  logic [127:0] t1;
+`ifndef SYNTHESIS
+  // hold_q[k] is written once per row and read (or bypassed) by that row's last beat at stage
+  // 10: a second write before that read, or a real pair that never completed, is a bug. Levels
+  // 2 and 3 issue only at a row's last beat, at most one per beat (L >= 2), by construction.
+  logic [3:0] pend_q;
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) pend_q <= 4'd0;
+    else if (en) begin
+      for (int k = 0; k < 4; k++) begin
+        if (rt10[2]) begin
+          assert (!(l1_hit[k] && pend_q[k])) else $error("pair %0d: completed twice", k);
+          if (!l1_q && (max_q ? k == 0 : lmask_q[2 * k]))
+            assert (l1_hit[k] || (pend_q[k] && !max_q)) else $error("pair %0d: missing", k);
+          pend_q[k] <= 1'b0;
+        end else if (l1_hit[k]) begin
+          assert (!pend_q[k]) else $error("pair %0d: hold overwritten before use", k);
+          pend_q[k] <= 1'b1;
+        end
+      end
+    end
+  end
+`endif
+
+  // ------------------------------------------------------------------ levels 2 and 3 (10 -> 18)
   logic [63:0]  t2;
   logic [31:0]  t3;
-  for (genvar i = 0; i < 4; i++) begin : g_t1
-    tp_fp_add u_add (
-      .clk_i (clk_i), .rst_ni (rst_ni), .en_i (en), .a_i (p[64 * i +: 32]),
-      .b_i (p[64 * i + 32 +: 32]), .y_o (t1[32 * i +: 32])
-    );
-  end
   for (genvar i = 0; i < 2; i++) begin : g_t2
     tp_fp_add u_add (
-      .clk_i (clk_i), .rst_ni (rst_ni), .en_i (en), .a_i (t1[64 * i +: 32]),
-      .b_i (t1[64 * i + 32 +: 32]), .y_o (t2[32 * i +: 32])
+      .clk_i (clk_i), .rst_ni (rst_ni), .en_i (en), .a_i (pv[64 * i +: 32]),
+      .b_i (pv[64 * i + 32 +: 32]), .y_o (t2[32 * i +: 32])
     );
   end
   tp_fp_add u_t3 (
@@ -315,8 +394,8 @@ module tp_red_unit (
   );
 
   logic [2:0] rt18;   // {valid, parity, last row}
-  tp_pipe #(.Width(3), .Depth(12)) u_rt18 (
-    .clk_i (clk_i), .rst_ni (rst_ni), .en_i (en), .d_i (rt6[34:32]), .q_o (rt18)
+  tp_pipe #(.Width(3), .Depth(8)) u_rt18 (
+    .clk_i (clk_i), .rst_ni (rst_ni), .en_i (en), .d_i (rt10), .q_o (rt18)
   );
 
   // ------------------------------------------------------------------ L = 1 (stage 1 -> 18)

@@ -233,6 +233,42 @@ TEST(RtlReduce, RandomCommandsWithGapsAndStalls) {
   EXPECT_EQ(commands, 160);
 }
 
+// Every L from 1 to 40 with both ops (the tree schedule depends on L mod 8, on L < 8 / L > 8
+// and on whether a row ends in lane 0 or 1), with and without gaps and output stalls.
+TEST(RtlReduce, EveryRowLengthUpTo40) {
+  RedBench b;
+  std::mt19937_64 rng(4040);
+  int commands = 0;
+  for (uint32_t len = 1; len <= 40; ++len) {
+    for (int variant = 0; variant < 4; ++variant) {
+      const RedCmd c{static_cast<uint32_t>(variant == 0 ? 1 + rng() % 3 : 3 + rng() % 14), len,
+                     (variant & 1) != 0};
+      std::vector<uint32_t> x(uint64_t{c.rows} * c.len), out;
+      for (auto& v : x) v = random_value(rng, variant >= 2);
+      // variant 0/1: back-to-back input, R always ready; 2/3: random gaps and stalls
+      const int gap_pct = variant < 2 ? 0 : static_cast<int>(rng() % 60);
+      const int stall_pct = variant < 2 ? 0 : static_cast<int>(rng() % 60);
+      std::vector<uint64_t> arr((x.size() + 1) / 2);
+      uint64_t t = 0;
+      for (auto& a : arr) {
+        while (static_cast<int>(rng() % 100) < gap_pct) ++t;
+        a = t++;
+      }
+      std::vector<uint8_t> rdy(20000);
+      for (auto& r : rdy) r = static_cast<int>(rng() % 100) >= stall_pct;
+      b.run(c, x, [&](uint64_t i) { return arr[i]; },
+            [&](uint64_t tt) { return tt >= rdy.size() || rdy[tt]; }, out);
+      if (HasFailure()) {
+        ADD_FAILURE() << (c.max ? "MAX" : "SUM") << " ROWS=" << c.rows << " L=" << c.len;
+        return;
+      }
+      expect_bits(out, reference(c, x), c);
+      ++commands;
+    }
+  }
+  EXPECT_EQ(commands, 160);
+}
+
 TEST(RtlReduce, PerBeatHandshakesEqualTimeReduce) {
   RedBench b;
   std::mt19937_64 rng(7);
