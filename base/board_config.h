@@ -64,6 +64,10 @@ struct BoardConfig {
   // elements per step. EXP2, LOG2 and SIN share the Horner chain.
   unsigned vec_sfu_div = 1, vec_sfu_sqrt = 1, vec_sfu_mod = 1;
   unsigned vec_sfu_exp2 = 1, vec_sfu_log2 = 1, vec_sfu_sin = 1;
+  // pl_version 2: 1 = the third view reader VR2 (stream C) is built; 0 = not (a per-model choice:
+  // only WHERE with a C that is not a constant needs it; such kernels run on the PS, and VEC
+  // rejects an opcode whose C is a stream with BAD_OP). v1 always has stream C (DMA2).
+  unsigned vr_stream_c = 1;
 
   // ---- PS cost model (Cortex-A9 + NEON), used for fallback ops and the A9-only estimate
   double a9_flops_per_cycle = 4;        // peak: VMLA.F32 on Q regs, 2 lanes/cycle x 2 flop (mul+add);
@@ -96,6 +100,8 @@ struct BoardConfig {
   uint32_t sfu_datapaths() const;
   // Whether this PL has vector opcode `opcode` (defined, and its SFU datapath built).
   bool vec_opcode_built(uint32_t opcode) const;
+  // Whether this PL has stream C (CFG0.STREAM_C): pl_version 1, or vr_stream_c.
+  bool stream_c() const { return pl_version < 2 || vr_stream_c != 0; }
   static constexpr uint64_t kXc7z020Dsp48 = 220;
   static constexpr uint64_t kXc7z020Bram36 = 140;
 };

@@ -28,6 +28,9 @@ void check_design_config(const BoardConfig& cfg, Lockstep& units, const std::fun
             if ((kDps.get(want) >> d.bit) & 1) diff << " " << d.name;
           diff << ")";
         }
+        constexpr hw::Field kC = hw::vec::CFG0_STREAM_C;
+        if (u == static_cast<unsigned>(hw::Unit::kVector) && off == reg::CFG0 && ((want ^ got) & kC.mask))
+          diff << " (CFG0.STREAM_C: RTL " << kC.get(got) << ", the configuration's vr_stream_c " << kC.get(want) << ")";
         diff << ";";
       }
     }

@@ -29,7 +29,7 @@ PlTop::PlTop(sc_core::sc_module_name name, const BoardConfig& cfg)
       s_axi("s_axi"),
       period_(period_of(cfg.pl_clock_hz)),
       fclk_hz_(static_cast<uint32_t>(std::llround(cfg.pl_clock_hz))),
-      vec_(std::make_unique<PlVector>(cfg.sfu_datapaths())),
+      vec_(std::make_unique<PlVector>(cfg.sfu_datapaths(), cfg.stream_c())),
       red_(std::make_unique<PlReduce>()),
       mmu_(std::make_unique<PlMatmul>(matmul_config(cfg))),
       units_{vec_.get(), red_.get(), mmu_.get()} {

@@ -9,14 +9,16 @@ namespace tinypynq::vp {
 
 using namespace pl_reg;
 
-// CFG0: lanes [7:0] = 2, SFUs [15:8] = 1 (§7.2), SFU_DPS [21:16] = the datapaths built
-PlVector::PlVector(uint32_t sfu_dps)
+// CFG0: lanes [7:0] = 2, SFUs [15:8] = 1 (§7.2), SFU_DPS [21:16] = the datapaths built,
+// STREAM_C [22]
+PlVector::PlVector(uint32_t sfu_dps, bool stream_c)
     : PlUnit(hw::unit_name(hw::Unit::kVector),
              {VEC_ID,
               hw::vec::CFG0_LANES.put(hw::vec::CFG0_LANES_VALUE) | hw::vec::CFG0_SFUS.put(hw::vec::CFG0_SFUS_VALUE) |
-                  hw::vec::CFG0_SFU_DPS.put(sfu_dps),
+                  hw::vec::CFG0_SFU_DPS.put(sfu_dps) | hw::vec::CFG0_STREAM_C.put(stream_c ? 1 : 0),
               0, 0, hw::unit_info(hw::Unit::kVector).scalars}),
-      sfu_dps_(sfu_dps & hw::kSfuDpAll) {}
+      sfu_dps_(sfu_dps & hw::kSfuDpAll),
+      stream_c_(stream_c) {}
 
 uint8_t PlVector::check(const UnitCommand& c) const {
   // An undefined opcode is reported before a bad size (both make the START fail); so is an SFU
@@ -24,6 +26,8 @@ uint8_t PlVector::check(const UnitCommand& c) const {
   const uint32_t code = c.op & VEC_OPCODE_MASK;
   if (!pl::vec_op_info(code)) return ERR_BAD_OP;
   if ((hw::sfu_datapath_of(code) & ~sfu_dps_) != 0) return ERR_BAD_OP;
+  // ... and, on a PL without stream C, an opcode that would read C from it
+  if (!stream_c_ && pl::vec_op_info(code)->arity == 3 && !(c.op & (VEC_A_SCALAR << 2))) return ERR_BAD_OP;
   if (c.size[0] == 0 || c.size[0] > MAX_STREAM_ELEMS) return ERR_BAD_SIZE;
   return 0;
 }

@@ -18,6 +18,7 @@ ViewReaderParams ViewReaderParams::from(const BoardConfig& cfg) {
   ViewReaderParams p;
   p.clock_period = sc_time(1.0 / cfg.pl_clock_hz, sc_core::SC_SEC);
   p.ddr_bytes = cfg.ddr_bytes;
+  p.readers = cfg.stream_c() ? pl::vr::kReaders : pl::vr::kReaders - 1;
   // The same rounding as the HP port's answer (ps7.cpp): latency = ceil(ns * f_PL).
   p.read_latency_cycles = static_cast<uint64_t>(std::ceil(cfg.ddr_read_latency_ns * 1e-9 * cfg.pl_clock_hz));
   return p;
@@ -287,7 +288,7 @@ std::string ViewReader::describe() const {
 // ---- the window of three readers ------------------------------------------------------------
 
 ViewReaders::ViewReaders(sc_core::sc_module_name name, const ViewReaderParams& p)
-    : sc_module(name), s_axi_lite("s_axi_lite") {
+    : sc_module(name), s_axi_lite("s_axi_lite"), built_(std::min(p.readers, kReaders)) {
   static const char* const kNames[kReaders] = {"vr0", "vr1", "vr2"};
   static const char* const kStreams[kReaders] = {"A", "B", "C"};
   s_axi_lite.register_b_transport(this, &ViewReaders::b_transport);
@@ -303,7 +304,7 @@ void ViewReaders::reset() {
 
 std::string ViewReaders::describe() const {
   std::string s;
-  for (const auto& r : r_) s += (s.empty() ? "" : "; ") + r->describe();
+  for (unsigned i = 0; i < built_; ++i) s += (s.empty() ? "" : "; ") + r_[i]->describe();
   return s;
 }
 
@@ -312,7 +313,7 @@ void ViewReaders::b_transport(tlm::tlm_generic_payload& gp, sc_time& delay) {
   if (gp.get_command() != tlm::TLM_IGNORE_COMMAND)
     if (const auto st = lite_check(gp, kWindowBytes); st != tlm::TLM_OK_RESPONSE) return gp.set_response_status(st);
   const uint64_t i = a / vr::kReaderStride;
-  if (i >= kReaders) {  // unmapped inside the window: reads 0, writes ignored (OKAY)
+  if (i >= built_) {  // unmapped inside the window (or a reader not built): reads 0, writes ignored (OKAY)
     if (gp.is_read()) std::memset(gp.get_data_ptr(), 0, 4);
     delay += r_[0]->clock_period();
     return gp.set_response_status(tlm::TLM_OK_RESPONSE);

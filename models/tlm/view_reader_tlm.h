@@ -58,6 +58,9 @@ struct ViewReaderParams {
   // fills, the HP port's answer is used (the same figure, plus its DDR share).
   uint64_t read_latency_cycles = 11;
   unsigned reg_access_cycles = 1;  // AXI-Lite response after the handshake, as the PL top's (hw-spec §7)
+  // Readers built: VR0 .. VR(readers - 1); 2 without stream C (vr_stream_c = 0): VR2's registers
+  // are then unmapped (read 0, writes ignored), as in the RTL top
+  unsigned readers = pl::vr::kReaders;
   static ViewReaderParams from(const BoardConfig& cfg);
 };
 
@@ -166,6 +169,7 @@ class ViewReaders : public sc_core::sc_module {
 
  private:
   void b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
+  unsigned built_;  // ViewReaderParams::readers
   std::unique_ptr<ViewReader> r_[kReaders];
   tlm_utils::simple_initiator_socket<ViewReaders> m_[kReaders];
 };

@@ -185,9 +185,9 @@ module tinypynq_pl_sim_v2 #(
   assign mon_in0_tdata_o = u_top.vr_tdata[0];
   assign mon_in1_tdata_o = u_top.vr_tdata[1];
   assign mon_in2_tdata_o = u_top.vr_tdata[2];
-  assign mon_vr_active_o = {u_top.g_vr[2].u_vr.busy_q || u_top.g_vr[2].u_vr.inflight_q != 3'd0,
-                            u_top.g_vr[1].u_vr.busy_q || u_top.g_vr[1].u_vr.inflight_q != 3'd0,
-                            u_top.g_vr[0].u_vr.busy_q || u_top.g_vr[0].u_vr.inflight_q != 3'd0};
+  assign mon_vr_active_o = {u_top.g_vr[2].g_on.u_vr.busy_q || u_top.g_vr[2].g_on.u_vr.inflight_q != 3'd0,
+                            u_top.g_vr[1].g_on.u_vr.busy_q || u_top.g_vr[1].g_on.u_vr.inflight_q != 3'd0,
+                            u_top.g_vr[0].g_on.u_vr.busy_q || u_top.g_vr[0].g_on.u_vr.inflight_q != 3'd0};
 
   logic unused_markers;
   assign unused_markers = ^{tlm_cmd_unit_i, tlm_cmd_seq_i, tlm_cmd_op_i, tlm_exp_done_i,

@@ -25,7 +25,10 @@ module tinypynq_pl_top #(
   parameter int unsigned MmNMax   = 1024,
   parameter int unsigned FclkHz   = tp_contract_pkg::SYS_FCLK_HZ_RESET,
   // SFU datapaths of the vector unit (bit tp_contract_pkg::SFU_DP_*; VEC CFG0.SFU_DPS)
-  parameter logic [tp_contract_pkg::SFU_DP_W-1:0] SfuDps = tp_contract_pkg::SFU_DP_ALL
+  parameter logic [tp_contract_pkg::SFU_DP_W-1:0] SfuDps = tp_contract_pkg::SFU_DP_ALL,
+  // stream C exists (VEC CFG0.STREAM_C; v2 without the reader VR2: 0, and a vector opcode whose
+  // C is a stream is rejected with BAD_OP)
+  parameter bit StreamC = 1'b1
 ) (
   input  logic        aclk,
   input  logic        aresetn,
@@ -91,7 +94,8 @@ module tinypynq_pl_top #(
   // (the package's per-field *_VALUE constants are field values, not yet shifted into place)
   localparam logic [31:0] VecCfg0 = (tp_contract_pkg::VEC_CFG0_LANES_VALUE << tp_contract_pkg::VEC_CFG0_LANES_LSB) |
                                     (tp_contract_pkg::VEC_CFG0_SFUS_VALUE << tp_contract_pkg::VEC_CFG0_SFUS_LSB) |
-                                    (32'(SfuDps) << tp_contract_pkg::VEC_CFG0_SFU_DPS_LSB);
+                                    (32'(SfuDps) << tp_contract_pkg::VEC_CFG0_SFU_DPS_LSB) |
+                                    (32'(StreamC) << tp_contract_pkg::VEC_CFG0_STREAM_C_LSB);
   // MMU CFG0: R, C, L_A = 4 (tp_fp_add), L_M = 3 (tp_fp_mul); CFG2: KMAX, NMAX
   localparam logic [31:0] MmuCfg0 = (MmRows << tp_contract_pkg::MMU_CFG0_ROWS_LSB) |
                                     (MmCols << tp_contract_pkg::MMU_CFG0_COLS_LSB) |
@@ -246,7 +250,7 @@ module tinypynq_pl_top #(
     // vector
     chk_vec = 4'd0;
 `ifdef TP_WITH_VEC
-    if (!VecOpMask[vec_op[tp_contract_pkg::VEC_OP_OPCODE_W-1:0]]) chk_vec = ErrBadOp;
+    if (!VecOpMask[vec_op[tp_contract_pkg::VEC_OP_OPCODE_W-1:0]] || (!StreamC && uses_vec[2])) chk_vec = ErrBadOp;
     else if (vec_size0 == 32'd0 || vec_size0 > MaxElems) chk_vec = ErrBadSize;
 `else
     chk_vec = ErrBadOp;

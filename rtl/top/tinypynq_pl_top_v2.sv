@@ -33,6 +33,10 @@ module tinypynq_pl_top_v2 #(
   parameter int unsigned VrBeatFifoDepth = tp_contract_pkg::VR_BEAT_FIFO,
   // SFU datapaths of the vector unit (tinypynq_pl_top; a PL build chooses them per model)
   parameter logic [tp_contract_pkg::SFU_DP_W-1:0] SfuDps = tp_contract_pkg::SFU_DP_ALL,
+  // the third reader VR2 (stream C) is built; 0: a per-model build without it (board config
+  // vr_stream_c): VR2's window answers as unmapped, HP2 is idle, the vector unit rejects an
+  // opcode whose C is a stream with BAD_OP (tinypynq_pl_top StreamC, VEC CFG0.STREAM_C)
+  parameter bit          StreamC  = 1'b1,
 `ifdef TP_V2_WITH_VW
   parameter bit          WithVw   = 1'b1
 `else
@@ -121,6 +125,7 @@ module tinypynq_pl_top_v2 #(
   localparam int unsigned NumVr = tp_contract_pkg::WIN_VR_INSTANCES;  // 3
   localparam int unsigned NumSlaves = NumVr + 3;  // 0 top, 1..3 VR_i, 4 VW, 5 the unmapped rest
   localparam int unsigned SlaveVw = NumVr + 1;
+  localparam int unsigned NumVrBuilt = StreamC ? NumVr : NumVr - 1;
   localparam logic [31:0] TopSize = tp_contract_pkg::WIN_PL_TOP_SIZE;
   localparam logic [31:0] VrOff = tp_contract_pkg::WIN_VR_BASE - tp_contract_pkg::WIN_PL_TOP_BASE;
   localparam logic [31:0] VrSize = tp_contract_pkg::WIN_VR_SIZE;
@@ -136,7 +141,7 @@ module tinypynq_pl_top_v2 #(
     off = 32'(a);
     k   = (off - VrOff) / VrStride;
     if (off < TopSize) slave_of = 3'd0;
-    else if (off >= VrOff && off < VrOff + VrSize && k < NumVr) slave_of = 3'(1 + k);
+    else if (off >= VrOff && off < VrOff + VrSize && k < NumVrBuilt) slave_of = 3'(1 + k);
     else if (WithVw && off >= VwOff && off < VwOff + VwSize) slave_of = 3'(SlaveVw);
     else slave_of = 3'(NumSlaves - 1);
   endfunction
@@ -185,7 +190,7 @@ module tinypynq_pl_top_v2 #(
 
   tinypynq_pl_top #(
     .MmRows (MmRows), .MmCols (MmCols), .MmWDepth (MmWDepth), .MmKMax (MmKMax), .MmNMax (MmNMax),
-    .FclkHz (FclkHz), .SfuDps (SfuDps)
+    .FclkHz (FclkHz), .SfuDps (SfuDps), .StreamC (StreamC)
   ) u_top (
     .aclk            (aclk),
     .aresetn         (aresetn),
@@ -276,6 +281,7 @@ module tinypynq_pl_top_v2 #(
 
   // ------------------------------------------------------------------ the view readers
   for (genvar i = 0; i < NumVr; i++) begin : g_vr
+   if (i < NumVrBuilt) begin : g_on
     tp_view_reader #(.DdrBytes (DdrBytes), .BeatFifoDepth (VrBeatFifoDepth)) u_vr (
       .clk_i           (aclk),
       .rst_ni          (aresetn),
@@ -314,6 +320,22 @@ module tinypynq_pl_top_v2 #(
       .m_axis_tready_i (vr_tready[i]),
       .vr_err_o        (vr_err[i])
     );
+   end else begin : g_off   // not built: its slave is never selected, its stream never valid
+    assign {awready_s[1 + i], wready_s[1 + i], bvalid_s[1 + i], arready_s[1 + i], rvalid_s[1 + i]} = '0;
+    assign bresp_s[2 * (1 + i) +: 2] = 2'b00;
+    assign rresp_s[2 * (1 + i) +: 2] = 2'b00;
+    assign rdata_s[32 * (1 + i) +: 32] = 32'd0;
+    assign hp_araddr[i] = 32'd0;
+    assign hp_arlen[i] = 8'd0;
+    assign hp_arsize[i] = 3'd0;
+    assign hp_arburst[i] = 2'd0;
+    assign {hp_arvalid[i], hp_rready[i]} = 2'b00;
+    assign vr_tdata[i] = 64'd0;
+    assign vr_tkeep[i] = 8'd0;
+    assign {vr_tlast[i], vr_tvalid[i], vr_err[i]} = 3'b000;
+    logic unused_vr;
+    assign unused_vr = ^{hp_arready[i], hp_rdata[i], hp_rresp[i], hp_rlast[i], hp_rvalid[i], vr_tready[i]};
+   end
   end
 
   // ------------------------------------------------------------------ the view writer (WithVw)

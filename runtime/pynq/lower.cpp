@@ -74,6 +74,8 @@ void ProgramBuilder::vec(uint32_t op, const Val* a, const Val* b, const Val* c, 
         cmd.op |= VEC_A_SCALAR << i;
         cmd.scalar[i] = ops[i]->bits;
         cmd.scalar_slot[i] = ops[i]->slot;
+      } else if (i == 2 && !cfg_.stream_c()) {
+        TP_ASSERT(false, "pynq lowering: operand C of ", k_.name(), " is a stream on a PL without stream C");
       } else if (ops[i]->view) {  // one command: load() keeps views within one stream
         TP_ASSERT(len == n && ops[i]->view->elems() == static_cast<uint64_t>(n), "pynq lowering: a view of ",
                   ops[i]->view->elems(), " elements in a ", n, "-element vector command");
@@ -129,6 +131,9 @@ bool ProgramBuilder::supported_ew(const std::vector<KNode>& nodes, int root) con
         break;
       case Op::WHERE:
         if (from_u8(nodes[n.src[1]].dtype)) return false;
+        // a PL without stream C (vr_stream_c = 0) takes the false value only as SCALAR_C: an
+        // unmasked constant (anything else would be a stream, BAD_OP there): else the PS runs it
+        if (!cfg_.stream_c() && !(nodes[n.src[2]].op == Op::CONST && !nodes[n.src[2]].st.has_mask())) return false;
         break;
       case Op::CAST:
         if (n.dtype == DType::u8 || from_u8(in)) return false;  // wrap-around casts stay on the PS

@@ -122,6 +122,21 @@ TEST(RtlTarget, ConfigurationTheDesignWasNotBuiltForIsRefused) {
   }
 }
 
+// The Verilated PL has every SFU datapath and stream C; a configuration without the third
+// reader (vr_stream_c = 0) is refused with STREAM_C named.
+TEST(RtlTarget, ConfigurationWithoutStreamCIsRefused) {
+  BoardConfig c = BoardConfig::defaults();
+  c.pl_version = 2, c.vr_stream_c = 0;
+  try {
+    cosim::RtlPl::check_config(c);
+    FAIL() << "accepted a configuration without stream C";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_THAT(e.what(), HasSubstr("vector register 0x34: RTL 0x7f0102, configuration 0x3f0102 (CFG0.STREAM_C: RTL 1, "
+                                    "the configuration's vr_stream_c 0)"))
+        << e.what();
+  }
+}
+
 // The Verilated PL has every SFU datapath; a training build's configuration (vec_sfu_* = 0) is
 // refused with the datapaths of both sides named.
 TEST(RtlTarget, ConfigurationWithOtherSfuDatapathsIsRefused) {
@@ -131,7 +146,7 @@ TEST(RtlTarget, ConfigurationWithOtherSfuDatapathsIsRefused) {
     cosim::RtlPl::check_config(c);
     FAIL() << "accepted SFU datapaths the design was not built with";
   } catch (const std::invalid_argument& e) {
-    EXPECT_THAT(e.what(), HasSubstr("vector register 0x34: RTL 0x3f0102, configuration 0x30102")) << e.what();
+    EXPECT_THAT(e.what(), HasSubstr("vector register 0x34: RTL 0x7f0102, configuration 0x430102")) << e.what();
     EXPECT_THAT(e.what(), HasSubstr("(CFG0.SFU_DPS, the SFU datapaths: RTL DIV SQRT MOD EXP2 LOG2 SIN; the "
                                     "configuration's vec_sfu_* keys DIV SQRT)"))
         << e.what();

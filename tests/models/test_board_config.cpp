@@ -517,6 +517,16 @@ TEST(BoardConfig, SfuDatapathKeys) {
   EXPECT_FALSE(c.vec_opcode_built(0x3F));  // undefined everywhere
   EXPECT_NE(c.to_json().find("\"vec_sfu_exp2\": 0"), std::string::npos);
   EXPECT_EQ(BoardConfig::from_json(c.to_json()).sfu_datapaths(), 0x03u);
+  EXPECT_TRUE(BoardConfig::defaults().stream_c());
+  const BoardConfig two = BoardConfig::from_json(R"({"pl_version": 2, "vr_stream_c": 0})");
+  EXPECT_FALSE(two.stream_c());
+  EXPECT_FALSE(BoardConfig::from_json(two.to_json()).stream_c());
+  EXPECT_EQ(error_of(R"({"pl_version": 2, "vr_stream_c": 2})"),
+            "board config my.json: \"vr_stream_c\" must be 1 (the view reader VR2 of stream C is built) or 0 (not "
+            "built: kernels whose WHERE reads a third tensor run on the PS), got 2");
+  EXPECT_EQ(error_of(R"({"vr_stream_c": 0})"),
+            "board config my.json: \"vr_stream_c\" = 0 needs \"pl_version\" 2 (with pl_version 1 stream C is DMA2's), "
+            "got pl_version 1");
   EXPECT_EQ(error_of(R"({"vec_sfu_sin": 2})"),
             "board config my.json: \"vec_sfu_sin\" must be 1 (the SFU's SIN datapath is built into the PL) or 0 "
             "(not built: its opcodes run on the PS), got 2");

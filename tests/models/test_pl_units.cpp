@@ -211,8 +211,8 @@ TEST_F(PlTopTest, ResetValuesAndIds) {  // first test: nothing has run yet
   EXPECT_EQ(cpu.rd(SYS_BASE + SYS_TIME_LO), c);
   EXPECT_EQ(cpu.rd(SYS_BASE + SYS_TIME_HI), 0u);
   const uint32_t id[3] = {0x56454331u, 0x52454431u, 0x4D4D5531u};
-  // VEC CFG0: SFU_DPS 0x3F (every SFU datapath), SFUS 1, LANES 2
-  const uint32_t cfg[3][3] = {{0x3F0102, 0, 0}, {24, 0, 0}, {0x00340404, 16384, 0x04000800}};
+  // VEC CFG0: STREAM_C, SFU_DPS 0x3F (every SFU datapath), SFUS 1, LANES 2
+  const uint32_t cfg[3][3] = {{0x7F0102, 0, 0}, {24, 0, 0}, {0x00340404, 16384, 0x04000800}};
   for (unsigned u = 0; u < 3; ++u) {
     for (uint32_t off : {CTRL, STATUS, OP, SIZE0, SIZE1, SIZE2, CYCLES_LO, CYCLES_HI, SCALAR_A,
                          SCALAR_B, SCALAR_C})
@@ -677,8 +677,8 @@ TEST(PlVectorSfuDatapaths, AbsentDatapathsOpcodesAreBadOpAndCfg0SaysWhichAreBuil
     if (std::string_view(d.name) == "DIV" || std::string_view(d.name) == "SQRT") dps |= 1u << d.bit;
   ASSERT_EQ(dps, 0x03u);
   PlVector trimmed(dps), full;
-  EXPECT_EQ(trimmed.regs.read(CFG0, 0), 0x00030102u);  // SFU_DPS [21:16], SFUS 1, LANES 2
-  EXPECT_EQ(full.regs.read(CFG0, 0), 0x003F0102u);
+  EXPECT_EQ(trimmed.regs.read(CFG0, 0), 0x00430102u);  // STREAM_C [22], SFU_DPS [21:16], SFUS 1, LANES 2
+  EXPECT_EQ(full.regs.read(CFG0, 0), 0x007F0102u);
   for (const hw::OpcodeInfo& o : hw::kOpcodes) {
     if (o.unit != hw::Unit::kVector) continue;
     UnitCommand c;
@@ -694,5 +694,23 @@ TEST(PlVectorSfuDatapaths, AbsentDatapathsOpcodesAreBadOpAndCfg0SaysWhichAreBuil
     c.op = op;
     c.size[0] = 1;
     EXPECT_EQ(trimmed.check(c), ERR_BAD_OP) << op;
+  }
+}
+
+// ---- a PL without stream C (v2 without the reader VR2: vr_stream_c = 0) --------------------
+TEST(PlVectorStreamC, OpcodesReadingCFromAStreamAreBadOpWithoutIt) {
+  namespace hw = tinypynq::hw;
+  PlVector noc(hw::kSfuDpAll, false), full;
+  EXPECT_EQ(noc.regs.read(CFG0, 0), 0x003F0102u);  // STREAM_C [22] = 0
+  for (const hw::OpcodeInfo& o : hw::kOpcodes) {
+    if (o.unit != hw::Unit::kVector) continue;
+    for (uint32_t c_scalar : {0u, 1u}) {
+      UnitCommand c;
+      c.op = o.value | c_scalar * hw::vec::OP_C_SCALAR.mask;
+      c.size[0] = 4;
+      const bool reads_c = o.arity == 3 && !c_scalar;
+      EXPECT_EQ(noc.check(c), reads_c ? ERR_BAD_OP : 0) << o.name << " C_SCALAR " << c_scalar;
+      EXPECT_EQ(full.check(c), 0) << o.name;
+    }
   }
 }

@@ -38,6 +38,11 @@ BoardConfig v2_config() {
   c.pl_version = 2;
   return c;
 }
+BoardConfig noc_config() {
+  BoardConfig c = v2_config();
+  c.vr_stream_c = 0;
+  return c;
+}
 
 // Stands in for the PL unit on one stream: takes every beat as soon as it is valid (the
 // consumer pl::plan assumes), or holds the transfer when told to.
@@ -72,12 +77,15 @@ struct Consumer : sc_core::sc_module {
 struct Harness {
   Platform& p;
   Platform& v1;
+  Platform& noc;  // v2 without the third reader (vr_stream_c = 0)
   ViewReaders& vr;
   std::unique_ptr<Consumer> c[3];
   Harness()
       : p((Platform::declare("tlm", v2_config(), make_tlm_pl), Platform::declare("v1", BoardConfig::defaults(), make_tlm_pl),
-           Platform::get("tlm"))),
-        v1(Platform::get("v1")), vr(*p.readers()) {
+           Platform::declare("noc", noc_config(), make_tlm_pl), Platform::get("tlm"))),
+        v1(Platform::get("v1")),
+        noc(Platform::get("noc")),
+        vr(*p.readers()) {
     for (unsigned i = 0; i < 3; ++i) c[i] = std::make_unique<Consumer>(("consumer" + std::to_string(i)).c_str(), vr.reader(i));
   }
   tlm::tlm_response_status access(Platform& pf, tlm::tlm_command cmd, uint64_t addr, uint32_t& v, unsigned len = 4) {
@@ -400,6 +408,28 @@ TEST_F(ViewReaderTlm, RegisterWindowAndAddressMap) {
   EXPECT_EQ(v, dma_reg::SR_RESET_VALUE);
   EXPECT_EQ(h.access(h.v1, tlm::TLM_READ_COMMAND, vr::kWindow, v), tlm::TLM_ADDRESS_ERROR_RESPONSE);
   EXPECT_EQ(h.v1.readers(), nullptr);
+}
+
+// A v2 PL built without the reader of stream C (vr_stream_c = 0): VR2's registers are unmapped
+// (read 0, writes ignored, as in the RTL top with StreamC = 0), VR0 and VR1 are there, and VEC
+// CFG0.STREAM_C says so.
+TEST_F(ViewReaderTlm, WithoutStreamCTheThirdReadersWindowIsUnmapped) {
+  const uint64_t vr2 = vr::kWindow + 2 * vr::kReaderStride, vr1 = vr::kWindow + vr::kReaderStride;
+  uint32_t v = 0x1234;
+  EXPECT_EQ(h.access(h.noc, tlm::TLM_WRITE_COMMAND, vr2 + vr::PAD, v), tlm::TLM_OK_RESPONSE);
+  EXPECT_EQ(h.access(h.noc, tlm::TLM_READ_COMMAND, vr2 + vr::PAD, v), tlm::TLM_OK_RESPONSE);
+  EXPECT_EQ(v, 0u) << "VR2 is not built";
+  v = 0x5678;
+  EXPECT_EQ(h.access(h.noc, tlm::TLM_WRITE_COMMAND, vr1 + vr::PAD, v), tlm::TLM_OK_RESPONSE);
+  v = 0;
+  EXPECT_EQ(h.access(h.noc, tlm::TLM_READ_COMMAND, vr1 + vr::PAD, v), tlm::TLM_OK_RESPONSE);
+  EXPECT_EQ(v, 0x5678u);
+  const uint64_t cfg0 = hw::win::VEC_BASE + hw::unit::CFG0;
+  EXPECT_EQ(h.access(h.noc, tlm::TLM_READ_COMMAND, cfg0, v), tlm::TLM_OK_RESPONSE);
+  EXPECT_EQ(hw::vec::CFG0_STREAM_C.get(v), 0u);
+  EXPECT_EQ(h.access(h.p, tlm::TLM_READ_COMMAND, cfg0, v), tlm::TLM_OK_RESPONSE);
+  EXPECT_EQ(hw::vec::CFG0_STREAM_C.get(v), 1u);
+  EXPECT_EQ(h.noc.readers()->describe().find("vr2"), std::string::npos) << h.noc.readers()->describe();
 }
 
 // docs/pl-v2.md "Bad descriptors": vr_err ends the unit's command with ERR_CODE STREAM and one

@@ -186,6 +186,29 @@ TEST(Lowering, KernelsNeedingAnAbsentSfuDatapathFallBackToThePs) {
   EXPECT_NE(p->str().find("op=0x12"), std::string::npos) << p->str();  // SQRT on the PL
 }
 
+// A v2 PL without the third reader (vr_stream_c = 0) has no stream C: a WHERE whose false
+// value is a tensor runs on the PS, one whose false value is a constant (SCALAR_C) stays on the
+// PL, as does everything with two operands.
+TEST(Lowering, WhereReadingATensorAsCFallsBackWithoutStreamC) {
+  Tensor a = ramp({4, 6}), b = ramp({4, 6}), c = ramp({4, 6});
+  auto kt = kernels_of([&] { (a < b).where(a, c).realize(); });
+  auto kc = kernels_of([&] { (a < b).where(a, a.full_like(0)).realize(); });
+  auto k2 = kernels_of([&] { (a * b + c).realize(); });
+  ASSERT_EQ(kt.size(), 1u);
+  ASSERT_EQ(kc.size(), 1u);
+  ASSERT_EQ(k2.size(), 1u);
+  BoardConfig v2 = cfg();
+  v2.pl_version = 2;
+  BoardConfig noc = v2;
+  noc.vr_stream_c = 0;
+  EXPECT_TRUE(lower(kt[0], v2).has_value());
+  EXPECT_FALSE(lower(kt[0], noc).has_value());
+  const std::optional<Program> p = lower(kc[0], noc);
+  ASSERT_TRUE(p);
+  EXPECT_NE(p->str().find("op=0x40a"), std::string::npos) << p->str();  // WHERE, C_SCALAR
+  EXPECT_TRUE(lower(k2[0], noc).has_value());
+}
+
 TEST(Lowering, ProgramsAreValues) {
   Tensor a = ramp({4, 6}), b = ramp({4, 6});
   auto k1 = kernels_of([&] { (a + b).exp().realize(); });
