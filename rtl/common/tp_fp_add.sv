@@ -8,10 +8,19 @@
 //   datapath (24 significand bits + guard, round, sticky).
 //
 // Stages (every register advances only when en_i = 1):
-//   1 unpack, flush, specials, magnitude swap, exponent difference
-//   2 align (shift right with sticky jam), add/subtract
-//   3 leading-one detection, normalise
-//   4 round to nearest even, pack          -> y_o (registered)
+//   1 magnitude swap, exponent difference, specials; alignment shift by 16 and 8 (with sticky)
+//   2 alignment shift by 4, 2, 1 (with sticky), add/subtract
+//   3 leading-zero count, normalise, exponent; specials and flushes forced into the packed
+//     {exponent - 1, fraction} word, round-up bit
+//   4 one 31-bit add: packed + 2^23 (the hidden one, making the exponent field right) + round
+//     bit; a rounding carry out of the fraction moves into the exponent field, and out of
+//     exponent 254 gives exactly +-inf                                    -> y_o (registered)
+//
+// Flushed operands and special classes need no separate path: a zero y is masked out of the
+// alignment, and (+-0) + (+-0) has x = 0 with exponent 0, so its sum 1.0 * 2^0 is tiny and
+// flushes to the signed zero computed in stage 1.  With every register in reset the pipeline
+// holds flushed +0 results, so y_o stays 0 after reset until the first operands arrive, as in
+// the previous version of this adder.
 module tp_fp_add (
   input  logic        clk_i,
   input  logic        rst_ni,
@@ -21,202 +30,167 @@ module tp_fp_add (
   output logic [31:0] y_o
 );
 
-  localparam logic [31:0] QNaN = 32'h7FC0_0000;
-
   // ---------------------------------------------------------------- stage 1 (combinational)
-  // Special results travel as a 2-bit kind (the sign in the sign register); an operand that is
-  // zero (and not both) goes through the datapath with significand 0, which adds exactly.
-  localparam logic [1:0] KNone = 2'd0, KNaN = 2'd1, KInf = 2'd2, KZero = 2'd3;
-  logic [31:0] fa, fb;
-  logic        nan_a, nan_b, inf_a, inf_b, zero_a, zero_b;
   logic        swap;
-  logic [31:0] x, y;            // |x| >= |y|
-  logic [1:0]  kind;
-  logic        sign;
+  logic [30:0] x, y;            // |x| >= |y| (magnitudes; flushing does not change the order)
+  logic        sx;              // sign of x
+  logic        sub, x_max, nan, sign;
+  logic [7:0]  diff;
+  logic [26:0] al1;             // {1, y fraction, 000} >> (diff & 24)
+  logic        st1;             // bits shifted out of al1
 
   always_comb begin
-    fa = (a_i[30:23] == 8'd0) ? {a_i[31], 31'd0} : a_i;
-    fb = (b_i[30:23] == 8'd0) ? {b_i[31], 31'd0} : b_i;
-    nan_a  = (fa[30:23] == 8'hFF) && (fa[22:0] != 23'd0);
-    nan_b  = (fb[30:23] == 8'hFF) && (fb[22:0] != 23'd0);
-    inf_a  = (fa[30:23] == 8'hFF) && (fa[22:0] == 23'd0);
-    inf_b  = (fb[30:23] == 8'hFF) && (fb[22:0] == 23'd0);
-    zero_a = (fa[30:23] == 8'd0);
-    zero_b = (fb[30:23] == 8'd0);
     // no swap on equal magnitudes (x = a), as soft::add
-    swap = (fa[30:0] < fb[30:0]);
-    x    = swap ? fb : fa;
-    y    = swap ? fa : fb;
-    // an infinity is the larger magnitude, so its sign is x's
-    if (nan_a || nan_b || (inf_a && inf_b && (fa[31] != fb[31]))) begin
-      kind = KNaN;
-    end else if (inf_a || inf_b) begin
-      kind = KInf;
-    end else if (zero_a && zero_b) begin
-      kind = KZero;                 // -0 only for (-0) + (-0)
-    end else begin
-      kind = KNone;
-    end
-    sign = (kind == KZero) ? (fa[31] & fb[31]) : x[31];
+    swap  = (a_i[30:0] < b_i[30:0]);
+    x     = swap ? b_i[30:0] : a_i[30:0];
+    y     = swap ? a_i[30:0] : b_i[30:0];
+    sx    = swap ? b_i[31] : a_i[31];
+    sub   = a_i[31] ^ b_i[31];
+    x_max = (x[30:23] == 8'hFF);
+    // a NaN or an infinity is the larger magnitude: NaN if x is NaN, or inf - inf
+    nan   = x_max && ((x[22:0] != 23'd0) || ((y[30:23] == 8'hFF) && sub));
+    // x = 0 means both are zero: -0 only for (-0) + (-0); NaN is positive (0x7FC0_0000)
+    sign  = nan ? 1'b0 : (x[30:23] == 8'd0) ? (a_i[31] & b_i[31]) : sx;
+    diff  = x[30:23] - y[30:23];
+    // The two coarse alignment levels sit here, after the swap: yosys merges them with the
+    // y multiplexer, which costs fewer LUTs than the same levels behind the register.
+    al1   = {1'b1, y[22:0], 3'b000};
+    st1   = diff[4] && (al1[15:0] != 16'd0);
+    if (diff[4]) al1 = {16'd0, al1[26:16]};
+    st1   = st1 || (diff[3] && (al1[7:0] != 8'd0));
+    if (diff[3]) al1 = {8'd0, al1[26:8]};
   end
 
-  logic [1:0]  s1_kind_q;
-  logic        s1_sign_q, s1_sub_q;
-  logic [7:0]  s1_exp_q, s1_diff_q;
-  logic [23:0] s1_mx_q, s1_my_q;
+  logic        s1_sign_q, s1_sub_q, s1_nan_q, s1_inf_q, s1_yz_q, s1_far_q, s1_st_q;
+  logic [7:0]  s1_exp_q;
+  logic [2:0]  s1_dlo_q;
+  logic [22:0] s1_mx_q;
+  logic [26:0] s1_al_q;
 
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
-      s1_kind_q <= KNone;
       s1_sign_q <= 1'b0;
       s1_sub_q  <= 1'b0;
+      s1_nan_q  <= 1'b0;
+      s1_inf_q  <= 1'b0;
+      s1_yz_q   <= 1'b1;
+      s1_far_q  <= 1'b0;
+      s1_st_q   <= 1'b0;
       s1_exp_q  <= 8'd0;
-      s1_diff_q <= 8'd0;
-      s1_mx_q   <= 24'd0;
-      s1_my_q   <= 24'd0;
+      s1_dlo_q  <= 3'd0;
+      s1_mx_q   <= 23'd0;
+      s1_al_q   <= 27'd0;
     end else if (en_i) begin
-      s1_kind_q <= kind;
       s1_sign_q <= sign;
-      s1_sub_q  <= x[31] ^ y[31];
+      s1_sub_q  <= sub;
+      s1_nan_q  <= nan;
+      s1_inf_q  <= x_max;             // (NaN wins over inf in stage 3)
+      s1_yz_q   <= (y[30:23] == 8'd0);
+      s1_far_q  <= (diff[7:5] != 3'd0);
+      s1_st_q   <= st1;
       s1_exp_q  <= x[30:23];
-      s1_diff_q <= x[30:23] - y[30:23];
-      s1_mx_q   <= {1'b1, x[22:0]};
-      s1_my_q   <= {y[30:23] != 8'd0, y[22:0]};   // a zero y adds nothing
+      s1_dlo_q  <= diff[2:0];
+      s1_mx_q   <= x[22:0];
+      s1_al_q   <= al1;
     end
   end
 
   // ---------------------------------------------------------------- stage 2: align, add
-  logic [26:0] al_a, al_b;
-  logic [26:0] al_full;
+  logic [26:0] al, al_b;
+  logic        st;
   logic [27:0] sum;
 
-  // (m << 3) >> d with every shifted-out bit ORed into bit 0; d >= 27 leaves only the sticky.
-  function automatic logic [26:0] shr_jam27(input logic [26:0] v, input logic [7:0] d);
-    logic [26:0] r;
-    logic [26:0] mask;
-    if (d >= 8'd27) begin
-      r = {26'd0, |v};
-    end else begin
-      mask = ~(27'h7FF_FFFF << d[4:0]);
-      r = (v >> d[4:0]) | {26'd0, |(v & mask)};
-    end
-    shr_jam27 = r;
-  endfunction
-
   always_comb begin
-    al_a    = {s1_mx_q, 3'b000};
-    al_full = {s1_my_q, 3'b000};
-    al_b    = shr_jam27(al_full, s1_diff_q);
+    // (m << 3) >> diff with every shifted-out bit ORed into bit 0 (sticky jam)
+    al = s1_al_q;
+    st = s1_st_q;
+    if (s1_dlo_q[2]) begin st = st || (al[3:0] != 4'd0); al = {4'd0, al[26:4]}; end
+    if (s1_dlo_q[1]) begin st = st || (al[1:0] != 2'd0); al = {2'd0, al[26:2]}; end
+    if (s1_dlo_q[0]) begin st = st || al[0];             al = {1'd0, al[26:1]}; end
+    // diff >= 32 leaves only the sticky; a zero (flushed) y adds nothing
+    if (s1_far_q || s1_yz_q) al_b = {26'd0, !s1_yz_q};
+    else                     al_b = {al[26:1], al[0] | st};
     // one adder: a - b = a + ~b + 1
-    sum     = {1'b0, al_a} + ({1'b0, al_b} ^ {28{s1_sub_q}}) + {27'd0, s1_sub_q};
+    sum = {2'b01, s1_mx_q, 3'b000} + ({1'b0, al_b} ^ {28{s1_sub_q}}) + {27'd0, s1_sub_q};
   end
 
-  logic [1:0]  s2_kind_q;
-  logic        s2_sign_q;
+  logic        s2_sign_q, s2_nan_q, s2_inf_q;
   logic [7:0]  s2_exp_q;
   logic [27:0] s2_sum_q;
 
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
-      s2_kind_q     <= KNone;
-      s2_sign_q     <= 1'b0;
-      s2_exp_q      <= 8'd0;
-      s2_sum_q      <= 28'd0;
+      s2_sign_q <= 1'b0;
+      s2_nan_q  <= 1'b0;
+      s2_inf_q  <= 1'b0;
+      s2_exp_q  <= 8'd0;
+      s2_sum_q  <= 28'd0;
     end else if (en_i) begin
-      s2_kind_q     <= s1_kind_q;
-      s2_sign_q     <= s1_sign_q;
-      s2_exp_q      <= s1_exp_q;
-      s2_sum_q      <= sum;
+      s2_sign_q <= s1_sign_q;
+      s2_nan_q  <= s1_nan_q;
+      s2_inf_q  <= s1_inf_q;
+      s2_exp_q  <= s1_exp_q;
+      s2_sum_q  <= sum;
     end
   end
 
-  // ---------------------------------------------------------------- stage 3: normalise
-  logic [4:0]  lz;         // leading zeros of the 28-bit sum (don't care when zero)
-  logic        sum_zero;
-  logic [31:0] sh;
+  // ---------------------------------------------------------------- stage 3: normalise, force
+  logic [4:0]  lz;         // leading zeros of the 28-bit sum (31 when zero)
   logic [27:0] norm;
-  logic signed [9:0] nexp;
+  logic        zero, sticky, tiny, ovf, finf, rnd;
+  logic [8:0]  em1;        // biased result exponent - 1 (bit 8: negative, i.e. tiny)
+  logic [30:0] packed_m1;  // result magnitude - 2^23
 
-  // leading-zero count and normalisation in one logarithmic shifter (16, 8, 4, 2, 1)
   always_comb begin
-    sh    = {s2_sum_q, 4'b0000};
-    lz[4] = (sh[31:16] == 16'd0);
-    sh    = lz[4] ? {sh[15:0], 16'd0} : sh;
-    lz[3] = (sh[31:24] == 8'd0);
-    sh    = lz[3] ? {sh[23:0], 8'd0} : sh;
-    lz[2] = (sh[31:28] == 4'd0);
-    sh    = lz[2] ? {sh[27:0], 4'd0} : sh;
-    lz[1] = (sh[31:30] == 2'd0);
-    sh    = lz[1] ? {sh[29:0], 2'd0} : sh;
-    lz[0] = !sh[31];
-    sh    = lz[0] ? {sh[30:0], 1'b0} : sh;
-    sum_zero = (s2_sum_q == 28'd0);
-    norm     = sh[31:4];         // leading one at bit 27
-    // leading one of A at bit 26 <-> exponent s2_exp_q
-    nexp     = $signed({2'b00, s2_exp_q}) + 10'sd1 - $signed({5'd0, lz});
+    // a separate priority encoder and barrel shifter map to fewer LUTs than a shifter that
+    // tests each level on its own output
+    lz = 5'd31;
+    for (int i = 0; i < 28; i++) if (s2_sum_q[i]) lz = 5'(27 - i);
+    norm = s2_sum_q;
+    if (lz[4]) norm = {norm[11:0], 16'd0};
+    if (lz[3]) norm = {norm[19:0], 8'd0};
+    if (lz[2]) norm = {norm[23:0], 4'd0};
+    if (lz[1]) norm = {norm[25:0], 2'd0};
+    if (lz[0]) norm = {norm[26:0], 1'd0};
+    zero = !norm[27];
+    // Sticky = |norm[2:0], taken from the sum: a shift by lz >= 3 happens only for exponent
+    // differences <= 1, where sum[1:0] = 0.
+    sticky = s2_sum_q[27] ? (s2_sum_q[2:0] != 3'd0)
+           : s2_sum_q[26] ? (s2_sum_q[1:0] != 2'd0) : s2_sum_q[0];
+    // leading one of A at bit 26 <-> exponent s2_exp_q, so the exponent is s2_exp_q + 1 - lz
+    em1  = {1'b0, s2_exp_q} - {4'd0, lz};
+    // tiny (exponent <= 0): exact for sums of normal operands, flushed to signed zero
+    tiny = em1[8];
+    // exponent 255 before rounding only from a carry out of exponent 254
+    ovf  = s2_sum_q[27] && (s2_exp_q == 8'd254);
+    finf = s2_inf_q || s2_nan_q || ovf;
+    rnd  = norm[3] && (sticky || norm[4]) && !finf && !tiny && !zero;
+    if (finf)             packed_m1 = {8'hFE, s2_nan_q, 22'd0};    // inf / 0x7FC0_0000
+    else if (tiny || zero) packed_m1 = {8'hFF, 23'd0};             // + 2^23 wraps to 0
+    else                  packed_m1 = {em1[7:0], norm[26:4]};
   end
 
-  logic [1:0]  s3_kind_q;
-  logic        s3_sign_q;
-  logic        s3_zero_q;
-  logic signed [9:0] s3_exp_q;
-  logic [23:0] s3_mant_q;
-  logic        s3_guard_q, s3_sticky_q;
+  logic        s3_sign_q, s3_rnd_q;
+  logic [30:0] s3_packed_q;
 
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
-      s3_kind_q     <= KNone;
-      s3_sign_q     <= 1'b0;
-      s3_zero_q     <= 1'b0;
-      s3_exp_q      <= 10'sd0;
-      s3_mant_q     <= 24'd0;
-      s3_guard_q    <= 1'b0;
-      s3_sticky_q   <= 1'b0;
+      s3_sign_q   <= 1'b0;
+      s3_rnd_q    <= 1'b0;
+      s3_packed_q <= {8'hFF, 23'd0};   // y = +0, as the other stages' reset values give
     end else if (en_i) begin
-      s3_kind_q     <= s2_kind_q;
-      s3_sign_q     <= s2_sign_q;
-      s3_zero_q     <= sum_zero;
-      s3_exp_q      <= nexp;
-      s3_mant_q     <= norm[27:4];
-      s3_guard_q    <= norm[3];
-      s3_sticky_q   <= |norm[2:0];
+      s3_sign_q   <= s2_sign_q && !(zero && !finf);   // exact cancellation: +0
+      s3_rnd_q    <= rnd;
+      s3_packed_q <= packed_m1;
     end
   end
 
   // ---------------------------------------------------------------- stage 4: round, pack
-  logic [24:0] rnd;
-  logic signed [9:0] rexp;
-  logic [31:0] result;
-
-  always_comb begin
-    rnd  = {1'b0, s3_mant_q} + {24'd0, s3_guard_q & (s3_sticky_q | s3_mant_q[0])};
-    rexp = s3_exp_q + (rnd[24] ? 10'sd1 : 10'sd0);
-    if (s3_kind_q == KNaN) begin
-      result = QNaN;
-    end else if (s3_kind_q == KInf) begin
-      result = {s3_sign_q, 8'hFF, 23'd0};
-    end else if (s3_kind_q == KZero) begin
-      result = {s3_sign_q, 31'd0};
-    end else if (s3_zero_q) begin
-      result = 32'd0;                                  // exact cancellation: +0
-    end else if (s3_exp_q < 10'sd1) begin
-      // tiny: IEEE rounding on the subnormal grid (lsb 2^-149) reaches 2^-126 only from
-      // [2^-126 - 2^-150, 2^-126), i.e. exponent 0 with 24 ones; else flushed to signed zero.
-      // (Unreachable for sums of normal operands, which are exact on the 2^-149 grid.)
-      result = (s3_exp_q == 10'sd0 && s3_mant_q == 24'hFF_FFFF)
-               ? {s3_sign_q, 8'd1, 23'd0} : {s3_sign_q, 31'd0};
-    end else if (rexp >= 10'sd255) begin
-      result = {s3_sign_q, 8'hFF, 23'd0};
-    end else begin
-      result = {s3_sign_q, rexp[7:0], rnd[24] ? rnd[23:1] : rnd[22:0]};
-    end
-  end
-
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
       y_o <= 32'd0;
     end else if (en_i) begin
-      y_o <= result;
+      y_o <= {s3_sign_q, s3_packed_q + {8'd1, 23'd0} + {30'd0, s3_rnd_q}};
     end
   end
 
