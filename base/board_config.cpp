@@ -92,6 +92,7 @@ const std::array kFields = {
     uns("vec_sfu_log2", &B::vec_sfu_log2, ""),
     uns("vec_sfu_sin", &B::vec_sfu_sin, ""),
     uns("vr_stream_c", &B::vr_stream_c, ""),
+    uns("reduce_unit", &B::reduce_unit, ""),
     dbl("a9_flops_per_cycle", &B::a9_flops_per_cycle, "flop/cycle", Rule::Positive),
     dbl("a9_transcendental_cycles", &B::a9_transcendental_cycles, "cycles", Rule::Positive),
     dbl("a9_memcpy_bytes_per_s", &B::a9_memcpy_bytes_per_s, "bytes/s", Rule::Positive),
@@ -321,6 +322,9 @@ void validate_impl(const BoardConfig& c, const std::string& origin) {
   TP_CHECK(c.vr_stream_c <= 1, p,
            "\"vr_stream_c\" must be 1 (the view reader VR2 of stream C is built) or 0 (not built: kernels "
            "whose WHERE reads a third tensor run on the PS), got ", c.vr_stream_c);
+  TP_CHECK(c.reduce_unit <= 1, p,
+           "\"reduce_unit\" must be 1 (the reduce unit is built into the PL) or 0 (not built: reductions run on "
+           "the PS), got ", c.reduce_unit);
   TP_CHECK(c.vr_stream_c == 1 || c.pl_version == 2, p,
            "\"vr_stream_c\" = 0 needs \"pl_version\" 2 (with pl_version 1 stream C is DMA2's), got pl_version ",
            c.pl_version);

@@ -31,6 +31,9 @@ void check_design_config(const BoardConfig& cfg, Lockstep& units, const std::fun
         constexpr hw::Field kC = hw::vec::CFG0_STREAM_C;
         if (u == static_cast<unsigned>(hw::Unit::kVector) && off == reg::CFG0 && ((want ^ got) & kC.mask))
           diff << " (CFG0.STREAM_C: RTL " << kC.get(got) << ", the configuration's vr_stream_c " << kC.get(want) << ")";
+        constexpr hw::Field kR = hw::red::CFG0_BUILT;
+        if (u == static_cast<unsigned>(hw::Unit::kReduce) && off == reg::CFG0 && ((want ^ got) & kR.mask))
+          diff << " (CFG0.BUILT: RTL " << kR.get(got) << ", the configuration's reduce_unit " << kR.get(want) << ")";
         diff << ";";
       }
     }

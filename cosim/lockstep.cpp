@@ -23,7 +23,7 @@ const char* rtl_stream_name(unsigned s, unsigned pl_version) {
 Lockstep::Lockstep(const BoardConfig& cfg, Options opt, Fault fault)
     : pl_version_(cfg.pl_version), opt_(std::move(opt)), fault_(std::move(fault)) {
   shadow_[0] = std::make_unique<vp::PlVector>(cfg.sfu_datapaths(), cfg.stream_c());
-  shadow_[1] = std::make_unique<vp::PlReduce>();
+  shadow_[1] = std::make_unique<vp::PlReduce>(cfg.reduce_unit != 0);
   shadow_[2] = std::make_unique<vp::PlMatmul>(vp::matmul_config(cfg));
 }
 Lockstep::~Lockstep() = default;

@@ -11,9 +11,14 @@ namespace tinypynq::vp {
 using namespace pl_reg;
 
 // CFG0: P_RED [7:0] (§7.2)
-PlReduce::PlReduce() : PlUnit(hw::unit_name(hw::Unit::kReduce), {RED_ID, hw::red::CFG0_VALUE, 0, 0, hw::unit_info(hw::Unit::kReduce).scalars}) {}
+PlReduce::PlReduce(bool built)
+    : PlUnit(hw::unit_name(hw::Unit::kReduce),
+             {RED_ID, hw::red::CFG0_LATENCY.put(hw::red::CFG0_LATENCY_VALUE) | hw::red::CFG0_BUILT.put(built ? 1 : 0), 0,
+              0, hw::unit_info(hw::Unit::kReduce).scalars}),
+      built_(built) {}
 
 uint8_t PlReduce::check(const UnitCommand& c) const {
+  if (!built_) return ERR_BAD_OP;  // a PL built without the unit (CFG0.BUILT = 0)
   const uint64_t rows = c.size[0], len = c.size[1];  // 64-bit: the product cannot wrap
   if (rows == 0 || len == 0 || rows * len > MAX_STREAM_ELEMS) return ERR_BAD_SIZE;
   return 0;  // OP[0] selects SUM/MAX; the other bits are ignored, so no BAD_OP

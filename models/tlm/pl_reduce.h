@@ -16,7 +16,9 @@ namespace tinypynq::vp {
 
 class PlReduce final : public PlUnit {
  public:
-  PlReduce();
+  // built: the PL has the unit (BoardConfig::reduce_unit); without it CFG0.BUILT reads 0 and
+  // every START is rejected with BAD_OP.
+  explicit PlReduce(bool built = true);
   uint8_t check(const UnitCommand& c) const override;
   void input_beats(const UnitCommand& c, uint64_t beats[3]) const override;
   UnitResult run(const UnitCommand& c, Cycle t0, const StreamIn* const in[3],
@@ -26,6 +28,7 @@ class PlReduce final : public PlUnit {
   std::string describe(const UnitCommand& c) const override;
 
  private:
+  bool built_;
   std::vector<uint32_t> out_, scratch_;
 };
 

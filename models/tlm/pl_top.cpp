@@ -30,7 +30,7 @@ PlTop::PlTop(sc_core::sc_module_name name, const BoardConfig& cfg)
       period_(period_of(cfg.pl_clock_hz)),
       fclk_hz_(static_cast<uint32_t>(std::llround(cfg.pl_clock_hz))),
       vec_(std::make_unique<PlVector>(cfg.sfu_datapaths(), cfg.stream_c())),
-      red_(std::make_unique<PlReduce>()),
+      red_(std::make_unique<PlReduce>(cfg.reduce_unit != 0)),
       mmu_(std::make_unique<PlMatmul>(matmul_config(cfg))),
       units_{vec_.get(), red_.get(), mmu_.get()} {
   s_axi.register_b_transport(this, &PlTop::b_transport);

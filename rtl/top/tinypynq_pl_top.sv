@@ -28,7 +28,10 @@ module tinypynq_pl_top #(
   parameter logic [tp_contract_pkg::SFU_DP_W-1:0] SfuDps = tp_contract_pkg::SFU_DP_ALL,
   // stream C exists (VEC CFG0.STREAM_C; v2 without the reader VR2: 0, and a vector opcode whose
   // C is a stream is rejected with BAD_OP)
-  parameter bit StreamC = 1'b1
+  parameter bit StreamC = 1'b1,
+  // the reduce unit is built (RED CFG0.BUILT); 0: a per-model build without it (board config
+  // reduce_unit = 0): every RED START is rejected with BAD_OP
+  parameter bit WithRed = 1'b1
 ) (
   input  logic        aclk,
   input  logic        aresetn,
@@ -182,7 +185,9 @@ module tinypynq_pl_top #(
   );
 
   /* verilator lint_off PINCONNECTEMPTY */
-  tp_unit_regs #(.Id(RedId), .Cfg0(tp_contract_pkg::RED_CFG0_VALUE)) u_red_regs (
+  localparam logic [31:0] RedCfg0 = (tp_contract_pkg::RED_CFG0_LATENCY_VALUE << tp_contract_pkg::RED_CFG0_LATENCY_LSB) |
+                                    (32'(WithRed) << tp_contract_pkg::RED_CFG0_BUILT_LSB);
+  tp_unit_regs #(.Id(RedId), .Cfg0(RedCfg0)) u_red_regs (
     .clk_i (aclk), .rst_ni (aresetn),
     .wr_i (u_wr[1]), .wr_off_i (wr_addr[15:0]), .wr_data_i (wr_data),
     .rd_i (u_rd[1]), .rd_off_i (rd_addr[15:0]), .rd_data_o (red_rd_data),
@@ -257,7 +262,8 @@ module tinypynq_pl_top #(
 `endif
     // reduce: OP[0] selects SUM/MAX, other bits ignored (no BAD_OP)
     chk_red = 4'd0;
-    if (red_size0 == 32'd0 || red_size1 == 32'd0 || red_size0 > MaxElems ||
+    if (!WithRed) chk_red = ErrBadOp;
+    else if (red_size0 == 32'd0 || red_size1 == 32'd0 || red_size0 > MaxElems ||
         red_size1 > MaxElems || red_big_q) chk_red = ErrBadSize;
     // matmul: OP[0] = LOADW
     chk_mmu = 4'd0;
@@ -460,6 +466,7 @@ module tinypynq_pl_top #(
   assign unit_r_tlast[0]     = 1'b0;
 `endif
 
+  if (WithRed) begin : g_red
   tp_red_unit u_red (
     .clk_i             (aclk),
     .rst_ni            (unit_rst_n[1]),
@@ -481,6 +488,14 @@ module tinypynq_pl_top #(
     .m_axis_r_tlast_o  (unit_r_tlast[1]),
     .m_axis_r_tready_i (unit_r_tready[1])
   );
+  end else begin : g_no_red   // never started (BAD_OP): idle, no stream taken or produced
+    assign {unit_busy[1], unit_done[1], unit_w_range[1], unit_w_tlast[1], unit_in_tready[3]} = 5'd0;
+    assign unit_r_tdata[127:64] = 64'd0;
+    assign unit_r_tkeep[15:8]   = 8'd0;
+    assign {unit_r_tvalid[1], unit_r_tlast[1]} = 2'b00;
+    logic unused_red;
+    assign unused_red = ^{unit_rst_n[1], u_accept[1], red_op, ui_tvalid[3], unit_r_tready[1]};
+  end
   assign unit_in_tready[5:4] = 2'b00;
 
   tp_mmu_unit #(

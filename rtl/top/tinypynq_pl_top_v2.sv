@@ -37,6 +37,8 @@ module tinypynq_pl_top_v2 #(
   // vr_stream_c): VR2's window answers as unmapped, HP2 is idle, the vector unit rejects an
   // opcode whose C is a stream with BAD_OP (tinypynq_pl_top StreamC, VEC CFG0.STREAM_C)
   parameter bit          StreamC  = 1'b1,
+  // the reduce unit (tinypynq_pl_top WithRed; board config reduce_unit)
+  parameter bit          WithRed  = 1'b1,
 `ifdef TP_V2_WITH_VW
   parameter bit          WithVw   = 1'b1
 `else
@@ -190,7 +192,7 @@ module tinypynq_pl_top_v2 #(
 
   tinypynq_pl_top #(
     .MmRows (MmRows), .MmCols (MmCols), .MmWDepth (MmWDepth), .MmKMax (MmKMax), .MmNMax (MmNMax),
-    .FclkHz (FclkHz), .SfuDps (SfuDps), .StreamC (StreamC)
+    .FclkHz (FclkHz), .SfuDps (SfuDps), .StreamC (StreamC), .WithRed (WithRed)
   ) u_top (
     .aclk            (aclk),
     .aresetn         (aresetn),

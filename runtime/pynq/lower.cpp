@@ -416,7 +416,8 @@ bool ProgramBuilder::elementwise() {
 // ---------------------------------------------------------------- reduce
 
 bool ProgramBuilder::reduce() {
-  if (k_.out_dtype != DType::f32) return false;
+  // a PL built without the reduce unit (reduce_unit = 0) rejects RED STARTs: the PS reduces
+  if (k_.out_dtype != DType::f32 || !cfg_.reduce_unit) return false;
   const int root = static_cast<int>(k_.nodes.size()) - 1;
   if (k_.nodes[root].dtype != DType::f32 || !supported_ew(k_.nodes, root)) return false;
   // Reduce axes innermost: each output is then a row of L consecutive elements.

@@ -172,7 +172,8 @@ TEST(HwContract, EveryRegisterAndFieldMatches) {
   EXPECT_EQ(hw::vec::CFG0_LANES_VALUE, 2u);
   EXPECT_EQ(hw::vec::CFG0_SFUS_VALUE, 1u);
   EXPECT_EQ(hw::vec::CFG0_SFU_DPS.mask, 0x3F0000u);
-  EXPECT_EQ(hw::red::CFG0_VALUE, 24u);
+  EXPECT_EQ(hw::red::CFG0_LATENCY_VALUE, 24u);
+  EXPECT_EQ(hw::red::CFG0_BUILT.mask, 0x100u);
   EXPECT_EQ(hw::mmu::CFG2_NMAX.shift, 16);
 }
 

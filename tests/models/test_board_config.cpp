@@ -517,6 +517,9 @@ TEST(BoardConfig, SfuDatapathKeys) {
   EXPECT_FALSE(c.vec_opcode_built(0x3F));  // undefined everywhere
   EXPECT_NE(c.to_json().find("\"vec_sfu_exp2\": 0"), std::string::npos);
   EXPECT_EQ(BoardConfig::from_json(c.to_json()).sfu_datapaths(), 0x03u);
+  EXPECT_EQ(error_of(R"({"reduce_unit": 3})"),
+            "board config my.json: \"reduce_unit\" must be 1 (the reduce unit is built into the PL) or 0 (not built: "
+            "reductions run on the PS), got 3");
   EXPECT_TRUE(BoardConfig::defaults().stream_c());
   const BoardConfig two = BoardConfig::from_json(R"({"pl_version": 2, "vr_stream_c": 0})");
   EXPECT_FALSE(two.stream_c());

@@ -21,6 +21,7 @@
 #include "models/fp/pl_float.h"
 #include "models/fp/pl_stream.h"
 #include "models/fp/pl_units.h"
+#include "models/tlm/pl_reduce.h"
 #include "models/tlm/pl_top.h"
 #include "models/tlm/pl_vector.h"
 
@@ -211,8 +212,8 @@ TEST_F(PlTopTest, ResetValuesAndIds) {  // first test: nothing has run yet
   EXPECT_EQ(cpu.rd(SYS_BASE + SYS_TIME_LO), c);
   EXPECT_EQ(cpu.rd(SYS_BASE + SYS_TIME_HI), 0u);
   const uint32_t id[3] = {0x56454331u, 0x52454431u, 0x4D4D5531u};
-  // VEC CFG0: STREAM_C, SFU_DPS 0x3F (every SFU datapath), SFUS 1, LANES 2
-  const uint32_t cfg[3][3] = {{0x7F0102, 0, 0}, {24, 0, 0}, {0x00340404, 16384, 0x04000800}};
+  // VEC CFG0: STREAM_C, SFU_DPS 0x3F (every SFU datapath), SFUS 1, LANES 2; RED: BUILT, LATENCY 24
+  const uint32_t cfg[3][3] = {{0x7F0102, 0, 0}, {0x118, 0, 0}, {0x00340404, 16384, 0x04000800}};
   for (unsigned u = 0; u < 3; ++u) {
     for (uint32_t off : {CTRL, STATUS, OP, SIZE0, SIZE1, SIZE2, CYCLES_LO, CYCLES_HI, SCALAR_A,
                          SCALAR_B, SCALAR_C})
@@ -712,5 +713,19 @@ TEST(PlVectorStreamC, OpcodesReadingCFromAStreamAreBadOpWithoutIt) {
       EXPECT_EQ(noc.check(c), reads_c ? ERR_BAD_OP : 0) << o.name << " C_SCALAR " << c_scalar;
       EXPECT_EQ(full.check(c), 0) << o.name;
     }
+  }
+}
+
+// ---- a PL without the reduce unit (reduce_unit = 0) -------------------------------------------
+TEST(PlReduceBuilt, EveryStartIsBadOpWithoutTheUnit) {
+  PlReduce none(false), red;
+  EXPECT_EQ(none.regs.read(CFG0, 0), 24u);   // BUILT [8] = 0, LATENCY 24
+  EXPECT_EQ(red.regs.read(CFG0, 0), 0x118u);
+  for (uint32_t op : {0u, 1u}) {
+    UnitCommand c;
+    c.op = op;
+    c.size[0] = 2, c.size[1] = 8;
+    EXPECT_EQ(none.check(c), ERR_BAD_OP) << op;
+    EXPECT_EQ(red.check(c), 0) << op;
   }
 }

@@ -152,7 +152,8 @@ TEST(RtlTop, ResetValuesIdsAndAxiLiteTiming) {
   const uint32_t ids[3] = {0x56454331u, 0x52454431u, 0x4D4D5531u};
   // VEC CFG0: LANES 2, SFUS 1, SFU_DPS [21:16] = 0x3F (every SFU datapath: the default SfuDps),
   // STREAM_C [22] = 1
-  const uint32_t cfg0[3] = {0x0102u | 0x3Fu << 16 | 1u << 22, 24u, 4u | 4u << 8 | 4u << 16 | 3u << 20};
+  // RED CFG0: LATENCY 24, BUILT [8]
+  const uint32_t cfg0[3] = {0x0102u | 0x3Fu << 16 | 1u << 22, 24u | 1u << 8, 4u | 4u << 8 | 4u << 16 | 3u << 20};
   const uint32_t cfg1[3] = {0u, 0u, 16384u}, cfg2[3] = {0u, 0u, 2048u | 1024u << 16};
   const uint32_t base[3] = {VEC, RED, MMU};
   for (int u = 0; u < 3; ++u) {

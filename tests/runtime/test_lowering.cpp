@@ -209,6 +209,21 @@ TEST(Lowering, WhereReadingATensorAsCFallsBackWithoutStreamC) {
   EXPECT_TRUE(lower(k2[0], noc).has_value());
 }
 
+// A PL built without the reduce unit (reduce_unit = 0): a row sum is not lowered (the PS runs
+// it), a matmul still is.
+TEST(Lowering, ReductionsRunOnThePsWithoutTheReduceUnit) {
+  Tensor a = ramp({4, 6}), w = ramp({6, 8});
+  auto ks = kernels_of([&] { a.sum({1}).realize(); });
+  auto km = kernels_of([&] { a.matmul(w).realize(); });
+  ASSERT_EQ(ks.size(), 1u);
+  ASSERT_EQ(km.size(), 1u);
+  BoardConfig none = cfg();
+  none.reduce_unit = 0;
+  EXPECT_TRUE(lower(ks[0], cfg()).has_value());
+  EXPECT_FALSE(lower(ks[0], none).has_value());
+  EXPECT_TRUE(lower(km[0], none).has_value());
+}
+
 TEST(Lowering, ProgramsAreValues) {
   Tensor a = ramp({4, 6}), b = ramp({4, 6});
   auto k1 = kernels_of([&] { (a + b).exp().realize(); });
