@@ -32,8 +32,9 @@ set tp_windows {
   dma2  0x40020000  64K
   pl    0x40030000  256K
 }
-# SFU_DPS: the SFU datapaths (bit i = sfu_datapaths[i]; 63 = all, 3 = the training build DIV/RECIP + SQRT)
-array set tp_pl_params {MM_ROWS 4 MM_COLS 4 MM_WDEPTH 16384 MM_KMAX 2048 MM_NMAX 1024 FCLK_HZ 100000000 SFU_DPS 63}
+# SFU_DPS: the SFU datapaths (bit i = sfu_datapaths[i]; 63 = all, 3 = the training build DIV/RECIP + SQRT);
+# WITH_RED: the reduce unit (board config reduce_unit)
+array set tp_pl_params {MM_ROWS 4 MM_COLS 4 MM_WDEPTH 16384 MM_KMAX 2048 MM_NMAX 1024 FCLK_HZ 100000000 SFU_DPS 63 WITH_RED 1}
 
 # ---- project and sources
 file mkdir $tp_out

@@ -9,7 +9,8 @@ module tinypynq_pl_wrapper #(
   parameter MM_KMAX   = 2048,
   parameter MM_NMAX   = 1024,
   parameter FCLK_HZ   = 100000000,
-  parameter SFU_DPS   = 63          // SFU datapaths built (hw/pl_contract.json sfu_datapaths; 63 = all)
+  parameter SFU_DPS   = 63,         // SFU datapaths built (hw/pl_contract.json sfu_datapaths; 63 = all)
+  parameter WITH_RED  = 1           // the reduce unit is built (board config reduce_unit; RED CFG0.BUILT)
 ) (
   (* X_INTERFACE_INFO = "xilinx.com:signal:clock:1.0 aclk CLK" *)
   (* X_INTERFACE_PARAMETER = "ASSOCIATED_BUSIF s_axi:s_axis_a:s_axis_b:s_axis_c:m_axis_r, ASSOCIATED_RESET aresetn" *)
@@ -68,7 +69,7 @@ module tinypynq_pl_wrapper #(
 );
   tinypynq_pl_top #(
     .MmRows(MM_ROWS), .MmCols(MM_COLS), .MmWDepth(MM_WDEPTH), .MmKMax(MM_KMAX), .MmNMax(MM_NMAX),
-    .FclkHz(FCLK_HZ), .SfuDps(SFU_DPS[5:0])
+    .FclkHz(FCLK_HZ), .SfuDps(SFU_DPS[5:0]), .WithRed(WITH_RED[0])
   ) u_top (
     .aclk(aclk), .aresetn(aresetn),
     .s_axis_err(3'b000),   // pl_version 1: the AXI DMAs stream A, B, C; no view reader can fail

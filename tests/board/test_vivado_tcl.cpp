@@ -209,6 +209,7 @@ std::vector<std::string> check(const json& r) {
   prop_is("pl", "MM_NMAX", cfg.mm_nmax);
   prop_is("pl", "FCLK_HZ", static_cast<uint64_t>(cfg.pl_clock_hz));
   prop_is("pl", "SFU_DPS", cfg.sfu_datapaths());
+  prop_is("pl", "WITH_RED", cfg.reduce_unit);
 
   // Interface wiring: interconnect cells (*_ic) pass through; what reaches what.
   std::map<std::string, std::set<std::string>> adj;
