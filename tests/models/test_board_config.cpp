@@ -535,5 +535,16 @@ TEST(BoardConfig, SfuDatapathKeys) {
             "(not built: its opcodes run on the PS), got 2");
 }
 
+// base/pynq_z2_v2_training.json: the v2 training PL of docs/pl-v2.md "Fit steps 2-6" (the one
+// that fits the XC7Z020 with margin): loads, validates and makes those choices.
+TEST(BoardConfigShippedFile, V2TrainingPlIsTheFitBuild) {
+  const BoardConfig c = BoardConfig::load_file(std::string(TINYPYNQ_SOURCE_DIR) + "/base/pynq_z2_v2_training.json");
+  EXPECT_EQ(c.pl_version, 2u);
+  EXPECT_EQ(c.sfu_datapaths(), 0x03u);  // DIV/RECIP and SQRT
+  EXPECT_FALSE(c.stream_c());
+  EXPECT_EQ(c.reduce_unit, 0u);
+  EXPECT_EQ(c.mm_rows, BoardConfig::defaults().mm_rows);  // everything else the board's defaults
+}
+
 }  // namespace
 }  // namespace tinypynq
