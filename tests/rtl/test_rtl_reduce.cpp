@@ -197,6 +197,22 @@ TEST(RtlReduce, IdealFormulaAndWorkedExamples) {
   }
 }
 
+// Runs command c on input x: beat i arrives from t0 with a random gap before it with
+// probability gap_pct %, R is ready in each of the first `ready_cycles` cycles with
+// probability 100 - stall_pct % (always after them).
+void run_with_gaps(RedBench& b, const RedCmd& c, const std::vector<uint32_t>& x, std::mt19937_64& rng, uint64_t t0,
+                   int gap_pct, int stall_pct, size_t ready_cycles, std::vector<uint32_t>& out) {
+  std::vector<uint64_t> arr((x.size() + 1) / 2);
+  uint64_t t = t0;
+  for (auto& a : arr) {
+    while (static_cast<int>(rng() % 100) < gap_pct) ++t;
+    a = t++;
+  }
+  std::vector<uint8_t> rdy(ready_cycles);
+  for (auto& r : rdy) r = static_cast<int>(rng() % 100) >= stall_pct;
+  b.run(c, x, [&](uint64_t k) { return arr[k]; }, [&](uint64_t tt) { return tt >= rdy.size() || rdy[tt]; }, out);
+}
+
 TEST(RtlReduce, RandomCommandsWithGapsAndStalls) {
   RedBench b;
   std::mt19937_64 rng(42);
@@ -212,16 +228,8 @@ TEST(RtlReduce, RandomCommandsWithGapsAndStalls) {
     for (auto& v : x) v = random_value(rng, specials);
     // arrival times with random gaps, R ready with random stall density
     const int gap_pct = static_cast<int>(rng() % 60), stall_pct = static_cast<int>(rng() % 60);
-    std::vector<uint64_t> arr((x.size() + 1) / 2);
-    uint64_t t = rng() % 5;
-    for (auto& a : arr) {
-      while (static_cast<int>(rng() % 100) < gap_pct) ++t;
-      a = t++;
-    }
-    std::vector<uint8_t> rdy(200000);
-    for (auto& r : rdy) r = static_cast<int>(rng() % 100) >= stall_pct;
-    b.run(c, x, [&](uint64_t i) { return arr[i]; },
-          [&](uint64_t tt) { return tt >= rdy.size() || rdy[tt]; }, out);
+    const uint64_t t0 = rng() % 5;
+    run_with_gaps(b, c, x, rng, t0, gap_pct, stall_pct, 200000, out);
     if (HasFailure()) {
       ADD_FAILURE() << "command " << it << ": " << (c.max ? "MAX" : "SUM") << " ROWS=" << c.rows
                     << " L=" << c.len;
@@ -248,16 +256,7 @@ TEST(RtlReduce, EveryRowLengthUpTo40) {
       // variant 0/1: back-to-back input, R always ready; 2/3: random gaps and stalls
       const int gap_pct = variant < 2 ? 0 : static_cast<int>(rng() % 60);
       const int stall_pct = variant < 2 ? 0 : static_cast<int>(rng() % 60);
-      std::vector<uint64_t> arr((x.size() + 1) / 2);
-      uint64_t t = 0;
-      for (auto& a : arr) {
-        while (static_cast<int>(rng() % 100) < gap_pct) ++t;
-        a = t++;
-      }
-      std::vector<uint8_t> rdy(20000);
-      for (auto& r : rdy) r = static_cast<int>(rng() % 100) >= stall_pct;
-      b.run(c, x, [&](uint64_t i) { return arr[i]; },
-            [&](uint64_t tt) { return tt >= rdy.size() || rdy[tt]; }, out);
+      run_with_gaps(b, c, x, rng, 0, gap_pct, stall_pct, 20000, out);
       if (HasFailure()) {
         ADD_FAILURE() << (c.max ? "MAX" : "SUM") << " ROWS=" << c.rows << " L=" << c.len;
         return;

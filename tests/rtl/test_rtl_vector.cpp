@@ -158,34 +158,46 @@ class Gen {
 // ---------------------------------------------------------------------------------------------
 // Primitives: tp_fp_add / tp_fp_mul with random enable gaps
 // ---------------------------------------------------------------------------------------------
+// One synchronous reset, then the primitive idles with en_i = 0.
+template <class M>
+void reset_primitive(M& m) {
+  m.clk_i = 0;
+  m.rst_ni = 0;
+  m.en_i = 0;
+  m.eval();
+  m.clk_i = 1;
+  m.eval();
+  m.clk_i = 0;
+  m.rst_ni = 1;
+  m.eval();
+}
+
+// One clock cycle with operands a, b and enable en.
+template <class M>
+void clock_primitive(M& m, uint32_t a, uint32_t b, bool en) {
+  m.a_i = a;
+  m.b_i = b;
+  m.en_i = en;
+  m.eval();
+  m.clk_i = 1;
+  m.eval();
+  m.clk_i = 0;
+  m.eval();
+}
+
 template <class M>
 uint64_t check_primitive(unsigned latency, uint32_t (*ref)(uint32_t, uint32_t), uint64_t n,
                          uint64_t seed) {
   auto m = std::make_unique<M>();
   Gen g(seed);
-  m->clk_i = 0;
-  m->rst_ni = 0;
-  m->en_i = 0;
-  m->eval();
-  m->clk_i = 1;
-  m->eval();
-  m->clk_i = 0;
-  m->rst_ni = 1;
-  m->eval();
+  reset_primitive(*m);
   std::deque<uint32_t> expect;
   uint64_t bad = 0, checked = 0;
   for (uint64_t i = 0; i < n; ++i) {
     const uint32_t a = g.pick();
     const uint32_t b = g.chance(0.5) ? g.partner(a) : g.pick();
     const bool en = !g.chance(0.2);
-    m->a_i = a;
-    m->b_i = b;
-    m->en_i = en;
-    m->eval();
-    m->clk_i = 1;
-    m->eval();
-    m->clk_i = 0;
-    m->eval();
+    clock_primitive(*m, a, b, en);
     if (!en) continue;
     expect.push_back(ref(a, b));
     if (expect.size() > latency) expect.pop_front();
@@ -215,28 +227,13 @@ template <class M>
 uint64_t check_pairs(unsigned latency, uint32_t (*ref)(uint32_t, uint32_t),
                      const std::vector<std::pair<uint32_t, uint32_t>>& pairs) {
   auto m = std::make_unique<M>();
-  m->clk_i = 0;
-  m->rst_ni = 0;
-  m->en_i = 0;
-  m->eval();
-  m->clk_i = 1;
-  m->eval();
-  m->clk_i = 0;
-  m->rst_ni = 1;
-  m->eval();
+  reset_primitive(*m);
   std::deque<std::pair<uint32_t, uint32_t>> in;
   uint64_t bad = 0, checked = 0, cycle = 0;
   for (std::size_t i = 0; i < pairs.size() + latency;) {
     const bool en = (++cycle % 3) != 0;
     const auto p = i < pairs.size() ? pairs[i] : std::make_pair(0u, 0u);
-    m->a_i = p.first;
-    m->b_i = p.second;
-    m->en_i = en;
-    m->eval();
-    m->clk_i = 1;
-    m->eval();
-    m->clk_i = 0;
-    m->eval();
+    clock_primitive(*m, p.first, p.second, en);
     if (!en) continue;
     ++i;
     in.push_back(p);
