@@ -103,6 +103,11 @@ def main():
     ap.add_argument("--work", required=True)
     ap.add_argument("--modules", type=int, default=0, metavar="N",
                     help="also print the N modules with the most LUTs (with their submodules)")
+    ap.add_argument("--max-use", type=float, default=100.0, metavar="PCT",
+                    help="fail when a resource (with --reserve-lut) exceeds PCT %% of the XC7Z020 (default 100)")
+    ap.add_argument("--reserve-lut", type=int, default=0, metavar="N",
+                    help="LUTs of the PL outside this design (measured elsewhere or Xilinx IP estimates), "
+                         "added to the LUT count for the --max-use check")
     ap.add_argument("sources", nargs="+")
     ap.add_argument("--parse-only", action="store_true", help="re-read DIR/yosys.log, no yosys run")
     a = ap.parse_args()
@@ -150,6 +155,14 @@ def main():
         ok = ok and not over
         print(f"  {k:8s} {res[k]:7d} / {lim:6d}  ({100.0 * res[k] / lim:5.1f} %)"
               + ("  EXCEEDS XC7Z020" if over else ""))
+    if a.max_use < 100.0 or a.reserve_lut:
+        for k, lim in LIMITS.items():
+            n = res[k] + (a.reserve_lut if k == "LUT" else 0)
+            fits = n <= lim * a.max_use / 100.0
+            ok = ok and fits
+            extra = f" (with {a.reserve_lut} reserved)" if k == "LUT" and a.reserve_lut else ""
+            print(f"  {k:8s} {n:7d}{extra} {'<=' if fits else '>'} {a.max_use:g} % of {lim}"
+                  + ("" if fits else "  OVER THE MARGIN"))
     print(f"  (LUT = {res['LUT_logic']} logic + {res['LUT_memory']} LUTRAM/SRL; BRAM36 = "
           f"{res['RAMB36E1']} RAMB36E1 + {res['RAMB18E1']} RAMB18E1 / 2; CARRY4 {res['CARRY4']})")
     if a.modules > 0:
