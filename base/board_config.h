@@ -68,8 +68,8 @@ struct BoardConfig {
   // only WHERE with a C that is not a constant needs it; such kernels run on the PS, and VEC
   // rejects an opcode whose C is a stream with BAD_OP). v1 always has stream C (DMA2).
   unsigned vr_stream_c = 1;
-  // 1 = the reduce unit is built; 0 = not (a per-model choice, ~9.4 k LUT: the MLP's few small
-  // reductions run on the PS; RED CFG0.BUILT = 0 and every RED START is rejected with BAD_OP).
+  // 1 = the reduce unit is built; 0 = not (a per-model choice, ~7 k LUT: reductions that are not
+  // matmuls run on the PS; RED CFG0.BUILT = 0 and every RED START is rejected with BAD_OP).
   unsigned reduce_unit = 1;
 
   // ---- PS cost model (Cortex-A9 + NEON), used for fallback ops and the A9-only estimate

@@ -10,6 +10,19 @@ namespace tinypynq::cosim {
 
 namespace reg = vp::pl_reg;
 
+// One-bit CFG0 fields that say whether a part of a unit was built, and the board config key
+// that chooses it (named in the message when the RTL and the configuration differ).
+struct BuildFlag {
+  hw::Unit unit;
+  hw::Field field;
+  const char* name;
+  const char* key;
+};
+constexpr BuildFlag kBuildFlags[] = {
+    {hw::Unit::kVector, hw::vec::CFG0_STREAM_C, "STREAM_C", "vr_stream_c"},
+    {hw::Unit::kReduce, hw::red::CFG0_BUILT, "BUILT", "reduce_unit"},
+};
+
 void check_design_config(const BoardConfig& cfg, Lockstep& units, const std::function<uint32_t(uint32_t)>& read) {
   std::ostringstream diff;
   for (unsigned u = 0; u < 3; ++u)
@@ -28,12 +41,10 @@ void check_design_config(const BoardConfig& cfg, Lockstep& units, const std::fun
             if ((kDps.get(want) >> d.bit) & 1) diff << " " << d.name;
           diff << ")";
         }
-        constexpr hw::Field kC = hw::vec::CFG0_STREAM_C;
-        if (u == static_cast<unsigned>(hw::Unit::kVector) && off == reg::CFG0 && ((want ^ got) & kC.mask))
-          diff << " (CFG0.STREAM_C: RTL " << kC.get(got) << ", the configuration's vr_stream_c " << kC.get(want) << ")";
-        constexpr hw::Field kR = hw::red::CFG0_BUILT;
-        if (u == static_cast<unsigned>(hw::Unit::kReduce) && off == reg::CFG0 && ((want ^ got) & kR.mask))
-          diff << " (CFG0.BUILT: RTL " << kR.get(got) << ", the configuration's reduce_unit " << kR.get(want) << ")";
+        for (const BuildFlag& f : kBuildFlags)
+          if (u == static_cast<unsigned>(f.unit) && off == reg::CFG0 && ((want ^ got) & f.field.mask))
+            diff << " (CFG0." << f.name << ": RTL " << f.field.get(got) << ", the configuration's " << f.key << " "
+                 << f.field.get(want) << ")";
         diff << ";";
       }
     }

@@ -104,9 +104,9 @@ WritePlan plan_write(const ViewDesc& d, uint64_t t0, const std::vector<uint64_t>
       const unsigned e = entry(line), c = index[e];
       unsigned s = c;
       if (slots[c].line != line) {
-        // A miss. If the entry's slot holds another line of the same entry (a conflict, lines
-        // a multiple of 64 KB apart), that line is flushed: in p_j, and its slot taken, unless
-        // this beat wrote the slot (then after the beat's last merge, below).
+        // A miss. If the entry's slot holds another line of the same entry (a conflict), that
+        // line is flushed: in p_j, and its slot taken, unless this beat wrote the slot (then
+        // after the beat's last merge, below).
         const bool conflict = slots[c].line != ~0ull && entry(slots[c].line) == e;
         const bool wrote_c = n_used && used[0] == c;
         if (conflict && !wrote_c) {

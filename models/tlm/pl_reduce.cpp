@@ -10,7 +10,7 @@ namespace tinypynq::vp {
 
 using namespace pl_reg;
 
-// CFG0: P_RED [7:0] (§7.2)
+// CFG0: P_RED [7:0] (§7.2), BUILT [8]
 PlReduce::PlReduce(bool built)
     : PlUnit(hw::unit_name(hw::Unit::kReduce),
              {RED_ID, hw::red::CFG0_LATENCY.put(hw::red::CFG0_LATENCY_VALUE) | hw::red::CFG0_BUILT.put(built ? 1 : 0), 0,
