@@ -5,9 +5,9 @@
 // decoupling), from an SC_METHOD sensitive to event().
 //
 //   IrqPins irq(period);
-//   irq.bind(ps_irq, {4, 5, 6});
+//   irq.bind(ps_irq, {4, 5, 6, 7});
 //   SC_METHOD(irq_method); sensitive << irq.event(); dont_initialize();   // calls irq.deliver()
-//   after each clocked cycle: irq.sample({top.irq_vec, top.irq_red, top.irq_mmu}, next_cycle);
+//   after each clocked cycle: irq.sample({top.irq_vec, top.irq_red, top.irq_mmu, vw}, next_cycle);
 #pragma once
 
 #include <systemc>
@@ -21,15 +21,15 @@ namespace tinypynq::cosim {
 
 class IrqPins {
  public:
-  using Levels = std::array<bool, 3>;  // vector, reduce, matmul
+  using Levels = std::array<bool, 4>;  // vector, reduce, matmul, the view writer (v2)
   explicit IrqPins(sc_core::sc_time period) : period_(period) {}
 
-  void bind(vp::IrqSink* sink, std::array<unsigned, 3> lines) { sink_ = sink, lines_ = lines; }
+  void bind(vp::IrqSink* sink, std::array<unsigned, 4> lines) { sink_ = sink, lines_ = lines; }
   sc_core::sc_event& event() { return ev_; }
 
   // The pins as cycle `at` begins (after the edge that ended cycle at - 1).
   void sample(const Levels& now, uint64_t at) {
-    for (unsigned u = 0; u < 3; ++u)
+    for (unsigned u = 0; u < 4; ++u)
       if (now[u] != level_[u]) {
         level_[u] = now[u];
         if (q_.empty()) {
@@ -51,7 +51,7 @@ class IrqPins {
   // aresetn: the levels after reset, applied at once; pending changes dropped.
   void reset(const Levels& now) {
     q_.clear();
-    for (unsigned u = 0; u < 3; ++u) {
+    for (unsigned u = 0; u < 4; ++u) {
       level_[u] = now[u];
       if (sink_) sink_->set_irq(lines_[u], now[u]);
     }
@@ -66,8 +66,8 @@ class IrqPins {
   sc_core::sc_time time_of(uint64_t c) const { return sc_core::sc_time::from_value(c * period_.value()); }
   sc_core::sc_time period_;
   vp::IrqSink* sink_ = nullptr;
-  std::array<unsigned, 3> lines_{4, 5, 6};
-  Levels level_{false, false, false};
+  std::array<unsigned, 4> lines_{4, 5, 6, 7};
+  Levels level_{false, false, false, false};
   std::deque<Change> q_;
   sc_core::sc_event ev_;
 };

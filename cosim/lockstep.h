@@ -22,6 +22,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -86,6 +87,10 @@ class Lockstep {
   void sink_took_last(Cycle a) {
     if (p_.on) p_.sink_last = a;
   }
+  // The R sink is in the RTL (the view writer inside, --rtl-writer): its back-pressure stalls the
+  // RTL unit, so the unit's DONE is expected at the sink's last handshake when that is later
+  // (models/tlm/pl_top.cpp's rule); otherwise the pins never hold R back and DONE is the model's.
+  void set_sink_in_rtl(bool on) { sink_in_rtl_ = on; }
   bool expects_done(Cycle t) const { return p_.on && p_.computed && p_.exp.t_done == t; }
   // Unit u's done pulse in cycle t: the record of the command (compared first), or null when
   // no command of u was running (reported as a fault).
@@ -122,6 +127,8 @@ class Lockstep {
     Cycle t_fail = 0;
   };
   void mismatch(const std::string& what, int64_t index = -1, uint32_t tlm_bits = 0, uint32_t rtl_bits = 0);
+  Cycle expected_done() const { return sink_in_rtl_ ? std::max(p_.exp.t_done, p_.sink_last) : p_.exp.t_done; }
+  bool sink_in_rtl_ = false;
   void compare();
 
   Options opt_;

@@ -21,8 +21,10 @@ PlClock::PlClock(std::string o, const BoardConfig& c, const RtlPlOptions& op, Pl
       xa{{p.in[0], rtl_stream_name(0, c.pl_version)}, {p.in[1], rtl_stream_name(1, c.pl_version)},
          {p.in[2], rtl_stream_name(2, c.pl_version)}},
       xr(p.out, c.pl_version >= 2 ? "R (VW)" : "R (DMA0 S2MM)"),
-      hp{{p.hp[0], "HP0 (VR0)"}, {p.hp[1], "HP1 (VR1)"}, {p.hp[2], "HP2 (VR2)"}}, irq(period), wd(op.watchdog_cycles) {
+      hp{{p.hp[0], "HP0 (VR0)"}, {p.hp[1], "HP1 (VR1)"}, {p.hp[2], "HP2 (VR2)"}}, vw(p), irq(period),
+      wd(op.watchdog_cycles) {
   ps_per_cycle = static_cast<uint64_t>(period.to_seconds() * 1e12 + 0.5);
+  ls.set_sink_in_rtl(p.with_vw());
 }
 
 // ---- waveform
@@ -96,7 +98,9 @@ void PlClock::pick_up_transfers() {
                   std::to_string(x.in.beats) + " beats for " + std::to_string(x.in.bytes) +
                   " bytes); the RTL top has 64-bit streams");
     }
-  if (!xr.armed() && sink_if && sink_if->armed()) {
+  if (vw.active()) {  // the RTL writer takes R; its twin's ready() is the unit's expectation
+    if (sink_if && sink_if->armed() && vw.r_beats() == 0) r_ready = sink_if->ready();
+  } else if (!xr.armed() && sink_if && sink_if->armed()) {
     r_ready = sink_if->ready();
     xr.arm(&r_ready);
   }
@@ -107,7 +111,8 @@ void PlClock::tick() {
   const vp::StreamIn* fresh[3] = {nullptr, nullptr, nullptr};
   for (unsigned s = 0; s < 3; ++s)
     if (src[s].active && beats_sent(s) == 0) fresh[s] = &src[s].in;
-  ls.capture(fresh, xr.armed() && xr.accepted() == 0 ? &r_ready : nullptr, src_if);
+  const bool r_fresh = vw.active() ? sink_if && sink_if->armed() && vw.r_beats() == 0 : xr.armed() && xr.accepted() == 0;
+  ls.capture(fresh, r_fresh ? &r_ready : nullptr, src_if);
   const Cycle t = cyc;
   uint8_t err = 0;
   for (unsigned s = 0; s < 3; ++s)
@@ -123,10 +128,16 @@ void PlClock::tick() {
   } else {
     for (PinAxisSource& a : xa) a.drive(t);
   }
-  xr.drive(t);
+  if (vw.active()) vw.drive(t);
+  else xr.drive(t);
   set_markers(ls.expects_done(t));
   eval();
   if (pins.v2()) v2_streams(t);
+  if (vw.active()) {
+    const uint64_t beats = vw.r_beats();
+    vw.sample(t, ls, [this](const std::string& f) { set_fault(f); });
+    if (vw.r_beats() != beats) wd.progress(t);
+  }
   for (unsigned s = 0; s < 3 && !pins.v2(); ++s)
     if (xa[s].sample()) {
       wd.progress(t);
@@ -136,7 +147,7 @@ void PlClock::tick() {
         src_if[s]->take_all(t);
       }
     }
-  if (const PinAxisSink::Event ev = xr.sample(t); ev != PinAxisSink::kNone) {
+  if (const PinAxisSink::Event ev = vw.active() ? PinAxisSink::kNone : xr.sample(t); ev != PinAxisSink::kNone) {
     wd.progress(t);
     const uint8_t* b;
     const unsigned n = xr.last_bytes(&b);
@@ -171,7 +182,8 @@ void PlClock::v2_streams(Cycle t) {
     std::ostringstream o;
     if (k >= want.size())
       o << "a fill the TLM reader does not make (" << want.size() << " planned)";
-    else if (want[k].addr != f->addr || want[k].beats != f->beats || f->issue != want[k].issue)
+    else if (want[k].addr != f->addr || want[k].beats != f->beats ||
+             (vw.active() ? f->issue < want[k].issue : f->issue != want[k].issue))
       o << "fill " << k << ": TLM 0x" << std::hex << want[k].addr << std::dec << " " << want[k].beats
         << " beats issued in cycle " << want[k].issue << ", RTL 0x" << std::hex << f->addr << std::dec << " "
         << f->beats << " beats in cycle " << f->issue;
@@ -203,7 +215,10 @@ void PlClock::v2_streams(Cycle t) {
     v2_last_hs[s] = t;
     ++v2_stats.beats;
     if (v2_valid_since[s] > want_valid) ++v2_stats.beats_late;  // held back with its fills (above)
-    if (got != want || v2_valid_since[s] != want_valid) {
+    // With the RTL writer (--rtl-writer) its back-pressure on R stalls the unit and, through it, the
+    // readers, which the TLM models do not follow: later is allowed there (counted as late).
+    const bool when_bad = vw.active() ? v2_valid_since[s] < want_valid : v2_valid_since[s] != want_valid;
+    if (got != want || when_bad) {
       std::ostringstream o;
       o << "VR" << s << " (stream " << static_cast<char>('A' + s) << ") " << vr_if[s]->descriptor().str() << ": beat " << b
         << " TLM 0x" << std::hex << want << " valid in cycle " << std::dec << want_valid << ", RTL 0x" << std::hex
@@ -243,6 +258,7 @@ bool PlClock::waiting_for_ps() const {
   if (!ls.busy()) return false;
   for (unsigned s = 0; s < 3; ++s)
     if (ls.need(s) && !ls.consumed(s) && !src[s].active && !(src_if[s] && src_if[s]->armed())) return true;
+  if (vw.active()) return !(sink_if && sink_if->armed()) && !vw.busy();
   return !xr.armed() && !(sink_if && sink_if->armed());
 }
 bool PlClock::needs_clock() const {
@@ -281,9 +297,13 @@ std::string PlClock::describe() const {
           << (ls.consumed(s)    ? "all beats taken"
               : src[s].active ? std::to_string(beats_sent(s)) + "/" + std::to_string(src[s].in.beats) + " beats taken"
                               : std::string("no transfer (MM2S_LENGTH not written?)"));
-    o << "; stream R: "
-      << (xr.armed() ? std::to_string(xr.accepted()) + " beats accepted"
-                     : std::string("not armed (S2MM_LENGTH not written?)"));
+    if (vw.active())
+      o << "; stream R: " << vw.r_beats() << " beats into VW, "
+        << (sink_if && sink_if->armed() ? std::string("armed") : std::string("not armed (VW CTRL.START not written?)"));
+    else
+      o << "; stream R: "
+        << (xr.armed() ? std::to_string(xr.accepted()) + " beats accepted"
+                       : std::string("not armed (S2MM_LENGTH not written?)"));
   } else {
     o << ", idle";
   }
@@ -293,7 +313,7 @@ std::string PlClock::describe() const {
 
 void PlClock::pulse_reset() {
   for (PinAxisSource& a : xa) a.idle();
-  xr.reset();
+  if (!vw.active()) xr.reset();
   gp0.idle();
   *pins.aresetn = 0;
   // In the waveform the two cycles are squeezed into the half cycle before cycle cyc (after
@@ -333,6 +353,7 @@ void PlClock::reset_state() {
   for (unsigned s = 0; s < 3; ++s) src[s].active = false, xa[s].clear(), v2_sent[s] = 0, v2_fill[s] = 0;
   for (unsigned s = 0; s < 3; ++s) v2_valid_prev[s] = false;
   for (HpReadBridge& b : hp) b.reset();
+  if (vw.active()) vw.reset();
   xr.disarm();
   err_bits = 0;
   halted = false;

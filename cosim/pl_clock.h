@@ -25,6 +25,7 @@
 #include "cosim/lockstep.h"
 #include "cosim/ports.h"
 #include "cosim/rtl_pl.h"
+#include "cosim/vw_twin.h"
 #include "cosim/watchdog.h"
 #include "hw/tp_contract.h"
 #include "models/tlm/axi_fill_check.h"
@@ -52,6 +53,7 @@ struct PlClock {
   // and the readers' streams (inside the design) followed through the monitor outputs.
   HpReadBridge hp[3];
   vp::AxiFillChecker fill_check;
+  VwTwin vw;  // the view writer inside (pins.with_vw()): its HP0 bridge and its TLM twin
   uint64_t v2_sent[3] = {0, 0, 0};   // beats of the current transfer handshaken
   size_t v2_fill[3] = {0, 0, 0};     // fills of the current transfer seen
   bool v2_valid_prev[3] = {false, false, false};
@@ -95,8 +97,8 @@ struct PlClock {
   IrqPins::Levels irq_levels() const {
     if (pins.irq_f2p)
       return {bool(*pins.irq_f2p >> hw::irq::VEC & 1), bool(*pins.irq_f2p >> hw::irq::RED & 1),
-              bool(*pins.irq_f2p >> hw::irq::MMU & 1)};
-    return {bool(*pins.irq[0]), bool(*pins.irq[1]), bool(*pins.irq[2])};
+              bool(*pins.irq_f2p >> hw::irq::MMU & 1), bool(*pins.irq_f2p >> hw::irq::VW & 1)};
+    return {bool(*pins.irq[0]), bool(*pins.irq[1]), bool(*pins.irq[2]), false};
   }
 
   // waveform: opens opt.waves with attach (the traced model's trace()); after check_config()
@@ -112,7 +114,8 @@ struct PlClock {
   void tick();  // one cycle: streams, evaluation, handshakes, edge, done pulses, IRQs
   bool quiescent() const {
     if (pins.v2() && ((*pins.mon_vr_active & 7) || hp[0].busy() || hp[1].busy() || hp[2].busy())) return false;
-    return !busy_bits() && !*pins.out.tvalid && !*pins.axil.bvalid && !*pins.axil.rvalid;
+    if (vw.active() && vw.busy()) return false;
+    return !busy_bits() && !(pins.out.tvalid && *pins.out.tvalid) && !*pins.axil.bvalid && !*pins.axil.rvalid;
   }
   void advance_to(Cycle t);  // evaluate every cycle before t (idle ones are skipped)
   bool waiting_for_ps() const;

@@ -16,6 +16,7 @@
 #pragma once
 
 #include "cosim/axi_hp_bridge.h"
+#include "cosim/axi_hp_write_bridge.h"
 #include "cosim/axi_lite.h"
 #include "cosim/axis.h"
 
@@ -86,7 +87,14 @@ struct PlSimPins {
   uint16_t* irq_f2p = nullptr;
   uint8_t *mon_in_tvalid = nullptr, *mon_in_hs = nullptr, *mon_vr_active = nullptr;
   uint64_t* mon_in_tdata[3] = {nullptr, nullptr, nullptr};
+  // the view writer inside (its HP0 write channels; stream R into it and its BUSY as monitors)
+  AxiWritePins hpw;
+  uint8_t *mon_r_tvalid = nullptr, *mon_r_hs = nullptr, *mon_r_tkeep = nullptr, *mon_r_tlast = nullptr,
+          *mon_vw_busy = nullptr;
+  uint64_t* mon_r_tdata = nullptr;
   bool v2() const { return hp[0].araddr != nullptr; }
+  bool vw_inside = false;  // the model has the view writer (tinypynq_pl_sim_v2 with TP_SIM_V2_VW)
+  bool with_vw() const { return vw_inside; }
 };
 template <class M>
 AxiReadPins hp_read_pins(M& m, unsigned i) {
@@ -115,6 +123,11 @@ PlSimPins pl_sim_pins(M& m) {
     p.mon_in_tvalid = &m.mon_in_tvalid_o, p.mon_in_hs = &m.mon_in_hs_o, p.mon_vr_active = &m.mon_vr_active_o;
     p.mon_in_tdata[0] = &m.mon_in0_tdata_o, p.mon_in_tdata[1] = &m.mon_in1_tdata_o;
     p.mon_in_tdata[2] = &m.mon_in2_tdata_o;
+    p.hpw = {&m.m_axi_hp0_awaddr, &m.m_axi_hp0_awlen, &m.m_axi_hp0_awvalid, &m.m_axi_hp0_awready,
+             &m.m_axi_hp0_wdata,  &m.m_axi_hp0_wstrb, &m.m_axi_hp0_wlast,   &m.m_axi_hp0_wvalid,
+             &m.m_axi_hp0_wready, &m.m_axi_hp0_bresp, &m.m_axi_hp0_bvalid,  &m.m_axi_hp0_bready};
+    p.mon_r_tvalid = &m.mon_r_tvalid_o, p.mon_r_hs = &m.mon_r_hs_o, p.mon_r_tdata = &m.mon_r_tdata_o;
+    p.mon_r_tkeep = &m.mon_r_tkeep_o, p.mon_r_tlast = &m.mon_r_tlast_o, p.mon_vw_busy = &m.mon_vw_busy_o;
     return p;
   } else {
     p.irq[0] = &m.irq_vec, p.irq[1] = &m.irq_red, p.irq[2] = &m.irq_mmu;

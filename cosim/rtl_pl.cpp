@@ -8,6 +8,7 @@
 #include "Vtinypynq_pl_sim_fst.h"
 #include "Vtinypynq_pl_sim_v2.h"
 #include "Vtinypynq_pl_sim_v2_fst.h"
+#include "Vtinypynq_pl_sim_v2_vw.h"
 #include "verilated.h"
 #include "verilated_fst_c.h"
 #pragma GCC diagnostic pop
@@ -42,7 +43,7 @@ struct Model {
   virtual PlClock::EvalFn eval_fn() const = 0;
   virtual void attach(VerilatedFstC& f) = 0;
 };
-template <class M, bool kTraced>
+template <class M, bool kTraced, bool kVw = false>
 struct ModelOf final : Model {
   explicit ModelOf(bool trace) : ctx(std::make_unique<VerilatedContext>()) {
     ctx->traceEverOn(trace);
@@ -56,7 +57,11 @@ struct ModelOf final : Model {
     m->final();
     m.reset();
   }
-  PlSimPins pins() override { return pl_sim_pins(*m); }
+  PlSimPins pins() override {
+    PlSimPins p = pl_sim_pins(*m);
+    p.vw_inside = kVw;
+    return p;
+  }
   void* get() override { return m.get(); }
   PlClock::EvalFn eval_fn() const override {
     return [](void* x) { static_cast<M*>(x)->eval(); };
@@ -67,8 +72,13 @@ struct ModelOf final : Model {
   std::unique_ptr<VerilatedContext> ctx;  // declared before the model: destroyed after it
   std::unique_ptr<M> m;
 };
-// pl_version 2: the v2 top (rtl/sim/tinypynq_pl_sim_v2.sv), the readers inside.
-std::unique_ptr<Model> make_model(bool traced, bool v2) {
+// pl_version 2: the v2 top (rtl/sim/tinypynq_pl_sim_v2.sv), the readers inside (and the writer).
+std::unique_ptr<Model> make_model(bool traced, bool v2, bool vw) {
+  if (vw && !v2) throw std::invalid_argument("rtl: the RTL view writer (--rtl-writer) needs pl_version 2");
+  if (vw && traced)
+    throw std::invalid_argument("rtl: no waveform with the RTL view writer (--rtl-writer): its model is built "
+                                "untraced (rtl/sim/CMakeLists.txt tinypynq_rtl_sim_v2_vw); drop --fst/--vcd");
+  if (vw) return std::make_unique<ModelOf<Vtinypynq_pl_sim_v2_vw, false, true>>(false);
   if (v2 && traced) return std::make_unique<ModelOf<Vtinypynq_pl_sim_v2_fst, true>>(true);
   if (v2) return std::make_unique<ModelOf<Vtinypynq_pl_sim_v2, false>>(false);
   if (traced) return std::make_unique<ModelOf<Vtinypynq_pl_sim_fst, true>>(true);
@@ -76,12 +86,13 @@ std::unique_ptr<Model> make_model(bool traced, bool v2) {
 }
 // The VR window inside the v2 top's AXI-Lite port (rtl/top/tinypynq_pl_top_v2.sv).
 constexpr uint64_t kVrOffset = hw::win::VR_BASE - hw::win::PL_TOP_BASE;
+constexpr uint64_t kVwOffset = hw::win::VW_BASE - hw::win::PL_TOP_BASE;
 }  // namespace
 
 // The SystemC side of RtlPl: GP0 accesses, the clocking thread, reset.
 struct RtlPl::Impl {
   Impl(const char* name, const BoardConfig& cfg, const RtlPlOptions& opt)
-      : model(make_model(opt.waves.enabled(), cfg.pl_version >= 2)),
+      : model(make_model(opt.waves.enabled(), cfg.pl_version >= 2, opt.rtl_writer)),
         c(name, cfg, opt, model->pins(), model->get(), model->eval_fn()) {}
   ~Impl() { c.fst.close(); }  // before the model goes
 
@@ -104,7 +115,9 @@ struct RtlPl::Impl {
     if (gp.get_data_length() != 4 || gp.get_streaming_width() < 4)
       return gp.set_response_status(tlm::TLM_BURST_ERROR_RESPONSE);
     const bool vr_win = c.pins.v2() && addr >= kVrOffset && addr < kVrOffset + hw::win::VR_SIZE;
-    if (addr % 4 || (addr >= reg::TOP_BYTES && !vr_win)) return gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+    const bool vw_win = c.pins.with_vw() && addr >= kVwOffset && addr < kVwOffset + hw::win::VW_SIZE;
+    if (addr % 4 || (addr >= reg::TOP_BYTES && !vr_win && !vw_win))
+      return gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
     if (const unsigned char* be = gp.get_byte_enable_ptr()) {
       const unsigned n = gp.get_byte_enable_length();
       for (unsigned i = 0; i < 4; ++i)
@@ -191,6 +204,9 @@ struct RtlPl::Impl {
     }
   }
 
+  void twin_access(tlm::tlm_initiator_socket<>& twin, uint64_t win_off, uint64_t win_size,
+                   tlm::tlm_generic_payload& gp, sc_time& delay);
+
   void reset() {
     c.advance_to(c.cycle_at(sc_core::sc_time_stamp()));  // SYS.TIME restarts at the kernel's cycle
     c.pulse_reset();
@@ -218,16 +234,24 @@ void sync_to_kernel(sc_time& delay) {
 }
 }  // namespace
 
-// GP0's VR window (offsets 0 .. 0xFFF): the TLM twin takes the same access in the same cycle
-// (after the design has been clocked up to it, so the twin has seen every handshake before it),
-// then the RTL; the PS gets the RTL's answer, and a read that differs is a lockstep mismatch.
+// GP0's VR and VW windows (offsets 0 .. 0xFFF): the TLM twin takes the same access in the same
+// cycle (after the design has been clocked up to it, so the twin has seen every handshake before
+// it), then the RTL; the PS gets the RTL's answer, and a read that differs is a lockstep mismatch.
 void RtlPl::vr_b_transport(tlm::tlm_generic_payload& gp, sc_time& delay) {
+  impl_->twin_access(*vr_twin_, kVrOffset, hw::win::VR_SIZE, gp, delay);
+}
+void RtlPl::vw_b_transport(tlm::tlm_generic_payload& gp, sc_time& delay) {
+  impl_->twin_access(*vw_twin_, kVwOffset, hw::win::VW_SIZE, gp, delay);
+  // a START the twin took: the RTL writer's transfer begins in the same cycle (W beats count anew)
+  if (impl_->c.vw.twin_started()) impl_->c.vw.bridge.begin_transfer();
+}
+void RtlPl::Impl::twin_access(tlm::tlm_initiator_socket<>& twin, uint64_t win_off, uint64_t win_size,
+                              tlm::tlm_generic_payload& gp, sc_time& delay) {
   const uint64_t a = gp.get_address();
   if (gp.get_command() == tlm::TLM_IGNORE_COMMAND) return gp.set_response_status(tlm::TLM_OK_RESPONSE);
   if (gp.get_data_length() != 4 || gp.get_streaming_width() < 4) return gp.set_response_status(tlm::TLM_BURST_ERROR_RESPONSE);
-  if (a % 4 || a >= hw::win::VR_SIZE) return gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+  if (a % 4 || a >= win_size) return gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
   sync_to_kernel(delay);
-  PlClock& c = impl_->c;
   c.advance_to(c.cycle_at(sc_core::sc_time_stamp() + delay));
   uint32_t twin_v = 0;
   if (gp.is_write()) std::memcpy(&twin_v, gp.get_data_ptr(), 4);
@@ -239,17 +263,20 @@ void RtlPl::vr_b_transport(tlm::tlm_generic_payload& gp, sc_time& delay) {
   t.set_streaming_width(4);
   t.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
   sc_time d2 = delay;
-  (*vr_twin_)->b_transport(t, d2);
-  gp.set_address(kVrOffset + a);
-  impl_->b_transport(gp, delay);
+  twin->b_transport(t, d2);
+  gp.set_address(win_off + a);
+  b_transport(gp, delay);
   gp.set_address(a);
   if (gp.is_read() && gp.get_response_status() == tlm::TLM_OK_RESPONSE) {
     uint32_t v;
     std::memcpy(&v, gp.get_data_ptr(), 4);
     if (v != twin_v) {
       std::ostringstream o;
-      o << "VR" << a / hw::win::VR_INSTANCE_STRIDE << " register 0x" << std::hex << a % hw::win::VR_INSTANCE_STRIDE
-        << " read in cycle " << std::dec << c.cyc - 1 << ": TLM 0x" << std::hex << twin_v << ", RTL 0x" << v;
+      if (win_off == kVrOffset)
+        o << "VR" << a / hw::win::VR_INSTANCE_STRIDE << " register 0x" << std::hex << a % hw::win::VR_INSTANCE_STRIDE;
+      else
+        o << "VW register 0x" << std::hex << a;
+      o << " read in cycle " << std::dec << c.cyc - 1 << ": TLM 0x" << std::hex << twin_v << ", RTL 0x" << v;
       c.ls.reader_mismatch(o.str());
     }
   }
@@ -272,6 +299,43 @@ void RtlPl::hp_b_transport(int i, tlm::tlm_generic_payload& gp, sc_time& delay) 
   tlm::tlm_dmi dmi;
   if ((*hp_m_[i])->get_direct_mem_ptr(q, dmi) && dmi.get_start_address() == 0)
     b.set_ddr(dmi.get_dmi_ptr(), dmi.get_end_address() + 1);
+}
+// The TLM writer's HP master (the twin of the RTL writer): its timing questions go to HP0 (the
+// reservation of its transfer, as on the tlm target), its reads see DDR (with the RTL's writes),
+// its data write is kept as the expectation of the buffer instead of landing in DDR, and it gets
+// no DMI, so that it writes through b_transport.
+void RtlPl::vw_hp_b_transport(tlm::tlm_generic_payload& gp, sc_time& delay) {
+  if (gp.get_extension<vp::HpStreamExt>() || !gp.is_write()) return (*hp_m_[0])->b_transport(gp, delay);
+  impl_->c.vw.capture(gp.get_address(), gp.get_data_ptr(), gp.get_data_length());
+  gp.set_response_status(tlm::TLM_OK_RESPONSE);
+}
+// The RTL writer's first AW of a transfer in cycle aw0: the HP port's rate then, without counting
+// the transfer as in flight (its twin does when it has the packet; ps7.cpp's share counts the
+// transfers in flight in a cycle, whenever asked). The formula of view_writer_tlm.cpp.
+pl::WriterTiming RtlPl::ask_write_port(uint64_t aw0) {
+  HpWriteBridge& b = impl_->c.vw.bridge;
+  if (!b.has_ddr()) {
+    tlm::tlm_generic_payload q;
+    q.set_command(tlm::TLM_WRITE_COMMAND);
+    q.set_address(0);
+    tlm::tlm_dmi dmi;
+    if ((*hp_m_[0])->get_direct_mem_ptr(q, dmi) && dmi.get_start_address() == 0 && dmi.is_write_allowed())
+      b.set_ddr(dmi.get_dmi_ptr(), dmi.get_end_address() + 1);
+  }
+  vp::HpStreamExt ext;
+  ext.write = true, ext.start = aw0, ext.beats = 1, ext.beat_bytes = 8, ext.reserve = false;
+  tlm::tlm_generic_payload gp;
+  gp.set_command(tlm::TLM_IGNORE_COMMAND);
+  gp.set_address(b.bursts().empty() ? 0 : b.bursts().front().addr);
+  gp.set_data_length(8);
+  gp.set_extension(&ext);
+  sc_time delay = sc_core::SC_ZERO_TIME;
+  (*hp_m_[0])->b_transport(gp, delay);
+  gp.clear_extension(&ext);
+  if (gp.get_response_status() != tlm::TLM_OK_RESPONSE) return b.timing();
+  return {ext.done - ext.sched.at(0),
+          std::max<uint32_t>(1000, static_cast<uint32_t>((uint64_t{ext.sched.num} * 1000 + ext.sched.den - 1) /
+                                                         ext.sched.den))};
 }
 bool RtlPl::hp_dmi(int i, tlm::tlm_generic_payload& gp, tlm::tlm_dmi& dmi) {
   return (*hp_m_[i])->get_direct_mem_ptr(gp, dmi);
@@ -296,6 +360,14 @@ RtlPl::RtlPl(sc_core::sc_module_name name, const BoardConfig& cfg, const RtlPlOp
       hp_twin_s_[i]->register_transport_dbg(this, &RtlPl::hp_dbg, i);
       hp_m_[i] = std::make_unique<tlm_utils::simple_initiator_socket<RtlPl>>(("m_axi_hp" + n).c_str());
     }
+    if (impl_->c.pins.with_vw()) {
+      vw_s_ = std::make_unique<tlm_utils::simple_target_socket<RtlPl>>("s_axi_vw");
+      vw_s_->register_b_transport(this, &RtlPl::vw_b_transport);
+      vw_twin_ = std::make_unique<tlm_utils::simple_initiator_socket<RtlPl>>("m_vw_twin");
+      vw_hp_s_ = std::make_unique<tlm_utils::simple_target_socket<RtlPl>>("s_hp_vw_twin");
+      vw_hp_s_->register_b_transport(this, &RtlPl::vw_hp_b_transport);
+      impl_->c.vw.ask_port = [this](uint64_t aw0) { return ask_write_port(aw0); };
+    }
   }
   SC_THREAD(thread);
   SC_METHOD(irq_method);
@@ -319,9 +391,14 @@ void RtlPl::bind_streams(vp::AxisSource* a, vp::AxisSource* b, vp::AxisSource* c
         throw std::invalid_argument("RtlPl: with pl_version 2 streams A, B, C must be the TLM view readers (the twins)");
   for (unsigned s = 0; s < 3; ++s) impl_->c.vr_if[s] = dynamic_cast<const vp::ViewReader*>(impl_->c.src_if[s]);
   impl_->c.sink_if = r;
+  if (impl_->c.vw.active()) {
+    impl_->c.vw.twin = dynamic_cast<vp::ViewWriter*>(r);
+    if (!impl_->c.vw.twin) throw std::invalid_argument("RtlPl: with pl_version 2 stream R must be the TLM view writer (the twin)");
+    impl_->c.vw.reset();
+  }
 }
 void RtlPl::bind_irq(vp::IrqSink* irq, unsigned line_vec, unsigned line_red, unsigned line_mmu) {
-  impl_->c.irq.bind(irq, {line_vec, line_red, line_mmu});
+  impl_->c.irq.bind(irq, {line_vec, line_red, line_mmu, hw::irq::VW});
 }
 void RtlPl::b_transport(tlm::tlm_generic_payload& gp, sc_time& delay) {
   sync_to_kernel(delay);
@@ -344,5 +421,8 @@ uint64_t RtlPl::reader_fills() const { return impl_->c.v2_stats.fills; }
 uint64_t RtlPl::reader_fills_late() const { return impl_->c.v2_stats.fills_late; }
 uint64_t RtlPl::reader_beats() const { return impl_->c.v2_stats.beats; }
 uint64_t RtlPl::reader_beats_late() const { return impl_->c.v2_stats.beats_late; }
+uint64_t RtlPl::writer_transfers() const { return impl_->c.vw.stats.transfers; }
+uint64_t RtlPl::writer_bursts() const { return impl_->c.vw.stats.bursts; }
+uint64_t RtlPl::writer_beats() const { return impl_->c.vw.stats.beats; }
 
 }  // namespace tinypynq::cosim

@@ -46,6 +46,7 @@
 
 #include "base/board_config.h"
 #include "cosim/wave_options.h"
+#include "models/fp/view_writer.h"
 #include "models/tlm/pl_block.h"
 
 namespace tinypynq::cosim {
@@ -55,6 +56,11 @@ struct RtlPlOptions {
   // at depth 1, ... (cosim/wave_options.h). A VCD is recorded as FST and converted at close.
   WaveOptions waves;
   bool lockstep = true;            // check every command against the TLM unit models
+  // pl_version 2: the view writer in RTL too (the model tinypynq_rtl_sim_v2_vw; cosim/vw_twin.h),
+  // the TLM writer its twin. Off: the TLM writer takes R from the pins (the default, whose
+  // timing is the tlm target's). With it the writer's back-pressure on R stalls the RTL units,
+  // which the TLM unit models do not follow (docs/pl-v2.md "The RTL writer on the rtl target").
+  bool rtl_writer = false;
   uint64_t watchdog_cycles = 20'000'000;  // 0.2 s at 100 MHz without a handshake
   // Tests of the checker only: alters the TLM side's expectation (result bytes, timing) of
   // each command before it is compared, to show that a difference is caught and reported.
@@ -88,12 +94,18 @@ class RtlPl : public sc_core::sc_module, public vp::PlBlock {
   tlm::tlm_initiator_socket<>* vr_twin() override { return vr_twin_.get(); }
   tlm::tlm_target_socket<>* hp_twin(unsigned i) override { return i < 3 ? hp_twin_s_[i].get() : nullptr; }
   tlm::tlm_initiator_socket<>* hp_master(unsigned i) override { return i < 3 ? hp_m_[i].get() : nullptr; }
+  // ... and the view writer: GP0's VW window, the TLM writer's registers and its HP master.
+  tlm::tlm_target_socket<>* vw_socket() override { return vw_s_.get(); }
+  tlm::tlm_initiator_socket<>* vw_twin() override { return vw_twin_.get(); }
+  tlm::tlm_target_socket<>* vw_hp_twin() override { return vw_hp_s_.get(); }
 
   uint64_t clocked_cycles() const;   // cycles the Verilated design was actually evaluated
   uint64_t checked_commands() const; // commands the lockstep checker compared (all matched)
   // pl_version 2: the RTL readers' fills and beats compared with their TLM twins, and of them
   // those later than the twin's always-ready plan (a lagging unit; see pl_clock.cpp v2_streams).
   uint64_t reader_fills() const, reader_fills_late() const, reader_beats() const, reader_beats_late() const;
+  // pl_version 2: the RTL writer's transfers, bursts and R beats compared with its TLM twin's.
+  uint64_t writer_transfers() const, writer_bursts() const, writer_beats() const;
 
  // The implementation (rtl_pl.cpp: one per Verilated model, plain or traced).
   struct Impl;
@@ -102,6 +114,9 @@ class RtlPl : public sc_core::sc_module, public vp::PlBlock {
   void b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
   void vr_b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
   void hp_b_transport(int i, tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
+  void vw_b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
+  void vw_hp_b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
+  pl::WriterTiming ask_write_port(uint64_t aw0);
   bool hp_dmi(int i, tlm::tlm_generic_payload& gp, tlm::tlm_dmi& dmi);
   unsigned hp_dbg(int i, tlm::tlm_generic_payload& gp);
   void thread();
@@ -112,6 +127,8 @@ class RtlPl : public sc_core::sc_module, public vp::PlBlock {
   std::unique_ptr<tlm_utils::simple_initiator_socket<RtlPl>> vr_twin_;
   std::unique_ptr<tlm_utils::simple_target_socket_tagged<RtlPl>> hp_twin_s_[3];
   std::unique_ptr<tlm_utils::simple_initiator_socket<RtlPl>> hp_m_[3];
+  std::unique_ptr<tlm_utils::simple_target_socket<RtlPl>> vw_s_, vw_hp_s_;
+  std::unique_ptr<tlm_utils::simple_initiator_socket<RtlPl>> vw_twin_;
 };
 
 }  // namespace tinypynq::cosim

@@ -1,5 +1,7 @@
 #include "runtime/targets.h"
 
+#include <cstdlib>
+
 #include "base/check.h"
 
 #ifdef TINYPYNQ_HAVE_TLM
@@ -18,11 +20,12 @@ namespace {
 BoardConfig g_cfg = BoardConfig::defaults();
 }
 
-void register_targets(const std::string& board_file, const cosim::WaveOptions& waves) {
-  register_targets(board_file.empty() ? BoardConfig::defaults() : BoardConfig::load_file(board_file), waves);
+void register_targets(const std::string& board_file, const cosim::WaveOptions& waves, bool rtl_writer) {
+  register_targets(board_file.empty() ? BoardConfig::defaults() : BoardConfig::load_file(board_file), waves,
+                   rtl_writer);
 }
 
-void register_targets(const BoardConfig& cfg, const cosim::WaveOptions& waves) {
+void register_targets(const BoardConfig& cfg, const cosim::WaveOptions& waves, bool rtl_writer) {
   g_cfg = cfg;
 #ifdef TINYPYNQ_HAVE_BOARD
   // The real PYNQ-Z2: opened (and checked) on first use of device("board"), so listing it
@@ -35,8 +38,11 @@ void register_targets(const BoardConfig& cfg, const cosim::WaveOptions& waves) {
 #ifdef TINYPYNQ_HAVE_RTL
   cosim::RtlTargetOptions ro;
   ro.waves = waves;
+  const char* env = std::getenv("TINYPYNQ_RTL_WRITER");
+  ro.rtl_writer = rtl_writer || (env && std::string(env) == "1");
   cosim::register_rtl_target(g_cfg, ro);
 #else
+  TP_CHECK(!rtl_writer, "--rtl-writer: this build has no rtl target (Verilator and SystemC are needed)");
   TP_CHECK(!waves.enabled(),
            "--fst/--vcd: this build has no rtl target (Verilator and SystemC are needed)");
 #endif
@@ -52,6 +58,7 @@ RtlLockstep rtl_lockstep() {
   l.commands = s.commands, l.checked = s.checked, l.clocked_cycles = s.clocked_cycles;
   l.reader_fills = s.reader_fills, l.reader_fills_late = s.reader_fills_late;
   l.reader_beats = s.reader_beats, l.reader_beats_late = s.reader_beats_late;
+  l.writer_transfers = s.writer_transfers, l.writer_bursts = s.writer_bursts, l.writer_beats = s.writer_beats;
 #endif
   return l;
 }

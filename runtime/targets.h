@@ -12,7 +12,8 @@
 namespace tinypynq::runtime {
 
 // waves: waveforms of the rtl target's PL for the whole run (none by default).
-void register_targets(const std::string& board_file, const cosim::WaveOptions& waves = {});
+// rtl_writer (or TINYPYNQ_RTL_WRITER=1): the rtl target's view writer in RTL too (cosim/rtl_pl.h).
+void register_targets(const std::string& board_file, const cosim::WaveOptions& waves = {}, bool rtl_writer = false);
 const BoardConfig& board_config();  // the configuration in use
 // The rtl target's lockstep checker over the whole process so far (set-up included): commands
 // the Verilated PL completed, how many were compared with the TLM models (all equal: the first
@@ -23,12 +24,14 @@ struct RtlLockstep {
   // pl_version 2: the RTL readers against the TLM readers (fills and beats compared; "late": after
   // the TLM plan, allowed where the unit lags, docs/pl-v2.md "v2 on the rtl target")
   uint64_t reader_fills = 0, reader_fills_late = 0, reader_beats = 0, reader_beats_late = 0;
+  // --rtl-writer: the RTL writer's transfers, bursts and R beats compared with the TLM writer's
+  uint64_t writer_transfers = 0, writer_bursts = 0, writer_beats = 0;
 };
 RtlLockstep rtl_lockstep();
 bool have_tlm();
 bool have_rtl();
 std::string default_target();       // "tlm" when built, else "cpu"
 // Registers with a config object instead of a file (tests).
-void register_targets(const BoardConfig& cfg, const cosim::WaveOptions& waves = {});
+void register_targets(const BoardConfig& cfg, const cosim::WaveOptions& waves = {}, bool rtl_writer = false);
 
 }  // namespace tinypynq::runtime

@@ -188,6 +188,9 @@ std::string to_json(const TrainOptions& o, const TrainResult& r) {
                                std::to_string(l.reader_beats) + ", \"reader_beats_late\": " +
                                std::to_string(l.reader_beats_late)
                          : std::string())
+      << (l.writer_beats ? ", \"writer_transfers\": " + std::to_string(l.writer_transfers) + ", \"writer_bursts\": " +
+                               std::to_string(l.writer_bursts) + ", \"writer_beats\": " + std::to_string(l.writer_beats)
+                         : std::string())
       << "}";
   s << "}";
   return s.str();

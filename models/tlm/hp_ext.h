@@ -27,6 +27,9 @@ struct HpStreamExt : tlm::tlm_extension<HpStreamExt> {
   uint64_t beats = 0;    // beats of the requesting DMA's data width
   unsigned beat_bytes = 8;    // the DMA's memory-map data width in bytes (4 or 8; HP is 64-bit)
   unsigned burst_beats = 16;  // the DMA's max burst length
+  // false: answer only (the rate now), the transfer is not counted as in flight and its bytes
+  // not as moved; a writer that learns its rate before its beats (VW at START) asks again later.
+  bool reserve = true;
   pl::BeatSchedule sched;     // out: read: first cycle beat i's data is at the DMA; write: first
                               // cycle beat i's data can be written (accepted by the port)
   uint64_t done = 0;          // out, write only: cycle of the last write response (BVALID)

@@ -67,6 +67,12 @@ class PlBlock {
   virtual tlm::tlm_initiator_socket<>* vr_twin() { return nullptr; }
   virtual tlm::tlm_target_socket<>* hp_twin(unsigned i) { (void)i; return nullptr; }
   virtual tlm::tlm_initiator_socket<>* hp_master(unsigned i) { (void)i; return nullptr; }
+  // The view writer in the PL (the same v2 top): GP0's VW window, the TLM writer's registers
+  // behind vw_twin() and its HP master through vw_hp_twin() (its data writes are the PL's
+  // expectation; the RTL writes DDR).
+  virtual tlm::tlm_target_socket<>* vw_socket() { return nullptr; }
+  virtual tlm::tlm_initiator_socket<>* vw_twin() { return nullptr; }
+  virtual tlm::tlm_target_socket<>* vw_hp_twin() { return nullptr; }
 };
 
 }  // namespace tinypynq::vp

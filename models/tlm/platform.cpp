@@ -119,8 +119,15 @@ Platform::Platform(const std::string& kind, const BoardConfig& cfg, const PlFact
       ic_->m_axi_vr.bind(vr_->s_axi_lite);
       for (unsigned i = 0; i < ViewReaders::kReaders; ++i) vr_->reader(i).m_axi_hp.bind(ps7_->hp[i]->s_axi);
     }
-    ic_->m_axi_vw.bind(vw_->s_axi_lite);
-    vw_->m_axi_hp.bind(ps7_->hp[0]->s_axi);
+    if (tlm::tlm_target_socket<>* ws = pl_->vw_socket()) {  // the writer too: its TLM model is the twin
+      ic_->m_axi_vw.bind(*ws);
+      pl_->vw_twin()->bind(vw_->s_axi_lite);
+      vw_->m_axi_hp.bind(*pl_->vw_hp_twin());
+      vw_->detach_irq();
+    } else {
+      ic_->m_axi_vw.bind(vw_->s_axi_lite);
+      vw_->m_axi_hp.bind(ps7_->hp[0]->s_axi);
+    }
     // The queue (docs/pl-v2.md step 4): its registers on GP0, its sequencer a second master on
     // the PL's register bus, its ring fetches and result records on HP3 (unused before).
     ic_->m_axi_cq.bind(cq_->s_axi_lite);

@@ -58,13 +58,16 @@ void Ps7::hp_b_transport(int port, tlm::tlm_generic_payload& gp, sc_time& delay)
   }
   if (auto* ext = gp.get_extension<HpStreamExt>()) {
     // Rate of this transfer: the HP port moves 8 bytes per PL cycle; the DDR's sustained
-    // bandwidth is shared equally with the transfers still in flight at its start.
+    // bandwidth is shared equally with the transfers in flight in its first cycle (begun by
+    // then, not ended): the answer does not depend on when, or in which order, it is asked.
     const double pl_hz = cfg_.pl_clock_hz;
     const double port_bpc = cfg_.hp_data_bytes * cfg_.hp_clock_hz / pl_hz;
     const double ddr_bpc = cfg_.ddr_peak_bytes_per_s * cfg_.ddr_efficiency / pl_hz;
-    busy_until_.erase(std::remove_if(busy_until_.begin(), busy_until_.end(), [&](uint64_t e) { return e <= ext->start; }),
-                      busy_until_.end());
-    const double share = ddr_bpc / static_cast<double>(busy_until_.size() + 1);
+    const uint64_t s0 = ext->start;
+    busy_.erase(std::remove_if(busy_.begin(), busy_.end(), [&](const Busy& b) { return b.end + kShareHorizon <= s0; }),
+                busy_.end());
+    const auto others = std::count_if(busy_.begin(), busy_.end(), [&](const Busy& b) { return b.start <= s0 && s0 < b.end; });
+    const double share = ddr_bpc / static_cast<double>(others + 1);
     const double bpc = std::min(port_bpc, share);
     const double cpb = std::max(1.0, ext->beat_bytes / bpc);  // cycles per beat, at least one
     const double lat_ns = ext->write ? 0.0 : cfg_.ddr_read_latency_ns;
@@ -75,8 +78,10 @@ void Ps7::hp_b_transport(int port, tlm::tlm_generic_payload& gp, sc_time& delay)
     ext->sched.burst_gap = 0;
     const uint64_t last = ext->beats ? ext->sched.at(ext->beats - 1) : ext->sched.start;
     ext->done = last + (ext->write ? static_cast<uint64_t>(std::ceil(cfg_.ddr_write_latency_ns * 1e-9 * pl_hz)) : 0);
-    busy_until_.push_back(last);
-    hp_bytes_[port] += len;
+    if (ext->reserve) {
+      busy_.push_back({s0, last});
+      hp_bytes_[port] += len;
+    }
     gp.set_dmi_allowed(true);
     gp.set_response_status(tlm::TLM_OK_RESPONSE);
     return;

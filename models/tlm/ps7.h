@@ -83,7 +83,14 @@ class Ps7 : public sc_core::sc_module, public IrqSink {
   sc_core::sc_event irq_ev_;
   std::unique_ptr<HpPort> hp_own_[kHpPorts];
   uint64_t hp_bytes_[kHpPorts] = {0, 0, 0, 0};
-  std::vector<uint64_t> busy_until_;  // end cycles of DDR transfers in flight (bandwidth share)
+  // DDR transfers (first, last beat cycle) asked about with HpStreamExt::reserve, for the
+  // bandwidth share; kept for kShareHorizon cycles after their end, as a writer may ask about a
+  // cycle already past (view_writer_tlm.cpp: its first AW, known when the packet is taken).
+  struct Busy {
+    uint64_t start, end;
+  };
+  static constexpr uint64_t kShareHorizon = 1ull << 24;
+  std::vector<Busy> busy_;
 };
 
 // M_AXI_GP0 address decoding (hw-spec §2.2): DMA0/1/2 register windows and the PL top's

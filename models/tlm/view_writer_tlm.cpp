@@ -173,6 +173,7 @@ void ViewWriter::start(Cycle t0) {
   const Cycle t_r = pl::write_ready(d, t0, 0);
   busy_ = true, done_ = false, ok_at_end_ = false, armed_ = false;
   t0_ = times_.start = t0;
+  ++times_.starts;
   const pl::DescCheck c = pl::check_write(d, p_.ddr_bytes);
   if (!c.ok()) {  // R is not accepted: the unit waits until the PS resets the PL
     busy_until_ = times_.done = t_r;
@@ -193,13 +194,30 @@ Cycle ViewWriter::put(const uint8_t* data, uint64_t bytes, Cycle last_cycle) {
     return last_cycle;
   }
   armed_ = false;
-  const pl::ViewDesc& d = desc_;
   const uint64_t n = std::max<uint64_t>(1, (bytes + 7) / 8);
   const Cycle now = cycle_at(sc_core::sc_time_stamp());
   const Cycle last = std::max({last_cycle, ready_.at(n - 1), now ? now - 1 : 0});
   // Only TLAST's cycle is reported: the earlier handshakes as "kept pace, ended at TLAST".
   std::vector<uint64_t> h(n);
   for (uint64_t j = 0; j < n; ++j) h[j] = ready_.at(j) + (last - ready_.at(n - 1));
+  return take(data, bytes, h);
+}
+
+Cycle ViewWriter::put_beats(const uint8_t* data, uint64_t bytes, const std::vector<uint64_t>& h) {
+  if (!armed_ || h.empty()) {
+    SC_REPORT_WARNING(name(), "put_beats() on stream R with no accepted descriptor (after a reset?): dropped");
+    return h.empty() ? 0 : h.back();
+  }
+  armed_ = false;
+  return take(data, bytes, h);
+}
+
+// The plan's first AW does not depend on the port's answer (no burst before it), so the port is
+// asked about the transfer from that cycle: the rate it had then (ps7.cpp counts the transfers
+// in flight in that cycle, whenever it is asked), as the RTL writer's port asks it live.
+Cycle ViewWriter::take(const uint8_t* data, uint64_t bytes, const std::vector<uint64_t>& h) {
+  const pl::ViewDesc& d = desc_;
+  const uint64_t n = h.size();
   pl::WriterTiming wt{p_.write_latency_cycles, 1000};
   plan_ = pl::plan_write(d, t0_, h, wt);
   uint32_t code = vw::kOk;

@@ -61,6 +61,7 @@ struct ViewWriterTimes {
   uint64_t ddr_bytes = 0;   // bytes of those bursts' beats
   uint64_t elems = 0;       // elements of the packet taken
   uint64_t transfers = 0;   // completed transfers since construction
+  uint64_t starts = 0;      // STARTs taken (not refused as BUSY) since construction
 };
 
 class ViewWriter : public sc_core::sc_module, public AxisSink {
@@ -76,8 +77,13 @@ class ViewWriter : public sc_core::sc_module, public AxisSink {
   pl::BeatSchedule ready() const override { return ready_; }
   const sc_core::sc_event& armed_event() const override { return armed_ev_; }
   Cycle put(const uint8_t* data, uint64_t bytes, Cycle last_cycle) override;  // a_last of pl::plan_write
+  // The packet with the cycle each beat was first presented (h_j of pl::plan_write), for a
+  // producer whose beats are not back to back: the rtl target's twin, fed from the RTL's R.
+  Cycle put_beats(const uint8_t* data, uint64_t bytes, const std::vector<uint64_t>& h);
 
   void reset();  // aresetn: registers to 0, the transfer dropped, the interrupt low
+  // The rtl target's twin: the RTL writer drives IRQ_F2P[VW], this model no line.
+  void detach_irq() { irq_ = nullptr; }
   // VW's done/err wires (the command queue's end of a command, docs/pl-v2.md step 4): notified
   // in the cycle STATUS.DONE or STATUS.ERR is set.
   const sc_core::sc_event& status_event() const { return status_ev_; }
@@ -96,6 +102,7 @@ class ViewWriter : public sc_core::sc_module, public AxisSink {
   void start(Cycle t0);
   void fail_at(uint32_t code, uint32_t dim, Cycle at);
   void finish_at(Cycle at);  // DONE (an accepted transfer) in cycle `at`
+  Cycle take(const uint8_t* data, uint64_t bytes, const std::vector<uint64_t>& h);
   bool write_words(const pl::ViewDesc& d, const uint32_t* words, uint64_t n);
   void catch_up(Cycle t);
   void update_irq();
@@ -105,7 +112,7 @@ class ViewWriter : public sc_core::sc_module, public AxisSink {
   sc_core::sc_time time_of(Cycle c) const;
 
   const ViewWriterParams p_;
-  IrqSink* const irq_;
+  IrqSink* irq_;
   const int irq_line_;
   bool irq_level_ = false;
   // Registers

@@ -4,7 +4,8 @@
 // inputs of tinypynq_pl_sim.sv (the same meaning; tlm_dma_armed_i: [2:0] the TLM twins of VR0..2
 // armed, [3] the view writer armed), and monitor outputs for the transactors and the lockstep
 // checker: tinypynq_pl_sim.sv's, plus the readers' streams into the units (the lockstep compares
-// every beat with the TLM readers') and their activity (a reader filling or streaming is clocked).
+// every beat with the TLM readers') and their activity (a reader filling or streaming is clocked),
+// and stream R into the view writer (the TLM writer, its twin, is fed from it) and VW's BUSY.
 // Not for synthesis.
 module tinypynq_pl_sim_v2 #(
   parameter int unsigned MmRows   = 4,
@@ -71,6 +72,21 @@ module tinypynq_pl_sim_v2 #(
   output logic        m_axis_r_tvalid,
   input  logic        m_axis_r_tready,
   output logic        m_axis_r_tlast,
+  // the view writer's write channels on HP0 (cosim/axi_hp_write_bridge.h; TP_SIM_V2_VW)
+  output logic [31:0] m_axi_hp0_awaddr,
+  output logic [7:0]  m_axi_hp0_awlen,
+  output logic [2:0]  m_axi_hp0_awsize,
+  output logic [1:0]  m_axi_hp0_awburst,
+  output logic        m_axi_hp0_awvalid,
+  input  logic        m_axi_hp0_awready,
+  output logic [63:0] m_axi_hp0_wdata,
+  output logic [7:0]  m_axi_hp0_wstrb,
+  output logic        m_axi_hp0_wlast,
+  output logic        m_axi_hp0_wvalid,
+  input  logic        m_axi_hp0_wready,
+  input  logic [1:0]  m_axi_hp0_bresp,
+  input  logic        m_axi_hp0_bvalid,
+  output logic        m_axi_hp0_bready,
   output logic [15:0] irq_f2p,
   // TLM-side transaction markers (tinypynq_pl_sim.sv)
   input  logic [1:0]  tlm_cmd_unit_i,
@@ -90,15 +106,27 @@ module tinypynq_pl_sim_v2 #(
   output logic [63:0] mon_in0_tdata_o,
   output logic [63:0] mon_in1_tdata_o,
   output logic [63:0] mon_in2_tdata_o,
-  output logic [2:0]  mon_vr_active_o    // VR_i busy or fills in flight
+  output logic [2:0]  mon_vr_active_o,   // VR_i busy or fills in flight
+  // stream R (unit -> VW, inside the top): the lockstep feeds the TLM writer (the twin) from it
+  output logic        mon_r_tvalid_o,
+  output logic        mon_r_hs_o,
+  output logic [63:0] mon_r_tdata_o,
+  output logic [7:0]  mon_r_tkeep_o,
+  output logic        mon_r_tlast_o,
+  output logic        mon_vw_busy_o
 );
 
-  // The rtl target runs the top without its view writer (WithVw = 0: no AXI write bridge yet; R
-  // goes to the TLM writer), so HP0's write channels are idle here.
-  /* verilator lint_off PINCONNECTEMPTY */
+  // Two builds (rtl/sim/CMakeLists.txt): with TP_SIM_V2_VW the top has its view writer (WithVw):
+  // R stays inside and VW writes on HP0's write channels (the rtl target's --rtl-writer); without
+  // it R leaves the top for the TLM writer and the write channels are idle.
+`ifdef TP_SIM_V2_VW
+  localparam bit SimVw = 1'b1;
+`else
+  localparam bit SimVw = 1'b0;
+`endif
   tinypynq_pl_top_v2 #(
     .MmRows (MmRows), .MmCols (MmCols), .MmWDepth (MmWDepth), .MmKMax (MmKMax), .MmNMax (MmNMax),
-    .FclkHz (FclkHz), .WithVw (1'b0)
+    .FclkHz (FclkHz), .WithVw (SimVw)
   ) u_top (
     .aclk           (aclk),
     .aresetn        (aresetn),
@@ -152,20 +180,20 @@ module tinypynq_pl_sim_v2 #(
     .m_axi_hp2_rlast   (m_axi_hp2_rlast),
     .m_axi_hp2_rvalid  (m_axi_hp2_rvalid),
     .m_axi_hp2_rready  (m_axi_hp2_rready),
-    .m_axi_hp0_awaddr (),
-    .m_axi_hp0_awlen  (),
-    .m_axi_hp0_awsize (),
-    .m_axi_hp0_awburst(),
-    .m_axi_hp0_awvalid(),
-    .m_axi_hp0_awready(1'b0),
-    .m_axi_hp0_wdata  (),
-    .m_axi_hp0_wstrb  (),
-    .m_axi_hp0_wlast  (),
-    .m_axi_hp0_wvalid (),
-    .m_axi_hp0_wready (1'b0),
-    .m_axi_hp0_bresp  (2'b00),
-    .m_axi_hp0_bvalid (1'b0),
-    .m_axi_hp0_bready (),
+    .m_axi_hp0_awaddr (m_axi_hp0_awaddr),
+    .m_axi_hp0_awlen  (m_axi_hp0_awlen),
+    .m_axi_hp0_awsize (m_axi_hp0_awsize),
+    .m_axi_hp0_awburst(m_axi_hp0_awburst),
+    .m_axi_hp0_awvalid(m_axi_hp0_awvalid),
+    .m_axi_hp0_awready(m_axi_hp0_awready),
+    .m_axi_hp0_wdata  (m_axi_hp0_wdata),
+    .m_axi_hp0_wstrb  (m_axi_hp0_wstrb),
+    .m_axi_hp0_wlast  (m_axi_hp0_wlast),
+    .m_axi_hp0_wvalid (m_axi_hp0_wvalid),
+    .m_axi_hp0_wready (m_axi_hp0_wready),
+    .m_axi_hp0_bresp  (m_axi_hp0_bresp),
+    .m_axi_hp0_bvalid (m_axi_hp0_bvalid),
+    .m_axi_hp0_bready (m_axi_hp0_bready),
     .m_axis_r_tdata (m_axis_r_tdata),
     .m_axis_r_tkeep (m_axis_r_tkeep),
     .m_axis_r_tvalid(m_axis_r_tvalid),
@@ -173,7 +201,6 @@ module tinypynq_pl_sim_v2 #(
     .m_axis_r_tlast (m_axis_r_tlast),
     .irq_f2p        (irq_f2p)
   );
-  /* verilator lint_on PINCONNECTEMPTY */
 
   // Downward hierarchical references: the top keeps its ports as synthesized.
   assign mon_busy_o      = u_top.u_top.u_busy;
@@ -188,6 +215,17 @@ module tinypynq_pl_sim_v2 #(
   assign mon_vr_active_o = {u_top.g_vr[2].g_on.u_vr.busy_q || u_top.g_vr[2].g_on.u_vr.inflight_q != 3'd0,
                             u_top.g_vr[1].g_on.u_vr.busy_q || u_top.g_vr[1].g_on.u_vr.inflight_q != 3'd0,
                             u_top.g_vr[0].g_on.u_vr.busy_q || u_top.g_vr[0].g_on.u_vr.inflight_q != 3'd0};
+
+  assign mon_r_tvalid_o  = u_top.r_tvalid;
+  assign mon_r_hs_o      = u_top.r_tvalid & u_top.r_tready;
+  assign mon_r_tdata_o   = u_top.r_tdata;
+  assign mon_r_tkeep_o   = u_top.r_tkeep;
+  assign mon_r_tlast_o   = u_top.r_tlast;
+`ifdef TP_SIM_V2_VW
+  assign mon_vw_busy_o   = u_top.g_vw.vw_busy;
+`else
+  assign mon_vw_busy_o   = 1'b0;
+`endif
 
   logic unused_markers;
   assign unused_markers = ^{tlm_cmd_unit_i, tlm_cmd_seq_i, tlm_cmd_op_i, tlm_exp_done_i,

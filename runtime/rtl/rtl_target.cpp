@@ -32,6 +32,7 @@ void register_rtl_target(const BoardConfig& cfg, const RtlTargetOptions& opt) {
   RtlPlOptions o;
   o.waves = opt.waves;
   o.lockstep = opt.lockstep;
+  o.rtl_writer = opt.rtl_writer;
   vp::register_platform_target("rtl", cfg, [o](const char* name, const BoardConfig& c) {
     return std::unique_ptr<vp::PlBlock>(new RtlPl(name, c, o));
   });
@@ -47,6 +48,8 @@ RtlTargetStats rtl_target_stats() {
         s.clocked_cycles = r->clocked_cycles();
         s.reader_fills = r->reader_fills(), s.reader_fills_late = r->reader_fills_late();
         s.reader_beats = r->reader_beats(), s.reader_beats_late = r->reader_beats_late();
+        s.writer_transfers = r->writer_transfers(), s.writer_bursts = r->writer_bursts();
+        s.writer_beats = r->writer_beats();
       }
   return s;
 }

@@ -20,6 +20,7 @@ namespace tinypynq::cosim {
 struct RtlTargetOptions {
   WaveOptions waves;     // waveform of the whole run (none by default; cosim/wave_options.h)
   bool lockstep = true;  // check every command against the TLM unit models
+  bool rtl_writer = false;  // pl_version 2: the view writer in RTL too (cosim/rtl_pl.h RtlPlOptions)
 };
 
 void register_rtl_target(const BoardConfig& cfg, const RtlTargetOptions& opt = {});
@@ -32,6 +33,8 @@ struct RtlTargetStats {
   // pl_version 2: the RTL readers' fills and beats compared with the TLM readers', and of them
   // those later than the TLM plan allowed for a lagging unit (docs/pl-v2.md "v2 on the rtl target")
   uint64_t reader_fills = 0, reader_fills_late = 0, reader_beats = 0, reader_beats_late = 0;
+  // rtl_writer: the RTL writer's transfers, bursts and R beats compared with the TLM writer's
+  uint64_t writer_transfers = 0, writer_bursts = 0, writer_beats = 0;
 };
 RtlTargetStats rtl_target_stats();
 

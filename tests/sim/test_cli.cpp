@@ -166,6 +166,39 @@ TEST(Cli, RtlPlVersion2GivesTlmFigures) {
   std::filesystem::remove_all(dir);
 }
 
+// --rtl-writer (docs/pl-v2.md "The RTL writer on the rtl target"): the view writer in RTL too, the
+// TLM writer its twin. The losses are tlm's; every command's result transfer is compared with
+// the twin (R's handshakes, every burst, the words in DDR, the end cycle), every command checked.
+// Asked for where it cannot be (pl_version 1, a waveform), it is refused with a clear error.
+TEST(Cli, RtlWriterIsCheckedAgainstTheTlmWriter) {
+  if (!have_dataset()) GTEST_SKIP() << "Fashion-MNIST not installed";
+  if (run("info").out.find("rtl") == std::string::npos) GTEST_SKIP() << "built without the rtl target";
+  const auto dir = std::filesystem::temp_directory_path() / ("tinypynq_cli_vw_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const std::string board = (dir / "v2.json").string();
+  std::FILE* f = std::fopen(board.c_str(), "w");
+  std::fputs(R"({"pl_version": 2})", f);
+  std::fclose(f);
+  const std::string args = " --model mlp --steps 2 --batch 16 --test-samples 0 --json --seed 2";
+  const Result t = run("--board " + board + " train --target tlm" + args);
+  const Result r = run("--board " + board + " --rtl-writer train --target rtl" + args);
+  ASSERT_EQ(t.code, 0) << t.out;
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_EQ(json_field(r.out, "losses"), json_field(t.out, "losses"));
+  const int commands = std::atoi(json_field(r.out, "commands").c_str());
+  EXPECT_GT(commands, 0) << r.out;
+  EXPECT_EQ(std::atoi(json_field(r.out, "checked").c_str()), commands) << r.out;
+  EXPECT_EQ(std::atoi(json_field(r.out, "writer_transfers").c_str()), commands) << "one result transfer per command: " << r.out;
+  EXPECT_GT(std::atoi(json_field(r.out, "writer_bursts").c_str()), commands) << r.out;
+  const Result v1 = run("--rtl-writer train --target rtl" + args);
+  EXPECT_EQ(v1.code, 1) << v1.out;
+  EXPECT_NE(v1.out.find("needs pl_version 2"), std::string::npos) << v1.out;
+  const Result w = run("--board " + board + " --rtl-writer train --target rtl --fst " + (dir / "x.fst").string() + args);
+  EXPECT_EQ(w.code, 1) << w.out;
+  EXPECT_NE(w.out.find("no waveform with the RTL view writer"), std::string::npos) << w.out;
+  std::filesystem::remove_all(dir);
+}
+
 // A board the Verilated PL was not built for is refused on rtl with the register that differs,
 // exit status 1 (it used to end in std::terminate: the models throw std::invalid_argument).
 // pl_version 2 (docs/pl-v2.md): a clear error on every target that does not model it yet (board:
