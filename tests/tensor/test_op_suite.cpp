@@ -115,12 +115,13 @@ void check_case(const OpCase& c, const std::string& target) {
   // view readers into the same units: also tlm's bits, and no PL fault on the way.
   const std::vector<std::string> devs = device_names();
   // rtl_v2 (pl_version 2 on the Verilated PL) likewise.
-  if (target == "tlm_v2" || target == "rtl_v2") {
+  const bool v2 = target == "tlm_v2" || target == "rtl_v2" || target == "rtl_v2_vw";
+  if (v2) {
     const pynq::PynqStats* s = pynq::pynq_stats(device(target));
     ASSERT_TRUE(s);
     EXPECT_EQ(s->faults.pl_faults, 0) << c.name << ": " << (s->faults.log.empty() ? "" : s->faults.log.back());
   }
-  if ((target == "rtl" || target == "tlm_v2" || target == "rtl_v2") && std::find(devs.begin(), devs.end(), "tlm") != devs.end()) {
+  if ((target == "rtl" || v2) && std::find(devs.begin(), devs.end(), "tlm") != devs.end()) {
     const HostArray twin = run_case(c, inputs, "tlm");
     ASSERT_EQ(shape_str(got.shape), shape_str(twin.shape)) << c.name;
     std::vector<uint32_t> a(got.f.size()), b(twin.f.size());
