@@ -367,6 +367,7 @@ RtlPl::RtlPl(sc_core::sc_module_name name, const BoardConfig& cfg, const RtlPlOp
       vw_hp_s_ = std::make_unique<tlm_utils::simple_target_socket<RtlPl>>("s_hp_vw_twin");
       vw_hp_s_->register_b_transport(this, &RtlPl::vw_hp_b_transport);
       impl_->c.vw.ask_port = [this](uint64_t aw0) { return ask_write_port(aw0); };
+      impl_->c.vw.tamper = opt.tamper_writer;
     }
   }
   SC_THREAD(thread);

@@ -65,6 +65,9 @@ struct RtlPlOptions {
   // Tests of the checker only: alters the TLM side's expectation (result bytes, timing) of
   // each command before it is compared, to show that a difference is caught and reported.
   std::function<void(unsigned unit, std::vector<uint8_t>& out, pl::CmdTiming& timing)> tamper;
+  // ... and of the TLM writer's expectation (rtl_writer): its planned bursts and its image of the
+  // buffer (bytes from the buffer's first 8-byte beat) before they are compared.
+  std::function<void(std::vector<pl::Burst>& bursts, std::vector<uint8_t>& image)> tamper_writer;
 };
 
 class RtlPl : public sc_core::sc_module, public vp::PlBlock {

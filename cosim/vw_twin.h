@@ -37,6 +37,8 @@ class VwTwin {
   HpWriteBridge bridge;
   vp::ViewWriter* twin = nullptr;
   std::function<pl::WriterTiming(uint64_t aw0)> ask_port;  // the HP port's rate from cycle aw0
+  // tests of the checker: alters the twin's bursts and image before they are compared
+  std::function<void(std::vector<pl::Burst>&, std::vector<uint8_t>&)> tamper;
   struct Stats {
     uint64_t transfers = 0, bursts = 0, beats = 0;  // compared, all equal
   } stats;
@@ -65,6 +67,7 @@ class VwTwin {
     if (v && !valid_prev_) valid_since_ = t;
     valid_prev_ = v && !hs;
     if (hs) r_beat(t, ls, fault);
+    maybe_compare(ls);
     const bool b = *pins_.mon_vw_busy;
     if (busy_prev_ && !b) end_of_transfer(t, ls);
     busy_prev_ = b;
@@ -72,7 +75,7 @@ class VwTwin {
   void reset() {
     bridge.reset();
     r_bytes_.clear(), r_h_.clear();
-    valid_prev_ = busy_prev_ = has_image_ = put_ = false;
+    valid_prev_ = busy_prev_ = has_image_ = put_ = checked_ = false;
     if (twin) starts_seen_ = twin->times().starts;
   }
 
@@ -106,31 +109,43 @@ class VwTwin {
     put_ = true;
   }
 
+  // The bursts and the words, as soon as the RTL has had every B response the twin planned (so
+  // a difference is a fault before the PS sees the transfer's end), else when BUSY falls.
+  void compare_bursts(Lockstep& ls) {
+    checked_ = true;
+    std::vector<pl::Burst> want = twin->last_plan().bursts;
+    if (tamper) tamper(want, image_);
+    const std::vector<pl::Burst>& got = bridge.bursts();
+    std::ostringstream o;
+    for (size_t k = 0; k < std::max(want.size(), got.size()) && o.str().empty(); ++k) {
+      if (k >= want.size() || k >= got.size()) {
+        o << want.size() << " bursts planned by the TLM writer, " << got.size() << " made by the RTL";
+        break;
+      }
+      const pl::Burst &w = want[k], &g = got[k];
+      if (w.addr != g.addr || w.beats != g.beats || w.words != g.words || w.aw != g.aw || w.wend != g.wend ||
+          w.bresp != g.bresp)
+        o << "burst " << k << ": TLM " << str(w) << ", RTL " << str(g);
+    }
+    if (o.str().empty() && has_image_) image_check(o);
+    if (o.str().empty()) ++stats.transfers, stats.bursts += got.size();
+    else ls.reader_mismatch("VW " + twin->descriptor().str() + ": " + o.str());
+  }
+  void maybe_compare(Lockstep& ls) {
+    if (twin && put_ && !checked_ && !bridge.busy() && bridge.bursts().size() >= twin->last_plan().bursts.size())
+      compare_bursts(ls);
+  }
   void end_of_transfer(uint64_t t, Lockstep& ls) {
     if (!twin) return;
-    const std::string what = "VW " + twin->descriptor().str() + ": ";
-    std::ostringstream o;
     if (twin->times().done != t) {
-      o << "the transfer ends (BUSY falls) in cycle " << t << " on the RTL, in cycle " << twin->times().done
-        << " on the TLM writer";
-    } else if (put_) {
-      const std::vector<pl::Burst>& want = twin->last_plan().bursts;
-      const std::vector<pl::Burst>& got = bridge.bursts();
-      for (size_t k = 0; k < std::max(want.size(), got.size()) && o.str().empty(); ++k) {
-        if (k >= want.size() || k >= got.size()) {
-          o << want.size() << " bursts planned by the TLM writer, " << got.size() << " made by the RTL";
-          break;
-        }
-        const pl::Burst &w = want[k], &g = got[k];
-        if (w.addr != g.addr || w.beats != g.beats || w.words != g.words || w.aw != g.aw || w.wend != g.wend ||
-            w.bresp != g.bresp)
-          o << "burst " << k << ": TLM " << str(w) << ", RTL " << str(g);
-      }
-      if (o.str().empty() && has_image_) image_check(o);
-      if (o.str().empty()) ++stats.transfers, stats.bursts += got.size();
+      std::ostringstream o;
+      o << "VW " << twin->descriptor().str() << ": the transfer ends (BUSY falls) in cycle " << t << " on the RTL, in cycle "
+        << twin->times().done << " on the TLM writer";
+      ls.reader_mismatch(o.str());
+    } else if (put_ && !checked_) {
+      compare_bursts(ls);
     }
-    if (!o.str().empty()) ls.reader_mismatch(what + o.str());
-    put_ = has_image_ = false;
+    put_ = has_image_ = checked_ = false;
   }
   void image_check(std::ostringstream& o) const {
     const uint8_t* m = bridge.ddr();
@@ -154,7 +169,7 @@ class VwTwin {
   PlSimPins pins_;
   std::vector<uint8_t> r_bytes_;
   std::vector<uint64_t> r_h_;
-  bool valid_prev_ = false, busy_prev_ = false, has_image_ = false, put_ = false;
+  bool valid_prev_ = false, busy_prev_ = false, has_image_ = false, put_ = false, checked_ = false;
   uint64_t valid_since_ = 0, starts_seen_ = 0, image_lo_ = 0;
   std::vector<uint8_t> image_;
 };

@@ -43,6 +43,26 @@ const bool declared = [] {
   cosim::RtlPlOptions wd;  // a watchdog too short for any real command
   wd.watchdog_cycles = 3;
   declare("rtl_watchdog", wd);
+  // pl_version 2 with the RTL writer (--rtl-writer): the TLM writer's expectation altered
+  BoardConfig v2 = BoardConfig::defaults();
+  v2.pl_version = 2;
+  auto declare_v2 = [&](const std::string& kind, cosim::RtlPlOptions o) {
+    o.rtl_writer = true;
+    tinypynq::vp::register_platform_target(kind, v2, [o](const char* name, const BoardConfig& c) {
+      return std::unique_ptr<tinypynq::vp::PlBlock>(new cosim::RtlPl(name, c, o));
+    });
+  };
+  declare_v2("rtl_vw", {});
+  cosim::RtlPlOptions burst;  // the first burst's B one cycle later
+  burst.tamper_writer = [](std::vector<pl::Burst>& b, std::vector<uint8_t>&) {
+    if (!b.empty()) ++b[0].bresp;
+  };
+  declare_v2("rtl_vw_burst", burst);
+  cosim::RtlPlOptions word;  // word 2 of the buffer different
+  word.tamper_writer = [](std::vector<pl::Burst>&, std::vector<uint8_t>& image) {
+    if (image.size() >= 12) image[8] ^= 1;
+  };
+  declare_v2("rtl_vw_word", word);
   return true;
 }();
 
@@ -106,6 +126,26 @@ TEST(RtlTarget, WatchdogNamesAStalledDesign) {
   const std::string e = error_of([&] { a.sqrt().realize(); });
   EXPECT_THAT(e, HasSubstr("watchdog: the RTL made no stream handshake for")) << e;
   EXPECT_THAT(e, HasSubstr("vector busy with SQRT N=64")) << e;
+}
+
+// The RTL writer (--rtl-writer): results equal tlm's, every command checked; the writer checker
+// reports an altered burst (index, both sides' address, beats, words and cycles) and an altered
+// word of the buffer (address, both values).
+TEST(RtlTarget, RtlWriterEqualsTlmAndItsCheckerReportsBurstsAndWords) {
+  const std::vector<uint32_t> tlm = workload("tlm");
+  EXPECT_EQ(workload("rtl_vw"), tlm);
+  auto add = [](const std::string& dev) {
+    Tensor::manual_seed(3);
+    Tensor a = Tensor::rand({40, 64}, dev), b = Tensor::rand({40, 64}, dev);
+    (a + b).to_vector<float>();  // the PS reads the result: it waits for the queue's command
+  };
+  const std::string eb = error_of([&] { add("rtl_vw_burst"); });
+  EXPECT_THAT(eb, HasSubstr("lockstep (RTL vs TLM) VW view(")) << eb;
+  EXPECT_THAT(eb, ::testing::MatchesRegex(".*burst 0: TLM 0x[0-9a-f]+ [0-9]+ beats words 0x[0-9a-f]+ AW [0-9]+ W end [0-9]+ B "
+                                          "([0-9]+), RTL 0x[0-9a-f]+ [0-9]+ beats words 0x[0-9a-f]+ AW [0-9]+ W end [0-9]+ B [0-9]+.*"))
+      << eb;
+  const std::string ew = error_of([&] { add("rtl_vw_word"); });
+  EXPECT_THAT(ew, ::testing::MatchesRegex(".*DDR word at 0x[0-9a-f]+: TLM 0x[0-9a-f]+, RTL 0x[0-9a-f]+.*")) << ew;
 }
 
 TEST(RtlTarget, ConfigurationTheDesignWasNotBuiltForIsRefused) {
