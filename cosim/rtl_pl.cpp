@@ -9,6 +9,9 @@
 #include "Vtinypynq_pl_sim_v2.h"
 #include "Vtinypynq_pl_sim_v2_fst.h"
 #include "Vtinypynq_pl_sim_v2_vw.h"
+#ifdef TINYPYNQ_RTL_V2_TRAINING_MODEL
+#include "Vtinypynq_pl_sim_v2_train.h"
+#endif
 #include "verilated.h"
 #include "verilated_fst_c.h"
 #pragma GCC diagnostic pop
@@ -72,8 +75,28 @@ struct ModelOf final : Model {
   std::unique_ptr<VerilatedContext> ctx;  // declared before the model: destroyed after it
   std::unique_ptr<M> m;
 };
+// The v2 training PL (base/pynq_z2_v2_training.json): its own model, when built.
+bool training_pl(const BoardConfig& c) {
+#ifdef TINYPYNQ_RTL_V2_TRAINING_MODEL
+  return c.pl_version >= 2 && c.sfu_datapaths() == TINYPYNQ_SFU_DPS_TRAINING_MASK && !c.stream_c() && !c.reduce_unit;
+#else
+  (void)c;
+  return false;
+#endif
+}
 // pl_version 2: the v2 top (rtl/sim/tinypynq_pl_sim_v2.sv), the readers inside (and the writer).
-std::unique_ptr<Model> make_model(bool traced, bool v2, bool vw) {
+// A per-model build other than the training PL gets the full model, which check_config refuses
+// naming the registers that differ.
+std::unique_ptr<Model> make_model(bool traced, const BoardConfig& cfg, bool vw) {
+  const bool v2 = cfg.pl_version >= 2;
+#ifdef TINYPYNQ_RTL_V2_TRAINING_MODEL
+  if (training_pl(cfg)) {
+    if (vw || traced)
+      throw std::invalid_argument("rtl: the v2 training PL's model is built without the RTL writer and untraced "
+                                  "(rtl/sim/CMakeLists.txt tinypynq_rtl_sim_v2_train): drop --rtl-writer and --fst/--vcd");
+    return std::make_unique<ModelOf<Vtinypynq_pl_sim_v2_train, false>>(false);
+  }
+#endif
   if (vw && !v2) throw std::invalid_argument("rtl: the RTL view writer (--rtl-writer) needs pl_version 2");
   if (vw && traced)
     throw std::invalid_argument("rtl: no waveform with the RTL view writer (--rtl-writer): its model is built "
@@ -92,7 +115,7 @@ constexpr uint64_t kVwOffset = hw::win::VW_BASE - hw::win::PL_TOP_BASE;
 // The SystemC side of RtlPl: GP0 accesses, the clocking thread, reset.
 struct RtlPl::Impl {
   Impl(const char* name, const BoardConfig& cfg, const RtlPlOptions& opt)
-      : model(make_model(opt.waves.enabled(), cfg.pl_version >= 2, opt.rtl_writer)),
+      : model(make_model(opt.waves.enabled(), cfg, opt.rtl_writer)),
         c(name, cfg, opt, model->pins(), model->get(), model->eval_fn()) {}
   ~Impl() { c.fst.close(); }  // before the model goes
 
@@ -309,34 +332,6 @@ void RtlPl::vw_hp_b_transport(tlm::tlm_generic_payload& gp, sc_time& delay) {
   impl_->c.vw.capture(gp.get_address(), gp.get_data_ptr(), gp.get_data_length());
   gp.set_response_status(tlm::TLM_OK_RESPONSE);
 }
-// The RTL writer's first AW of a transfer in cycle aw0: the HP port's rate then, without counting
-// the transfer as in flight (its twin does when it has the packet; ps7.cpp's share counts the
-// transfers in flight in a cycle, whenever asked). The formula of view_writer_tlm.cpp.
-pl::WriterTiming RtlPl::ask_write_port(uint64_t aw0) {
-  HpWriteBridge& b = impl_->c.vw.bridge;
-  if (!b.has_ddr()) {
-    tlm::tlm_generic_payload q;
-    q.set_command(tlm::TLM_WRITE_COMMAND);
-    q.set_address(0);
-    tlm::tlm_dmi dmi;
-    if ((*hp_m_[0])->get_direct_mem_ptr(q, dmi) && dmi.get_start_address() == 0 && dmi.is_write_allowed())
-      b.set_ddr(dmi.get_dmi_ptr(), dmi.get_end_address() + 1);
-  }
-  vp::HpStreamExt ext;
-  ext.write = true, ext.start = aw0, ext.beats = 1, ext.beat_bytes = 8, ext.reserve = false;
-  tlm::tlm_generic_payload gp;
-  gp.set_command(tlm::TLM_IGNORE_COMMAND);
-  gp.set_address(b.bursts().empty() ? 0 : b.bursts().front().addr);
-  gp.set_data_length(8);
-  gp.set_extension(&ext);
-  sc_time delay = sc_core::SC_ZERO_TIME;
-  (*hp_m_[0])->b_transport(gp, delay);
-  gp.clear_extension(&ext);
-  if (gp.get_response_status() != tlm::TLM_OK_RESPONSE) return b.timing();
-  return {ext.done - ext.sched.at(0),
-          std::max<uint32_t>(1000, static_cast<uint32_t>((uint64_t{ext.sched.num} * 1000 + ext.sched.den - 1) /
-                                                         ext.sched.den))};
-}
 bool RtlPl::hp_dmi(int i, tlm::tlm_generic_payload& gp, tlm::tlm_dmi& dmi) {
   return (*hp_m_[i])->get_direct_mem_ptr(gp, dmi);
 }
@@ -366,7 +361,7 @@ RtlPl::RtlPl(sc_core::sc_module_name name, const BoardConfig& cfg, const RtlPlOp
       vw_twin_ = std::make_unique<tlm_utils::simple_initiator_socket<RtlPl>>("m_vw_twin");
       vw_hp_s_ = std::make_unique<tlm_utils::simple_target_socket<RtlPl>>("s_hp_vw_twin");
       vw_hp_s_->register_b_transport(this, &RtlPl::vw_hp_b_transport);
-      impl_->c.vw.ask_port = [this](uint64_t aw0) { return ask_write_port(aw0); };
+      impl_->c.vw.ask_port = [this](uint64_t aw0) { return impl_->c.vw.ask_hp(*hp_m_[0], aw0); };
       impl_->c.vw.tamper = opt.tamper_writer;
     }
   }

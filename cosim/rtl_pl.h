@@ -119,7 +119,6 @@ class RtlPl : public sc_core::sc_module, public vp::PlBlock {
   void hp_b_transport(int i, tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
   void vw_b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
   void vw_hp_b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
-  pl::WriterTiming ask_write_port(uint64_t aw0);
   bool hp_dmi(int i, tlm::tlm_generic_payload& gp, tlm::tlm_dmi& dmi);
   unsigned hp_dbg(int i, tlm::tlm_generic_payload& gp);
   void thread();

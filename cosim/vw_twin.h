@@ -26,6 +26,7 @@
 
 #include "cosim/lockstep.h"
 #include "cosim/ports.h"
+#include "models/tlm/hp_ext.h"
 #include "models/tlm/view_writer_tlm.h"
 
 namespace tinypynq::cosim {
@@ -58,6 +59,34 @@ class VwTwin {
     image_lo_ = lo;
     image_.assign(data, data + n);
     has_image_ = true;
+  }
+
+  // The RTL writer's first AW of a transfer in cycle aw0: the HP port's rate then, without counting
+  // the transfer as in flight (its twin does when it has the packet; ps7.cpp's share counts the
+  // transfers in flight in a cycle, whenever asked). The formula of view_writer_tlm.cpp.
+  pl::WriterTiming ask_hp(tlm::tlm_initiator_socket<>& hp, uint64_t aw0) {
+    if (!bridge.has_ddr()) {
+      tlm::tlm_generic_payload q;
+      q.set_command(tlm::TLM_WRITE_COMMAND);
+      q.set_address(0);
+      tlm::tlm_dmi dmi;
+      if (hp->get_direct_mem_ptr(q, dmi) && dmi.get_start_address() == 0 && dmi.is_write_allowed())
+        bridge.set_ddr(dmi.get_dmi_ptr(), dmi.get_end_address() + 1);
+    }
+    vp::HpStreamExt ext;
+    ext.write = true, ext.start = aw0, ext.beats = 1, ext.beat_bytes = 8, ext.reserve = false;
+    tlm::tlm_generic_payload gp;
+    gp.set_command(tlm::TLM_IGNORE_COMMAND);
+    gp.set_address(bridge.bursts().empty() ? 0 : bridge.bursts().front().addr);
+    gp.set_data_length(8);
+    gp.set_extension(&ext);
+    sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+    hp->b_transport(gp, delay);
+    gp.clear_extension(&ext);
+    if (gp.get_response_status() != tlm::TLM_OK_RESPONSE) return bridge.timing();
+    return {ext.done - ext.sched.at(0),
+            std::max<uint32_t>(1000, static_cast<uint32_t>((uint64_t{ext.sched.num} * 1000 + ext.sched.den - 1) /
+                                                           ext.sched.den))};
   }
 
   void sample(uint64_t t, Lockstep& ls, const std::function<void(const std::string&)>& fault) {

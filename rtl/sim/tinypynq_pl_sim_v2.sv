@@ -13,7 +13,11 @@ module tinypynq_pl_sim_v2 #(
   parameter int unsigned MmWDepth = 16384,
   parameter int unsigned MmKMax   = 2048,
   parameter int unsigned MmNMax   = 1024,
-  parameter int unsigned FclkHz   = 100_000_000
+  parameter int unsigned FclkHz   = 100_000_000,
+  // a per-model PL (tinypynq_pl_top_v2's; rtl/sim/CMakeLists.txt builds the training PL's)
+  parameter logic [tp_contract_pkg::SFU_DP_W-1:0] SfuDps = tp_contract_pkg::SFU_DP_ALL,
+  parameter bit          StreamC  = 1'b1,
+  parameter bit          WithRed  = 1'b1
 ) (
   input  logic        aclk,
   input  logic        aresetn,
@@ -126,7 +130,7 @@ module tinypynq_pl_sim_v2 #(
 `endif
   tinypynq_pl_top_v2 #(
     .MmRows (MmRows), .MmCols (MmCols), .MmWDepth (MmWDepth), .MmKMax (MmKMax), .MmNMax (MmNMax),
-    .FclkHz (FclkHz), .WithVw (SimVw)
+    .FclkHz (FclkHz), .SfuDps (SfuDps), .StreamC (StreamC), .WithRed (WithRed), .WithVw (SimVw)
   ) u_top (
     .aclk           (aclk),
     .aresetn        (aresetn),
@@ -212,9 +216,13 @@ module tinypynq_pl_sim_v2 #(
   assign mon_in0_tdata_o = u_top.vr_tdata[0];
   assign mon_in1_tdata_o = u_top.vr_tdata[1];
   assign mon_in2_tdata_o = u_top.vr_tdata[2];
-  assign mon_vr_active_o = {u_top.g_vr[2].g_on.u_vr.busy_q || u_top.g_vr[2].g_on.u_vr.inflight_q != 3'd0,
-                            u_top.g_vr[1].g_on.u_vr.busy_q || u_top.g_vr[1].g_on.u_vr.inflight_q != 3'd0,
-                            u_top.g_vr[0].g_on.u_vr.busy_q || u_top.g_vr[0].g_on.u_vr.inflight_q != 3'd0};
+  assign mon_vr_active_o[0] = u_top.g_vr[0].g_on.u_vr.busy_q || u_top.g_vr[0].g_on.u_vr.inflight_q != 3'd0;
+  assign mon_vr_active_o[1] = u_top.g_vr[1].g_on.u_vr.busy_q || u_top.g_vr[1].g_on.u_vr.inflight_q != 3'd0;
+  if (StreamC) begin : g_mon_vr2
+    assign mon_vr_active_o[2] = u_top.g_vr[2].g_on.u_vr.busy_q || u_top.g_vr[2].g_on.u_vr.inflight_q != 3'd0;
+  end else begin : g_mon_no_vr2
+    assign mon_vr_active_o[2] = 1'b0;
+  end
 
   assign mon_r_tvalid_o  = u_top.r_tvalid;
   assign mon_r_hs_o      = u_top.r_tvalid & u_top.r_tready;

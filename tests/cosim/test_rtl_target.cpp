@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include "cosim/rtl_pl.h"
+#include "models/tlm/platform.h"
 #include "runtime/rtl/rtl_target.h"
 #include "runtime/tlm/tlm_driver.h"
 #include "tensor/device.h"
@@ -63,6 +64,13 @@ const bool declared = [] {
     if (image.size() >= 12) image[8] ^= 1;
   };
   declare_v2("rtl_vw_word", word);
+  // the v2 training PL (base/pynq_z2_v2_training.json): its own Verilated model
+  BoardConfig train = v2;
+  train.vec_sfu_mod = train.vec_sfu_exp2 = train.vec_sfu_log2 = train.vec_sfu_sin = 0;
+  train.vr_stream_c = 0, train.reduce_unit = 0;
+  tinypynq::vp::register_platform_target("rtl_train", train, [](const char* name, const BoardConfig& c) {
+    return std::unique_ptr<tinypynq::vp::PlBlock>(new cosim::RtlPl(name, c));
+  });
   return true;
 }();
 
@@ -146,6 +154,54 @@ TEST(RtlTarget, RtlWriterEqualsTlmAndItsCheckerReportsBurstsAndWords) {
       << eb;
   const std::string ew = error_of([&] { add("rtl_vw_word"); });
   EXPECT_THAT(ew, ::testing::MatchesRegex(".*DDR word at 0x[0-9a-f]+: TLM 0x[0-9a-f]+, RTL 0x[0-9a-f]+.*")) << ew;
+}
+
+// The training PL's absent parts on the RTL, register by register, in lockstep with the TLM
+// models: CFG0 says what is built; a START of an opcode in an absent SFU datapath, of a
+// 3-operand opcode reading C from a stream (no VR2) and of any reduce command (no reduce unit)
+// ends in ERR BAD_OP, not BUSY, as the TLM model's verdict (the lockstep compares it).
+TEST(RtlTarget, TrainingPlRejectsWhatItDoesNotBuildWithBadOp) {
+  namespace reg = tinypynq::vp::pl_reg;
+  Tensor::rand({8}, "rtl_train").realize();  // builds the platforms
+  tinypynq::vp::Platform& p = tinypynq::vp::Platform::get("rtl_train");
+  sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+  auto access = [&](bool write, uint32_t win, uint32_t off, uint32_t v) {
+    tlm::tlm_generic_payload gp;
+    gp.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
+    gp.set_address(hw::win::PL_TOP_BASE + win + off);
+    gp.set_data_ptr(reinterpret_cast<unsigned char*>(&v));
+    gp.set_data_length(4);
+    gp.set_streaming_width(4);
+    gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    p.gp0(gp, delay);
+    EXPECT_EQ(gp.get_response_status(), tlm::TLM_OK_RESPONSE) << std::hex << win + off;
+    return v;
+  };
+  const uint32_t cfg0 = access(false, reg::VEC_BASE, reg::CFG0, 0);
+  EXPECT_EQ(hw::vec::CFG0_SFU_DPS.get(cfg0), 0x03u) << "DIV/RECIP and SQRT";
+  EXPECT_EQ(hw::vec::CFG0_STREAM_C.get(cfg0), 0u);
+  EXPECT_EQ(hw::red::CFG0_BUILT.get(access(false, reg::RED_BASE, reg::CFG0, 0)), 0u);
+  auto start = [&](uint32_t win, uint32_t op, uint32_t n0, uint32_t n1) {
+    access(true, win, reg::OP, op);
+    access(true, win, reg::SIZE0, n0);
+    access(true, win, reg::SIZE1, n1);
+    access(true, win, reg::CTRL, reg::CTRL_START);
+    const uint32_t st = access(false, win, reg::STATUS, 0);
+    access(true, win, reg::STATUS, reg::ST_ERR | reg::ST_DONE);  // W1C
+    return st;
+  };
+  auto bad_op = [](uint32_t st) {
+    return (st & (reg::ST_ERR | reg::ST_BUSY)) == reg::ST_ERR &&
+           hw::unit::STATUS_ERR_CODE.get(st) == reg::ERR_BAD_OP;
+  };
+  const hw::OpcodeInfo* three = nullptr;
+  for (const hw::OpcodeInfo& o : hw::kOpcodes)
+    if (o.unit == hw::Unit::kVector && o.arity == 3 && !three) three = &o;
+  ASSERT_TRUE(three);
+  EXPECT_TRUE(bad_op(start(reg::VEC_BASE, 0x13 /* EXP2 */, 4, 0))) << "EXP2: no such SFU datapath";
+  EXPECT_TRUE(bad_op(start(reg::VEC_BASE, three->value, 4, 0))) << three->name << " with C from a stream";
+  EXPECT_TRUE(bad_op(start(reg::RED_BASE, 0, 2, 8))) << "no reduce unit";
+  EXPECT_EQ(p.pl().fault(), "") << "the RTL's verdicts are the TLM models'";
 }
 
 TEST(RtlTarget, ConfigurationTheDesignWasNotBuiltForIsRefused) {

@@ -166,6 +166,25 @@ TEST(Cli, RtlPlVersion2GivesTlmFigures) {
   std::filesystem::remove_all(dir);
 }
 
+// The v2 training PL (base/pynq_z2_v2_training.json: SFU DIV/RECIP + SQRT, no VR2, no reduce unit)
+// has its own Verilated model: on rtl it gives tlm's losses and predicted time exactly, every
+// command checked, its reductions and other SFU ops on the PS as on tlm.
+TEST(Cli, RtlTrainingPlGivesTlmFigures) {
+  if (!have_dataset()) GTEST_SKIP() << "Fashion-MNIST not installed";
+  if (run("info").out.find("rtl") == std::string::npos) GTEST_SKIP() << "built without the rtl target";
+  const std::string board = std::string(TINYPYNQ_SOURCE_DIR) + "/base/pynq_z2_v2_training.json";
+  const std::string args = " --model mlp --steps 2 --batch 16 --test-samples 0 --json --seed 2";
+  const Result t = run("--board " + board + " train --target tlm" + args);
+  const Result r = run("--board " + board + " train --target rtl" + args);
+  ASSERT_EQ(t.code, 0) << t.out;
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_EQ(json_field(r.out, "losses"), json_field(t.out, "losses"));
+  EXPECT_EQ(json_field(r.out, "predicted_board_seconds"), json_field(t.out, "predicted_board_seconds"));
+  EXPECT_EQ(json_field(r.out, "checked"), json_field(r.out, "commands")) << r.out;
+  EXPECT_GT(std::atoi(json_field(r.out, "checked").c_str()), 0) << r.out;
+  EXPECT_EQ(json_field(r.out, "reduce"), "0") << "no reduce unit in this build: " << r.out;
+}
+
 // --rtl-writer (docs/pl-v2.md "The RTL writer on the rtl target"): the view writer in RTL too, the
 // TLM writer its twin. The losses are tlm's; every command's result transfer is compared with
 // the twin (R's handshakes, every burst, the words in DDR, the end cycle), every command checked.
