@@ -116,7 +116,19 @@ TEST(Cli, BadBoardConfigIsRejectedWithTheKey) {
 }
 
 namespace {
-// The value of a top-level JSON field as raw text (an array or a number).
+// A board config {"pl_version": 2} in a directory of its own (removed by the caller): the path.
+struct V2Board {
+  explicit V2Board(const std::string& tag)
+      : dir(std::filesystem::temp_directory_path() / ("tinypynq_cli_" + tag + "_" + std::to_string(::getpid()))) {
+    std::filesystem::create_directories(dir);
+    std::FILE* f = std::fopen(path.c_str(), "w");
+    std::fputs(R"({"pl_version": 2})", f);
+    std::fclose(f);
+  }
+  ~V2Board() { std::filesystem::remove_all(dir); }
+  std::filesystem::path dir;
+  std::string path = (dir / "v2.json").string();
+};
 }  // namespace
 
 // The issue's acceptance run: the same training steps on the Verilated PL give exactly the
@@ -148,12 +160,8 @@ TEST(Cli, RtlTrainGivesTlmLosses) {
 TEST(Cli, RtlPlVersion2GivesTlmFigures) {
   if (!have_dataset()) GTEST_SKIP() << "Fashion-MNIST not installed";
   if (run("info").out.find("rtl") == std::string::npos) GTEST_SKIP() << "built without the rtl target";
-  const auto dir = std::filesystem::temp_directory_path() / ("tinypynq_cli_v2r_" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
-  const std::string board = (dir / "v2.json").string();
-  std::FILE* f = std::fopen(board.c_str(), "w");
-  std::fputs(R"({"pl_version": 2})", f);
-  std::fclose(f);
+  const V2Board v2b("v2r");
+  const std::string& board = v2b.path;
   const std::string args = " --model mlp --steps 3 --batch 16 --test-samples 0 --json --seed 2";
   const Result t = run("--board " + board + " train --target tlm" + args);
   const Result r = run("--board " + board + " train --target rtl" + args);
@@ -163,7 +171,6 @@ TEST(Cli, RtlPlVersion2GivesTlmFigures) {
   EXPECT_EQ(json_field(r.out, "predicted_board_seconds"), json_field(t.out, "predicted_board_seconds"));
   EXPECT_EQ(json_field(r.out, "checked"), json_field(r.out, "commands")) << "every command checked: " << r.out;
   EXPECT_GT(std::atoi(json_field(r.out, "checked").c_str()), 0) << r.out;
-  std::filesystem::remove_all(dir);
 }
 
 // The v2 training PL (base/pynq_z2_v2_training.json: SFU DIV/RECIP + SQRT, no VR2, no reduce unit)
@@ -192,12 +199,9 @@ TEST(Cli, RtlTrainingPlGivesTlmFigures) {
 TEST(Cli, RtlWriterIsCheckedAgainstTheTlmWriter) {
   if (!have_dataset()) GTEST_SKIP() << "Fashion-MNIST not installed";
   if (run("info").out.find("rtl") == std::string::npos) GTEST_SKIP() << "built without the rtl target";
-  const auto dir = std::filesystem::temp_directory_path() / ("tinypynq_cli_vw_" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
-  const std::string board = (dir / "v2.json").string();
-  std::FILE* f = std::fopen(board.c_str(), "w");
-  std::fputs(R"({"pl_version": 2})", f);
-  std::fclose(f);
+  const V2Board v2b("vw");
+  const std::filesystem::path& dir = v2b.dir;
+  const std::string& board = v2b.path;
   const std::string args = " --model mlp --steps 2 --batch 16 --test-samples 0 --json --seed 2";
   const Result t = run("--board " + board + " train --target tlm" + args);
   const Result r = run("--board " + board + " --rtl-writer train --target rtl" + args);
@@ -215,7 +219,6 @@ TEST(Cli, RtlWriterIsCheckedAgainstTheTlmWriter) {
   const Result w = run("--board " + board + " --rtl-writer train --target rtl --fst " + (dir / "x.fst").string() + args);
   EXPECT_EQ(w.code, 1) << w.out;
   EXPECT_NE(w.out.find("no waveform with the RTL view writer"), std::string::npos) << w.out;
-  std::filesystem::remove_all(dir);
 }
 
 // A board the Verilated PL was not built for is refused on rtl with the register that differs,
@@ -223,12 +226,8 @@ TEST(Cli, RtlWriterIsCheckedAgainstTheTlmWriter) {
 // pl_version 2 (docs/pl-v2.md): a clear error on every target that does not model it yet (board:
 // no v2 bitstream, refused before /dev/mem is opened); tlm and rtl run it (the v2 lowering).
 TEST(Cli, PlVersion2IsRefusedWhereItIsNotModelled) {
-  const auto dir = std::filesystem::temp_directory_path() / ("tinypynq_cli_v2_" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
-  const std::string board = (dir / "v2.json").string();
-  std::FILE* f = std::fopen(board.c_str(), "w");
-  std::fputs(R"({"pl_version": 2})", f);
-  std::fclose(f);
+  const V2Board v2b("v2");
+  const std::string& board = v2b.path;
   const std::string info = run("info").out;
   for (const char* target : {"board"}) {
     if (info.find(target) == std::string::npos) continue;
@@ -244,7 +243,6 @@ TEST(Cli, PlVersion2IsRefusedWhereItIsNotModelled) {
                          " --batch 4 --steps 1 --warmup 0");
     EXPECT_EQ(r.code, 0) << target << " runs pl_version 2: " << r.out;
   }
-  std::filesystem::remove_all(dir);
 }
 
 // pl_version 2 on tlm (docs/pl-v2.md "v2 step 2"): the view readers stream the operands v1's
@@ -253,12 +251,10 @@ TEST(Cli, PlVersion2IsRefusedWhereItIsNotModelled) {
 TEST(Cli, TlmPlVersion2TrainsWithV1Losses) {
   if (!have_dataset()) GTEST_SKIP() << "Fashion-MNIST not installed";
   if (run("info").out.find("tlm") == std::string::npos) GTEST_SKIP() << "built without the tlm target";
-  const auto dir = std::filesystem::temp_directory_path() / ("tinypynq_cli_v2t_" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
-  const std::string board = (dir / "v2.json").string(), trace = (dir / "v2.trace.json").string();
-  std::FILE* f = std::fopen(board.c_str(), "w");
-  std::fputs(R"({"pl_version": 2})", f);
-  std::fclose(f);
+  const V2Board v2b("v2t");
+  const std::filesystem::path& dir = v2b.dir;
+  const std::string& board = v2b.path;
+  const std::string trace = (dir / "v2.trace.json").string();
   const std::string mlp = " train --model mlp --target tlm --steps 3 --test-samples 0 --json";
   const Result v1 = run(mlp), v2 = run("--board " + board + mlp + " --trace " + trace);
   ASSERT_EQ(v1.code, 0) << v1.out;
@@ -277,7 +273,6 @@ TEST(Cli, TlmPlVersion2TrainsWithV1Losses) {
   ASSERT_EQ(c1.code, 0) << c1.out;
   ASSERT_EQ(c2.code, 0) << c2.out;
   EXPECT_EQ(json_field(c2.out, "losses"), json_field(c1.out, "losses"));
-  std::filesystem::remove_all(dir);
 }
 
 TEST(Cli, RtlRefusesABoardTheRtlWasNotBuiltFor) {
