@@ -129,6 +129,19 @@ struct V2Board {
   std::filesystem::path dir;
   std::string path = (dir / "v2.json").string();
 };
+// train on tlm and rtl with the board config: the same losses and predicted board time, every
+// rtl command checked in lockstep. Returns the rtl run.
+Result rtl_equals_tlm(const std::string& board, const std::string& args) {
+  const Result t = run("--board " + board + " train --target tlm" + args);
+  const Result r = run("--board " + board + " train --target rtl" + args);
+  EXPECT_EQ(t.code, 0) << t.out;
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_EQ(json_field(r.out, "losses"), json_field(t.out, "losses"));
+  EXPECT_EQ(json_field(r.out, "predicted_board_seconds"), json_field(t.out, "predicted_board_seconds"));
+  EXPECT_EQ(json_field(r.out, "checked"), json_field(r.out, "commands")) << "every command checked: " << r.out;
+  EXPECT_GT(std::atoi(json_field(r.out, "checked").c_str()), 0) << r.out;
+  return r;
+}
 }  // namespace
 
 // The acceptance run: the same training steps on the Verilated PL give exactly the
@@ -162,15 +175,7 @@ TEST(Cli, RtlPlVersion2GivesTlmFigures) {
   if (run("info").out.find("rtl") == std::string::npos) GTEST_SKIP() << "built without the rtl target";
   const V2Board v2b("v2r");
   const std::string& board = v2b.path;
-  const std::string args = " --model mlp --steps 3 --batch 16 --test-samples 0 --json --seed 2";
-  const Result t = run("--board " + board + " train --target tlm" + args);
-  const Result r = run("--board " + board + " train --target rtl" + args);
-  ASSERT_EQ(t.code, 0) << t.out;
-  ASSERT_EQ(r.code, 0) << r.out;
-  EXPECT_EQ(json_field(r.out, "losses"), json_field(t.out, "losses"));
-  EXPECT_EQ(json_field(r.out, "predicted_board_seconds"), json_field(t.out, "predicted_board_seconds"));
-  EXPECT_EQ(json_field(r.out, "checked"), json_field(r.out, "commands")) << "every command checked: " << r.out;
-  EXPECT_GT(std::atoi(json_field(r.out, "checked").c_str()), 0) << r.out;
+  rtl_equals_tlm(board, " --model mlp --steps 3 --batch 16 --test-samples 0 --json --seed 2");
 }
 
 // The v2 training PL (base/pynq_z2_v2_training.json: SFU DIV/RECIP + SQRT, no VR2, no reduce unit)
@@ -180,15 +185,7 @@ TEST(Cli, RtlTrainingPlGivesTlmFigures) {
   if (!have_dataset()) GTEST_SKIP() << "Fashion-MNIST not installed";
   if (run("info").out.find("rtl") == std::string::npos) GTEST_SKIP() << "built without the rtl target";
   const std::string board = std::string(TINYPYNQ_SOURCE_DIR) + "/base/pynq_z2_v2_training.json";
-  const std::string args = " --model mlp --steps 2 --batch 16 --test-samples 0 --json --seed 2";
-  const Result t = run("--board " + board + " train --target tlm" + args);
-  const Result r = run("--board " + board + " train --target rtl" + args);
-  ASSERT_EQ(t.code, 0) << t.out;
-  ASSERT_EQ(r.code, 0) << r.out;
-  EXPECT_EQ(json_field(r.out, "losses"), json_field(t.out, "losses"));
-  EXPECT_EQ(json_field(r.out, "predicted_board_seconds"), json_field(t.out, "predicted_board_seconds"));
-  EXPECT_EQ(json_field(r.out, "checked"), json_field(r.out, "commands")) << r.out;
-  EXPECT_GT(std::atoi(json_field(r.out, "checked").c_str()), 0) << r.out;
+  const Result r = rtl_equals_tlm(board, " --model mlp --steps 2 --batch 16 --test-samples 0 --json --seed 2");
   EXPECT_EQ(json_field(r.out, "reduce"), "0") << "no reduce unit in this build: " << r.out;
 }
 
