@@ -19,10 +19,10 @@
 // cannot finish on the TLM side and is not compared.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <algorithm>
 #include <string>
 #include <vector>
 

@@ -99,7 +99,7 @@ void PlClock::pick_up_transfers() {
                   " bytes); the RTL top has 64-bit streams");
     }
   if (vw.active()) {  // the RTL writer takes R; its twin's ready() is the unit's expectation
-    if (sink_if && sink_if->armed() && vw.r_beats() == 0) r_ready = sink_if->ready();
+    if (r_fresh()) r_ready = sink_if->ready();
   } else if (!xr.armed() && sink_if && sink_if->armed()) {
     r_ready = sink_if->ready();
     xr.arm(&r_ready);
@@ -111,8 +111,7 @@ void PlClock::tick() {
   const vp::StreamIn* fresh[3] = {nullptr, nullptr, nullptr};
   for (unsigned s = 0; s < 3; ++s)
     if (src[s].active && beats_sent(s) == 0) fresh[s] = &src[s].in;
-  const bool r_fresh = vw.active() ? sink_if && sink_if->armed() && vw.r_beats() == 0 : xr.armed() && xr.accepted() == 0;
-  ls.capture(fresh, r_fresh ? &r_ready : nullptr, src_if);
+  ls.capture(fresh, r_fresh() ? &r_ready : nullptr, src_if);
   const Cycle t = cyc;
   uint8_t err = 0;
   for (unsigned s = 0; s < 3; ++s)

@@ -110,6 +110,9 @@ struct PlClock {
 
   // clocking
   void pick_up_transfers();
+  bool r_fresh() const {  // R's sink is armed and has taken no beat yet: r_ready is its schedule
+    return vw.active() ? sink_if && sink_if->armed() && vw.r_beats() == 0 : xr.armed() && xr.accepted() == 0;
+  }
   void v2_streams(Cycle t);  // after the evaluation of cycle t: the readers' beats and fills
   void tick();  // one cycle: streams, evaluation, handshakes, edge, done pulses, IRQs
   bool quiescent() const {

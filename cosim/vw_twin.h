@@ -63,7 +63,7 @@ class VwTwin {
 
   // The RTL writer's first AW of a transfer in cycle aw0: the HP port's rate then, without counting
   // the transfer as in flight (its twin does when it has the packet; ps7.cpp's share counts the
-  // transfers in flight in a cycle, whenever asked). The formula of view_writer_tlm.cpp.
+  // transfers in flight in a cycle, whenever asked).
   pl::WriterTiming ask_hp(tlm::tlm_initiator_socket<>& hp, uint64_t aw0) {
     if (!bridge.has_ddr()) {
       tlm::tlm_generic_payload q;
@@ -84,9 +84,7 @@ class VwTwin {
     hp->b_transport(gp, delay);
     gp.clear_extension(&ext);
     if (gp.get_response_status() != tlm::TLM_OK_RESPONSE) return bridge.timing();
-    return {ext.done - ext.sched.at(0),
-            std::max<uint32_t>(1000, static_cast<uint32_t>((uint64_t{ext.sched.num} * 1000 + ext.sched.den - 1) /
-                                                           ext.sched.den))};
+    return vp::ViewWriter::port_timing(ext, 1);
   }
 
   void sample(uint64_t t, Lockstep& ls, const std::function<void(const std::string&)>& fault) {

@@ -154,6 +154,14 @@ void ViewWriter::write_reg(uint32_t off, uint32_t v, Cycle t) {
   }
 }
 
+// The port's fractional rate is kept (rounding 1.5 cycles per beat up to 2 would halve a write
+// that shares DDR with two readers); the latency is from the last beat's cycle to B.
+pl::WriterTiming ViewWriter::port_timing(const HpStreamExt& ext, uint64_t beats) {
+  return {ext.done - ext.sched.at(beats - 1),
+          std::max<uint32_t>(1000, static_cast<uint32_t>((uint64_t{ext.sched.num} * 1000 + ext.sched.den - 1) /
+                                                         ext.sched.den))};
+}
+
 // ---- a transfer -----------------------------------------------------------------------------
 
 void ViewWriter::fail_at(uint32_t code, uint32_t dim, Cycle at) {
@@ -239,11 +247,7 @@ Cycle ViewWriter::take(const uint8_t* data, uint64_t bytes, const std::vector<ui
     if (gp.get_response_status() != tlm::TLM_OK_RESPONSE) {
       code = vw::kOutOfBounds;
     } else {
-      // The port's fractional rate is kept (rounding 1.5 cycles per beat up to 2 would halve a
-      // write that shares DDR with two readers).
-      const pl::WriterTiming got{ext.done - ext.sched.at(beats - 1),
-                                 std::max<uint32_t>(1000, static_cast<uint32_t>((uint64_t{ext.sched.num} * 1000 +
-                                                                                 ext.sched.den - 1) / ext.sched.den))};
+      const pl::WriterTiming got = port_timing(ext, beats);
       if (got.write_latency != wt.write_latency || got.cpb_milli != wt.cpb_milli)
         plan_ = pl::plan_write(d, t0_, h, got);
     }

@@ -39,6 +39,7 @@
 #include "models/fp/view_writer.h"
 #include "models/tlm/axi_write_check.h"
 #include "models/tlm/axis.h"
+#include "models/tlm/hp_ext.h"
 
 namespace tinypynq::vp {
 
@@ -90,6 +91,8 @@ class ViewWriter : public sc_core::sc_module, public AxisSink {
 
   const pl::WritePlan& last_plan() const { return plan_; }
   const ViewWriterTimes& times() const { return times_; }
+  // The HP port's answer to a write question for `beats` beats (HpStreamExt): W rate, B latency.
+  static pl::WriterTiming port_timing(const HpStreamExt& ext, uint64_t beats);
   const AxiWriteChecker& write_checker() const { return checker_; }
   uint64_t hp_transactions() const { return hp_transactions_; }
   pl::ViewDesc descriptor() const;
