@@ -146,7 +146,11 @@ class PinAxisSink {
     armed_ = true;
     accepted_ = 0;
     bytes_.clear();
+    presented_.clear();
   }
+  // A sink that replans from the producer's offers (the TLM view writer) changed its schedule
+  // after the packet was armed: TREADY follows the new one from the next cycle driven.
+  void set_ready(const pl::BeatSchedule& ready) { ready_ = ready; }
   // TREADY decided by the test bench: ready(t, beats accepted so far) (stalls of any shape).
   void arm(std::function<bool(Cycle, uint64_t)> ready) {
     arm(nullptr);
@@ -162,6 +166,8 @@ class PinAxisSink {
   }
   // After the evaluation of cycle t, before the clock edge.
   Event sample(Cycle t) {
+    const bool was_pending = pending_;
+    const Cycle since = valid_since_;
     const bool v = *p_.tvalid;
     const uint64_t d = *p_.tdata;
     const uint8_t k = p_.tkeep ? *p_.tkeep : 0xFF;
@@ -187,6 +193,7 @@ class PinAxisSink {
     }
     if (!(v && rdy_)) return kNone;
     ++accepted_;
+    presented_.push_back(was_pending ? since : t);
     last_data_ = d, last_keep_ = k;
     const unsigned n = static_cast<unsigned>(__builtin_popcount(k));
     const auto* b = reinterpret_cast<const uint8_t*>(&d);
@@ -205,6 +212,8 @@ class PinAxisSink {
   bool ready() const { return rdy_; }                   // TREADY in the cycle last driven
   uint64_t accepted() const { return accepted_; }       // beats of the current packet
   const std::vector<uint8_t>& bytes() const { return bytes_; }  // the packet so far
+  // The first cycle each accepted beat of the packet was valid (AxisSink::put_beats' offers).
+  const std::vector<uint64_t>& presented() const { return presented_; }
   uint64_t last_data() const { return last_data_; }
   uint8_t last_keep() const { return last_keep_; }
   const std::string& violation() const { return violation_; }
@@ -219,6 +228,7 @@ class PinAxisSink {
   bool timed_ = false, armed_ = false, rdy_ = false;
   uint64_t accepted_ = 0;
   std::vector<uint8_t> bytes_;
+  std::vector<uint64_t> presented_;
   uint64_t last_data_ = 0;
   uint8_t last_keep_ = 0;
   // protocol monitor: the beat offered without TREADY in the previous cycle

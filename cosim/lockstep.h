@@ -67,9 +67,11 @@ class Lockstep {
   std::string describe_running() const;                       // "SQRT N=64"
   // Before the cycle is evaluated: the transfers the RTL is about to see (null: none, or one
   // whose first beat has already moved) and the S2MM ready schedule (null likewise).
-  // src: the streams' sources (a v2 reader replans from the shadow unit's handshakes, as on tlm).
+  // src: the streams' sources (a v2 reader replans from the shadow unit's handshakes, as on tlm);
+  // sink: R's sink (the v2 view writer, TLM or the RTL writer's twin, replans its TREADY from the
+  // shadow unit's offers, as on tlm: its ready() is then the RTL's R handshakes expected).
   void capture(const vp::StreamIn* const fresh_in[3], const pl::BeatSchedule* fresh_r,
-               vp::AxisSource* const src[3] = nullptr);
+               vp::AxisSource* const src[3] = nullptr, vp::AxisSink* sink = nullptr);
   void beat_taken(unsigned s, Cycle t);                       // an input handshake in cycle t
   void result_bytes(const uint8_t* b, unsigned n) {           // an R handshake's bytes
     if (p_.on) p_.rtl_out.insert(p_.rtl_out.end(), b, b + n);
@@ -80,17 +82,13 @@ class Lockstep {
   // pl_version 2: an RTL reader differs from its TLM twin (a fill, a beat's word or valid cycle,
   // a register read): reported once, with the command it feeds.
   void reader_mismatch(const std::string& what);
-  // The R sink (a TLM model) took the packet's last beat in cycle a (AxisSink::put's answer:
-  // later than the RTL's TLAST handshake when the TLM view writer back-pressures R, which the
-  // pins, driven by its closed-form ready(), do not show). The command's record then ends in a,
-  // as models/tlm/pl_top.cpp ends the TLM unit's; the comparison is of the RTL's own cycles.
+  // The R sink (a TLM model) took the packet's last beat in cycle a (AxisSink::put's answer: a
+  // v1 DMA's is the RTL's TLAST handshake; the view writer's plan of the RTL's offers must be
+  // too, since the pins follow its TREADY). The command's record then ends in a, as
+  // models/tlm/pl_top.cpp ends the TLM unit's; the comparison is of the RTL's own cycles.
   void sink_took_last(Cycle a) {
     if (p_.on) p_.sink_last = a;
   }
-  // The R sink is in the RTL (the view writer inside, --rtl-writer): its back-pressure stalls the
-  // RTL unit, so the unit's DONE is expected at the sink's last handshake when that is later
-  // (models/tlm/pl_top.cpp's rule); otherwise the pins never hold R back and DONE is the model's.
-  void set_sink_in_rtl(bool on) { sink_in_rtl_ = on; }
   bool expects_done(Cycle t) const { return p_.on && p_.computed && p_.exp.t_done == t; }
   // Unit u's done pulse in cycle t: the record of the command (compared first), or null when
   // no command of u was running (reported as a fault).
@@ -127,8 +125,7 @@ class Lockstep {
     Cycle t_fail = 0;
   };
   void mismatch(const std::string& what, int64_t index = -1, uint32_t tlm_bits = 0, uint32_t rtl_bits = 0);
-  Cycle expected_done() const { return sink_in_rtl_ ? std::max(p_.exp.t_done, p_.sink_last) : p_.exp.t_done; }
-  bool sink_in_rtl_ = false;
+  Cycle expected_done() const { return p_.exp.t_done; }
   void compare();
 
   Options opt_;

@@ -24,7 +24,6 @@ PlClock::PlClock(std::string o, const BoardConfig& c, const RtlPlOptions& op, Pl
       hp{{p.hp[0], "HP0 (VR0)"}, {p.hp[1], "HP1 (VR1)"}, {p.hp[2], "HP2 (VR2)"}}, vw(p), irq(period),
       wd(op.watchdog_cycles) {
   ps_per_cycle = static_cast<uint64_t>(period.to_seconds() * 1e12 + 0.5);
-  ls.set_sink_in_rtl(p.with_vw());
 }
 
 // ---- waveform
@@ -111,7 +110,10 @@ void PlClock::tick() {
   const vp::StreamIn* fresh[3] = {nullptr, nullptr, nullptr};
   for (unsigned s = 0; s < 3; ++s)
     if (src[s].active && beats_sent(s) == 0) fresh[s] = &src[s].in;
-  ls.capture(fresh, r_fresh() ? &r_ready : nullptr, src_if);
+  ls.capture(fresh, r_fresh() ? &r_ready : nullptr, src_if, sink_if);
+  // The TLM writer replans its TREADY from the shadow unit's offers (the tlm target's fixed
+  // point): the pins follow its new schedule.
+  if (!vw.active() && xr.armed() && sink_if && sink_if->replans()) xr.set_ready(r_ready = sink_if->ready());
   const Cycle t = cyc;
   uint8_t err = 0;
   for (unsigned s = 0; s < 3; ++s)
@@ -151,7 +153,7 @@ void PlClock::tick() {
     const uint8_t* b;
     const unsigned n = xr.last_bytes(&b);
     ls.result_bytes(b, n);
-    if (ev == PinAxisSink::kLast) ls.sink_took_last(sink_if->put(xr.bytes().data(), xr.bytes().size(), t));
+    if (ev == PinAxisSink::kLast) r_last(t);
   }
   if (xr.new_violation()) set_fault(xr.violation());
   const uint8_t done = *pins.mon_done & 7, w_range = *pins.mon_w_range & 7;
@@ -161,6 +163,20 @@ void PlClock::tick() {
   for (unsigned u = 0; u < 3; ++u)
     if (done >> u & 1) complete(u, t, (w_range >> u) & 1);
   irq.sample(irq_levels(), cyc);
+}
+
+// R's TLAST handshake in cycle t: the TLM sink takes the packet. A sink that replans (the view
+// writer) is given each beat's first valid cycle, and its plan of them must take the last beat
+// in t, since the pins followed the TREADY it planned from the shadow unit's offers.
+void PlClock::r_last(Cycle t) {
+  const std::vector<uint8_t>& b = xr.bytes();
+  if (!sink_if->replans()) return ls.sink_took_last(sink_if->put(b.data(), b.size(), t));
+  const Cycle a = sink_if->put_beats(b.data(), b.size(), xr.presented());
+  if (a != t)
+    ls.reader_mismatch("stream " + xr.name() + ": the last of " + std::to_string(xr.presented().size()) +
+                       " beats taken in cycle " + std::to_string(t) + " by the RTL unit, in cycle " + std::to_string(a) +
+                       " by the TLM writer's plan of the RTL's offers");
+  ls.sink_took_last(a);
 }
 
 // pl_version 2: the HP bridges' handshakes (every fill checked against the AXI rules and against
@@ -182,7 +198,7 @@ void PlClock::v2_streams(Cycle t) {
     if (k >= want.size())
       o << "a fill the TLM reader does not make (" << want.size() << " planned)";
     else if (want[k].addr != f->addr || want[k].beats != f->beats ||
-             (vw.active() ? f->issue < want[k].issue : f->issue != want[k].issue))
+             f->issue != want[k].issue)
       o << "fill " << k << ": TLM 0x" << std::hex << want[k].addr << std::dec << " " << want[k].beats
         << " beats issued in cycle " << want[k].issue << ", RTL 0x" << std::hex << f->addr << std::dec << " "
         << f->beats << " beats in cycle " << f->issue;
@@ -214,10 +230,7 @@ void PlClock::v2_streams(Cycle t) {
     v2_last_hs[s] = t;
     ++v2_stats.beats;
     if (v2_valid_since[s] > want_valid) ++v2_stats.beats_late;  // held back with its fills (above)
-    // With the RTL writer (--rtl-writer) its back-pressure on R stalls the unit and, through it, the
-    // readers, which the TLM models do not follow: later is allowed there (counted as late).
-    const bool when_bad = vw.active() ? v2_valid_since[s] < want_valid : v2_valid_since[s] != want_valid;
-    if (got != want || when_bad) {
+    if (got != want || v2_valid_since[s] != want_valid) {
       std::ostringstream o;
       o << "VR" << s << " (stream " << static_cast<char>('A' + s) << ") " << vr_if[s]->descriptor().str() << ": beat " << b
         << " TLM 0x" << std::hex << want << " valid in cycle " << std::dec << want_valid << ", RTL 0x" << std::hex

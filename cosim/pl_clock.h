@@ -114,6 +114,7 @@ struct PlClock {
     return vw.active() ? sink_if && sink_if->armed() && vw.r_beats() == 0 : xr.armed() && xr.accepted() == 0;
   }
   void v2_streams(Cycle t);  // after the evaluation of cycle t: the readers' beats and fills
+  void r_last(Cycle t);      // R's TLAST handshake in cycle t: the TLM sink's put
   void tick();  // one cycle: streams, evaluation, handshakes, edge, done pulses, IRQs
   bool quiescent() const {
     if (pins.v2() && ((*pins.mon_vr_active & 7) || hp[0].busy() || hp[1].busy() || hp[2].busy())) return false;

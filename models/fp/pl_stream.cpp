@@ -43,7 +43,7 @@ CmdTiming run_pipe_n(unsigned p, unsigned ii, uint64_t nb_in, Carries carries, u
     h = std::max(nominal, oc.cur());
     stalls += h - nominal;
     oc.next();
-    if constexpr (LOG) log->out.push_back(h);
+    if constexpr (LOG) log->out.push_back(h), log->out_valid.push_back(nominal);
   };
 
   for (uint64_t i = 0; i < nb_in; ++i) {
@@ -189,6 +189,7 @@ CmdTiming time_vector_exact(VecOp op, uint64_t n, uint64_t t0, const BeatSchedul
     for (unsigned s = 0; s < 3; ++s)
       if (used[s]) log->in[s].reserve(nb);
     log->out.reserve(nb);
+    log->out_valid.reserve(nb);
   }
   return run_pipe(info->latency, info->ii, nb, [](uint64_t) { return true; }, t0, used, out,
                   log);
@@ -217,6 +218,7 @@ CmdTiming time_reduce_exact(uint64_t rows, uint64_t len, uint64_t t0, const Beat
     log->clear();
     log->in[0].reserve(nb_in);
     log->out.reserve(nb_out);
+    log->out_valid.reserve(nb_out);
   }
   return run_pipe(kReduceLatency, 1, nb_in, carries, t0, in, out, log);
 }
@@ -252,6 +254,7 @@ CmdTiming time_matmul_exact(uint64_t m, uint64_t k, uint64_t n, bool load_w, con
     log->clear();
     log->in[0].reserve((m * k + 1) / 2);
     log->out.reserve((m * n + 1) / 2 + nblk);
+    log->out_valid.reserve((m * n + 1) / 2 + nblk);
   }
   CmdTiming r;
   // W: B.TREADY = 1 from t0 + 1 until NBW beats are taken; nothing else touches stream B.
@@ -286,6 +289,7 @@ CmdTiming time_matmul_exact(uint64_t m, uint64_t k, uint64_t n, bool load_w, con
     const uint64_t ce = cs + tc + dmm - 1;
     h = std::max(ce + 1, b >= 1 ? se1 + 1 : 0) - 1;  // output beat 0 valid from ss_b
     for (uint64_t j = 0; j < nbo; ++j, oc.next()) {
+      if (log) log->out_valid.push_back(h + 1);
       h = std::max(h + 1, oc.cur());
       if (log) log->out.push_back(h);
     }

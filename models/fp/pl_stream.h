@@ -39,9 +39,13 @@ struct CmdTiming {
 struct BeatLog {
   std::vector<uint64_t> in[3];
   std::vector<uint64_t> out;
+  // The first cycle output beat j is valid on R (out[j] - out_valid[j] = cycles R held it back):
+  // what a sink that plans from the producer's offers (the v2 view writer) is given.
+  std::vector<uint64_t> out_valid;
   void clear() {
     for (auto& v : in) v.clear();
     out.clear();
+    out_valid.clear();
   }
 };
 

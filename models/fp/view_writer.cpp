@@ -40,10 +40,13 @@ uint64_t write_ready(const ViewDesc& d, uint64_t t0, uint64_t j) {
   return t0 + std::min<unsigned>(d.rank, vw::kMaxRank) + 2 + j;
 }
 
-WritePlan plan_write(const ViewDesc& d, uint64_t t0, const std::vector<uint64_t>& h, const WriterTiming& t) {
+namespace {
+// first_only: stop at the first burst (first_aw()); the rest of the plan is then not filled in.
+WritePlan plan_impl(const ViewDesc& d, uint64_t t0, const std::vector<uint64_t>& h, const WriterTiming& t,
+                    bool first_only) {
   WritePlan p;
   const uint64_t n_take = std::min<uint64_t>(d.elems(), 2 * h.size());  // elements written or dropped
-  p.accept.assign(h.size(), 0);
+  p.accept.assign(first_only ? 0 : h.size(), 0);
   struct Slot {
     uint64_t line = ~0ull;  // ~0: empty
     uint32_t mask = 0;      // words written since it was taken
@@ -135,7 +138,8 @@ WritePlan plan_write(const ViewDesc& d, uint64_t t0, const std::vector<uint64_t>
       two = b0 != (d.base + 4 * static_cast<uint64_t>(beat[1].second)) >> 3;
     }
     const uint64_t m = a + (two ? 1 : 0);
-    p.accept[j] = prev_a = a;
+    if (!first_only) p.accept[j] = a;
+    prev_a = a;
     next_p = m + 1;
     for (unsigned k = 0; k < n_used; ++k) {
       Slot& sl = slots[used[k]];
@@ -146,15 +150,17 @@ WritePlan plan_write(const ViewDesc& d, uint64_t t0, const std::vector<uint64_t>
     ++j;
   };
   detail::walk(d, [&](uint64_t idx, bool valid, int64_t off) {
-    if (idx >= n_take) return false;
+    if (idx >= n_take || (first_only && !p.bursts.empty())) return false;
     beat[in_beat++] = {valid, off};
     if (in_beat == 2 || idx + 1 == n_take) finish_beat();
     return true;
   });
+  if (first_only && !p.bursts.empty()) return p;
   // Beats past the elements (a long packet, or a last beat holding only dropped lanes) are
   // taken one per cycle and dropped.
   for (; j < h.size(); ++j) {
-    p.accept[j] = prev_a = std::max({h[j], write_ready(d, t0, j), next_p});
+    prev_a = std::max({h[j], write_ready(d, t0, j), next_p});
+    if (!first_only) p.accept[j] = prev_a;
     next_p = prev_a + 1;
   }
   const uint64_t a_last = h.empty() ? write_ready(d, t0, 0) : next_p - 1;  // the last merge
@@ -164,10 +170,21 @@ WritePlan plan_write(const ViewDesc& d, uint64_t t0, const std::vector<uint64_t>
   for (unsigned i = 0; i < vw::kLines; ++i) {
     const unsigned s = (next + i) % vw::kLines;
     if (slots[s].line != ~0ull) flush(s, a_last);
+    if (first_only && !p.bursts.empty()) return p;
   }
   p.done = a_last + 1;
   for (const Burst& b : p.bursts) p.done = std::max(p.done, b.bresp + 1);
   return p;
+}
+}  // namespace
+
+WritePlan plan_write(const ViewDesc& d, uint64_t t0, const std::vector<uint64_t>& h, const WriterTiming& t) {
+  return plan_impl(d, t0, h, t, false);
+}
+
+uint64_t first_aw(const ViewDesc& d, uint64_t t0, const std::vector<uint64_t>& h) {
+  const WritePlan p = plan_impl(d, t0, h, WriterTiming{}, true);
+  return p.bursts.empty() ? 0 : p.bursts.front().aw;
 }
 
 }  // namespace tinypynq::pl

@@ -101,5 +101,9 @@ uint64_t write_ready(const ViewDesc& d, uint64_t t0, uint64_t j);
 // h[j] (h.size() beats, >= 1; elements beyond elems() are dropped). Normative: the recurrence of
 // docs/pl-v2.md "v2 step 3", Timing. The descriptor must pass check_write().
 WritePlan plan_write(const ViewDesc& d, uint64_t t0, const std::vector<uint64_t>& h, const WriterTiming& t);
+// The cycle of the plan's first AW (it does not depend on the port's timing: no burst is before
+// it), or 0 when the plan has no burst: the cycle a writer asks its HP port about, computed
+// only up to that burst.
+uint64_t first_aw(const ViewDesc& d, uint64_t t0, const std::vector<uint64_t>& h);
 
 }  // namespace tinypynq::pl

@@ -75,6 +75,21 @@ class AxisSink {
   // when the sink back-pressures R (the view writer's write buffer, docs/pl-v2.md step 3): the
   // producer's last handshake, so a unit's DONE is the RTL's.
   virtual Cycle put(const uint8_t* data, uint64_t bytes, Cycle last_cycle) = 0;
+  // A sink whose TREADY depends on when the producer offers each beat (the v2 view writer: a
+  // beat waits while its write buffer is full of lines still being flushed) plans the packet from
+  // the producer's offers, presented[j] = first cycle beat j is valid, and the handshakes the
+  // producer made under ready(): when its plan accepts some beat later than handshakes[j], ready()
+  // becomes the plan's per-beat accept cycles and replan() returns true (the producer is to be
+  // retimed under it, as a replanning source is: run_with_sources). Side-effect free otherwise.
+  virtual bool replans() const { return false; }
+  virtual bool replan(const std::vector<uint64_t>& presented, const std::vector<uint64_t>& handshakes) {
+    (void)presented, (void)handshakes;
+    return false;
+  }
+  // put() with each beat's first valid cycle (presented, as replan()'s): for a sink that replans.
+  virtual Cycle put_beats(const uint8_t* data, uint64_t bytes, const std::vector<uint64_t>& presented) {
+    return put(data, bytes, presented.empty() ? 0 : presented.back());
+  }
   // Where put() would land a packet of `bytes` bytes, when that is host memory (DMI) taking
   // all of them: a producer may compute its result there, and put() of that pointer then
   // copies nothing. nullptr: put() a buffer of your own.

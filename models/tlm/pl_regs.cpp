@@ -110,25 +110,28 @@ const uint32_t* PlUnit::words(const StreamIn& in, uint64_t n, std::vector<uint32
 }
 
 UnitResult run_with_sources(PlUnit& u, const UnitCommand& c, Cycle t0, const StreamIn* const in[3],
-                            AxisSource* const src[3], const pl::BeatSchedule& r, pl::BeatLog* log) {
+                            AxisSource* const src[3], AxisSink* sink, const pl::BeatSchedule& r, pl::BeatLog* log) {
   bool any = false;
   for (unsigned s = 0; s < 3; ++s) any |= in[s] && src[s] && src[s]->replans();
-  if (!any) return u.run(c, t0, in, r, log);
+  const bool sink_plans = sink && sink->replans();
+  pl::BeatSchedule rr = sink ? sink->ready() : r;
+  if (!any && !sink_plans) return u.run(c, t0, in, rr, log);
   pl::BeatLog local;
   pl::BeatLog& lg = log ? *log : local;
   lg.clear();
-  UnitResult res = u.run(c, t0, in, r, &lg);
-  // Each pass moves the first beat that was late by at least one line buffer's worth of beats:
-  // a bound far above any view's beats / VR_BEAT_FIFO.
+  UnitResult res = u.run(c, t0, in, rr, &lg);
+  // Each pass moves the first beat that was late by at least one line buffer's worth of beats
+  // (a reader) or one write-buffer stall (the writer): a bound far above any view's beats.
   for (unsigned pass = 0;; ++pass) {
     bool changed = false;
     for (unsigned s = 0; s < 3; ++s)
       if (in[s] && src[s] && src[s]->replans()) changed |= src[s]->replan(lg.in[s]);
+    if (sink_plans && sink->replan(lg.out_valid, lg.out)) changed = true, rr = sink->ready();
     if (!changed) break;
     if (pass == 100000) throw std::logic_error(u.name() + std::string(": ") + u.describe(c) +
-                                               ": the readers' plans and the unit's handshakes do not converge");
+                                               ": the streams' plans and the unit's handshakes do not converge");
     lg.clear();
-    res.timing = u.retime(c, t0, in, r, &lg);
+    res.timing = u.retime(c, t0, in, rr, &lg);
   }
   return res;
 }

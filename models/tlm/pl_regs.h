@@ -122,12 +122,14 @@ struct UnitResult {
 
 class PlUnit;
 // run() of u, then, while a source whose beat times depend on its consumer (AxisSource::replans:
-// a v2 view reader) changes its table given the unit's handshakes, the timing again with the new
-// table (PlUnit::retime): a fixed point, since beat b's time depends only on earlier beats'
-// handshakes and the handshakes only grow. `log` (may be null) gets the final handshakes.
+// a v2 view reader) changes its table given the unit's handshakes, or the sink of R whose
+// TREADY depends on the unit's offers (AxisSink::replans: the view writer) changes its accept
+// table, the timing again with the new tables (PlUnit::retime): a fixed point, since a beat's
+// time depends only on earlier beats' handshakes and the handshakes only grow. R's schedule is
+// sink->ready() (r when sink is null). `log` (may be null) gets the final handshakes.
 // PlTop and the rtl target's lockstep shadow run every command through it.
 UnitResult run_with_sources(PlUnit& u, const UnitCommand& c, Cycle t0, const StreamIn* const in[3],
-                            AxisSource* const src[3], const pl::BeatSchedule& r, pl::BeatLog* log);
+                            AxisSource* const src[3], AxisSink* sink, const pl::BeatSchedule& r, pl::BeatLog* log);
 
 // One PL unit: its registers plus the command semantics PlTop needs. Not a SystemC module: the
 // PL runs one command at a time (§1), so one thread in PlTop drives whichever unit is routed.

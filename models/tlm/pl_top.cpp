@@ -231,12 +231,18 @@ void PlTop::execute(unsigned ui) {
   AxisSource* src[3] = {nullptr, nullptr, nullptr};
   for (unsigned s = 0; s < 3; ++s)
     if (need[s]) src[s] = src_[s];
-  UnitResult res = run_with_sources(u, cmd, t0, in, src, sink_->ready(), log_);
+  // A sink that back-pressures R from the unit's offers (the view writer, docs/pl-v2.md step 3,
+  // "TREADY") is planned with the unit to a fixed point and given each beat's offer cycle.
+  const bool sink_plans = sink_->replans();
+  pl::BeatLog own;
+  pl::BeatLog* lg = log_ ? log_ : sink_plans ? &own : nullptr;
+  UnitResult res = run_with_sources(u, cmd, t0, in, src, sink_, sink_->ready(), lg);
   u.direct_output(nullptr, nullptr);
   u.regs.warn(warn | res.warnings);
-  // The unit ends with its last R handshake: later than its own schedule when the sink
-  // back-pressures R (the view writer, docs/pl-v2.md step 3, "TREADY"), as the RTL unit stalls.
-  const Cycle t_done = std::max(res.timing.t_done, sink_->put(res.out, res.out_bytes, res.timing.t_done));
+  // The unit ends with its last R handshake (the sink's answer: the same cycle once planned
+  // together; later than the unit's own schedule for a sink that only reports it).
+  const Cycle t_done = std::max(res.timing.t_done, sink_plans ? sink_->put_beats(res.out, res.out_bytes, lg->out_valid)
+                                                              : sink_->put(res.out, res.out_bytes, res.timing.t_done));
   res.timing.t_done = t_done, res.timing.cycles = t_done - t0;
   u.regs.finish_at(t_done);
   for (unsigned s = 0; s < 3; ++s)

@@ -59,7 +59,7 @@ pl::ViewDesc ViewWriter::descriptor() const {
 void ViewWriter::reset() {
   base_ = limit_ = offset_ = rank_ = elems_ = bursts_ = 0;
   std::memset(dim_, 0, sizeof dim_);
-  irq_en_ = done_ = err_ = busy_ = armed_ = ok_at_end_ = false;
+  irq_en_ = done_ = err_ = busy_ = armed_ = ok_at_end_ = cached_ = false;
   err_code_ = err_info_ = pending_code_ = pending_info_ = 0;
   busy_until_ = err_at_ = kNever;
   update_irq();
@@ -179,7 +179,7 @@ void ViewWriter::start(Cycle t0) {
   if (busy_) return fail_at(vw::kBusy, vw::kNoDim, t0 + 1);  // the running transfer goes on
   const pl::ViewDesc d = descriptor();
   const Cycle t_r = pl::write_ready(d, t0, 0);
-  busy_ = true, done_ = false, ok_at_end_ = false, armed_ = false;
+  busy_ = true, done_ = false, ok_at_end_ = false, armed_ = false, cached_ = false;
   t0_ = times_.start = t0;
   ++times_.starts;
   const pl::DescCheck c = pl::check_write(d, p_.ddr_bytes);
@@ -223,35 +223,65 @@ Cycle ViewWriter::put_beats(const uint8_t* data, uint64_t bytes, const std::vect
 // The plan's first AW does not depend on the port's answer (no burst before it), so the port is
 // asked about the transfer from that cycle: the rate it had then (ps7.cpp counts the transfers
 // in flight in that cycle, whenever it is asked), as the RTL writer's port asks it live.
+bool ViewWriter::plan(const std::vector<uint64_t>& h, bool reserve, pl::WritePlan& out) {
+  const pl::ViewDesc& d = desc_;
+  const pl::WriterTiming none{p_.write_latency_cycles, 1000};
+  const bool again = reserve && cached_ && h == cached_h_;  // put_beats() of replan()'s last offers
+  const uint64_t aw0 = again ? cached_aw0_ : pl::first_aw(d, t0_, h);
+  // The port's rate from aw0 (one beat asked about: the rate and the write latency do not depend
+  // on the asker's length), then, when the transfer is made, the transfer itself as in flight.
+  HpStreamExt ext;
+  ext.write = true, ext.start = aw0, ext.beats = 1, ext.beat_bytes = 8, ext.reserve = false;
+  if (aw0 == 0 || !ask_port(ext)) {  // no burst (the port is not asked), or a range it refuses
+    cached_ = false;
+    out = pl::plan_write(d, t0_, h, none);
+    return aw0 == 0;
+  }
+  const pl::WriterTiming wt = port_timing(ext, 1);
+  if (again && wt.write_latency == cached_wt_.write_latency && wt.cpb_milli == cached_wt_.cpb_milli)
+    out = std::move(cached_plan_);
+  else
+    out = pl::plan_write(d, t0_, h, wt);
+  cached_ = false;
+  if (!reserve) {  // replan(): put_beats() of the same offers (the fixed point's last pass) reuses it
+    cached_ = true, cached_h_ = h, cached_aw0_ = aw0, cached_wt_ = wt, cached_plan_ = out;
+    return true;
+  }
+  uint64_t beats = 0;
+  for (const pl::Burst& b : out.bursts) beats += b.beats;
+  ext = HpStreamExt{};
+  ext.write = true, ext.start = aw0, ext.beats = beats, ext.beat_bytes = 8;
+  return ask_port(ext);
+}
+
+bool ViewWriter::ask_port(HpStreamExt& ext) {
+  const uint64_t lo = desc_.base & ~7ull, hi = std::min<uint64_t>((desc_.base + desc_.limit + 7) & ~7ull, p_.ddr_bytes);
+  tlm::tlm_generic_payload gp;
+  gp.set_command(tlm::TLM_IGNORE_COMMAND);
+  gp.set_address(lo);
+  gp.set_data_length(static_cast<unsigned>(hi - lo));
+  gp.set_extension(&ext);
+  sc_time delay = sc_core::SC_ZERO_TIME;
+  ++hp_transactions_;
+  m_axi_hp->b_transport(gp, delay);
+  gp.clear_extension(&ext);
+  return gp.get_response_status() == tlm::TLM_OK_RESPONSE;
+}
+
+bool ViewWriter::replan(const std::vector<uint64_t>& presented, const std::vector<uint64_t>& handshakes) {
+  if (!armed_ || presented.empty()) return false;
+  pl::WritePlan p;
+  if (!plan(presented, false, p)) return false;  // ends in ERR OUT_OF_BOUNDS at put(): no stall to model
+  if (p.accept == handshakes) return false;
+  ready_tab_ = std::move(p.accept);
+  ready_ = pl::BeatSchedule{.start = ready_tab_.front(), .table = ready_tab_.data(), .table_beats = ready_tab_.size()};
+  return true;
+}
+
 Cycle ViewWriter::take(const uint8_t* data, uint64_t bytes, const std::vector<uint64_t>& h) {
   const pl::ViewDesc& d = desc_;
   const uint64_t n = h.size();
-  pl::WriterTiming wt{p_.write_latency_cycles, 1000};
-  plan_ = pl::plan_write(d, t0_, h, wt);
-  uint32_t code = vw::kOk;
-  if (!plan_.bursts.empty()) {  // the port's rate and write latency for this transfer
-    uint64_t beats = 0;
-    for (const pl::Burst& b : plan_.bursts) beats += b.beats;
-    const uint64_t lo = d.base & ~7ull, hi = std::min<uint64_t>((d.base + d.limit + 7) & ~7ull, p_.ddr_bytes);
-    HpStreamExt ext;
-    ext.write = true, ext.start = plan_.bursts.front().aw, ext.beats = beats, ext.beat_bytes = 8;
-    tlm::tlm_generic_payload gp;
-    gp.set_command(tlm::TLM_IGNORE_COMMAND);
-    gp.set_address(lo);
-    gp.set_data_length(static_cast<unsigned>(hi - lo));
-    gp.set_extension(&ext);
-    sc_time delay = sc_core::SC_ZERO_TIME;
-    ++hp_transactions_;
-    m_axi_hp->b_transport(gp, delay);
-    gp.clear_extension(&ext);
-    if (gp.get_response_status() != tlm::TLM_OK_RESPONSE) {
-      code = vw::kOutOfBounds;
-    } else {
-      const pl::WriterTiming got = port_timing(ext, beats);
-      if (got.write_latency != wt.write_latency || got.cpb_milli != wt.cpb_milli)
-        plan_ = pl::plan_write(d, t0_, h, got);
-    }
-  }
+  uint32_t code = plan(h, true, plan_) ? vw::kOk : vw::kOutOfBounds;
   for (const pl::Burst& b : plan_.bursts)
     if (auto why = checker_.check(b, d.base, d.limit, p_.ddr_bytes)) SC_REPORT_ERROR(name(), why->c_str());
   const uint64_t n_words = std::min<uint64_t>(d.elems(), bytes / 4);

@@ -80,7 +80,12 @@ class ViewWriter : public sc_core::sc_module, public AxisSink {
   Cycle put(const uint8_t* data, uint64_t bytes, Cycle last_cycle) override;  // a_last of pl::plan_write
   // The packet with the cycle each beat was first presented (h_j of pl::plan_write), for a
   // producer whose beats are not back to back: the rtl target's twin, fed from the RTL's R.
-  Cycle put_beats(const uint8_t* data, uint64_t bytes, const std::vector<uint64_t>& h);
+  Cycle put_beats(const uint8_t* data, uint64_t bytes, const std::vector<uint64_t>& h) override;
+  // The write buffer's back-pressure on R (docs/pl-v2.md step 3, "TREADY"): the plan of the beats
+  // offered in cycles `presented` (the port asked without reserving it), and when it accepts a
+  // beat later than `handshakes`, ready() becomes its per-beat accept cycles.
+  bool replans() const override { return armed_; }
+  bool replan(const std::vector<uint64_t>& presented, const std::vector<uint64_t>& handshakes) override;
 
   void reset();  // aresetn: registers to 0, the transfer dropped, the interrupt low
   // The rtl target's twin: the RTL writer drives IRQ_F2P[VW], this model no line.
@@ -106,6 +111,10 @@ class ViewWriter : public sc_core::sc_module, public AxisSink {
   void fail_at(uint32_t code, uint32_t dim, Cycle at);
   void finish_at(Cycle at);  // DONE (an accepted transfer) in cycle `at`
   Cycle take(const uint8_t* data, uint64_t bytes, const std::vector<uint64_t>& h);
+  // plan_write of h with the HP port's answer for its first AW; false: the port refused the range.
+  // reserve: the transfer is made (put_beats); else a question (replan), its plan kept for put.
+  bool plan(const std::vector<uint64_t>& h, bool reserve, pl::WritePlan& out);
+  bool ask_port(HpStreamExt& ext);  // a timing question on HP (TLM_IGNORE_COMMAND); false: refused
   bool write_words(const pl::ViewDesc& d, const uint32_t* words, uint64_t n);
   void catch_up(Cycle t);
   void update_irq();
@@ -134,6 +143,12 @@ class ViewWriter : public sc_core::sc_module, public AxisSink {
   Cycle t0_ = 0;
   pl::ViewDesc desc_;          // the accepted descriptor (registers may change while BUSY)
   pl::BeatSchedule ready_;
+  std::vector<uint64_t> ready_tab_;  // ready_'s table after a replan() (the plan's accepts)
+  bool cached_ = false;              // replan()'s last plan, of offers cached_h_ at rate cached_wt_
+  std::vector<uint64_t> cached_h_;
+  uint64_t cached_aw0_ = 0;
+  pl::WriterTiming cached_wt_;
+  pl::WritePlan cached_plan_;
   pl::WritePlan plan_;
   ViewWriterTimes times_;
   AxiWriteChecker checker_;

@@ -205,6 +205,11 @@ TEST(Cli, RtlWriterIsCheckedAgainstTheTlmWriter) {
   ASSERT_EQ(t.code, 0) << t.out;
   ASSERT_EQ(r.code, 0) << r.out;
   EXPECT_EQ(json_field(r.out, "losses"), json_field(t.out, "losses"));
+  // tlm plans the writer's back-pressure on R with the unit (and the readers behind it): the RTL
+  // writer's stalls give tlm's predicted time exactly, and nothing is later than the TLM plan.
+  EXPECT_EQ(json_field(r.out, "predicted_board_seconds"), json_field(t.out, "predicted_board_seconds"));
+  EXPECT_EQ(json_field(r.out, "reader_fills_late"), "0") << r.out;
+  EXPECT_EQ(json_field(r.out, "reader_beats_late"), "0") << r.out;
   const int commands = std::atoi(json_field(r.out, "commands").c_str());
   EXPECT_GT(commands, 0) << r.out;
   EXPECT_EQ(std::atoi(json_field(r.out, "checked").c_str()), commands) << r.out;
