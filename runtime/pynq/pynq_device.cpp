@@ -223,6 +223,14 @@ class PynqDevice final : public Device {
 std::unique_ptr<Device> make_pynq_device(const std::string& name, std::unique_ptr<Driver> driver,
                                          const BoardConfig& cfg) {
   std::vector<FaultSpec> faults = fault_plan(name);
+  // The faults hit v1's DMA and unit registers (fault_driver.h); pl_version 2 moves commands
+  // through the command queue's ring and the view writer, where none of them would land: refused
+  // rather than a run that reports no fault.
+  TP_CHECK(faults.empty() || cfg.pl_version < 2, "--inject-fault on ", name, ": the faults (dma-error, unit-hang, ",
+           "lost-irq, bad-status) are injected at pl_version 1's DMA and unit registers; this board has pl_version ",
+           cfg.pl_version, ", whose commands go through the command queue and the view writer, where they are not ",
+           "injected (a bad view descriptor is its tested failure: docs/pl-v2.md \"Bad descriptors\"). Use a board ",
+           "with pl_version 1");
   if (!faults.empty()) driver = make_fault_driver(std::move(driver), std::move(faults));
   return std::make_unique<PynqDevice>(name, std::move(driver), cfg);
 }

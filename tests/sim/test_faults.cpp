@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -121,6 +123,23 @@ TEST(Faults, BadFaultSpecsAreRejectedWithTheEntry) {
   r = run_cli(kTrain + " --target cpu --inject-fault unit-hang@3");
   EXPECT_NE(r.code, 0);
   EXPECT_THAT(r.out, HasSubstr("is not a pynq target"));
+}
+
+// The faults hit v1's DMA and unit registers; on pl_version 2 (the command queue and the view
+// writer) none would land, so the run is refused instead of reporting no fault.
+TEST(Faults, PlVersion2RefusesInjectedFaultsItCannotLand) {
+  const std::string board = (std::filesystem::temp_directory_path() / "tinypynq_faults_v2.json").string();
+  {
+    std::ofstream f(board);
+    f << "{\"pl_version\": 2}\n";
+  }
+  for (const char* kind : {"dma-error@2", "unit-hang@2", "bad-status@2"}) {
+    const CliResult r = run_cli("--board " + board + " " + kTrain + " --target tlm --inject-fault " + kind);
+    EXPECT_EQ(r.code, 1) << kind << ": " << r.out;
+    EXPECT_THAT(r.out, HasSubstr("this board has pl_version 2")) << kind;
+    EXPECT_THAT(r.out, HasSubstr("Use a board with pl_version 1")) << kind;
+  }
+  std::filesystem::remove(board);
 }
 
 }  // namespace
