@@ -11,14 +11,19 @@
 
 #include <algorithm>
 #include <cstring>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 #include "base/board_config.h"
 #include "hw/tp_contract.h"
+#include "models/fp/pl_float.h"
 #include "models/fp/pl_timing.h"
 #include "models/fp/pl_units.h"
 #include "models/fp/view_writer.h"
 #include "models/tlm/pl_top.h"
+#include "models/tlm/pl_matmul.h"
+#include "models/tlm/pl_reduce.h"
 #include "models/tlm/pl_vector.h"
 #include "models/tlm/platform.h"
 #include "models/tlm/view_reader_tlm.h"
@@ -69,14 +74,15 @@ struct FifoSink : AxisSink {
 // The per-cycle reference: hw-spec §8.2's pipeline stepped cycle by cycle, R's TREADY from the
 // FIFO's occupancy in that cycle; returns CYCLES and fills each R beat's first valid and
 // handshake cycles (absolute).
-uint64_t per_cycle(const FifoSink& s, unsigned p, unsigned ii, uint64_t n_beats, uint64_t t0, uint64_t arrive,
-                   std::vector<uint64_t>& valid, std::vector<uint64_t>& hs) {
-  std::vector<int64_t> tokens(n_beats);
-  for (uint64_t i = 0; i < n_beats; ++i) tokens[i] = static_cast<int64_t>(i);
-  pl::PipelineModel m(p, ii, tokens, 2);
+uint64_t per_cycle(const FifoSink& s, unsigned p, unsigned ii, const std::vector<int64_t>& tokens, unsigned streams,
+                   uint64_t t0, uint64_t arrive, std::vector<uint64_t>& valid, std::vector<uint64_t>& hs) {
+  const uint64_t n_beats = tokens.size();
+  pl::PipelineModel m(p, ii, tokens, streams);
   std::vector<uint64_t> drain;
   uint64_t next = 0;
-  valid.assign(n_beats, 0), hs.clear();
+  int64_t n_out = 0;
+  for (int64_t t : tokens) n_out = std::max(n_out, t + 1);
+  valid.assign(static_cast<size_t>(n_out), 0), hs.clear();
   for (uint64_t t = t0 + 1; t < t0 + 100'000; ++t) {
     pl::PipelineModel::Inputs in;
     in.valid[0] = in.valid[1] = next < n_beats && arrive + next <= t;  // one beat per cycle from `arrive`
@@ -119,7 +125,9 @@ TEST(Backpressure, UnitAndSinkPlannedTogetherEqualThePerCyclePipeline) {
         pl::BeatLog log;
         const UnitResult res = run_with_sources(u, c, t0, in, src, &sink, sink.ready(), &log);
         std::vector<uint64_t> valid, hs;
-        const uint64_t want = per_cycle(sink, add->latency, add->ii, nb, t0, arrive, valid, hs);
+        std::vector<int64_t> tokens(nb);
+        for (uint64_t i = 0; i < nb; ++i) tokens[i] = static_cast<int64_t>(i);
+        const uint64_t want = per_cycle(sink, add->latency, add->ii, tokens, 2, t0, arrive, valid, hs);
         ASSERT_GT(want, 0u);
         EXPECT_EQ(res.timing.cycles, want);
         EXPECT_EQ(log.out, hs) << "R handshakes";
@@ -133,6 +141,74 @@ TEST(Backpressure, UnitAndSinkPlannedTogetherEqualThePerCyclePipeline) {
           EXPECT_GT(sink.replans_seen, 1) << "at least one replan changed R's schedule";
         }
       }
+}
+
+// The reduce unit under the same sinks: output beats ride on the input beats that end rows.
+TEST(Backpressure, ReduceUnderAFifoSinkEqualsThePerCyclePipeline) {
+  PlReduce u;
+  for (const unsigned depth : {1u, 3u})
+    for (const unsigned drain : {2u, 9u})
+      for (const auto& [rows, len] : std::vector<std::pair<uint32_t, uint32_t>>{{1, 1}, {9, 1}, {40, 3}, {64, 2}, {7, 50}}) {
+        SCOPED_TRACE("depth " + std::to_string(depth) + " drain " + std::to_string(drain) + " rows " +
+                     std::to_string(rows) + " len " + std::to_string(len));
+        const uint64_t t0 = 500, n = uint64_t{rows} * len, arrive = t0 + 2;
+        std::vector<uint32_t> a(n, 0x3F800000u);
+        StreamIn in_a;
+        in_a.data = reinterpret_cast<const uint8_t*>(a.data()), in_a.bytes = 4 * n, in_a.beats = (n + 1) / 2;
+        in_a.valid = BeatSchedule{.start = arrive};
+        const StreamIn* in[3] = {&in_a, nullptr, nullptr};
+        AxisSource* src[3] = {nullptr, nullptr, nullptr};
+        FifoSink sink;
+        sink.depth = depth, sink.drain = drain, sink.t_ready = t0 + 1;
+        sink.sched = BeatSchedule{.start = sink.t_ready};
+        UnitCommand c;
+        c.op = 0, c.size[0] = rows, c.size[1] = len;  // SUM
+        pl::BeatLog log;
+        const UnitResult res = run_with_sources(u, c, t0, in, src, &sink, sink.ready(), &log);
+        std::vector<uint64_t> valid, hs;
+        const uint64_t want = per_cycle(sink, pl::kReduceLatency, 1, pl::reduce_tokens(rows, len), 1, t0, arrive, valid, hs);
+        ASSERT_GT(want, 0u);
+        EXPECT_EQ(res.timing.cycles, want);
+        EXPECT_EQ(log.out, hs);
+        EXPECT_EQ(log.out_valid, valid);
+        EXPECT_EQ(sink.accepts(log.out_valid), log.out);
+      }
+}
+
+// The matmul unit (hw-spec §8.3: an output block's beats follow one another, each valid from the
+// cycle after the previous handshake): the fixed point holds, and the stalls lengthen the command.
+TEST(Backpressure, MatmulUnderAFifoSinkIsAFixedPoint) {
+  BoardConfig cfg = BoardConfig::defaults();
+  PlMatmul u(matmul_config(cfg));
+  for (const auto& [m, k, n] : std::vector<std::tuple<uint32_t, uint32_t, uint32_t>>{{1, 1, 1}, {13, 8, 12}, {64, 30, 40}}) {
+    SCOPED_TRACE("matmul " + std::to_string(m) + "x" + std::to_string(k) + "x" + std::to_string(n));
+    const uint64_t t0 = 100;
+    std::vector<uint32_t> a(uint64_t{m} * k, 0x3F800000u), w(uint64_t{k} * n, 0x40000000u);
+    StreamIn in_a, in_w;
+    in_a.data = reinterpret_cast<const uint8_t*>(a.data()), in_a.bytes = 4 * a.size(), in_a.beats = (a.size() + 1) / 2;
+    in_a.valid = BeatSchedule{.start = t0 + 2};
+    in_w.data = reinterpret_cast<const uint8_t*>(w.data()), in_w.bytes = 4 * w.size(), in_w.beats = (w.size() + 1) / 2;
+    in_w.valid = BeatSchedule{.start = t0 + 2};
+    const StreamIn* in[3] = {&in_a, &in_w, nullptr};
+    AxisSource* src[3] = {nullptr, nullptr, nullptr};
+    UnitCommand c;
+    c.op = pl_reg::MMU_LOADW, c.size[0] = m, c.size[1] = k, c.size[2] = n;
+    FifoSink free_run;
+    free_run.depth = 1u << 30, free_run.drain = 1, free_run.sched = BeatSchedule{.start = t0 + 1};
+    pl::BeatLog log0;
+    const uint64_t free_cycles = run_with_sources(u, c, t0, in, src, &free_run, free_run.ready(), &log0).timing.cycles;
+    FifoSink sink;
+    sink.depth = 2, sink.drain = 6, sink.t_ready = t0 + 1, sink.sched = BeatSchedule{.start = t0 + 1};
+    pl::BeatLog log;
+    const UnitResult res = run_with_sources(u, c, t0, in, src, &sink, sink.ready(), &log);
+    EXPECT_EQ(sink.accepts(log.out_valid), log.out) << "a fixed point";
+    for (size_t j = 1; j < log.out.size(); ++j) EXPECT_GE(log.out_valid[j], log.out[j - 1] + 1) << j;
+    const std::vector<uint32_t> got(reinterpret_cast<const uint32_t*>(res.out),
+                                    reinterpret_cast<const uint32_t*>(res.out) + uint64_t{m} * n);
+    for (uint32_t x : got) ASSERT_EQ(x, pl::bits(2.0f * static_cast<float>(k)));
+    if (log.out.size() > 3) EXPECT_GT(res.timing.cycles, free_cycles) << "the drain every 6 cycles holds R back";
+    else EXPECT_GE(res.timing.cycles, free_cycles);
+  }
 }
 
 // A sink that never back-pressures (its plan is the unit's handshakes) costs one replan and
