@@ -276,6 +276,8 @@ void ViewReader::take_all(Cycle last_cycle) {
   // DONE in the cycle after the last handshake; a consumer that reports a cycle already past
   // (clocked cycle by cycle) is clamped to now, as the DMA model does.
   busy_until_ = times_.done = std::max(last_cycle + 1, cycle_at(sc_core::sc_time_stamp()));
+  times_.first_beat = plan_.beat_valid.front(), times_.last_beat = last_cycle;
+  if (observer_) observer_(times_);
 }
 
 std::string ViewReader::describe() const {

@@ -38,6 +38,7 @@
 #include <tlm_utils/simple_target_socket.h>
 
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <memory>
 #include <string>
@@ -71,6 +72,8 @@ struct ViewReaderTimes {
   uint64_t fills = 0;       // LINES
   uint64_t ddr_bytes = 0;   // bytes of those fills
   uint64_t transfers = 0;   // accepted STARTs since construction
+  Cycle first_beat = 0;     // the stream's first valid beat
+  Cycle last_beat = 0;      // the consumer's last handshake (take_all)
 };
 
 class ViewReader : public sc_core::sc_module, public AxisSource {
@@ -105,6 +108,8 @@ class ViewReader : public sc_core::sc_module, public AxisSource {
 
   const pl::ReadPlan& last_plan() const { return plan_; }
   const ViewReaderTimes& times() const { return times_; }
+  // Called when a transfer ends (the consumer took its last beat): traces.
+  void set_transfer_observer(std::function<void(const ViewReaderTimes&)> fn) { observer_ = std::move(fn); }
   const AxiFillChecker& fill_checker() const { return checker_; }
   uint64_t hp_transactions() const { return hp_transactions_; }  // queries, reads, DMI requests
   pl::ViewDesc descriptor() const;  // as the registers hold it now
@@ -148,6 +153,7 @@ class ViewReader : public sc_core::sc_module, public AxisSource {
   StreamIn in_;
   std::vector<uint32_t> words_;
   pl::ReadPlan plan_;
+  std::function<void(const ViewReaderTimes&)> observer_;
   ViewReaderTimes times_;
   AxiFillChecker checker_;
   uint64_t hp_transactions_ = 0;

@@ -292,14 +292,19 @@ Cycle ViewWriter::take(const uint8_t* data, uint64_t bytes, const std::vector<ui
   bursts_ = static_cast<uint32_t>(plan_.bursts.size());
   times_.last_beat = plan_.accept.back();
   times_.bursts = bursts_, times_.ddr_bytes = plan_.ddr_bytes(), times_.elems = n_words;
+  times_.first_beat = plan_.accept.front();
+  times_.last_write = plan_.bursts.empty() ? plan_.accept.back() : plan_.bursts.back().wend - 1;
+  for (const pl::Burst& b : plan_.bursts) times_.last_write = std::max(times_.last_write, b.wend - 1);
   ++times_.transfers;
   if (code != vw::kOk) {
     busy_until_ = times_.done = plan_.done;
     ok_at_end_ = false;
     fail_at(code, vw::kNoDim, plan_.done);
+    if (observer_) observer_(times_);
     return plan_.accept.back();
   }
   finish_at(plan_.done);
+  if (observer_) observer_(times_);
   // The write buffer's back-pressure (a_j > h_j: misses waiting for flushes) holds the producer:
   // its last handshake is a_last, as the RTL writer's TREADY makes it.
   return plan_.accept.back();

@@ -31,6 +31,7 @@
 #include <tlm_utils/simple_target_socket.h>
 
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <string>
 #include <vector>
@@ -63,6 +64,8 @@ struct ViewWriterTimes {
   uint64_t elems = 0;       // elements of the packet taken
   uint64_t transfers = 0;   // completed transfers since construction
   uint64_t starts = 0;      // STARTs taken (not refused as BUSY) since construction
+  Cycle first_beat = 0;     // the packet's first handshake
+  Cycle last_write = 0;     // the last W beat (the last handshake when nothing is written)
 };
 
 class ViewWriter : public sc_core::sc_module, public AxisSink {
@@ -96,6 +99,8 @@ class ViewWriter : public sc_core::sc_module, public AxisSink {
 
   const pl::WritePlan& last_plan() const { return plan_; }
   const ViewWriterTimes& times() const { return times_; }
+  // Called when a transfer's timing is known (the packet taken): traces.
+  void set_transfer_observer(std::function<void(const ViewWriterTimes&)> fn) { observer_ = std::move(fn); }
   // The HP port's answer to a write question for `beats` beats (HpStreamExt): W rate, B latency.
   static pl::WriterTiming port_timing(const HpStreamExt& ext, uint64_t beats);
   const AxiWriteChecker& write_checker() const { return checker_; }
@@ -150,6 +155,7 @@ class ViewWriter : public sc_core::sc_module, public AxisSink {
   pl::WriterTiming cached_wt_;
   pl::WritePlan cached_plan_;
   pl::WritePlan plan_;
+  std::function<void(const ViewWriterTimes&)> observer_;
   ViewWriterTimes times_;
   AxiWriteChecker checker_;
   uint64_t hp_transactions_ = 0;

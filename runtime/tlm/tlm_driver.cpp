@@ -3,6 +3,7 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <functional>
 #include <iterator>
 #include <map>
 #include <mutex>
@@ -12,6 +13,8 @@
 #include "models/tlm/axi_dma.h"
 #include "models/tlm/pl_top.h"
 #include "models/tlm/platform.h"
+#include "models/tlm/view_reader_tlm.h"
+#include "models/tlm/view_writer_tlm.h"
 #include "base/check.h"
 #include "tensor/device.h"
 #include "runtime/pynq/pynq_device.h"
@@ -53,7 +56,7 @@ const DmaTransferTimes& channel_times(Platform& p, int ch) {
   return ch == 1 ? p.dma(0).s2mm_times() : p.dma(ch == 0 ? 0 : ch - 1).mm2s_times();
 }
 // pl_version 2 has no DMA (the view readers stream A, B, C and the view writer takes R; their
-// transfers are not traced yet).
+// transfers are traced as they end: observe_views).
 bool has_channel(Platform& p, int ch) {
   (void)ch;
   return !p.readers();
@@ -81,6 +84,41 @@ void emit_transfers(Platform& p) {
     e.num("last_beat_s", static_cast<double>(t.last_beat + 1) * period);
     g_sink->on_event(std::move(e));
   }
+}
+
+// pl_version 2: a view reader's or the view writer's transfer on the track of the DMA channel
+// whose stream and HP port it took over (A: VR0 on HP0, R: VW on HP0, B: VR1, C: VR2), START to
+// DONE, with the bytes its fills or bursts moved between its first and last beat.
+void emit_view_transfer(int ch, const char* name, Cycle start, Cycle done, uint64_t bytes, Cycle first, Cycle last,
+                        double period) {
+  pynq::PynqEvent e;
+  e.track = static_cast<pynq::Track>(static_cast<int>(pynq::Track::kDma0Mm2s) + ch);
+  e.cat = "dma";
+  e.name = name;
+  e.t_start = static_cast<double>(start) * period;
+  e.t_end = static_cast<double>(done) * period;
+  e.args.reserve(3);
+  e.num("bytes", static_cast<double>(bytes));
+  e.num("first_beat_s", static_cast<double>(first) * period);
+  e.num("last_beat_s", static_cast<double>(last + 1) * period);
+  g_sink->on_event(std::move(e));
+}
+
+void observe_views(Platform& p, bool on) {
+  if (!p.readers()) return;
+  const double period = 1.0 / p.config().pl_clock_hz;
+  static const char* const kName[3] = {"VR0 A", "VR1 B", "VR2 C"};
+  static constexpr int kChannel[3] = {0, 2, 3};
+  for (unsigned i = 0; i < 3; ++i)
+    p.readers()->reader(i).set_transfer_observer(
+        on ? std::function<void(const ViewReaderTimes&)>([i, period](const ViewReaderTimes& t) {
+          if (g_sink) emit_view_transfer(kChannel[i], kName[i], t.start, t.done, t.ddr_bytes, t.first_beat, t.last_beat, period);
+        })
+           : nullptr);
+  p.writer()->set_transfer_observer(on ? std::function<void(const ViewWriterTimes&)>([period](const ViewWriterTimes& t) {
+    if (g_sink) emit_view_transfer(1, "VW R", t.start, t.done, t.ddr_bytes, t.first_beat, t.last_write, period);
+  })
+                                       : nullptr);
 }
 
 // Contiguous buffers from a region of the emulated DDR (the u-dma-buf/CMA region on a board):
@@ -347,6 +385,7 @@ void set_event_sink(pynq::PynqEventSink* sink) {
     Platform& p = *pp;
     for (int ch = 0; ch < 4; ++ch)
       if (has_channel(p, ch)) p.trace_seen[ch] = channel_times(p, ch).transfers;  // only later transfers
+    observe_views(p, sink != nullptr);
     if (!sink) {
       p.pl().set_command_observer(nullptr);
       continue;

@@ -113,6 +113,41 @@ TEST(TraceRun, TrainTracesItsSteps) {
   EXPECT_GT(s.phase[phase_index("ps_copy")], 0) << "the batch is copied in during the step";
 }
 
+// pl_version 2: the view readers' and the view writer's transfers are traced on the tracks of the
+// DMA channels whose streams and HP ports they took over (VR0 A, VW R, VR1 B), each with the
+// bytes its fills or bursts moved; the summary counts them as it counts the DMAs'.
+TEST(TraceRun, PlVersion2TracesTheViewTransfers) {
+  if (!fs::exists("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz")) GTEST_SKIP() << "no Fashion-MNIST";
+  const fs::path dir = scratch();
+  {
+    std::ofstream f(dir / "v2.json");
+    f << "{\"pl_version\": 2}\n";
+  }
+  const fs::path p = dir / "v2trace.json";
+  Result r = run("--board " + (dir / "v2.json").string() + " train --target tlm --steps 1 --batch 16 --test-samples 0 --trace " +
+                 p.string());
+  ASSERT_EQ(r.code, 0) << r.out;
+  const Summary s = summarize(read_trace(p.string()));
+  for (int ch : {0, 1, 2}) {  // A, R, B (the MLP reads no stream C)
+    EXPECT_GT(s.tracks[kTrackDma0Mm2s + ch].slices, 10) << track_info(kTrackDma0Mm2s + ch).short_name;
+    EXPECT_GT(s.dma_bytes[ch], 0) << track_info(kTrackDma0Mm2s + ch).short_name;
+  }
+  const nlohmann::json t = nlohmann::json::parse(slurp(p));
+  int vw = 0;
+  for (const auto& e : t["traceEvents"]) {
+    if (e.value("cat", "") != "dma") continue;
+    const std::string n = e["name"];
+    EXPECT_TRUE(n == "VR0 A" || n == "VR1 B" || n == "VR2 C" || n == "VW R") << n;
+    vw += n == "VW R";
+    const double ts = e["ts"], end = ts + e["dur"].get<double>();
+    const double first = e["args"]["first_beat_us"], last = e["args"]["last_beat_us"];
+    EXPECT_LE(ts, first + 1e-6) << n;
+    EXPECT_LE(first, last) << n;
+    EXPECT_LE(last, end + 1e-6) << n;
+  }
+  EXPECT_GT(vw, 10);
+}
+
 // The CNN at batch 128 has kernels far longer than their start time: its trace must pass
 // `report` (it used to fail: "overlaps the end of an enclosing slice"). About 15 s.
 TEST(TraceRun, CnnTraceAtBatch128PassesReport) {
