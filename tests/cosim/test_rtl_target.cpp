@@ -11,6 +11,7 @@
 #include <cstring>
 
 #include "cosim/rtl_pl.h"
+#include "models/tlm/pl_top.h"
 #include "models/tlm/platform.h"
 #include "runtime/rtl/rtl_target.h"
 #include "runtime/tlm/tlm_driver.h"
@@ -64,6 +65,11 @@ const bool declared = [] {
     });
   };
   declare_v2("rtl_vw", {});
+  // pl_version 2 on tlm and on rtl with R to the TLM writer (the default mode)
+  tinypynq::vp::register_platform_target("tlm_v2", v2, tinypynq::vp::make_tlm_pl);
+  tinypynq::vp::register_platform_target("rtl_v2", v2, [](const char* name, const BoardConfig& c) {
+    return std::unique_ptr<tinypynq::vp::PlBlock>(new cosim::RtlPl(name, c));
+  });
   cosim::RtlPlOptions burst;  // the first burst's B one cycle later
   burst.tamper_writer = [](std::vector<pl::Burst>& b, std::vector<uint8_t>&) {
     if (!b.empty()) ++b[0].bresp;
@@ -166,6 +172,49 @@ TEST(RtlTarget, RtlWriterEqualsTlmAndItsCheckerReportsBurstsAndWords) {
       << eb;
   const std::string ew = error_of([&] { add("rtl_vw_word"); });
   EXPECT_THAT(ew, ::testing::MatchesRegex(".*DDR word at 0x[0-9a-f]+: TLM 0x[0-9a-f]+, RTL 0x[0-9a-f]+.*")) << ew;
+}
+
+// A result written as a transpose wider than the view writer's buffer: the writer holds R back
+// (tlm plans it with the unit: R's handshakes later than its offers), and the rtl target in both
+// modes (R's TREADY pins following the TLM writer's plan; the RTL writer itself) gives tlm's
+// bits and every unit's cycles, every command checked strictly.
+TEST(RtlTarget, AWriterThatHoldsRBackGivesTlmCyclesInBothModes) {
+  auto run = [](const std::string& dev) {
+    Tensor::manual_seed(11);
+    Tensor a = Tensor::rand({96, 130}, dev), b = Tensor::rand({96, 130}, dev);
+    return bits_of((a + b).transpose().contiguous());
+  };
+  pl::BeatLog log;
+  auto* top = dynamic_cast<tinypynq::vp::PlTop*>(&tinypynq::vp::Platform::get("tlm_v2").pl());
+  ASSERT_NE(top, nullptr);
+  uint64_t held = 0, beats = 0;
+  top->set_command_observer([&](const tinypynq::vp::PlCommandRecord&) {
+    for (size_t j = 0; j < log.out.size(); ++j) held += log.out[j] - log.out_valid[j];
+    beats += log.out.size();
+  });
+  top->set_beat_log(&log);
+  const std::vector<uint32_t> tlm = run("tlm_v2");
+  top->set_beat_log(nullptr);
+  top->set_command_observer(nullptr);
+  EXPECT_GT(beats, 0u);
+  EXPECT_GT(held, beats / 10) << "R held back by the writer (cycles over " << beats << " beats)";
+  EXPECT_EQ(run("rtl_v2"), tlm);
+  EXPECT_EQ(run("rtl_vw"), tlm);
+  for (const char* kind : {"rtl_v2", "rtl_vw"}) {
+    auto* pl = dynamic_cast<cosim::RtlPl*>(&tinypynq::vp::Platform::get(kind).pl());
+    ASSERT_NE(pl, nullptr) << kind;
+    EXPECT_GT(pl->commands(), 0u) << kind;
+    EXPECT_EQ(pl->checked_commands(), pl->commands()) << kind << ": every command checked";
+    EXPECT_EQ(pl->reader_fills_late(), 0u) << kind;
+  }
+  const auto* pt = pynq::pynq_stats(device("tlm_v2"));
+  const auto* pd = pynq::pynq_stats(device("rtl_v2"));
+  const auto* pw = pynq::pynq_stats(device("rtl_vw"));
+  ASSERT_TRUE(pt && pd && pw);
+  for (int u = 0; u < 3; ++u) {
+    EXPECT_EQ(pd->pl_cycles[u], pt->pl_cycles[u]) << "unit " << u << ", R to the TLM writer";
+    EXPECT_EQ(pw->pl_cycles[u], pt->pl_cycles[u]) << "unit " << u << ", the RTL writer";
+  }
 }
 
 // The training PL's absent parts on the RTL, register by register, in lockstep with the TLM
