@@ -47,6 +47,25 @@ struct AxisPins {
 // cycle sched.at(i) and after beat i-1's handshake (what an MM2S channel with a FIFO does);
 // TKEEP trims the last beat; TLAST marks the last beat. Between packets TVALID is low and the
 // other pins are 0.
+// The first cycle the beat on a stream's pins has been valid (an AXI-Stream beat, once valid,
+// stays valid until its handshake): sample() after each evaluated cycle. The writer's replan
+// (AxisSink::put_beats) and the readers' checks compare these offers, not the handshakes.
+class ValidSince {
+ public:
+  Cycle sample(Cycle t, bool valid, bool handshake) {
+    if (valid && !held_) since_ = t;
+    held_ = valid && !handshake;
+    return since_;
+  }
+  Cycle since() const { return since_; }  // of the beat valid in the last cycle sampled
+  bool held() const { return held_; }     // valid without a handshake in the last cycle sampled
+  void reset() { held_ = false; }
+
+ private:
+  bool held_ = false;
+  Cycle since_ = 0;
+};
+
 class PinAxisSource {
  public:
   PinAxisSource(AxisPins p, std::string name) : p_(p), name_(std::move(name)) {}
@@ -158,7 +177,7 @@ class PinAxisSink {
   }
   void disarm() { armed_ = false, ready_fn_ = nullptr; }
   // A reset pulse: TREADY low, and the design may drop TVALID (what was offered is forgotten).
-  void reset() { pending_ = false, rdy_ = false, *p_.tready = 0; }
+  void reset() { offered_.reset(), rdy_ = false, *p_.tready = 0; }
 
   void drive(Cycle t) {
     rdy_ = armed_ && (ready_fn_ ? ready_fn_(t, accepted_) : !timed_ || t >= ready_.at(accepted_));
@@ -166,13 +185,12 @@ class PinAxisSink {
   }
   // After the evaluation of cycle t, before the clock edge.
   Event sample(Cycle t) {
-    const bool was_pending = pending_;
-    const Cycle since = valid_since_;
+    const bool pending = offered_.held();
     const bool v = *p_.tvalid;
     const uint64_t d = *p_.tdata;
     const uint8_t k = p_.tkeep ? *p_.tkeep : 0xFF;
     const bool l = *p_.tlast;
-    if (pending_ && violation_.empty()) {
+    if (pending && violation_.empty()) {
       const char* what = !v                ? "TVALID dropped"
                          : d != held_data_ ? "TDATA changed"
                          : k != held_keep_ ? "TKEEP changed"
@@ -180,20 +198,16 @@ class PinAxisSink {
                                            : nullptr;
       if (what) {
         violation_ = "AXI-Stream protocol violation on " + name_ + " in cycle " + std::to_string(t) + ": " + what +
-                     " before the handshake (TVALID high without TREADY since cycle " + std::to_string(valid_since_) +
+                     " before the handshake (TVALID high without TREADY since cycle " + std::to_string(offered_.since()) +
                      ")";
         fresh_ = true;
       }
     }
-    if (v && !rdy_) {
-      if (!pending_) valid_since_ = t;
-      pending_ = true, held_data_ = d, held_keep_ = k, held_last_ = l;
-    } else {
-      pending_ = false;
-    }
+    const Cycle since = offered_.sample(t, v, rdy_);
+    if (v && !rdy_) held_data_ = d, held_keep_ = k, held_last_ = l;
     if (!(v && rdy_)) return kNone;
     ++accepted_;
-    presented_.push_back(was_pending ? since : t);
+    presented_.push_back(since);
     last_data_ = d, last_keep_ = k;
     const unsigned n = static_cast<unsigned>(__builtin_popcount(k));
     const auto* b = reinterpret_cast<const uint8_t*>(&d);
@@ -232,10 +246,10 @@ class PinAxisSink {
   uint64_t last_data_ = 0;
   uint8_t last_keep_ = 0;
   // protocol monitor: the beat offered without TREADY in the previous cycle
-  bool pending_ = false, held_last_ = false, fresh_ = false;
+  bool held_last_ = false, fresh_ = false;
+  ValidSince offered_;
   uint64_t held_data_ = 0;
   uint8_t held_keep_ = 0;
-  Cycle valid_since_ = 0;
   std::string violation_;
 };
 

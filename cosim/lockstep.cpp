@@ -61,22 +61,22 @@ void Lockstep::start(unsigned u, Cycle t, uint8_t code, bool rtl_accepted) {
 
 std::string Lockstep::describe_running() const { return shadow_[p_.unit]->describe(p_.cmd); }
 
-void Lockstep::capture(const vp::StreamIn* const fresh_in[3], const pl::BeatSchedule* fresh_r,
+bool Lockstep::capture(const vp::StreamIn* const fresh_in[3], const pl::BeatSchedule* fresh_r,
                        vp::AxisSource* const src[3], vp::AxisSink* sink) {
-  if (!opt_.enabled || !p_.on || p_.computed || !p_.checkable) return;
+  if (!opt_.enabled || !p_.on || p_.computed || !p_.checkable) return false;
   for (unsigned s = 0; s < 3; ++s)
     if (p_.need[s] && !p_.have_in[s] && fresh_in[s]) p_.in[s] = *fresh_in[s], p_.have_in[s] = true;
   if (!p_.have_r && fresh_r) p_.r = *fresh_r, p_.have_r = true;
   for (unsigned s = 0; s < 3; ++s)
-    if (p_.need[s] && !p_.have_in[s]) return;
-  if (!p_.have_r) return;
+    if (p_.need[s] && !p_.have_in[s]) return false;
+  if (!p_.have_r) return false;
   const vp::StreamIn* in[3] = {nullptr, nullptr, nullptr};
   for (unsigned s = 0; s < 3; ++s) {
     if (!p_.need[s]) continue;
     if (p_.in[s].beats != p_.need[s]) p_.tlast_warn = reg::ST_W_TLAST;
     if (p_.in[s].beats < p_.need[s]) {  // the TLM unit would wait for ever: nothing to compare
       p_.checkable = false;
-      return;
+      return false;
     }
     in[s] = &p_.in[s];
   }
@@ -89,6 +89,7 @@ void Lockstep::capture(const vp::StreamIn* const fresh_in[3], const pl::BeatSche
   p_.exp_warn = res.warnings;
   if (opt_.tamper) opt_.tamper(p_.unit, p_.exp_out, p_.exp);
   p_.computed = true;
+  return true;
 }
 
 void Lockstep::stream_failed(unsigned s, Cycle t) {

@@ -70,7 +70,8 @@ class Lockstep {
   // src: the streams' sources (a v2 reader replans from the shadow unit's handshakes, as on tlm);
   // sink: R's sink (the v2 view writer, TLM or the RTL writer's twin, replans its TREADY from the
   // shadow unit's offers, as on tlm: its ready() is then the RTL's R handshakes expected).
-  void capture(const vp::StreamIn* const fresh_in[3], const pl::BeatSchedule* fresh_r,
+  // True in the call that computed the TLM side (the sink's ready() may have changed then only).
+  bool capture(const vp::StreamIn* const fresh_in[3], const pl::BeatSchedule* fresh_r,
                vp::AxisSource* const src[3] = nullptr, vp::AxisSink* sink = nullptr);
   void beat_taken(unsigned s, Cycle t);                       // an input handshake in cycle t
   void result_bytes(const uint8_t* b, unsigned n) {           // an R handshake's bytes

@@ -110,10 +110,11 @@ void PlClock::tick() {
   const vp::StreamIn* fresh[3] = {nullptr, nullptr, nullptr};
   for (unsigned s = 0; s < 3; ++s)
     if (src[s].active && beats_sent(s) == 0) fresh[s] = &src[s].in;
-  ls.capture(fresh, r_fresh() ? &r_ready : nullptr, src_if, sink_if);
   // The TLM writer replans its TREADY from the shadow unit's offers (the tlm target's fixed
-  // point): the pins follow its new schedule.
-  if (!vw.active() && xr.armed() && sink_if && sink_if->replans()) xr.set_ready(r_ready = sink_if->ready());
+  // point) when the shadow computes: the pins follow its new schedule from then on.
+  if (ls.capture(fresh, r_fresh() ? &r_ready : nullptr, src_if, sink_if) && !vw.active() && xr.armed() && sink_if &&
+      sink_if->replans())
+    xr.set_ready(r_ready = sink_if->ready());
   const Cycle t = cyc;
   uint8_t err = 0;
   for (unsigned s = 0; s < 3; ++s)
@@ -210,8 +211,7 @@ void PlClock::v2_streams(Cycle t) {
   const uint8_t valid = *pins.mon_in_tvalid & 7, hs = *pins.mon_in_hs & 7;
   for (unsigned s = 0; s < 3; ++s) {
     const bool v = valid >> s & 1;
-    if (v && !v2_valid_prev[s]) v2_valid_since[s] = t;
-    v2_valid_prev[s] = v && !(hs >> s & 1);
+    const Cycle valid_since = v2_offer[s].sample(t, v, hs >> s & 1);
     if (!(hs >> s & 1)) continue;
     Src& x = src[s];
     if (!x.active) {
@@ -229,12 +229,12 @@ void PlClock::v2_streams(Cycle t) {
     const Cycle want_valid = b == 0 ? planned : std::max(planned, v2_last_hs[s] + 1);
     v2_last_hs[s] = t;
     ++v2_stats.beats;
-    if (v2_valid_since[s] > want_valid) ++v2_stats.beats_late;  // held back with its fills (above)
-    if (got != want || v2_valid_since[s] != want_valid) {
+    if (valid_since > want_valid) ++v2_stats.beats_late;  // held back with its fills (above)
+    if (got != want || valid_since != want_valid) {
       std::ostringstream o;
       o << "VR" << s << " (stream " << static_cast<char>('A' + s) << ") " << vr_if[s]->descriptor().str() << ": beat " << b
         << " TLM 0x" << std::hex << want << " valid in cycle " << std::dec << want_valid << ", RTL 0x" << std::hex
-        << got << " valid in cycle " << std::dec << v2_valid_since[s];
+        << got << " valid in cycle " << std::dec << valid_since;
       ls.reader_mismatch(o.str());
     }
     wd.progress(t);
@@ -363,7 +363,7 @@ void PlClock::check_config() {
 void PlClock::reset_state() {
   ls.reset();
   for (unsigned s = 0; s < 3; ++s) src[s].active = false, xa[s].clear(), v2_sent[s] = 0, v2_fill[s] = 0;
-  for (unsigned s = 0; s < 3; ++s) v2_valid_prev[s] = false;
+  for (ValidSince& o : v2_offer) o.reset();
   for (HpReadBridge& b : hp) b.reset();
   if (vw.active()) vw.reset();
   xr.disarm();

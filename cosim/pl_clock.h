@@ -56,8 +56,8 @@ struct PlClock {
   VwTwin vw;  // the view writer inside (pins.with_vw()): its HP0 bridge and its TLM twin
   uint64_t v2_sent[3] = {0, 0, 0};   // beats of the current transfer handshaken
   size_t v2_fill[3] = {0, 0, 0};     // fills of the current transfer seen
-  bool v2_valid_prev[3] = {false, false, false};
-  Cycle v2_valid_since[3] = {0, 0, 0}, v2_last_hs[3] = {0, 0, 0};
+  ValidSince v2_offer[3];  // the readers' beats into the units
+  Cycle v2_last_hs[3] = {0, 0, 0};
   struct ReaderStats {  // compared with the TLM twins (all equal, or later where allowed)
     uint64_t fills = 0, fills_late = 0, beats = 0, beats_late = 0;
   } v2_stats;

@@ -24,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "cosim/axis.h"
 #include "cosim/lockstep.h"
 #include "cosim/ports.h"
 #include "models/tlm/hp_ext.h"
@@ -91,8 +92,7 @@ class VwTwin {
     if (bridge.sample(t) && ask_port) bridge.set_timing(ask_port(bridge.aw0()));
     if (!bridge.error().empty()) fault(bridge.error());
     const bool v = *pins_.mon_r_tvalid, hs = *pins_.mon_r_hs;
-    if (v && !valid_prev_) valid_since_ = t;
-    valid_prev_ = v && !hs;
+    r_offer_.sample(t, v, hs);
     if (hs) r_beat(t, ls, fault);
     maybe_compare(ls);
     const bool b = *pins_.mon_vw_busy;
@@ -102,7 +102,8 @@ class VwTwin {
   void reset() {
     bridge.reset();
     r_bytes_.clear(), r_h_.clear();
-    valid_prev_ = busy_prev_ = has_image_ = put_ = checked_ = false;
+    r_offer_.reset();
+    busy_prev_ = has_image_ = put_ = checked_ = false;
     if (twin) starts_seen_ = twin->times().starts;
   }
 
@@ -121,7 +122,7 @@ class VwTwin {
     std::memcpy(b, &d, 8);
     r_bytes_.insert(r_bytes_.end(), b, b + n);
     ls.result_bytes(b, n);
-    r_h_.push_back(valid_since_);
+    r_h_.push_back(r_offer_.since());
     ++stats.beats;
     if (!*pins_.mon_r_tlast) return;
     const uint64_t a = twin->put_beats(r_bytes_.data(), r_bytes_.size(), r_h_);
@@ -196,8 +197,9 @@ class VwTwin {
   PlSimPins pins_;
   std::vector<uint8_t> r_bytes_;
   std::vector<uint64_t> r_h_;
-  bool valid_prev_ = false, busy_prev_ = false, has_image_ = false, put_ = false, checked_ = false;
-  uint64_t valid_since_ = 0, starts_seen_ = 0, image_lo_ = 0;
+  ValidSince r_offer_;  // R's offers into the RTL writer
+  bool busy_prev_ = false, has_image_ = false, put_ = false, checked_ = false;
+  uint64_t starts_seen_ = 0, image_lo_ = 0;
   std::vector<uint8_t> image_;
 };
 

@@ -247,6 +247,8 @@ bool ViewWriter::plan(const std::vector<uint64_t>& h, bool reserve, pl::WritePla
     cached_ = true, cached_h_ = h, cached_aw0_ = aw0, cached_wt_ = wt, cached_plan_ = out;
     return true;
   }
+  // The reservation is a second question: its length (the plan's beats) needs the rate asked
+  // above. Asked once with the cached plan's length, a changed rate would reserve a stale length.
   uint64_t beats = 0;
   for (const pl::Burst& b : out.bursts) beats += b.beats;
   ext = HpStreamExt{};
@@ -293,8 +295,11 @@ Cycle ViewWriter::take(const uint8_t* data, uint64_t bytes, const std::vector<ui
   times_.last_beat = plan_.accept.back();
   times_.bursts = bursts_, times_.ddr_bytes = plan_.ddr_bytes(), times_.elems = n_words;
   times_.first_beat = plan_.accept.front();
-  times_.last_write = plan_.bursts.empty() ? plan_.accept.back() : plan_.bursts.back().wend - 1;
-  for (const pl::Burst& b : plan_.bursts) times_.last_write = std::max(times_.last_write, b.wend - 1);
+  times_.last_write = plan_.accept.back();  // nothing written: the last handshake
+  if (!plan_.bursts.empty()) {
+    times_.last_write = 0;
+    for (const pl::Burst& b : plan_.bursts) times_.last_write = std::max(times_.last_write, b.wend - 1);
+  }
   ++times_.transfers;
   if (code != vw::kOk) {
     busy_until_ = times_.done = plan_.done;

@@ -62,35 +62,13 @@ bool has_channel(Platform& p, int ch) {
   return !p.readers();
 }
 
-// Channels in pynq::Track order: DMA0 MM2S, DMA0 S2MM, DMA1 MM2S, DMA2 MM2S.
-void emit_transfers(Platform& p) {
-  static const char* const kName[4] = {"MM2S A", "S2MM R", "MM2S B", "MM2S C"};
-  const double period = 1.0 / p.config().pl_clock_hz;
-  for (int ch = 0; ch < 4; ++ch) {
-    if (!has_channel(p, ch)) continue;
-    const DmaTransferTimes& t = channel_times(p, ch);
-    if (t.transfers == p.trace_seen[ch]) continue;
-    p.trace_seen[ch] = t.transfers;
-    pynq::PynqEvent e;
-    e.track = static_cast<pynq::Track>(static_cast<int>(pynq::Track::kDma0Mm2s) + ch);
-    e.cat = "dma";
-    e.name = kName[ch];
-    e.t_start = static_cast<double>(t.length_write) * period;
-    e.t_end = static_cast<double>(t.done) * period;
-    e.args.reserve(3);
-    // Data moves between the first and the last beat: the bandwidth counters use these.
-    e.num("bytes", static_cast<double>(t.bytes));
-    e.num("first_beat_s", static_cast<double>(t.first_beat) * period);
-    e.num("last_beat_s", static_cast<double>(t.last_beat + 1) * period);
-    g_sink->on_event(std::move(e));
-  }
-}
-
-// pl_version 2: a view reader's or the view writer's transfer on the track of the DMA channel
-// whose stream and HP port it took over (A: VR0 on HP0, R: VW on HP0, B: VR1, C: VR2), START to
-// DONE, with the bytes its fills or bursts moved between its first and last beat.
-void emit_view_transfer(int ch, const char* name, Cycle start, Cycle done, uint64_t bytes, Cycle first, Cycle last,
-                        double period) {
+// One transfer on the track of channel ch (pynq::Track order: DMA0 MM2S, DMA0 S2MM, DMA1 MM2S,
+// DMA2 MM2S), from its programming to its DONE, with the bytes moved between its first and last
+// beat (the bandwidth counters use these). pl_version 2's view readers and writer go on the
+// tracks of the DMA channels whose streams and HP ports they took over (A: VR0 on HP0, R: VW on
+// HP0, B: VR1, C: VR2).
+void emit_stream_transfer(int ch, const char* name, Cycle start, Cycle done, uint64_t bytes, Cycle first, Cycle last,
+                          double period) {
   pynq::PynqEvent e;
   e.track = static_cast<pynq::Track>(static_cast<int>(pynq::Track::kDma0Mm2s) + ch);
   e.cat = "dma";
@@ -104,6 +82,19 @@ void emit_view_transfer(int ch, const char* name, Cycle start, Cycle done, uint6
   g_sink->on_event(std::move(e));
 }
 
+// pl_version 1: the DMA channels' transfers that ended since the last call.
+void emit_transfers(Platform& p) {
+  static const char* const kName[4] = {"MM2S A", "S2MM R", "MM2S B", "MM2S C"};
+  const double period = 1.0 / p.config().pl_clock_hz;
+  for (int ch = 0; ch < 4; ++ch) {
+    if (!has_channel(p, ch)) continue;
+    const DmaTransferTimes& t = channel_times(p, ch);
+    if (t.transfers == p.trace_seen[ch]) continue;
+    p.trace_seen[ch] = t.transfers;
+    emit_stream_transfer(ch, kName[ch], t.length_write, t.done, t.bytes, t.first_beat, t.last_beat, period);
+  }
+}
+
 void observe_views(Platform& p, bool on) {
   if (!p.readers()) return;
   const double period = 1.0 / p.config().pl_clock_hz;
@@ -112,11 +103,11 @@ void observe_views(Platform& p, bool on) {
   for (unsigned i = 0; i < 3; ++i)
     p.readers()->reader(i).set_transfer_observer(
         on ? std::function<void(const ViewReaderTimes&)>([i, period](const ViewReaderTimes& t) {
-          if (g_sink) emit_view_transfer(kChannel[i], kName[i], t.start, t.done, t.ddr_bytes, t.first_beat, t.last_beat, period);
+          if (g_sink) emit_stream_transfer(kChannel[i], kName[i], t.start, t.done, t.ddr_bytes, t.first_beat, t.last_beat, period);
         })
            : nullptr);
   p.writer()->set_transfer_observer(on ? std::function<void(const ViewWriterTimes&)>([period](const ViewWriterTimes& t) {
-    if (g_sink) emit_view_transfer(1, "VW R", t.start, t.done, t.ddr_bytes, t.first_beat, t.last_write, period);
+    if (g_sink) emit_stream_transfer(1, "VW R", t.start, t.done, t.ddr_bytes, t.first_beat, t.last_write, period);
   })
                                        : nullptr);
 }
