@@ -117,7 +117,8 @@ module tinypynq_pl_sim_v2 #(
   output logic [63:0] mon_r_tdata_o,
   output logic [7:0]  mon_r_tkeep_o,
   output logic        mon_r_tlast_o,
-  output logic        mon_vw_busy_o
+  output logic        mon_vw_busy_o,
+  output logic [7:0]  mon_vw_status_o    // VW's STATUS[7:0] (the queue's input in the board's top)
 );
 
   // Two builds (rtl/sim/CMakeLists.txt): with TP_SIM_V2_VW the top has its view writer (WithVw):
@@ -203,6 +204,7 @@ module tinypynq_pl_sim_v2 #(
     .m_axis_r_tvalid(m_axis_r_tvalid),
     .m_axis_r_tready(m_axis_r_tready),
     .m_axis_r_tlast (m_axis_r_tlast),
+    .vw_status_o    (mon_vw_status_o),
     .irq_f2p        (irq_f2p)
   );
 

@@ -120,6 +120,8 @@ module tinypynq_pl_top_v2 #(
   output logic        m_axis_r_tvalid,
   input  logic        m_axis_r_tready,
   output logic        m_axis_r_tlast,
+  // VW's STATUS[7:0] (0 without WithVw): the command queue's end of a command (tinypynq_pl_top_v2_cq)
+  output logic [7:0]  vw_status_o,
   // IRQ_F2P[15:0] (the contract's lines)
   output logic [15:0] irq_f2p
 );
@@ -384,6 +386,7 @@ module tinypynq_pl_top_v2 #(
       .m_axi_bready_o  (m_axi_hp0_bready),
       .irq_o           (irq_vw),
       .vw_err_o        (vw_err),
+      .status_o        (vw_status_o),
       .mon_busy_o      (vw_busy),
       .mon_stall_o     (vw_stall)
     );
@@ -400,6 +403,7 @@ module tinypynq_pl_top_v2 #(
     assign m_axis_r_tlast  = r_tlast;
     assign r_tready        = m_axis_r_tready;
     assign irq_vw          = 1'b0;
+    assign vw_status_o     = 8'd0;
     assign m_axi_hp0_awaddr  = 32'd0;
     assign m_axi_hp0_awlen   = 8'd0;
     assign m_axi_hp0_awsize  = 3'd0;

@@ -75,6 +75,7 @@ module tp_view_writer #(
   // IRQ_F2P[7] = (DONE | ERR) & IRQ_EN; ERR; monitors: BUSY, the buffer is stalling R
   output logic        irq_o,
   output logic        vw_err_o,
+  output logic [7:0]  status_o,     // STATUS[7:0] (BUSY, DONE, ERR, ERR_CODE): the queue's end of a command
   output logic        mon_busy_o,
   output logic        mon_stall_o
 );
@@ -237,6 +238,7 @@ module tp_view_writer #(
 
   assign irq_o       = irq_en_q && (done_q || err_q);
   assign vw_err_o    = err_q;
+  assign status_o    = status[7:0];
   assign mon_busy_o  = busy_q;
   assign mon_stall_o = state_q == SRun && s_axis_tvalid_i && !s_axis_tready_o;
 
