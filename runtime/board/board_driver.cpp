@@ -364,13 +364,17 @@ std::vector<Window> default_pl_windows() {
 }
 
 std::unique_ptr<BoardDriver> make_board_driver(const BoardOptions& o, const BoardConfig& cfg) {
-  // Checked before /dev/mem is opened: the bitstream hw/vivado builds is the v1 PL (AXI DMAs on
-  // HP0..HP2); the view readers of pl_version 2 exist only as TLM models so far.
+  // Checked before /dev/mem is opened. hw/vivado/build_bitstream.tcl builds the v2 PL too (its
+  // argument 2: tinypynq_pl_top_v2_cq), but this driver maps only v1's windows (the DMAs and the
+  // PL top) and its v2 path (the VR, VW and CQ windows, the ring in the u-dma-buf) is not
+  // written: refused rather than run half-mapped.
   if (cfg.pl_version != 1)
     throw Error(detail::cat("board: the board configuration selects \"pl_version\": ", cfg.pl_version,
-                            ", but the bitstream hw/vivado/build_bitstream.tcl builds is the v1 PL (hw-spec 1.x, "
-                            "AXI DMAs); the v2 view readers have no RTL or bitstream yet (docs/pl-v2.md). "
-                            "Use pl_version 1 for board (tlm models pl_version 2)."));
+                            ", but the board driver runs the v1 PL only (hw-spec 1.x, AXI DMAs): it does not map "
+                            "the v2 view reader, view writer and command queue windows yet. The v2 bitstream can be "
+                            "built (vivado -mode batch -source hw/vivado/build_bitstream.tcl -tclargs out/ 4 2 "
+                            "[training]) but is not driven from here; tlm and rtl model pl_version 2. Use "
+                            "pl_version 1 for board."));
   return std::make_unique<Board>(o, cfg);
 }
 

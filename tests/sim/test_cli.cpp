@@ -226,7 +226,7 @@ TEST(Cli, RtlWriterIsCheckedAgainstTheTlmWriter) {
 // A board the Verilated PL was not built for is refused on rtl with the register that differs,
 // exit status 1 (it used to end in std::terminate: the models throw std::invalid_argument).
 // pl_version 2 (docs/pl-v2.md): a clear error on every target that does not model it yet (board:
-// no v2 bitstream, refused before /dev/mem is opened); tlm and rtl run it (the v2 lowering).
+// the driver maps v1's windows only, refused before /dev/mem is opened); tlm and rtl run it.
 TEST(Cli, PlVersion2IsRefusedWhereItIsNotModelled) {
   const V2Board v2b("v2");
   const std::string& board = v2b.path;
