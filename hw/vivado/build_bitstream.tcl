@@ -12,7 +12,7 @@
 # (addresses, ranges, port widths, IP properties). Not run with Vivado here: see docs/board.md.
 #
 # The design (docs/hw-spec.md §2): processing_system7 with the PYNQ-Z2 board preset; M_AXI_GP0
-# -> AXI interconnect -> the three AXI DMAs' register ports and the PL's AXI4-Lite slave; DMA0
+# -> AXI interconnect -> the three AXI DMAs' register ports and the PL's AXI4-Lite slaves; DMA0
 # (MM2S stream A, S2MM stream R) on S_AXI_HP0, DMA1 (MM2S stream B) on HP1, DMA2 (MM2S stream C)
 # on HP2, all 64-bit; FCLK0 clocks everything; every interrupt source is ORed into IRQ_F2P[0],
 # the one line PYNQ images expose as a UIO device (fabric@40000000; runtime/board/board_driver.h).
@@ -35,21 +35,31 @@ set tp_dma_width  64
 set tp_dma_burst  16
 set tp_dma_lenw   26
 set tp_ddr_range  512M
-# name  base         range
+set tp_pl_top_base 0x40030000  ;# PL_TOP_BASE: the PL tops decode offsets from here
+# name    base        range  (a power of two, the base a multiple of it: Xilinx AR 66717; the
+# interconnect passes the address unchanged and a slave keeps the bits below its range). The PL
+# top's windows SYS, VEC, RED, MMU (0x40030000 + 256K, PL_TOP) fit no such segment, so the v1
+# wrapper has three slaves; its *_TOP_OFF parameters are each segment's base - PL_TOP_BASE.
 set tp_windows {
-  dma0  0x40000000  64K
-  dma1  0x40010000  64K
-  dma2  0x40020000  64K
-  pl    0x40030000  256K
+  dma0    0x40000000  64K
+  dma1    0x40010000  64K
+  dma2    0x40020000  64K
+  sys     0x40030000  64K
+  vecred  0x40040000  128K
+  mmu     0x40060000  64K
 }
 # SFU_DPS: the SFU datapaths (bit i = sfu_datapaths[i]; 63 = all, 3 = the training build DIV/RECIP + SQRT);
 # WITH_RED: the reduce unit (board config reduce_unit)
 array set tp_pl_params {MM_ROWS 4 MM_COLS 4 MM_WDEPTH 16384 MM_KMAX 2048 MM_NMAX 1024 FCLK_HZ 100000000 SFU_DPS 63 WITH_RED 1}
-# pl_version 2: one PL segment from PL_TOP to the end of the CQ window (the PL decodes PL_TOP, VR,
-# VW and CQ itself: tinypynq_pl_top_v2_cq's 19 address bits), STREAM_C: VR2 (board config vr_stream_c)
-set tp_v2_pl_window {pl 0x40030000 512K}
+# pl_version 2: one PL segment over PL_TOP, VR, VW and CQ (the PL decodes them itself:
+# tinypynq_pl_top_v2_cq's 19 address bits). A segment's range is a power of two and its base a
+# multiple of it (AR 66717: the interconnect decodes base/mask and passes the address unchanged,
+# the slave keeps the bits below the range), so it starts at 0x40000000, below PL_TOP (v2 has no
+# DMA windows); GP0_TOP_OFF tells the wrapper where PL_TOP lies in it. STREAM_C: VR2 (vr_stream_c)
+set tp_v2_pl_window {pl 0x40000000 512K}
 if {$tp_pl_version == 2} {
   set tp_pl_params(STREAM_C) 1
+  set tp_pl_params(GP0_TOP_OFF) [expr {$tp_pl_top_base - [lindex $tp_v2_pl_window 1]}]
   if {$tp_training} { array set tp_pl_params {SFU_DPS 3 WITH_RED 0 STREAM_C 0} }
 }
 
@@ -104,18 +114,25 @@ if {$tp_pl_version == 2} {
 
   # The PL top (SystemVerilog) through its Verilog wrapper, with the contract's unit sizes.
   set pl [create_bd_cell -type module -reference tinypynq_pl_wrapper pl]
+  foreach {name base range} $tp_windows {
+    if {$name in {sys vecred mmu}} {
+      set tp_pl_params([string toupper $name]_TOP_OFF) [expr {$base - $tp_pl_top_base}]
+    }
+  }
   set tp_pl_dict {}
   foreach k [lsort [array names tp_pl_params]] { lappend tp_pl_dict CONFIG.$k $tp_pl_params($k) }
   set_property -dict $tp_pl_dict $pl
 
   # GP0 -> register ports
   set gp [create_bd_cell -type ip -vlnv xilinx.com:ip:axi_interconnect:2.1 gp0_ic]
-  set_property -dict [list CONFIG.NUM_SI {1} CONFIG.NUM_MI {4}] $gp
+  set_property -dict [list CONFIG.NUM_SI {1} CONFIG.NUM_MI {6}] $gp
   connect_bd_intf_net [get_bd_intf_pins ps7/M_AXI_GP0] [get_bd_intf_pins gp0_ic/S00_AXI]
   connect_bd_intf_net [get_bd_intf_pins gp0_ic/M00_AXI] [get_bd_intf_pins dma0/S_AXI_LITE]
   connect_bd_intf_net [get_bd_intf_pins gp0_ic/M01_AXI] [get_bd_intf_pins dma1/S_AXI_LITE]
   connect_bd_intf_net [get_bd_intf_pins gp0_ic/M02_AXI] [get_bd_intf_pins dma2/S_AXI_LITE]
-  connect_bd_intf_net [get_bd_intf_pins gp0_ic/M03_AXI] [get_bd_intf_pins pl/s_axi]
+  connect_bd_intf_net [get_bd_intf_pins gp0_ic/M03_AXI] [get_bd_intf_pins pl/s_axi_sys]
+  connect_bd_intf_net [get_bd_intf_pins gp0_ic/M04_AXI] [get_bd_intf_pins pl/s_axi_vecred]
+  connect_bd_intf_net [get_bd_intf_pins gp0_ic/M05_AXI] [get_bd_intf_pins pl/s_axi_mmu]
 
   # DMA masters -> HP ports (DMA0's two masters share HP0 through an interconnect)
   set hp0 [create_bd_cell -type ip -vlnv xilinx.com:ip:axi_interconnect:2.1 hp0_ic]
@@ -138,6 +155,7 @@ if {$tp_pl_version == 2} {
     dma0/s_axi_lite_aclk dma0/m_axi_mm2s_aclk dma0/m_axi_s2mm_aclk dma1/s_axi_lite_aclk dma1/m_axi_mm2s_aclk
     dma2/s_axi_lite_aclk dma2/m_axi_mm2s_aclk pl/aclk
     gp0_ic/ACLK gp0_ic/S00_ACLK gp0_ic/M00_ACLK gp0_ic/M01_ACLK gp0_ic/M02_ACLK gp0_ic/M03_ACLK
+    gp0_ic/M04_ACLK gp0_ic/M05_ACLK
     hp0_ic/ACLK hp0_ic/S00_ACLK hp0_ic/S01_ACLK hp0_ic/M00_ACLK
   }
   connect_bd_net [get_bd_pins ps7/FCLK_CLK0] {*}[lmap p $clk_pins {get_bd_pins $p}]
@@ -146,6 +164,7 @@ if {$tp_pl_version == 2} {
   set rst_pins {
     dma0/axi_resetn dma1/axi_resetn dma2/axi_resetn pl/aresetn
     gp0_ic/S00_ARESETN gp0_ic/M00_ARESETN gp0_ic/M01_ARESETN gp0_ic/M02_ARESETN gp0_ic/M03_ARESETN
+    gp0_ic/M04_ARESETN gp0_ic/M05_ARESETN
     hp0_ic/S00_ARESETN hp0_ic/S01_ARESETN hp0_ic/M00_ARESETN
   }
   connect_bd_net [get_bd_pins rst_fclk0/peripheral_aresetn] {*}[lmap p $rst_pins {get_bd_pins $p}]
@@ -165,7 +184,8 @@ if {$tp_pl_version == 2} {
   connect_bd_net [get_bd_pins irq_or/Res] [get_bd_pins ps7/IRQ_F2P]
 
   # ---- addresses of the contract
-  set seg_of {dma0 dma0/S_AXI_LITE/Reg dma1 dma1/S_AXI_LITE/Reg dma2 dma2/S_AXI_LITE/Reg pl pl/s_axi/reg0}
+  set seg_of {dma0 dma0/S_AXI_LITE/Reg dma1 dma1/S_AXI_LITE/Reg dma2 dma2/S_AXI_LITE/Reg
+              sys pl/s_axi_sys/reg0 vecred pl/s_axi_vecred/reg0 mmu pl/s_axi_mmu/reg0}
   array set seg $seg_of
   foreach {name base range} $tp_windows {
     assign_bd_address -target_address_space [get_bd_addr_spaces ps7/Data] -offset $base -range $range \

@@ -4,7 +4,10 @@
 #   tclsh hw/vivado/stub_vivado.tcl <record.json> hw/vivado/build_bitstream.tcl <out_dir>
 # The stubs check what they can without Vivado: a pin of a cell that was never created, a
 # property or pin of the module-reference cell that its Verilog does not have, an address
-# segment of an unknown cell, a second assignment of one segment: each is an error.
+# segment of an unknown cell, a second assignment of one segment, and the address editor's rules
+# (a range that is not a power of two, a base that is not a multiple of its range: Xilinx AR
+# 66717; two segments overlapping in one address space; a module-reference slave whose segment is
+# not 2^ADDR_WIDTH of its interface, so that it would see address bits of the base): each is an error.
 # tests/board/test_vivado_tcl.cpp compares the record with the PL contract.
 
 if {[llength $argv] < 2} { puts stderr "usage: tclsh stub_vivado.tcl record.json script.tcl ?args?"; exit 2 }
@@ -37,6 +40,8 @@ proc stub_scan_verilog {path} {
       if {$bus ni $intfs} { lappend intfs $bus }
     }
     foreach {m p} [regexp -all -inline {parameter\s+(\w+)\s*=} $text] { lappend params $p }
+    set re {X_INTERFACE_PARAMETER = "[^"]*ADDR_WIDTH (\d+)[^"]*" \*\)\s*\(\* X_INTERFACE_INFO = "xilinx.com:interface:aximm:[\d.]+ (\w+) AWADDR"}
+    foreach {m w bus} [regexp -all -inline $re $text] { set ::module_addrw($mod,$bus) $w }
     set ::module_ports($mod) [list $ports $intfs $params]
   }
 }
@@ -117,6 +122,12 @@ proc connect_bd_intf_net {a b} { lappend ::R(intf_nets) [list $a $b] }
 proc connect_bd_net {args} { lappend ::R(nets) $args }
 proc get_bd_addr_spaces {path} { stub_cell [lindex [split $path /] 0]; return $path }
 proc get_bd_addr_segs {path} { stub_cell [lindex [split $path /] 0]; return $path }
+# "64K", "512M", "1G", "0x40000000", "4096" -> bytes
+proc stub_size {s} {
+  if {[regexp {^(\d+)([KMG])$} $s -> v u]} { return [expr {$v << [dict get {K 10 M 20 G 30} $u]}] }
+  return [expr {$s + 0}]
+}
+array set module_addrw {}   ;# module,interface -> ADDR_WIDTH of an AXI slave
 proc assign_bd_address {args} {
   set space ""; set offset ""; set range ""; set seg [lindex $args end]
   for {set i 0} {$i < [llength $args] - 1} {incr i} {
@@ -126,8 +137,28 @@ proc assign_bd_address {args} {
       -range { set range [lindex $args [incr i]] }
     }
   }
+  set lo [stub_size $offset]; set n [stub_size $range]
+  if {$n <= 0 || ($n & ($n - 1)) != 0} { stub_fail "$seg: range $range is not a power of two" }
+  if {$lo % $n != 0} {
+    stub_fail "$seg: offset $offset is not a multiple of its range $range (Xilinx AR 66717: the interconnect decodes base/mask)"
+  }
   foreach a $::R(addresses) {
     if {[dict get $a space] eq $space && [dict get $a seg] eq $seg} { stub_fail "$seg assigned twice in $space" }
+    if {[dict get $a space] eq $space} {
+      set alo [stub_size [dict get $a offset]]; set an [stub_size [dict get $a range]]
+      if {$lo < $alo + $an && $alo < $lo + $n} { stub_fail "$seg at $offset + $range overlaps [dict get $a seg] in $space" }
+    }
+  }
+  set parts [split $seg /]
+  if {[llength $parts] == 3 && [dict exists $::R(cells) [lindex $parts 0]]} {
+    set c [dict get $::R(cells) [lindex $parts 0]]
+    if {[dict get $c kind] eq "module"} {
+      set key "[dict get $c reference],[lindex $parts 1]"
+      if {![info exists ::module_addrw($key)]} { stub_fail "$seg: [dict get $c reference] gives [lindex $parts 1] no ADDR_WIDTH" }
+      if {$n != (1 << $::module_addrw($key))} {
+        stub_fail "$seg: range $range is not 2^ADDR_WIDTH ($::module_addrw($key) bits) of [lindex $parts 1]: the slave would see bits of the base"
+      }
+    }
   }
   lappend ::R(addresses) [dict create space $space seg $seg offset $offset range $range]
 }

@@ -5,6 +5,14 @@
 // windows), four AXI masters (HP0: VR0 reads and VW writes; HP1: VR1; HP2: VR2; HP3: the queue's
 // slots and records; 64-bit, INCR, at most 16 beats: AXI3-sized), the clock and the reset, and
 // IRQ_F2P[15:0] of the contract (the script ORs them into the PS's IRQ_F2P[0]).
+//
+// GP0 addressing: the interconnect forwards a GP0 address unchanged and the slave keeps the bits
+// below its segment's range, so the segment must be a power of two with its base a multiple of it
+// (Xilinx AR 66717) and the slave sees address - base. The contract's PL windows (PL_TOP at
+// 0x4003_0000 to the end of CQ) fit no such segment starting at PL_TOP, so the script maps
+// 0x4000_0000 + 512K (the v1 DMA windows are unused in v2) and GP0_TOP_OFF (PL_TOP_BASE minus the
+// segment's base) turns its offsets into the top's, which count from PL_TOP_BASE. The segment's
+// first 0x3_0000 bytes wrap to top offsets past CQ: the top's unmapped rest (reads 0, OKAY).
 module tinypynq_pl_wrapper_v2 #(
   parameter MM_ROWS   = 4,
   parameter MM_COLS   = 4,
@@ -14,7 +22,8 @@ module tinypynq_pl_wrapper_v2 #(
   parameter FCLK_HZ   = 100000000,
   parameter SFU_DPS   = 63,         // SFU datapaths built (hw/pl_contract.json sfu_datapaths; 63 = all)
   parameter STREAM_C  = 1,          // the third view reader VR2 (board config vr_stream_c)
-  parameter WITH_RED  = 1           // the reduce unit (board config reduce_unit)
+  parameter WITH_RED  = 1,          // the reduce unit (board config reduce_unit)
+  parameter GP0_TOP_OFF = 196608    // PL_TOP_BASE - the s_axi segment's base (0x4003_0000 - 0x4000_0000)
 ) (
   (* X_INTERFACE_INFO = "xilinx.com:signal:clock:1.0 aclk CLK" *)
   (* X_INTERFACE_PARAMETER = "ASSOCIATED_BUSIF s_axi:m_axi_hp0:m_axi_hp1:m_axi_hp2:m_axi_hp3, ASSOCIATED_RESET aresetn" *)
@@ -120,14 +129,16 @@ module tinypynq_pl_wrapper_v2 #(
   (* X_INTERFACE_PARAMETER = "SENSITIVITY LEVEL_HIGH" *)
   output wire [15:0] irq_f2p
 );
+  wire [18:0] top_awaddr = s_axi_awaddr - GP0_TOP_OFF[18:0];
+  wire [18:0] top_araddr = s_axi_araddr - GP0_TOP_OFF[18:0];
   tinypynq_pl_top_v2_cq #(
     .MmRows(MM_ROWS), .MmCols(MM_COLS), .MmWDepth(MM_WDEPTH), .MmKMax(MM_KMAX), .MmNMax(MM_NMAX),
     .FclkHz(FCLK_HZ), .SfuDps(SFU_DPS[5:0]), .StreamC(STREAM_C[0]), .WithRed(WITH_RED[0])
   ) u_top (
-    .aclk(aclk), .aresetn(aresetn), .s_axi_awaddr(s_axi_awaddr), .s_axi_awvalid(s_axi_awvalid),
+    .aclk(aclk), .aresetn(aresetn), .s_axi_awaddr(top_awaddr), .s_axi_awvalid(s_axi_awvalid),
     .s_axi_awready(s_axi_awready), .s_axi_wdata(s_axi_wdata), .s_axi_wstrb(s_axi_wstrb),
     .s_axi_wvalid(s_axi_wvalid), .s_axi_wready(s_axi_wready), .s_axi_bresp(s_axi_bresp),
-    .s_axi_bvalid(s_axi_bvalid), .s_axi_bready(s_axi_bready), .s_axi_araddr(s_axi_araddr),
+    .s_axi_bvalid(s_axi_bvalid), .s_axi_bready(s_axi_bready), .s_axi_araddr(top_araddr),
     .s_axi_arvalid(s_axi_arvalid), .s_axi_arready(s_axi_arready), .s_axi_rdata(s_axi_rdata),
     .s_axi_rresp(s_axi_rresp), .s_axi_rvalid(s_axi_rvalid), .s_axi_rready(s_axi_rready),
     .m_axi_hp0_araddr(m_axi_hp0_araddr), .m_axi_hp0_arlen(m_axi_hp0_arlen),

@@ -7,6 +7,7 @@
 // address or width changed.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cstdlib>
 #include <filesystem>
@@ -31,7 +32,8 @@ using namespace tinypynq::vivado_test;
 struct Contract {
   std::string origin;
   struct Win { std::string seg; uint64_t base, range; };
-  std::vector<Win> windows;                                 // PS Data space -> register segments
+  std::vector<Win> windows;                                 // PS Data space -> the DMAs' register segments
+  uint64_t pl_top = 0, pl_top_size = 0;                     // PL_TOP: the PL's segments must tile it
   std::vector<std::pair<std::string, std::string>> dma_hp;  // DMA address space -> HP port
   std::vector<std::pair<int, std::string>> irqs;            // IRQ line -> source pin
   uint64_t dma_length_bits = 0;
@@ -43,7 +45,8 @@ Contract contract() {
   if (!fs::exists(p)) {
     c.origin = "runtime/pynq/regmap.h";
     c.windows = {{"dma0/S_AXI_LITE/Reg", reg::kDma0, 0x1'0000}, {"dma1/S_AXI_LITE/Reg", reg::kDma1, 0x1'0000},
-                 {"dma2/S_AXI_LITE/Reg", reg::kDma2, 0x1'0000}, {"pl/s_axi/reg0", reg::kSys, reg::kMmu + 0x1'0000 - reg::kSys}};
+                 {"dma2/S_AXI_LITE/Reg", reg::kDma2, 0x1'0000}};
+    c.pl_top = reg::kSys, c.pl_top_size = reg::kMmu + 0x1'0000 - reg::kSys;
     c.dma_hp = {{"dma0/Data_MM2S", "HP0"}, {"dma0/Data_S2MM", "HP0"}, {"dma1/Data_MM2S", "HP1"}, {"dma2/Data_MM2S", "HP2"}};
     c.irqs = {{reg::kIrqDma0Mm2s, "dma0/mm2s_introut"}, {reg::kIrqDma0S2mm, "dma0/s2mm_introut"},
               {reg::kIrqDma1Mm2s, "dma1/mm2s_introut"}, {reg::kIrqDma2Mm2s, "dma2/mm2s_introut"},
@@ -63,7 +66,7 @@ Contract contract() {
       c.dma_hp.push_back({d + "/Data_MM2S", w["hp_port"]});
       if (d == "dma0") c.dma_hp.push_back({d + "/Data_S2MM", w["hp_port"]});
     } else if (name == "PL_TOP") {
-      c.windows.push_back({"pl/s_axi/reg0", num(w["base"]), num(w["size"])});
+      c.pl_top = num(w["base"]), c.pl_top_size = num(w["size"]);
     }
   }
   for (const json& q : j["irqs"]) {
@@ -107,7 +110,7 @@ std::vector<std::string> check(const json& r) {
   expect(r["top"] == "tinypynq_wrapper", "top " + r["top"].dump());
 
   // Register windows: PS Data space -> the DMAs' and the PL's register segments.
-  expect(ct.windows.size() == 4, ct.origin + ": expected 3 DMA windows and PL_TOP");
+  expect(ct.windows.size() == 3 && ct.pl_top_size > 0, ct.origin + ": expected 3 DMA windows and PL_TOP");
   std::map<std::string, json> by_seg;
   for (const json& a : r["addresses"]) by_seg[a["space"].get<std::string>() + " " + a["seg"].get<std::string>()] = a;
   for (const Contract::Win& w : ct.windows) {
@@ -120,7 +123,31 @@ std::vector<std::string> check(const json& r) {
     expect(off == w.base, w.seg + " at " + hex(off) + ", contract " + hex(w.base));
     expect(range == w.range, w.seg + " range " + hex(range) + ", contract " + hex(w.range));
   }
-  // The PL's one AXI4-Lite slave spans SYS, VEC, RED, MMU in 64 KiB steps (hw-spec §7).
+  // The PL's AXI4-Lite slaves (pl/<intf>/reg0) tile PL_TOP exactly, each telling the wrapper its
+  // offset inside it (CONFIG.<INTF>_TOP_OFF: the top decodes offsets from PL_TOP_BASE). The stubs
+  // already refused a segment that is not aligned to its power-of-two range or not 2^ADDR_WIDTH.
+  std::vector<std::pair<uint64_t, uint64_t>> pl_segs;
+  for (const json& a : r["addresses"]) {
+    const std::string sg = a["seg"];
+    if (a["space"] != "ps7/Data" || sg.rfind("pl/", 0) != 0) continue;
+    const uint64_t off = parse_size(a["offset"]), range = parse_size(a["range"]);
+    pl_segs.push_back({off, range});
+    std::string port = sg.substr(3, sg.rfind('/') - 3);  // s_axi_sys
+    port = port.substr(port.find('_', 2) + 1);
+    for (char& ch : port) ch = static_cast<char>(std::toupper(ch));
+    prop_is("pl", port + "_TOP_OFF", off - ct.pl_top);
+  }
+  std::sort(pl_segs.begin(), pl_segs.end());
+  uint64_t at = ct.pl_top;
+  std::string tiles;
+  for (auto [off, range] : pl_segs) {
+    tiles += " " + hex(off) + "+" + hex(range);
+    if (off == at) at += range;
+  }
+  expect(!pl_segs.empty() && at == ct.pl_top + ct.pl_top_size && pl_segs.front().first == ct.pl_top &&
+             pl_segs.back().first + pl_segs.back().second == at,
+         "the PL's GP0 segments" + tiles + " do not tile PL_TOP (" + hex(ct.pl_top) + " + " + hex(ct.pl_top_size) + ")");
+  // The PL top spans SYS, VEC, RED, MMU in 64 KiB steps (hw-spec §7).
   expect(reg::kVec == reg::kSys + 0x1'0000 && reg::kRed == reg::kVec + 0x1'0000 && reg::kMmu == reg::kRed + 0x1'0000,
          "regmap.h: SYS/VEC/RED/MMU are not consecutive 64 KiB windows (the PL top decodes them so)");
   // DMA masters see DDR from 0 through their HP port.
@@ -196,7 +223,7 @@ std::vector<std::string> check(const json& r) {
                                                         {"dma2/M_AXIS_MM2S", "pl/s_axis_c"}, {"pl/m_axis_r", "dma0/S_AXIS_S2MM"}};
   for (auto [a, b] : direct) expect(adj[a].count(b) == 1, std::string("stream ") + a + " -> " + b + " not connected");
   const auto gp = reaches("ps7/M_AXI_GP0");
-  for (const char* s : {"dma0/S_AXI_LITE", "dma1/S_AXI_LITE", "dma2/S_AXI_LITE", "pl/s_axi"})
+  for (const char* s : {"dma0/S_AXI_LITE", "dma1/S_AXI_LITE", "dma2/S_AXI_LITE", "pl/s_axi_sys", "pl/s_axi_vecred", "pl/s_axi_mmu"})
     expect(gp.count(s) == 1, std::string("GP0 does not reach ") + s);
   for (const auto& [space, port] : ct.dma_hp) {  // dmaN/Data_MM2S -> master dmaN/M_AXI_MM2S
     const std::string m = space.substr(0, space.find('/')) + "/M_AXI_" + space.substr(space.find('_') + 1);
@@ -267,8 +294,10 @@ fs::path mutate(const Tmp& t, const std::string& from, const std::string& to) {
 TEST(VivadoTcl, CheckFailsWhenTheScriptDiffersFromTheContract) {
   struct Case { const char* from; const char* to; const char* expect; };
   const Case cases[] = {
-      {"dma2  0x40020000  64K", "dma2  0x40028000  64K", "dma2/S_AXI_LITE/Reg at 0x40028000, contract 0x40020000"},
-      {"pl    0x40030000  256K", "pl    0x40030000  128K", "pl/s_axi/reg0 range 0x20000, contract 0x40000"},
+      {"dma2    0x40020000  64K", "dma2    0x40080000  64K", "dma2/S_AXI_LITE/Reg at 0x40080000, contract 0x40020000"},
+      {"mmu     0x40060000  64K", "mmu     0x40070000  64K",
+       "the PL's GP0 segments 0x40030000+0x10000 0x40040000+0x20000 0x40070000+0x10000 do not tile PL_TOP"},
+      {"set tp_pl_top_base 0x40030000", "set tp_pl_top_base 0x40020000", "pl CONFIG.SYS_TOP_OFF = 65536, contract 0"},
       {"set tp_dma_width  64", "set tp_dma_width  32", "dma1 CONFIG.c_m_axi_mm2s_data_width = 32, contract 64"},
       {"set tp_fclk0_mhz  100", "set tp_fclk0_mhz  125", "PCW_FPGA0_PERIPHERAL_FREQMHZ = 125, contract 100"},
       {"[get_bd_intf_pins pl/s_axis_b]", "[get_bd_intf_pins pl/s_axis_c]", "stream dma1/M_AXIS_MM2S -> pl/s_axis_b not connected"},
@@ -281,6 +310,27 @@ TEST(VivadoTcl, CheckFailsWhenTheScriptDiffersFromTheContract) {
     const auto bad = check(dry_run(mutate(t, c.from, c.to), t));
     EXPECT_NE(joined(bad).find(c.expect), std::string::npos) << "changing '" << c.from << "' -> '" << c.to
                                                              << "' was not caught; mismatches:\n" << joined(bad);
+  }
+}
+
+// Vivado's address rules (AR 66717) are the stubs': the script's segments obey them, a copy that
+// breaks one is refused with the reason.
+TEST(VivadoTcl, StubsRejectSegmentsVivadoWouldNot) {
+  struct Case { const char* from; const char* to; const char* expect; };
+  const Case cases[] = {
+      {"sys     0x40030000  64K", "sys     0x40030000  128K", "offset 0x40030000 is not a multiple of its range 128K"},
+      {"vecred  0x40040000  128K", "vecred  0x40040000  96K", "range 96K is not a power of two"},
+      {"vecred  0x40040000  128K", "vecred  0x40040000  256K", "range 256K is not 2^ADDR_WIDTH (17 bits) of s_axi_vecred"},
+      {"dma2    0x40020000  64K", "dma2    0x40030000  64K", "overlaps"},
+  };
+  for (const Case& c : cases) {
+    Tmp t;
+    try {
+      dry_run(mutate(t, c.from, c.to), t);
+      ADD_FAILURE() << "'" << c.to << "' was accepted";
+    } catch (const std::runtime_error& e) {
+      EXPECT_NE(std::string(e.what()).find(c.expect), std::string::npos) << e.what();
+    }
   }
 }
 

@@ -95,6 +95,9 @@ std::vector<std::string> check_v2(const json& r, const BoardConfig& cfg) {
     const uint64_t off = parse_size(seg->second["offset"]), range = parse_size(seg->second["range"]);
     expect((range & (range - 1)) == 0, "pl/s_axi/reg0 range " + hex(range) + " is not a power of two");
     expect(range <= (1ull << 19), "pl/s_axi/reg0 range " + hex(range) + " is beyond the PL's 19 address bits");
+    // the wrapper turns the segment's offsets into the top's (from PL_TOP_BASE)
+    for (const V2Contract::Win& w : ct.windows)
+      if (w.name == "PL_TOP") prop_is("pl", "GP0_TOP_OFF", w.base - off);
     for (const V2Contract::Win& w : ct.windows)
       expect(w.base >= off && w.base + w.size <= off + range,
              "window " + w.name + " (" + hex(w.base) + " + " + hex(w.size) + ") is outside pl/s_axi/reg0 (" + hex(off) +
@@ -230,8 +233,9 @@ fs::path mutate_v2(const Tmp& t, const std::string& file, const std::string& fro
 TEST(VivadoTclV2, CheckFailsWhenTheScriptDiffersFromTheContract) {
   struct Case { const char* file; const char* from; const char* to; const char* expect; };
   const Case cases[] = {
-      {"main", "set tp_v2_pl_window {pl 0x40030000 512K}", "set tp_v2_pl_window {pl 0x40030000 256K}",
-       "window VR (0x40070000 + 0x1000) is outside pl/s_axi/reg0"},
+      {"main", "set tp_v2_pl_window {pl 0x40000000 512K}", "set tp_v2_pl_window {pl 0x40080000 512K}",
+       "window PL_TOP (0x40030000 + 0x40000) is outside pl/s_axi/reg0"},
+      {"main", "set tp_pl_top_base 0x40030000", "set tp_pl_top_base 0x40020000", "pl CONFIG.GP0_TOP_OFF = 131072, expected 196608"},
       {"v2", "[get_bd_intf_pins pl/m_axi_hp$i] [get_bd_intf_pins ps7/S_AXI_HP$i]",
        "[get_bd_intf_pins pl/m_axi_hp$i] [get_bd_intf_pins ps7/S_AXI_HP[expr {3 - $i}]]",
        "pl/m_axi_hp3 does not reach ps7/S_AXI_HP3"},
@@ -243,6 +247,19 @@ TEST(VivadoTclV2, CheckFailsWhenTheScriptDiffersFromTheContract) {
     const auto bad = check_v2(dry_run(mutate_v2(t, c.file, c.from, c.to), t, "2 2"), v2_general());
     EXPECT_NE(joined(bad).find(c.expect), std::string::npos) << "changing '" << c.from << "' -> '" << c.to
                                                              << "' was not caught; mismatches:\n" << joined(bad);
+  }
+}
+
+// The segment the script had before (0x40030000 + 512K) breaks Vivado's rule (AR 66717): refused.
+TEST(VivadoTclV2, StubsRejectAMisalignedPlSegment) {
+  Tmp t;
+  try {
+    dry_run(mutate_v2(t, "main", "set tp_v2_pl_window {pl 0x40000000 512K}", "set tp_v2_pl_window {pl 0x40030000 512K}"), t,
+            "2 2");
+    FAIL() << "a segment whose base is not a multiple of its range was accepted";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("offset 0x40030000 is not a multiple of its range 512K"), std::string::npos)
+        << e.what();
   }
 }
 

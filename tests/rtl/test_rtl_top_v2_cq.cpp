@@ -18,7 +18,7 @@
 #include <utility>
 #include <vector>
 
-#include "Vtinypynq_pl_top_v2_cq.h"
+#include "Vtinypynq_pl_wrapper_v2.h"
 #include "hw/tp_contract.h"
 #include "models/fp/pl_float.h"
 #include "models/fp/view_reader.h"
@@ -34,7 +34,10 @@ namespace cq = tinypynq::hw::cq;
 namespace {
 
 constexpr uint64_t kDdr = 512ull << 20;
-constexpr uint32_t off(uint64_t gp0) { return static_cast<uint32_t>(gp0 - hw::win::PL_TOP_BASE); }
+// GP0 as the wrapper's s_axi sees it: the block design maps one segment from GP0_BASE (512K,
+// aligned to its range; hw/vivado/build_bitstream.tcl), whose offsets the wrapper turns into the
+// top's (GP0_TOP_OFF = PL_TOP_BASE - GP0_BASE).
+constexpr uint32_t off(uint64_t gp0) { return static_cast<uint32_t>(gp0 - hw::win::GP0_BASE); }
 constexpr uint32_t kCq = off(hw::win::CQ_BASE);
 constexpr uint32_t vr_abs(unsigned i) { return static_cast<uint32_t>(hw::win::VR_BASE) + hw::win::VR_INSTANCE_STRIDE * i; }
 
@@ -80,7 +83,7 @@ class TopCq {
   uint64_t now() const { return cyc_; }
   uint64_t irq_rise[16] = {};
   uint64_t hp3_reads = 0, hp3_writes = 0, hp0_writes = 0;
-  unsigned last_bresp = 0;
+  unsigned last_bresp = 0, last_rresp = 0;
 
   uint64_t wr(uint32_t addr, uint32_t data) {  // GP0 offset from PL_TOP_BASE; the handshake cycle
     m_.s_axi_awaddr = addr, m_.s_axi_wdata = data, m_.s_axi_wstrb = 0xF;
@@ -120,6 +123,7 @@ class TopCq {
     m_.s_axi_arvalid = 0;
     while (!m_.s_axi_rvalid) tick();
     const uint32_t v = m_.s_axi_rdata;
+    last_rresp = m_.s_axi_rresp;
     tick();
     return v;
   }
@@ -204,7 +208,7 @@ class TopCq {
     m_.eval();
     ++cyc_;
   }
-  Vtinypynq_pl_top_v2_cq m_;
+  Vtinypynq_pl_wrapper_v2 m_;
   uint8_t* ddr_;
   ReadPins rp_[4];
   WritePins wp_[2];  // HP0 (VW), HP3 (the queue's records)
@@ -317,8 +321,9 @@ void fill_floats(Ddr& ddr, uint32_t base, uint32_t n, std::mt19937& g) {
 
 }  // namespace
 
-static_assert(hw::win::CQ_BASE + hw::win::CQ_SIZE - hw::win::PL_TOP_BASE <= (1u << 19),
-              "tinypynq_pl_top_v2_cq's 19-bit GP0 port reaches the CQ window");
+static_assert(hw::win::CQ_BASE + hw::win::CQ_SIZE - hw::win::GP0_BASE <= (1u << 19),
+              "the wrapper's 19-bit GP0 segment reaches the CQ window");
+static_assert(hw::win::PL_TOP_BASE - hw::win::GP0_BASE == 196608, "tinypynq_pl_wrapper_v2's default GP0_TOP_OFF");
 
 // GP0 reaches the queue's registers (its window) and the PL's (through the arbiter) alike.
 TEST(RtlTopV2Cq, Gp0DecodesTheQueueWindowAndThePlsWindows) {
@@ -331,6 +336,10 @@ TEST(RtlTopV2Cq, Gp0DecodesTheQueueWindowAndThePlsWindows) {
   EXPECT_EQ(t.rd(kCq + cq::RING_BASE), kRing);
   EXPECT_EQ(t.rd(kCq + cq::RING_SLOTS), kSlots);
   EXPECT_EQ(t.rd(off(hw::win::SYS_BASE) + hw::sys::ID), hw::sys::ID_RESET);
+  EXPECT_EQ(t.rd(off(hw::win::MMU_BASE) + hw::unit::ID), hw::mmu::ID_VALUE);
+  // the segment's first 192K (v1's DMA windows, none in v2) wrap to the top's unmapped rest
+  EXPECT_EQ(t.rd(off(hw::win::DMA0_BASE)), 0u);
+  EXPECT_EQ(t.last_rresp, 0u);
   EXPECT_EQ(t.rd(off(hw::win::VEC_BASE) + hw::unit::ID), hw::vec::ID_VALUE);
   t.wr(off(vr_abs(1)) + vr::BASE, 0x4000u);
   EXPECT_EQ(t.rd(off(vr_abs(1)) + vr::BASE), 0x4000u);
