@@ -39,6 +39,10 @@ inline constexpr uint32_t SYS_ID = hw::sys::ID, SYS_VERSION = hw::sys::VERSION, 
                           SYS_BUSY = hw::sys::BUSY, SYS_FCLK_HZ = hw::sys::FCLK_HZ,
                           SYS_TIME_LO = hw::sys::TIME_LO, SYS_TIME_HI = hw::sys::TIME_HI;
 inline constexpr uint32_t SYS_ID_VALUE = hw::sys::ID_RESET, VERSION_VALUE = hw::sys::VERSION_RESET;
+// SYS.VERSION of a PL: its major version is the board config's pl_version (hw/pl_contract.json).
+constexpr uint32_t sys_version(unsigned pl_version) {
+  return pl_version >= 2 ? static_cast<uint32_t>(hw::limits::SYS_VERSION_V2) : hw::sys::VERSION_RESET;
+}
 // Common unit block (§7.2)
 inline constexpr uint32_t CTRL = hw::unit::CTRL, STATUS = hw::unit::STATUS, OP = hw::unit::OP,
                           SIZE0 = hw::unit::SIZE0, SIZE1 = hw::unit::SIZE1, SIZE2 = hw::unit::SIZE2,

@@ -29,6 +29,7 @@ PlTop::PlTop(sc_core::sc_module_name name, const BoardConfig& cfg)
       s_axi("s_axi"),
       period_(period_of(cfg.pl_clock_hz)),
       fclk_hz_(static_cast<uint32_t>(std::llround(cfg.pl_clock_hz))),
+      version_(sys_version(cfg.pl_version)),
       vec_(std::make_unique<PlVector>(cfg.sfu_datapaths(), cfg.stream_c())),
       red_(std::make_unique<PlReduce>(cfg.reduce_unit != 0)),
       mmu_(std::make_unique<PlMatmul>(matmul_config(cfg))),
@@ -114,7 +115,7 @@ void PlTop::b_transport(tlm::tlm_generic_payload& gp, sc_time& delay) {
 uint32_t PlTop::sys_read(uint32_t off, Cycle t) {
   switch (off) {
     case SYS_ID: return SYS_ID_VALUE;
-    case SYS_VERSION: return VERSION_VALUE;
+    case SYS_VERSION: return version_;
     case SYS_ROUTE: return route_;
     case SYS_BUSY: {
       uint32_t b = 0;

@@ -106,6 +106,7 @@ class PlTop : public sc_core::sc_module, public PlBlock {
 
   const sc_core::sc_time period_;
   const uint32_t fclk_hz_;
+  const uint32_t version_;  // SYS.VERSION: 1.0, or 2.0 for pl_version 2
   std::unique_ptr<PlVector> vec_;
   std::unique_ptr<PlReduce> red_;
   std::unique_ptr<PlMatmul> mmu_;

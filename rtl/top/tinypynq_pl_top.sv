@@ -31,7 +31,9 @@ module tinypynq_pl_top #(
   parameter bit StreamC = 1'b1,
   // the reduce unit is built (RED CFG0.BUILT); 0: a per-model build without it (board config
   // reduce_unit = 0): every RED START is rejected with BAD_OP
-  parameter bit WithRed = 1'b1
+  parameter bit WithRed = 1'b1,
+  // SYS.VERSION: its major version is the PL version (tinypynq_pl_top_v2 passes SYS_VERSION_V2)
+  parameter logic [31:0] Version = tp_contract_pkg::SYS_VERSION_RESET
 ) (
   input  logic        aclk,
   input  logic        aresetn,
@@ -362,7 +364,7 @@ module tinypynq_pl_top #(
   always_comb begin
     unique case (rd_addr[15:0])
       tp_contract_pkg::SYS_ID:      sys_rd_data = tp_contract_pkg::SYS_ID_RESET;       // "TPYN"
-      tp_contract_pkg::SYS_VERSION: sys_rd_data = tp_contract_pkg::SYS_VERSION_RESET;  // this spec
+      tp_contract_pkg::SYS_VERSION: sys_rd_data = Version;  // this spec (1.0) or v2's (2.0)
       tp_contract_pkg::SYS_ROUTE:   sys_rd_data = {30'd0, route_q};                    // unit id + 1
       tp_contract_pkg::SYS_BUSY:    sys_rd_data = {29'd0, u_busy};                     // bit = unit id
       tp_contract_pkg::SYS_FCLK_HZ: sys_rd_data = 32'(FclkHz);

@@ -194,7 +194,8 @@ module tinypynq_pl_top_v2 #(
 
   tinypynq_pl_top #(
     .MmRows (MmRows), .MmCols (MmCols), .MmWDepth (MmWDepth), .MmKMax (MmKMax), .MmNMax (MmNMax),
-    .FclkHz (FclkHz), .SfuDps (SfuDps), .StreamC (StreamC), .WithRed (WithRed)
+    .FclkHz (FclkHz), .SfuDps (SfuDps), .StreamC (StreamC), .WithRed (WithRed),
+    .Version (tp_contract_pkg::SYS_VERSION_V2)
   ) u_top (
     .aclk            (aclk),
     .aresetn         (aresetn),

@@ -93,7 +93,7 @@ uint64_t parse_u64(const std::string& s, const fs::path& p) {
 class Board final : public BoardDriver {
  public:
   Board(const BoardOptions& o, const BoardConfig& cfg) : o_(o), cfg_(cfg) {
-    if (o_.pl_windows.empty()) o_.pl_windows = default_pl_windows();
+    if (o_.pl_windows.empty()) o_.pl_windows = default_pl_windows(cfg_);
     if (o_.require_root && ::geteuid() != 0)
       TP_CHECK(false, "board: not running as root: the board driver maps PL registers through ", o_.mem_path,
                " and needs root; run it with sudo (e.g. sudo ./tinypynq train --target board)");
@@ -174,9 +174,12 @@ class Board final : public BoardDriver {
              id, ", expected 0x", reg::kSysId,
              "; load the tinypynq bitstream first (sudo ./tinypynq board load tinypynq.bit, docs/board.md)");
     const uint32_t ver = read32(sys + reg::SYS_VERSION);
-    TP_CHECK(ver >> 16 == reg::kVersion >> 16, "board: the loaded bitstream implements PL contract version ",
-             ver >> 16, ".", ver & 0xFFFF, ", this runtime needs ", reg::kVersion >> 16, ".x; rebuild the bitstream "
-             "from this source tree (hw/vivado/build_bitstream.tcl) and load it, or use the runtime it was built for");
+    const uint32_t want = reg::sys_version(cfg_.pl_version);
+    TP_CHECK(ver >> 16 == want >> 16, "board: the loaded bitstream implements PL contract version ", ver >> 16, ".",
+             ver & 0xFFFF, ", the board configuration (\"pl_version\": ", cfg_.pl_version, ") needs ", want >> 16,
+             ".x; load the bitstream built for it (vivado -mode batch -source hw/vivado/build_bitstream.tcl -tclargs "
+             "out/ 4 ", cfg_.pl_version, cfg_.pl_version >= 2 ? " [training]" : "",
+             "; sudo ./tinypynq board load out/tinypynq.bit) or pass the board configuration of the loaded one");
   }
 
   double measure_pl_clock(double seconds) override {
@@ -356,25 +359,20 @@ class Board final : public BoardDriver {
 
 }  // namespace
 
-std::vector<Window> default_pl_windows() {
+std::vector<Window> default_pl_windows(const BoardConfig& cfg) {
   std::vector<Window> w;
-  for (uint64_t base : {reg::kDma0, reg::kDma1, reg::kDma2, reg::kSys, reg::kVec, reg::kRed, reg::kMmu})
-    w.push_back({base, 0x1'0000});
+  if (cfg.pl_version < 2)
+    for (uint64_t base : {reg::kDma0, reg::kDma1, reg::kDma2}) w.push_back({base, 0x1'0000});
+  for (uint64_t base : {reg::kSys, reg::kVec, reg::kRed, reg::kMmu}) w.push_back({base, 0x1'0000});
+  if (cfg.pl_version >= 2)  // the view readers, the writer and the command queue (4 KiB each)
+    for (auto [base, bytes] : {std::pair{hw::win::VR_BASE, hw::win::VR_SIZE}, {hw::win::VW_BASE, hw::win::VW_SIZE},
+                               {hw::win::CQ_BASE, hw::win::CQ_SIZE}})
+      w.push_back({base, bytes});
   return w;
 }
 
 std::unique_ptr<BoardDriver> make_board_driver(const BoardOptions& o, const BoardConfig& cfg) {
-  // Checked before /dev/mem is opened. hw/vivado/build_bitstream.tcl builds the v2 PL too (its
-  // argument 2: tinypynq_pl_top_v2_cq), but this driver maps only v1's windows (the DMAs and the
-  // PL top) and its v2 path (the VR, VW and CQ windows, the ring in the u-dma-buf) is not
-  // written: refused rather than run half-mapped.
-  if (cfg.pl_version != 1)
-    throw Error(detail::cat("board: the board configuration selects \"pl_version\": ", cfg.pl_version,
-                            ", but the board driver runs the v1 PL only (hw-spec 1.x, AXI DMAs): it does not map "
-                            "the v2 view reader, view writer and command queue windows yet. The v2 bitstream can be "
-                            "built (vivado -mode batch -source hw/vivado/build_bitstream.tcl -tclargs out/ 4 2 "
-                            "[training]) but is not driven from here; tlm and rtl model pl_version 2. Use "
-                            "pl_version 1 for board."));
+  cfg.validate();
   return std::make_unique<Board>(o, cfg);
 }
 

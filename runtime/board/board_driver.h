@@ -32,7 +32,7 @@ struct Window {  // a physical range mapped from BoardOptions::mem_path (file of
 
 struct BoardOptions {
   std::string mem_path = "/dev/mem";
-  std::vector<Window> pl_windows;            // empty: the PL's register windows (regmap.h)
+  std::vector<Window> pl_windows;            // empty: the PL's register windows (default_pl_windows)
   uint64_t slcr_base = 0xF800'0000;          // Zynq-7000 SLCR (UG585 B.28)
   std::string udmabuf_name = "udmabuf0";
   std::string dev_dir = "/dev";              // <dev_dir>/<udmabuf_name>
@@ -50,7 +50,8 @@ struct BoardOptions {
 // The board driver with the extras calibrate and the tests use.
 class BoardDriver : public pynq::Driver {
  public:
-  // Identifies the PL: throws unless SYS_ID is the tinypynq ID and the major version matches.
+  // Identifies the PL: throws unless SYS_ID is the tinypynq ID and SYS.VERSION's major version is
+  // the board config's pl_version (a v1 program cannot drive a v2 PL, nor the reverse).
   virtual void check_pl() = 0;
   // FCLK0 measured against the SYS time counter over `seconds` of wall time, in Hz.
   virtual double measure_pl_clock(double seconds) = 0;
@@ -68,7 +69,9 @@ std::unique_ptr<BoardDriver> make_board_driver(const BoardOptions& o, const Boar
 // Registers device "board": the pynq runtime on make_board_driver(o, cfg), opened on first use.
 void register_board_target(const BoardConfig& cfg, const BoardOptions& o = {});
 
-// The PL register windows of the contract: DMA0..2, SYS, VEC, RED, MMU (64 KiB each).
-std::vector<Window> default_pl_windows();
+// The PL register windows of the contract for the board config's PL: pl_version 1 DMA0..2, SYS,
+// VEC, RED, MMU (64 KiB each); pl_version 2 SYS, VEC, RED, MMU and the VR, VW and CQ windows
+// (4 KiB each; no DMAs).
+std::vector<Window> default_pl_windows(const BoardConfig& cfg);
 
 }  // namespace tinypynq::board

@@ -80,8 +80,11 @@ void PlExec::init() {
     TP_CHECK(id == reg::kSysId, "pynq: no tinypynq PL at 0x", std::hex, reg::kSys, ": SYS.ID reads 0x", id,
              ", expected 0x", reg::kSysId, " (is the overlay loaded?)");
     const uint32_t ver = drv_.read32(reg::kSys + reg::SYS_VERSION);
-    TP_CHECK(ver >> 16 == reg::kVersion >> 16, "pynq: PL design version 0x", std::hex, ver,
-             " is not supported by this runtime (expects major version ", (reg::kVersion >> 16), ")");
+    const uint32_t want = reg::sys_version(v2() ? 2 : 1);
+    TP_CHECK(ver >> 16 == want >> 16, "pynq: the PL reads SYS.VERSION 0x", std::hex, ver, std::dec, " (PL version ",
+             ver >> 16, "), but the board configuration selects pl_version ", want >> 16,
+             ": load the bitstream built for it (hw/vivado/build_bitstream.tcl <out> <jobs> ", want >> 16,
+             ") or use the board configuration of the loaded PL");
     if (v2()) {  // no DMA: the readers and the writer reset with the PL, every register to 0
       // (hw/pl_contract.json), so the shadows are exact as all zeros; a shadow that was only
       // dropped would keep stale values of the dimensions a later command does not write.

@@ -34,6 +34,11 @@ inline constexpr uint32_t SYS_ID = hw::sys::ID, SYS_VERSION = hw::sys::VERSION, 
                           SYS_BUSY = hw::sys::BUSY, SYS_FCLK_HZ = hw::sys::FCLK_HZ, SYS_TIME_LO = hw::sys::TIME_LO,
                           SYS_TIME_HI = hw::sys::TIME_HI;
 inline constexpr uint32_t kSysId = hw::sys::ID_RESET, kVersion = hw::sys::VERSION_RESET;
+// SYS.VERSION a PL of the board config's pl_version reads (its major version is pl_version; a
+// different minor version is compatible).
+constexpr uint32_t sys_version(unsigned pl_version) {
+  return pl_version >= 2 ? static_cast<uint32_t>(hw::limits::SYS_VERSION_V2) : kVersion;
+}
 
 // common unit block
 inline constexpr uint32_t CTRL = hw::unit::CTRL, STATUS = hw::unit::STATUS, OP = hw::unit::OP,

@@ -36,8 +36,10 @@ inline void put(const fs::path& p, const std::string& s) {
 class FakeBoard {
  public:
   static constexpr uint64_t kUdmabufPhys = 0x1F00'0000, kUdmabufBytes = 1 << 20;
+  static constexpr uint64_t kPlBytes = 0x8'0000;  // DMA0 (0x4000_0000) to past CQ (0x4007_2FFF)
 
-  FakeBoard() {
+  // pl_version: the PL whose SYS.VERSION the fake reads (1, or 2: the v2 PL's windows VR, VW, CQ too).
+  explicit FakeBoard(unsigned pl_version = 1) {
     std::random_device rd;
     dir = fs::temp_directory_path() / ("tinypynq_board_" + std::to_string(::getpid()) + "_" + std::to_string(rd()));
     fs::create_directories(dir / "dev");
@@ -55,14 +57,14 @@ class FakeBoard {
     put(s / "sync_for_cpu", "0\n");
     fd_ = ::open(mem.c_str(), O_RDWR);
     pl_ = static_cast<volatile uint32_t*>(
-        ::mmap(nullptr, 0x7'0000, PROT_READ | PROT_WRITE, MAP_SHARED, fd_, static_cast<off_t>(pynq::reg::kDma0)));
+        ::mmap(nullptr, kPlBytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd_, static_cast<off_t>(pynq::reg::kDma0)));
     slcr_ = static_cast<volatile uint32_t*>(
         ::mmap(nullptr, 0x1000, PROT_READ | PROT_WRITE, MAP_SHARED, fd_, static_cast<off_t>(0xF800'0000)));
     set(pynq::reg::kSys + pynq::reg::SYS_ID, pynq::reg::kSysId);
-    set(pynq::reg::kSys + pynq::reg::SYS_VERSION, pynq::reg::kVersion);
+    set(pynq::reg::kSys + pynq::reg::SYS_VERSION, pynq::reg::sys_version(pl_version));
   }
   ~FakeBoard() {
-    ::munmap(const_cast<uint32_t*>(pl_), 0x7'0000);
+    ::munmap(const_cast<uint32_t*>(pl_), kPlBytes);
     ::munmap(const_cast<uint32_t*>(slcr_), 0x1000);
     ::close(fd_);
     std::error_code ec;

@@ -71,7 +71,7 @@ Contract contract() {
   }
   for (const json& q : j["irqs"]) {
     std::string n = q["name"], src;
-    // The bitstream is the pl_version 1 PL (the board refuses 2): VW's line (the pl_version 2
+    // This is the pl_version 1 bitstream (test_vivado_tcl_v2 checks the v2 one): VW's line (the pl_version 2
     // view writer, docs/pl-v2.md step 3) has no source in it.
     if (n == "VW" || n == "CQ") continue;  // and the command queue's (step 4)
     if (n.rfind("DMA", 0) == 0) {

@@ -310,6 +310,11 @@ TEST(HwContract, ErrorsIrqsLimitsAndPhasesMatch) {
       EXPECT_EQ(hw::limits::CQ_MAX_SLOTS, num(l["value"]));
     } else if (l["name"] == "CQ_WRITE_CYCLES") {
       EXPECT_EQ(hw::limits::CQ_WRITE_CYCLES, num(l["value"]));
+    } else if (l["name"] == "SYS_VERSION_V2") {
+      EXPECT_EQ(hw::limits::SYS_VERSION_V2, num(l["value"]));
+      // the major version is the PL version; v1's reset value is 1.0
+      EXPECT_EQ(hw::sys::VERSION_MAJOR.get(static_cast<uint32_t>(hw::limits::SYS_VERSION_V2)), 2u);
+      EXPECT_EQ(hw::sys::VERSION_MAJOR.get(hw::sys::VERSION_RESET), 1u);
     } else {
       ADD_FAILURE() << "limit " << l["name"] << " has no named constant checked here";
     }

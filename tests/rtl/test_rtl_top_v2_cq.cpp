@@ -337,6 +337,8 @@ TEST(RtlTopV2Cq, Gp0DecodesTheQueueWindowAndThePlsWindows) {
   EXPECT_EQ(t.rd(kCq + cq::RING_SLOTS), kSlots);
   EXPECT_EQ(t.rd(off(hw::win::SYS_BASE) + hw::sys::ID), hw::sys::ID_RESET);
   EXPECT_EQ(t.rd(off(hw::win::MMU_BASE) + hw::unit::ID), hw::mmu::ID_VALUE);
+  // SYS.VERSION 2.0: the major version is the PL version, which the runtime and the board check
+  EXPECT_EQ(t.rd(off(hw::win::SYS_BASE) + hw::sys::VERSION), hw::limits::SYS_VERSION_V2);
   // the segment's first 192K (v1's DMA windows, none in v2) wrap to the top's unmapped rest
   EXPECT_EQ(t.rd(off(hw::win::DMA0_BASE)), 0u);
   EXPECT_EQ(t.last_rresp, 0u);
