@@ -41,8 +41,7 @@ struct Contract {
 
 Contract contract() {
   Contract c;
-  const fs::path p = kSrc / "hw/pl_contract.json";
-  if (!fs::exists(p)) {
+  if (!fs::exists(kContract)) {
     c.origin = "runtime/pynq/regmap.h";
     c.windows = {{"dma0/S_AXI_LITE/Reg", reg::kDma0, 0x1'0000}, {"dma1/S_AXI_LITE/Reg", reg::kDma1, 0x1'0000},
                  {"dma2/S_AXI_LITE/Reg", reg::kDma2, 0x1'0000}};
@@ -55,22 +54,19 @@ Contract contract() {
     return c;
   }
   c.origin = "hw/pl_contract.json";
-  std::ifstream f(p);
-  const json j = json::parse(f);
-  const auto num = [](const json& v) { return std::stoull(v.get<std::string>(), nullptr, 0); };
-  for (const json& w : j["windows"]) {
-    const std::string name = w["name"];
-    if (name.rfind("DMA", 0) == 0) {
-      const std::string d = "dma" + name.substr(3);
-      c.windows.push_back({d + "/S_AXI_LITE/Reg", num(w["base"]), num(w["size"])});
-      c.dma_hp.push_back({d + "/Data_MM2S", w["hp_port"]});
-      if (d == "dma0") c.dma_hp.push_back({d + "/Data_S2MM", w["hp_port"]});
-    } else if (name == "PL_TOP") {
-      c.pl_top = num(w["base"]), c.pl_top_size = num(w["size"]);
+  const json j = load_contract();
+  for (const ContractWindow& w : contract_windows(j)) {
+    if (w.name.rfind("DMA", 0) == 0) {
+      const std::string d = "dma" + w.name.substr(3);
+      c.windows.push_back({d + "/S_AXI_LITE/Reg", w.base, w.size});
+      c.dma_hp.push_back({d + "/Data_MM2S", w.hp_port});
+      if (d == "dma0") c.dma_hp.push_back({d + "/Data_S2MM", w.hp_port});
+    } else if (w.name == "PL_TOP") {
+      c.pl_top = w.base, c.pl_top_size = w.size;
     }
   }
-  for (const json& q : j["irqs"]) {
-    std::string n = q["name"], src;
+  for (const ContractIrq& q : contract_irqs(j)) {
+    std::string n = q.name, src;
     // This is the pl_version 1 bitstream (test_vivado_tcl_v2 checks the v2 one): VW's line (the pl_version 2
     // view writer, docs/pl-v2.md step 3) has no source in it.
     if (n == "VW" || n == "CQ") continue;  // and the command queue's (step 4)
@@ -80,10 +76,9 @@ Contract contract() {
       for (char& ch : n) ch = static_cast<char>(std::tolower(ch));
       src = "pl/irq_" + n;
     }
-    c.irqs.push_back({q["line"].get<int>(), src});
+    c.irqs.push_back({q.line, src});
   }
-  for (const json& l : j["limits"])
-    if (l["name"] == "DMA_LENGTH_BITS") c.dma_length_bits = l["value"].get<uint64_t>();
+  c.dma_length_bits = contract_limit(j, "DMA_LENGTH_BITS", 0);
   return c;
 }
 

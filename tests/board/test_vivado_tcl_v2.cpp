@@ -27,26 +27,20 @@ struct V2Contract {
 };
 
 V2Contract contract_v2(bool stream_c) {
-  std::ifstream f(kSrc / "hw/pl_contract.json");
-  const json j = json::parse(f);
+  const json j = load_contract();
   V2Contract c;
-  const auto num = [](const json& v) { return std::stoull(v.get<std::string>(), nullptr, 0); };
-  for (const json& w : j["windows"]) {
-    const std::string name = w["name"];
-    bool v2 = name == "PL_TOP";
-    if (w.contains("pl_versions"))
-      for (const json& v : w["pl_versions"]) v2 = v2 || v.get<int>() == 2;
-    if (!v2) continue;
-    V2Contract::Win x{name, num(w["base"]), num(w["size"]), {}};
-    if (w["hp_port"].is_string()) {  // "HP3", or "HP0..HP2": one per instance
-      const std::string hp = w["hp_port"];
+  for (const ContractWindow& w : contract_windows(j)) {
+    if (w.name != "PL_TOP" && !w.in_pl_version(2)) continue;
+    V2Contract::Win x{w.name, w.base, w.size, {}};
+    if (!w.hp_port.empty()) {  // "HP3", or "HP0..HP2": one per instance
+      const std::string& hp = w.hp_port;
       const int lo = hp[2] - '0', hi = hp.size() > 3 ? hp.back() - '0' : lo;
       for (int i = lo; i <= hi; ++i)
-        if (stream_c || name != "VR" || i != 2) x.hp.push_back(i);  // VR2 (stream C) built or not
+        if (stream_c || w.name != "VR" || i != 2) x.hp.push_back(i);  // VR2 (stream C) built or not
     }
     c.windows.push_back(x);
   }
-  for (const json& q : j["irqs"]) c.max_irq_line = std::max(c.max_irq_line, q["line"].get<int>());
+  for (const ContractIrq& q : contract_irqs(j)) c.max_irq_line = std::max(c.max_irq_line, q.line);
   return c;
 }
 

@@ -1,7 +1,9 @@
 // Shared by the dry runs of hw/vivado/build_bitstream.tcl (test_vivado_tcl.cpp: pl_version 1,
 // test_vivado_tcl_v2.cpp: pl_version 2): a scratch directory, the run under the stubs of
-// hw/vivado/stub_vivado.tcl (its JSON record), and the record's number formats.
+// hw/vivado/stub_vivado.tcl (its JSON record), the record's number formats, and the reading of the PL
+// contract (hw/pl_contract.json) both check against.
 #pragma once
+#include <algorithm>
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
@@ -11,6 +13,8 @@
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace tinypynq::vivado_test {
 
@@ -58,6 +62,58 @@ inline std::string hex(uint64_t v) {
   std::ostringstream o;
   o << "0x" << std::hex << v;
   return o.str();
+}
+
+// ---- hw/pl_contract.json: what each test reads of it; the interpretation (which windows a bitstream has) is
+// the test's own.
+
+inline const fs::path kContract = kSrc / "hw/pl_contract.json";
+
+inline json load_contract() {
+  std::ifstream f(kContract);
+  return json::parse(f);
+}
+
+// The contract writes addresses and sizes as strings ("0x40030000").
+inline uint64_t contract_num(const json& v) { return std::stoull(v.get<std::string>(), nullptr, 0); }
+
+// A top-level entry of "windows" (PL_TOP's children are not listed).
+struct ContractWindow {
+  std::string name;
+  uint64_t base = 0, size = 0;
+  std::string hp_port;           // "HP3", "HP0..HP2" (one per instance), "" for null
+  std::vector<int> pl_versions;  // empty when the window does not say
+  bool in_pl_version(int v) const { return std::find(pl_versions.begin(), pl_versions.end(), v) != pl_versions.end(); }
+};
+
+inline std::vector<ContractWindow> contract_windows(const json& j) {
+  std::vector<ContractWindow> out;
+  for (const json& w : j["windows"]) {
+    ContractWindow x{w["name"].get<std::string>(), contract_num(w["base"]), contract_num(w["size"]), {}, {}};
+    if (w.contains("hp_port") && w["hp_port"].is_string()) x.hp_port = w["hp_port"].get<std::string>();
+    if (w.contains("pl_versions"))
+      for (const json& v : w["pl_versions"]) x.pl_versions.push_back(v.get<int>());
+    out.push_back(std::move(x));
+  }
+  return out;
+}
+
+struct ContractIrq {
+  std::string name;
+  int line = 0;  // IRQ_F2P bit (hw-spec §2.5)
+};
+
+inline std::vector<ContractIrq> contract_irqs(const json& j) {
+  std::vector<ContractIrq> out;
+  for (const json& q : j["irqs"]) out.push_back({q["name"].get<std::string>(), q["line"].get<int>()});
+  return out;
+}
+
+// The "limits" entry called name, or fallback when there is none.
+inline uint64_t contract_limit(const json& j, const std::string& name, uint64_t fallback) {
+  for (const json& l : j["limits"])
+    if (l["name"] == name) return l["value"].get<uint64_t>();
+  return fallback;
 }
 
 }  // namespace tinypynq::vivado_test

@@ -11,7 +11,6 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <random>
@@ -22,90 +21,41 @@
 #include "models/fp/pl_float.h"
 #include "models/fp/pl_stream.h"
 #include "models/fp/view_reader.h"
+#include "tests/rtl/top_bench.h"
 #include "verilated.h"
 
 namespace pl = tinypynq::pl;
 namespace vr = tinypynq::pl::vr;
 namespace hw = tinypynq::hw;
+namespace rtl_test = tinypynq::rtl_test;
 
 namespace {
 
-constexpr uint64_t kDdr = 512ull << 20;
 constexpr uint32_t kVec = hw::win::VEC_BASE - hw::win::PL_TOP_BASE;
 constexpr uint32_t kSys = hw::win::SYS_BASE - hw::win::PL_TOP_BASE;
 constexpr uint32_t vr_base(unsigned i) {
   return static_cast<uint32_t>(hw::win::VR_BASE - hw::win::PL_TOP_BASE) + hw::win::VR_INSTANCE_STRIDE * i;
 }
 
-struct Fill {
-  uint64_t addr, beats, issue, arrive;
-};
+using rtl_test::Ddr;
 
-// The HP port pins of one reader (the top names them m_axi_hp<i>_*).
-struct HpPins {
-  uint32_t* araddr;
-  uint8_t *arlen, *arvalid, *arready, *rlast, *rvalid, *rready, *rresp;
-  uint64_t* rdata;
-};
-
-class TopV2 {
+// The v2 top on the bench: three HP read slaves offering each beat only in its scheduled cycle (the exact timing
+// the tests assert), GP0 offsets from PL_TOP_BASE, stream R always ready and recorded.
+class TopV2 : public rtl_test::TopBench<Vtinypynq_pl_top_v2, 3> {
  public:
-  explicit TopV2(const uint8_t* ddr) : ddr_(ddr) {
-    hp_[0] = {&m_.m_axi_hp0_araddr, &m_.m_axi_hp0_arlen, &m_.m_axi_hp0_arvalid, &m_.m_axi_hp0_arready,
-              &m_.m_axi_hp0_rlast, &m_.m_axi_hp0_rvalid, &m_.m_axi_hp0_rready, &m_.m_axi_hp0_rresp, &m_.m_axi_hp0_rdata};
-    hp_[1] = {&m_.m_axi_hp1_araddr, &m_.m_axi_hp1_arlen, &m_.m_axi_hp1_arvalid, &m_.m_axi_hp1_arready,
-              &m_.m_axi_hp1_rlast, &m_.m_axi_hp1_rvalid, &m_.m_axi_hp1_rready, &m_.m_axi_hp1_rresp, &m_.m_axi_hp1_rdata};
-    hp_[2] = {&m_.m_axi_hp2_araddr, &m_.m_axi_hp2_arlen, &m_.m_axi_hp2_arvalid, &m_.m_axi_hp2_arready,
-              &m_.m_axi_hp2_rlast, &m_.m_axi_hp2_rvalid, &m_.m_axi_hp2_rready, &m_.m_axi_hp2_rresp, &m_.m_axi_hp2_rdata};
-    m_.aclk = 0, m_.aresetn = 0;
-    m_.s_axi_bready = 1, m_.s_axi_rready = 1, m_.m_axis_r_tready = 1;
-    for (HpPins& p : hp_) *p.arready = 1;
-    for (int i = 0; i < 3; ++i) tick();
-    m_.aresetn = 1;
-    tick();
+  explicit TopV2(const uint8_t* ddr) : TopBench({.aw = 16}) {
+    const rtl_test::HpReadSlave::Timing rt{timing.latency, timing.cycles_per_beat, /*hold=*/false};
+    hp_rd_[0].attach(TP_HP_READ_PINS(m_, 0), ddr, rt);
+    hp_rd_[1].attach(TP_HP_READ_PINS(m_, 1), ddr, rt);
+    hp_rd_[2].attach(TP_HP_READ_PINS(m_, 2), ddr, rt);
+    m_.m_axis_r_tready = 1;
+    reset();
   }
-  ~TopV2() { m_.final(); }
 
-  pl::ReaderTiming timing{11, 1};
-  std::vector<Fill> fills[3];
+  const pl::ReaderTiming timing{11, 1};
   std::vector<uint64_t> r_data, r_cycle;
   std::vector<uint8_t> r_last, r_keep;
-  uint64_t irq_rise[16] = {};
-  uint64_t now() const { return cyc_; }
 
-  uint64_t wr(uint32_t addr, uint32_t data) {  // the handshake cycle (the write takes effect in it)
-    m_.s_axi_awaddr = addr, m_.s_axi_wdata = data, m_.s_axi_wstrb = 0xF;
-    m_.s_axi_awvalid = 1, m_.s_axi_wvalid = 1;
-    uint64_t at = 0;
-    for (unsigned i = 0;; ++i) {
-      settle();
-      const bool hs = m_.s_axi_awready && m_.s_axi_wready;
-      at = cyc_;
-      tick();
-      if (hs) break;
-      EXPECT_LT(i, 16u) << "no AW handshake at 0x" << std::hex << addr;
-      if (i >= 16) break;
-    }
-    m_.s_axi_awvalid = 0, m_.s_axi_wvalid = 0;
-    while (!m_.s_axi_bvalid) tick();
-    last_bresp = m_.s_axi_bresp;
-    tick();
-    return at;
-  }
-  uint32_t rd(uint32_t addr) {
-    m_.s_axi_araddr = addr, m_.s_axi_arvalid = 1;
-    for (;;) {
-      settle();
-      const bool hs = m_.s_axi_arready;
-      tick();
-      if (hs) break;
-    }
-    m_.s_axi_arvalid = 0;
-    while (!m_.s_axi_rvalid) tick();
-    const uint32_t v = m_.s_axi_rdata;
-    tick();
-    return v;
-  }
   void program(unsigned i, const pl::ViewDesc& d) {
     const uint32_t b = vr_base(i);
     wr(b + vr::BASE, d.base), wr(b + vr::LIMIT, d.limit), wr(b + vr::OFFSET, static_cast<uint32_t>(d.offset));
@@ -118,76 +68,16 @@ class TopV2 {
   }
   void run_until_last(uint64_t limit) {
     const size_t n0 = r_last.size();
-    while (cyc_ < limit && (r_last.size() == n0 || !r_last.back())) tick();
+    while (now() < limit && (r_last.size() == n0 || !r_last.back())) tick();
   }
-  // aresetn low for 3 cycles (PlExec resets the PL after every error); the HP slaves drop what
-  // was in flight, as the PS7 port reset does.
-  void reset() {
-    m_.aresetn = 0;
-    for (unsigned i = 0; i < 3; ++i) fills[i].clear(), rf_[i] = 0, rb_[i] = 0;
-    idle(3);
-    m_.aresetn = 1;
-    idle(1);
-  }
-  void idle(unsigned n) {
-    for (unsigned i = 0; i < n; ++i) tick();
-  }
-  unsigned last_bresp = 0;
 
- private:
-  void settle() {
-    for (unsigned i = 0; i < 3; ++i) {
-      HpPins& p = hp_[i];
-      *p.rvalid = 0, *p.rlast = 0, *p.rresp = 0;
-      if (rf_[i] < fills[i].size()) {
-        const Fill& f = fills[i][rf_[i]];
-        const uint64_t first = f.arrive - 1 - (f.beats - 1) * timing.cycles_per_beat;
-        if (first + rb_[i] * timing.cycles_per_beat == cyc_) {
-          std::memcpy(p.rdata, ddr_ + f.addr + 8 * rb_[i], 8);
-          *p.rvalid = 1;
-          *p.rlast = rb_[i] + 1 == f.beats;
-        }
-      }
-    }
-    m_.eval();
-  }
-  void tick() {
-    settle();
-    for (unsigned i = 0; i < 3; ++i) {
-      HpPins& p = hp_[i];
-      if (*p.arvalid && *p.arready) {
-        Fill f{*p.araddr, *p.arlen + 1u, cyc_, 0};
-        const uint64_t prev = fills[i].empty() ? 0 : fills[i].back().arrive;
-        f.arrive = std::max(cyc_ + timing.latency, prev) + f.beats * timing.cycles_per_beat;
-        fills[i].push_back(f);
-      }
-      if (*p.rvalid && *p.rready && ++rb_[i] == fills[i][rf_[i]].beats) rb_[i] = 0, ++rf_[i];
-    }
+ protected:
+  void monitor() override {
     if (m_.m_axis_r_tvalid && m_.m_axis_r_tready) {
-      r_data.push_back(m_.m_axis_r_tdata), r_cycle.push_back(cyc_);
+      r_data.push_back(m_.m_axis_r_tdata), r_cycle.push_back(now());
       r_last.push_back(m_.m_axis_r_tlast), r_keep.push_back(m_.m_axis_r_tkeep);
     }
-    for (unsigned b = 0; b < 16; ++b)
-      if ((m_.irq_f2p >> b & 1) && !(irq_prev_ >> b & 1)) irq_rise[b] = cyc_;
-    irq_prev_ = m_.irq_f2p;
-    m_.aclk = 1;
-    m_.eval();
-    m_.aclk = 0;
-    m_.eval();
-    ++cyc_;
   }
-  Vtinypynq_pl_top_v2 m_;
-  const uint8_t* ddr_;
-  HpPins hp_[3];
-  size_t rf_[3] = {0, 0, 0};
-  uint64_t rb_[3] = {0, 0, 0};
-  uint64_t cyc_ = 0;
-  uint16_t irq_prev_ = 0;
-};
-
-struct Ddr {
-  uint8_t* p = static_cast<uint8_t*>(std::calloc(kDdr, 1));
-  ~Ddr() { std::free(p); }
 };
 
 pl::ViewDesc view2(uint32_t base, uint32_t limit, uint32_t rows, uint32_t cols, int32_t s0, int32_t s1) {
@@ -263,13 +153,13 @@ TEST(RtlTopV2, VectorAddFedByTwoReadersIsBitAndCycleExact) {
   }
   // fills = pl::plan's
   const pl::ReadPlan pa = pl::plan(a, t0a, t.timing), pb = pl::plan(b, t1, t.timing);
-  ASSERT_EQ(t.fills[0].size(), pa.fills.size());
+  ASSERT_EQ(t.fills(0).size(), pa.fills.size());
   for (size_t f = 0; f < pa.fills.size(); ++f) {
-    EXPECT_EQ(t.fills[0][f].addr, pa.fills[f].addr) << "VR0 fill " << f;
-    EXPECT_EQ(t.fills[0][f].issue, pa.fills[f].issue) << "VR0 fill " << f;
+    EXPECT_EQ(t.fills(0)[f].addr, pa.fills[f].addr) << "VR0 fill " << f;
+    EXPECT_EQ(t.fills(0)[f].issue, pa.fills[f].issue) << "VR0 fill " << f;
   }
-  ASSERT_EQ(t.fills[1].size(), pb.fills.size());
-  EXPECT_TRUE(t.fills[2].empty());
+  ASSERT_EQ(t.fills(1).size(), pb.fills.size());
+  EXPECT_TRUE(t.fills(2).empty());
   // CYCLES = the TLM unit's timing over the readers' per-beat tables, R always ready
   const pl::BeatSchedule sa{.start = pa.beat_valid.front(), .num = 1, .den = 1, .table = pa.beat_valid.data(),
                             .table_beats = pa.beat_valid.size()};

@@ -10,9 +10,7 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <cstdlib>
 #include <cstring>
-#include <deque>
 #include <memory>
 #include <random>
 #include <utility>
@@ -23,6 +21,7 @@
 #include "models/fp/pl_float.h"
 #include "models/fp/view_reader.h"
 #include "models/fp/view_writer.h"
+#include "tests/rtl/top_bench.h"
 #include "verilated.h"
 
 namespace pl = tinypynq::pl;
@@ -30,10 +29,10 @@ namespace vr = tinypynq::pl::vr;
 namespace vw = tinypynq::pl::vw;
 namespace hw = tinypynq::hw;
 namespace cq = tinypynq::hw::cq;
+namespace rtl_test = tinypynq::rtl_test;
 
 namespace {
 
-constexpr uint64_t kDdr = 512ull << 20;
 // GP0 as the wrapper's s_axi sees it: the block design maps one segment from GP0_BASE (512K,
 // aligned to its range; hw/vivado/build_bitstream.tcl), whose offsets the wrapper turns into the
 // top's (GP0_TOP_OFF = PL_TOP_BASE - GP0_BASE).
@@ -41,194 +40,27 @@ constexpr uint32_t off(uint64_t gp0) { return static_cast<uint32_t>(gp0 - hw::wi
 constexpr uint32_t kCq = off(hw::win::CQ_BASE);
 constexpr uint32_t vr_abs(unsigned i) { return static_cast<uint32_t>(hw::win::VR_BASE) + hw::win::VR_INSTANCE_STRIDE * i; }
 
-struct ReadPins {
-  uint32_t* araddr;
-  uint8_t *arlen, *arvalid, *arready, *rlast, *rvalid, *rready, *rresp;
-  uint64_t* rdata;
-};
-struct WritePins {
-  uint32_t* awaddr;
-  uint8_t *awlen, *awvalid, *awready;
-  uint64_t* wdata;
-  uint8_t *wstrb, *wlast, *wvalid, *wready, *bresp, *bvalid, *bready;
-};
+using rtl_test::Ddr;
 
-#define TP_READ_PINS(n)                                                                                            \
-  ReadPins {                                                                                                       \
-    &m_.m_axi_hp##n##_araddr, &m_.m_axi_hp##n##_arlen, &m_.m_axi_hp##n##_arvalid, &m_.m_axi_hp##n##_arready,       \
-        &m_.m_axi_hp##n##_rlast, &m_.m_axi_hp##n##_rvalid, &m_.m_axi_hp##n##_rready, &m_.m_axi_hp##n##_rresp,      \
-        &m_.m_axi_hp##n##_rdata                                                                                    \
-  }
-#define TP_WRITE_PINS(n)                                                                                           \
-  WritePins {                                                                                                      \
-    &m_.m_axi_hp##n##_awaddr, &m_.m_axi_hp##n##_awlen, &m_.m_axi_hp##n##_awvalid, &m_.m_axi_hp##n##_awready,       \
-        &m_.m_axi_hp##n##_wdata, &m_.m_axi_hp##n##_wstrb, &m_.m_axi_hp##n##_wlast, &m_.m_axi_hp##n##_wvalid,       \
-        &m_.m_axi_hp##n##_wready, &m_.m_axi_hp##n##_bresp, &m_.m_axi_hp##n##_bvalid, &m_.m_axi_hp##n##_bready      \
-  }
-
-class TopCq {
+// The wrapper on the bench: four HP read slaves (a beat not taken stays valid), HP0 (VW) and HP3 (the queue's
+// records) write slaves, GP0 offsets from GP0_BASE.
+class TopCq : public rtl_test::TopBench<Vtinypynq_pl_wrapper_v2, 4, 2> {
  public:
-  explicit TopCq(uint8_t* ddr) : ddr_(ddr) {
-    rp_[0] = TP_READ_PINS(0), rp_[1] = TP_READ_PINS(1), rp_[2] = TP_READ_PINS(2), rp_[3] = TP_READ_PINS(3);
-    wp_[0] = TP_WRITE_PINS(0), wp_[1] = TP_WRITE_PINS(3);
-    m_.aclk = 0;
-    m_.s_axi_bready = 1, m_.s_axi_rready = 1;
-    for (ReadPins& p : rp_) *p.arready = 1;
-    for (WritePins& p : wp_) *p.awready = 1, *p.wready = 1;
+  explicit TopCq(uint8_t* ddr) : TopBench({.aw = 100001, .ar = 100001}) {
+    const rtl_test::HpReadSlave::Timing rt{kLat, kCpb, /*hold=*/true};
+    hp_rd_[0].attach(TP_HP_READ_PINS(m_, 0), ddr, rt);
+    hp_rd_[1].attach(TP_HP_READ_PINS(m_, 1), ddr, rt);
+    hp_rd_[2].attach(TP_HP_READ_PINS(m_, 2), ddr, rt);
+    hp_rd_[3].attach(TP_HP_READ_PINS(m_, 3), ddr, rt);
+    hp_wr_[0].attach(TP_HP_WRITE_PINS(m_, 0), ddr, 0, kLatW);
+    hp_wr_[1].attach(TP_HP_WRITE_PINS(m_, 3), ddr, 3, kLatW);
     reset();
   }
-  ~TopCq() { m_.final(); }
 
   static constexpr uint64_t kLat = 11, kCpb = 1, kLatW = 8;
-  uint64_t now() const { return cyc_; }
-  uint64_t irq_rise[16] = {};
-  uint64_t hp3_reads = 0, hp3_writes = 0, hp0_writes = 0;
-  unsigned last_bresp = 0, last_rresp = 0;
-
-  uint64_t wr(uint32_t addr, uint32_t data) {  // GP0 offset from PL_TOP_BASE; the handshake cycle
-    m_.s_axi_awaddr = addr, m_.s_axi_wdata = data, m_.s_axi_wstrb = 0xF;
-    m_.s_axi_awvalid = 1, m_.s_axi_wvalid = 1;
-    uint64_t at = 0;
-    for (unsigned i = 0;; ++i) {
-      settle();
-      const bool hs = m_.s_axi_awready && m_.s_axi_wready;
-      at = cyc_;
-      tick();
-      if (hs) break;
-      if (i > 100000) {
-        ADD_FAILURE() << "no AW handshake at 0x" << std::hex << addr;
-        break;
-      }
-    }
-    m_.s_axi_awvalid = 0, m_.s_axi_wvalid = 0;
-    while (!m_.s_axi_bvalid) tick();
-    last_bresp = m_.s_axi_bresp;
-    tick();
-    return at;
-  }
-  uint32_t rd(uint32_t addr, uint64_t* waited = nullptr) {
-    m_.s_axi_araddr = addr, m_.s_axi_arvalid = 1;
-    const uint64_t t0 = cyc_;
-    for (unsigned i = 0;; ++i) {
-      settle();
-      const bool hs = m_.s_axi_arready;
-      tick();
-      if (hs) break;
-      if (i > 100000) {
-        ADD_FAILURE() << "no AR handshake at 0x" << std::hex << addr;
-        break;
-      }
-    }
-    if (waited) *waited = cyc_ - 1 - t0;
-    m_.s_axi_arvalid = 0;
-    while (!m_.s_axi_rvalid) tick();
-    const uint32_t v = m_.s_axi_rdata;
-    last_rresp = m_.s_axi_rresp;
-    tick();
-    return v;
-  }
-  void idle(unsigned n) {
-    for (unsigned i = 0; i < n; ++i) tick();
-  }
-  // aresetn low for 3 cycles; the HP slaves drop what was in flight, as the PS7 port reset does.
-  void reset() {
-    m_.aresetn = 0;
-    for (auto& f : fills_) f.clear();
-    for (unsigned i = 0; i < 4; ++i) rf_[i] = rb_[i] = 0;
-    for (auto& w : wr_) w = WriteSide{};
-    idle(3);
-    m_.aresetn = 1;
-    idle(1);
-  }
-  bool irq(unsigned line) const { return m_.irq_f2p >> line & 1; }
-
- private:
-  struct Fill {
-    uint64_t addr, beats, arrive;
-  };
-  struct WriteSide {
-    std::deque<std::pair<uint64_t, uint64_t>> aw;  // address, beats
-    uint64_t beat = 0;
-    std::deque<uint64_t> b_due;
-  };
-  void settle() {
-    for (unsigned i = 0; i < 4; ++i) {
-      ReadPins& p = rp_[i];
-      *p.rvalid = 0, *p.rlast = 0, *p.rresp = 0;
-      if (rf_[i] < fills_[i].size()) {
-        const Fill& f = fills_[i][rf_[i]];
-        const uint64_t first = f.arrive - 1 - (f.beats - 1) * kCpb;
-        if (first + rb_[i] * kCpb <= cyc_) {
-          std::memcpy(p.rdata, ddr_ + f.addr + 8 * rb_[i], 8);
-          *p.rvalid = 1;
-          *p.rlast = rb_[i] + 1 == f.beats;
-        }
-      }
-    }
-    for (unsigned j = 0; j < 2; ++j) *wp_[j].bvalid = !wr_[j].b_due.empty() && wr_[j].b_due.front() <= cyc_, *wp_[j].bresp = 0;
-    m_.eval();
-  }
-  void tick() {
-    settle();
-    for (unsigned i = 0; i < 4; ++i) {
-      ReadPins& p = rp_[i];
-      if (*p.arvalid && *p.arready) {
-        Fill f{*p.araddr, *p.arlen + 1u, 0};
-        const uint64_t prev = fills_[i].empty() ? 0 : fills_[i].back().arrive;
-        f.arrive = std::max(cyc_ + kLat, prev) + f.beats * kCpb;
-        fills_[i].push_back(f);
-        if (i == 3) ++hp3_reads;
-      }
-      if (*p.rvalid && *p.rready && ++rb_[i] == fills_[i][rf_[i]].beats) rb_[i] = 0, ++rf_[i];
-    }
-    for (unsigned j = 0; j < 2; ++j) {
-      WritePins& p = wp_[j];
-      WriteSide& w = wr_[j];
-      if (*p.awvalid && *p.awready) w.aw.emplace_back(*p.awaddr, *p.awlen + 1u), ++(j ? hp3_writes : hp0_writes);
-      if (*p.wvalid && *p.wready) {
-        EXPECT_FALSE(w.aw.empty()) << "HP" << (j ? 3 : 0) << ": a W beat before its AW";
-        if (!w.aw.empty()) {
-          const uint64_t a = w.aw.front().first + 8 * w.beat;
-          for (unsigned k = 0; k < 8; ++k)
-            if (*p.wstrb >> k & 1) ddr_[a + k] = static_cast<uint8_t>(*p.wdata >> (8 * k));
-          if (++w.beat == w.aw.front().second) {
-            EXPECT_TRUE(*p.wlast) << "HP" << (j ? 3 : 0) << ": WLAST on the burst's last beat";
-            w.aw.pop_front(), w.beat = 0, w.b_due.push_back(cyc_ + kLatW);
-          }
-        }
-      }
-      if (*p.bvalid && *p.bready) w.b_due.pop_front();
-    }
-    for (unsigned b = 0; b < 16; ++b)
-      if ((m_.irq_f2p >> b & 1) && !(irq_prev_ >> b & 1)) irq_rise[b] = cyc_;
-    irq_prev_ = m_.irq_f2p;
-    m_.aclk = 1;
-    m_.eval();
-    m_.aclk = 0;
-    m_.eval();
-    ++cyc_;
-  }
-  Vtinypynq_pl_wrapper_v2 m_;
-  uint8_t* ddr_;
-  ReadPins rp_[4];
-  WritePins wp_[2];  // HP0 (VW), HP3 (the queue's records)
-  std::vector<Fill> fills_[4];
-  size_t rf_[4] = {0, 0, 0, 0};
-  uint64_t rb_[4] = {0, 0, 0, 0};
-  WriteSide wr_[2];
-  uint64_t cyc_ = 0;
-  uint16_t irq_prev_ = 0;
-};
-
-struct Ddr {
-  uint8_t* p = static_cast<uint8_t*>(std::calloc(kDdr, 1));
-  ~Ddr() { std::free(p); }
-  void put(uint64_t a, uint32_t w) { std::memcpy(p + a, &w, 4); }
-  uint32_t get(uint64_t a) const {
-    uint32_t w;
-    std::memcpy(&w, p + a, 4);
-    return w;
-  }
+  uint64_t hp3_reads() const { return hp_rd_[3].bursts(); }
+  uint64_t hp3_writes() const { return hp_wr_[1].bursts(); }
+  uint64_t hp0_writes() const { return hp_wr_[0].bursts(); }
 };
 
 pl::ViewDesc view2(uint32_t base, uint32_t limit, uint32_t rows, uint32_t cols, int32_t s0, int32_t s1) {
@@ -417,9 +249,9 @@ TEST(RtlTopV2Cq, TheQueueRunsABatchOfVectorCommandsFromDdr) {
   EXPECT_TRUE(st & cq::STATUS_BATCH.mask) << std::hex << st;
   EXPECT_FALSE(st & cq::STATUS_ERR.mask) << std::hex << st;
   EXPECT_TRUE(t.irq(hw::irq::CQ)) << "IRQ_F2P[CQ] with BATCH and CTRL.IRQ_EN";
-  EXPECT_EQ(t.hp3_writes, 3u) << "one record per entry on HP3";
-  EXPECT_GE(t.hp3_reads, 3u) << "the slots are fetched on HP3";
-  EXPECT_GT(t.hp0_writes, 0u) << "VW writes on HP0";
+  EXPECT_EQ(t.hp3_writes(), 3u) << "one record per entry on HP3";
+  EXPECT_GE(t.hp3_reads(), 3u) << "the slots are fetched on HP3";
+  EXPECT_GT(t.hp0_writes(), 0u) << "VW writes on HP0";
   t.wr(kCq + cq::STATUS, cq::STATUS_BATCH.mask);  // W1C
   EXPECT_FALSE(t.rd(kCq + cq::STATUS) & cq::STATUS_BATCH.mask);
   t.idle(2);
