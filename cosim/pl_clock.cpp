@@ -21,7 +21,7 @@ PlClock::PlClock(std::string o, const BoardConfig& c, const RtlPlOptions& op, Pl
       xa{{p.in[0], rtl_stream_name(0, c.pl_version)}, {p.in[1], rtl_stream_name(1, c.pl_version)},
          {p.in[2], rtl_stream_name(2, c.pl_version)}},
       xr(p.out, c.pl_version >= 2 ? "R (VW)" : "R (DMA0 S2MM)"),
-      hp{{p.hp[0], "HP0 (VR0)"}, {p.hp[1], "HP1 (VR1)"}, {p.hp[2], "HP2 (VR2)"}}, vw(p), irq(period),
+      hp{{p.hp[0], "HP0 (VR0)"}, {p.hp[1], "HP1 (VR1)"}, {p.hp[2], "HP2 (VR2)"}}, vw(p), cq(p), irq(period),
       wd(op.watchdog_cycles) {
   ps_per_cycle = static_cast<uint64_t>(period.to_seconds() * 1e12 + 0.5);
 }
@@ -132,9 +132,11 @@ void PlClock::tick() {
   }
   if (vw.active()) vw.drive(t);
   else xr.drive(t);
+  if (cq.active()) cq.drive(t);
   set_markers(ls.expects_done(t));
   eval();
   if (pins.v2()) v2_streams(t);
+  if (cq.active()) cq.sample(t, ls);
   if (vw.active()) {
     const uint64_t beats = vw.r_beats();
     vw.sample(t, ls, [this](const std::string& f) { set_fault(f); });
@@ -366,6 +368,7 @@ void PlClock::reset_state() {
   for (ValidSince& o : v2_offer) o.reset();
   for (HpReadBridge& b : hp) b.reset();
   if (vw.active()) vw.reset();
+  if (cq.active()) cq.reset();
   xr.disarm();
   err_bits = 0;
   halted = false;

@@ -20,6 +20,7 @@
 #include <string>
 
 #include "base/board_config.h"
+#include "cosim/cq_twin.h"
 #include "cosim/fst_writer.h"
 #include "cosim/irq.h"
 #include "cosim/lockstep.h"
@@ -54,6 +55,7 @@ struct PlClock {
   HpReadBridge hp[3];
   vp::AxiFillChecker fill_check;
   VwTwin vw;  // the view writer inside (pins.with_vw()): its HP0 bridge and its TLM twin
+  CqTwin cq;  // the command queue inside (pins.with_cq()): its HP3 bridges and its TLM twin's accesses
   uint64_t v2_sent[3] = {0, 0, 0};   // beats of the current transfer handshaken
   size_t v2_fill[3] = {0, 0, 0};     // fills of the current transfer seen
   ValidSince v2_offer[3];  // the readers' beats into the units
@@ -97,8 +99,9 @@ struct PlClock {
   IrqPins::Levels irq_levels() const {
     if (pins.irq_f2p)
       return {bool(*pins.irq_f2p >> hw::irq::VEC & 1), bool(*pins.irq_f2p >> hw::irq::RED & 1),
-              bool(*pins.irq_f2p >> hw::irq::MMU & 1), bool(*pins.irq_f2p >> hw::irq::VW & 1)};
-    return {bool(*pins.irq[0]), bool(*pins.irq[1]), bool(*pins.irq[2]), false};
+              bool(*pins.irq_f2p >> hw::irq::MMU & 1), bool(*pins.irq_f2p >> hw::irq::VW & 1),
+              bool(*pins.irq_f2p >> hw::irq::CQ & 1)};
+    return {bool(*pins.irq[0]), bool(*pins.irq[1]), bool(*pins.irq[2]), false, false};
   }
 
   // waveform: opens opt.waves with attach (the traced model's trace()); after check_config()
@@ -119,6 +122,7 @@ struct PlClock {
   bool quiescent() const {
     if (pins.v2() && ((*pins.mon_vr_active & 7) || hp[0].busy() || hp[1].busy() || hp[2].busy())) return false;
     if (vw.active() && vw.busy()) return false;
+    if (cq.active() && cq.busy()) return false;
     return !busy_bits() && !(pins.out.tvalid && *pins.out.tvalid) && !*pins.axil.bvalid && !*pins.axil.rvalid;
   }
   void advance_to(Cycle t);  // evaluate every cycle before t (idle ones are skipped)

@@ -92,9 +92,17 @@ struct PlSimPins {
   uint8_t *mon_r_tvalid = nullptr, *mon_r_hs = nullptr, *mon_r_tkeep = nullptr, *mon_r_tlast = nullptr,
           *mon_vw_busy = nullptr;
   uint64_t* mon_r_tdata = nullptr;
+  // the command queue inside (tinypynq_pl_sim_v2 with TP_SIM_V2_CQ): HP3 (slots, records), its
+  // work, its accesses on the register bus (AW+W or AR handshakes, R handshakes with the data)
+  AxiReadPins hp3;
+  AxiWritePins hp3w;
+  uint8_t *mon_cq_busy = nullptr, *mon_rb_wr = nullptr, *mon_rb_rd = nullptr, *mon_rb_r = nullptr;
+  uint32_t *mon_rb_waddr = nullptr, *mon_rb_wdata = nullptr, *mon_rb_raddr = nullptr, *mon_rb_rdata = nullptr;
   bool v2() const { return hp[0].araddr != nullptr; }
   bool vw_inside = false;  // the model has the view writer (tinypynq_pl_sim_v2 with TP_SIM_V2_VW)
-  bool with_vw() const { return vw_inside; }
+  bool cq_inside = false;  // ... and the command queue (TP_SIM_V2_CQ; implies the writer)
+  bool with_vw() const { return vw_inside || cq_inside; }
+  bool with_cq() const { return cq_inside; }
 };
 template <class M>
 AxiReadPins hp_read_pins(M& m, unsigned i) {
@@ -128,6 +136,17 @@ PlSimPins pl_sim_pins(M& m) {
              &m.m_axi_hp0_wready, &m.m_axi_hp0_bresp, &m.m_axi_hp0_bvalid,  &m.m_axi_hp0_bready};
     p.mon_r_tvalid = &m.mon_r_tvalid_o, p.mon_r_hs = &m.mon_r_hs_o, p.mon_r_tdata = &m.mon_r_tdata_o;
     p.mon_r_tkeep = &m.mon_r_tkeep_o, p.mon_r_tlast = &m.mon_r_tlast_o, p.mon_vw_busy = &m.mon_vw_busy_o;
+    if constexpr (requires { m.m_axi_hp3_araddr; }) {
+      p.hp3 = {&m.m_axi_hp3_araddr, &m.m_axi_hp3_arlen, &m.m_axi_hp3_arvalid, &m.m_axi_hp3_arready,
+               &m.m_axi_hp3_rdata,  &m.m_axi_hp3_rresp, &m.m_axi_hp3_rlast,   &m.m_axi_hp3_rvalid,
+               &m.m_axi_hp3_rready};
+      p.hp3w = {&m.m_axi_hp3_awaddr, &m.m_axi_hp3_awlen, &m.m_axi_hp3_awvalid, &m.m_axi_hp3_awready,
+                &m.m_axi_hp3_wdata,  &m.m_axi_hp3_wstrb, &m.m_axi_hp3_wlast,   &m.m_axi_hp3_wvalid,
+                &m.m_axi_hp3_wready, &m.m_axi_hp3_bresp, &m.m_axi_hp3_bvalid,  &m.m_axi_hp3_bready};
+      p.mon_cq_busy = &m.mon_cq_busy_o, p.mon_rb_wr = &m.mon_rb_wr_o, p.mon_rb_rd = &m.mon_rb_rd_o;
+      p.mon_rb_r = &m.mon_rb_r_o, p.mon_rb_waddr = &m.mon_rb_waddr_o, p.mon_rb_wdata = &m.mon_rb_wdata_o;
+      p.mon_rb_raddr = &m.mon_rb_raddr_o, p.mon_rb_rdata = &m.mon_rb_rdata_o;
+    }
     return p;
   } else {
     p.irq[0] = &m.irq_vec, p.irq[1] = &m.irq_red, p.irq[2] = &m.irq_mmu;

@@ -9,6 +9,7 @@
 #include "Vtinypynq_pl_sim_v2.h"
 #include "Vtinypynq_pl_sim_v2_fst.h"
 #include "Vtinypynq_pl_sim_v2_vw.h"
+#include "Vtinypynq_pl_sim_v2_cq.h"
 #ifdef TINYPYNQ_RTL_V2_TRAINING_MODEL
 #include "Vtinypynq_pl_sim_v2_train.h"
 #endif
@@ -17,6 +18,7 @@
 #pragma GCC diagnostic pop
 
 #include "cosim/rtl_pl.h"
+#include "cosim/rtl_pl_impl.h"
 
 #include <algorithm>
 #include <cstring>
@@ -33,20 +35,7 @@ using sc_core::sc_time;
 namespace reg = vp::pl_reg;
 
 namespace {
-constexpr unsigned kAxiLiteMaxWait = 16;  // cycles an access may wait for its handshake
-
-// The model: tinypynq_pl_top inside the simulation wrapper rtl/sim/tinypynq_pl_sim.sv (TLM-side
-// marker inputs for the waveform, monitor outputs for the checker). Verilated twice (rtl/sim):
-// Vtinypynq_pl_sim without tracing for speed (tracing code costs 5-13 % even when off),
-// Vtinypynq_pl_sim_fst with FST tracing for --fst. Everything else is written once (pl_clock.h).
-struct Model {
-  virtual ~Model() = default;
-  virtual PlSimPins pins() = 0;
-  virtual void* get() = 0;
-  virtual PlClock::EvalFn eval_fn() const = 0;
-  virtual void attach(VerilatedFstC& f) = 0;
-};
-template <class M, bool kTraced, bool kVw = false>
+template <class M, bool kTraced, bool kVw = false, bool kCq = false>
 struct ModelOf final : Model {
   explicit ModelOf(bool trace) : ctx(std::make_unique<VerilatedContext>()) {
     ctx->traceEverOn(trace);
@@ -63,6 +52,7 @@ struct ModelOf final : Model {
   PlSimPins pins() override {
     PlSimPins p = pl_sim_pins(*m);
     p.vw_inside = kVw;
+    p.cq_inside = kCq;
     return p;
   }
   void* get() override { return m.get(); }
@@ -84,165 +74,134 @@ bool training_pl(const BoardConfig& c) {
   return false;
 #endif
 }
-// pl_version 2: the v2 top (rtl/sim/tinypynq_pl_sim_v2.sv), the readers inside (and the writer).
-// A per-model build other than the training PL gets the full model, which check_config refuses
-// naming the registers that differ.
-std::unique_ptr<Model> make_model(bool traced, const BoardConfig& cfg, bool vw) {
-  const bool v2 = cfg.pl_version >= 2;
+}  // namespace
+
+// pl_version 2: the v2 top (rtl/sim/tinypynq_pl_sim_v2.sv), the readers inside (and the writer;
+// and the queue: the board's top). A per-model build other than the training PL gets the full
+// model, which check_config refuses naming the registers that differ.
+std::unique_ptr<Model> make_model(bool traced, const BoardConfig& cfg, const RtlPlOptions& opt) {
+  const bool v2 = cfg.pl_version >= 2, vw = opt.rtl_writer || opt.rtl_queue;
 #ifdef TINYPYNQ_RTL_V2_TRAINING_MODEL
   if (training_pl(cfg)) {
     if (vw || traced)
-      throw std::invalid_argument("rtl: the v2 training PL's model is built without the RTL writer and untraced "
-                                  "(rtl/sim/CMakeLists.txt tinypynq_rtl_sim_v2_train): drop --rtl-writer and --fst/--vcd");
+      throw std::invalid_argument("rtl: the v2 training PL's model is built without the RTL writer and queue and "
+                                  "untraced (rtl/sim/CMakeLists.txt tinypynq_rtl_sim_v2_train): drop --rtl-writer, "
+                                  "--rtl-queue and --fst/--vcd");
     return std::make_unique<ModelOf<Vtinypynq_pl_sim_v2_train, false>>(false);
   }
 #endif
-  if (vw && !v2) throw std::invalid_argument("rtl: the RTL view writer (--rtl-writer) needs pl_version 2");
+  if (vw && !v2)
+    throw std::invalid_argument(std::string("rtl: the RTL view writer") + (opt.rtl_queue ? " and queue (--rtl-queue)" : " (--rtl-writer)") +
+                                " needs pl_version 2");
+  // the board's v2 PL (the writer and the queue inside), traced: --fst/--vcd work with it
+  if (opt.rtl_queue) return std::make_unique<ModelOf<Vtinypynq_pl_sim_v2_cq, true, true, true>>(traced);
   if (vw && traced)
     throw std::invalid_argument("rtl: no waveform with the RTL view writer (--rtl-writer): its model is built "
-                                "untraced (rtl/sim/CMakeLists.txt tinypynq_rtl_sim_v2_vw); drop --fst/--vcd");
+                                "untraced (rtl/sim/CMakeLists.txt tinypynq_rtl_sim_v2_vw); drop --fst/--vcd, or "
+                                "use --rtl-queue (the writer and the queue in RTL, traced)");
   if (vw) return std::make_unique<ModelOf<Vtinypynq_pl_sim_v2_vw, false, true>>(false);
   if (v2 && traced) return std::make_unique<ModelOf<Vtinypynq_pl_sim_v2_fst, true>>(true);
   if (v2) return std::make_unique<ModelOf<Vtinypynq_pl_sim_v2, false>>(false);
   if (traced) return std::make_unique<ModelOf<Vtinypynq_pl_sim_fst, true>>(true);
   return std::make_unique<ModelOf<Vtinypynq_pl_sim, false>>(false);
 }
-// The VR window inside the v2 top's AXI-Lite port (rtl/top/tinypynq_pl_top_v2.sv).
-constexpr uint64_t kVrOffset = hw::win::VR_BASE - hw::win::PL_TOP_BASE;
-constexpr uint64_t kVwOffset = hw::win::VW_BASE - hw::win::PL_TOP_BASE;
-}  // namespace
 
-// The SystemC side of RtlPl: GP0 accesses, the clocking thread, reset.
-struct RtlPl::Impl {
-  Impl(const char* name, const BoardConfig& cfg, const RtlPlOptions& opt)
-      : model(make_model(opt.waves.enabled(), cfg, opt.rtl_writer)),
-        c(name, cfg, opt, model->pins(), model->get(), model->eval_fn()) {}
-  ~Impl() { c.fst.close(); }  // before the model goes
-
-  std::unique_ptr<Model> model;
-  PlClock c;
-  sc_core::sc_event kick_ev;
-
-  void start() {
-    c.check_config();
-    if (c.opt.waves.enabled()) c.open_trace([this](VerilatedFstC& f) { model->attach(f); });
-    c.pulse_reset();
+void RtlPl::Impl::b_transport(tlm::tlm_generic_payload& gp, sc_time& delay) {
+  const uint64_t addr = gp.get_address();
+  if (gp.get_command() == tlm::TLM_IGNORE_COMMAND) return gp.set_response_status(tlm::TLM_OK_RESPONSE);
+  // The transactor carries whole 32-bit words, as the TLM twin accepts (pl_top.h).
+  if (gp.get_data_length() != 4 || gp.get_streaming_width() < 4)
+    return gp.set_response_status(tlm::TLM_BURST_ERROR_RESPONSE);
+  const bool vr_win = c.pins.v2() && addr >= kVrOffset && addr < kVrOffset + hw::win::VR_SIZE;
+  const bool vw_win = c.pins.with_vw() && addr >= kVwOffset && addr < kVwOffset + hw::win::VW_SIZE;
+  const bool cq_win = c.pins.with_cq() && addr >= kCqOffset && addr < kCqOffset + hw::win::CQ_SIZE;
+  if (addr % 4 || (addr >= reg::TOP_BYTES && !vr_win && !vw_win && !cq_win))
+    return gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+  if (const unsigned char* be = gp.get_byte_enable_ptr()) {
+    const unsigned n = gp.get_byte_enable_length();
+    for (unsigned i = 0; i < 4; ++i)
+      if (n == 0 || be[i % n] != TLM_BYTE_ENABLED) return gp.set_response_status(tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);
   }
-
-  // A GP0 access annotated to cycle t: VALID from cycle t, the design clocked to the handshake,
-  // the response of the next cycle; one cycle added to the delay, as the TLM twin does (§7).
-  void b_transport(tlm::tlm_generic_payload& gp, sc_time& delay) {
-    const uint64_t addr = gp.get_address();
-    if (gp.get_command() == tlm::TLM_IGNORE_COMMAND) return gp.set_response_status(tlm::TLM_OK_RESPONSE);
-    // The transactor carries whole 32-bit words, as the TLM twin accepts (pl_top.h).
-    if (gp.get_data_length() != 4 || gp.get_streaming_width() < 4)
-      return gp.set_response_status(tlm::TLM_BURST_ERROR_RESPONSE);
-    const bool vr_win = c.pins.v2() && addr >= kVrOffset && addr < kVrOffset + hw::win::VR_SIZE;
-    const bool vw_win = c.pins.with_vw() && addr >= kVwOffset && addr < kVwOffset + hw::win::VW_SIZE;
-    if (addr % 4 || (addr >= reg::TOP_BYTES && !vr_win && !vw_win))
-      return gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
-    if (const unsigned char* be = gp.get_byte_enable_ptr()) {
-      const unsigned n = gp.get_byte_enable_length();
-      for (unsigned i = 0; i < 4; ++i)
-        if (n == 0 || be[i % n] != TLM_BYTE_ENABLED) return gp.set_response_status(tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);
-    }
-    const sc_time now = sc_core::sc_time_stamp();
-    c.advance_to(c.cycle_at(now + delay));
-    AxiLiteMaster& gp0 = c.gp0;
-    const bool wr = gp.is_write();
-    uint32_t v = 0;
-    if (wr) {
-      std::memcpy(&v, gp.get_data_ptr(), 4);
-      gp0.begin_write(static_cast<uint32_t>(addr), v);
-    } else {
-      gp0.begin_read(static_cast<uint32_t>(addr));
-    }
-    c.in_gp0 = true;  // marker: from the cycle VALID is driven to the handshake cycle
-    const unsigned win = static_cast<unsigned>(addr / reg::WINDOW);
-    const uint32_t off = static_cast<uint32_t>(addr % reg::WINDOW);
-    for (unsigned i = 0;; ++i) {
-      c.eval();
-      if (gp0.handshake()) break;
-      if (i == kAxiLiteMaxWait || !gp0.error().empty()) {
-        gp0.end();
-        c.in_gp0 = false;
-        std::ostringstream o;
-        o << "the RTL's AXI-Lite slave did not answer an access to offset 0x" << std::hex << addr << std::dec
-          << " within " << kAxiLiteMaxWait << " cycles";
-        c.set_fault(gp0.error().empty() ? o.str() : gp0.error());
-        return gp.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE);
-      }
-      c.tick();
-    }
-    const Cycle hs = c.cyc;  // the handshake cycle: the access takes effect at its end
-    // TLM's verdict on a START is taken in the state before the cycle is clocked.
-    bool is_start = false;
-    uint8_t verdict = 0;
-    if (wr && win > 0 && win <= 3 && (is_start = c.ls.write(win - 1, off, v))) verdict = c.ls.verdict(win - 1);
-    const uint64_t time_now = *c.pins.mon_time;
-    c.tick();
-    c.in_gp0 = false;
-    gp0.end();
+  const sc_time now = sc_core::sc_time_stamp();
+  c.advance_to(c.cycle_at(now + delay));
+  AxiLiteMaster& gp0 = c.gp0;
+  const bool wr = gp.is_write();
+  uint32_t v = 0;
+  if (wr) {
+    std::memcpy(&v, gp.get_data_ptr(), 4);
+    gp0.begin_write(static_cast<uint32_t>(addr), v);
+  } else {
+    gp0.begin_read(static_cast<uint32_t>(addr));
+  }
+  c.in_gp0 = true;  // marker: from the cycle VALID is driven to the handshake cycle
+  const unsigned win = static_cast<unsigned>(addr / reg::WINDOW);
+  const uint32_t off = static_cast<uint32_t>(addr % reg::WINDOW);
+  for (unsigned i = 0;; ++i) {
     c.eval();
-    const AxiLiteMaster::Response r = gp0.response();  // in the cycle after the handshake
-    if (!r.valid) c.set_fault(gp0.error());
-    if (!wr) {
-      v = r.data;
-      if (win == 0 && off == reg::SYS_TIME_LO) {  // idle cycles were not clocked: add them back
-        const uint64_t full = time_now + c.skipped;
-        v = static_cast<uint32_t>(full);
-        c.time_hi = full >> 32;
-      } else if (win == 0 && off == reg::SYS_TIME_HI) {
-        v = static_cast<uint32_t>(c.time_hi);
-      }
-      std::memcpy(gp.get_data_ptr(), &v, 4);
+    if (gp0.handshake()) break;
+    if (i == kAxiLiteMaxWait || !gp0.error().empty()) {
+      gp0.end();
+      c.in_gp0 = false;
+      std::ostringstream o;
+      o << "the RTL's AXI-Lite slave did not answer an access to offset 0x" << std::hex << addr << std::dec
+        << " within " << kAxiLiteMaxWait << " cycles";
+      c.set_fault(gp0.error().empty() ? o.str() : gp0.error());
+      return gp.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE);
     }
-    if (is_start) {
-      const bool accepted = (c.busy_bits() >> (win - 1)) & 1;  // BUSY in the next cycle
-      c.ls.start(win - 1, hs, verdict, accepted);
-      if (accepted) c.wd.progress(hs);
+    c.tick();
+  }
+  const Cycle hs = c.cyc;  // the handshake cycle: the access takes effect at its end
+  // TLM's verdict on a START is taken in the state before the cycle is clocked.
+  bool is_start = false;
+  uint8_t verdict = 0;
+  if (wr && win > 0 && win <= 3 && (is_start = c.ls.write(win - 1, off, v))) verdict = c.ls.verdict(win - 1);
+  const uint64_t time_now = *c.pins.mon_time;
+  c.tick();
+  c.in_gp0 = false;
+  gp0.end();
+  c.eval();
+  const AxiLiteMaster::Response r = gp0.response();  // in the cycle after the handshake
+  if (!r.valid) c.set_fault(gp0.error());
+  if (!wr) {
+    v = r.data;
+    if (win == 0 && off == reg::SYS_TIME_LO) {  // idle cycles were not clocked: add them back
+      const uint64_t full = time_now + c.skipped;
+      v = static_cast<uint32_t>(full);
+      c.time_hi = full >> 32;
+    } else if (win == 0 && off == reg::SYS_TIME_HI) {
+      v = static_cast<uint32_t>(c.time_hi);
     }
-    kick_ev.notify(sc_core::SC_ZERO_TIME);
-    const sc_time done = c.time_of(c.cyc);  // the response arrives in the cycle after the handshake
-    delay = done > now ? done - now : sc_core::SC_ZERO_TIME;
-    gp.set_response_status(r.valid && r.resp == 0 ? tlm::TLM_OK_RESPONSE : tlm::TLM_GENERIC_ERROR_RESPONSE);
+    std::memcpy(gp.get_data_ptr(), &v, 4);
   }
+  if (is_start) {
+    const bool accepted = (c.busy_bits() >> (win - 1)) & 1;  // BUSY in the next cycle
+    c.ls.start(win - 1, hs, verdict, accepted);
+    if (accepted) c.wd.progress(hs);
+  }
+  kick_ev.notify(sc_core::SC_ZERO_TIME);
+  const sc_time done = c.time_of(c.cyc);  // the response arrives in the cycle after the handshake
+  delay = done > now ? done - now : sc_core::SC_ZERO_TIME;
+  gp.set_response_status(r.valid && r.resp == 0 ? tlm::TLM_OK_RESPONSE : tlm::TLM_GENERIC_ERROR_RESPONSE);
+}
 
-  // Keeps the design at the kernel's time while it is busy; sleeps while it is idle.
-  void thread() {
-    sc_core::sc_event_or_list wake;
-    wake |= kick_ev;
-    for (vp::AxisSource* s : c.src_if)
-      if (s) wake |= s->armed_event();
-    if (c.sink_if) wake |= c.sink_if->armed_event();
-    for (;;) {
-      if (!c.needs_clock()) {
-        sc_core::wait(wake);
-        continue;
-      }
-      // Cycles before cycle_at(now) are past: no later access can land in them.
-      c.advance_to(c.cycle_at(sc_core::sc_time_stamp()));
-      if (!c.needs_clock()) continue;
-      sc_core::wait(c.time_of(c.cyc + 1) - sc_core::sc_time_stamp());
+void RtlPl::Impl::thread() {
+  sc_core::sc_event_or_list wake;
+  wake |= kick_ev;
+  for (vp::AxisSource* s : c.src_if)
+    if (s) wake |= s->armed_event();
+  if (c.sink_if) wake |= c.sink_if->armed_event();
+  for (;;) {
+    if (!c.needs_clock()) {
+      sc_core::wait(wake);
+      continue;
     }
+    // Cycles before cycle_at(now) are past: no later access can land in them.
+    c.advance_to(c.cycle_at(sc_core::sc_time_stamp()));
+    if (!c.needs_clock()) continue;
+    sc_core::wait(c.time_of(c.cyc + 1) - sc_core::sc_time_stamp());
   }
+}
 
-  void twin_access(tlm::tlm_initiator_socket<>& twin, uint64_t win_off, uint64_t win_size,
-                   tlm::tlm_generic_payload& gp, sc_time& delay);
-
-  void reset() {
-    c.advance_to(c.cycle_at(sc_core::sc_time_stamp()));  // SYS.TIME restarts at the kernel's cycle
-    c.pulse_reset();
-    c.reset_state();
-    kick_ev.notify(sc_core::SC_ZERO_TIME);
-  }
-  void sync(const sc_time& t) {
-    c.advance_to(c.cycle_at(t));
-    kick_ev.notify(sc_core::SC_ZERO_TIME);
-  }
-};
-
-namespace {
 // An access annotated ahead of the kernel's time (the command queue's sequencer issues a
 // burst of register writes from one SystemC time, each with its cycle as the delay) is
 // synchronised first: the design is clocked cycle by cycle and exchanges beats with TLM
@@ -255,7 +214,6 @@ void sync_to_kernel(sc_time& delay) {
   sc_core::wait(delay);
   delay = sc_core::SC_ZERO_TIME;
 }
-}  // namespace
 
 // GP0's VR and VW windows (offsets 0 .. 0xFFF): the TLM twin takes the same access in the same
 // cycle (after the design has been clocked up to it, so the twin has seen every handshake before
@@ -298,44 +256,13 @@ void RtlPl::Impl::twin_access(tlm::tlm_initiator_socket<>& twin, uint64_t win_of
       if (win_off == kVrOffset)
         o << "VR" << a / hw::win::VR_INSTANCE_STRIDE << " register 0x" << std::hex << a % hw::win::VR_INSTANCE_STRIDE;
       else
-        o << "VW register 0x" << std::hex << a;
+        o << (win_off == kVwOffset ? "VW" : "CQ") << " register 0x" << std::hex << a;
       o << " read in cycle " << std::dec << c.cyc - 1 << ": TLM 0x" << std::hex << twin_v << ", RTL 0x" << v;
       c.ls.reader_mismatch(o.str());
     }
   }
 }
 
-// The TLM readers' HP accesses pass through to the PS7 port; the answer to a transfer's timing
-// query (HpStreamExt: its latency and DDR share) is what the bridge of that port then gives the
-// RTL reader's bursts, and the DMI grant is the bridge's view of DDR.
-void RtlPl::hp_b_transport(int i, tlm::tlm_generic_payload& gp, sc_time& delay) {
-  (*hp_m_[i])->b_transport(gp, delay);
-  auto* ext = gp.get_extension<vp::HpStreamExt>();
-  if (!ext || gp.get_response_status() != tlm::TLM_OK_RESPONSE) return;
-  HpReadBridge& b = impl_->c.hp[i];
-  // the TLM reader's rounding (view_reader_tlm.cpp): latency, whole cycles per beat
-  b.set_timing({ext->sched.start - ext->start,
-                std::max<uint32_t>(1, (ext->sched.num + ext->sched.den / 2) / ext->sched.den)});
-  tlm::tlm_generic_payload q;
-  q.set_command(tlm::TLM_READ_COMMAND);
-  q.set_address(0);
-  tlm::tlm_dmi dmi;
-  if ((*hp_m_[i])->get_direct_mem_ptr(q, dmi) && dmi.get_start_address() == 0)
-    b.set_ddr(dmi.get_dmi_ptr(), dmi.get_end_address() + 1);
-}
-// The TLM writer's HP master (the twin of the RTL writer): its timing questions go to HP0 (the
-// reservation of its transfer, as on the tlm target), its reads see DDR (with the RTL's writes),
-// its data write is kept as the expectation of the buffer instead of landing in DDR, and it gets
-// no DMI, so that it writes through b_transport.
-void RtlPl::vw_hp_b_transport(tlm::tlm_generic_payload& gp, sc_time& delay) {
-  if (gp.get_extension<vp::HpStreamExt>() || !gp.is_write()) return (*hp_m_[0])->b_transport(gp, delay);
-  impl_->c.vw.capture(gp.get_address(), gp.get_data_ptr(), gp.get_data_length());
-  gp.set_response_status(tlm::TLM_OK_RESPONSE);
-}
-bool RtlPl::hp_dmi(int i, tlm::tlm_generic_payload& gp, tlm::tlm_dmi& dmi) {
-  return (*hp_m_[i])->get_direct_mem_ptr(gp, dmi);
-}
-unsigned RtlPl::hp_dbg(int i, tlm::tlm_generic_payload& gp) { return (*hp_m_[i])->transport_dbg(gp); }
 
 RtlPl::RtlPl(sc_core::sc_module_name name, const BoardConfig& cfg, const RtlPlOptions& opt)
     : sc_module(name), s_axi("s_axi") {
@@ -364,6 +291,7 @@ RtlPl::RtlPl(sc_core::sc_module_name name, const BoardConfig& cfg, const RtlPlOp
       impl_->c.vw.ask_port = [this](uint64_t aw0) { return impl_->c.vw.ask_hp(*hp_m_[0], aw0); };
       impl_->c.vw.tamper = opt.tamper_writer;
     }
+    if (impl_->c.pins.with_cq()) make_cq_sockets();
   }
   SC_THREAD(thread);
   SC_METHOD(irq_method);
@@ -394,7 +322,8 @@ void RtlPl::bind_streams(vp::AxisSource* a, vp::AxisSource* b, vp::AxisSource* c
   }
 }
 void RtlPl::bind_irq(vp::IrqSink* irq, unsigned line_vec, unsigned line_red, unsigned line_mmu) {
-  impl_->c.irq.bind(irq, {line_vec, line_red, line_mmu, hw::irq::VW});
+  impl_->c.irq.bind(irq, {line_vec, line_red, line_mmu, hw::irq::VW,
+                          impl_->c.pins.with_cq() ? static_cast<unsigned>(hw::irq::CQ) : IrqPins::kNoLine});
 }
 void RtlPl::b_transport(tlm::tlm_generic_payload& gp, sc_time& delay) {
   sync_to_kernel(delay);
@@ -420,5 +349,8 @@ uint64_t RtlPl::reader_beats_late() const { return impl_->c.v2_stats.beats_late;
 uint64_t RtlPl::writer_transfers() const { return impl_->c.vw.stats.transfers; }
 uint64_t RtlPl::writer_bursts() const { return impl_->c.vw.stats.bursts; }
 uint64_t RtlPl::writer_beats() const { return impl_->c.vw.stats.beats; }
+uint64_t RtlPl::queue_accesses() const { return impl_->c.cq.stats.accesses; }
+uint64_t RtlPl::queue_fetches() const { return impl_->c.cq.stats.fetches; }
+uint64_t RtlPl::queue_record_words() const { return impl_->c.cq.stats.record_words; }
 
 }  // namespace tinypynq::cosim

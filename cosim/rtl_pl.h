@@ -51,6 +51,13 @@
 
 namespace tinypynq::cosim {
 
+// An access of the command queue's sequencer on the PL's register bus (cosim/cq_twin.h).
+struct CqTwinAccess {
+  uint64_t t = 0;  // cycle
+  bool write = false;
+  uint32_t addr = 0, data = 0;
+};
+
 struct RtlPlOptions {
   // Waveform of the whole run (the traced model; none by default): pins and TLM-side markers
   // at depth 1, ... (cosim/wave_options.h). A VCD is recorded as FST and converted at close.
@@ -61,6 +68,11 @@ struct RtlPlOptions {
   // timing is the tlm target's). With it the writer's back-pressure on R stalls the RTL units,
   // which the TLM unit models do not follow (docs/pl-v2.md "The RTL writer on the rtl target").
   bool rtl_writer = false;
+  // pl_version 2: the board's PL (tinypynq_pl_top_v2_cq: the writer and the command queue in RTL,
+  // the model tinypynq_rtl_sim_v2_cq, traced), the TLM writer and queue their twins (cosim/
+  // cq_twin.h): every access of the RTL queue's sequencer, every slot fetch and record word is
+  // compared with the TLM queue's. Implies rtl_writer.
+  bool rtl_queue = false;
   uint64_t watchdog_cycles = 20'000'000;  // 0.2 s at 100 MHz without a handshake
   // Tests of the checker only: alters the TLM side's expectation (result bytes, timing) of
   // each command before it is compared, to show that a difference is caught and reported.
@@ -68,6 +80,8 @@ struct RtlPlOptions {
   // ... and of the TLM writer's expectation (rtl_writer): its planned bursts and its image of the
   // buffer (bytes from the buffer's first 8-byte beat) before they are compared.
   std::function<void(std::vector<pl::Burst>& bursts, std::vector<uint8_t>& image)> tamper_writer;
+  // ... and of the TLM queue's expectation (rtl_queue): each access of its sequencer.
+  std::function<void(CqTwinAccess& access)> tamper_queue;
 };
 
 class RtlPl : public sc_core::sc_module, public vp::PlBlock {
@@ -101,6 +115,13 @@ class RtlPl : public sc_core::sc_module, public vp::PlBlock {
   tlm::tlm_target_socket<>* vw_socket() override { return vw_s_.get(); }
   tlm::tlm_initiator_socket<>* vw_twin() override { return vw_twin_.get(); }
   tlm::tlm_target_socket<>* vw_hp_twin() override { return vw_hp_s_.get(); }
+  // ... and the command queue (rtl_queue): GP0's CQ window, the TLM queue's registers, the targets
+  // of its register and HP masters, and HP3.
+  tlm::tlm_target_socket<>* cq_socket() override { return cq_s_.get(); }
+  tlm::tlm_initiator_socket<>* cq_twin() override { return cq_twin_.get(); }
+  tlm::tlm_target_socket<>* cq_regs_twin() override { return cq_regs_s_.get(); }
+  tlm::tlm_target_socket<>* cq_hp_twin() override { return cq_hp_s_.get(); }
+  tlm::tlm_initiator_socket<>* cq_hp_master() override { return hp3_m_.get(); }
 
   uint64_t clocked_cycles() const;   // cycles the Verilated design was actually evaluated
   uint64_t checked_commands() const; // commands the lockstep checker compared (all matched)
@@ -109,6 +130,8 @@ class RtlPl : public sc_core::sc_module, public vp::PlBlock {
   uint64_t reader_fills() const, reader_fills_late() const, reader_beats() const, reader_beats_late() const;
   // pl_version 2: the RTL writer's transfers, bursts and R beats compared with its TLM twin's.
   uint64_t writer_transfers() const, writer_bursts() const, writer_beats() const;
+  // rtl_queue: the RTL queue's register-bus accesses, slot fetches and record words compared.
+  uint64_t queue_accesses() const, queue_fetches() const, queue_record_words() const;
 
  // The implementation (rtl_pl.cpp: one per Verilated model, plain or traced).
   struct Impl;
@@ -121,6 +144,12 @@ class RtlPl : public sc_core::sc_module, public vp::PlBlock {
   void vw_hp_b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
   bool hp_dmi(int i, tlm::tlm_generic_payload& gp, tlm::tlm_dmi& dmi);
   unsigned hp_dbg(int i, tlm::tlm_generic_payload& gp);
+  void cq_b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
+  void cq_regs_b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
+  void cq_hp_b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
+  bool cq_hp_dmi(tlm::tlm_generic_payload& gp, tlm::tlm_dmi& dmi);
+  unsigned cq_hp_dbg(tlm::tlm_generic_payload& gp);
+  void make_cq_sockets();  // rtl_pl_twins.cpp
   void thread();
   void irq_method();
   std::unique_ptr<Impl> impl_;
@@ -131,6 +160,8 @@ class RtlPl : public sc_core::sc_module, public vp::PlBlock {
   std::unique_ptr<tlm_utils::simple_initiator_socket<RtlPl>> hp_m_[3];
   std::unique_ptr<tlm_utils::simple_target_socket<RtlPl>> vw_s_, vw_hp_s_;
   std::unique_ptr<tlm_utils::simple_initiator_socket<RtlPl>> vw_twin_;
+  std::unique_ptr<tlm_utils::simple_target_socket<RtlPl>> cq_s_, cq_regs_s_, cq_hp_s_;
+  std::unique_ptr<tlm_utils::simple_initiator_socket<RtlPl>> cq_twin_, hp3_m_;
 };
 
 }  // namespace tinypynq::cosim

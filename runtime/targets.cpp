@@ -20,12 +20,13 @@ namespace {
 BoardConfig g_cfg = BoardConfig::defaults();
 }
 
-void register_targets(const std::string& board_file, const cosim::WaveOptions& waves, bool rtl_writer) {
+void register_targets(const std::string& board_file, const cosim::WaveOptions& waves, bool rtl_writer,
+                      bool rtl_queue) {
   register_targets(board_file.empty() ? BoardConfig::defaults() : BoardConfig::load_file(board_file), waves,
-                   rtl_writer);
+                   rtl_writer, rtl_queue);
 }
 
-void register_targets(const BoardConfig& cfg, const cosim::WaveOptions& waves, bool rtl_writer) {
+void register_targets(const BoardConfig& cfg, const cosim::WaveOptions& waves, bool rtl_writer, bool rtl_queue) {
   g_cfg = cfg;
 #ifdef TINYPYNQ_HAVE_BOARD
   // The real PYNQ-Z2: opened (and checked) on first use of device("board"), so listing it
@@ -40,9 +41,12 @@ void register_targets(const BoardConfig& cfg, const cosim::WaveOptions& waves, b
   ro.waves = waves;
   const char* env = std::getenv("TINYPYNQ_RTL_WRITER");
   ro.rtl_writer = rtl_writer || (env && std::string(env) == "1");
+  const char* env_q = std::getenv("TINYPYNQ_RTL_QUEUE");
+  ro.rtl_queue = rtl_queue || (env_q && std::string(env_q) == "1");
   cosim::register_rtl_target(g_cfg, ro);
 #else
   TP_CHECK(!rtl_writer, "--rtl-writer: this build has no rtl target (Verilator and SystemC are needed)");
+  TP_CHECK(!rtl_queue, "--rtl-queue: this build has no rtl target (Verilator and SystemC are needed)");
   TP_CHECK(!waves.enabled(),
            "--fst/--vcd: this build has no rtl target (Verilator and SystemC are needed)");
 #endif
@@ -59,6 +63,7 @@ RtlLockstep rtl_lockstep() {
   l.reader_fills = s.reader_fills, l.reader_fills_late = s.reader_fills_late;
   l.reader_beats = s.reader_beats, l.reader_beats_late = s.reader_beats_late;
   l.writer_transfers = s.writer_transfers, l.writer_bursts = s.writer_bursts, l.writer_beats = s.writer_beats;
+  l.queue_accesses = s.queue_accesses, l.queue_fetches = s.queue_fetches, l.queue_record_words = s.queue_record_words;
 #endif
   return l;
 }

@@ -13,7 +13,8 @@ namespace tinypynq::runtime {
 
 // waves: waveforms of the rtl target's PL for the whole run (none by default).
 // rtl_writer (or TINYPYNQ_RTL_WRITER=1): the rtl target's view writer in RTL too (cosim/rtl_pl.h).
-void register_targets(const std::string& board_file, const cosim::WaveOptions& waves = {}, bool rtl_writer = false);
+void register_targets(const std::string& board_file, const cosim::WaveOptions& waves = {}, bool rtl_writer = false,
+                      bool rtl_queue = false);
 const BoardConfig& board_config();  // the configuration in use
 // The rtl target's lockstep checker over the whole process so far (set-up included): commands
 // the Verilated PL completed, how many were compared with the TLM models (all equal: the first
@@ -26,12 +27,15 @@ struct RtlLockstep {
   uint64_t reader_fills = 0, reader_fills_late = 0, reader_beats = 0, reader_beats_late = 0;
   // --rtl-writer: the RTL writer's transfers, bursts and R beats compared with the TLM writer's
   uint64_t writer_transfers = 0, writer_bursts = 0, writer_beats = 0;
+  // --rtl-queue: the RTL queue's register-bus accesses, slot fetches and record words compared
+  uint64_t queue_accesses = 0, queue_fetches = 0, queue_record_words = 0;
 };
 RtlLockstep rtl_lockstep();
 bool have_tlm();
 bool have_rtl();
 std::string default_target();       // "tlm" when built, else "cpu"
 // Registers with a config object instead of a file (tests).
-void register_targets(const BoardConfig& cfg, const cosim::WaveOptions& waves = {}, bool rtl_writer = false);
+void register_targets(const BoardConfig& cfg, const cosim::WaveOptions& waves = {}, bool rtl_writer = false,
+                      bool rtl_queue = false);
 
 }  // namespace tinypynq::runtime

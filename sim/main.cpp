@@ -72,6 +72,10 @@ int main(int argc, char** argv) {
   app.add_flag("--rtl-writer", rtl_writer,
                "rtl target, pl_version 2: the view writer in RTL too (its TLM model the lockstep twin; "
                "no waveform; docs/pl-v2.md \"The RTL writer on the rtl target\")");
+  bool rtl_queue = false;
+  app.add_flag("--rtl-queue", rtl_queue,
+               "rtl target, pl_version 2: the board's PL, the view writer and the command queue in RTL too "
+               "(their TLM models the lockstep twins; --fst/--vcd work; docs/pl-v2.md \"The RTL queue on the rtl target\")");
   app.add_option("--board", board_file, "board config JSON (docs/board-config.md); default: the PYNQ-Z2")
       ->check(CLI::ExistingFile);
   auto* train = app.add_subcommand("train", "train a model on Fashion-MNIST and evaluate on the test set");
@@ -117,7 +121,7 @@ int main(int argc, char** argv) {
     TP_CHECK(!waves || train_opts.target == "rtl", "--fst/--vcd record the rtl target's PL; the target is ",
              train_opts.target);
     TP_CHECK(g_waves.depth == 0 || waves, "--fst-depth needs --fst FILE or --vcd FILE");
-    runtime::register_targets(board_file, g_waves, rtl_writer);
+    runtime::register_targets(board_file, g_waves, rtl_writer, rtl_queue);
     if (*train) return run_train(train_opts, json);
     if (*info) {
       std::printf("targets: %s\nmodels: %s\n", sim::targets_list().c_str(), sim::model_names());

@@ -191,6 +191,10 @@ std::string to_json(const TrainOptions& o, const TrainResult& r) {
       << (l.writer_beats ? ", \"writer_transfers\": " + std::to_string(l.writer_transfers) + ", \"writer_bursts\": " +
                                std::to_string(l.writer_bursts) + ", \"writer_beats\": " + std::to_string(l.writer_beats)
                          : std::string())
+      << (l.queue_accesses ? ", \"queue_accesses\": " + std::to_string(l.queue_accesses) + ", \"queue_fetches\": " +
+                                 std::to_string(l.queue_fetches) + ", \"queue_record_words\": " +
+                                 std::to_string(l.queue_record_words)
+                           : std::string())
       << "}";
   s << "}";
   return s.str();

@@ -265,7 +265,10 @@ void CmdQueue::thread() {
       continue;
     }
     const uint64_t n = started_++;
-    while (!posted_at_.empty() && posted_at_.front().second <= started_ && posted_at_.size() > 1) posted_at_.pop_front();
+    // Records that post no entry from n on (count <= n) are done with; the one that posted n is
+    // kept (until 8 Dec 2026 it was dropped as soon as a later doorbell had come, so entry n's
+    // fetch was timed from the later doorbell: the RTL queue's lockstep on the rtl target found it).
+    while (!posted_at_.empty() && posted_at_.front().second <= n && posted_at_.size() > 1) posted_at_.pop_front();
     const Cycle avail = avail_cycle(n) == kNever ? cycle_at(sc_core::sc_time_stamp()) : avail_cycle(n);
     const Cycle f = std::max(avail, have_prev ? prev_start : 0);  // one entry fetched ahead of the running one
     CmdQueueEntryTimes e;

@@ -74,6 +74,7 @@ class CmdQueue : public sc_core::sc_module {
   CmdQueue(sc_core::sc_module_name name, const CmdQueueParams& p, IrqSink* irq, int irq_line, ViewWriter* vw);
 
   void reset();  // aresetn: registers to 0, the running entry abandoned, the interrupt low
+  void detach_irq() { irq_ = nullptr; }  // a twin (the rtl target's RTL queue drives the line)
   const std::vector<CmdQueueEntryTimes>& log() const { return log_; }  // every entry completed or failed
   uint64_t hp_transactions() const { return hp_transactions_; }
   std::string describe() const;
@@ -100,7 +101,7 @@ class CmdQueue : public sc_core::sc_module {
   sc_core::sc_time time_of(Cycle c) const;
 
   const CmdQueueParams p_;
-  IrqSink* const irq_;
+  IrqSink* irq_;
   const int irq_line_;
   ViewWriter* const vw_;
   bool irq_level_ = false;

@@ -73,6 +73,15 @@ class PlBlock {
   virtual tlm::tlm_target_socket<>* vw_socket() { return nullptr; }
   virtual tlm::tlm_initiator_socket<>* vw_twin() { return nullptr; }
   virtual tlm::tlm_target_socket<>* vw_hp_twin() { return nullptr; }
+  // The command queue in the PL (the board's v2 top, tinypynq_pl_top_v2_cq): GP0's CQ window, the
+  // TLM queue's registers behind cq_twin(), the targets of its register master (cq_regs_twin: its
+  // accesses are the PL's expectation, not bus traffic) and of its HP master (cq_hp_twin), and
+  // this PL's HP3 master cq_hp_master() to the PS7's S_AXI_HP3.
+  virtual tlm::tlm_target_socket<>* cq_socket() { return nullptr; }
+  virtual tlm::tlm_initiator_socket<>* cq_twin() { return nullptr; }
+  virtual tlm::tlm_target_socket<>* cq_regs_twin() { return nullptr; }
+  virtual tlm::tlm_target_socket<>* cq_hp_twin() { return nullptr; }
+  virtual tlm::tlm_initiator_socket<>* cq_hp_master() { return nullptr; }
 };
 
 }  // namespace tinypynq::vp

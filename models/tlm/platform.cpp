@@ -130,9 +130,18 @@ Platform::Platform(const std::string& kind, const BoardConfig& cfg, const PlFact
     }
     // The queue (docs/pl-v2.md step 4): its registers on GP0, its sequencer a second master on
     // the PL's register bus, its ring fetches and result records on HP3 (unused before).
-    ic_->m_axi_cq.bind(cq_->s_axi_lite);
-    cq_->m_axi_regs.bind(ic_->s_axi_pl);
-    cq_->m_axi_hp.bind(ps7_->hp[3]->s_axi);
+    if (tlm::tlm_target_socket<>* cs = pl_->cq_socket()) {  // the queue in the PL: its TLM model is the twin
+      ic_->m_axi_cq.bind(*cs);
+      pl_->cq_twin()->bind(cq_->s_axi_lite);
+      cq_->m_axi_regs.bind(*pl_->cq_regs_twin());
+      cq_->m_axi_hp.bind(*pl_->cq_hp_twin());
+      pl_->cq_hp_master()->bind(ps7_->hp[3]->s_axi);
+      cq_->detach_irq();
+    } else {
+      ic_->m_axi_cq.bind(cq_->s_axi_lite);
+      cq_->m_axi_regs.bind(ic_->s_axi_pl);
+      cq_->m_axi_hp.bind(ps7_->hp[3]->s_axi);
+    }
     pl_->bind_streams(&vr_->reader(0), &vr_->reader(1), &vr_->reader(2), vw_.get());
   } else {
     pl_->bind_streams(&dma_[0]->mm2s(), &dma_[1]->mm2s(), &dma_[2]->mm2s(), &dma_[0]->s2mm());

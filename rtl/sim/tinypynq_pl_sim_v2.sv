@@ -6,6 +6,10 @@
 // checker: tinypynq_pl_sim.sv's, plus the readers' streams into the units (the lockstep compares
 // every beat with the TLM readers') and their activity (a reader filling or streaming is clocked),
 // and stream R into the view writer (the TLM writer, its twin, is fed from it) and VW's BUSY.
+// With TP_SIM_V2_CQ (the rtl target's --rtl-queue) the top is tinypynq_pl_top_v2_cq, the PL a v2
+// board runs (the view writer and the command queue inside): HP3 carries the queue's slot fetches
+// and records, and the monitors show the queue's accesses on the PL's register bus (the lockstep
+// compares each with its TLM twin's) and whether it has work. Without it HP3 is idle.
 // Not for synthesis.
 module tinypynq_pl_sim_v2 #(
   parameter int unsigned MmRows   = 4,
@@ -91,6 +95,28 @@ module tinypynq_pl_sim_v2 #(
   input  logic [1:0]  m_axi_hp0_bresp,
   input  logic        m_axi_hp0_bvalid,
   output logic        m_axi_hp0_bready,
+  // the command queue's HP3 (TP_SIM_V2_CQ): slot fetches and result records
+  output logic [31:0] m_axi_hp3_araddr,
+  output logic [7:0]  m_axi_hp3_arlen,
+  output logic        m_axi_hp3_arvalid,
+  input  logic        m_axi_hp3_arready,
+  input  logic [63:0] m_axi_hp3_rdata,
+  input  logic [1:0]  m_axi_hp3_rresp,
+  input  logic        m_axi_hp3_rlast,
+  input  logic        m_axi_hp3_rvalid,
+  output logic        m_axi_hp3_rready,
+  output logic [31:0] m_axi_hp3_awaddr,
+  output logic [7:0]  m_axi_hp3_awlen,
+  output logic        m_axi_hp3_awvalid,
+  input  logic        m_axi_hp3_awready,
+  output logic [63:0] m_axi_hp3_wdata,
+  output logic [7:0]  m_axi_hp3_wstrb,
+  output logic        m_axi_hp3_wlast,
+  output logic        m_axi_hp3_wvalid,
+  input  logic        m_axi_hp3_wready,
+  input  logic [1:0]  m_axi_hp3_bresp,
+  input  logic        m_axi_hp3_bvalid,
+  output logic        m_axi_hp3_bready,
   output logic [15:0] irq_f2p,
   // TLM-side transaction markers (tinypynq_pl_sim.sv)
   input  logic [1:0]  tlm_cmd_unit_i,
@@ -118,17 +144,155 @@ module tinypynq_pl_sim_v2 #(
   output logic [7:0]  mon_r_tkeep_o,
   output logic        mon_r_tlast_o,
   output logic        mon_vw_busy_o,
-  output logic [7:0]  mon_vw_status_o    // VW's STATUS[7:0] (the queue's input in the board's top)
+  output logic [7:0]  mon_vw_status_o,   // VW's STATUS[7:0] (the queue's input in the board's top)
+  // the command queue (TP_SIM_V2_CQ; 0 otherwise): work to do (enabled, an entry posted and not
+  // completed, no error), and its accesses on the register bus (AW+W or AR handshaken in this
+  // cycle; the read's data in the cycle its R is handshaken)
+  output logic        mon_cq_busy_o,
+  output logic        mon_rb_wr_o,
+  output logic [31:0] mon_rb_waddr_o,
+  output logic [31:0] mon_rb_wdata_o,
+  output logic        mon_rb_rd_o,
+  output logic [31:0] mon_rb_raddr_o,
+  output logic        mon_rb_r_o,
+  output logic [31:0] mon_rb_rdata_o
 );
 
   // Two builds (rtl/sim/CMakeLists.txt): with TP_SIM_V2_VW the top has its view writer (WithVw):
   // R stays inside and VW writes on HP0's write channels (the rtl target's --rtl-writer); without
   // it R leaves the top for the TLM writer and the write channels are idle.
+`ifdef TP_SIM_V2_CQ
+`define TP_SIM_V2_VW
+`else
 `ifdef TP_SIM_V2_VW
   localparam bit SimVw = 1'b1;
 `else
   localparam bit SimVw = 1'b0;
 `endif
+`endif
+`ifdef TP_SIM_V2_CQ
+  // the board's PL: the v2 top (u_top.u_pl) with VW, the queue (u_top.u_cq) and the arbiter
+  tinypynq_pl_top_v2_cq #(
+    .MmRows (MmRows), .MmCols (MmCols), .MmWDepth (MmWDepth), .MmKMax (MmKMax), .MmNMax (MmNMax),
+    .FclkHz (FclkHz), .SfuDps (SfuDps), .StreamC (StreamC), .WithRed (WithRed)
+  ) u_top (
+    .aclk           (aclk),
+    .aresetn        (aresetn),
+    .s_axi_awaddr   (s_axi_awaddr),
+    .s_axi_awvalid  (s_axi_awvalid),
+    .s_axi_awready  (s_axi_awready),
+    .s_axi_wdata    (s_axi_wdata),
+    .s_axi_wstrb    (s_axi_wstrb),
+    .s_axi_wvalid   (s_axi_wvalid),
+    .s_axi_wready   (s_axi_wready),
+    .s_axi_bresp    (s_axi_bresp),
+    .s_axi_bvalid   (s_axi_bvalid),
+    .s_axi_bready   (s_axi_bready),
+    .s_axi_araddr   (s_axi_araddr),
+    .s_axi_arvalid  (s_axi_arvalid),
+    .s_axi_arready  (s_axi_arready),
+    .s_axi_rdata    (s_axi_rdata),
+    .s_axi_rresp    (s_axi_rresp),
+    .s_axi_rvalid   (s_axi_rvalid),
+    .s_axi_rready   (s_axi_rready),
+    .m_axi_hp0_araddr  (m_axi_hp0_araddr),
+    .m_axi_hp0_arlen   (m_axi_hp0_arlen),
+    .m_axi_hp0_arsize  (m_axi_hp0_arsize),
+    .m_axi_hp0_arburst (m_axi_hp0_arburst),
+    .m_axi_hp0_arvalid (m_axi_hp0_arvalid),
+    .m_axi_hp0_arready (m_axi_hp0_arready),
+    .m_axi_hp0_rdata   (m_axi_hp0_rdata),
+    .m_axi_hp0_rresp   (m_axi_hp0_rresp),
+    .m_axi_hp0_rlast   (m_axi_hp0_rlast),
+    .m_axi_hp0_rvalid  (m_axi_hp0_rvalid),
+    .m_axi_hp0_rready  (m_axi_hp0_rready),
+    .m_axi_hp1_araddr  (m_axi_hp1_araddr),
+    .m_axi_hp1_arlen   (m_axi_hp1_arlen),
+    .m_axi_hp1_arsize  (m_axi_hp1_arsize),
+    .m_axi_hp1_arburst (m_axi_hp1_arburst),
+    .m_axi_hp1_arvalid (m_axi_hp1_arvalid),
+    .m_axi_hp1_arready (m_axi_hp1_arready),
+    .m_axi_hp1_rdata   (m_axi_hp1_rdata),
+    .m_axi_hp1_rresp   (m_axi_hp1_rresp),
+    .m_axi_hp1_rlast   (m_axi_hp1_rlast),
+    .m_axi_hp1_rvalid  (m_axi_hp1_rvalid),
+    .m_axi_hp1_rready  (m_axi_hp1_rready),
+    .m_axi_hp2_araddr  (m_axi_hp2_araddr),
+    .m_axi_hp2_arlen   (m_axi_hp2_arlen),
+    .m_axi_hp2_arsize  (m_axi_hp2_arsize),
+    .m_axi_hp2_arburst (m_axi_hp2_arburst),
+    .m_axi_hp2_arvalid (m_axi_hp2_arvalid),
+    .m_axi_hp2_arready (m_axi_hp2_arready),
+    .m_axi_hp2_rdata   (m_axi_hp2_rdata),
+    .m_axi_hp2_rresp   (m_axi_hp2_rresp),
+    .m_axi_hp2_rlast   (m_axi_hp2_rlast),
+    .m_axi_hp2_rvalid  (m_axi_hp2_rvalid),
+    .m_axi_hp2_rready  (m_axi_hp2_rready),
+    .m_axi_hp0_awaddr (m_axi_hp0_awaddr),
+    .m_axi_hp0_awlen  (m_axi_hp0_awlen),
+    .m_axi_hp0_awsize (m_axi_hp0_awsize),
+    .m_axi_hp0_awburst(m_axi_hp0_awburst),
+    .m_axi_hp0_awvalid(m_axi_hp0_awvalid),
+    .m_axi_hp0_awready(m_axi_hp0_awready),
+    .m_axi_hp0_wdata  (m_axi_hp0_wdata),
+    .m_axi_hp0_wstrb  (m_axi_hp0_wstrb),
+    .m_axi_hp0_wlast  (m_axi_hp0_wlast),
+    .m_axi_hp0_wvalid (m_axi_hp0_wvalid),
+    .m_axi_hp0_wready (m_axi_hp0_wready),
+    .m_axi_hp0_bresp  (m_axi_hp0_bresp),
+    .m_axi_hp0_bvalid (m_axi_hp0_bvalid),
+    .m_axi_hp0_bready (m_axi_hp0_bready),
+
+    .m_axi_hp3_araddr  (m_axi_hp3_araddr),
+    .m_axi_hp3_arlen   (m_axi_hp3_arlen),
+    .m_axi_hp3_arsize  (hp3_arsize),
+    .m_axi_hp3_arburst (hp3_arburst),
+    .m_axi_hp3_arvalid (m_axi_hp3_arvalid),
+    .m_axi_hp3_arready (m_axi_hp3_arready),
+    .m_axi_hp3_rdata   (m_axi_hp3_rdata),
+    .m_axi_hp3_rresp   (m_axi_hp3_rresp),
+    .m_axi_hp3_rlast   (m_axi_hp3_rlast),
+    .m_axi_hp3_rvalid  (m_axi_hp3_rvalid),
+    .m_axi_hp3_rready  (m_axi_hp3_rready),
+    .m_axi_hp3_awaddr  (m_axi_hp3_awaddr),
+    .m_axi_hp3_awlen   (m_axi_hp3_awlen),
+    .m_axi_hp3_awsize  (hp3_awsize),
+    .m_axi_hp3_awburst (hp3_awburst),
+    .m_axi_hp3_awvalid (m_axi_hp3_awvalid),
+    .m_axi_hp3_awready (m_axi_hp3_awready),
+    .m_axi_hp3_wdata   (m_axi_hp3_wdata),
+    .m_axi_hp3_wstrb   (m_axi_hp3_wstrb),
+    .m_axi_hp3_wlast   (m_axi_hp3_wlast),
+    .m_axi_hp3_wvalid  (m_axi_hp3_wvalid),
+    .m_axi_hp3_wready  (m_axi_hp3_wready),
+    .m_axi_hp3_bresp   (m_axi_hp3_bresp),
+    .m_axi_hp3_bvalid  (m_axi_hp3_bvalid),
+    .m_axi_hp3_bready  (m_axi_hp3_bready),
+    .irq_f2p        (irq_f2p)
+  );
+  logic [2:0] hp3_arsize, hp3_awsize;
+  logic [1:0] hp3_arburst, hp3_awburst;
+  logic unused_hp3;
+  assign unused_hp3 = ^{hp3_arsize, hp3_awsize, hp3_arburst, hp3_awburst};
+  // R and VW's STATUS stay inside the board's top
+  assign m_axis_r_tdata  = 64'd0;
+  assign m_axis_r_tkeep  = 8'd0;
+  assign m_axis_r_tvalid = 1'b0;
+  assign m_axis_r_tlast  = 1'b0;
+  assign mon_vw_status_o = u_top.vw_status;
+  logic unused_r_ready;
+  assign unused_r_ready = m_axis_r_tready;
+`define TP_V2 u_top.u_pl
+  assign mon_cq_busy_o  = u_top.u_cq.ctrl_q[tp_contract_pkg::CQ_CTRL_ENABLE_LSB] && !u_top.u_cq.err_q &&
+                          u_top.u_cq.posted_q != u_top.u_cq.completed_q;
+  assign mon_rb_wr_o    = u_top.q_awvalid && u_top.q_awready;
+  assign mon_rb_waddr_o = u_top.q_awaddr;
+  assign mon_rb_wdata_o = u_top.q_wdata;
+  assign mon_rb_rd_o    = u_top.q_arvalid && u_top.q_arready;
+  assign mon_rb_raddr_o = u_top.q_araddr;
+  assign mon_rb_r_o     = u_top.q_rvalid && u_top.q_rready;
+  assign mon_rb_rdata_o = u_top.q_rdata;
+`else
   tinypynq_pl_top_v2 #(
     .MmRows (MmRows), .MmCols (MmCols), .MmWDepth (MmWDepth), .MmKMax (MmKMax), .MmNMax (MmNMax),
     .FclkHz (FclkHz), .SfuDps (SfuDps), .StreamC (StreamC), .WithRed (WithRed), .WithVw (SimVw)
@@ -208,31 +372,51 @@ module tinypynq_pl_sim_v2 #(
     .irq_f2p        (irq_f2p)
   );
 
+  assign m_axi_hp3_araddr  = 32'd0;
+  assign m_axi_hp3_arlen   = 8'd0;
+  assign m_axi_hp3_arvalid = 1'b0;
+  assign m_axi_hp3_rready  = 1'b1;
+  assign m_axi_hp3_awaddr  = 32'd0;
+  assign m_axi_hp3_awlen   = 8'd0;
+  assign m_axi_hp3_awvalid = 1'b0;
+  assign m_axi_hp3_wdata   = 64'd0;
+  assign m_axi_hp3_wstrb   = 8'd0;
+  assign m_axi_hp3_wlast   = 1'b0;
+  assign m_axi_hp3_wvalid  = 1'b0;
+  assign m_axi_hp3_bready  = 1'b1;
+  logic unused_hp3;
+  assign unused_hp3 = ^{m_axi_hp3_arready, m_axi_hp3_rdata, m_axi_hp3_rresp, m_axi_hp3_rlast, m_axi_hp3_rvalid,
+                        m_axi_hp3_awready, m_axi_hp3_wready, m_axi_hp3_bresp, m_axi_hp3_bvalid};
+  assign {mon_cq_busy_o, mon_rb_wr_o, mon_rb_rd_o, mon_rb_r_o} = 4'b0000;
+  assign {mon_rb_waddr_o, mon_rb_wdata_o, mon_rb_raddr_o, mon_rb_rdata_o} = 128'd0;
+`define TP_V2 u_top
+`endif
+
   // Downward hierarchical references: the top keeps its ports as synthesized.
-  assign mon_busy_o      = u_top.u_top.u_busy;
-  assign mon_done_o      = u_top.u_top.u_done;
-  assign mon_w_range_o   = u_top.u_top.u_w_range;
-  assign mon_time_o      = u_top.u_top.time_q;
-  assign mon_in_tvalid_o = u_top.vr_tvalid;
-  assign mon_in_hs_o     = u_top.vr_tvalid & u_top.vr_tready;
-  assign mon_in0_tdata_o = u_top.vr_tdata[0];
-  assign mon_in1_tdata_o = u_top.vr_tdata[1];
-  assign mon_in2_tdata_o = u_top.vr_tdata[2];
-  assign mon_vr_active_o[0] = u_top.g_vr[0].g_on.u_vr.busy_q || u_top.g_vr[0].g_on.u_vr.inflight_q != 3'd0;
-  assign mon_vr_active_o[1] = u_top.g_vr[1].g_on.u_vr.busy_q || u_top.g_vr[1].g_on.u_vr.inflight_q != 3'd0;
+  assign mon_busy_o      = `TP_V2.u_top.u_busy;
+  assign mon_done_o      = `TP_V2.u_top.u_done;
+  assign mon_w_range_o   = `TP_V2.u_top.u_w_range;
+  assign mon_time_o      = `TP_V2.u_top.time_q;
+  assign mon_in_tvalid_o = `TP_V2.vr_tvalid;
+  assign mon_in_hs_o     = `TP_V2.vr_tvalid & `TP_V2.vr_tready;
+  assign mon_in0_tdata_o = `TP_V2.vr_tdata[0];
+  assign mon_in1_tdata_o = `TP_V2.vr_tdata[1];
+  assign mon_in2_tdata_o = `TP_V2.vr_tdata[2];
+  assign mon_vr_active_o[0] = `TP_V2.g_vr[0].g_on.u_vr.busy_q || `TP_V2.g_vr[0].g_on.u_vr.inflight_q != 3'd0;
+  assign mon_vr_active_o[1] = `TP_V2.g_vr[1].g_on.u_vr.busy_q || `TP_V2.g_vr[1].g_on.u_vr.inflight_q != 3'd0;
   if (StreamC) begin : g_mon_vr2
-    assign mon_vr_active_o[2] = u_top.g_vr[2].g_on.u_vr.busy_q || u_top.g_vr[2].g_on.u_vr.inflight_q != 3'd0;
+    assign mon_vr_active_o[2] = `TP_V2.g_vr[2].g_on.u_vr.busy_q || `TP_V2.g_vr[2].g_on.u_vr.inflight_q != 3'd0;
   end else begin : g_mon_no_vr2
     assign mon_vr_active_o[2] = 1'b0;
   end
 
-  assign mon_r_tvalid_o  = u_top.r_tvalid;
-  assign mon_r_hs_o      = u_top.r_tvalid & u_top.r_tready;
-  assign mon_r_tdata_o   = u_top.r_tdata;
-  assign mon_r_tkeep_o   = u_top.r_tkeep;
-  assign mon_r_tlast_o   = u_top.r_tlast;
+  assign mon_r_tvalid_o  = `TP_V2.r_tvalid;
+  assign mon_r_hs_o      = `TP_V2.r_tvalid & `TP_V2.r_tready;
+  assign mon_r_tdata_o   = `TP_V2.r_tdata;
+  assign mon_r_tkeep_o   = `TP_V2.r_tkeep;
+  assign mon_r_tlast_o   = `TP_V2.r_tlast;
 `ifdef TP_SIM_V2_VW
-  assign mon_vw_busy_o   = u_top.g_vw.vw_busy;
+  assign mon_vw_busy_o   = `TP_V2.g_vw.vw_busy;
 `else
   assign mon_vw_busy_o   = 1'b0;
 `endif
@@ -241,4 +425,5 @@ module tinypynq_pl_sim_v2 #(
   assign unused_markers = ^{tlm_cmd_unit_i, tlm_cmd_seq_i, tlm_cmd_op_i, tlm_exp_done_i,
                             tlm_dma_armed_i, tlm_gp0_access_i, tlm_mismatch_i};
 
+`undef TP_V2
 endmodule

@@ -33,6 +33,7 @@ void register_rtl_target(const BoardConfig& cfg, const RtlTargetOptions& opt) {
   o.waves = opt.waves;
   o.lockstep = opt.lockstep;
   o.rtl_writer = opt.rtl_writer;
+  o.rtl_queue = opt.rtl_queue;
   vp::register_platform_target("rtl", cfg, [o](const char* name, const BoardConfig& c) {
     return std::unique_ptr<vp::PlBlock>(new RtlPl(name, c, o));
   });
@@ -50,6 +51,8 @@ RtlTargetStats rtl_target_stats() {
         s.reader_beats = r->reader_beats(), s.reader_beats_late = r->reader_beats_late();
         s.writer_transfers = r->writer_transfers(), s.writer_bursts = r->writer_bursts();
         s.writer_beats = r->writer_beats();
+        s.queue_accesses = r->queue_accesses(), s.queue_fetches = r->queue_fetches();
+        s.queue_record_words = r->queue_record_words();
       }
   return s;
 }

@@ -21,6 +21,7 @@ struct RtlTargetOptions {
   WaveOptions waves;     // waveform of the whole run (none by default; cosim/wave_options.h)
   bool lockstep = true;  // check every command against the TLM unit models
   bool rtl_writer = false;  // pl_version 2: the view writer in RTL too (cosim/rtl_pl.h RtlPlOptions)
+  bool rtl_queue = false;   // ... the writer and the command queue: the board's v2 PL (RtlPlOptions)
 };
 
 void register_rtl_target(const BoardConfig& cfg, const RtlTargetOptions& opt = {});
@@ -35,6 +36,8 @@ struct RtlTargetStats {
   uint64_t reader_fills = 0, reader_fills_late = 0, reader_beats = 0, reader_beats_late = 0;
   // rtl_writer: the RTL writer's transfers, bursts and R beats compared with the TLM writer's
   uint64_t writer_transfers = 0, writer_bursts = 0, writer_beats = 0;
+  // rtl_queue: the RTL queue's register-bus accesses, slot fetches and record words compared
+  uint64_t queue_accesses = 0, queue_fetches = 0, queue_record_words = 0;
 };
 RtlTargetStats rtl_target_stats();
 

@@ -11,6 +11,7 @@
 #include <cstring>
 
 #include "cosim/rtl_pl.h"
+#include "hw/tp_contract.h"
 #include "models/tlm/pl_top.h"
 #include "models/tlm/platform.h"
 #include "runtime/rtl/rtl_target.h"
@@ -80,6 +81,19 @@ const bool declared = [] {
     if (image.size() >= 12) image[8] ^= 1;
   };
   declare_v2("rtl_vw_word", word);
+  // the board's v2 PL: the writer and the command queue in RTL (--rtl-queue)
+  auto declare_cq = [&](const std::string& kind, cosim::RtlPlOptions o) {
+    o.rtl_queue = true;
+    tinypynq::vp::register_platform_target(kind, v2, [o](const char* name, const BoardConfig& c) {
+      return std::unique_ptr<tinypynq::vp::PlBlock>(new cosim::RtlPl(name, c, o));
+    });
+  };
+  declare_cq("rtl_cq", {});
+  cosim::RtlPlOptions seq;  // the TLM sequencer expected to write SIZE0 of the vector unit one higher
+  seq.tamper_queue = [](cosim::CqTwinAccess& a) {
+    if (a.write && a.addr == hw::win::VEC_BASE + hw::unit::SIZE0) ++a.data;
+  };
+  declare_cq("rtl_cq_seq", seq);
   // the v2 training PL (base/pynq_z2_v2_training.json): its own Verilated model
   BoardConfig train = v2;
   train.vec_sfu_mod = train.vec_sfu_exp2 = train.vec_sfu_log2 = train.vec_sfu_sin = 0;
@@ -172,6 +186,29 @@ TEST(RtlTarget, RtlWriterEqualsTlmAndItsCheckerReportsBurstsAndWords) {
       << eb;
   const std::string ew = error_of([&] { add("rtl_vw_word"); });
   EXPECT_THAT(ew, ::testing::MatchesRegex(".*DDR word at 0x[0-9a-f]+: TLM 0x[0-9a-f]+, RTL 0x[0-9a-f]+.*")) << ew;
+}
+
+// The board's v2 PL on the rtl target (--rtl-queue): the queue's RTL runs every command from the
+// ring; each of its sequencer's register-bus accesses, slot fetches and record words is compared
+// with the TLM queue's, and a difference is reported with the access, the address and the cycle.
+TEST(RtlTarget, RtlQueueEqualsTlmAndItsCheckerReportsTheFirstDifferentAccess) {
+  const std::vector<uint32_t> tlm = workload("tlm");
+  EXPECT_EQ(workload("rtl_cq"), tlm);
+  auto* pl = dynamic_cast<cosim::RtlPl*>(&tinypynq::vp::Platform::get("rtl_cq").pl());
+  ASSERT_NE(pl, nullptr);
+  EXPECT_GT(pl->commands(), 0u);
+  EXPECT_EQ(pl->checked_commands(), pl->commands()) << "every command checked";
+  EXPECT_GE(pl->queue_fetches(), pl->commands()) << "every entry's slot fetch compared";
+  EXPECT_GT(pl->queue_accesses(), 10 * pl->commands()) << "the entries' register writes and reads";
+  EXPECT_EQ(pl->queue_record_words(), 2 * pl->queue_fetches()) << "each entry's record: RESULT and CYCLES";
+  EXPECT_GT(pl->writer_transfers(), 0u) << "the RTL writer ran too";
+  const std::string e = error_of([&] {
+    Tensor::manual_seed(3);
+    (Tensor::rand({40, 64}, "rtl_cq_seq") + Tensor::rand({40, 64}, "rtl_cq_seq")).to_vector<float>();
+  });
+  EXPECT_THAT(e, ::testing::MatchesRegex(".*lockstep \\(RTL vs TLM\\) command queue: the TLM sequencer wrote 0x4004000c = "
+                                         "0xa01 in cycle [0-9]+, the RTL's wrote 0x4004000c = 0xa00 in cycle [0-9]+.*"))
+      << e;
 }
 
 // A result written as a transpose wider than the view writer's buffer: the writer holds R back

@@ -183,6 +183,35 @@ TEST_F(CmdQueueTlm, EntriesRunBackToBackAtTheSpecsCycles) {
   EXPECT_EQ(log.back().vw_done, h.p.writer()->times().done) << "the last command ends when VW's DONE shows";
 }
 
+// One doorbell per entry, each rung while the first entry runs (the runtime's way: it posts each
+// command as it lowers it): entry k is fetched when it is posted or when entry k - 1 starts,
+// whichever is later, also when later doorbells came before the sequencer took it (until 8 Dec
+// 2026 the model timed such a fetch from the next doorbell; the RTL queue's lockstep found it).
+TEST_F(CmdQueueTlm, AnEntryIsFetchedFromItsOwnDoorbell) {
+  const uint32_t n = 2048;
+  const uint64_t log0 = logged();
+  std::vector<Cycle> rung;
+  for (uint32_t i = 0; i < 3; ++i) {
+    const uint64_t a = 0x100'0000 + 0x10'0000 * i, b = a + 0x4'0000, out = a + 0x8'0000;
+    fill(h, a, n, 1.0f), fill(h, b, n, 2.0f);
+    put_slot(h, i, add(a, b, out, n));
+  }
+  for (uint32_t i = 0; i < 3; ++i) {
+    rung.push_back(h.now());
+    h.wr(kCq + cq::TAIL, i + 1);
+    h.run(200);  // the first entry's command (2048 elements) runs far longer than this
+  }
+  h.run(40000);
+  EXPECT_EQ(h.rd(kCq + cq::COMPLETED), 3u);
+  const auto& log = h.p.queue()->log();
+  ASSERT_EQ(log.size(), log0 + 3);
+  for (size_t k = 1; k < 3; ++k) {
+    const CmdQueueEntryTimes& e = log[log0 + k];
+    EXPECT_EQ(e.fetch, std::max(rung[k], log[log0 + k - 1].start)) << "entry " << k << " posted in cycle " << rung[k];
+  }
+  EXPECT_EQ(log[log0 + 1].fetch, rung[1]) << "posted after entry 0 started, before later doorbells were handled";
+}
+
 TEST_F(CmdQueueTlm, BatchInterruptOnTheMarkedEntryAndARingThatWraps) {
   h.wr(kCq + cq::CTRL, cq::CTRL_ENABLE.mask | cq::CTRL_IRQ_EN.mask);
   const uint32_t n = 40;
