@@ -79,6 +79,42 @@ TEST(Waveform, RtlRunShowsTheTlmSideMarkers) {
   fs::remove_all(d.parent_path());
 }
 
+// The board's v2 PL (--rtl-queue: the readers, the writer and the command queue in RTL) with
+// --fst: the queue's HP3 fetches and records, its register-bus accesses and the writer's HP0
+// writes are in the waveform, and at depth 4 the queue's own registers (TOP.<wrapper>.u_top.u_cq).
+TEST(Waveform, RtlQueueRunShowsTheQueueAndTheWriter) {
+  if (!have_dataset()) GTEST_SKIP() << "Fashion-MNIST not installed";
+  if (run_cli("info").out.find("rtl") == std::string::npos) GTEST_SKIP() << "built without the rtl target";
+  const fs::path d = scratch("rtlq");
+  const fs::path board = d / "v2.json";
+  std::ofstream(board) << R"({"pl_version": 2})";
+  const std::string fst = (d / "run.fst").string();
+  const CliResult r = run_cli("--board " + board.string() + " --rtl-queue train --model mlp --target rtl --steps 1 "
+                              "--batch 4 --test-samples 0 --json --fst-depth 4 --fst " + fst);
+  ASSERT_EQ(r.code, 0) << r.out;
+  const std::string ls = r.out.substr(r.out.find("\"rtl_lockstep\": {"));
+  EXPECT_EQ(json_field(ls, "checked"), json_field(ls, "commands"));
+  const uint64_t fetches = std::stoull(json_field(ls, "queue_fetches"));
+  ASSERT_GT(fetches, 5u);
+  const std::vector<std::string> want = {"TOP.m_axi_hp3_arvalid", "TOP.m_axi_hp3_awvalid", "TOP.mon_rb_wr_o",
+                                         "TOP.mon_cq_busy_o", "TOP.m_axi_hp0_awvalid", "TOP.tlm_mismatch_i"};
+  const Waveform w = read_fst(fst, want);
+  bool inside_cq = false;
+  for (const std::string& s : w.signals) inside_cq |= s.find(".u_top.u_cq.") != std::string::npos;
+  EXPECT_TRUE(inside_cq) << "the queue's registers are traced";
+  uint64_t ars = 0, aws = 0, rb_writes = 0, vw_aws = 0;
+  for (const auto& [t, v] : w.changes.at("TOP.m_axi_hp0_awvalid")) vw_aws += v == "1";
+  EXPECT_GT(vw_aws, fetches) << "the writer's bursts on HP0";
+  for (const auto& [t, v] : w.changes.at("TOP.m_axi_hp3_arvalid")) ars += v == "1";
+  for (const auto& [t, v] : w.changes.at("TOP.m_axi_hp3_awvalid")) aws += v == "1";
+  for (const auto& [t, v] : w.changes.at("TOP.mon_rb_wr_o")) rb_writes += v == "1";
+  EXPECT_GE(ars, fetches) << "a slot fetch per entry on HP3";
+  EXPECT_GE(aws, 1u) << "result records on HP3";
+  EXPECT_GT(rb_writes, fetches) << "the sequencer's register writes";
+  for (const auto& [t, v] : w.changes.at("TOP.tlm_mismatch_i")) EXPECT_EQ(v, "0") << "at " << t << " ps";
+  fs::remove_all(d.parent_path());
+}
+
 // --vcd alone: the FST it is recorded in is removed after the conversion.
 TEST(Waveform, CosimWritesOneFileAndOneVcdPerUnit) {
   if (run_cli("cosim --help").code != 0) GTEST_SKIP() << "built without the Verilated units";

@@ -41,6 +41,12 @@ const bool declared = [] {
   vp::Platform::declare("rtl_v2x", v2_config(), [](const char* name, const BoardConfig& c) {
     return std::unique_ptr<vp::PlBlock>(new cosim::RtlPl(name, c));
   });
+  // the board's v2 PL: the writer and the queue in RTL too (--rtl-queue)
+  vp::Platform::declare("rtl_v2q", v2_config(), [](const char* name, const BoardConfig& c) {
+    cosim::RtlPlOptions o;
+    o.rtl_queue = true;
+    return std::unique_ptr<vp::PlBlock>(new cosim::RtlPl(name, c, o));
+  });
 #endif
   return true;
 }();
@@ -77,6 +83,13 @@ struct OnRtl {  // fx() is the rtl platform's fixture until the end of the scope
     g_current = &f;
   }
   ~OnRtl() { g_current = nullptr; }
+};
+struct OnRtlQueue {  // ... the platform with the queue's RTL
+  OnRtlQueue() {
+    static Fixture f("rtl_v2q");
+    g_current = &f;
+  }
+  ~OnRtlQueue() { g_current = nullptr; }
 };
 #endif
 
@@ -400,6 +413,13 @@ TEST(PlExecV2Queue, ABadDescriptorMidBatchNamesKernelOperandViewAndTheNextBatchR
 // its error ends the batch, and the PL after the reset runs the next batch on the RTL.
 TEST(PlExecV2QueueRtl, ABadDescriptorMidBatchNamesKernelOperandViewAndTheNextBatchRuns) {
   OnRtl rtl;
+  bad_descriptor_mid_batch();
+}
+// ... and with the queue's RTL (--rtl-queue): the RTL sequencer programs the reader, the queue
+// stops at the entry (its error compared with the TLM queue's through the CQ registers the PS
+// reads), and after the reset the RTL queue runs the next batch.
+TEST(PlExecV2QueueRtlQueue, ABadDescriptorMidBatchNamesKernelOperandViewAndTheNextBatchRuns) {
+  OnRtlQueue rtl;
   bad_descriptor_mid_batch();
 }
 #endif

@@ -223,6 +223,37 @@ TEST(Cli, RtlWriterIsCheckedAgainstTheTlmWriter) {
   EXPECT_NE(w.out.find("no waveform with the RTL view writer"), std::string::npos) << w.out;
 }
 
+// --rtl-queue (docs/pl-v2.md "The RTL queue on the rtl target"): the board's v2 PL, the writer
+// and the command queue in RTL too, their TLM models the twins. tlm's losses and predicted time,
+// every command checked, every entry's fetch, register accesses and record compared. Asked for
+// where it cannot be (pl_version 1, the training PL's build), it is refused with the reason.
+TEST(Cli, RtlQueueGivesTlmFigures) {
+  if (!have_dataset()) GTEST_SKIP() << "Fashion-MNIST not installed";
+  if (run("info").out.find("rtl") == std::string::npos) GTEST_SKIP() << "built without the rtl target";
+  const V2Board v2b("cq");
+  const std::string& board = v2b.path;
+  const std::string args = " --model mlp --steps 2 --batch 16 --test-samples 0 --json --seed 2";
+  const Result t = run("--board " + board + " train --target tlm" + args);
+  const Result r = run("--board " + board + " --rtl-queue train --target rtl" + args);
+  ASSERT_EQ(t.code, 0) << t.out;
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_EQ(json_field(r.out, "losses"), json_field(t.out, "losses"));
+  EXPECT_EQ(json_field(r.out, "predicted_board_seconds"), json_field(t.out, "predicted_board_seconds"));
+  const int commands = std::atoi(json_field(r.out, "commands").c_str());
+  EXPECT_GT(commands, 0) << r.out;
+  EXPECT_EQ(std::atoi(json_field(r.out, "checked").c_str()), commands) << r.out;
+  EXPECT_EQ(std::atoi(json_field(r.out, "queue_fetches").c_str()), commands) << "one entry per command: " << r.out;
+  EXPECT_EQ(std::atoi(json_field(r.out, "queue_record_words").c_str()), 2 * commands) << r.out;
+  EXPECT_GT(std::atoi(json_field(r.out, "queue_accesses").c_str()), 10 * commands) << r.out;
+  EXPECT_EQ(std::atoi(json_field(r.out, "writer_transfers").c_str()), commands) << r.out;
+  const Result v1 = run("--rtl-queue train --target rtl" + args);
+  EXPECT_EQ(v1.code, 1) << v1.out;
+  EXPECT_NE(v1.out.find("queue (--rtl-queue) needs pl_version 2"), std::string::npos) << v1.out;
+  const Result tr = run("--board " + std::string(TINYPYNQ_SOURCE_DIR) + "/base/pynq_z2_v2_training.json --rtl-queue train --target rtl" + args);
+  EXPECT_EQ(tr.code, 1) << tr.out;
+  EXPECT_NE(tr.out.find("drop --rtl-writer, --rtl-queue"), std::string::npos) << tr.out;
+}
+
 // A board the Verilated PL was not built for is refused on rtl with the register that differs,
 // exit status 1 (it used to end in std::terminate: the models throw std::invalid_argument).
 // pl_version 2 (docs/pl-v2.md): tlm and rtl run it; the board driver maps v2's windows and checks
