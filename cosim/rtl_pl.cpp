@@ -352,5 +352,6 @@ uint64_t RtlPl::writer_beats() const { return impl_->c.vw.stats.beats; }
 uint64_t RtlPl::queue_accesses() const { return impl_->c.cq.stats.accesses; }
 uint64_t RtlPl::queue_fetches() const { return impl_->c.cq.stats.fetches; }
 uint64_t RtlPl::queue_record_words() const { return impl_->c.cq.stats.record_words; }
+uint64_t RtlPl::queue_fetch_timing_differs() const { return impl_->c.cq.stats.fetch_timing_differs; }
 
 }  // namespace tinypynq::cosim

@@ -132,6 +132,7 @@ class RtlPl : public sc_core::sc_module, public vp::PlBlock {
   uint64_t writer_transfers() const, writer_bursts() const, writer_beats() const;
   // rtl_queue: the RTL queue's register-bus accesses, slot fetches and record words compared.
   uint64_t queue_accesses() const, queue_fetches() const, queue_record_words() const;
+  uint64_t queue_fetch_timing_differs() const;  // of the fetches, HP3 answered the two differently (cq_twin.h)
 
  // The implementation (rtl_pl.cpp: one per Verilated model, plain or traced).
   struct Impl;

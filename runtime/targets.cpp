@@ -64,6 +64,7 @@ RtlLockstep rtl_lockstep() {
   l.reader_beats = s.reader_beats, l.reader_beats_late = s.reader_beats_late;
   l.writer_transfers = s.writer_transfers, l.writer_bursts = s.writer_bursts, l.writer_beats = s.writer_beats;
   l.queue_accesses = s.queue_accesses, l.queue_fetches = s.queue_fetches, l.queue_record_words = s.queue_record_words;
+  l.queue_fetch_timing_differs = s.queue_fetch_timing_differs;
 #endif
   return l;
 }

@@ -193,7 +193,8 @@ std::string to_json(const TrainOptions& o, const TrainResult& r) {
                          : std::string())
       << (l.queue_accesses ? ", \"queue_accesses\": " + std::to_string(l.queue_accesses) + ", \"queue_fetches\": " +
                                  std::to_string(l.queue_fetches) + ", \"queue_record_words\": " +
-                                 std::to_string(l.queue_record_words)
+                                 std::to_string(l.queue_record_words) + ", \"queue_fetch_timing_differs\": " +
+                                 std::to_string(l.queue_fetch_timing_differs)
                            : std::string())
       << "}";
   s << "}";

@@ -77,18 +77,16 @@ module tp_axil_arbiter #(
   output logic             m_rready_o
 );
 
-  // ---- writes: AW, W and B follow one grant
-  logic w_lock_q, w_lock_d, w_own_q, w_own_d, w_gnt;
-  always_comb begin
-    w_gnt = w_lock_q ? w_own_q : s1_awvalid_i;
-    w_lock_d = w_lock_q;
-    w_own_d  = w_own_q;
-    if (!w_lock_q && (s0_awvalid_i || s1_awvalid_i)) begin
-      w_lock_d = 1'b1;
-      w_own_d  = w_gnt;
-    end
-    if (m_bvalid_i && m_bready_o) w_lock_d = 1'b0;
-  end
+  // ---- writes: AW, W and B follow one grant; reads: AR and R follow another
+  logic w_gnt, w_lock_q, r_gnt, r_lock_q;
+  tp_axil_arb_lock u_w (
+    .clk_i, .rst_ni, .req0_i (s0_awvalid_i), .req1_i (s1_awvalid_i), .done_i (m_bvalid_i && m_bready_o),
+    .gnt_o (w_gnt), .locked_o (w_lock_q)
+  );
+  tp_axil_arb_lock u_r (
+    .clk_i, .rst_ni, .req0_i (s0_arvalid_i), .req1_i (s1_arvalid_i), .done_i (m_rvalid_i && m_rready_o),
+    .gnt_o (r_gnt), .locked_o (r_lock_q)
+  );
 
   assign m_awaddr_o   = w_gnt ? s1_awaddr_i : s0_awaddr_i;
   assign m_awvalid_o  = w_gnt ? s1_awvalid_i : s0_awvalid_i;
@@ -105,19 +103,6 @@ module tp_axil_arbiter #(
   assign s0_bresp_o   = m_bresp_i;
   assign s1_bresp_o   = m_bresp_i;
 
-  // ---- reads: AR and R follow one grant
-  logic r_lock_q, r_lock_d, r_own_q, r_own_d, r_gnt;
-  always_comb begin
-    r_gnt = r_lock_q ? r_own_q : s1_arvalid_i;
-    r_lock_d = r_lock_q;
-    r_own_d  = r_own_q;
-    if (!r_lock_q && (s0_arvalid_i || s1_arvalid_i)) begin
-      r_lock_d = 1'b1;
-      r_own_d  = r_gnt;
-    end
-    if (m_rvalid_i && m_rready_o) r_lock_d = 1'b0;
-  end
-
   assign m_araddr_o   = r_gnt ? s1_araddr_i : s0_araddr_i;
   assign m_arvalid_o  = r_gnt ? s1_arvalid_i : s0_arvalid_i;
   assign m_rready_o   = r_gnt ? s1_rready_i : s0_rready_i;
@@ -129,19 +114,5 @@ module tp_axil_arbiter #(
   assign s1_rdata_o   = m_rdata_i;
   assign s0_rresp_o   = m_rresp_i;
   assign s1_rresp_o   = m_rresp_i;
-
-  always_ff @(posedge clk_i) begin
-    if (!rst_ni) begin
-      w_lock_q <= 1'b0;
-      w_own_q  <= 1'b0;
-      r_lock_q <= 1'b0;
-      r_own_q  <= 1'b0;
-    end else begin
-      w_lock_q <= w_lock_d;
-      w_own_q  <= w_own_d;
-      r_lock_q <= r_lock_d;
-      r_own_q  <= r_own_d;
-    end
-  end
 
 endmodule

@@ -52,7 +52,7 @@ RtlTargetStats rtl_target_stats() {
         s.writer_transfers = r->writer_transfers(), s.writer_bursts = r->writer_bursts();
         s.writer_beats = r->writer_beats();
         s.queue_accesses = r->queue_accesses(), s.queue_fetches = r->queue_fetches();
-        s.queue_record_words = r->queue_record_words();
+        s.queue_record_words = r->queue_record_words(), s.queue_fetch_timing_differs = r->queue_fetch_timing_differs();
       }
   return s;
 }

@@ -37,7 +37,7 @@ struct RtlTargetStats {
   // rtl_writer: the RTL writer's transfers, bursts and R beats compared with the TLM writer's
   uint64_t writer_transfers = 0, writer_bursts = 0, writer_beats = 0;
   // rtl_queue: the RTL queue's register-bus accesses, slot fetches and record words compared
-  uint64_t queue_accesses = 0, queue_fetches = 0, queue_record_words = 0;
+  uint64_t queue_accesses = 0, queue_fetches = 0, queue_record_words = 0, queue_fetch_timing_differs = 0;
 };
 RtlTargetStats rtl_target_stats();
 

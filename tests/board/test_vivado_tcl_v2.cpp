@@ -62,7 +62,7 @@ std::vector<std::string> check_v2(const json& r, const BoardConfig& cfg) {
   expect(r["top"] == "tinypynq_wrapper", "top " + r["top"].dump());
   for (const char* d : {"dma0", "dma1", "dma2"}) expect(!r["cells"].contains(d), std::string(d) + ": pl_version 2 has no AXI DMA");
   const std::string files = r["files"].dump();
-  for (const char* f : {"rtl/cq/tp_cmd_queue.sv", "rtl/top/tinypynq_pl_top_v2_cq.sv", "rtl/top/tp_axil_arbiter.sv",
+  for (const char* f : {"rtl/cq/tp_cmd_queue.sv", "rtl/top/tinypynq_pl_top_v2_cq.sv", "rtl/top/tp_axil_arbiter.sv", "rtl/top/tp_axil_arb_lock.sv",
                         "rtl/vr/tp_view_reader.sv", "rtl/vw/tp_view_writer.sv", "hw/vivado/tinypynq_pl_wrapper_v2.v"})
     expect(files.find(f) != std::string::npos, std::string(f) + " is not in the project");
 
