@@ -15,6 +15,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <thread>
 
 #include "runtime/board/sub_alloc.h"
@@ -180,6 +181,7 @@ class Board final : public BoardDriver {
              ".x; load the bitstream built for it (vivado -mode batch -source hw/vivado/build_bitstream.tcl -tclargs "
              "out/ 4 ", cfg_.pl_version, cfg_.pl_version >= 2 ? " [training]" : "",
              "; sudo ./tinypynq board load out/tinypynq.bit) or pass the board configuration of the loaded one");
+    check_build();
   }
 
   double measure_pl_clock(double seconds) override {
@@ -215,6 +217,33 @@ class Board final : public BoardDriver {
   }
 
  private:
+  // The build parameters the PL reports in its units' CFG registers (hw-spec §7: the SFU datapaths,
+  // stream C, the reduce unit, the matmul sizes) against the board config: a bitstream built for
+  // other parameters would reject commands (BAD_OP, BAD_SIZE) or run them with other timing than
+  // predicted, so it is refused at open with every field that differs.
+  void check_build() {
+    std::ostringstream diff;
+    const auto field = [&](uint64_t unit, const char* uname, uint32_t off, const char* reg_name, const hw::Field& f,
+                           const char* fname, uint32_t want, const char* key) {
+      const uint32_t got = f.get(read32(unit + off));
+      if (got != f.get(f.put(want)))
+        diff << " " << uname << " " << reg_name << "." << fname << " reads " << got << ", the configuration's " << key
+             << " means " << f.get(f.put(want)) << ";";
+    };
+    field(reg::kVec, "VEC", hw::unit::CFG0, "CFG0", hw::vec::CFG0_SFU_DPS, "SFU_DPS", cfg_.sfu_datapaths(), "vec_sfu_*");
+    field(reg::kVec, "VEC", hw::unit::CFG0, "CFG0", hw::vec::CFG0_STREAM_C, "STREAM_C", cfg_.stream_c() ? 1 : 0,
+          "vr_stream_c");
+    field(reg::kRed, "RED", hw::unit::CFG0, "CFG0", hw::red::CFG0_BUILT, "BUILT", cfg_.reduce_unit ? 1 : 0, "reduce_unit");
+    field(reg::kMmu, "MMU", hw::unit::CFG0, "CFG0", hw::mmu::CFG0_ROWS, "ROWS", cfg_.mm_rows, "mm_rows");
+    field(reg::kMmu, "MMU", hw::unit::CFG0, "CFG0", hw::mmu::CFG0_COLS, "COLS", cfg_.mm_cols, "mm_cols");
+    field(reg::kMmu, "MMU", hw::unit::CFG1, "CFG1", hw::mmu::CFG1_WDEPTH, "WDEPTH", cfg_.mm_wdepth, "mm_wdepth");
+    field(reg::kMmu, "MMU", hw::unit::CFG2, "CFG2", hw::mmu::CFG2_KMAX, "KMAX", cfg_.mm_kmax, "mm_kmax");
+    field(reg::kMmu, "MMU", hw::unit::CFG2, "CFG2", hw::mmu::CFG2_NMAX, "NMAX", cfg_.mm_nmax, "mm_nmax");
+    TP_CHECK(diff.str().empty(), "board: the loaded bitstream was built for another board configuration:", diff.str(),
+             " load the bitstream built for this one (hw/vivado/build_bitstream.tcl; its 'training' build is "
+             "base/pynq_z2_v2_training.json's) or pass the configuration the bitstream was built for (--board)");
+  }
+
   struct Win {
     Window w;
     std::unique_ptr<Mapping> m;

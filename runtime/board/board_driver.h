@@ -50,8 +50,10 @@ struct BoardOptions {
 // The board driver with the extras calibrate and the tests use.
 class BoardDriver : public pynq::Driver {
  public:
-  // Identifies the PL: throws unless SYS_ID is the tinypynq ID and SYS.VERSION's major version is
-  // the board config's pl_version (a v1 program cannot drive a v2 PL, nor the reverse).
+  // Identifies the PL: throws unless SYS_ID is the tinypynq ID, SYS.VERSION's major version is
+  // the board config's pl_version (a v1 program cannot drive a v2 PL, nor the reverse) and the
+  // units' CFG registers report the config's build (SFU datapaths, stream C, the reduce unit, the
+  // matmul sizes), naming every field that differs.
   virtual void check_pl() = 0;
   // FCLK0 measured against the SYS time counter over `seconds` of wall time, in Hz.
   virtual double measure_pl_clock(double seconds) = 0;

@@ -62,6 +62,7 @@ class FakeBoard {
         ::mmap(nullptr, 0x1000, PROT_READ | PROT_WRITE, MAP_SHARED, fd_, static_cast<off_t>(0xF800'0000)));
     set(pynq::reg::kSys + pynq::reg::SYS_ID, pynq::reg::kSysId);
     set(pynq::reg::kSys + pynq::reg::SYS_VERSION, pynq::reg::sys_version(pl_version));
+    set_build(BoardConfig::defaults());
   }
   ~FakeBoard() {
     ::munmap(const_cast<uint32_t*>(pl_), kPlBytes);
@@ -78,6 +79,17 @@ class FakeBoard {
     o.uio_sysfs = (dir / "sys" / "uio").string();
     o.require_root = false;
     return o;
+  }
+  // The units' CFG registers of a bitstream built for c (what the RTL reports; hw-spec §7).
+  void set_build(const BoardConfig& c) {
+    namespace reg = pynq::reg;
+    set(reg::kVec + hw::unit::CFG0, hw::vec::CFG0_SFU_DPS.put(c.sfu_datapaths()) |
+                                        hw::vec::CFG0_STREAM_C.put(c.stream_c() ? 1 : 0) |
+                                        hw::vec::CFG0_LANES.put(hw::vec::CFG0_LANES_VALUE));
+    set(reg::kRed + hw::unit::CFG0, hw::red::CFG0_BUILT.put(c.reduce_unit ? 1 : 0));
+    set(reg::kMmu + hw::unit::CFG0, hw::mmu::CFG0_ROWS.put(c.mm_rows) | hw::mmu::CFG0_COLS.put(c.mm_cols));
+    set(reg::kMmu + hw::unit::CFG1, c.mm_wdepth);
+    set(reg::kMmu + hw::unit::CFG2, hw::mmu::CFG2_KMAX.put(c.mm_kmax) | hw::mmu::CFG2_NMAX.put(c.mm_nmax));
   }
   // PL register at physical address `addr` (in the PL windows), as the PL sees it.
   volatile uint32_t& at(uint64_t addr) { return pl_[(addr - pynq::reg::kDma0) / 4]; }

@@ -89,6 +89,33 @@ TEST(BoardDriver, RefusesTheBitstreamOfTheOtherPlVersion) {
   }
 }
 
+// A bitstream built for other parameters (its units' CFG registers) is refused at open, naming
+// every field that differs and its board config key; the matching configuration opens it.
+TEST(BoardDriver, RefusesABitstreamBuiltForAnotherConfiguration) {
+  {
+    FakeBoard fb;
+    BoardConfig big = BoardConfig::defaults();
+    big.mm_rows = 8;
+    fb.set_build(big);
+    const std::string e = error_of([&] { open(fb); });
+    EXPECT_NE(e.find("built for another board configuration"), std::string::npos) << e;
+    EXPECT_NE(e.find("MMU CFG0.ROWS reads 8, the configuration's mm_rows means 4"), std::string::npos) << e;
+    EXPECT_NO_THROW(make_board_driver(fb.options(), big));
+  }
+  {
+    FakeBoard fb(2);
+    // base/pynq_z2_v2_training.json
+    const BoardConfig train = BoardConfig::from_json(R"({"pl_version": 2, "vec_sfu_mod": 0, "vec_sfu_exp2": 0,
+        "vec_sfu_log2": 0, "vec_sfu_sin": 0, "vr_stream_c": 0, "reduce_unit": 0})");
+    fb.set_build(train);
+    const std::string e = error_of([&] { make_board_driver(fb.options(), v2_config()); });
+    EXPECT_NE(e.find("VEC CFG0.SFU_DPS reads 3, the configuration's vec_sfu_* means 63"), std::string::npos) << e;
+    EXPECT_NE(e.find("VEC CFG0.STREAM_C reads 0, the configuration's vr_stream_c means 1"), std::string::npos) << e;
+    EXPECT_NE(e.find("RED CFG0.BUILT reads 0, the configuration's reduce_unit means 1"), std::string::npos) << e;
+    EXPECT_NO_THROW(make_board_driver(fb.options(), train)) << "the training PL with its configuration";
+  }
+}
+
 // The v2 runtime on the board programs the command queue: the ring in the u-dma-buf, enabled.
 TEST(BoardDriver, V2RuntimeProgramsTheQueueRingInTheUdmabuf) {
   FakeBoard fb(2);
