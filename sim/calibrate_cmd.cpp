@@ -201,6 +201,9 @@ Calibration calibrate(Driver& drv, const BoardConfig& in, bool wall_clock, bool 
   pynq::PynqStats stats;
   pynq::PsCost cost(in);  // the runtime charges driver_call_ns from the config it is given
   pynq::PlExec ex(d, stats, cost, pynq::WaitMode::kPoll);
+  // pl_version 2: each command programmed and waited for (not queued), so that a run's wait and
+  // the unit's CYCLES are this command's, as on v1
+  ex.set_queue(false);
   ex.init();
   {
     std::vector<double> overhead;
@@ -227,7 +230,7 @@ Calibration calibrate(Driver& drv, const BoardConfig& in, bool wall_clock, bool 
                "maintenance is broken");
       x.push_back(8.0 * n), y.push_back(wait);  // bytes read + written
       row("dma_copy_" + std::to_string(4 * n / 1024) + "KiB_us", wait * 1e6, kNaN, "us",
-          "V_COPY wait (MM2S + unit + S2MM), " + std::to_string(r.cycles) + " unit cycles", false);
+          (in.pl_version >= 2 ? "V_COPY wait (VR0 + unit + VW), " : "V_COPY wait (MM2S + unit + S2MM), ") + std::to_string(r.cycles) + " unit cycles", false);
     }
     const auto [a, b] = fit(x, y);
     row("dma_copy_bytes_per_s", 1 / b, kNaN, "B/s", "slope over the sizes above (bytes in + out)", false);
@@ -245,18 +248,21 @@ Calibration calibrate(Driver& drv, const BoardConfig& in, bool wall_clock, bool 
       d.spin = false;
       spin.push_back(d.wait_end - d.wait_start);
     }
-    pynq::PlExec irq_ex(d, stats, cost, pynq::WaitMode::kIrq);
+    // the same executor sleeping on the interrupt (a second one would program the PL again)
+    ex.set_wait_mode(pynq::WaitMode::kIrq);
     std::vector<double> irq;
     for (int j = 0; j < 5; ++j) {
       Cmd m = copy_cmd(drv, 256);
-      irq_ex.run(m.c);
+      ex.run(m.c);
       irq.push_back(d.wait_end - d.wait_start);
     }
+    ex.set_wait_mode(pynq::WaitMode::kPoll);
     // The spin's last read sees the result at most a fraction of a read after it lands.
     const double first_seen = *std::min_element(spin.begin(), spin.end());
     out.irq_latency_ns = (median(irq) - first_seen) * 1e9;
     row("irq_latency_ns", out.irq_latency_ns, in.irq_latency_ns, "ns", "IRQ wait - finest polling, V_COPY 256", true);
   } catch (const Error& e) {
+    ex.set_wait_mode(pynq::WaitMode::kPoll);
     row("irq_latency_ns", kNaN, in.irq_latency_ns, "ns", std::string("not measured: ") + e.what(), false);
   }
   // ---- each unit's cycles on reference commands (compare with tlm: `calibrate --target tlm`)

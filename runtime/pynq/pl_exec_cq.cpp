@@ -53,6 +53,7 @@ void PlExec::queue_init() {
 }
 
 PlExec::Result PlExec::enqueue(const UnitCmd& c) {
+  TP_CHECK(ring_slots_ > 0, "pynq: PlExec::run before init(): the command queue's ring is not set up");
   if (next_seq_ - done_seq_ >= ring_slots_ - 1) wait_seq(next_seq_ - (ring_slots_ - 1), "ring full");
   const int u = static_cast<int>(c.unit);
   Pending p;

@@ -85,6 +85,21 @@ TEST(Calibrate, TlmRecoversAConfigWithOtherValues) {
   expect_recovers("--board " + p.string(), cfg);
 }
 
+// The v2 PL (view readers and writer, no DMA): calibrate runs each command programmed and waited
+// for (not queued) and recovers the config too (it used to stop with SIGFPE in PlExec::enqueue:
+// a second executor for the interrupt measurement was never initialised).
+TEST(Calibrate, TlmRecoversAV2Config) {
+  Tmp t;
+  const CliResult r = run_cli("info --config");
+  ASSERT_EQ(r.code, 0) << r.out;
+  json cfg = json::parse(r.out.substr(r.out.find('{')));
+  cfg["pl_version"] = 2;
+  cfg["driver_call_ns"] = 1700.0;
+  const fs::path p = t.dir / "v2.json";
+  std::ofstream(p) << cfg.dump(2);
+  expect_recovers("--board " + p.string(), cfg);
+}
+
 // In-process, on the tlm driver alone (the CLI registers the rtl target too, whose Verilated PL
 // has FCLK_HZ built in): another PL clock is recovered as well.
 TEST(Calibrate, TlmRecoversAnotherPlClock) {
