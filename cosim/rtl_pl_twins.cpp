@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstring>
 #include <sstream>
+#include <utility>
 
 #include "cosim/rtl_pl_impl.h"
 #include "models/tlm/cmd_queue_tlm.h"
@@ -15,6 +16,24 @@ namespace tinypynq::cosim {
 using sc_core::sc_time;
 namespace reg = vp::pl_reg;
 
+namespace {
+// The HP port's answer to a read's timing question as the TLM readers round it (view_reader_tlm.cpp):
+// latency, whole cycles per beat.
+pl::ReaderTiming reader_timing(const vp::HpStreamExt& ext) {
+  return {ext.sched.start - ext.start, std::max<uint32_t>(1, (ext.sched.num + ext.sched.den / 2) / ext.sched.den)};
+}
+// The DDR model behind an HP master socket (its DMI grant from address 0), or null.
+std::pair<uint8_t*, uint64_t> ddr_of(tlm::tlm_initiator_socket<>& m) {
+  tlm::tlm_generic_payload q;
+  q.set_command(tlm::TLM_READ_COMMAND);
+  q.set_address(0);
+  tlm::tlm_dmi dmi;
+  if (m->get_direct_mem_ptr(q, dmi) && dmi.get_start_address() == 0)
+    return {dmi.get_dmi_ptr(), dmi.get_end_address() + 1};
+  return {nullptr, 0};
+}
+}  // namespace
+
 // The TLM readers' HP accesses pass through to the PS7 port; the answer to a transfer's timing
 // query (HpStreamExt: its latency and DDR share) is what the bridge of that port then gives the
 // RTL reader's bursts, and the DMI grant is the bridge's view of DDR.
@@ -23,15 +42,8 @@ void RtlPl::hp_b_transport(int i, tlm::tlm_generic_payload& gp, sc_time& delay) 
   auto* ext = gp.get_extension<vp::HpStreamExt>();
   if (!ext || gp.get_response_status() != tlm::TLM_OK_RESPONSE) return;
   HpReadBridge& b = impl_->c.hp[i];
-  // the TLM reader's rounding (view_reader_tlm.cpp): latency, whole cycles per beat
-  b.set_timing({ext->sched.start - ext->start,
-                std::max<uint32_t>(1, (ext->sched.num + ext->sched.den / 2) / ext->sched.den)});
-  tlm::tlm_generic_payload q;
-  q.set_command(tlm::TLM_READ_COMMAND);
-  q.set_address(0);
-  tlm::tlm_dmi dmi;
-  if ((*hp_m_[i])->get_direct_mem_ptr(q, dmi) && dmi.get_start_address() == 0)
-    b.set_ddr(dmi.get_dmi_ptr(), dmi.get_end_address() + 1);
+  b.set_timing(reader_timing(*ext));
+  if (const auto [mem, bytes] = ddr_of(*hp_m_[i]); mem) b.set_ddr(mem, bytes);
 }
 // The TLM writer's HP master (the twin of the RTL writer): its timing questions go to HP0 (the
 // reservation of its transfer, as on the tlm target), its reads see DDR (with the RTL's writes),
@@ -65,16 +77,8 @@ void RtlPl::make_cq_sockets() {
   // reserving DDR bandwidth (the TLM queue's own query of the same fetch reserves it, as on tlm).
   c.cq.ask_port = [this](uint64_t addr, Cycle t) {
     PlClock& pc = impl_->c;
-    if (!pc.cq.wr.has_ddr()) {
-      tlm::tlm_generic_payload q;
-      q.set_command(tlm::TLM_READ_COMMAND);
-      q.set_address(0);
-      tlm::tlm_dmi dmi;
-      if ((*hp3_m_)->get_direct_mem_ptr(q, dmi) && dmi.get_start_address() == 0) {
-        pc.cq.rd.set_ddr(dmi.get_dmi_ptr(), dmi.get_end_address() + 1);
-        pc.cq.wr.set_ddr(dmi.get_dmi_ptr(), dmi.get_end_address() + 1);
-      }
-    }
+    if (!pc.cq.wr.has_ddr())
+      if (const auto [mem, bytes] = ddr_of(*hp3_m_); mem) pc.cq.rd.set_ddr(mem, bytes), pc.cq.wr.set_ddr(mem, bytes);
     vp::HpStreamExt ext;
     ext.write = false, ext.start = t, ext.beats = hw::limits::VR_LINE_BYTES / 8, ext.beat_bytes = 8, ext.reserve = false;
     tlm::tlm_generic_payload q;
@@ -85,8 +89,7 @@ void RtlPl::make_cq_sockets() {
     sc_time d = sc_core::SC_ZERO_TIME;
     (*hp3_m_)->b_transport(q, d);
     q.clear_extension(&ext);
-    return pl::ReaderTiming{ext.sched.start - ext.start,
-                            std::max<uint32_t>(1, (ext.sched.num + ext.sched.den / 2) / ext.sched.den)};
+    return reader_timing(ext);
   };
 }
 
@@ -191,9 +194,7 @@ void RtlPl::cq_hp_b_transport(tlm::tlm_generic_payload& gp, sc_time& delay) {
   (*hp3_m_)->b_transport(gp, delay);
   auto* ext = gp.get_extension<vp::HpStreamExt>();
   if (!ext || gp.get_response_status() != tlm::TLM_OK_RESPONSE) return;
-  const pl::ReaderTiming tm{ext->sched.start - ext->start,
-                            std::max<uint32_t>(1, (ext->sched.num + ext->sched.den / 2) / ext->sched.den)};
-  impl_->c.cq.twin_fetch(gp.get_address(), ext->start, tm, impl_->c.ls);
+  impl_->c.cq.twin_fetch(gp.get_address(), ext->start, reader_timing(*ext), impl_->c.ls);
 }
 bool RtlPl::cq_hp_dmi(tlm::tlm_generic_payload& gp, tlm::tlm_dmi& dmi) { return (*hp3_m_)->get_direct_mem_ptr(gp, dmi); }
 unsigned RtlPl::cq_hp_dbg(tlm::tlm_generic_payload& gp) { return (*hp3_m_)->transport_dbg(gp); }
