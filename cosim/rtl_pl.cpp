@@ -152,9 +152,7 @@ void RtlPl::Impl::b_transport(tlm::tlm_generic_payload& gp, sc_time& delay) {
   }
   const Cycle hs = c.cyc;  // the handshake cycle: the access takes effect at its end
   // TLM's verdict on a START is taken in the state before the cycle is clocked.
-  bool is_start = false;
-  uint8_t verdict = 0;
-  if (wr && win > 0 && win <= 3 && (is_start = c.ls.write(win - 1, off, v))) verdict = c.ls.verdict(win - 1);
+  const UnitStart start = wr ? unit_write(win, off, v) : UnitStart{};
   const uint64_t time_now = *c.pins.mon_time;
   c.tick();
   c.in_gp0 = false;
@@ -173,11 +171,7 @@ void RtlPl::Impl::b_transport(tlm::tlm_generic_payload& gp, sc_time& delay) {
     }
     std::memcpy(gp.get_data_ptr(), &v, 4);
   }
-  if (is_start) {
-    const bool accepted = (c.busy_bits() >> (win - 1)) & 1;  // BUSY in the next cycle
-    c.ls.start(win - 1, hs, verdict, accepted);
-    if (accepted) c.wd.progress(hs);
-  }
+  unit_started(start, hs);
   kick_ev.notify(sc_core::SC_ZERO_TIME);
   const sc_time done = c.time_of(c.cyc);  // the response arrives in the cycle after the handshake
   delay = done > now ? done - now : sc_core::SC_ZERO_TIME;
@@ -236,15 +230,7 @@ void RtlPl::Impl::twin_access(tlm::tlm_initiator_socket<>& twin, uint64_t win_of
   c.advance_to(c.cycle_at(sc_core::sc_time_stamp() + delay));
   uint32_t twin_v = 0;
   if (gp.is_write()) std::memcpy(&twin_v, gp.get_data_ptr(), 4);
-  tlm::tlm_generic_payload t;
-  t.set_command(gp.get_command());
-  t.set_address(a);
-  t.set_data_ptr(reinterpret_cast<unsigned char*>(&twin_v));
-  t.set_data_length(4);
-  t.set_streaming_width(4);
-  t.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-  sc_time d2 = delay;
-  twin->b_transport(t, d2);
+  twin_v = twin_word(twin, gp.get_command(), a, twin_v, delay);
   gp.set_address(win_off + a);
   b_transport(gp, delay);
   gp.set_address(a);

@@ -79,6 +79,38 @@ struct RtlPl::Impl {
     c.reset_state();
     kick_ev.notify(sc_core::SC_ZERO_TIME);
   }
+  // A write to a unit's window (win 1..3 of PL_TOP) that is a START: the TLM shadow's verdict,
+  // taken before the cycle is clocked; then, after it, the RTL's answer (BUSY in the next cycle).
+  struct UnitStart {
+    bool on = false;
+    unsigned unit = 0;
+    uint8_t verdict = 0;
+  };
+  UnitStart unit_write(unsigned win, uint32_t off, uint32_t v) {
+    UnitStart s;
+    if (win > 0 && win <= 3 && (s.on = c.ls.write(win - 1, off, v))) s.unit = win - 1, s.verdict = c.ls.verdict(win - 1);
+    return s;
+  }
+  void unit_started(const UnitStart& s, Cycle t) {
+    if (!s.on) return;
+    const bool accepted = (c.busy_bits() >> s.unit) & 1;
+    c.ls.start(s.unit, t, s.verdict, accepted);
+    if (accepted) c.wd.progress(t);
+  }
+  // The same 32-bit access to a TLM twin's registers (offset inside its window), taking effect
+  // `delay` from now; the twin's data (written, or read).
+  static uint32_t twin_word(tlm::tlm_initiator_socket<>& twin, tlm::tlm_command cmd, uint64_t off, uint32_t v,
+                            sc_core::sc_time delay) {
+    tlm::tlm_generic_payload q;
+    q.set_command(cmd);
+    q.set_address(off);
+    q.set_data_ptr(reinterpret_cast<unsigned char*>(&v));
+    q.set_data_length(4);
+    q.set_streaming_width(4);
+    q.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    twin->b_transport(q, delay);
+    return v;
+  }
   void sync(const sc_core::sc_time& t) {
     c.advance_to(c.cycle_at(t));
     kick_ev.notify(sc_core::SC_ZERO_TIME);

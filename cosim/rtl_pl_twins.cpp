@@ -136,25 +136,14 @@ void RtlPl::Impl::seq_access(tlm::tlm_generic_payload& gp, Cycle t, tlm::tlm_ini
   if (a >= hw::win::VW_BASE && a < hw::win::VW_BASE + hw::win::VW_SIZE) twin = vw_twin, base = hw::win::VW_BASE;
   uint32_t twin_v = v;
   if (twin) {
-    tlm::tlm_generic_payload q;
-    q.set_command(gp.get_command());
-    q.set_address(a - base);
-    q.set_data_ptr(reinterpret_cast<unsigned char*>(&twin_v));
-    q.set_data_length(4);
-    q.set_streaming_width(4);
     const sc_time now = sc_core::sc_time_stamp(), at = c.time_of(t);
-    sc_time d = at > now ? at - now : sc_core::SC_ZERO_TIME;
-    (*twin)->b_transport(q, d);
+    twin_v = twin_word(*twin, gp.get_command(), a - base, v, at > now ? at - now : sc_core::SC_ZERO_TIME);
   }
   if (vw_wires(a, wr)) return std::memcpy(gp.get_data_ptr(), &twin_v, 4), void();
-  bool is_start = false;
-  uint8_t verdict = 0;
-  unsigned win = 0;
-  if (!twin && a >= hw::win::PL_TOP_BASE && a < hw::win::PL_TOP_BASE + reg::TOP_BYTES) {
+  UnitStart start;
+  if (wr && !twin && a >= hw::win::PL_TOP_BASE && a < hw::win::PL_TOP_BASE + reg::TOP_BYTES) {
     const uint64_t off = a - hw::win::PL_TOP_BASE;
-    win = static_cast<unsigned>(off / reg::WINDOW);
-    if (wr && win > 0 && win <= 3 && (is_start = c.ls.write(win - 1, static_cast<uint32_t>(off % reg::WINDOW), v)))
-      verdict = c.ls.verdict(win - 1);
+    start = unit_write(static_cast<unsigned>(off / reg::WINDOW), static_cast<uint32_t>(off % reg::WINDOW), v);
   }
   if (c.cyc == t) {  // cycle t: the RTL sequencer's access is compared in it (CqTwin::sample)
     c.tick();
@@ -162,11 +151,7 @@ void RtlPl::Impl::seq_access(tlm::tlm_generic_payload& gp, Cycle t, tlm::tlm_ini
   }
   c.cq.missing(t, c.ls);
   if (twin == vw_twin && wr && c.vw.twin_started()) c.vw.bridge.begin_transfer();
-  if (is_start) {
-    const bool accepted = (c.busy_bits() >> (win - 1)) & 1;  // BUSY in the next cycle
-    c.ls.start(win - 1, t, verdict, accepted);
-    if (accepted) c.wd.progress(t);
-  }
+  unit_started(start, t);
   if (wr) return;
   // the read's data: the RTL's R, in the cycle after the AR (the register slaves' timing)
   uint32_t r = 0;
